@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "verify/findings.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One bucket per (input, rule).  It holds at most 2 * DSB_LIST_CAP listed
+ * findings between trims; a trim sorts it and drops everything past the
+ * first DSB_LIST_CAP, which are never going to be listed.  `total` counts
+ * every finding ever added, so suppressed = total - listed after a trim. */
+struct bucket {
+	struct dsb_finding *v;
+	size_t n, cap;
+	uint64_t total;
+};
+
+struct dsb_findings {
+	struct bucket *b;          /* ninputs * DSB_RULE_COUNT */
+	int ninputs;
+	struct dsb_finding *sorted; /* flattened view, rebuilt on demand */
+	size_t nsorted;
+	bool dirty;
+	bool oom;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void finding_clear(struct dsb_finding *x)
+{
+	free(x->message);
+	free(x->member);
+	free(x->hbc);
+	free(x->fn);
+	free(x->file);
+	free(x->table);
+}
+
+struct dsb_findings *dsb_findings_new(void)
+{
+	return calloc(1, sizeof(struct dsb_findings));
+}
+
+void dsb_findings_free(struct dsb_findings *f)
+{
+	if (!f)
+		return;
+	for (int i = 0; i < f->ninputs * DSB_RULE_COUNT; i++) {
+		for (size_t k = 0; k < f->b[i].n; k++)
+			finding_clear(&f->b[i].v[k]);
+		free(f->b[i].v);
+	}
+	free(f->b);
+	free(f->sorted);
+	free(f);
+}
+
+static struct bucket *bucket_for(struct dsb_findings *f, int input, enum dsb_rule rule)
+{
+	if (input < 0 || (unsigned)rule >= DSB_RULE_COUNT)
+		return NULL;
+	if (input >= f->ninputs) {
+		size_t want = (size_t)(input + 1) * DSB_RULE_COUNT;
+		struct bucket *nb = realloc(f->b, want * sizeof(*nb));
+		if (!nb)
+			return NULL;
+		memset(nb + (size_t)f->ninputs * DSB_RULE_COUNT, 0,
+		       (want - (size_t)f->ninputs * DSB_RULE_COUNT) * sizeof(*nb));
+		f->b = nb;
+		f->ninputs = input + 1;
+	}
+	return &f->b[(size_t)input * DSB_RULE_COUNT + rule];
+}
+
+static int cmp_str_nullfirst(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int cmp_opt_i64(int64_t a, int64_t b)
+{
+	/* -1 means "none", which sorts first. */
+	if (a == b)
+		return 0;
+	if (a < 0)
+		return -1;
+	if (b < 0)
+		return 1;
+	return a < b ? -1 : 1;
+}
+
+int dsb_finding_cmp(const struct dsb_finding *a, const struct dsb_finding *b)
+{
+	int c;
+	if (a->input != b->input)
+		return a->input < b->input ? -1 : 1;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	if ((c = cmp_opt_i64(a->page, b->page)) != 0)
+		return c;
+	if ((c = cmp_opt_i64(a->offset, b->offset)) != 0)
+		return c;
+	if ((c = strcmp(dsb_rule_info(a->rule)->id, dsb_rule_info(b->rule)->id)) != 0)
+		return c;
+	if ((c = cmp_str_nullfirst(a->member, b->member)) != 0)
+		return c;
+	return strcmp(a->message, b->message);
+}
+
+static int qcmp(const void *a, const void *b)
+{
+	return dsb_finding_cmp(a, b);
+}
+
+static void bucket_trim(struct bucket *bk, size_t keep)
+{
+	if (bk->n <= keep)
+		return;
+	qsort(bk->v, bk->n, sizeof(*bk->v), qcmp);
+	for (size_t k = keep; k < bk->n; k++)
+		finding_clear(&bk->v[k]);
+	bk->n = keep;
+}
+
+/* Takes ownership of *x's strings in every case. */
+static void bucket_push(struct dsb_findings *f, struct bucket *bk, struct dsb_finding *x)
+{
+	if (bk->n == bk->cap) {
+		if (bk->cap >= 2 * DSB_LIST_CAP) {
+			bucket_trim(bk, DSB_LIST_CAP);
+		} else {
+			size_t nc = bk->cap ? bk->cap * 2 : 8;
+			if (nc > 2 * DSB_LIST_CAP)
+				nc = 2 * DSB_LIST_CAP;
+			struct dsb_finding *nv = realloc(bk->v, nc * sizeof(*nv));
+			if (!nv) {
+				f->oom = true;
+				finding_clear(x);
+				return;
+			}
+			bk->v = nv;
+			bk->cap = nc;
+		}
+	}
+	bk->v[bk->n++] = *x;
+	f->dirty = true;
+}
+
+/* Messages are one line: control characters become spaces. */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = ' ';
+}
+
+void dsb_findings_add(struct dsb_findings *f, int input, enum dsb_rule rule,
+		      const struct dsb_loc *loc, const char *fmt, ...)
+{
+	struct bucket *bk = bucket_for(f, input, rule);
+	if (!bk) {
+		f->oom = true;
+		return;
+	}
+	bk->total++;
+
+	char buf[DSB_MESSAGE_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	one_line(buf);
+
+	static const struct dsb_loc none = DSB_LOC_INIT;
+	if (!loc)
+		loc = &none;
+	struct dsb_finding x = {
+		.rule = rule,
+		.severity = dsb_rule_info(rule)->severity,
+		.input = input,
+		.message = strdup(buf),
+		.member = dup_or_null(loc->member),
+		.hbc = dup_or_null(loc->hbc),
+		.fn = dup_or_null(loc->fn),
+		.file = dup_or_null(loc->file),
+		.table = dup_or_null(loc->table),
+		.line = loc->line,
+		.seq = loc->seq,
+		.has_seq = loc->has_seq,
+		.page = loc->page,
+		.offset = loc->offset,
+		.generation = loc->generation,
+	};
+	if (!x.message || (loc->member && !x.member) || (loc->hbc && !x.hbc) ||
+	    (loc->fn && !x.fn) || (loc->file && !x.file) || (loc->table && !x.table)) {
+		f->oom = true;
+		finding_clear(&x);
+		return;
+	}
+	bucket_push(f, bk, &x);
+}
+
+void dsb_findings_merge(struct dsb_findings *dst, struct dsb_findings *src)
+{
+	for (int in = 0; in < src->ninputs; in++) {
+		for (int r = 0; r < DSB_RULE_COUNT; r++) {
+			struct bucket *s = &src->b[(size_t)in * DSB_RULE_COUNT + r];
+			if (s->total == 0)
+				continue;
+			struct bucket *d = bucket_for(dst, in, (enum dsb_rule)r);
+			if (!d) {
+				dst->oom = true;
+				continue;
+			}
+			d->total += s->total;
+			for (size_t k = 0; k < s->n; k++)
+				bucket_push(dst, d, &s->v[k]);
+			s->n = 0;
+			s->total = 0;
+		}
+	}
+	src->dirty = true;
+}
+
+const struct dsb_finding *dsb_findings_sorted(struct dsb_findings *f, size_t *count)
+{
+	if (f->dirty || !f->sorted) {
+		size_t n = 0;
+		for (int i = 0; i < f->ninputs * DSB_RULE_COUNT; i++) {
+			bucket_trim(&f->b[i], DSB_LIST_CAP);
+			n += f->b[i].n;
+		}
+		free(f->sorted);
+		f->sorted = malloc((n ? n : 1) * sizeof(*f->sorted));
+		f->nsorted = 0;
+		if (!f->sorted) {
+			f->oom = true;
+			*count = 0;
+			return NULL;
+		}
+		/* A shallow copy: the strings stay owned by the buckets. */
+		for (int i = 0; i < f->ninputs * DSB_RULE_COUNT; i++) {
+			memcpy(f->sorted + f->nsorted, f->b[i].v, f->b[i].n * sizeof(*f->sorted));
+			f->nsorted += f->b[i].n;
+		}
+		qsort(f->sorted, f->nsorted, sizeof(*f->sorted), qcmp);
+		f->dirty = false;
+	}
+	*count = f->nsorted;
+	return f->sorted;
+}
+
+uint64_t dsb_findings_count_rule(const struct dsb_findings *f, int input, enum dsb_rule rule)
+{
+	uint64_t t = 0;
+	for (int in = 0; in < f->ninputs; in++)
+		if (input < 0 || in == input)
+			t += f->b[(size_t)in * DSB_RULE_COUNT + rule].total;
+	return t;
+}
+
+uint64_t dsb_findings_total(const struct dsb_findings *f, int input, enum dsb_severity sev)
+{
+	uint64_t t = 0;
+	for (int r = 0; r < DSB_RULE_COUNT; r++)
+		if (dsb_rule_info((enum dsb_rule)r)->severity == sev)
+			t += dsb_findings_count_rule(f, input, (enum dsb_rule)r);
+	return t;
+}
+
+uint64_t dsb_findings_suppressed(const struct dsb_findings *f, enum dsb_rule rule)
+{
+	uint64_t t = 0;
+	for (int in = 0; in < f->ninputs; in++) {
+		const struct bucket *bk = &f->b[(size_t)in * DSB_RULE_COUNT + rule];
+		size_t listed = bk->n < DSB_LIST_CAP ? bk->n : DSB_LIST_CAP;
+		t += bk->total - listed;
+	}
+	return t;
+}
+
+bool dsb_findings_oom(const struct dsb_findings *f)
+{
+	return f->oom;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Findings: what the checks conclude about the evidence.  They accumulate;
+ * checking goes on after each one (operational errors are separate, see
+ * verify/status.h).  A collection keeps, per rule, only the first
+ * DSB_LIST_CAP findings in report order (report-contract §3.6) and counts
+ * the rest, so its memory is bounded whatever the input: 10 million bad
+ * records cost the same memory as 2,000.
+ */
+#ifndef DSB_VERIFY_FINDINGS_H
+#define DSB_VERIFY_FINDINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "verify/rules.h"
+
+#define DSB_LIST_CAP 1000      /* listed findings per rule per input (RC §3.6) */
+#define DSB_MESSAGE_MAX 1024   /* a message is one line, cut at this length */
+
+/* Where a finding is.  Absent members are NULL / 0 / -1 as noted.  The
+ * strings are borrowed by dsb_findings_add, which copies them. */
+struct dsb_loc {
+	const char *member;   /* archive member name as in the archive, or NULL */
+	uint64_t line;        /* anchor journal line, 0 = none */
+	uint64_t seq;         /* record seq, valid when has_seq */
+	bool has_seq;
+	const char *hbc;      /* handle string, or NULL */
+	const char *fn;       /* function name as recorded, or NULL */
+	const char *file;     /* backed-up file name, or NULL */
+	int64_t page;         /* ESE page number, -1 = none */
+	int64_t offset;       /* byte offset, -1 = none */
+	const char *table;    /* ESE table, or NULL */
+	int64_t generation;   /* log generation, -1 = none */
+};
+
+#define DSB_LOC_INIT { .page = -1, .offset = -1, .generation = -1 }
+
+struct dsb_finding {
+	enum dsb_rule rule;
+	enum dsb_severity severity;
+	int input;
+	char *message;
+	char *member, *hbc, *fn, *file, *table;   /* owned copies or NULL */
+	uint64_t line, seq;
+	bool has_seq;
+	int64_t page, offset, generation;
+};
+
+struct dsb_findings;
+
+struct dsb_findings *dsb_findings_new(void);
+void dsb_findings_free(struct dsb_findings *f);
+
+/* Add a finding with the rule's default severity.  Never fails visibly: on
+ * out-of-memory the finding is still counted (severity totals stay true)
+ * and dsb_findings_oom() reports that something could not be listed. */
+void dsb_findings_add(struct dsb_findings *f, int input, enum dsb_rule rule,
+		      const struct dsb_loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Move every finding and count of src into dst, applying the caps; src is
+ * left empty. */
+void dsb_findings_merge(struct dsb_findings *dst, struct dsb_findings *src);
+
+/* Sort the listed findings into report order (RC §3.6) and return them.
+ * The array stays owned by f and valid until f changes. */
+const struct dsb_finding *dsb_findings_sorted(struct dsb_findings *f, size_t *count);
+
+/* Totals over every finding, listed or not. */
+uint64_t dsb_findings_total(const struct dsb_findings *f, int input, enum dsb_severity sev);
+/* input < 0: over all inputs. */
+uint64_t dsb_findings_suppressed(const struct dsb_findings *f, enum dsb_rule rule);
+uint64_t dsb_findings_count_rule(const struct dsb_findings *f, int input, enum dsb_rule rule);
+bool dsb_findings_oom(const struct dsb_findings *f);
+
+/* The comparison of RC §3.6, exposed for tests. */
+int dsb_finding_cmp(const struct dsb_finding *a, const struct dsb_finding *b);
+
+#endif

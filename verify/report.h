@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The report model: what the checks of all inputs produced, independent of
+ * how it is rendered (inspector/ renders text, JSON and SARIF from it).
+ * Field meanings follow report-contract.md §3.
+ */
+#ifndef DSB_VERIFY_REPORT_H
+#define DSB_VERIFY_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "verify/findings.h"
+
+#define DSB_MAX_FILTERS 8
+
+enum dsb_verdict { DSB_PASS = 0, DSB_FAIL = 1, DSB_INCOMPLETE = 2 };
+
+/* --fail-on: the lowest severity that fails; NEVER matches nothing. */
+enum dsb_fail_on { DSB_FAIL_ON_INFO, DSB_FAIL_ON_WARNING, DSB_FAIL_ON_ERROR, DSB_FAIL_ON_NEVER };
+
+struct dsb_input {
+	char *path;                 /* as given; "-" for stdin */
+	uint64_t size;              /* bytes read (folder: sum of regular files) */
+	bool has_sha256;            /* false for a folder or a read that failed */
+	char sha256[65];
+	char *container;            /* "tar", "zip", "dir", ... or NULL */
+	const char *filters[DSB_MAX_FILTERS];   /* outermost first, static strings */
+	int nfilters;
+	bool incomplete;            /* C001, C010 or C015 happened on this input */
+};
+
+struct dsb_file_entry {
+	char *name;                 /* as passed to DsBackupOpenFile */
+	int bft;                    /* -1: null */
+	uint64_t file_size;
+	uint64_t bytes_read;
+	char *member;               /* bound data record's member, or NULL */
+	bool has_sha256;
+	char sha256[65];            /* computed over the member's bytes */
+	bool complete;
+};
+
+enum dsb_session_kind { DSB_SESSION_BACKUP, DSB_SESSION_RESTORE };
+
+struct dsb_session {
+	int input;
+	char *hbc;
+	enum dsb_session_kind kind;
+	uint64_t first_seq, last_seq;
+	bool cut;
+	uint32_t backup_type;       /* backup sessions */
+	uint32_t restore_type;      /* restore sessions */
+	bool has_token;             /* restore sessions */
+	struct dsb_file_entry *files;
+	size_t nfiles;
+};
+
+struct dsb_report {
+	struct dsb_input *inputs;
+	size_t ninputs;
+	struct dsb_session *sessions;   /* by input, then first_seq */
+	size_t nsessions;
+	struct dsb_findings *findings;
+	enum dsb_fail_on fail_on;
+};
+
+struct dsb_report *dsb_report_new(enum dsb_fail_on fail_on);
+void dsb_report_free(struct dsb_report *r);
+
+/* Append an input entry; returns its index, or -1 on out-of-memory. */
+int dsb_report_add_input(struct dsb_report *r, const char *path);
+/* Append a session (takes ownership of its strings and files); false on OOM. */
+bool dsb_report_add_session(struct dsb_report *r, struct dsb_session *s);
+void dsb_session_clear(struct dsb_session *s);
+
+/* Verdict of one input (input >= 0) or of the whole run (input < 0),
+ * under r->fail_on (report-contract §2). */
+enum dsb_verdict dsb_report_verdict(const struct dsb_report *r, int input);
+const char *dsb_verdict_name(enum dsb_verdict v);
+
+#endif
