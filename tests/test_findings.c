@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The findings collector: report order (RC §3.6), caps, suppression,
+ * totals, merge, and the verdict computation of the report model. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "verify/findings.h"
+#include "verify/report.h"
+#include "verify/rules.h"
+#include "tests/cunit_main.h"
+
+static void test_catalogue_complete(void)
+{
+	/* Every row filled and ids well-formed; lookup by id round-trips. */
+	for (int r = 0; r < DSB_RULE_COUNT; r++) {
+		const struct dsb_rule_info *ri = dsb_rule_info((enum dsb_rule)r);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(ri->id);
+		CU_ASSERT_EQUAL(strlen(ri->id), 8);
+		CU_ASSERT_EQUAL(strncmp(ri->id, "DSB-", 4), 0);
+		CU_ASSERT_PTR_NOT_NULL(ri->title);
+		CU_ASSERT_PTR_NOT_NULL(ri->explanation);
+		CU_ASSERT_PTR_NOT_NULL(ri->remedy);
+		CU_ASSERT_EQUAL(dsb_rule_by_id(ri->id), (enum dsb_rule)r);
+	}
+	CU_ASSERT_EQUAL(dsb_rule_by_id("DSB-X999"), DSB_RULE_COUNT);
+}
+
+static void test_contract_severities(void)
+{
+	/* Spot checks against report-contract §5. */
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_C008)->severity, DSB_SEV_INFO);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_C012)->severity, DSB_SEV_WARNING);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_C013)->severity, DSB_SEV_WARNING);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_P002)->severity, DSB_SEV_WARNING);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_P005)->severity, DSB_SEV_WARNING);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_P015)->severity, DSB_SEV_WARNING);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_P017)->severity, DSB_SEV_WARNING);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_P018)->severity, DSB_SEV_WARNING);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_P019)->severity, DSB_SEV_WARNING);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_P022)->severity, DSB_SEV_WARNING);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_R001)->severity, DSB_SEV_WARNING);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_R004)->severity, DSB_SEV_WARNING);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_R008)->severity, DSB_SEV_WARNING);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_P020)->severity, DSB_SEV_ERROR);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_R009)->severity, DSB_SEV_ERROR);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_R009)->category, DSB_CAT_RESTORE);
+	CU_ASSERT_EQUAL(dsb_rule_info(DSB_P001)->category, DSB_CAT_PROTOCOL);
+	CU_ASSERT_STRING_EQUAL(dsb_category_name(DSB_CAT_CAPTURE), "capture");
+	CU_ASSERT_STRING_EQUAL(dsb_severity_name(DSB_SEV_WARNING), "warning");
+}
+
+static void add_at(struct dsb_findings *f, int input, enum dsb_rule rule,
+		   uint64_t line, int64_t page, const char *member, const char *msg)
+{
+	struct dsb_loc loc = DSB_LOC_INIT;
+	loc.line = line;
+	loc.page = page;
+	loc.member = member;
+	dsb_findings_add(f, input, rule, &loc, "%s", msg);
+}
+
+static void test_order(void)
+{
+	struct dsb_findings *f = dsb_findings_new();
+	add_at(f, 1, DSB_C002, 1, -1, NULL, "b");
+	add_at(f, 0, DSB_P010, 42, -1, NULL, "x");
+	add_at(f, 0, DSB_C009, 0, -1, "z", "m");
+	add_at(f, 0, DSB_C009, 0, -1, "a", "m");
+	add_at(f, 0, DSB_C008, 0, -1, NULL, "m");
+	add_at(f, 0, DSB_P004, 42, -1, NULL, "x");
+	add_at(f, 0, DSB_P004, 42, 7, NULL, "x");
+	add_at(f, 0, DSB_P004, 42, -1, NULL, "a");
+	size_t n;
+	const struct dsb_finding *v = dsb_findings_sorted(f, &n);
+	CU_ASSERT_EQUAL_FATAL(n, 8);
+	/* input 0, line 0: C008 (no member) < C009 a < C009 z */
+	CU_ASSERT_EQUAL(v[0].rule, DSB_C008);
+	CU_ASSERT_EQUAL(v[1].rule, DSB_C009);
+	CU_ASSERT_STRING_EQUAL(v[1].member, "a");
+	CU_ASSERT_STRING_EQUAL(v[2].member, "z");
+	/* line 42: no page before page 7; P004 < P010; message order */
+	CU_ASSERT_EQUAL(v[3].rule, DSB_P004);
+	CU_ASSERT_STRING_EQUAL(v[3].message, "a");
+	CU_ASSERT_EQUAL(v[4].rule, DSB_P004);
+	CU_ASSERT_STRING_EQUAL(v[4].message, "x");
+	CU_ASSERT_EQUAL(v[4].page, -1);
+	CU_ASSERT_EQUAL(v[5].rule, DSB_P010);
+	CU_ASSERT_EQUAL(v[6].rule, DSB_P004);
+	CU_ASSERT_EQUAL(v[6].page, 7);
+	CU_ASSERT_EQUAL(v[7].input, 1);
+	dsb_findings_free(f);
+}
+
+static void test_cap_and_suppressed(void)
+{
+	struct dsb_findings *f = dsb_findings_new();
+	/* Added in reverse line order: the listed ones must be the first
+	 * 1,000 in report order, not the first 1,000 added. */
+	for (uint64_t i = 5000; i >= 1; i--)
+		add_at(f, 0, DSB_C003, i, -1, NULL, "seq");
+	add_at(f, 0, DSB_C002, 3, -1, NULL, "bad");
+	size_t n;
+	const struct dsb_finding *v = dsb_findings_sorted(f, &n);
+	CU_ASSERT_EQUAL(n, 1001);
+	CU_ASSERT_EQUAL(dsb_findings_suppressed(f, DSB_C003), 4000);
+	CU_ASSERT_EQUAL(dsb_findings_suppressed(f, DSB_C002), 0);
+	CU_ASSERT_EQUAL(dsb_findings_total(f, 0, DSB_SEV_ERROR), 5001);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(f, 0, DSB_C003), 5000);
+	uint64_t maxline = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].rule == DSB_C003 && v[i].line > maxline)
+			maxline = v[i].line;
+	CU_ASSERT_EQUAL(maxline, 1000);
+	CU_ASSERT_EQUAL(v[2].rule, DSB_C002);   /* line 3 */
+	dsb_findings_free(f);
+}
+
+static void test_merge(void)
+{
+	struct dsb_findings *a = dsb_findings_new(), *b = dsb_findings_new();
+	for (uint64_t i = 1; i <= 900; i++) {
+		add_at(a, 0, DSB_P019, 2 * i, -1, NULL, "a");
+		add_at(b, 0, DSB_P019, 2 * i - 1, -1, NULL, "b");
+	}
+	add_at(b, 2, DSB_C008, 0, -1, "m", "x");
+	dsb_findings_merge(a, b);
+	size_t n;
+	const struct dsb_finding *v = dsb_findings_sorted(a, &n);
+	CU_ASSERT_EQUAL(n, 1001);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(a, 0, DSB_P019), 1800);
+	CU_ASSERT_EQUAL(dsb_findings_suppressed(a, DSB_P019), 800);
+	CU_ASSERT_EQUAL(v[0].line, 1);
+	CU_ASSERT_EQUAL(v[999].line, 1000);
+	CU_ASSERT_EQUAL(v[1000].input, 2);
+	CU_ASSERT_EQUAL(dsb_findings_total(b, -1, DSB_SEV_WARNING), 0);
+	dsb_findings_free(a);
+	dsb_findings_free(b);
+}
+
+static void test_message_one_line(void)
+{
+	struct dsb_findings *f = dsb_findings_new();
+	dsb_findings_add(f, 0, DSB_P001, NULL, "handle %s\nnext\tline", "0x1\r");
+	size_t n;
+	const struct dsb_finding *v = dsb_findings_sorted(f, &n);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_STRING_EQUAL(v[0].message, "handle 0x1  next line");
+	CU_ASSERT_EQUAL(v[0].severity, DSB_SEV_ERROR);
+	CU_ASSERT_EQUAL(v[0].page, -1);
+	dsb_findings_free(f);
+}
+
+static void test_verdicts(void)
+{
+	struct dsb_report *r = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_EQUAL(dsb_report_add_input(r, "a.tar"), 0);
+	CU_ASSERT_EQUAL(dsb_report_add_input(r, "b.tar"), 1);
+	CU_ASSERT_EQUAL(dsb_report_verdict(r, -1), DSB_PASS);
+	dsb_findings_add(r->findings, 1, DSB_P002, NULL, "w");
+	CU_ASSERT_EQUAL(dsb_report_verdict(r, -1), DSB_PASS);   /* warnings only */
+	r->fail_on = DSB_FAIL_ON_WARNING;
+	CU_ASSERT_EQUAL(dsb_report_verdict(r, -1), DSB_FAIL);
+	CU_ASSERT_EQUAL(dsb_report_verdict(r, 0), DSB_PASS);
+	CU_ASSERT_EQUAL(dsb_report_verdict(r, 1), DSB_FAIL);
+	r->fail_on = DSB_FAIL_ON_NEVER;
+	CU_ASSERT_EQUAL(dsb_report_verdict(r, -1), DSB_PASS);
+	r->inputs[0].incomplete = true;
+	CU_ASSERT_EQUAL(dsb_report_verdict(r, -1), DSB_INCOMPLETE);
+	CU_ASSERT_EQUAL(dsb_report_verdict(r, 1), DSB_PASS);
+	r->fail_on = DSB_FAIL_ON_INFO;
+	dsb_findings_add(r->findings, 1, DSB_C008, NULL, "i");
+	CU_ASSERT_EQUAL(dsb_report_verdict(r, 1), DSB_FAIL);
+	CU_ASSERT_STRING_EQUAL(dsb_verdict_name(DSB_INCOMPLETE), "incomplete");
+	dsb_report_free(r);
+}
+
+static const struct dsb_test catalogue_tests[] = {
+	{ "catalogue_complete", test_catalogue_complete },
+	{ "contract_severities", test_contract_severities },
+	{ NULL, NULL },
+};
+static const struct dsb_test findings_tests[] = {
+	{ "order", test_order },
+	{ "cap_and_suppressed", test_cap_and_suppressed },
+	{ "merge", test_merge },
+	{ "message_one_line", test_message_one_line },
+	{ "verdicts", test_verdicts },
+	{ NULL, NULL },
+};
+static const struct dsb_suite suites[] = {
+	{ "catalogue", catalogue_tests },
+	{ "findings", findings_tests },
+};
+DSB_TEST_MAIN(suites)
