@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Installs what dsbinspect needs to build and test, from Debian 12's own
+# packages.  Skips apt entirely when everything is already installed, so
+# repeated runs (and CI on a prepared machine) cost nothing.
+set -euo pipefail
+
+packages=(
+	build-essential cmake pkg-config            # toolchain
+	libarchive-dev libjansson-dev libssl-dev    # archives, JSON, SHA-256
+	libesedb-dev libesedb-utils                 # ESE deep checks; esedbinfo/esedbexport for the bench
+	libcunit1-dev                               # unit tests
+	clang libclang-rt-14-dev                    # libFuzzer targets
+	libarchive-tools zstd xz-utils bzip2 lz4    # bsdtar and filters for tests and the bench
+	time                                        # peak RSS in the bench
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
