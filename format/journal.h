@@ -54,7 +54,7 @@ struct dsb_result {
 	char text[DSB_RESULT_TEXT_MAX + 1];   /* as recorded, e.g. "0x80070057", "87", "ERROR_HANDLE_EOF" */
 };
 
-/* Parse a result from a JSON value text form; see journal.c. */
+/* Parsing: format/journal_int.h (dsb_result_from_int/_from_string). */
 /* Name of a normalized value when known ("hrInvalidHandle"), else NULL. */
 const char *dsb_result_name(uint32_t norm);
 static inline bool dsb_result_ok(const struct dsb_result *r)
@@ -103,7 +103,8 @@ enum dsb_list_fault {
 	DSB_LF_ODD_BYTES       = 1u << 4,  /* W buffer with an odd byte count */
 	DSB_LF_BAD_SURROGATE   = 1u << 5,
 	DSB_LF_BAD_BFT         = 1u << 6,  /* a BFT none of the six */
-	DSB_LF_DOC_BFT         = 1u << 7,  /* 0x22 or 0x23: the documentation error */
+	DSB_LF_DOC_BFT         = 1u << 7,  /* 0x22 or 0x23, the documentation's error
+					    * (BAD_BFT is set as well) */
 };
 
 struct dsb_list_entry {
@@ -175,6 +176,7 @@ enum dsb_field {
 	DSB_F_BYTES_READ,
 	/* data / end */
 	DSB_F_MEMBER, DSB_F_DATA_SIZE, DSB_F_SHA256, DSB_F_FINISHED, DSB_F_RECORDS,
+	DSB_F_DATA_HBC, DSB_F_DATA_NAME,   /* a data record's `hbc` and `name` */
 	DSB_F_COUNT
 };
 /* The field's name as the capture format writes it ("in.read_hint"). */
@@ -188,8 +190,12 @@ enum dsb_parse_error {
 	DSB_PE_DUP_KEY,
 	DSB_PE_DEPTH,       /* nesting deeper than DSB_JOURNAL_DEPTH_MAX */
 	DSB_PE_TOO_LONG,    /* longer than DSB_JOURNAL_LINE_MAX */
-	DSB_PE_NUL,         /* NUL in a string other than data.member */
+	DSB_PE_NUL,         /* NUL in an object key (jansson cannot hold one) */
+	DSB_PE_NUMBER,      /* a number too large for jansson (beyond 64 bits) */
 };
+
+/* Short text of a parse error for C002 messages ("duplicate key"). */
+const char *dsb_parse_error_text(enum dsb_parse_error e);
 
 struct dsb_record {
 	uint64_t line;
@@ -200,7 +206,12 @@ struct dsb_record {
 	struct dsb_u64 seq;            /* present only when a valid integer >= 1 */
 	bool has_password;             /* a `password` key anywhere: C011 (value already gone) */
 	uint64_t faults[(DSB_F_COUNT + 63) / 64];   /* faulty fields (C002) */
+	uint64_t missing[(DSB_F_COUNT + 63) / 64];  /* those of faults[] that are absent */
 	bool required_missing;         /* a required field is missing or faulty: not replayed */
+	bool has_nul;                  /* NUL in a string other than data.member (C002); a
+					* defined field holding it is also in faults[] */
+	char rec_text[DSB_RESULT_TEXT_MAX + 1];   /* an unknown `rec` when it is letters, digits
+						   * and _ (C012 may quote it), else "" */
 
 	/* capture */
 	struct dsb_str format;         /* the raw `format`; PRESENT only if a string */
@@ -215,6 +226,8 @@ struct dsb_record {
 	enum dsb_charset cs;
 	bool unknown_fn;               /* fn present but not one of the names: C012 */
 	char fn_text[48];              /* the recorded name when known (for locations) */
+	char fn_unknown[DSB_RESULT_TEXT_MAX + 1]; /* an unknown `fn` of letters, digits, _ */
+	bool outputs;                  /* out.* was read: a successful call or an EOF read */
 	struct dsb_time t, t_end;
 	struct dsb_u64 tid;
 	struct dsb_result hr;          /* DsBackupFree: ignored, present=false */
@@ -229,7 +242,8 @@ struct dsb_record {
 	bool has_online, online;
 	struct dsb_str out_hbc, token_ptr, list_ptr;
 	struct dsb_token out_token;
-	struct dsb_u64 out_token_size, list_size, file_size, bytes_read;
+	struct dsb_u64 out_token_size, list_size, file_size, bytes_read;  /* bytes_read of an
+					* EOF read without one: present, 0 */
 	struct dsb_list list;
 
 	/* data */
@@ -260,7 +274,9 @@ bool dsb_record_decode(const char *line, size_t len, uint64_t lineno,
 		       uint32_t ansi_cp, struct dsb_record *rec);
 void dsb_record_clear(struct dsb_record *rec);
 
-/* A null pointer (CF §5.1): JSON null, "0+", or "0[xX]0+". */
+/* A null pointer (CF §5.1): JSON null, "0+", or "0[xX]0+".  An absent
+ * field answers true too (there is no pointer string to use): callers that
+ * must tell "no pointer recorded" from "null" look at p->state first. */
 bool dsb_ptr_is_null(const struct dsb_str *p);
 
 #endif

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The journal's line splitter (capture-format §2).  Bytes arrive in chunks
+ * of any size, from 1 byte to megabytes; lines are cut at \n, lose one
+ * trailing \r, and line 1 loses a UTF-8 byte order mark.  The splitter holds
+ * at most DSB_JOURNAL_LINE_MAX bytes of one line: past that the line is
+ * only counted, and reported as too long when it ends.
+ *
+ * The \r is never stored until the next byte shows whether it was the last
+ * one of the line, and the BOM is matched byte by byte, so both work across
+ * chunk boundaries and the buffer never needs more than the line itself.
+ */
+#include "format/journal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const unsigned char bom[3] = { 0xEF, 0xBB, 0xBF };
+
+struct dsb_jsplit {
+	dsb_line_fn fn;
+	void *ctx;
+	char *buf;            /* the current line, NUL-terminated on delivery */
+	size_t len, cap;      /* cap <= DSB_JOURNAL_LINE_MAX + 1 */
+	uint64_t lineno;      /* of the current line, from 1 */
+	uint64_t total;       /* length of an over-long line so far */
+	bool too_long;
+	bool started;         /* the current line has at least one byte */
+	bool pending_cr;      /* a \r not yet known to be the line's last byte */
+	bool bom_done;        /* line 1's BOM was matched or ruled out */
+	size_t bom_got;       /* BOM bytes matched so far */
+};
+
+struct dsb_jsplit *dsb_jsplit_new(dsb_line_fn fn, void *ctx)
+{
+	struct dsb_jsplit *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->fn = fn;
+	s->ctx = ctx;
+	s->lineno = 1;
+	return s;
+}
+
+void dsb_jsplit_free(struct dsb_jsplit *s)
+{
+	if (!s)
+		return;
+	free(s->buf);
+	free(s);
+}
+
+/* Append content bytes (never \n; a \r only when known not to be last). */
+static bool append(struct dsb_jsplit *s, const char *p, size_t n)
+{
+	if (n == 0)
+		return true;
+	if (s->too_long) {
+		s->total += n;
+		return true;
+	}
+	if (n > DSB_JOURNAL_LINE_MAX - s->len) {
+		/* Over the limit: from now on only count.  The buffer keeps its
+		 * capacity (bounded by the limit) for the next lines. */
+		s->too_long = true;
+		s->total = (uint64_t)s->len + n;
+		s->len = 0;
+		return true;
+	}
+	if (s->len + n + 1 > s->cap) {
+		size_t want = s->cap ? s->cap : 4096;
+		while (want < s->len + n + 1)
+			want *= 2;
+		if (want > DSB_JOURNAL_LINE_MAX + 1)
+			want = DSB_JOURNAL_LINE_MAX + 1;
+		char *nb = realloc(s->buf, want);
+		if (!nb)
+			return false;
+		s->buf = nb;
+		s->cap = want;
+	}
+	memcpy(s->buf + s->len, p, n);
+	s->len += n;
+	return true;
+}
+
+/* A run of bytes without \n. */
+static bool segment(struct dsb_jsplit *s, const char *p, size_t n)
+{
+	if (n == 0)
+		return true;
+	s->started = true;
+	if (s->pending_cr) {
+		s->pending_cr = false;
+		if (!append(s, "\r", 1))
+			return false;
+	}
+	if (p[n - 1] == '\r') {
+		s->pending_cr = true;
+		n--;
+	}
+	return append(s, p, n);
+}
+
+static void deliver(struct dsb_jsplit *s)
+{
+	/* The pending \r, if any, was the line's trailing \r: dropped. */
+	if (s->too_long) {
+		s->fn(s->ctx, s->lineno, NULL, (size_t)s->total, true);
+	} else {
+		static char empty[1];
+		char *line = s->buf ? s->buf : empty;
+		line[s->len] = '\0';
+		s->fn(s->ctx, s->lineno, line, s->len, false);
+	}
+	s->lineno++;
+	s->len = 0;
+	s->total = 0;
+	s->too_long = false;
+	s->started = false;
+	s->pending_cr = false;
+}
+
+/* Line 1's first bytes, one at a time until the BOM is matched or ruled
+ * out.  Returns the number of bytes consumed. */
+static size_t match_bom(struct dsb_jsplit *s, const unsigned char *p, size_t n, bool *ok)
+{
+	size_t i = 0;
+	*ok = true;
+	while (!s->bom_done && i < n) {
+		if (p[i] == bom[s->bom_got]) {
+			s->started = true;
+			s->bom_got++;
+			i++;
+			if (s->bom_got == sizeof bom)
+				s->bom_done = true;
+			continue;
+		}
+		/* Not a BOM: the bytes matched so far are content. */
+		s->bom_done = true;
+		*ok = append(s, (const char *)bom, s->bom_got);
+	}
+	return i;
+}
+
+bool dsb_jsplit_feed(struct dsb_jsplit *s, const void *buf, size_t len)
+{
+	const char *p = buf;
+	if (!s->bom_done) {
+		bool ok;
+		size_t k = match_bom(s, (const unsigned char *)p, len, &ok);
+		if (!ok)
+			return false;
+		p += k;
+		len -= k;
+	}
+	while (len > 0) {
+		const char *nl = memchr(p, '\n', len);
+		size_t n = nl ? (size_t)(nl - p) : len;
+		if (!segment(s, p, n))
+			return false;
+		if (!nl)
+			break;
+		deliver(s);
+		p += n + 1;
+		len -= n + 1;
+	}
+	return true;
+}
+
+bool dsb_jsplit_finish(struct dsb_jsplit *s)
+{
+	if (!s->bom_done) {
+		/* A journal shorter than a BOM: what matched is content. */
+		s->bom_done = true;
+		if (!append(s, (const char *)bom, s->bom_got))
+			return false;
+	}
+	/* The last line needs no \n; a journal that ends with \n has no
+	 * extra empty line. */
+	if (s->started)
+		deliver(s);
+	return true;
+}

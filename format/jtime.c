@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Timestamps (capture-format §5.4): YYYY-MM-DDThh:mm:ss, optionally `.` and
+ * 1–7 digits, then an uppercase Z.  Read to FILETIME-precision ticks (100 ns)
+ * counted from 0001-01-01, so that times compare as integers.  The date must
+ * exist in the proleptic Gregorian calendar; year 0000 does not.
+ */
+#include "format/journal_int.h"
+
+#define TICKS_PER_SEC 10000000LL
+#define SECS_PER_DAY  86400LL
+
+static bool digits(const char *s, size_t n, int *v)
+{
+	int x = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		x = x * 10 + (s[i] - '0');
+	}
+	*v = x;
+	return true;
+}
+
+static bool leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int y, int m)
+{
+	static const int d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	return m == 2 && leap(y) ? 29 : d[m - 1];
+}
+
+/* Days from 0001-01-01 to y-m-d (valid date). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+	int64_t yy = y - 1;
+	int64_t days = yy * 365 + yy / 4 - yy / 100 + yy / 400;
+	for (int k = 1; k < m; k++)
+		days += month_days(y, k);
+	return days + d - 1;
+}
+
+bool dsb_time_parse(const char *s, size_t len, int64_t *ticks)
+{
+	/* Fixed part: "YYYY-MM-DDThh:mm:ss" is 19 bytes, then [.f{1,7}] Z. */
+	if (len < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':' || s[len - 1] != 'Z')
+		return false;
+	int y, mo, d, h, mi, se;
+	if (!digits(s, 4, &y) || !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d) ||
+	    !digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi) || !digits(s + 17, 2, &se))
+		return false;
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) ||
+	    h > 23 || mi > 59 || se > 59)
+		return false;
+	int64_t frac = 0;
+	size_t nf = 0;
+	if (len > 20) {
+		if (s[19] != '.')
+			return false;
+		nf = len - 21;   /* digits between '.' and 'Z' */
+		if (nf < 1 || nf > 7)
+			return false;
+		int f;
+		if (!digits(s + 20, nf, &f))
+			return false;
+		frac = f;
+		for (size_t k = nf; k < 7; k++)
+			frac *= 10;
+	}
+	int64_t secs = days_from_civil(y, mo, d) * SECS_PER_DAY + h * 3600LL + mi * 60LL + se;
+	*ticks = secs * TICKS_PER_SEC + frac;
+	return true;
+}
