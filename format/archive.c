@@ -1,0 +1,1009 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The input reader (format/archive.h).  Three sources feed libarchive
+ * through our own callbacks: a regular file (read with pread, seekable),
+ * a stream (standard input, a pipe: read, not seekable) and a memory
+ * buffer (fuzzing).  A folder is walked directly.  Every raw byte handed
+ * to libarchive passes the input hash here, so nothing above this file
+ * ever sees the input twice.
+ */
+#include "format/archive.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "format/paths.h"
+
+#define ZERO_BLOCK      (64u * 1024)   /* holes of sparse members are sent in such blocks */
+#define EMPTY_BLOCKS_MAX 1024          /* empty data blocks in a row before we call it broken */
+
+enum source {
+	SRC_FILE,     /* regular file: pread at our own position, seekable */
+	SRC_STREAM,   /* standard input, a pipe, a device: read(), front to back */
+	SRC_MEMORY,   /* a buffer (fuzzing, tests): seekable, zero copy */
+	SRC_DIR,      /* a folder, walked without libarchive */
+};
+
+/* One open folder of the walk; names sorted so the walk is deterministic. */
+struct dir_level {
+	int fd;
+	char **names;
+	size_t n, next;
+	size_t prefix_len;   /* bytes of ar->name naming this folder, '/' included */
+};
+
+struct dsb_ar {
+	enum source src;
+	int fd;
+	bool own_fd;
+	off_t base;               /* where the input starts in fd (stdin need not be at 0) */
+	const uint8_t *mem;
+	size_t mem_len;
+	uint8_t *buf;             /* DSB_AR_BUFSIZE */
+
+	/* The input hash covers [0, hashed) in order; see archive.h. */
+	uint64_t pos;             /* next raw byte libarchive will get */
+	uint64_t hashed;
+	uint64_t high;            /* highest raw offset read */
+	bool raw_failed;          /* reading the input itself failed: no hash */
+	EVP_MD_CTX *sha;
+	unsigned char digest[32];
+	bool have_digest;
+
+	struct archive *a;
+	bool started;             /* the first header was asked for: format known */
+	bool fatal;
+	const char *container;
+
+	/* The current member. */
+	char name[DSB_AR_NAME_MAX + 1];
+	bool in_data;             /* a regular member whose data may be read */
+	bool data_end;
+	bool sparse;
+	bool size_known;
+	uint64_t size;
+	uint64_t moff;            /* bytes of the member delivered */
+	const uint8_t *blk;       /* a block held back behind a hole */
+	size_t blk_len;
+	uint64_t blk_off;
+	bool warn_pending;        /* libarchive warned with the last block: report after it */
+	char warn[400];
+
+	/* Folder walk. */
+	struct dir_level lv[DSB_AR_DIR_DEPTH_MAX + 1];
+	int depth;
+	size_t names_held;
+	bool push_pending;        /* the last member was a folder: enter it next */
+	struct stat cur_st;       /* lstat of the current member */
+	int cur_fd;
+	uint64_t dir_size;        /* sum of regular files' sizes */
+	uint64_t dir_read;        /* bytes read from them */
+
+	struct dsb_ar_error err;
+
+	dsb_ar_progress_fn progress;
+	void *progress_ctx;
+	uint64_t progress_total;
+	struct timespec progress_last;
+};
+
+/* ---- names ------------------------------------------------------------ */
+
+struct code_name {
+	int code;
+	const char *name;
+};
+
+/* libarchive's format families, named as RC §3.2 names containers. */
+static const struct code_name containers[] = {
+	{ .code = ARCHIVE_FORMAT_TAR,     .name = "tar" },
+	{ .code = ARCHIVE_FORMAT_ZIP,     .name = "zip" },
+	{ .code = ARCHIVE_FORMAT_7ZIP,    .name = "7z" },
+	{ .code = ARCHIVE_FORMAT_CPIO,    .name = "cpio" },
+	{ .code = ARCHIVE_FORMAT_AR,      .name = "ar" },
+	{ .code = ARCHIVE_FORMAT_ISO9660, .name = "iso9660" },
+	{ .code = ARCHIVE_FORMAT_CAB,     .name = "cab" },
+	{ .code = ARCHIVE_FORMAT_RAR,     .name = "rar" },
+	{ .code = ARCHIVE_FORMAT_RAR_V5,  .name = "rar" },
+	{ .code = ARCHIVE_FORMAT_XAR,     .name = "xar" },
+	{ .code = ARCHIVE_FORMAT_LHA,     .name = "lha" },
+	{ .code = ARCHIVE_FORMAT_WARC,    .name = "warc" },
+};
+
+/* Compression filters as RC §3.2 names them.  "none" (the input itself)
+ * is never listed, and neither is rpm: it strips a package header, it
+ * compresses nothing, and the contract's list has no name for it. */
+static const struct code_name filters[] = {
+	{ .code = ARCHIVE_FILTER_GZIP,     .name = "gzip" },
+	{ .code = ARCHIVE_FILTER_BZIP2,    .name = "bzip2" },
+	{ .code = ARCHIVE_FILTER_XZ,       .name = "xz" },
+	{ .code = ARCHIVE_FILTER_LZMA,     .name = "lzma" },
+	{ .code = ARCHIVE_FILTER_LZIP,     .name = "lzip" },
+	{ .code = ARCHIVE_FILTER_ZSTD,     .name = "zstd" },
+	{ .code = ARCHIVE_FILTER_LZ4,      .name = "lz4" },
+	{ .code = ARCHIVE_FILTER_COMPRESS, .name = "compress" },
+	{ .code = ARCHIVE_FILTER_LZOP,     .name = "lzop" },
+	{ .code = ARCHIVE_FILTER_LRZIP,    .name = "lrzip" },
+	{ .code = ARCHIVE_FILTER_GRZIP,    .name = "grzip" },
+	{ .code = ARCHIVE_FILTER_UU,       .name = "uu" },
+};
+
+static const char *code_name(const struct code_name *t, size_t n, int code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].code == code)
+			return t[i].name;
+	return NULL;
+}
+
+/* Every reader of archive_read_support_format_all() except three:
+ * "raw" (a non-archive must be an error, not one member), "empty" (a
+ * 0-byte input is not an archive either), and "mtree", whose entries name
+ * files that libarchive then opens on the local file system: an input
+ * must never make the verifier read anything outside itself. */
+static int (*const formats[])(struct archive *) = {
+	archive_read_support_format_7zip,
+	archive_read_support_format_ar,
+	archive_read_support_format_cab,
+	archive_read_support_format_cpio,
+	archive_read_support_format_iso9660,
+	archive_read_support_format_lha,
+	archive_read_support_format_rar,
+	archive_read_support_format_rar5,
+	archive_read_support_format_tar,
+	archive_read_support_format_warc,
+	archive_read_support_format_xar,
+	archive_read_support_format_zip,
+};
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- errors ------------------------------------------------------------ */
+
+static enum dsb_ar_status ar_fail(struct dsb_ar *ar, enum dsb_ar_status st,
+				  const char *member, int64_t offset,
+				  const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Record why a call failed.  The message is made one printable line:
+ * libarchive's strings may quote member names with control bytes. */
+static enum dsb_ar_status ar_fail(struct dsb_ar *ar, enum dsb_ar_status st,
+				  const char *member, int64_t offset,
+				  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ar->err.message, sizeof ar->err.message, fmt, ap);
+	va_end(ap);
+	for (char *c = ar->err.message; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	ar->err.member = member;
+	ar->err.offset = offset;
+	if (st == DSB_AR_FATAL)
+		ar->fatal = true;
+	return st;
+}
+
+static const char *la_error(struct archive *a)
+{
+	const char *s = archive_error_string(a);
+	return s ? s : "unknown error";
+}
+
+/* ---- progress and the input hash --------------------------------------- */
+
+static void progress(struct dsb_ar *ar, uint64_t done, bool force)
+{
+	if (!ar->progress)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	int64_t ms = (int64_t)(now.tv_sec - ar->progress_last.tv_sec) * 1000 +
+		     (now.tv_nsec - ar->progress_last.tv_nsec) / 1000000;
+	if (!force && ms < DSB_AR_PROGRESS_MS)
+		return;
+	ar->progress_last = now;
+	ar->progress(ar->progress_ctx, done, ar->progress_total);
+}
+
+/* Raw bytes [at, at + n) were read.  Hash the part that continues the
+ * hashed prefix; bytes past a gap are hashed again by dsb_ar_finish(). */
+static void hash_raw(struct dsb_ar *ar, uint64_t at, const uint8_t *p, size_t n)
+{
+	if (at + n > ar->high)
+		ar->high = at + n;
+	if (at > ar->hashed || at + n <= ar->hashed)
+		return;
+	size_t skip = (size_t)(ar->hashed - at);
+	EVP_DigestUpdate(ar->sha, p + skip, n - skip);
+	ar->hashed = at + n;
+	progress(ar, ar->hashed, false);
+}
+
+static ssize_t read_retry(int fd, void *buf, size_t n)
+{
+	ssize_t r;
+	do
+		r = read(fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static ssize_t pread_retry(int fd, void *buf, size_t n, off_t off)
+{
+	ssize_t r;
+	do
+		r = pread(fd, buf, n, off);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* Size of a seekable source, for SEEK_END. */
+static int64_t source_size(struct dsb_ar *ar)
+{
+	if (ar->src == SRC_MEMORY)
+		return (int64_t)ar->mem_len;
+	struct stat st;
+	if (fstat(ar->fd, &st) != 0)
+		return -1;
+	return (int64_t)st.st_size - (int64_t)ar->base;
+}
+
+/* ---- libarchive callbacks --------------------------------------------- */
+
+static la_ssize_t cb_read(struct archive *a, void *ctx, const void **out)
+{
+	struct dsb_ar *ar = ctx;
+	ssize_t n;
+	switch (ar->src) {
+	case SRC_MEMORY:
+		n = ar->pos >= ar->mem_len ? 0 : (ssize_t)(ar->mem_len - ar->pos);
+		if (n > (ssize_t)DSB_AR_BUFSIZE)
+			n = DSB_AR_BUFSIZE;
+		*out = ar->mem + (n > 0 ? ar->pos : 0);
+		break;
+	case SRC_FILE:
+		n = pread_retry(ar->fd, ar->buf, DSB_AR_BUFSIZE, ar->base + (off_t)ar->pos);
+		*out = ar->buf;
+		break;
+	case SRC_STREAM:
+		n = read_retry(ar->fd, ar->buf, DSB_AR_BUFSIZE);
+		*out = ar->buf;
+		break;
+	case SRC_DIR:
+	default:
+		n = -1;
+		errno = EINVAL;
+		break;
+	}
+	if (n < 0) {
+		ar->raw_failed = true;
+		archive_set_error(a, errno, "read error at byte %llu of the input: %s",
+				  (unsigned long long)ar->pos, strerror(errno));
+		return ARCHIVE_FATAL;
+	}
+	hash_raw(ar, ar->pos, *out, (size_t)n);
+	ar->pos += (uint64_t)n;
+	return n;
+}
+
+static la_int64_t cb_seek(struct archive *a, void *ctx, la_int64_t off, int whence)
+{
+	struct dsb_ar *ar = ctx;
+	int64_t to;
+	switch (whence) {
+	case SEEK_SET:
+		to = off;
+		break;
+	case SEEK_CUR:
+		to = (int64_t)ar->pos + off;
+		break;
+	case SEEK_END: {
+		int64_t size = source_size(ar);
+		if (size < 0) {
+			archive_set_error(a, errno, "cannot find the input's size: %s",
+					  strerror(errno));
+			return ARCHIVE_FATAL;
+		}
+		to = size + off;
+		break;
+	}
+	default:
+		return ARCHIVE_FATAL;
+	}
+	if (to < 0) {
+		archive_set_error(a, EINVAL, "seek before the start of the input");
+		return ARCHIVE_FATAL;
+	}
+	ar->pos = (uint64_t)to;
+	return to;
+}
+
+/* Skipping member data we do not read.  While reads are still in order we
+ * decline (return 0), so libarchive reads through the bytes and they pass
+ * the input hash: one pass, no re-read at the end.  Otherwise (after a
+ * seek, as 7z and zip do) the bytes will be hashed by dsb_ar_finish()
+ * anyway, so moving the position is the cheaper way. */
+static la_int64_t cb_skip(struct archive *a, void *ctx, la_int64_t request)
+{
+	struct dsb_ar *ar = ctx;
+	if (ar->pos == ar->hashed || request <= 0)
+		return 0;
+	int64_t size = source_size(ar);
+	if (size < 0 || (int64_t)ar->pos >= size)
+		return 0;
+	if (request > size - (int64_t)ar->pos)
+		request = size - (int64_t)ar->pos;
+	(void)a;
+	ar->pos += (uint64_t)request;
+	return request;
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+static struct dsb_ar *ar_new(const struct dsb_ar_opts *opts)
+{
+	struct dsb_ar *ar = calloc(1, sizeof(*ar));
+	if (!ar)
+		return NULL;
+	ar->fd = -1;
+	ar->cur_fd = -1;
+	ar->err.offset = -1;
+	ar->sha = EVP_MD_CTX_new();
+	if (!ar->sha || !EVP_DigestInit_ex(ar->sha, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(ar->sha);
+		free(ar);
+		return NULL;
+	}
+	if (opts) {
+		ar->progress = opts->progress;
+		ar->progress_ctx = opts->progress_ctx;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ar->progress_last);
+	return ar;
+}
+
+/* Hand the source to libarchive.  Returns false only when out of memory;
+ * a failure to open is kept for the first dsb_ar_next(). */
+static bool ar_start_archive(struct dsb_ar *ar)
+{
+	bool seekable = ar->src != SRC_STREAM;
+	ar->a = archive_read_new();
+	if (!ar->a)
+		return false;
+	/* Every filter libarchive has, external programs (lrzip, lzop,
+	 * grzip) included: they fail cleanly when not installed. */
+	archive_read_support_filter_all(ar->a);
+	for (size_t i = 0; i < ARRAY_LEN(formats); i++)
+		formats[i](ar->a);
+	archive_read_set_callback_data(ar->a, ar);
+	archive_read_set_read_callback(ar->a, cb_read);
+	if (seekable) {
+		archive_read_set_seek_callback(ar->a, cb_seek);
+		archive_read_set_skip_callback(ar->a, cb_skip);
+	}
+	if (archive_read_open1(ar->a) != ARCHIVE_OK)
+		ar_fail(ar, DSB_AR_FATAL, NULL, -1, "cannot read the input: %s",
+			la_error(ar->a));
+	return true;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Enter a folder: read its names, sorted.  `fd` is already open on it. */
+static enum dsb_ar_status dir_push(struct dsb_ar *ar, int fd, size_t prefix_len)
+{
+	if (ar->depth > DSB_AR_DIR_DEPTH_MAX) {
+		close(fd);
+		return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, -1,
+			       "folder nested deeper than %d levels (DSB_AR_DIR_DEPTH_MAX); not read",
+			       DSB_AR_DIR_DEPTH_MAX);
+	}
+	int dfd = dup(fd);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		int e = errno;
+		if (dfd >= 0)
+			close(dfd);
+		close(fd);
+		return ar_fail(ar, DSB_AR_MEMBER_ERROR, prefix_len ? ar->name : NULL, -1,
+			       "cannot read the folder: %s", strerror(e));
+	}
+	struct dir_level *l = &ar->lv[ar->depth];
+	memset(l, 0, sizeof(*l));
+	l->fd = fd;
+	l->prefix_len = prefix_len;
+	size_t cap = 0;
+	enum dsb_ar_status st = DSB_AR_OK;
+	struct dirent *de;
+	errno = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (ar->names_held >= DSB_AR_DIR_NAMES_MAX) {
+			st = ar_fail(ar, DSB_AR_FATAL, NULL, -1,
+				     "more than %d folder entries (DSB_AR_DIR_NAMES_MAX)",
+				     DSB_AR_DIR_NAMES_MAX);
+			break;
+		}
+		if (l->n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			char **nv = realloc(l->names, ncap * sizeof(*nv));
+			if (!nv) {
+				st = ar_fail(ar, DSB_AR_FATAL, NULL, -1, "out of memory");
+				break;
+			}
+			l->names = nv;
+			cap = ncap;
+		}
+		l->names[l->n] = strdup(de->d_name);
+		if (!l->names[l->n]) {
+			st = ar_fail(ar, DSB_AR_FATAL, NULL, -1, "out of memory");
+			break;
+		}
+		l->n++;
+		ar->names_held++;
+		errno = 0;
+	}
+	if (st == DSB_AR_OK && errno != 0)
+		st = ar_fail(ar, DSB_AR_MEMBER_ERROR, prefix_len ? ar->name : NULL, -1,
+			     "cannot read the folder: %s", strerror(errno));
+	closedir(d);
+	qsort(l->names, l->n, sizeof(*l->names), cmp_names);
+	ar->depth++;   /* even on error, so that dir_pop frees what was read */
+	return st;
+}
+
+static void dir_pop(struct dsb_ar *ar)
+{
+	struct dir_level *l = &ar->lv[--ar->depth];
+	for (size_t i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+	ar->names_held -= l->n;
+	close(l->fd);
+	memset(l, 0, sizeof(*l));
+}
+
+static struct dsb_ar *open_fd(struct dsb_ar *ar, const char *path)
+{
+	struct stat st;
+	if (strcmp(path, "-") == 0) {
+		ar->fd = STDIN_FILENO;
+	} else {
+		ar->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (ar->fd < 0) {
+			ar->raw_failed = true;
+			ar->src = SRC_STREAM;
+			ar_fail(ar, DSB_AR_FATAL, NULL, -1, "cannot open the input: %s",
+				strerror(errno));
+			return ar;
+		}
+		ar->own_fd = true;
+		/* O_NONBLOCK only kept open() from hanging on a FIFO. */
+		int fl = fcntl(ar->fd, F_GETFL);
+		if (fl >= 0)
+			fcntl(ar->fd, F_SETFL, fl & ~O_NONBLOCK);
+	}
+	if (fstat(ar->fd, &st) != 0) {
+		ar->raw_failed = true;
+		ar->src = SRC_STREAM;
+		ar_fail(ar, DSB_AR_FATAL, NULL, -1, "cannot read the input: %s", strerror(errno));
+		return ar;
+	}
+	if (S_ISDIR(st.st_mode) && ar->own_fd) {
+		ar->src = SRC_DIR;
+		ar->container = "dir";
+		ar->raw_failed = true;   /* a folder has no input hash */
+		int fd = ar->fd;
+		ar->fd = -1;
+		ar->own_fd = false;
+		ar->name[0] = '\0';
+		if (dir_push(ar, fd, 0) != DSB_AR_OK) {
+			ar->err.member = NULL;
+			ar->fatal = true;
+		}
+		return ar;
+	}
+	ar->src = SRC_STREAM;
+	if (S_ISREG(st.st_mode)) {
+		off_t at = lseek(ar->fd, 0, SEEK_CUR);
+		if (at >= 0 && at <= st.st_size) {
+			ar->src = SRC_FILE;
+			ar->base = at;
+			ar->progress_total = (uint64_t)(st.st_size - at);
+		}
+	}
+	ar->buf = malloc(DSB_AR_BUFSIZE);
+	if (!ar->buf || !ar_start_archive(ar)) {
+		dsb_ar_free(ar);
+		return NULL;
+	}
+	return ar;
+}
+
+struct dsb_ar *dsb_ar_open(const char *path, const struct dsb_ar_opts *opts)
+{
+	struct dsb_ar *ar = ar_new(opts);
+	if (!ar)
+		return NULL;
+	return open_fd(ar, path);
+}
+
+struct dsb_ar *dsb_ar_open_memory(const void *buf, size_t len, const struct dsb_ar_opts *opts)
+{
+	struct dsb_ar *ar = ar_new(opts);
+	if (!ar)
+		return NULL;
+	ar->src = SRC_MEMORY;
+	ar->mem = buf;
+	ar->mem_len = len;
+	ar->progress_total = len;
+	if (!ar_start_archive(ar)) {
+		dsb_ar_free(ar);
+		return NULL;
+	}
+	return ar;
+}
+
+void dsb_ar_free(struct dsb_ar *ar)
+{
+	if (!ar)
+		return;
+	if (ar->a)
+		archive_read_free(ar->a);
+	while (ar->depth > 0)
+		dir_pop(ar);
+	if (ar->cur_fd >= 0)
+		close(ar->cur_fd);
+	if (ar->own_fd)
+		close(ar->fd);
+	EVP_MD_CTX_free(ar->sha);
+	free(ar->buf);
+	free(ar);
+}
+
+/* ---- members ------------------------------------------------------------ */
+
+static void member_reset(struct dsb_ar *ar)
+{
+	ar->in_data = false;
+	ar->data_end = false;
+	ar->sparse = false;
+	ar->size_known = false;
+	ar->size = 0;
+	ar->moff = 0;
+	ar->blk = NULL;
+	ar->blk_len = 0;
+	ar->blk_off = 0;
+	ar->warn_pending = false;
+	ar->err.member = NULL;
+	ar->err.offset = -1;
+	if (ar->cur_fd >= 0) {
+		close(ar->cur_fd);
+		ar->cur_fd = -1;
+	}
+}
+
+/* Set ar->name from a name as written, minus one leading "./". */
+static bool set_name(struct dsb_ar *ar, const char *p, size_t len)
+{
+	size_t s = dsb_member_strip_len(p, len);
+	p += s;
+	len -= s;
+	if (len > DSB_AR_NAME_MAX)
+		return false;
+	memcpy(ar->name, p, len);
+	ar->name[len] = '\0';
+	return true;
+}
+
+static void kind_from_mode(mode_t mode, struct dsb_ar_member *m)
+{
+	m->kind = DSB_AR_OTHER;
+	switch (mode & S_IFMT) {
+	case S_IFREG:  m->kind = DSB_AR_REGULAR; m->what = "regular file"; break;
+	case S_IFDIR:  m->kind = DSB_AR_DIRECTORY; m->what = "directory"; break;
+	case S_IFLNK:  m->what = "symbolic link"; break;
+	case S_IFCHR:  m->what = "character device"; break;
+	case S_IFBLK:  m->what = "block device"; break;
+	case S_IFIFO:  m->what = "FIFO"; break;
+	case S_IFSOCK: m->what = "socket"; break;
+	default:       m->what = "member of unknown type"; break;
+	}
+}
+
+static enum dsb_ar_status archive_next(struct dsb_ar *ar, struct dsb_ar_member *m)
+{
+	struct archive_entry *e = NULL;
+	int r = archive_read_next_header(ar->a, &e);
+	if (!ar->started) {
+		ar->started = true;
+		int fmt = archive_format(ar->a) & ARCHIVE_FORMAT_BASE_MASK;
+		ar->container = code_name(containers, ARRAY_LEN(containers), fmt);
+		/* 7z keeps its index at the end and reads members by seeking
+		 * back: refuse it up front on a stream rather than fail on some
+		 * inputs and not others (CF §1.2). */
+		if (fmt == ARCHIVE_FORMAT_7ZIP && ar->src == SRC_STREAM)
+			return ar_fail(ar, DSB_AR_FATAL, NULL, -1, "%s",
+				       ar->fd == STDIN_FILENO ?
+				       "7z cannot be read from standard input; pass the file" :
+				       "7z cannot be read from a pipe or device; pass the file");
+	}
+	if (r == ARCHIVE_EOF)
+		return DSB_AR_END;
+	if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+		/* RETRY and FAILED on a header mean a damaged header; going on
+		 * would mean guessing where the next one is.  We stop. */
+		if (ar->raw_failed)
+			return ar_fail(ar, DSB_AR_FATAL, NULL, (int64_t)ar->pos, "%s",
+				       la_error(ar->a));
+		if (!ar->container)
+			return ar_fail(ar, DSB_AR_FATAL, NULL, -1, "not an archive: %s",
+				       la_error(ar->a));
+		/* An offset "in the input" only when the format reads the input
+		 * itself; behind a filter it is a decompressed position. */
+		int64_t at = archive_filter_bytes(ar->a, 0);
+		if (archive_filter_count(ar->a) > 1)
+			return ar_fail(ar, DSB_AR_FATAL, NULL, -1,
+				       "cannot read a member header at byte %lld of the decompressed stream: %s",
+				       (long long)at, la_error(ar->a));
+		return ar_fail(ar, DSB_AR_FATAL, NULL, at, "cannot read a member header: %s",
+			       la_error(ar->a));
+	}
+	const char *p = archive_entry_pathname(e);
+	if (!p)
+		p = archive_entry_pathname_utf8(e);
+	if (!p)
+		p = "";
+	if (!set_name(ar, p, strlen(p)))
+		return ar_fail(ar, DSB_AR_MEMBER_ERROR, NULL, -1,
+			       "a member name longer than %d bytes (DSB_AR_NAME_MAX); not read",
+			       DSB_AR_NAME_MAX);
+	m->name = ar->name;
+	m->name_len = strlen(ar->name);
+	if (archive_entry_hardlink(e) != NULL) {
+		/* A hard link names another member; its data, if any, is that
+		 * member's.  Never a regular file for us (CF §1.4). */
+		m->kind = DSB_AR_OTHER;
+		m->what = "hard link";
+	} else {
+		kind_from_mode(archive_entry_filetype(e), m);
+	}
+	m->size_known = archive_entry_size_is_set(e);
+	m->size = m->size_known && archive_entry_size(e) > 0 ? (uint64_t)archive_entry_size(e) : 0;
+	ar->in_data = m->kind == DSB_AR_REGULAR;
+	ar->sparse = archive_entry_sparse_count(e) > 0;
+	ar->size_known = m->size_known;
+	ar->size = m->size;
+	return DSB_AR_OK;
+}
+
+/* The next entry of the walk: the current folder's next name, after
+ * entering the folder returned last and leaving finished ones. */
+static enum dsb_ar_status dir_next(struct dsb_ar *ar, struct dsb_ar_member *m)
+{
+	if (ar->push_pending) {
+		ar->push_pending = false;
+		struct dir_level *l = &ar->lv[ar->depth - 1];
+		const char *base = l->names[l->next - 1];
+		size_t plen = strlen(ar->name);
+		int fd = openat(l->fd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0)
+			return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, -1,
+				       "cannot open the folder: %s", strerror(errno));
+		if (fstat(fd, &st) != 0 || st.st_dev != ar->cur_st.st_dev ||
+		    st.st_ino != ar->cur_st.st_ino) {
+			close(fd);
+			return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, -1,
+				       "the folder changed while it was being read");
+		}
+		if (plen + 1 > DSB_AR_NAME_MAX) {
+			close(fd);
+			return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, -1,
+				       "names below this folder are longer than %d bytes (DSB_AR_NAME_MAX); not read",
+				       DSB_AR_NAME_MAX);
+		}
+		ar->name[plen] = '/';
+		ar->name[plen + 1] = '\0';
+		enum dsb_ar_status st2 = dir_push(ar, fd, plen + 1);
+		if (st2 != DSB_AR_OK)
+			return st2;
+	}
+	for (;;) {
+		if (ar->depth == 0)
+			return DSB_AR_END;
+		struct dir_level *l = &ar->lv[ar->depth - 1];
+		if (l->next == l->n) {
+			dir_pop(ar);
+			continue;
+		}
+		const char *base = l->names[l->next++];
+		size_t blen = strlen(base);
+		if (l->prefix_len + blen > DSB_AR_NAME_MAX) {
+			ar->name[l->prefix_len] = '\0';
+			return ar_fail(ar, DSB_AR_MEMBER_ERROR, NULL, -1,
+				       "a member name longer than %d bytes (DSB_AR_NAME_MAX); not read",
+				       DSB_AR_NAME_MAX);
+		}
+		memcpy(ar->name + l->prefix_len, base, blen + 1);
+		m->name = ar->name;
+		m->name_len = l->prefix_len + blen;
+		if (fstatat(l->fd, base, &ar->cur_st, AT_SYMLINK_NOFOLLOW) != 0)
+			return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, -1,
+				       "cannot read the file's status: %s", strerror(errno));
+		kind_from_mode(ar->cur_st.st_mode, m);
+		m->size_known = m->kind == DSB_AR_REGULAR;
+		m->size = m->size_known ? (uint64_t)ar->cur_st.st_size : 0;
+		if (m->kind == DSB_AR_REGULAR)
+			ar->dir_size += m->size;
+		ar->in_data = m->kind == DSB_AR_REGULAR;
+		ar->size_known = m->size_known;
+		ar->size = m->size;
+		ar->push_pending = m->kind == DSB_AR_DIRECTORY;
+		return DSB_AR_OK;
+	}
+}
+
+enum dsb_ar_status dsb_ar_next(struct dsb_ar *ar, struct dsb_ar_member *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (ar->fatal)
+		return DSB_AR_FATAL;
+	member_reset(ar);
+	if (ar->src == SRC_DIR)
+		return dir_next(ar, m);
+	return archive_next(ar, m);
+}
+
+/* ---- member data -------------------------------------------------------- */
+
+static const uint8_t zeros[ZERO_BLOCK];
+
+static enum dsb_ar_status deliver(struct dsb_ar *ar, const void *p, size_t n,
+				  const void **buf, size_t *len)
+{
+	*buf = p;
+	*len = n;
+	ar->moff += n;
+	return DSB_AR_OK;
+}
+
+/* Zeros up to `to` (a hole of a sparse member), one block at a time. */
+static enum dsb_ar_status deliver_hole(struct dsb_ar *ar, uint64_t to,
+				       const void **buf, size_t *len)
+{
+	uint64_t n = to - ar->moff;
+	return deliver(ar, zeros, n > ZERO_BLOCK ? ZERO_BLOCK : (size_t)n, buf, len);
+}
+
+static enum dsb_ar_status archive_data(struct dsb_ar *ar, const void **buf, size_t *len)
+{
+	if (ar->blk_len > 0) {
+		if (ar->blk_off > ar->moff)
+			return deliver_hole(ar, ar->blk_off, buf, len);
+		const void *p = ar->blk;
+		size_t n = ar->blk_len;
+		ar->blk_len = 0;
+		return deliver(ar, p, n, buf, len);
+	}
+	if (ar->warn_pending) {
+		ar->in_data = false;
+		return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, (int64_t)ar->moff,
+			       "cannot read the member: %s", ar->warn);
+	}
+	for (int empty = 0; empty < EMPTY_BLOCKS_MAX; empty++) {
+		const void *p = NULL;
+		size_t n = 0;
+		la_int64_t off = 0;
+		int r = archive_read_data_block(ar->a, &p, &n, &off);
+		if (r == ARCHIVE_EOF) {
+			/* A sparse member may end in a hole. */
+			if (ar->sparse && ar->size_known && ar->moff < ar->size)
+				return deliver_hole(ar, ar->size, buf, len);
+			ar->data_end = true;
+			return DSB_AR_END;
+		}
+		if (r == ARCHIVE_FATAL) {
+			ar->in_data = false;
+			return ar_fail(ar, DSB_AR_FATAL, ar->name, (int64_t)ar->moff,
+				       "cannot read the member: %s", la_error(ar->a));
+		}
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			ar->in_data = false;
+			return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, (int64_t)ar->moff,
+				       "cannot read the member: %s", la_error(ar->a));
+		}
+		if (r == ARCHIVE_WARN) {
+			/* A bad CRC and the like: the block is what the archive
+			 * holds, but the member is damaged.  Deliver it, then say. */
+			ar->warn_pending = true;
+			snprintf(ar->warn, sizeof ar->warn, "%s", la_error(ar->a));
+		}
+		if (off < 0 || (uint64_t)off < ar->moff) {
+			ar->in_data = false;
+			return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, (int64_t)ar->moff,
+				       "cannot read the member: its data blocks are out of order");
+		}
+		if (n == 0) {
+			if (ar->warn_pending)
+				return archive_data(ar, buf, len);
+			continue;
+		}
+		ar->blk = p;
+		ar->blk_len = n;
+		ar->blk_off = (uint64_t)off;
+		return archive_data(ar, buf, len);
+	}
+	ar->in_data = false;
+	return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, (int64_t)ar->moff,
+		       "cannot read the member: no data after %d empty blocks", EMPTY_BLOCKS_MAX);
+}
+
+static enum dsb_ar_status dir_data(struct dsb_ar *ar, const void **buf, size_t *len)
+{
+	if (ar->cur_fd < 0) {
+		if (!ar->buf && !(ar->buf = malloc(DSB_AR_BUFSIZE)))
+			return ar_fail(ar, DSB_AR_FATAL, NULL, -1, "out of memory");
+		struct dir_level *l = &ar->lv[ar->depth - 1];
+		const char *base = l->names[l->next - 1];
+		/* No symlink is followed, and a FIFO swapped in since the
+		 * lstat cannot block us: O_NOFOLLOW, O_NONBLOCK, then the same
+		 * inode as the one judged regular. */
+		int fd = openat(l->fd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0) {
+			ar->in_data = false;
+			return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, 0,
+				       "cannot open the member: %s", strerror(errno));
+		}
+		if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+		    st.st_dev != ar->cur_st.st_dev || st.st_ino != ar->cur_st.st_ino) {
+			close(fd);
+			ar->in_data = false;
+			return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, 0,
+				       "the file changed while it was being read");
+		}
+		ar->cur_fd = fd;
+	}
+	ssize_t n = read_retry(ar->cur_fd, ar->buf, DSB_AR_BUFSIZE);
+	if (n < 0) {
+		ar->in_data = false;
+		return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, (int64_t)ar->moff,
+			       "read error: %s", strerror(errno));
+	}
+	if (n == 0) {
+		ar->data_end = true;
+		return DSB_AR_END;
+	}
+	ar->dir_read += (uint64_t)n;
+	progress(ar, ar->dir_read, false);
+	return deliver(ar, ar->buf, (size_t)n, buf, len);
+}
+
+enum dsb_ar_status dsb_ar_data(struct dsb_ar *ar, const void **buf, size_t *len)
+{
+	*buf = NULL;
+	*len = 0;
+	if (ar->fatal)
+		return DSB_AR_FATAL;
+	if (!ar->in_data || ar->data_end)
+		return DSB_AR_END;
+	if (ar->src == SRC_DIR)
+		return dir_data(ar, buf, len);
+	return archive_data(ar, buf, len);
+}
+
+uint64_t dsb_ar_data_offset(const struct dsb_ar *ar)
+{
+	return ar->moff;
+}
+
+const struct dsb_ar_error *dsb_ar_error(const struct dsb_ar *ar)
+{
+	return &ar->err;
+}
+
+/* ---- the end ------------------------------------------------------------- */
+
+void dsb_ar_finish(struct dsb_ar *ar)
+{
+	member_reset(ar);
+	if (ar->src == SRC_DIR) {
+		progress(ar, ar->dir_read, true);
+		return;
+	}
+	if (!ar->raw_failed && !ar->have_digest) {
+		switch (ar->src) {
+		case SRC_MEMORY:
+			hash_raw(ar, ar->hashed, ar->mem + ar->hashed, ar->mem_len - ar->hashed);
+			break;
+		case SRC_FILE:
+			for (;;) {
+				ssize_t n = pread_retry(ar->fd, ar->buf, DSB_AR_BUFSIZE,
+							ar->base + (off_t)ar->hashed);
+				if (n < 0)
+					ar->raw_failed = true;
+				if (n <= 0)
+					break;
+				hash_raw(ar, ar->hashed, ar->buf, (size_t)n);
+			}
+			break;
+		case SRC_STREAM:
+			/* Reads of a stream are always in order: pos == hashed. */
+			for (;;) {
+				ssize_t n = read_retry(ar->fd, ar->buf, DSB_AR_BUFSIZE);
+				if (n < 0)
+					ar->raw_failed = true;
+				if (n <= 0)
+					break;
+				hash_raw(ar, ar->hashed, ar->buf, (size_t)n);
+			}
+			break;
+		case SRC_DIR:
+			break;
+		}
+		if (!ar->raw_failed && EVP_DigestFinal_ex(ar->sha, ar->digest, NULL))
+			ar->have_digest = true;
+	}
+	progress(ar, ar->hashed, true);
+}
+
+const char *dsb_ar_container(const struct dsb_ar *ar)
+{
+	return ar->container;
+}
+
+int dsb_ar_filters(const struct dsb_ar *ar, const char **names, int max)
+{
+	if (!ar->a)
+		return 0;
+	/* libarchive numbers the filters from the one the format reads (0)
+	 * to the one reading the input (the last, "none"): outermost first
+	 * is the reverse (checked by tests/test_archive.c). */
+	int k = 0;
+	for (int i = archive_filter_count(ar->a) - 1; i >= 0 && k < max; i--) {
+		const char *n = code_name(filters, ARRAY_LEN(filters),
+					  archive_filter_code(ar->a, i));
+		if (n)
+			names[k++] = n;
+	}
+	return k;
+}
+
+uint64_t dsb_ar_input_size(const struct dsb_ar *ar)
+{
+	if (ar->src == SRC_DIR)
+		return ar->dir_size;
+	return ar->hashed > ar->high ? ar->hashed : ar->high;
+}
+
+bool dsb_ar_input_sha256(const struct dsb_ar *ar, char hex[65])
+{
+	hex[0] = '\0';
+	if (!ar->have_digest)
+		return false;
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < 32; i++) {
+		hex[2 * i] = digits[ar->digest[i] >> 4];
+		hex[2 * i + 1] = digits[ar->digest[i] & 15];
+	}
+	hex[64] = '\0';
+	return true;
+}

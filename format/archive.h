@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The input reader: one pass over an archive (anything libarchive reads,
+ * with any stack of compression filters), a capture folder, or standard
+ * input, member by member, streaming each member's data in blocks.  I/O
+ * only: no judgement here.  verify/capture.c turns what this reports into
+ * findings.  Data flow and memory bounds: docs/architecture.md.
+ *
+ * Usage (a pull iterator, after archive_read_next_header/_data_block):
+ *
+ *	ar = dsb_ar_open(path, &opts);
+ *	while ((st = dsb_ar_next(ar, &m)) != DSB_AR_END && st != DSB_AR_FATAL) {
+ *		if (st == DSB_AR_OK && m.kind == DSB_AR_REGULAR && wanted)
+ *			while ((st = dsb_ar_data(ar, &p, &n)) == DSB_AR_OK)
+ *				consume(p, n);
+ *	}
+ *	dsb_ar_finish(ar);          drain to EOF: size and SHA-256 of the input
+ *	dsb_ar_free(ar);
+ *
+ * The input's own hash: every raw byte passes through SHA-256 in input
+ * order, whatever libarchive does.  Reads that continue the hashed prefix
+ * extend it; a seek elsewhere (7z and zip read their index at the end)
+ * leaves a gap, and dsb_ar_finish() hashes from the end of the prefix to
+ * EOF in one sequential read.  So the hash is always of the exact input
+ * bytes, and an uncompressed tar is read exactly once.
+ */
+#ifndef DSB_FORMAT_ARCHIVE_H
+#define DSB_FORMAT_ARCHIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Hard limits.  Exceeding one is an error of the input (C015), named in
+ * the message. */
+#define DSB_AR_BUFSIZE       (1u << 20)   /* one raw read, and one folder-file read */
+#define DSB_AR_NAME_MAX      4096         /* bytes in a member name */
+#define DSB_AR_DIR_DEPTH_MAX 64           /* folder nesting below the input folder */
+#define DSB_AR_DIR_NAMES_MAX 1000000      /* folder entries held at once, all levels */
+
+enum dsb_ar_status {
+	DSB_AR_OK = 0,
+	DSB_AR_END,            /* no more members; or no more data in this member */
+	DSB_AR_MEMBER_ERROR,   /* this member cannot be read; the next one may be */
+	DSB_AR_FATAL,          /* the input cannot be read any further */
+};
+
+enum dsb_ar_kind {
+	DSB_AR_REGULAR,
+	DSB_AR_DIRECTORY,
+	DSB_AR_OTHER,          /* symbolic link, hard link, device, FIFO, socket */
+};
+
+struct dsb_ar_member {
+	const char *name;      /* one leading "./" removed; borrowed until the next dsb_ar_next */
+	size_t name_len;
+	enum dsb_ar_kind kind;
+	const char *what;      /* "regular file", "directory", "symbolic link", "hard link", ... */
+	bool size_known;
+	uint64_t size;         /* the declared size of a regular member */
+};
+
+/* Why the last call returned DSB_AR_MEMBER_ERROR or DSB_AR_FATAL. */
+struct dsb_ar_error {
+	char message[512];     /* one line, no member name in it */
+	const char *member;    /* the member concerned (borrowed), or NULL */
+	int64_t offset;        /* in that member, else in the input; -1 when unknown */
+};
+
+/* Progress: raw input bytes read so far, and the total when known (0 if
+ * not: standard input, a folder).  Called at most every
+ * DSB_AR_PROGRESS_MS, and once more by dsb_ar_finish(). */
+#define DSB_AR_PROGRESS_MS 250
+typedef void (*dsb_ar_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
+struct dsb_ar_opts {
+	dsb_ar_progress_fn progress;
+	void *progress_ctx;
+};
+
+struct dsb_ar;
+
+/* `path`: an archive file, a folder, or "-" for standard input.  Returns
+ * NULL only when out of memory; an input that cannot be opened makes the
+ * first dsb_ar_next() return DSB_AR_FATAL. */
+struct dsb_ar *dsb_ar_open(const char *path, const struct dsb_ar_opts *opts);
+/* An archive held in memory (fuzzing, tests); `buf` must outlive the reader. */
+struct dsb_ar *dsb_ar_open_memory(const void *buf, size_t len, const struct dsb_ar_opts *opts);
+void dsb_ar_free(struct dsb_ar *ar);
+
+/* The next member.  Any data of the previous member not read is skipped. */
+enum dsb_ar_status dsb_ar_next(struct dsb_ar *ar, struct dsb_ar_member *m);
+/* The next block of the current regular member: OK with *len > 0, END at
+ * its end.  The block is valid until the next call on `ar`. */
+enum dsb_ar_status dsb_ar_data(struct dsb_ar *ar, const void **buf, size_t *len);
+/* Bytes of the current member delivered so far. */
+uint64_t dsb_ar_data_offset(const struct dsb_ar *ar);
+const struct dsb_ar_error *dsb_ar_error(const struct dsb_ar *ar);
+
+/* After the last member: read the raw input to its end so that size and
+ * SHA-256 cover all of it (tar padding, bytes libarchive skipped or never
+ * needed).  This happens after an error in the archive too: the input's
+ * bytes can still be hashed.  Only a failing read of the input itself
+ * leaves the hash unknown. */
+void dsb_ar_finish(struct dsb_ar *ar);
+
+/* "tar", "zip", "7z", "cpio", ..., "dir", or NULL when not (yet) known. */
+const char *dsb_ar_container(const struct dsb_ar *ar);
+/* Compression filters, outermost first, as static strings (RC §3.2). */
+int dsb_ar_filters(const struct dsb_ar *ar, const char **names, int max);
+/* Raw bytes read (a folder: the sum of its regular files' sizes). */
+uint64_t dsb_ar_input_size(const struct dsb_ar *ar);
+/* SHA-256 of the whole input as lowercase hex; false for a folder or when
+ * the input could not be read to its end. */
+bool dsb_ar_input_sha256(const struct dsb_ar *ar, char hex[65]);
+
+#endif
