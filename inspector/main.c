@@ -1,4 +1,206 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* PLACEHOLDER so the tree links; replaced by the CLI. */
+/*
+ * dsbinspect: the command line around the library.  This file only wires
+ * things together: parse the arguments (args.c), run the checks
+ * (verify/capture.h), render the report (render_*.c) to its output
+ * (output.c), and map the verdict to the exit status (report-contract §2).
+ *
+ * Usage errors print a message on standard error, write no report and exit
+ * 2.  Once an input is named, a report is always written, whatever the
+ * status.  Operational errors (out of memory, a report that cannot be
+ * written) are messages on standard error and make the status 2; they are
+ * never findings.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "inspector/args.h"
+#include "inspector/output.h"
+#include "inspector/progress.h"
+#include "inspector/render.h"
+#include "inspector/term.h"
+#include "inspector/timeline.h"
 #include "verify/capture.h"
-int main(void) { return 2; }
+
+#define ERR_MAX 1024
+
+static void usage_error(const char *msg)
+{
+	fprintf(stderr, "dsbinspect: %s\nTry 'dsbinspect --help' for more information.\n", msg);
+}
+
+static void op_error(const char *msg)
+{
+	fprintf(stderr, "dsbinspect: %s\n", msg);
+}
+
+static int status_of(enum dsb_verdict v)
+{
+	switch (v) {
+	case DSB_PASS: return DSB_EXIT_PASS;
+	case DSB_FAIL: return DSB_EXIT_FAIL;
+	case DSB_INCOMPLETE: return DSB_EXIT_INCOMPLETE;
+	}
+	return DSB_EXIT_INCOMPLETE;
+}
+
+/* Help and version go to standard output; a failed write still fails. */
+static int finish_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		op_error("cannot write to standard output");
+		return DSB_EXIT_INCOMPLETE;
+	}
+	return DSB_EXIT_PASS;
+}
+
+static int run_help(const struct dsb_cli *cli)
+{
+	if (cli->topic)
+		dsb_cli_command_help(stdout, cli->topic);
+	else
+		dsb_cli_help(stdout);
+	return finish_stdout();
+}
+
+static int run_rules(const struct dsb_cli *cli)
+{
+	struct dsb_output out;
+	char err[ERR_MAX];
+	if (!dsb_output_open(&out, cli->output, err, sizeof err)) {
+		usage_error(err);
+		return DSB_EXIT_USAGE;
+	}
+	bool colour = cli->format == DSB_FORMAT_TEXT && dsb_term_colour(out.fp);
+	if (!dsb_render_rules(out.fp, cli->format, colour)) {
+		op_error("cannot write the rule catalogue");
+		dsb_output_abort(&out);
+		return DSB_EXIT_INCOMPLETE;
+	}
+	if (!dsb_output_commit(&out, err, sizeof err)) {
+		op_error(err);
+		return DSB_EXIT_INCOMPLETE;
+	}
+	return DSB_EXIT_PASS;
+}
+
+static bool render(FILE *fp, const struct dsb_cli *cli, const struct dsb_report *rep,
+		   const struct dsb_render_opts *ro)
+{
+	switch (cli->format) {
+	case DSB_FORMAT_JSON: return dsb_render_json(fp, rep, ro);
+	case DSB_FORMAT_SARIF: return dsb_render_sarif(fp, rep, ro);
+	case DSB_FORMAT_TEXT: return dsb_render_text(fp, rep, ro);
+	case DSB_FORMAT_MAN:
+	case DSB_FORMAT_MARKDOWN:
+		break;          /* refused by the argument parser */
+	}
+	return false;
+}
+
+/* verify PATH... and replay PATH. */
+static int run_verify(const struct dsb_cli *cli)
+{
+	struct dsb_output out;
+	char err[ERR_MAX];
+	if (!dsb_output_open(&out, cli->output, err, sizeof err)) {
+		usage_error(err);
+		return DSB_EXIT_USAGE;
+	}
+	struct dsb_report *rep = dsb_report_new(cli->fail_on);
+	if (!rep) {
+		op_error("out of memory");
+		dsb_output_abort(&out);
+		return DSB_EXIT_INCOMPLETE;
+	}
+
+	bool replay = cli->cmd == DSB_CMD_REPLAY;
+	/* A timeline on the terminal and a progress line on the same terminal
+	 * would tear each other apart: the timeline is progress enough. */
+	bool progress = !cli->quiet && isatty(STDERR_FILENO) == 1 &&
+			!(replay && out.fp == stdout && isatty(STDOUT_FILENO) == 1);
+	struct dsb_progress prog;
+	struct dsb_timeline tl;
+	dsb_progress_init(&prog, stderr, progress);
+	struct dsb_verify_opts vo = {
+		.progress = progress ? dsb_progress_update : NULL,
+		.progress_ctx = &prog,
+		.trace = replay ? dsb_timeline_trace : NULL,
+		.trace_ctx = &tl,
+	};
+	if (replay)
+		dsb_timeline_begin(&tl, out.fp, cli->paths[0]);
+
+	bool run_failed = false;
+	for (size_t i = 0; i < cli->npaths; i++) {
+		dsb_progress_begin(&prog, cli->paths[i], i, cli->npaths);
+		if (dsb_verify_input(rep, cli->paths[i], &vo) < 0) {
+			char shown[512];
+			dsb_progress_clear(&prog);
+			dsb_term_escape(shown, sizeof shown, cli->paths[i]);
+			snprintf(err, sizeof err, "out of memory while checking %s", shown);
+			op_error(err);
+			run_failed = true;
+		}
+	}
+	dsb_progress_clear(&prog);
+	if (replay)
+		dsb_timeline_end(&tl);
+	if (dsb_findings_oom(rep->findings)) {
+		op_error("out of memory: some findings are not listed (the counts are complete)");
+		run_failed = true;
+	}
+
+	int status = run_failed ? DSB_EXIT_INCOMPLETE : status_of(dsb_report_verdict(rep, -1));
+	struct dsb_render_opts ro = {
+		.colour = cli->format == DSB_FORMAT_TEXT && dsb_term_colour(out.fp),
+		.exit_status = status,
+		.run_failed = run_failed,
+	};
+	if (!render(out.fp, cli, rep, &ro)) {
+		op_error("cannot write the report (out of memory or a write error)");
+		dsb_output_abort(&out);
+		dsb_report_free(rep);
+		return DSB_EXIT_INCOMPLETE;
+	}
+	if (!dsb_output_commit(&out, err, sizeof err)) {
+		op_error(err);
+		status = DSB_EXIT_INCOMPLETE;
+	}
+	dsb_report_free(rep);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct dsb_cli cli;
+	char err[ERR_MAX];
+	int status = DSB_EXIT_USAGE;
+
+	if (!dsb_cli_parse(&cli, argc, argv, err, sizeof err)) {
+		usage_error(err);
+		dsb_cli_free(&cli);
+		return DSB_EXIT_USAGE;
+	}
+	switch (cli.cmd) {
+	case DSB_CMD_HELP:
+		status = run_help(&cli);
+		break;
+	case DSB_CMD_VERSION:
+		dsb_cli_version(stdout);
+		status = finish_stdout();
+		break;
+	case DSB_CMD_RULES:
+		status = run_rules(&cli);
+		break;
+	case DSB_CMD_VERIFY:
+	case DSB_CMD_REPLAY:
+		status = run_verify(&cli);
+		break;
+	case DSB_CMD_NONE:
+		break;
+	}
+	dsb_cli_free(&cli);
+	return status;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The command line (report-contract §1): commands, options, and the help
+ * text, all from two tables in args.c so that parsing, `--help` and
+ * `help COMMAND` cannot drift apart.  Parsing does no I/O; whether `-o FILE`
+ * can be written is found when main opens it.
+ */
+#ifndef DSB_INSPECTOR_ARGS_H
+#define DSB_INSPECTOR_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "verify/report.h"
+
+/* Exit statuses (report-contract §2).  A usage error is 2 as well. */
+#define DSB_EXIT_PASS       0
+#define DSB_EXIT_FAIL       1
+#define DSB_EXIT_INCOMPLETE 2
+#define DSB_EXIT_USAGE      2
+
+enum dsb_cmd {
+	DSB_CMD_NONE,
+	DSB_CMD_VERIFY,     /* verify PATH... */
+	DSB_CMD_REPLAY,     /* replay PATH */
+	DSB_CMD_RULES,      /* rules */
+	DSB_CMD_HELP,       /* help [COMMAND], --help */
+	DSB_CMD_VERSION,    /* --version */
+};
+
+enum dsb_format {
+	DSB_FORMAT_TEXT,
+	DSB_FORMAT_JSON,
+	DSB_FORMAT_SARIF,
+	DSB_FORMAT_MAN,         /* hidden: `rules` only, the man page's RULES section */
+	DSB_FORMAT_MARKDOWN,    /* hidden: `rules` only, docs/rules.md */
+};
+
+struct dsb_cli {
+	enum dsb_cmd cmd;
+	enum dsb_format format;
+	const char *output;         /* -o FILE, or NULL: standard output */
+	enum dsb_fail_on fail_on;
+	bool quiet;                 /* -q: no progress line */
+	const char **paths;         /* the PATH operands (pointers into argv) */
+	size_t npaths;
+	const char *topic;          /* DSB_CMD_HELP: the command asked about, or NULL */
+};
+
+/* Parse argv.  On a usage error returns false with a one-line message in
+ * err (any user text in it is escaped).  Free with dsb_cli_free() in both
+ * cases. */
+bool dsb_cli_parse(struct dsb_cli *cli, int argc, char **argv, char *err, size_t errlen);
+void dsb_cli_free(struct dsb_cli *cli);
+
+/* `--help`. */
+void dsb_cli_help(FILE *fp);
+/* `help COMMAND` or `COMMAND --help`; false if there is no such command. */
+bool dsb_cli_command_help(FILE *fp, const char *command);
+/* `--version`. */
+void dsb_cli_version(FILE *fp);
+
+const char *dsb_format_name(enum dsb_format f);
+const char *dsb_fail_on_name(enum dsb_fail_on f);
+
+#endif

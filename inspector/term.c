@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "inspector/term.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+size_t dsb_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	if (n == 0)
+		return 0;
+	unsigned char c = s[0];
+	size_t len;
+	uint32_t v, min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xe0) == 0xc0) {
+		len = 2, v = c & 0x1f, min = 0x80;
+	} else if ((c & 0xf0) == 0xe0) {
+		len = 3, v = c & 0x0f, min = 0x800;
+	} else if ((c & 0xf8) == 0xf0) {
+		len = 4, v = c & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+/* Code points that must not reach a terminal as they are: they can hide,
+ * reorder or fake text (the "Trojan Source" bidi controls among them). */
+static bool cp_is_unsafe(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f ||
+	       (cp >= 0x80 && cp <= 0x9f) ||             /* C1 controls */
+	       cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x2028 && cp <= 0x202e) ||         /* line/para separators, bidi */
+	       (cp >= 0x2066 && cp <= 0x2069);           /* bidi isolates */
+}
+
+/* What to print for the character at p[0..n): the bytes themselves, or an
+ * escape written into esc.  *consumed is how many bytes of p it covers. */
+static const char *piece_at(const unsigned char *p, size_t n, char esc[16],
+			    size_t *plen, size_t *consumed)
+{
+	uint32_t cp;
+	size_t k = dsb_utf8_next(p, n, &cp);
+	if (k == 0) {
+		*consumed = 1;
+		*plen = (size_t)snprintf(esc, 16, "\\x%02x", p[0]);
+		return esc;
+	}
+	*consumed = k;
+	if (!cp_is_unsafe(cp)) {
+		*plen = k;
+		return (const char *)p;
+	}
+	if (cp < 0x80)
+		*plen = (size_t)snprintf(esc, 16, "\\x%02x", (unsigned)cp);
+	else
+		*plen = (size_t)snprintf(esc, 16, "\\u{%04x}", (unsigned)cp);
+	return esc;
+}
+
+size_t dsb_term_escape(char *dst, size_t dstlen, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), need = 0, used = 0;
+	bool full = dstlen == 0;
+
+	while (n > 0) {
+		char esc[16];
+		size_t plen, k;
+		const char *piece = piece_at(p, n, esc, &plen, &k);
+		need += plen;
+		/* Cut only between whole characters or escapes. */
+		if (!full && used + plen < dstlen) {
+			memcpy(dst + used, piece, plen);
+			used += plen;
+		} else {
+			full = true;
+		}
+		p += k;
+		n -= k;
+	}
+	if (dstlen > 0)
+		dst[used] = '\0';
+	return need;
+}
+
+void dsb_term_puts(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	while (n > 0) {
+		char esc[16];
+		size_t plen, k;
+		const char *piece = piece_at(p, n, esc, &plen, &k);
+		fwrite(piece, 1, plen, fp);
+		p += k;
+		n -= k;
+	}
+}
+
+bool dsb_term_colour(FILE *fp)
+{
+	/* https://no-color.org asks for "present and not empty"; the report
+	 * contract says "never with NO_COLOR set", so any value counts. */
+	if (getenv("NO_COLOR"))
+		return false;
+	const char *term = getenv("TERM");
+	if (term && strcmp(term, "dumb") == 0)
+		return false;
+	return isatty(fileno(fp)) == 1;
+}
+
+const char *dsb_term_on(bool colour, enum dsb_style st)
+{
+	if (!colour)
+		return "";
+	switch (st) {
+	case DSB_STYLE_ERROR: return "\033[1;31m";
+	case DSB_STYLE_WARNING: return "\033[33m";
+	case DSB_STYLE_INFO: return "\033[36m";
+	case DSB_STYLE_PASS: return "\033[32m";
+	case DSB_STYLE_HEADING: return "\033[1m";
+	}
+	return "";
+}
+
+const char *dsb_term_off(bool colour)
+{
+	return colour ? "\033[0m" : "";
+}
