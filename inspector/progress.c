@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "inspector/progress.h"
+
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "inspector/term.h"
+
+#define PATH_SHOWN_MAX 512
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* "812 B", "12.3 KiB", "4.0 GiB" */
+static void human_bytes(char *buf, size_t len, double v)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	size_t u = 0;
+	while (v >= 1024 && u + 1 < sizeof unit / sizeof unit[0]) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%.0f %s", v, unit[u]);
+	else
+		snprintf(buf, len, "%.1f %s", v, unit[u]);
+}
+
+/* "0:07", "1:02:03" */
+static void human_duration(char *buf, size_t len, double s)
+{
+	if (s > 359999)
+		s = 359999;
+	unsigned t = (unsigned)(s + 0.5);
+	if (t >= 3600)
+		snprintf(buf, len, "%u:%02u:%02u", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, len, "%u:%02u", t / 60, t % 60);
+}
+
+void dsb_progress_format(char *buf, size_t len, size_t width, const char *prefix,
+			 const char *path, uint64_t done, uint64_t total, double elapsed)
+{
+	char d[32], t[32], rate[32], left[32], tail[160];
+	double bps = elapsed > 0 ? (double)done / elapsed : 0;
+
+	human_bytes(d, sizeof d, (double)done);
+	human_bytes(rate, sizeof rate, bps);
+	if (total > 0 && total >= done) {
+		human_bytes(t, sizeof t, (double)total);
+		if (bps > 0) {
+			human_duration(left, sizeof left, (double)(total - done) / bps);
+			snprintf(tail, sizeof tail, ": %s of %s (%u%%), %s/s, %s left", d, t,
+				 (unsigned)(done * 100 / total), rate, left);
+		} else {
+			snprintf(tail, sizeof tail, ": %s of %s (%u%%)", d, t,
+				 (unsigned)(done * 100 / total));
+		}
+	} else {
+		snprintf(tail, sizeof tail, ": %s, %s/s", d, rate);
+	}
+
+	/* Fit the path into what the terminal leaves, keeping its end (the
+	 * file name) and marking the cut with "...". */
+	char shown[PATH_SHOWN_MAX];
+	dsb_term_escape(shown, sizeof shown, path);
+	size_t fixed = strlen(prefix) + strlen(tail);
+	size_t room = width > fixed + 1 ? width - fixed - 1 : 0;
+	const char *p = shown, *dots = "";
+	size_t plen = strlen(shown);
+	if (plen > room) {
+		size_t keep = room > 3 ? room - 3 : 0;
+		/* Keep whole UTF-8 characters. */
+		p = shown + plen - keep;
+		while (*p && ((unsigned char)*p & 0xc0) == 0x80)
+			p++;
+		dots = "...";
+	}
+	snprintf(buf, len, "%s%s%s%s", prefix, dots, p, tail);
+}
+
+void dsb_progress_init(struct dsb_progress *p, FILE *fp, bool enabled)
+{
+	memset(p, 0, sizeof(*p));
+	p->fp = fp;
+	p->enabled = enabled;
+	clock_gettime(CLOCK_MONOTONIC, &p->run_start);
+}
+
+void dsb_progress_begin(struct dsb_progress *p, const char *path, size_t index, size_t count)
+{
+	p->path = path;
+	p->index = index;
+	p->count = count;
+	clock_gettime(CLOCK_MONOTONIC, &p->input_start);
+}
+
+static size_t terminal_width(FILE *fp)
+{
+	struct winsize ws;
+	if (ioctl(fileno(fp), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	return 80;
+}
+
+void dsb_progress_update(void *ctx, uint64_t done, uint64_t total)
+{
+	struct dsb_progress *p = ctx;
+	if (!p->enabled || !p->path)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (seconds_between(&p->run_start, &now) * 1000 < DSB_PROGRESS_DELAY_MS)
+		return;
+	if (p->shown && seconds_between(&p->last_draw, &now) * 1000 < DSB_PROGRESS_REDRAW_MS)
+		return;
+
+	char prefix[48] = "", line[1024];
+	if (p->count > 1)
+		snprintf(prefix, sizeof prefix, "[%zu/%zu] ", p->index + 1, p->count);
+	dsb_progress_format(line, sizeof line, terminal_width(p->fp), prefix, p->path,
+			    done, total, seconds_between(&p->input_start, &now));
+	fprintf(p->fp, "\r%s\033[K", line);
+	fflush(p->fp);
+	p->shown = true;
+	p->last_draw = now;
+}
+
+void dsb_progress_clear(struct dsb_progress *p)
+{
+	if (!p->shown)
+		return;
+	fputs("\r\033[K", p->fp);
+	fflush(p->fp);
+	p->shown = false;
+}

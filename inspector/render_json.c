@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The JSON report (report-contract §3.1-§3.6).  The document is written
+ * piece by piece: the frame by hand, each element (input, session header,
+ * file, finding) as one compact jansson object per line.  jansson does the
+ * string escaping; numbers never pass through a double.
+ */
+#include "inspector/render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspector/term.h"
+
+const char *dsb_backup_type_text(uint32_t type, char buf[12])
+{
+	switch (type) {
+	case 1: return "FULL";
+	case 2: return "LOGS_ONLY";
+	case 4: return "INCREMENTAL";
+	}
+	snprintf(buf, 12, "0x%x", (unsigned)type);
+	return buf;
+}
+
+json_t *dsb_json_str(const char *s)
+{
+	if (!s)
+		return json_null();
+	size_t n = strlen(s);
+	const unsigned char *p = (const unsigned char *)s;
+	size_t bad = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = dsb_utf8_next(p + i, n - i, &cp);
+		if (k == 0) {
+			bad++;
+			k = 1;
+		}
+		i += k;
+	}
+	if (bad == 0)
+		return json_stringn(s, n);
+
+	/* Each bad byte becomes U+FFFD (3 bytes). */
+	char *fixed = malloc(n + 2 * bad + 1);
+	if (!fixed)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t k = dsb_utf8_next(p + i, n - i, &cp);
+		if (k == 0) {
+			memcpy(fixed + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(fixed + o, p + i, k);
+			o += k;
+			i += k;
+		}
+	}
+	json_t *v = json_stringn(fixed, o);
+	free(fixed);
+	return v;
+}
+
+json_t *dsb_json_u64(uint64_t v)
+{
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+/* Set obj[key] = v, stealing v; a NULL obj or v (out of memory) fails. */
+static bool jset(json_t *obj, const char *key, json_t *v)
+{
+	if (!obj) {
+		json_decref(v);
+		return false;
+	}
+	return v && json_object_set_new(obj, key, v) == 0;
+}
+
+json_t *dsb_json_location(const struct dsb_finding *f)
+{
+	json_t *loc = json_object();
+	bool ok = loc != NULL;
+	if (f->member)
+		ok &= jset(loc, "member", dsb_json_str(f->member));
+	if (f->line > 0)
+		ok &= jset(loc, "line", dsb_json_u64(f->line));
+	if (f->has_seq)
+		ok &= jset(loc, "seq", dsb_json_u64(f->seq));
+	if (f->hbc)
+		ok &= jset(loc, "hbc", dsb_json_str(f->hbc));
+	if (f->fn)
+		ok &= jset(loc, "fn", dsb_json_str(f->fn));
+	if (f->file)
+		ok &= jset(loc, "file", dsb_json_str(f->file));
+	if (f->page >= 0)
+		ok &= jset(loc, "page", json_integer(f->page));
+	if (f->offset >= 0)
+		ok &= jset(loc, "offset", json_integer(f->offset));
+	if (f->table)
+		ok &= jset(loc, "table", dsb_json_str(f->table));
+	if (f->generation >= 0)
+		ok &= jset(loc, "generation", json_integer(f->generation));
+	if (!ok) {
+		json_decref(loc);
+		return NULL;
+	}
+	return loc;
+}
+
+/* ---- the document ------------------------------------------------------ */
+
+struct jw {
+	FILE *fp;
+	bool ok;
+};
+
+/* Write v (stolen) compactly on the current line. */
+static void put(struct jw *w, json_t *v)
+{
+	if (!v || json_dumpf(v, w->fp, JSON_ENCODE_ANY) != 0)
+		w->ok = false;
+	json_decref(v);
+}
+
+/* Write an object without its closing brace, so that members can follow
+ * that are written one by one (a session's files). */
+static void put_open(struct jw *w, json_t *obj)
+{
+	char *s = obj ? json_dumps(obj, 0) : NULL;
+	json_decref(obj);
+	if (!s) {
+		w->ok = false;
+		return;
+	}
+	size_t n = strlen(s);
+	if (n >= 2 && s[n - 1] == '}')
+		fwrite(s, 1, n - 1, w->fp);
+	else
+		w->ok = false;
+	free(s);
+}
+
+/* Array framing: items on their own lines at `indent`; [] when empty. */
+static void item_start(struct jw *w, size_t i, const char *indent)
+{
+	fprintf(w->fp, "%s\n%s", i ? "," : "", indent);
+}
+
+static void array_end(struct jw *w, size_t n, const char *indent)
+{
+	if (n)
+		fprintf(w->fp, "\n%s", indent);
+	fputc(']', w->fp);
+}
+
+static json_t *input_json(const struct dsb_report *r, size_t i)
+{
+	const struct dsb_input *in = &r->inputs[i];
+	json_t *o = json_object(), *filters = json_array();
+	bool ok = o && filters;
+	for (int k = 0; ok && k < in->nfilters && k < DSB_MAX_FILTERS; k++)
+		ok = json_array_append_new(filters, dsb_json_str(in->filters[k])) == 0;
+	ok = ok && jset(o, "path", dsb_json_str(in->path)) &&
+	     jset(o, "size", dsb_json_u64(in->size)) &&
+	     jset(o, "sha256", in->has_sha256 ? dsb_json_str(in->sha256) : json_null()) &&
+	     jset(o, "container", dsb_json_str(in->container));
+	if (ok) {
+		ok = jset(o, "filters", filters);
+		filters = NULL;
+	}
+	ok = ok && jset(o, "verdict",
+			json_string(dsb_verdict_name(dsb_report_verdict(r, (int)i))));
+	json_decref(filters);
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* A session without its files (they are streamed after it). */
+static json_t *session_json(const struct dsb_session *s)
+{
+	char bt[12];
+	json_t *o = json_object();
+	bool ok = jset(o, "input", json_integer(s->input)) &&
+		  jset(o, "hbc", dsb_json_str(s->hbc)) &&
+		  jset(o, "kind", json_string(s->kind == DSB_SESSION_BACKUP ? "backup" : "restore"));
+	if (s->kind == DSB_SESSION_BACKUP) {
+		ok = ok && jset(o, "backup_type",
+				json_string(dsb_backup_type_text(s->backup_type, bt)));
+	} else {
+		ok = ok && jset(o, "restore_type", json_integer(s->restore_type)) &&
+		     jset(o, "has_token", json_boolean(s->has_token));
+	}
+	ok = ok && jset(o, "first_seq", dsb_json_u64(s->first_seq)) &&
+	     jset(o, "last_seq", dsb_json_u64(s->last_seq)) &&
+	     jset(o, "cut", json_boolean(s->cut));
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *file_json(const struct dsb_file_entry *fe)
+{
+	char bft[16];
+	if (fe->bft >= 0)
+		snprintf(bft, sizeof bft, "0x%02x", (unsigned)fe->bft);
+	json_t *o = json_object();
+	bool ok = jset(o, "name", dsb_json_str(fe->name)) &&
+		  jset(o, "bft", fe->bft >= 0 ? json_string(bft) : json_null()) &&
+		  jset(o, "file_size", dsb_json_u64(fe->file_size)) &&
+		  jset(o, "bytes_read", dsb_json_u64(fe->bytes_read)) &&
+		  jset(o, "member", dsb_json_str(fe->member)) &&
+		  jset(o, "sha256", fe->has_sha256 ? dsb_json_str(fe->sha256) : json_null()) &&
+		  jset(o, "complete", json_boolean(fe->complete));
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *finding_json(const struct dsb_finding *f)
+{
+	const struct dsb_rule_info *ri = dsb_rule_info(f->rule);
+	json_t *o = json_object();
+	bool ok = jset(o, "rule", json_string(ri->id)) &&
+		  jset(o, "severity", json_string(dsb_severity_name(f->severity))) &&
+		  jset(o, "category", json_string(dsb_category_name(ri->category))) &&
+		  jset(o, "message", dsb_json_str(f->message)) &&
+		  jset(o, "input", json_integer(f->input)) &&
+		  jset(o, "location", dsb_json_location(f));
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *dsb_json_summary(const struct dsb_report *r)
+{
+	json_t *o = json_object(), *sup = json_object();
+	bool ok = o && sup;
+	for (int k = 0; ok && k < DSB_RULE_COUNT; k++) {
+		uint64_t n = dsb_findings_suppressed(r->findings, (enum dsb_rule)k);
+		if (n)
+			ok = jset(sup, dsb_rule_info((enum dsb_rule)k)->id, dsb_json_u64(n));
+	}
+	ok = ok && jset(o, "errors", dsb_json_u64(dsb_findings_total(r->findings, -1, DSB_SEV_ERROR))) &&
+	     jset(o, "warnings", dsb_json_u64(dsb_findings_total(r->findings, -1, DSB_SEV_WARNING))) &&
+	     jset(o, "info", dsb_json_u64(dsb_findings_total(r->findings, -1, DSB_SEV_INFO)));
+	if (ok) {
+		ok = jset(o, "suppressed", sup);
+		sup = NULL;
+	}
+	ok = ok && jset(o, "verdict", json_string(dsb_verdict_name(dsb_report_verdict(r, -1))));
+	json_decref(sup);
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *opts)
+{
+	struct jw w = { .fp = fp, .ok = true };
+	(void)opts;
+
+	fprintf(fp, "{\n  \"schema\": \"%s\",\n  \"tool\": ", DSB_REPORT_SCHEMA);
+	json_t *tool = json_object();
+	if (!jset(tool, "name", json_string("dsbinspect")) ||
+	    !jset(tool, "version", json_string(DSB_VERSION)))
+		w.ok = false;
+	put(&w, tool);
+
+	fputs(",\n  \"inputs\": [", fp);
+	for (size_t i = 0; i < r->ninputs; i++) {
+		item_start(&w, i, "    ");
+		put(&w, input_json(r, i));
+	}
+	array_end(&w, r->ninputs, "  ");
+
+	fputs(",\n  \"sessions\": [", fp);
+	for (size_t i = 0; i < r->nsessions; i++) {
+		const struct dsb_session *s = &r->sessions[i];
+		item_start(&w, i, "    ");
+		put_open(&w, session_json(s));
+		fputs(", \"files\": [", fp);
+		for (size_t k = 0; k < s->nfiles; k++) {
+			item_start(&w, k, "      ");
+			put(&w, file_json(&s->files[k]));
+		}
+		array_end(&w, s->nfiles, "    ");
+		fputc('}', fp);
+	}
+	array_end(&w, r->nsessions, "  ");
+
+	size_t n;
+	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);
+	if (!f)
+		w.ok = false;   /* out of memory: n is 0 */
+	fputs(",\n  \"findings\": [", fp);
+	for (size_t i = 0; i < n; i++) {
+		item_start(&w, i, "    ");
+		put(&w, finding_json(&f[i]));
+	}
+	array_end(&w, n, "  ");
+
+	fputs(",\n  \"summary\": ", fp);
+	put(&w, dsb_json_summary(r));
+	fputs("\n}\n", fp);
+	return w.ok && !ferror(fp);
+}

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The text report (report-contract §3.8): per input, its facts and verdict,
+ * the findings outside any session, then each session with its files and
+ * its findings, then how many findings were left out; the last line is the
+ * verdict with the counts.
+ *
+ * A finding belongs to a session when its hbc is the session's and its seq
+ * lies in the session's [first_seq, last_seq].  Sessions of one handle
+ * never overlap (a new Prepare returning the handle closes the old one),
+ * so the session is the last one of that hbc starting at or before the
+ * seq: found by binary search over the input's sessions sorted by
+ * (hbc, first_seq).
+ */
+#include "inspector/render.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspector/term.h"
+
+struct text {
+	FILE *fp;
+	bool colour;
+	const struct dsb_report *r;
+};
+
+static enum dsb_style sev_style(enum dsb_severity s)
+{
+	switch (s) {
+	case DSB_SEV_ERROR: return DSB_STYLE_ERROR;
+	case DSB_SEV_WARNING: return DSB_STYLE_WARNING;
+	case DSB_SEV_INFO: return DSB_STYLE_INFO;
+	}
+	return DSB_STYLE_INFO;
+}
+
+static enum dsb_style verdict_style(enum dsb_verdict v)
+{
+	switch (v) {
+	case DSB_PASS: return DSB_STYLE_PASS;
+	case DSB_FAIL: return DSB_STYLE_ERROR;
+	case DSB_INCOMPLETE: return DSB_STYLE_WARNING;
+	}
+	return DSB_STYLE_WARNING;
+}
+
+/* "fail — 1 error, 2 warnings, 0 info" over one input (>= 0) or all (< 0). */
+static void put_verdict(struct text *t, int input)
+{
+	enum dsb_verdict v = dsb_report_verdict(t->r, input);
+	uint64_t e = dsb_findings_total(t->r->findings, input, DSB_SEV_ERROR);
+	uint64_t w = dsb_findings_total(t->r->findings, input, DSB_SEV_WARNING);
+	uint64_t i = dsb_findings_total(t->r->findings, input, DSB_SEV_INFO);
+	fprintf(t->fp, "%s%s%s \xe2\x80\x94 %" PRIu64 " error%s, %" PRIu64 " warning%s, %" PRIu64 " info\n",
+		dsb_term_on(t->colour, verdict_style(v)), dsb_verdict_name(v),
+		dsb_term_off(t->colour), e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", i);
+}
+
+/* ", " between the parts of a parenthesized list. */
+static void sep(FILE *fp, int *n)
+{
+	fputs((*n)++ ? ", " : " (", fp);
+}
+
+static void put_finding(struct text *t, const struct dsb_finding *f, bool show_hbc)
+{
+	FILE *fp = t->fp;
+	fprintf(fp, "    %s%-7s%s  %s  ", dsb_term_on(t->colour, sev_style(f->severity)),
+		dsb_severity_name(f->severity), dsb_term_off(t->colour),
+		dsb_rule_info(f->rule)->id);
+
+	bool where = false;
+	if (f->member) {
+		dsb_term_puts(fp, f->member);
+		if (f->line)
+			fprintf(fp, ":%" PRIu64, f->line);
+		where = true;
+	} else if (f->line) {
+		fprintf(fp, "line %" PRIu64, f->line);
+		where = true;
+	}
+	int n = 0;
+	if (f->has_seq) {
+		sep(fp, &n);
+		fprintf(fp, "seq %" PRIu64, f->seq);
+	}
+	if (f->hbc && show_hbc) {
+		sep(fp, &n);
+		fputs("handle ", fp);
+		dsb_term_puts(fp, f->hbc);
+	}
+	if (f->fn) {
+		sep(fp, &n);
+		dsb_term_puts(fp, f->fn);
+	}
+	if (f->file) {
+		sep(fp, &n);
+		fputs("file ", fp);
+		dsb_term_puts(fp, f->file);
+	}
+	if (f->page >= 0) {
+		sep(fp, &n);
+		fprintf(fp, "page %" PRId64, f->page);
+	}
+	if (f->offset >= 0) {
+		sep(fp, &n);
+		fprintf(fp, "offset %" PRId64, f->offset);
+	}
+	if (f->table) {
+		sep(fp, &n);
+		fputs("table ", fp);
+		dsb_term_puts(fp, f->table);
+	}
+	if (f->generation >= 0) {
+		sep(fp, &n);
+		fprintf(fp, "generation %" PRId64, f->generation);
+	}
+	if (n)
+		fputc(')', fp);
+	fputs(where || n ? ": " : "", fp);
+	dsb_term_puts(fp, f->message);
+	fputc('\n', fp);
+}
+
+static void put_file(struct text *t, const struct dsb_file_entry *fe)
+{
+	FILE *fp = t->fp;
+	if (fe->complete)
+		fprintf(fp, "    %scomplete%s    ", dsb_term_on(t->colour, DSB_STYLE_PASS),
+			dsb_term_off(t->colour));
+	else
+		fprintf(fp, "    %sincomplete%s  ", dsb_term_on(t->colour, DSB_STYLE_WARNING),
+			dsb_term_off(t->colour));
+	dsb_term_puts(fp, fe->name ? fe->name : "");
+	fputs(" (", fp);
+	if (fe->bft >= 0)
+		fprintf(fp, "bft 0x%02x, ", (unsigned)fe->bft);
+	fprintf(fp, "%" PRIu64 " of %" PRIu64 " bytes, ", fe->bytes_read, fe->file_size);
+	if (fe->member) {
+		fputs("data ", fp);
+		dsb_term_puts(fp, fe->member);
+	} else {
+		fputs("no data", fp);
+	}
+	fputs(")\n", fp);
+}
+
+static void put_session_head(struct text *t, const struct dsb_session *s)
+{
+	FILE *fp = t->fp;
+	char bt[12];
+	fprintf(fp, "\n  %sSession ", dsb_term_on(t->colour, DSB_STYLE_HEADING));
+	dsb_term_puts(fp, s->hbc ? s->hbc : "");
+	fprintf(fp, "%s: ", dsb_term_off(t->colour));
+	if (s->kind == DSB_SESSION_BACKUP)
+		fprintf(fp, "backup %s", dsb_backup_type_text(s->backup_type, bt));
+	else
+		fprintf(fp, "restore type %" PRIu32 ", %s token", s->restore_type,
+			s->has_token ? "with" : "without");
+	fprintf(fp, ", seq %" PRIu64 "-%" PRIu64 "%s\n", s->first_seq, s->last_seq,
+		s->cut ? ", cut short" : "");
+	for (size_t k = 0; k < s->nfiles; k++)
+		put_file(t, &s->files[k]);
+}
+
+/* ---- which session a finding belongs to ---------------------------------- */
+
+/* qsort has no context argument: the array being indexed, set just before
+ * sorting (the CLI is single-threaded). */
+static const struct dsb_session *sort_base;
+
+static int hbc_cmp(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int session_order(const void *pa, const void *pb)
+{
+	const struct dsb_session *a = &sort_base[*(const size_t *)pa];
+	const struct dsb_session *b = &sort_base[*(const size_t *)pb];
+	int c = hbc_cmp(a->hbc, b->hbc);
+	if (c)
+		return c;
+	return a->first_seq < b->first_seq ? -1 : a->first_seq > b->first_seq;
+}
+
+/* Index into r->sessions of the session f belongs to, or SIZE_MAX.
+ * byhbc: the input's session indices sorted by (hbc, first_seq). */
+static size_t session_of(const struct dsb_report *r, const size_t *byhbc, size_t n,
+			 const struct dsb_finding *f)
+{
+	if (!f->hbc || !f->has_seq)
+		return SIZE_MAX;
+	/* The last session with (hbc, first_seq) <= (f->hbc, f->seq). */
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct dsb_session *s = &r->sessions[byhbc[mid]];
+		int c = hbc_cmp(s->hbc, f->hbc);
+		if (c < 0 || (c == 0 && s->first_seq <= f->seq))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return SIZE_MAX;
+	const struct dsb_session *s = &r->sessions[byhbc[lo - 1]];
+	if (hbc_cmp(s->hbc, f->hbc) != 0 || f->seq > s->last_seq)
+		return SIZE_MAX;
+	return byhbc[lo - 1];
+}
+
+/* ---- one input ------------------------------------------------------------ */
+
+static void put_input_head(struct text *t, size_t i)
+{
+	const struct dsb_input *in = &t->r->inputs[i];
+	FILE *fp = t->fp;
+	fprintf(fp, "%s", dsb_term_on(t->colour, DSB_STYLE_HEADING));
+	dsb_term_puts(fp, in->path);
+	fprintf(fp, "%s\n  ", dsb_term_off(t->colour));
+	if (in->container) {
+		dsb_term_puts(fp, in->container);
+		for (int k = 0; k < in->nfilters && k < DSB_MAX_FILTERS; k++) {
+			fputs(k ? ", " : " compressed with ", fp);
+			dsb_term_puts(fp, in->filters[k]);
+		}
+	} else {
+		fputs("not a recognized archive", fp);
+	}
+	fprintf(fp, ", %" PRIu64 " bytes", in->size);
+	if (in->has_sha256) {
+		fputs(", sha256 ", fp);
+		dsb_term_puts(fp, in->sha256);
+	}
+	fputs("\n  verdict: ", fp);
+	put_verdict(t, (int)i);
+}
+
+/* Findings of rules that went over the listing cap (RC §3.6). */
+static void put_left_out(struct text *t, int input, const struct dsb_finding *f, size_t n)
+{
+	size_t listed[DSB_RULE_COUNT] = { 0 };
+	for (size_t k = 0; k < n; k++)
+		listed[f[k].rule]++;
+	bool first = true;
+	for (int rule = 0; rule < DSB_RULE_COUNT; rule++) {
+		uint64_t total = dsb_findings_count_rule(t->r->findings, input, (enum dsb_rule)rule);
+		if (total <= listed[rule])
+			continue;
+		if (first)
+			fputc('\n', t->fp);
+		first = false;
+		fprintf(t->fp, "  Not listed: %" PRIu64 " more %s finding%s (%zu listed)\n",
+			total - listed[rule], dsb_rule_info((enum dsb_rule)rule)->id,
+			total - listed[rule] == 1 ? "" : "s", listed[rule]);
+	}
+}
+
+/* f[0..n): the listed findings of input i.  Returns false on out of memory. */
+static bool put_input(struct text *t, size_t i, const struct dsb_finding *f, size_t n)
+{
+	const struct dsb_report *r = t->r;
+	size_t s0 = 0, s1;
+	while (s0 < r->nsessions && r->sessions[s0].input < (int)i)
+		s0++;
+	for (s1 = s0; s1 < r->nsessions && r->sessions[s1].input == (int)i; s1++)
+		;
+	size_t ns = s1 - s0;
+
+	size_t *byhbc = malloc((ns ? ns : 1) * sizeof(*byhbc));
+	size_t *owner = malloc((n ? n : 1) * sizeof(*owner));
+	if (!byhbc || !owner) {
+		free(byhbc);
+		free(owner);
+		return false;
+	}
+	for (size_t k = 0; k < ns; k++)
+		byhbc[k] = s0 + k;
+	sort_base = r->sessions;
+	qsort(byhbc, ns, sizeof(*byhbc), session_order);
+
+	size_t outside = 0;
+	for (size_t k = 0; k < n; k++) {
+		owner[k] = session_of(r, byhbc, ns, &f[k]);
+		outside += owner[k] == SIZE_MAX;
+	}
+
+	put_input_head(t, i);
+	if (outside) {
+		fprintf(t->fp, "\n  %sOutside any session%s\n",
+			dsb_term_on(t->colour, DSB_STYLE_HEADING), dsb_term_off(t->colour));
+		for (size_t k = 0; k < n; k++)
+			if (owner[k] == SIZE_MAX)
+				put_finding(t, &f[k], true);
+	}
+	/* Sessions in report order, each followed by its findings in report
+	 * order.  A pass over the findings per session would be quadratic for
+	 * captures with many sessions: counting-sort them by owner instead,
+	 * session k's findings being grouped[start[k] .. start[k + 1]). */
+	size_t *start = calloc(ns + 1, sizeof(*start));
+	size_t *grouped = malloc((n ? n : 1) * sizeof(*grouped));
+	size_t *next = byhbc;       /* no longer needed for lookups */
+	if (!start || !grouped) {
+		free(start);
+		free(grouped);
+		free(byhbc);
+		free(owner);
+		return false;
+	}
+	for (size_t k = 0; k < n; k++)
+		if (owner[k] != SIZE_MAX)
+			start[owner[k] - s0 + 1]++;
+	for (size_t k = 0; k < ns; k++)
+		start[k + 1] += start[k];
+	memcpy(next, start, ns * sizeof(*next));
+	for (size_t k = 0; k < n; k++)
+		if (owner[k] != SIZE_MAX)
+			grouped[next[owner[k] - s0]++] = k;
+	for (size_t k = 0; k < ns; k++) {
+		put_session_head(t, &r->sessions[s0 + k]);
+		for (size_t g = start[k]; g < start[k + 1]; g++)
+			put_finding(t, &f[grouped[g]], false);
+	}
+	if (n == 0 && ns == 0)
+		fputs("\n  No findings.\n", t->fp);
+	put_left_out(t, (int)i, f, n);
+	fputc('\n', t->fp);
+
+	free(start);
+	free(grouped);
+	free(byhbc);
+	free(owner);
+	return true;
+}
+
+bool dsb_render_text(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o)
+{
+	struct text t = { .fp = fp, .colour = o->colour, .r = r };
+	bool ok = true;
+	size_t n;
+	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);
+	if (!f)
+		ok = false;     /* out of memory: n is 0, the totals still hold */
+
+	/* Findings are sorted by input first: each input's are one run. */
+	size_t k = 0;
+	for (size_t i = 0; i < r->ninputs; i++) {
+		size_t k0 = k;
+		while (k < n && f[k].input == (int)i)
+			k++;
+		ok &= put_input(&t, i, f + k0, k - k0);
+	}
+	put_verdict(&t, -1);
+	return ok && !ferror(fp);
+}
