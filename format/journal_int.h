@@ -78,6 +78,12 @@ size_t dsb_cp_to_utf8(uint32_t cp, const uint8_t *in, size_t n, char *out);
  * 3 * n + 1 bytes; an unpaired surrogate becomes U+FFFD and sets *bad. */
 size_t dsb_utf16le_to_utf8(const uint8_t *in, size_t n, char *out, bool *bad);
 
+/* ---- line splitter ------------------------------------------------------ */
+
+/* Bytes of line buffer the splitter holds (its capacity): never more than
+ * DSB_JOURNAL_LINE_MAX + 1, whatever the input.  For tests. */
+size_t dsb_jsplit_held(const struct dsb_jsplit *s);
+
 /* ---- lists ------------------------------------------------------------ */
 
 /* BFT values that a list may hold (CF §5.5). */

@@ -10,7 +10,7 @@
  * one of the line, and the BOM is matched byte by byte, so both work across
  * chunk boundaries and the buffer never needs more than the line itself.
  */
-#include "format/journal.h"
+#include "format/journal_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -181,4 +181,9 @@ bool dsb_jsplit_finish(struct dsb_jsplit *s)
 	if (s->started)
 		deliver(s);
 	return true;
+}
+
+size_t dsb_jsplit_held(const struct dsb_jsplit *s)
+{
+	return s->cap;
 }
