@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ESE checksums (REF §1.4, §2.4) and single-bit error location (§2.5).
+ *
+ * This is the one place in format/ that does not read through the cursor:
+ * the kernels run over every byte of a multi-gigabyte database, so they
+ * validate the block length once (a positive multiple of 16 within the
+ * buffer the caller owns) and then load whole aligned-size words with
+ * memcpy.  Every other read of page bytes goes through format/cursor.h.
+ */
+#include "format/ese.h"
+
+#include <string.h>
+
+#include "format/cursor.h"
+
+static inline uint64_t load_le64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static inline uint32_t load_le32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
+}
+
+static inline void store_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline void store_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline unsigned parity32(uint32_t x)
+{
+	return (unsigned)__builtin_parity(x);
+}
+
+/* XOR of all little-endian u32 words of buf, len a multiple of 8: the
+ * 64-bit accumulator folds to the 32-bit XOR at the end. */
+static uint32_t xor32_all(const uint8_t *buf, size_t len)
+{
+	uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+	size_t i = 0;
+	for (; i + 32 <= len; i += 32) {
+		a0 ^= load_le64(buf + i);
+		a1 ^= load_le64(buf + i + 8);
+		a2 ^= load_le64(buf + i + 16);
+		a3 ^= load_le64(buf + i + 24);
+	}
+	for (; i + 8 <= len; i += 8)
+		a0 ^= load_le64(buf + i);
+	uint64_t a = a0 ^ a1 ^ a2 ^ a3;
+	return (uint32_t)a ^ (uint32_t)(a >> 32);
+}
+
+uint32_t dsb_ese_header_checksum(const uint8_t *buf, size_t len)
+{
+	if (len < 8 || len % 8)
+		return 0;
+	/* XOR32 from offset 4 = XOR of every word, minus (XOR) word 0. */
+	return DSB_ESE_MAGIC ^ xor32_all(buf, len) ^ load_le32(buf);
+}
+
+uint64_t dsb_ese_checksum_old(const uint8_t *page, size_t cb, uint32_t pgno)
+{
+	return (uint64_t)pgno << 32 | dsb_ese_header_checksum(page, cb);
+}
+
+uint32_t dsb_ese_checksum_xe_xor(const uint8_t *blk, size_t cb, uint32_t pgno, bool header_block)
+{
+	if (cb < 16 || cb % 16)
+		return 0;
+	uint32_t x = xor32_all(blk, cb);
+	if (header_block)
+		x ^= load_le32(blk) ^ load_le32(blk + 4);
+	return x ^ pgno;
+}
+
+/*
+ * The XE checksum (REF §2.4): the block is read as rows of four u32 words.
+ * Per row, the parity of the row's XOR selects whether the row's index
+ * (counted up in the low half, down in the high half) enters the ECC; the
+ * four column accumulators give the XOR half and, through their pairwise
+ * parities and the bit positions set in their XOR, the remaining ECC bits.
+ * A row is two u64 loads: the parity of w0^w1^w2^w3 is the parity of
+ * lo^hi, and the column accumulators are the two halves of two u64s.
+ */
+uint64_t dsb_ese_checksum_xe(const uint8_t *blk, size_t cb, uint32_t pgno, bool header_block)
+{
+	if (cb < 16 || cb % 16)
+		return 0;
+	size_t rows = cb / 16;
+	uint64_t ca = 0, cc = 0;      /* columns: ca = w0 | w1 << 32, cc = w2 | w3 << 32 */
+	uint32_t p = 0;
+	uint32_t idx = 0xFF800000u;
+
+	uint64_t lo = header_block ? 0 : load_le64(blk);
+	uint64_t hi = load_le64(blk + 8);
+	ca ^= lo;
+	cc ^= hi;
+	p ^= idx & (0u - (uint32_t)__builtin_parityll(lo ^ hi));
+	idx += 0xFF800080u;
+
+	/* Two rows per iteration with separate parity accumulators keeps the
+	 * dependency chain short; the row indices advance in lock step. */
+	uint32_t pb = 0;
+	size_t r = 1;
+	for (; r + 2 <= rows; r += 2) {
+		const uint8_t *q = blk + 16 * r;
+		uint64_t l0 = load_le64(q), h0 = load_le64(q + 8);
+		uint64_t l1 = load_le64(q + 16), h1 = load_le64(q + 24);
+		ca ^= l0 ^ l1;
+		cc ^= h0 ^ h1;
+		p ^= idx & (0u - (uint32_t)__builtin_parityll(l0 ^ h0));
+		pb ^= (idx + 0xFF800080u) & (0u - (uint32_t)__builtin_parityll(l1 ^ h1));
+		idx += 2u * 0xFF800080u;
+	}
+	for (; r < rows; r++) {
+		const uint8_t *q = blk + 16 * r;
+		uint64_t l0 = load_le64(q), h0 = load_le64(q + 8);
+		ca ^= l0;
+		cc ^= h0;
+		p ^= idx & (0u - (uint32_t)__builtin_parityll(l0 ^ h0));
+		idx += 0xFF800080u;
+	}
+	p ^= pb;
+
+	uint32_t p0 = (uint32_t)ca, p1 = (uint32_t)(ca >> 32);
+	uint32_t p2 = (uint32_t)cc, p3 = (uint32_t)(cc >> 32);
+	if (parity32(p0 ^ p1))
+		p |= 0x00400000u;
+	if (parity32(p2 ^ p3))
+		p |= 0x00000040u;
+	if (parity32(p0 ^ p2))
+		p |= 0x00200000u;
+	if (parity32(p1 ^ p3))
+		p |= 0x00000020u;
+
+	uint32_t r2 = p0 ^ p1 ^ p2 ^ p3;
+	uint32_t rr = 0, j = 0xFFFF0000u;
+	for (unsigned b = 0; b < 32; b++) {
+		if (r2 >> b & 1u)
+			rr ^= j;
+		j += 0xFFFF0001u;
+	}
+	/* 8192 << 19 is 2^32: the mask is all ones for 8 KiB blocks. */
+	uint32_t mask = (uint32_t)((uint64_t)cb << 19) - 1u;
+	uint32_t ecc = (p & 0xFFE0FFE0u & mask) | (rr & 0x001F001Fu);
+	return (uint64_t)ecc << 32 | (r2 ^ pgno);
+}
+
+bool dsb_ese_ecc_locate(uint64_t stored, uint64_t computed, size_t block_cb,
+			bool header_block, uint32_t *bit)
+{
+	uint32_t d = (uint32_t)(stored >> 32) ^ (uint32_t)(computed >> 32);
+	uint32_t dx = (uint32_t)stored ^ (uint32_t)computed;
+	uint32_t m = (uint32_t)(block_cb * 8 - 1);
+	if (block_cb < 1024 || block_cb > 8192)
+		return false;
+	if ((((d >> 16) ^ d) & m) != m || __builtin_popcount(dx) != 1)
+		return false;
+	uint32_t ibit = d & 0xFFFFu;
+	if (ibit >= 8 * block_cb)
+		return false;
+	/* The first 8 bytes of a header block are the stored checksum, which
+	 * the computation excludes: a "location" there is not a data bit. */
+	if (header_block && ibit < 64)
+		return false;
+	*bit = ibit;
+	return true;
+}
+
+static bool all_zero(const uint8_t *p, size_t len)
+{
+	uint64_t acc = 0;
+	for (size_t i = 0; i + 8 <= len; i += 8)
+		acc |= load_le64(p + i);
+	return acc == 0;
+}
+
+static uint32_t page_flags(const uint8_t *page, size_t cb)
+{
+	struct dsb_cursor c = dsb_cursor_make(page, cb);
+	uint32_t f = 0;
+	(void)dsb_peek_le32(&c, DSB_ESE_PG_FLAGS_OFF, &f);
+	return f;
+}
+
+static bool uses_new_format(const uint8_t *page, size_t cb)
+{
+	return cb > DSB_ESE_SMALL_PAGE_MAX || (page_flags(page, cb) & DSB_ESE_PF_NEW_CHECKSUM);
+}
+
+/* Stored and computed checksums of every block of a page. */
+struct blocks {
+	unsigned n;
+	size_t bs;
+	uint64_t stored[4], computed[4];
+};
+
+static void compute_blocks(const uint8_t *page, size_t cb, uint32_t pgno, struct blocks *b)
+{
+	if (cb <= DSB_ESE_SMALL_PAGE_MAX) {
+		b->n = 1;
+		b->bs = cb;
+		b->stored[0] = load_le64(page);
+		b->computed[0] = dsb_ese_checksum_xe(page, cb, pgno, true);
+		return;
+	}
+	/* 16 KiB pages are checksummed as four 4 KiB blocks, 32 KiB pages as
+	 * four 8 KiB blocks; the checksums of blocks 1-3 sit in block 0 at
+	 * 40, 48, 56, so block 0's checksum covers them (REF §2.4). */
+	b->n = 4;
+	b->bs = cb / 4;
+	for (unsigned k = 0; k < 4; k++) {
+		b->stored[k] = load_le64(page + (k ? DSB_ESE_PG_BLOCK_CKSUM_OFF + 8 * (k - 1) : 0));
+		b->computed[k] = dsb_ese_checksum_xe(page + k * b->bs, b->bs, pgno, k == 0);
+	}
+}
+
+static uint32_t stored_pgno_field(const uint8_t *page, size_t cb)
+{
+	return cb > DSB_ESE_SMALL_PAGE_MAX ? load_le32(page + DSB_ESE_PG_PGNO_OFF) : 0;
+}
+
+/* Does the page verify as pgno?  No diagnosis: used to confirm a located
+ * bit after flipping it in a copy. */
+static bool page_ok(const uint8_t *page, size_t cb, uint32_t pgno)
+{
+	if (!uses_new_format(page, cb))
+		return load_le64(page) == dsb_ese_checksum_old(page, cb, pgno);
+	struct blocks b;
+	compute_blocks(page, cb, pgno, &b);
+	for (unsigned k = 0; k < b.n; k++)
+		if (b.stored[k] != b.computed[k])
+			return false;
+	return cb <= DSB_ESE_SMALL_PAGE_MAX || stored_pgno_field(page, cb) == pgno;
+}
+
+static bool flip_fixes(const uint8_t *page, size_t cb, uint32_t pgno, uint32_t bit)
+{
+	uint8_t tmp[DSB_ESE_PAGE_MAX];
+	if (cb > sizeof(tmp) || bit / 8 >= cb)
+		return false;
+	memcpy(tmp, page, cb);
+	tmp[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+	return page_ok(tmp, cb, pgno);
+}
+
+/* Byte offset, within the page, of block k's stored checksum. */
+static size_t stored_at(unsigned k)
+{
+	return k ? DSB_ESE_PG_BLOCK_CKSUM_OFF + 8 * (k - 1) : 0;
+}
+
+static void diagnose_new(const uint8_t *page, size_t cb, uint32_t pgno,
+			 const struct blocks *b, struct dsb_ese_page_check *out)
+{
+	/* A valid page written for another pgno: every block's ECC matches
+	 * and every XOR half is off by the same pgno difference. */
+	bool misplaced = true;
+	uint32_t delta = 0;
+	for (unsigned k = 0; k < b->n; k++) {
+		uint32_t dx = (uint32_t)b->stored[k] ^ (uint32_t)b->computed[k];
+		if ((b->stored[k] >> 32) != (b->computed[k] >> 32) || dx == 0 ||
+		    (k > 0 && dx != delta))
+			misplaced = false;
+		delta = dx;
+	}
+	if (misplaced) {
+		out->status = DSB_ESE_PAGE_MISPLACED;
+		out->actual_pgno = pgno ^ delta;
+		/* With one block and a one-bit difference, a flipped bit in the
+		 * stored XOR half explains the bytes just as well (REF §2.5);
+		 * the caller says both. */
+		if (b->n == 1 && __builtin_popcount(delta) == 1) {
+			out->or_bitflip = true;
+			out->bit = (uint32_t)__builtin_ctz(delta);
+			out->bit_in_checksum = true;
+		}
+		return;
+	}
+
+	for (unsigned k = 0; k < b->n; k++) {
+		if (b->stored[k] == b->computed[k])
+			continue;
+		uint32_t bit;
+		uint64_t diff = b->stored[k] ^ b->computed[k];
+		if (dsb_ese_ecc_locate(b->stored[k], b->computed[k], b->bs, k == 0, &bit)) {
+			uint32_t pbit = (uint32_t)(k * b->bs * 8) + bit;
+			if (flip_fixes(page, cb, pgno, pbit)) {
+				out->status = DSB_ESE_PAGE_BITFLIP;
+				out->bit = pbit;
+				out->bit_in_checksum = cb > DSB_ESE_SMALL_PAGE_MAX &&
+					pbit / 8 >= DSB_ESE_PG_BLOCK_CKSUM_OFF &&
+					pbit / 8 < DSB_ESE_PG_PGNO_OFF;
+				return;
+			}
+		}
+		if (__builtin_popcountll(diff) == 1) {
+			/* The data agrees with itself; the stored value lost a bit. */
+			uint32_t pbit = (uint32_t)(stored_at(k) * 8) + (uint32_t)__builtin_ctzll(diff);
+			if (flip_fixes(page, cb, pgno, pbit)) {
+				out->status = DSB_ESE_PAGE_BITFLIP;
+				out->bit = pbit;
+				out->bit_in_checksum = true;
+				return;
+			}
+		}
+	}
+	out->status = DSB_ESE_PAGE_MISMATCH;
+}
+
+void dsb_ese_page_verify(const uint8_t *page, size_t cb, uint32_t pgno,
+			 struct dsb_ese_page_check *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (cb < DSB_ESE_PAGE_MIN || cb > DSB_ESE_PAGE_MAX || cb % 16) {
+		out->status = DSB_ESE_PAGE_MISMATCH;
+		return;
+	}
+	if (load_le64(page) == 0 && all_zero(page, cb)) {
+		out->status = DSB_ESE_PAGE_UNINIT;
+		return;
+	}
+	out->new_format = uses_new_format(page, cb);
+	if (!out->new_format) {
+		out->nblocks = 1;
+		out->stored = load_le64(page);
+		out->computed = dsb_ese_checksum_old(page, cb, pgno);
+		if (out->stored == out->computed) {
+			out->status = DSB_ESE_PAGE_OK;
+			return;
+		}
+		out->bad_blocks = 1;
+		/* The old format cannot locate a data bit.  It can tell a page
+		 * written for another pgno (the XOR agrees, the stored pgno half
+		 * does not), and a flipped format flag (byte 37 bit 5): with the
+		 * flag restored the page verifies in the new format. */
+		uint32_t flag_bit = DSB_ESE_PG_FLAGS_OFF * 8 + 13;
+		if ((uint32_t)out->stored == (uint32_t)out->computed) {
+			out->status = DSB_ESE_PAGE_MISPLACED;
+			out->actual_pgno = (uint32_t)(out->stored >> 32);
+		} else if (flip_fixes(page, cb, pgno, flag_bit)) {
+			out->status = DSB_ESE_PAGE_BITFLIP;
+			out->bit = flag_bit;
+		} else {
+			out->status = DSB_ESE_PAGE_MISMATCH;
+		}
+		return;
+	}
+
+	struct blocks b;
+	compute_blocks(page, cb, pgno, &b);
+	out->nblocks = b.n;
+	for (unsigned k = 0; k < b.n; k++) {
+		if (b.stored[k] != b.computed[k]) {
+			if (!out->bad_blocks) {
+				out->stored = b.stored[k];
+				out->computed = b.computed[k];
+			}
+			out->bad_blocks |= 1u << k;
+		}
+	}
+	if (!out->bad_blocks) {
+		uint32_t field = stored_pgno_field(page, cb);
+		if (cb > DSB_ESE_SMALL_PAGE_MAX && field != pgno) {
+			out->status = DSB_ESE_PAGE_MISPLACED;
+			out->actual_pgno = field;
+			out->pgno_field_bad = true;
+			return;
+		}
+		out->status = DSB_ESE_PAGE_OK;
+		out->stored = b.stored[0];
+		out->computed = b.computed[0];
+		return;
+	}
+	diagnose_new(page, cb, pgno, &b, out);
+	if (out->status == DSB_ESE_PAGE_MISMATCH) {
+		/* A new-format page whose format flag was cleared reads as old
+		 * format and vice versa; try the flag bit itself. */
+		uint32_t flag_bit = DSB_ESE_PG_FLAGS_OFF * 8 + 13;
+		if (cb <= DSB_ESE_SMALL_PAGE_MAX && flip_fixes(page, cb, pgno, flag_bit)) {
+			out->status = DSB_ESE_PAGE_BITFLIP;
+			out->bit = flag_bit;
+		}
+	}
+}
+
+void dsb_ese_page_stamp(uint8_t *page, size_t cb, uint32_t pgno)
+{
+	if (cb < DSB_ESE_PAGE_MIN || cb > DSB_ESE_PAGE_MAX || cb % 16)
+		return;
+	if (!uses_new_format(page, cb)) {
+		store_le32(page + 4, pgno);
+		store_le32(page, dsb_ese_header_checksum(page, cb));
+		return;
+	}
+	if (cb <= DSB_ESE_SMALL_PAGE_MAX) {
+		store_le64(page, dsb_ese_checksum_xe(page, cb, pgno, true));
+		return;
+	}
+	size_t bs = cb / 4;
+	store_le32(page + DSB_ESE_PG_PGNO_OFF, pgno);
+	for (unsigned k = 1; k < 4; k++)
+		store_le64(page + stored_at(k), dsb_ese_checksum_xe(page + k * bs, bs, pgno, false));
+	store_le64(page, dsb_ese_checksum_xe(page, bs, pgno, true));
+}
+
+void dsb_ese_header_stamp(uint8_t *page, size_t cb)
+{
+	if (cb < 8 || cb % 8)
+		return;
+	store_le32(page, dsb_ese_header_checksum(page, cb));
+}
