@@ -25,6 +25,13 @@
 
 #include "format/paths.h"
 
+/* Not exported by archive.h; archive_platform.h sets it to EILSEQ on
+ * POSIX systems, and libarchive reports "Unrecognized archive format"
+ * with it. */
+#ifndef ARCHIVE_ERRNO_FILE_FORMAT
+#define ARCHIVE_ERRNO_FILE_FORMAT EILSEQ
+#endif
+
 #define ZERO_BLOCK      (64u * 1024)   /* holes of sparse members are sent in such blocks */
 #define EMPTY_BLOCKS_MAX 1024          /* empty data blocks in a row before we call it broken */
 
@@ -394,9 +401,15 @@ static bool ar_start_archive(struct dsb_ar *ar)
 		archive_read_set_seek_callback(ar->a, cb_seek);
 		archive_read_set_skip_callback(ar->a, cb_skip);
 	}
-	if (archive_read_open1(ar->a) != ARCHIVE_OK)
-		ar_fail(ar, DSB_AR_FATAL, NULL, -1, "cannot read the input: %s",
-			la_error(ar->a));
+	/* Opening bids for the filters and the format: an input no format
+	 * recognizes fails here, with libarchive's "file format" errno. */
+	if (archive_read_open1(ar->a) != ARCHIVE_OK) {
+		if (!ar->raw_failed && archive_errno(ar->a) == ARCHIVE_ERRNO_FILE_FORMAT)
+			ar_fail(ar, DSB_AR_FATAL, NULL, -1, "not an archive: %s", la_error(ar->a));
+		else
+			ar_fail(ar, DSB_AR_FATAL, NULL, -1, "cannot read the input: %s",
+				la_error(ar->a));
+	}
 	return true;
 }
 
