@@ -83,10 +83,13 @@ void dsb_timeline_trace(void *ctx, const struct dsb_record *rec,
 	if (!hbc && rec->out_hbc.state == DSB_PRESENT)
 		hbc = rec->out_hbc.s;
 
-	/* The result as recorded, plus its name when known (CF §5.3). */
+	/* The result as recorded, plus its name when it was recorded as a
+	 * number and the name is known (CF §5.3). */
 	if (rec->hr.present) {
-		const char *name = rec->hr.unknown_name ? NULL : dsb_result_name(rec->hr.norm);
-		if (name && strcmp(name, rec->hr.text) != 0)
+		bool numeric = (rec->hr.text[0] >= '0' && rec->hr.text[0] <= '9') ||
+			       rec->hr.text[0] == '-';
+		const char *name = numeric ? dsb_result_name(rec->hr.norm) : NULL;
+		if (name)
 			snprintf(result, sizeof result, "%s (%s)", rec->hr.text, name);
 		else
 			snprintf(result, sizeof result, "%s", rec->hr.text);
