@@ -673,6 +673,8 @@ static void read_call(struct dctx *d, const json_t *root)
 		fault(d, DSB_F_IN, true);
 	else if (rec->fn != DSB_FN_NONE)
 		read_specs(d, in, fns[rec->fn].in);
+	else if (json_is_string(v = json_object_get(in, "hbc")) && !has_nul(v))
+		copy_str(d, v, &rec->hbc);   /* unknown fn: for the location only */
 
 	/* Outputs count only on success, and on a read that hit the end of
 	 * the file (CF §5.1, §5.3); otherwise they are never looked at. */

@@ -86,6 +86,10 @@ struct dsb_time {
 	int64_t ticks;   /* 100 ns units since 0001-01-01T00:00:00Z */
 };
 
+/* ticks back to text, "2026-11-21T10:00:01.25Z" (fraction only when not
+ * zero, trailing zeros dropped); cap >= 29 holds any value. */
+void dsb_time_format(int64_t ticks, char *out, size_t cap);
+
 struct dsb_token {
 	enum dsb_presence state;   /* PRESENT with len 0 for "" */
 	bool valid;                /* valid RFC 4648 base64, non-empty */

@@ -7,6 +7,9 @@
  */
 #include "format/journal_int.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #define TICKS_PER_SEC 10000000LL
 #define SECS_PER_DAY  86400LL
 
@@ -74,4 +77,38 @@ bool dsb_time_parse(const char *s, size_t len, int64_t *ticks)
 	int64_t secs = days_from_civil(y, mo, d) * SECS_PER_DAY + h * 3600LL + mi * 60LL + se;
 	*ticks = secs * TICKS_PER_SEC + frac;
 	return true;
+}
+
+void dsb_time_format(int64_t ticks, char *out, size_t cap)
+{
+	if (ticks < 0)
+		ticks = 0;
+	int64_t frac = ticks % TICKS_PER_SEC, secs = ticks / TICKS_PER_SEC;
+	int64_t days = secs / SECS_PER_DAY, rem = secs % SECS_PER_DAY;
+	/* Walk years by 400-year cycles (146097 days), then single years. */
+	int y = 1 + (int)(days / 146097) * 400;
+	days %= 146097;
+	while (days >= (leap(y) ? 366 : 365)) {
+		days -= leap(y) ? 366 : 365;
+		y++;
+	}
+	int m = 1;
+	while (days >= month_days(y, m)) {
+		days -= month_days(y, m);
+		m++;
+	}
+	int n = snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d", y, m, (int)days + 1,
+			 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+	if (n < 0 || (size_t)n >= cap)
+		return;
+	if (frac) {
+		char f[9];
+		snprintf(f, sizeof f, ".%07d", (int)frac);
+		size_t k = strlen(f);
+		while (f[k - 1] == '0')
+			f[--k] = '\0';
+		snprintf(out + n, cap - (size_t)n, "%sZ", f);
+	} else {
+		snprintf(out + n, cap - (size_t)n, "Z");
+	}
 }
