@@ -13,6 +13,8 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "inspector/args.h"
@@ -99,11 +101,66 @@ static bool render(FILE *fp, const struct dsb_cli *cli, const struct dsb_report 
 	return false;
 }
 
+/* The folder a file goes to, with symbolic links resolved; NULL if it
+ * does not exist. */
+static char *resolved_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return realpath(".", NULL);
+	if (slash == path)
+		return realpath("/", NULL);
+	char *dir = strndup(path, (size_t)(slash - path));
+	char *r = dir ? realpath(dir, NULL) : NULL;
+	free(dir);
+	return r;
+}
+
+/* The report must never replace an input, nor land inside an input
+ * folder (its temporary file would be read as a member of the capture).
+ * Evidence is read-only to us. */
+static bool output_spares_inputs(const struct dsb_cli *cli, char *err, size_t errlen)
+{
+	if (!cli->output || strcmp(cli->output, "-") == 0)
+		return true;
+	struct stat ost;
+	bool exists = stat(cli->output, &ost) == 0;
+	char *odir = resolved_dir_of(cli->output);
+	bool ok = true;
+	for (size_t i = 0; ok && i < cli->npaths; i++) {
+		const char *p = cli->paths[i];
+		struct stat ist;
+		if (strcmp(p, "-") == 0 || stat(p, &ist) != 0)
+			continue;
+		char shown[512];
+		dsb_term_escape(shown, sizeof shown, p);
+		if (exists && ist.st_dev == ost.st_dev && ist.st_ino == ost.st_ino) {
+			snprintf(err, errlen, "-o would overwrite the input %s", shown);
+			ok = false;
+		} else if (S_ISDIR(ist.st_mode) && odir) {
+			char *idir = realpath(p, NULL);
+			size_t n = idir ? strlen(idir) : 0;
+			if (idir && strncmp(odir, idir, n) == 0 &&
+			    (odir[n] == '\0' || odir[n] == '/' || n == 1)) {
+				snprintf(err, errlen, "-o would write inside the input folder %s", shown);
+				ok = false;
+			}
+			free(idir);
+		}
+	}
+	free(odir);
+	return ok;
+}
+
 /* verify PATH... and replay PATH. */
 static int run_verify(const struct dsb_cli *cli)
 {
 	struct dsb_output out;
 	char err[ERR_MAX];
+	if (!output_spares_inputs(cli, err, sizeof err)) {
+		usage_error(err);
+		return DSB_EXIT_USAGE;
+	}
 	if (!dsb_output_open(&out, cli->output, err, sizeof err)) {
 		usage_error(err);
 		return DSB_EXIT_USAGE;

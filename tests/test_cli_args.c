@@ -409,6 +409,20 @@ static void test_bin_usage_errors(void)
 	check_usage_run(W("rules", "-o", missing));
 	struct stat st;
 	CU_ASSERT_NOT_EQUAL(stat(missing, &st), 0);
+
+	/* The report never replaces an input, nor goes into an input folder. */
+	char input[128], inside[160];
+	snprintf(input, sizeof input, "%s/evidence.tar", scratch);
+	write_file(input, "not really a tar");
+	check_usage_run(W("verify", "-o", input, input));
+	size_t len;
+	char *kept = slurp_file(input, &len);
+	CU_ASSERT_STRING_EQUAL(kept, "not really a tar");
+	free(kept);
+	snprintf(inside, sizeof inside, "%s/report.json", cap);
+	check_usage_run(W("verify", "-o", inside, cap));
+	CU_ASSERT_NOT_EQUAL(stat(inside, &st), 0);
+	CU_ASSERT_EQUAL(unlink(input), 0);
 }
 
 static void test_bin_version_help(void)
