@@ -1,4 +1,659 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* PLACEHOLDER so the tree links; replaced by the capture reader. */
+/*
+ * One input, one pass (capture-format §1, report-contract §3.2, §5.1).
+ *
+ * The reader (format/archive.h) yields members in archive order.  Each
+ * regular member with a safe name streams once through the consumers of
+ * the table below: every one is hashed and counted into the member table,
+ * and the journal is also fed to the journal checks as it goes by.  The
+ * journal may come before or after the data members: data records are
+ * matched against the member table only once the whole input was read,
+ * so order never matters and no member is read twice.
+ *
+ * The journal's findings and sessions are built on the side (their own
+ * findings collection) and kept only if the input turns out to hold
+ * exactly one journal (CF §1.3).
+ */
 #include "verify/capture.h"
-int dsb_verify_input(struct dsb_report *rep, const char *path, const struct dsb_verify_opts *opts) { (void)opts; return dsb_report_add_input(rep, path); }
+
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format/archive.h"
+#include "format/paths.h"
+#include "verify/jcheck.h"
+
+/* The member table's names, together; with DSB_MAX_MEMBERS this bounds
+ * the memory of an input whatever its size. */
+#define DSB_MAX_MEMBER_NAME_BYTES (256u << 20)
+#define JOURNALS_NAMED_MAX 8        /* journal members a C001 message lists */
+#define NAME_SHOWN_MAX     512      /* bytes of a member name quoted in a message */
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- the member table ----------------------------------------------------- */
+
+/* A regular member with a safe name, as read.  Names are unique: a name
+ * written twice keeps the last member's facts, the one an extraction
+ * would leave on disk. */
+struct member {
+	char *name;
+	size_t len;
+	uint64_t size;
+	unsigned char sha[32];
+	bool complete;      /* read to its end: size and sha are the member's */
+	bool named;         /* a data record names it */
+};
+
+struct member_table {
+	struct member *v;
+	size_t n, cap;
+	uint32_t *slot;     /* open addressing: index + 1, 0 = empty */
+	size_t nslot;       /* a power of two, at least twice n */
+	size_t name_bytes;
+};
+
+static uint64_t name_hash(const char *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325u;   /* FNV-1a */
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 0x100000001b3u;
+	}
+	return h;
+}
+
+/* The slot holding `name`, or the empty slot where it would go. */
+static size_t table_slot(const struct member_table *t, const char *name, size_t len)
+{
+	size_t mask = t->nslot - 1;
+	for (size_t i = (size_t)name_hash(name, len) & mask;; i = (i + 1) & mask) {
+		uint32_t k = t->slot[i];
+		if (k == 0)
+			return i;
+		const struct member *m = &t->v[k - 1];
+		if (m->len == len && memcmp(m->name, name, len) == 0)
+			return i;
+	}
+}
+
+static struct member *table_find(const struct member_table *t, const char *name, size_t len)
+{
+	if (t->nslot == 0)
+		return NULL;
+	uint32_t k = t->slot[table_slot(t, name, len)];
+	return k ? &t->v[k - 1] : NULL;
+}
+
+static bool table_grow(struct member_table *t)
+{
+	size_t nslot = t->nslot ? t->nslot * 2 : 1024;
+	uint32_t *slot = calloc(nslot, sizeof(*slot));
+	if (!slot)
+		return false;
+	uint32_t *old = t->slot;
+	t->slot = slot;
+	t->nslot = nslot;
+	for (size_t i = 0; i < t->n; i++)
+		t->slot[table_slot(t, t->v[i].name, t->v[i].len)] = (uint32_t)(i + 1);
+	free(old);
+	return true;
+}
+
+enum table_status { TABLE_OK, TABLE_LIMIT, TABLE_NOMEM };
+
+static enum table_status table_add(struct member_table *t, size_t max, const char *name,
+				   size_t len, struct member **out)
+{
+	struct member *m = table_find(t, name, len);
+	if (m) {
+		m->complete = false;
+		*out = m;
+		return TABLE_OK;
+	}
+	if (t->n >= max || t->name_bytes + len > DSB_MAX_MEMBER_NAME_BYTES)
+		return TABLE_LIMIT;
+	if (2 * (t->n + 1) > t->nslot && !table_grow(t))
+		return TABLE_NOMEM;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct member *v = realloc(t->v, cap * sizeof(*v));
+		if (!v)
+			return TABLE_NOMEM;
+		t->v = v;
+		t->cap = cap;
+	}
+	m = &t->v[t->n];
+	memset(m, 0, sizeof(*m));
+	m->name = malloc(len + 1);
+	if (!m->name)
+		return TABLE_NOMEM;
+	memcpy(m->name, name, len);
+	m->name[len] = '\0';
+	m->len = len;
+	t->slot[table_slot(t, name, len)] = (uint32_t)(t->n + 1);
+	t->n++;
+	t->name_bytes += len;
+	*out = m;
+	return TABLE_OK;
+}
+
+static void table_free(struct member_table *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i].name);
+	free(t->v);
+	free(t->slot);
+}
+
+/* ---- one input's state -------------------------------------------------------- */
+
+struct verify {
+	struct dsb_report *rep;
+	int input;
+	const struct dsb_verify_opts *opts;
+	size_t max_members;
+	struct dsb_ar *ar;
+	struct member_table mt;
+	EVP_MD_CTX *md;
+
+	/* The member being read. */
+	const struct dsb_ar_member *cur;
+	struct member *entry;       /* its row in the member table */
+	uint64_t bytes;
+	unsigned attached;          /* bit i: consumers[i] takes its data */
+
+	/* Journals (CF §1.3): the first one is read, all are counted. */
+	size_t njournals;
+	char *jnames[JOURNALS_NAMED_MAX];
+	char *journal;              /* the first one's name */
+	size_t root_len;            /* its capture-root prefix, '/' included */
+	bool journal_complete;      /* read to its end without error */
+	struct dsb_findings *jf;    /* its findings, kept only if it is the only one */
+	struct dsb_replay *rp;
+	struct dsb_jcheck *jc;
+
+	bool c015;                  /* part of the input could not be read */
+	bool stopped;               /* reading stopped before the end of the input */
+	bool oom;
+	bool lookup_oom;            /* a lookup could not build its path */
+	char *path;                 /* capture root + member path, for lookups */
+	size_t path_cap;
+};
+
+static void set_incomplete(struct verify *v)
+{
+	v->rep->inputs[v->input].incomplete = true;
+}
+
+/* A member name for a message: control bytes escaped, long ones cut. */
+static const char *shown(char *out, size_t cap, const char *s, size_t len)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len && o + 8 < cap; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (o >= NAME_SHOWN_MAX) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void c015(struct verify *v, const char *member, int64_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void c015(struct verify *v, const char *member, int64_t offset, const char *fmt, ...)
+{
+	char msg[DSB_MESSAGE_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	struct dsb_loc loc = DSB_LOC_INIT;
+	loc.member = member;
+	loc.offset = offset;
+	dsb_findings_add(v->rep->findings, v->input, DSB_C015, &loc, "%s", msg);
+	v->c015 = true;
+	set_incomplete(v);
+}
+
+/* C015 from what the reader said; `fatal`: the rest of the input is lost. */
+static void c015_reader(struct verify *v, bool fatal)
+{
+	const struct dsb_ar_error *e = dsb_ar_error(v->ar);
+	char name[NAME_SHOWN_MAX + 16];
+	const char *tail = fatal ? "; the rest of the input was not read" : "";
+	if (e->member && e->offset >= 0)
+		c015(v, e->member, e->offset, "%s: %s at byte %lld of the member%s",
+		     shown(name, sizeof name, e->member, strlen(e->member)),
+		     e->message, (long long)e->offset, tail);
+	else if (e->member)
+		c015(v, e->member, -1, "%s: %s%s",
+		     shown(name, sizeof name, e->member, strlen(e->member)), e->message, tail);
+	else if (e->offset >= 0)
+		c015(v, NULL, e->offset, "%s at byte %lld of the input%s", e->message,
+		     (long long)e->offset, tail);
+	else
+		c015(v, NULL, -1, "%s%s", e->message, tail);
+	if (fatal)
+		v->stopped = true;
+}
+
+static void out_of_memory(struct verify *v)
+{
+	if (v->oom)
+		return;
+	v->oom = true;
+	v->stopped = true;
+	c015(v, NULL, -1, "out of memory; the input was not checked in full");
+}
+
+/* ---- member consumers ------------------------------------------------------------ */
+
+/*
+ * Everything that wants a member's bytes is one row here.  start() says
+ * whether it takes this member; data() gets each block in order (false:
+ * out of memory); end() is called for every member started, `complete`
+ * telling whether its data was read to the end.  A check that sniffs
+ * data members (the ESE page verifier) is one more row.
+ */
+struct consumer {
+	const char *name;
+	bool (*start)(struct verify *v, const struct dsb_ar_member *m);
+	bool (*data)(struct verify *v, const void *buf, size_t len);
+	void (*end)(struct verify *v, bool complete);
+};
+
+/* Every member: SHA-256 and byte count into the member table. */
+static bool digest_start(struct verify *v, const struct dsb_ar_member *m)
+{
+	v->bytes = 0;
+	return EVP_DigestInit_ex(v->md, EVP_sha256(), NULL) == 1;
+}
+
+static bool digest_data(struct verify *v, const void *buf, size_t len)
+{
+	v->bytes += len;
+	return EVP_DigestUpdate(v->md, buf, len) == 1;
+}
+
+static void digest_end(struct verify *v, bool complete)
+{
+	struct member *m = v->entry;
+	m->size = v->bytes;
+	m->complete = complete && EVP_DigestFinal_ex(v->md, m->sha, NULL) == 1;
+}
+
+/* journal.jsonl: counted always, fed to the journal checks if first. */
+static bool journal_start(struct verify *v, const struct dsb_ar_member *m)
+{
+	size_t root_len;
+	if (!dsb_member_is_journal(m->name, m->name_len, &root_len))
+		return false;
+	if (v->njournals < JOURNALS_NAMED_MAX) {
+		v->jnames[v->njournals] = strdup(m->name);
+		if (!v->jnames[v->njournals])
+			out_of_memory(v);
+	}
+	if (v->njournals++ > 0)
+		return false;
+	v->journal = strdup(m->name);
+	v->root_len = root_len;
+	v->jf = dsb_findings_new();
+	v->rp = v->jf ? dsb_replay_new(v->jf, v->input, m->name) : NULL;
+	v->jc = v->rp ? dsb_jcheck_new(v->jf, v->input, m->name, v->rp) : NULL;
+	if (!v->journal || !v->jc) {
+		out_of_memory(v);
+		return false;
+	}
+	if (v->opts && v->opts->trace)
+		dsb_replay_set_trace(v->rp, v->opts->trace, v->opts->trace_ctx);
+	return true;
+}
+
+static bool journal_data(struct verify *v, const void *buf, size_t len)
+{
+	return dsb_jcheck_feed(v->jc, buf, len);
+}
+
+static void journal_end(struct verify *v, bool complete)
+{
+	v->journal_complete = complete;
+}
+
+static const struct consumer consumers[] = {
+	{ .name = "sha256",  .start = digest_start,  .data = digest_data,  .end = digest_end },
+	{ .name = "journal", .start = journal_start, .data = journal_data, .end = journal_end },
+};
+
+_Static_assert(ARRAY_LEN(consumers) <= 8 * sizeof(unsigned), "one bit per consumer");
+
+/* ---- reading ------------------------------------------------------------------------ */
+
+/* Why a member path is unsafe, for the message (the decision itself is
+ * dsb_member_path_unsafe's, CF §1.4). */
+static const char *unsafe_reason(const char *p, size_t len)
+{
+	if (len == 0)
+		return "it is empty";
+	if (p[0] == '/' || p[0] == '\\')
+		return "it is absolute";
+	if (len >= 2 && p[1] == ':')
+		return "it starts with a drive letter";
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] == '\\')
+			return "it holds a backslash";
+		if ((unsigned char)p[i] < 0x20)
+			return "it holds a control character";
+	}
+	return "it has an empty, '.' or '..' component";
+}
+
+static void c009_member(struct verify *v, const struct dsb_ar_member *m, bool unsafe)
+{
+	char name[NAME_SHOWN_MAX + 16];
+	struct dsb_loc loc = DSB_LOC_INIT;
+	loc.member = m->name;
+	shown(name, sizeof name, m->name, m->name_len);
+	if (unsafe && m->kind != DSB_AR_REGULAR)
+		dsb_findings_add(v->rep->findings, v->input, DSB_C009, &loc,
+				 "member %s is a %s, not a regular file, and its name is unsafe (%s); it was not read",
+				 name, m->what, unsafe_reason(m->name, m->name_len));
+	else if (unsafe)
+		dsb_findings_add(v->rep->findings, v->input, DSB_C009, &loc,
+				 "member name %s is unsafe (%s); it was not read",
+				 name, unsafe_reason(m->name, m->name_len));
+	else
+		dsb_findings_add(v->rep->findings, v->input, DSB_C009, &loc,
+				 "member %s is a %s, not a regular file; it was not read",
+				 name, m->what);
+}
+
+/* One member.  Returns false when reading must stop. */
+static bool on_member(struct verify *v, const struct dsb_ar_member *m)
+{
+	if (m->kind == DSB_AR_DIRECTORY)
+		return true;   /* CF §1.4: ignored, names included */
+	bool unsafe = dsb_member_path_unsafe(m->name, m->name_len);
+	if (unsafe || m->kind != DSB_AR_REGULAR) {
+		c009_member(v, m, unsafe);
+		return true;
+	}
+	switch (table_add(&v->mt, v->max_members, m->name, m->name_len, &v->entry)) {
+	case TABLE_OK:
+		break;
+	case TABLE_LIMIT:
+		c015(v, NULL, -1,
+		     "more than %zu regular members, or %u bytes of member names (DSB_MAX_MEMBERS, DSB_MAX_MEMBER_NAME_BYTES); the rest of the input was not read",
+		     v->max_members, DSB_MAX_MEMBER_NAME_BYTES);
+		v->stopped = true;
+		return false;
+	case TABLE_NOMEM:
+		out_of_memory(v);
+		return false;
+	}
+
+	v->cur = m;
+	v->attached = 0;
+	for (size_t i = 0; i < ARRAY_LEN(consumers); i++)
+		if (consumers[i].start(v, m))
+			v->attached |= 1u << i;
+	if (v->oom)
+		return false;
+
+	enum dsb_ar_status st;
+	const void *buf;
+	size_t len;
+	while ((st = dsb_ar_data(v->ar, &buf, &len)) == DSB_AR_OK) {
+		for (size_t i = 0; i < ARRAY_LEN(consumers); i++)
+			if ((v->attached & (1u << i)) && !consumers[i].data(v, buf, len))
+				out_of_memory(v);
+		if (v->oom)
+			break;
+	}
+	bool complete = !v->oom && st == DSB_AR_END;
+	for (size_t i = 0; i < ARRAY_LEN(consumers); i++)
+		if (v->attached & (1u << i))
+			consumers[i].end(v, complete);
+	v->cur = NULL;
+	if (v->oom)
+		return false;
+	if (st == DSB_AR_MEMBER_ERROR)
+		c015_reader(v, false);
+	if (st == DSB_AR_FATAL) {
+		c015_reader(v, true);
+		return false;
+	}
+	return true;
+}
+
+static void read_all(struct verify *v)
+{
+	struct dsb_ar_member m;
+	for (;;) {
+		switch (dsb_ar_next(v->ar, &m)) {
+		case DSB_AR_END:
+			return;
+		case DSB_AR_FATAL:
+			c015_reader(v, true);
+			return;
+		case DSB_AR_MEMBER_ERROR:
+			c015_reader(v, false);
+			break;
+		case DSB_AR_OK:
+			if (!on_member(v, &m))
+				return;
+			break;
+		}
+	}
+}
+
+/* ---- judging --------------------------------------------------------------------- */
+
+/* The archive member for a member path of the journal: root + path. */
+static struct member *member_of(struct verify *v, const char *path)
+{
+	size_t plen = strlen(path);
+	size_t need = v->root_len + plen;
+	if (need + 1 > v->path_cap) {
+		char *p = realloc(v->path, need + 1);
+		if (!p) {
+			v->lookup_oom = true;
+			return NULL;
+		}
+		v->path = p;
+		v->path_cap = need + 1;
+	}
+	memcpy(v->path, v->journal, v->root_len);
+	memcpy(v->path + v->root_len, path, plen + 1);
+	return table_find(&v->mt, v->path, need);
+}
+
+static bool lookup(void *ctx, const char *member_path, struct dsb_member_facts *out)
+{
+	struct member *m = member_of(ctx, member_path);
+	if (!m || !m->complete)
+		return false;
+	static const char digits[] = "0123456789abcdef";
+	out->size = m->size;
+	for (int i = 0; i < 32; i++) {
+		out->sha256[2 * i] = digits[m->sha[i] >> 4];
+		out->sha256[2 * i + 1] = digits[m->sha[i] & 15];
+	}
+	out->sha256[64] = '\0';
+	return true;
+}
+
+static void mark_named(void *ctx, const char *member_path)
+{
+	struct member *m = member_of(ctx, member_path);
+	if (m)
+		m->named = true;
+}
+
+/* C008: regular members, the journal aside, that no data record names. */
+static void c008_unnamed(struct verify *v)
+{
+	char name[NAME_SHOWN_MAX + 16], root[NAME_SHOWN_MAX + 16];
+	shown(root, sizeof root, v->journal, v->root_len);
+	for (size_t i = 0; i < v->mt.n; i++) {
+		const struct member *m = &v->mt.v[i];
+		if (m->named || strcmp(m->name, v->journal) == 0)
+			continue;
+		struct dsb_loc loc = DSB_LOC_INIT;
+		loc.member = m->name;
+		shown(name, sizeof name, m->name, m->len);
+		if (m->len <= v->root_len || memcmp(m->name, v->journal, v->root_len) != 0)
+			dsb_findings_add(v->rep->findings, v->input, DSB_C008, &loc,
+					 "member %s is outside the capture root %s, and no data record names it",
+					 name, root);
+		else
+			dsb_findings_add(v->rep->findings, v->input, DSB_C008, &loc,
+					 "member %s is not named by any data record", name);
+	}
+}
+
+static void c001(struct verify *v)
+{
+	struct dsb_loc loc = DSB_LOC_INIT;
+	set_incomplete(v);
+	if (v->njournals == 0) {
+		dsb_findings_add(v->rep->findings, v->input, DSB_C001, &loc,
+				 "no journal: the input has no regular file journal.jsonl at the top level or one folder deep");
+		return;
+	}
+	char list[DSB_MESSAGE_MAX] = "";
+	size_t o = 0;
+	for (size_t i = 0; i < v->njournals && i < JOURNALS_NAMED_MAX; i++) {
+		char name[NAME_SHOWN_MAX + 16];
+		const char *s = v->jnames[i] ? v->jnames[i] : "?";
+		int w = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "",
+				 shown(name, sizeof name, s, strlen(s)));
+		if (w < 0 || (size_t)w >= sizeof list - o)
+			break;
+		o += (size_t)w;
+	}
+	dsb_findings_add(v->rep->findings, v->input, DSB_C001, &loc,
+			 "%zu journals (%s%s); a capture has exactly one, so none was judged",
+			 v->njournals, list, v->njournals > JOURNALS_NAMED_MAX ? ", ..." : "");
+}
+
+static void drop_journal(struct verify *v)
+{
+	dsb_jcheck_free(v->jc);
+	dsb_replay_free(v->rp);
+	dsb_findings_free(v->jf);
+	v->jc = NULL;
+	v->rp = NULL;
+	v->jf = NULL;
+}
+
+/* Exactly one journal: finish it, match data records against members. */
+static void judge_journal(struct verify *v)
+{
+	/* Cut by a read error: treated as cut, no C004 for the rest. */
+	dsb_jcheck_finish(v->jc, !v->journal_complete);
+	bool bad_format = dsb_jcheck_bad_format(v->jc);
+	if (bad_format)
+		set_incomplete(v);
+	/* After a C015, members not reached are not "missing" (no C005). */
+	dsb_replay_members(v->rp, lookup, v, !v->c015);
+	/* C008 needs every data record: a journal read whole, and judged
+	 * (after C010 only C001, C015 and C009 are made, CF §4). */
+	if (!bad_format && v->journal_complete) {
+		dsb_replay_named_members(v->rp, mark_named, v);
+		c008_unnamed(v);
+	}
+	const char *what = NULL;
+	if (dsb_replay_limit_hit(v->rp, &what))
+		c015(v, NULL, -1, "the replay exceeded a limit (%s); the journal was not judged in full",
+		     what ? what : "unknown");
+	if (!dsb_replay_export(v->rp, v->rep))
+		out_of_memory(v);
+	dsb_findings_merge(v->rep->findings, v->jf);
+	if (v->lookup_oom)
+		out_of_memory(v);
+}
+
+static void judge(struct verify *v)
+{
+	if (v->njournals == 1 && v->jc) {
+		judge_journal(v);
+		return;
+	}
+	/* No journal after reading everything, or more than one (then none
+	 * is judged, whatever was read of the first).  With the reading
+	 * stopped early, a missing journal may be in the part not read. */
+	if (v->njournals > 1 || !v->stopped)
+		c001(v);
+}
+
+static void fill_input(struct verify *v)
+{
+	struct dsb_input *in = &v->rep->inputs[v->input];
+	const char *c = dsb_ar_container(v->ar);
+	if (c && !(in->container = strdup(c)))
+		out_of_memory(v);
+	in->nfilters = dsb_ar_filters(v->ar, in->filters, DSB_MAX_FILTERS);
+	in->size = dsb_ar_input_size(v->ar);
+	in->has_sha256 = dsb_ar_input_sha256(v->ar, in->sha256);
+}
+
+static int verify(struct dsb_report *rep, const char *path, const void *mem, size_t len,
+		  const struct dsb_verify_opts *opts)
+{
+	int input = dsb_report_add_input(rep, path);
+	if (input < 0)
+		return -1;
+	struct verify v = {
+		.rep = rep,
+		.input = input,
+		.opts = opts,
+		.max_members = opts && opts->max_members ? opts->max_members : DSB_MAX_MEMBERS,
+	};
+	struct dsb_ar_opts aropts = {
+		.progress = opts ? opts->progress : NULL,
+		.progress_ctx = opts ? opts->progress_ctx : NULL,
+	};
+	v.ar = mem ? dsb_ar_open_memory(mem, len, &aropts) : dsb_ar_open(path, &aropts);
+	v.md = EVP_MD_CTX_new();
+	if (!v.ar || !v.md) {
+		out_of_memory(&v);
+	} else {
+		read_all(&v);
+		dsb_ar_finish(v.ar);
+		fill_input(&v);
+		judge(&v);
+	}
+	drop_journal(&v);
+	for (size_t i = 0; i < JOURNALS_NAMED_MAX; i++)
+		free(v.jnames[i]);
+	free(v.journal);
+	free(v.path);
+	table_free(&v.mt);
+	EVP_MD_CTX_free(v.md);
+	dsb_ar_free(v.ar);
+	return input;
+}
+
+int dsb_verify_input(struct dsb_report *rep, const char *path,
+		     const struct dsb_verify_opts *opts)
+{
+	return verify(rep, path, NULL, 0, opts);
+}
+
+int dsb_verify_memory(struct dsb_report *rep, const char *name, const void *buf, size_t len,
+		      const struct dsb_verify_opts *opts)
+{
+	return verify(rep, name, buf ? buf : "", len, opts);
+}

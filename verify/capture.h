@@ -10,10 +10,15 @@
 #define DSB_VERIFY_CAPTURE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "verify/replay.h"
 #include "verify/report.h"
+
+/* Regular members per input (their names and hashes are kept until the
+ * journal has been matched against them).  More is a C015 naming it. */
+#define DSB_MAX_MEMBERS 1000000
 
 /* Progress: bytes of input read so far, and the total when known (0 if
  * not: stdin, a compressed stream). */
@@ -24,11 +29,19 @@ struct dsb_verify_opts {
 	void *progress_ctx;
 	dsb_trace_fn trace;        /* for `dsbinspect replay`; NULL otherwise */
 	void *trace_ctx;
+	size_t max_members;        /* 0: DSB_MAX_MEMBERS (tests set a lower one) */
 };
 
 /* Returns the input's index, or -1 on an operational error that left no
  * input entry (out of memory). */
 int dsb_verify_input(struct dsb_report *rep, const char *path,
 		     const struct dsb_verify_opts *opts);
+
+/* The same check over an archive held in memory (the fuzzer, tests);
+ * `name` is the input's path in the report.  `opts` may be NULL here and
+ * above. */
+int dsb_verify_memory(struct dsb_report *rep, const char *name,
+		      const void *buf, size_t len,
+		      const struct dsb_verify_opts *opts);
 
 #endif
