@@ -23,6 +23,8 @@
 #define DSB_MAX_OPENS       1000000   /* opens (file entries) per input */
 #define DSB_MAX_BUFFERS     1000000   /* outstanding buffers per input */
 #define DSB_MAX_LIST_PATHS  100000    /* distinct list entries per handle */
+#define DSB_MAX_DATA_RECORDS 1000000  /* data records per input */
+#define DSB_MAX_NAME_BYTES  (256u * 1024 * 1024)  /* stored names, handles, pointers */
 
 struct dsb_replay;
 
