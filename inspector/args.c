@@ -291,7 +291,7 @@ static bool unknown_command(struct parse_state *ps, const char *name)
 	/* The most likely slip: a capture named without a command. */
 	if (access(name, F_OK) == 0)
 		snprintf(ps->err, ps->errlen,
-			 "unknown command '%s' (to check that file: dsbinspect verify %s)",
+			 "unknown command '%s' (to check it: dsbinspect verify %s)",
 			 shown(w, sizeof w, name), w);
 	else
 		snprintf(ps->err, ps->errlen, "unknown command '%s'", shown(w, sizeof w, name));
@@ -340,6 +340,14 @@ static bool check_command(struct parse_state *ps)
 			snprintf(ps->err, ps->errlen, "%s takes no PATH", c->name);
 		else
 			snprintf(ps->err, ps->errlen, "%s takes exactly one PATH", c->name);
+		return false;
+	}
+	size_t stdin_uses = 0;
+	for (size_t i = 0; i < cli->npaths; i++)
+		stdin_uses += strcmp(cli->paths[i], "-") == 0;
+	if (stdin_uses > 1) {
+		/* The second would read an exhausted stream. */
+		snprintf(ps->err, ps->errlen, "- (standard input) can be named only once");
 		return false;
 	}
 	if (!(c->formats & FMT(cli->format))) {

@@ -172,6 +172,9 @@ static void test_parse_usage_errors(void)
 	check_usage_error(W("verify", "--format", "man", "a"), "verify cannot write --format man");
 	check_usage_error(W("help", "nope"), "unknown command 'nope'");
 	check_usage_error(W("help", "verify", "rules"), "help takes one COMMAND");
+	check_usage_error(W("verify", "-", "a", "-"), "- (standard input) can be named only once");
+	/* A capture named without a command: the message shows the way. */
+	check_usage_error(W(DSB_SOURCE_DIR), "(to check it: dsbinspect verify ");
 	/* User text in a message is escaped. */
 	check_usage_error(W("verify", "--format", "\x1b[2J", "a"), "unknown format '\\x1b[2J'");
 }
