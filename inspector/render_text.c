@@ -221,7 +221,9 @@ static void put_input_head(struct text *t, size_t i)
 	fprintf(fp, "%s", dsb_term_on(t->colour, DSB_STYLE_HEADING));
 	dsb_term_puts(fp, in->path);
 	fprintf(fp, "%s\n  ", dsb_term_off(t->colour));
-	if (in->container) {
+	if (in->container && strcmp(in->container, "dir") == 0) {
+		fputs("folder", fp);
+	} else if (in->container) {
 		dsb_term_puts(fp, in->container);
 		for (int k = 0; k < in->nfilters && k < DSB_MAX_FILTERS; k++) {
 			fputs(k ? ", " : " compressed with ", fp);

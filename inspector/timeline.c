@@ -52,12 +52,20 @@ void dsb_timeline_begin(struct dsb_timeline *tl, FILE *fp, const char *path)
 		"SEQ", "LINE", "TIME", "CALL", "HANDLE", "RESULT", "STATE");
 }
 
-/* Pad to width after writing an escaped string of unknown display width. */
+/* One column: escaped, cut at TIMELINE_COL_MAX bytes with a visible
+ * "..." (a handle string is only as short as the agent made it), padded
+ * to width. */
+#define TIMELINE_COL_MAX 256
+
 static void put_col(FILE *fp, const char *s, int width)
 {
-	char buf[256];
+	char buf[TIMELINE_COL_MAX];
 	size_t n = dsb_term_escape(buf, sizeof buf, s);
 	fputs(buf, fp);
+	if (n >= sizeof buf) {
+		fputs("...", fp);
+		return;
+	}
 	for (size_t k = n; (int)k < width; k++)
 		fputc(' ', fp);
 }

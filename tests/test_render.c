@@ -641,7 +641,7 @@ static void test_text_grouping(void)
 	CU_ASSERT_PTR_NULL(strstr(s, "more DSB-P010"));
 	/* Input facts. */
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "backup-dc01.tar.zst\n  tar compressed with zstd, 20983112 bytes, sha256 " SHA_B));
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "capture dir\n  dir, 4096 bytes\n  verdict: fail"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "capture dir\n  folder, 4096 bytes\n  verdict: fail"));
 	free(s);
 	dsb_report_free(r);
 }
