@@ -246,6 +246,8 @@ const struct dsb_finding *dsb_findings_sorted(struct dsb_findings *f, size_t *co
 		}
 		/* A shallow copy: the strings stay owned by the buckets. */
 		for (int i = 0; i < f->ninputs * DSB_RULE_COUNT; i++) {
+			if (f->b[i].n == 0)   /* an empty bucket's v may be NULL */
+				continue;
 			memcpy(f->sorted + f->nsorted, f->b[i].v, f->b[i].n * sizeof(*f->sorted));
 			f->nsorted += f->b[i].n;
 		}
