@@ -174,6 +174,22 @@ static void test_verdicts(void)
 	dsb_report_free(r);
 }
 
+/* Regression: flattening copied from the NULL array of never-used buckets
+ * (memcpy(dst, NULL, 0) is undefined; UBSan aborted the sanitizer build). */
+static void test_regression_sorted_empty_buckets(void)
+{
+	struct dsb_findings *f = dsb_findings_new();
+	size_t n = 99;
+	const struct dsb_finding *v = dsb_findings_sorted(f, &n);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_PTR_NOT_NULL(v);
+	add_at(f, 3, DSB_R009, 5, -1, NULL, "only input 3, one rule");
+	v = dsb_findings_sorted(f, &n);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_EQUAL(v[0].input, 3);
+	dsb_findings_free(f);
+}
+
 static const struct dsb_test catalogue_tests[] = {
 	{ "catalogue_complete", test_catalogue_complete },
 	{ "contract_severities", test_contract_severities },
@@ -185,6 +201,7 @@ static const struct dsb_test findings_tests[] = {
 	{ "merge", test_merge },
 	{ "message_one_line", test_message_one_line },
 	{ "verdicts", test_verdicts },
+	{ "regression_sorted_empty_buckets", test_regression_sorted_empty_buckets },
 	{ NULL, NULL },
 };
 static const struct dsb_suite suites[] = {
