@@ -465,6 +465,7 @@ struct dsb_ese_space_header {
 	uint32_t cpg_primary, pgno_parent, flags;
 	bool multi_extent;
 	uint32_t pgno_oe, pgno_ae;   /* 0 unless multi_extent */
+	uint32_t avail_bitmap;       /* single extent: bit i = page FDP + 1 + i is free */
 };
 
 bool dsb_ese_space_header_decode(const uint8_t *buf, size_t len,

@@ -116,6 +116,8 @@ bool dsb_ese_space_header_decode(const uint8_t *buf, size_t len,
 		s->pgno_oe = oe;
 		s->pgno_ae = oe + 1;
 	}
+	if (!s->multi_extent)
+		s->avail_bitmap = oe;
 	return true;
 }
 

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internals of the ESE verifier, shared by verify/ese_stream.c (bytes in,
+ * header), verify/ese_pages.c (one page at a time) and verify/ese_tree.c
+ * (the walk at finish).  Not an interface: include verify/ese.h instead.
+ */
+#ifndef DSB_VERIFY_ESE_PRIVATE_H
+#define DSB_VERIFY_ESE_PRIVATE_H
+
+#ifndef DSB_ESE_INTERNAL
+#error "verify/ese_private.h is internal to verify/ese*.c"
+#endif
+
+#include <stdarg.h>
+
+#include "verify/ese.h"
+
+/* The header is decided on the first HDR_BUF bytes: both copies at the
+ * largest page size. */
+#define HDR_BUF (2u * DSB_ESE_PAGE_MAX)
+
+/* ---- per-page summary: 16 bytes, kept for the walk at finish ----------- */
+
+/* Page kind and tree-type bits, copied from the page flags. */
+#define PS_ROOT      0x0001u
+#define PS_LEAF      0x0002u
+#define PS_POL       0x0004u   /* parent of leaf */
+#define PS_EMPTY     0x0008u   /* empty or pre-initialised */
+#define PS_SPACE     0x0010u
+#define PS_INDEX     0x0020u
+#define PS_LV        0x0040u
+#define PS_TYPE_MASK (PS_SPACE | PS_INDEX | PS_LV)
+/* What reading it found (3 bits). */
+#define PS_STATE_SHIFT 7
+#define PS_STATE_MASK  (0x7u << PS_STATE_SHIFT)
+enum page_state {
+	PG_VALID = 0,        /* checksum and structure fine */
+	PG_UNINIT = 1,       /* all zero */
+	PG_MISMATCH = 2,     /* damaged; a = bad block mask */
+	PG_BITFLIP = 3,      /* a = bit index in page; b bit 0: in a stored checksum */
+	PG_MISPLACED = 4,    /* a = actual pgno; b bit 0: or a bit flip at b >> 8; bit 1: pgno field */
+	PG_BAD_STRUCT = 5,   /* checksum fine, structure not: children not trusted */
+	PG_TRAILER = 6,      /* the streaming-backup trailer, not a database page */
+};
+/* Set by the walk and the space pass at finish. */
+#define PS_REF       0x0400u   /* reached from a tree */
+#define PS_FREE      0x0800u   /* in available space */
+#define PS_OWNED     0x1000u   /* inside the database root's owned extents */
+#define PS_CHILDREN  0x2000u   /* a = first child index, b = child count */
+#define PS_WALKED_ROOT 0x4000u /* walked as the root of a tree */
+
+struct ese_page {
+	uint32_t objid;          /* from the page header (untrusted if damaged) */
+	uint32_t a, b;           /* leaf: prev, next; internal: children; damaged: detail */
+	uint16_t flags;          /* PS_* */
+	uint16_t nodes;          /* leaf: non-deleted nodes */
+};
+
+static inline enum page_state page_state_of(const struct ese_page *p)
+{
+	return (enum page_state)((p->flags & PS_STATE_MASK) >> PS_STATE_SHIFT);
+}
+
+static inline bool state_damaged(enum page_state st)
+{
+	return st == PG_MISMATCH || st == PG_BITFLIP || st == PG_MISPLACED;
+}
+
+/* ---- what pages tell about the catalog and the space -------------------- */
+
+struct ese_cat {
+	uint32_t src_pgno;       /* the catalog leaf it came from */
+	uint32_t objid_table, id, pgno_fdp, flags;
+	uint16_t type;
+	uint32_t count;          /* columns: a run of this many */
+	bool name_cut;
+	char name[DSB_ESE_NAME_MAX + 1];
+	size_t name_len;
+};
+
+struct ese_ext {
+	uint32_t src_pgno;       /* the space-tree leaf it came from */
+	uint32_t last, cpg;
+};
+
+struct ese_root {
+	uint32_t pgno, objid;
+	struct dsb_ese_space_header sph;
+};
+
+/* Cross-page differences in a fuzzy copy, counted and reported once each
+ * as DSB-E026 at finish. */
+enum fuzzy_kind {
+	FZ_DBTIME,
+	FZ_LEAF_LINKS,
+	FZ_TREE_REF,      /* pointer to a missing, zero or freed page */
+	FZ_TREE_SHAPE,    /* objid, level, type, reached twice */
+	FZ_OWNED_EOF,     /* owned space beyond the end of the copy */
+	FZ_COUNT
+};
+
+struct fuzzy_agg {
+	uint64_t count;
+	int64_t first_page;      /* -1 none */
+	char first_what[160];
+};
+
+#define DYN(type) struct { type *v; size_t n, cap; }
+
+struct dsb_ese_stream {
+	struct dsb_findings *f;
+	int input;
+	struct dsb_loc base;
+	char *member, *file;     /* owned copies of base's strings */
+
+	enum { PH_HEADER, PH_PAGES, PH_STOPPED, PH_DONE } phase;
+	bool oom;
+
+	uint8_t *hbuf;           /* the first HDR_BUF bytes */
+	size_t hlen;
+	uint32_t cb;
+	bool expect_trailer;
+
+	uint8_t *part;           /* a page being assembled from small feeds */
+	size_t part_len;
+	uint8_t *hold;           /* the last complete page, held back: it may be the trailer */
+	bool have_hold;
+	uint32_t hold_pgno;
+	uint32_t next_pgno;      /* pgno of the next complete page */
+
+	DYN(struct ese_page) pages;   /* index pgno - 1 */
+	bool pages_limit;             /* stopped keeping summaries: no walk */
+	DYN(uint32_t) children;
+	DYN(struct ese_cat) cat;
+	uint64_t cat_bad_records;
+	uint32_t cat_bad_first_pgno;
+	DYN(struct ese_ext) ext;
+	DYN(struct ese_root) roots;
+	bool kept_limit;              /* catalog, extent or root list full */
+
+	struct fuzzy_agg fz[FZ_COUNT];
+
+	DYN(struct dsb_ese_table_summary) tables;
+	struct dsb_ese_summary sum;
+};
+
+/* ---- shared helpers ----------------------------------------------------- */
+
+/* Add a finding at `page` (or -1) and byte `offset` in the file (or -1). */
+void ese_add(struct dsb_ese_stream *s, enum dsb_rule rule, int64_t page, int64_t offset,
+	     const char *table, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Make room for element n of an array with capacity *cap: returns the
+ * array to use (grown, or v unchanged with *cap unchanged when `limit` is
+ * reached or memory runs out, which also sets s->oom). */
+void *ese_grow(struct dsb_ese_stream *s, void *v, size_t *cap, size_t n, size_t elem,
+	       size_t limit);
+/* True when arr has room for one more element. */
+#define ESE_PUSH(s, arr, limit) \
+	((arr).n < (arr).cap || \
+	 ((arr).v = ese_grow((s), (arr).v, &(arr).cap, (arr).n, sizeof(*(arr).v), (limit)), \
+	  (arr).n < (arr).cap))
+
+static inline int64_t page_offset(const struct dsb_ese_stream *s, uint32_t pgno)
+{
+	return ((int64_t)pgno + 1) * (int64_t)s->cb;
+}
+
+/* Count a fuzzy-copy difference (first one described). */
+void ese_fuzzy(struct dsb_ese_stream *s, enum fuzzy_kind k, int64_t page, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Printable copy of a catalog name: bytes outside [ -~] and '\\' as \xHH. */
+void ese_printable(const char *in, size_t len, char *out, size_t outsz);
+
+/* ese_pages.c */
+void ese_page_process(struct dsb_ese_stream *s, const uint8_t *page, uint32_t pgno);
+
+/* ese_tree.c: everything that needs all pages. */
+void ese_finish_trees(struct dsb_ese_stream *s);
+
+#endif
