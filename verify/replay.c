@@ -524,6 +524,14 @@ static void ef_count_bytes(struct step *st)
 		o->counted = sat_add(o->counted, st->bytes);
 }
 
+/* R007 names the Register that was not completed. */
+static void ef_registered(struct step *st)
+{
+	struct rsession *s = &st->rp->ses[st->si];
+	s->reg_line = st->rec->line;
+	s->reg_cs = st->rec->cs;
+}
+
 static void ef_truncated(struct step *st)
 {
 	struct rsession *s = &st->rp->ses[st->si];
@@ -641,6 +649,9 @@ static void run_effects(struct step *st, unsigned mask)
 			break;
 		case EF_TRUNCATED:
 			ef_truncated(st);
+			break;
+		case EF_REGISTERED:
+			ef_registered(st);
 			break;
 		case EF_END_OPEN:
 			ef_end_open(st);

@@ -100,7 +100,7 @@ static_assert(sizeof(dsb_rp_state_names) / sizeof(dsb_rp_state_names[0]) == HS_C
 /* Restore calls that do not depend on the Register state. */
 #define CELL_REGISTER \
 	[DSB_FN_RESTORE_REGISTER] = { .checks = BIT(CK_R003) | BIT(CK_R005) | BIT(CK_R006) | BIT(CK_P022), \
-				      .next_ok = HS_R_REGISTERED }
+				      .on_ok = BIT(EF_REGISTERED), .next_ok = HS_R_REGISTERED }
 
 const struct transition dsb_rp_table[HS_COUNT][DSB_FN_COUNT] = {
 	[HS_NONE] = { ROW_NOT_LIVE },
