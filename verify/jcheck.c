@@ -79,6 +79,13 @@ struct msg {
 	size_t n;
 };
 
+/* Not an initializer: that would clear the whole buffer for every record. */
+static void msg_init(struct msg *m)
+{
+	m->n = 0;
+	m->b[0] = '\0';
+}
+
 __attribute__((format(printf, 2, 3)))
 static void msg_add(struct msg *m, const char *fmt, ...)
 {
@@ -168,7 +175,8 @@ static void check_c002(struct dsb_jcheck *jc, const struct dsb_record *rec,
 	}
 	if (!dsb_record_any_fault(rec) && !rec->has_nul && !second_capture)
 		return;
-	struct msg m = { .n = 0 };
+	struct msg m;
+	msg_init(&m);
 	if (second_capture)
 		msg_add(&m, "a second capture record (ignored)");
 	list_fields(&m, rec, true);
@@ -216,7 +224,8 @@ static void unknown_result(struct msg *m, const char *field, const struct dsb_re
 
 static void check_c012(struct dsb_jcheck *jc, const struct dsb_record *rec)
 {
-	struct msg m = { .n = 0 };
+	struct msg m;
+	msg_init(&m);
 	if (rec->kind == DSB_REC_UNKNOWN) {
 		if (rec->rec_text[0])
 			msg_add(&m, "unknown record kind \"%s\"; record skipped", rec->rec_text);
@@ -243,7 +252,8 @@ static void check_c012(struct dsb_jcheck *jc, const struct dsb_record *rec)
 
 static void check_c013(struct dsb_jcheck *jc, const struct dsb_record *rec)
 {
-	struct msg m = { .n = 0 };
+	struct msg m;
+	msg_init(&m);
 	char a[40], b[40];
 	if (rec->kind == DSB_REC_CALL) {
 		if (rec->t.present && rec->t_end.present && rec->t_end.ticks < rec->t.ticks) {
@@ -288,7 +298,8 @@ static void check_c013(struct dsb_jcheck *jc, const struct dsb_record *rec)
  * the integer 1.  false (C010 raised) when not. */
 static bool check_c010(struct dsb_jcheck *jc, const struct dsb_record *rec)
 {
-	struct msg m = { .n = 0 };
+	struct msg m;
+	msg_init(&m);
 	if (rec->perr != DSB_PE_NONE) {
 		msg_add(&m, "the first record cannot be read");
 	} else if (rec->kind != DSB_REC_CAPTURE) {
