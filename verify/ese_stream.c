@@ -276,8 +276,9 @@ static bool header_decide(struct dsb_ese_stream *s)
 			"shadow header copy (offset %u) is damaged: %s; the primary copy is good and is used",
 			cb, why);
 	} else if (memcmp(s->hbuf, s->hbuf + cb, cb) != 0) {
+		/* From byte 4: the checksums differ whenever anything else does. */
 		size_t first = 0, ndiff = 0;
-		for (size_t i = 0; i < cb; i++) {
+		for (size_t i = DSB_ESE_HDR_MAGIC_OFF; i < cb; i++) {
 			if (s->hbuf[i] != s->hbuf[cb + i]) {
 				if (!ndiff)
 					first = i;
@@ -388,7 +389,6 @@ static void trailer_verify(struct dsb_ese_stream *s, const uint8_t *page, uint32
 	int64_t off = page_offset(s, at_pgno);
 	(void)dsb_ese_trailer_decode(page, s->cb, t);
 	s->sum.trailer_present = true;
-	s->sum.fuzzy = true;
 
 	char why[512];
 	size_t o = 0;
@@ -424,6 +424,7 @@ static void trailer_verify(struct dsb_ese_stream *s, const uint8_t *page, uint32
 		return;
 	}
 	s->sum.trailer_ok = true;
+	s->sum.fuzzy = true;   /* a valid trailer: a streamed, online copy */
 }
 
 /* ---- bytes in ------------------------------------------------------------------ */

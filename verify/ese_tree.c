@@ -708,18 +708,21 @@ static void flush_run(struct dsb_ese_stream *s, enum uclass c, uint32_t first, u
 		break;
 	case UC_ORPHAN_BEYOND:
 		ese_add(s, DSB_E029, first, off, NULL,
-			"%s hold intact ESE pages past the space the database owns (last owned page %u); no tree references them",
-			span, s->sum.last_owned_pgno);
+			"%s past the space the database owns (last owned page %u) %s; no tree references %s",
+			span, s->sum.last_owned_pgno,
+			first == last ? "holds an intact ESE page" : "hold intact ESE pages",
+			first == last ? "it" : "them");
 		break;
 	case UC_ORPHAN:
 		ese_add(s, DSB_E029, first, off, NULL,
-			"%s hold intact ESE pages in allocated space that no tree references",
-			span);
+			"%s in allocated space %s that no tree references",
+			span, first == last ? "holds an intact ESE page" : "hold intact ESE pages");
 		break;
 	case UC_ORPHAN_LOST:
 		ese_add(s, DSB_E029, first, off, NULL,
-			"%s hold intact ESE pages of a tree that could not be walked completely (a page above them is damaged); no walked tree references them",
-			span);
+			"%s %s of a tree that could not be walked completely (a page above %s is damaged or missing)",
+			span, first == last ? "holds an intact ESE page" : "hold intact ESE pages",
+			first == last ? "it" : "them");
 		break;
 	case UC_NONE:
 		break;
@@ -786,19 +789,19 @@ static void classify(struct dsb_ese_stream *s, struct walk *w, bool space_known,
 static void report_fuzzy(struct dsb_ese_stream *s)
 {
 	static const char *const what[FZ_COUNT] = {
-		[FZ_DBTIME] = "pages have a dbtime newer than the header's",
-		[FZ_LEAF_LINKS] = "leaf pages have sibling links that disagree with their tree",
-		[FZ_TREE_REF] = "tree pointers lead to pages that are missing, all zero or freed",
-		[FZ_TREE_SHAPE] = "tree pointers lead to pages of another tree, type or level",
-		[FZ_OWNED_EOF] = "times the owned space reaches past the end of the copy",
+		[FZ_DBTIME] = "pages with a dbtime newer than the header's",
+		[FZ_LEAF_LINKS] = "leaf pages whose sibling links disagree with their tree",
+		[FZ_TREE_REF] = "tree pointers to pages that are missing, all zero or freed",
+		[FZ_TREE_SHAPE] = "tree pointers to pages of another tree, type or level",
+		[FZ_OWNED_EOF] = "owned space reaching past the end of the copy",
 	};
 	for (int k = 0; k < FZ_COUNT; k++) {
 		const struct fuzzy_agg *z = &s->fz[k];
 		if (!z->count)
 			continue;
 		ese_add(s, DSB_E026, z->first_page, z->first_page > 0 ? page_offset(s, (uint32_t)z->first_page) : -1,
-			NULL, "online copy: %llu %s (log replay resolves them); the first: %s",
-			(unsigned long long)z->count, what[k], z->first_what);
+			NULL, "online copy: %s: %llu, which log replay resolves; the first: %s",
+			what[k], (unsigned long long)z->count, z->first_what);
 	}
 }
 
@@ -828,9 +831,29 @@ static void report_online(struct dsb_ese_stream *s)
 		low, high, low, high);
 }
 
+/* A "page for another pgno" whose pgno cannot exist in this file is more
+ * likely damage that left the ECC half equal (REF §2.5 says "perhaps"):
+ * call it a mismatch. */
+static void recheck_misplaced(struct dsb_ese_stream *s)
+{
+	for (uint32_t p = 1; p <= s->pages.n; p++) {
+		struct ese_page *ps = &s->pages.v[p - 1];
+		if (page_state_of(ps) != PG_MISPLACED || (ps->b & 2u))
+			continue;
+		if (ps->a == 0 || ps->a > s->sum.pages_total + 1) {
+			ps->flags = (uint16_t)((ps->flags & ~PS_STATE_MASK) |
+					       ((unsigned)PG_MISMATCH << PS_STATE_SHIFT));
+			ps->a = 1;
+			ps->b = 1;
+			s->sum.pages_misplaced--;
+		}
+	}
+}
+
 void ese_finish_trees(struct dsb_ese_stream *s)
 {
 	struct dsb_ese_summary *sum = &s->sum;
+	recheck_misplaced(s);
 	report_online(s);
 	if (s->pages_limit || s->kept_limit) {
 		sum->tree_walk_skipped = s->pages_limit
@@ -860,7 +883,10 @@ void ese_finish_trees(struct dsb_ese_stream *s)
 	bool catalog_ok = true;
 	struct ese_page *cp = pg(s, DSB_ESE_PGNO_CATALOG);
 	enum page_state cst = cp ? page_state_of(cp) : PG_UNINIT;
-	if (!cp || cst == PG_UNINIT || cst == PG_BAD_STRUCT || state_damaged(cst) ||
+	if (!cp && sum->truncated) {
+		/* Cut before the catalog: the cut is the finding. */
+		catalog_ok = false;
+	} else if (!cp || cst == PG_UNINIT || cst == PG_BAD_STRUCT || state_damaged(cst) ||
 	    cp->objid != DSB_ESE_OBJID_CATALOG || !(cp->flags & PS_ROOT)) {
 		catalog_ok = false;
 		if (cp && state_damaged(cst))
