@@ -44,8 +44,10 @@ enum dsb_lparse dsb_list_add(struct dsb_list *l, uint16_t bft, const char *path,
 {
 	if (l->n >= DSB_LIST_ENTRIES_MAX)
 		return DSB_LP_TOO_MANY;
-	/* Grow by doubling: the count is bounded by the limit above. */
-	if ((l->n & (l->n - 1)) == 0) {
+	/* Capacity is 4, then doubles: full exactly when n is 4, 8, 16, ...
+	 * (so struct dsb_list needs no capacity field).  Bounded by the
+	 * limit above. */
+	if (l->n == 0 || (l->n >= 4 && (l->n & (l->n - 1)) == 0)) {
 		size_t cap = l->n ? l->n * 2 : 4;
 		struct dsb_list_entry *ne = realloc(l->e, cap * sizeof(*ne));
 		if (!ne)

@@ -480,7 +480,8 @@ static void read_list(struct dctx *d, const json_t *out)
 		enum dsb_lparse lr = dsb_list_from_raw(b, n, wide, d->ansi_cp, &rec->list);
 		free(b);
 		if (lr != DSB_LP_OK) {
-			d->oom = lr == DSB_LP_NOMEM;
+			if (lr == DSB_LP_NOMEM)
+				d->oom = true;
 			dsb_list_clear(&rec->list);
 			fault(d, DSB_F_LIST_RAW, true);
 			return;

@@ -108,10 +108,9 @@ static void deliver(struct dsb_jsplit *s)
 	if (s->too_long) {
 		s->fn(s->ctx, s->lineno, NULL, (size_t)s->total, true);
 	} else {
-		static char empty[1];
-		char *line = s->buf ? s->buf : empty;
-		line[s->len] = '\0';
-		s->fn(s->ctx, s->lineno, line, s->len, false);
+		if (s->buf)
+			s->buf[s->len] = '\0';
+		s->fn(s->ctx, s->lineno, s->buf ? s->buf : "", s->len, false);
 	}
 	s->lineno++;
 	s->len = 0;
