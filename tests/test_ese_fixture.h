@@ -36,30 +36,30 @@
 #define XDB_T1_FDP     5u
 #define XDB_IX_FDP     12u
 
-static void xput16(uint8_t *p, uint16_t v)
+static inline void xput16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)v;
 	p[1] = (uint8_t)(v >> 8);
 }
 
-static void xput32(uint8_t *p, uint32_t v)
+static inline void xput32(uint8_t *p, uint32_t v)
 {
 	for (int i = 0; i < 4; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static void xput64(uint8_t *p, uint64_t v)
+static inline void xput64(uint8_t *p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static uint16_t xget16(const uint8_t *p)
+static inline uint16_t xget16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);
 }
 
-static uint32_t xget32(const uint8_t *p)
+static inline uint32_t xget32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
@@ -70,18 +70,18 @@ struct xdb {
 	uint32_t cb, npages;
 };
 
-static uint8_t *xdb_page(struct xdb *x, uint32_t pgno)
+static inline uint8_t *xdb_page(struct xdb *x, uint32_t pgno)
 {
 	return x->buf + ((size_t)pgno + 1) * x->cb;
 }
 
-static size_t xhdr_size(uint32_t cb)
+static inline size_t xhdr_size(uint32_t cb)
 {
 	return cb > DSB_ESE_SMALL_PAGE_MAX ? DSB_ESE_PGHDR2_SIZE : DSB_ESE_PGHDR_SIZE;
 }
 
 /* Start an empty page: no tags, all of the data area free. */
-static void xpg_init(struct xdb *x, uint32_t pgno, uint32_t objid, uint32_t flags,
+static inline void xpg_init(struct xdb *x, uint32_t pgno, uint32_t objid, uint32_t flags,
 		     uint32_t prev, uint32_t next, uint64_t dbtime)
 {
 	uint8_t *p = xdb_page(x, pgno);
@@ -96,7 +96,7 @@ static void xpg_init(struct xdb *x, uint32_t pgno, uint32_t objid, uint32_t flag
 }
 
 /* Append a node (or tag 0's data) at the first free byte. */
-static void xpg_add(struct xdb *x, uint32_t pgno, const void *data, size_t len, uint8_t nflags)
+static inline void xpg_add(struct xdb *x, uint32_t pgno, const void *data, size_t len, uint8_t nflags)
 {
 	uint8_t *p = xdb_page(x, pgno);
 	size_t hs = xhdr_size(x->cb);
@@ -123,7 +123,7 @@ static void xpg_add(struct xdb *x, uint32_t pgno, const void *data, size_t len, 
 }
 
 /* A node: u16 key length, key, data. */
-static size_t xnode(uint8_t *out, const void *key, size_t klen, const void *data, size_t dlen)
+static inline size_t xnode(uint8_t *out, const void *key, size_t klen, const void *data, size_t dlen)
 {
 	xput16(out, (uint16_t)klen);
 	memcpy(out + 2, key, klen);
@@ -131,14 +131,14 @@ static size_t xnode(uint8_t *out, const void *key, size_t klen, const void *data
 	return 2 + klen + dlen;
 }
 
-static void xpg_add_node(struct xdb *x, uint32_t pgno, const void *key, size_t klen,
+static inline void xpg_add_node(struct xdb *x, uint32_t pgno, const void *key, size_t klen,
 			 const void *data, size_t dlen)
 {
 	uint8_t n[512];
 	xpg_add(x, pgno, n, xnode(n, key, klen, data, dlen), 0);
 }
 
-static void xpg_add_child(struct xdb *x, uint32_t pgno, const void *key, size_t klen,
+static inline void xpg_add_child(struct xdb *x, uint32_t pgno, const void *key, size_t klen,
 			  uint32_t child)
 {
 	uint8_t d[4];
@@ -146,7 +146,7 @@ static void xpg_add_child(struct xdb *x, uint32_t pgno, const void *key, size_t 
 	xpg_add_node(x, pgno, key, klen, d, 4);
 }
 
-static void xpg_space_header(struct xdb *x, uint32_t pgno, uint32_t cpg, uint32_t parent,
+static inline void xpg_space_header(struct xdb *x, uint32_t pgno, uint32_t cpg, uint32_t parent,
 			     bool multi, uint32_t oe_or_bitmap)
 {
 	uint8_t sph[DSB_ESE_SPH_SIZE];
@@ -157,7 +157,7 @@ static void xpg_space_header(struct xdb *x, uint32_t pgno, uint32_t cpg, uint32_
 	xpg_add(x, pgno, sph, sizeof(sph), 0);
 }
 
-static void xpg_extent(struct xdb *x, uint32_t pgno, uint32_t last, uint32_t cpg)
+static inline void xpg_extent(struct xdb *x, uint32_t pgno, uint32_t last, uint32_t cpg)
 {
 	uint8_t key[4] = { (uint8_t)(last >> 24), (uint8_t)(last >> 16), (uint8_t)(last >> 8),
 			   (uint8_t)last };
@@ -167,7 +167,7 @@ static void xpg_extent(struct xdb *x, uint32_t pgno, uint32_t last, uint32_t cpg
 }
 
 /* An MSysObjects record: fixed columns 1-8, Name as variable column 128. */
-static size_t xcat_record(uint8_t *r, uint32_t objid_table, uint16_t type, uint32_t id,
+static inline size_t xcat_record(uint8_t *r, uint32_t objid_table, uint16_t type, uint32_t id,
 			  uint32_t pgno_fdp, const char *name)
 {
 	size_t nl = strlen(name);
@@ -185,7 +185,7 @@ static size_t xcat_record(uint8_t *r, uint32_t objid_table, uint16_t type, uint3
 	return 34 + nl;
 }
 
-static void xpg_add_cat(struct xdb *x, uint32_t pgno, uint32_t objid_table, uint16_t type,
+static inline void xpg_add_cat(struct xdb *x, uint32_t pgno, uint32_t objid_table, uint16_t type,
 			uint32_t id, uint32_t pgno_fdp, const char *name)
 {
 	uint8_t rec[256], key[8];
@@ -211,7 +211,7 @@ struct xdb_hdr {
 	bool backup_in_progress;   /* bkinfoFullCur = {mark, genLow 5, genHigh 0} */
 };
 
-static void xdb_write_header(struct xdb *x, const struct xdb_hdr *h)
+static inline void xdb_write_header(struct xdb *x, const struct xdb_hdr *h)
 {
 	uint8_t *p = x->buf;
 	memset(p, 0, x->cb);
@@ -260,7 +260,7 @@ static const struct xdb_hdr XDB_STREAMED = {
 };
 
 /* Restamp every page that is not all zero (after a test edits one). */
-static void xdb_stamp(struct xdb *x)
+static inline void xdb_stamp(struct xdb *x)
 {
 	for (uint32_t pg = 1; pg <= x->npages; pg++) {
 		uint8_t *p = xdb_page(x, pg);
@@ -273,7 +273,7 @@ static void xdb_stamp(struct xdb *x)
 }
 
 /* Build the layout above (page stamps included) with a clean header. */
-static void xdb_build(struct xdb *x, uint32_t cb)
+static inline void xdb_build(struct xdb *x, uint32_t cb)
 {
 	x->cb = cb;
 	x->npages = XDB_PAGES;
@@ -326,14 +326,14 @@ static void xdb_build(struct xdb *x, uint32_t cb)
 	xdb_write_header(x, &XDB_CLEAN);
 }
 
-static void xdb_free(struct xdb *x)
+static inline void xdb_free(struct xdb *x)
 {
 	free(x->buf);
 	x->buf = NULL;
 }
 
 /* Append the streaming-backup trailer (REF §3.10) matching the header. */
-static void xdb_add_trailer(struct xdb *x, uint32_t gen_high)
+static inline void xdb_add_trailer(struct xdb *x, uint32_t gen_high)
 {
 	uint8_t *t = x->buf + x->len;
 	memset(t, 0, x->cb);
@@ -358,7 +358,7 @@ struct xrun {
 };
 
 /* Feed buf in chunks of `chunk` bytes (0: all at once). */
-static void xrun_buf(struct xrun *r, const uint8_t *buf, size_t len, size_t chunk,
+static inline void xrun_buf(struct xrun *r, const uint8_t *buf, size_t len, size_t chunk,
 		     const char *file)
 {
 	struct dsb_loc loc = DSB_LOC_INIT;
@@ -376,14 +376,14 @@ static void xrun_buf(struct xrun *r, const uint8_t *buf, size_t len, size_t chun
 	r->v = dsb_findings_sorted(r->f, &r->n);
 }
 
-static void xrun_free(struct xrun *r)
+static inline void xrun_free(struct xrun *r)
 {
 	dsb_ese_stream_free(r->s);
 	dsb_findings_free(r->f);
 	memset(r, 0, sizeof(*r));
 }
 
-static size_t xcount(const struct xrun *r, enum dsb_rule rule)
+static inline size_t xcount(const struct xrun *r, enum dsb_rule rule)
 {
 	size_t c = 0;
 	for (size_t i = 0; i < r->n; i++)
@@ -391,7 +391,7 @@ static size_t xcount(const struct xrun *r, enum dsb_rule rule)
 	return c;
 }
 
-static size_t xcount_sev(const struct xrun *r, enum dsb_severity sev)
+static inline size_t xcount_sev(const struct xrun *r, enum dsb_severity sev)
 {
 	size_t c = 0;
 	for (size_t i = 0; i < r->n; i++)
@@ -409,7 +409,7 @@ static const struct dsb_finding *xfind(const struct xrun *r, enum dsb_rule rule)
 
 /* Print the findings of a run (shown by CUnit's verbose output when a
  * test fails, so a failure says what was found). */
-static void xdump(const struct xrun *r, const char *what)
+static inline void xdump(const struct xrun *r, const char *what)
 {
 	if (!r->n)
 		return;
@@ -422,7 +422,7 @@ static void xdump(const struct xrun *r, const char *what)
 
 /* Write buf to a new temporary file under /tmp; returns its fd (open,
  * positioned at 0) and the path in `path`, or -1. */
-static int xtemp(const uint8_t *buf, size_t len, char path[64])
+static inline int xtemp(const uint8_t *buf, size_t len, char path[64])
 {
 	snprintf(path, 64, "/tmp/dsb-ese-test-XXXXXX");
 	int fd = mkstemp(path);
