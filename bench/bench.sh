@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# dsbinspect benchmark: how fast `dsbinspect verify` reads a capture, and how
+# much memory it needs, next to the two programs that bound it:
+#
+#   openssl dgst -sha256 PAYLOAD    hashing the database payload alone
+#   bsdtar -xOf CAPTURE             reading the archive through libarchive
+#
+# `verify` reads the archive once, hashes every member and replays the
+# journal, so its throughput should approach the slower of the two.
+# Targets: verify throughput >= 0.8 x openssl's; verify peak RSS < 64 MiB.
+#
+# Usage: bench/bench.sh [--size 1G] [--read 65536] [--runs 3] [--rss-only]
+#                       [--journal-records N] [--keep]
+#   --size BYTES         database payload of the capture (K/M/G), default 1G
+#   --read BYTES         DsBackupRead size in the capture's journal, default 64 KiB
+#   --runs N             runs per program; the best wall time is kept, default 3
+#   --rss-only           only `verify`: wall time and peak RSS (for --size 8G)
+#   --journal-records N  also time `verify` on a journal of N records, almost
+#                        all findings (10M: the scale of the capped-findings test)
+#   --keep               keep the files under $BENCH_DIR
+#
+# Environment:
+#   BENCH_DIR  where temporary files go (default /tmp/dsb-bench); removed
+#              at the end unless --keep.  Needs about 2 x --size of space.
+#   DSB_BUILD  a build folder holding dsbinspect and dsbfixture; without it
+#              a Release build is made under $BENCH_DIR/build.
+#
+# Peak RSS and wall time come from GNU time (`apt-get install time`) when
+# /usr/bin/time exists, else from bench/rusage.c (wait4), built here.
+# Not part of ctest: it takes minutes and gigabytes.
+set -euo pipefail
+
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BENCH_DIR=${BENCH_DIR:-/tmp/dsb-bench}
+SIZE=1G
+READ=65536
+RUNS=3
+RSS_ONLY=0
+JOURNAL_RECORDS=0
+KEEP=0
+
+die() { echo "bench: $*" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--size) SIZE=${2:?}; shift 2 ;;
+	--read) READ=${2:?}; shift 2 ;;
+	--runs) RUNS=${2:?}; shift 2 ;;
+	--rss-only) RSS_ONLY=1; shift ;;
+	--journal-records) JOURNAL_RECORDS=${2:?}; shift 2 ;;
+	--keep) KEEP=1; shift ;;
+	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) die "unknown option $1 (see --help)" ;;
+	esac
+done
+case "$RUNS" in ''|*[!0-9]*|0) die "--runs needs a positive number" ;; esac
+
+mkdir -p "$BENCH_DIR"
+WORK=$(mktemp -d "$BENCH_DIR/run.XXXXXX")
+cleanup() {
+	if [ "$KEEP" = 1 ]; then
+		echo "bench: files kept in $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+}
+trap cleanup EXIT
+
+# ---- tools ---------------------------------------------------------------
+
+for tool in bsdtar openssl; do
+	command -v "$tool" >/dev/null || die "$tool is needed (apt-get install libarchive-tools openssl)"
+done
+
+if [ -n "${DSB_BUILD:-}" ]; then
+	BUILD=$DSB_BUILD
+else
+	BUILD=$BENCH_DIR/build
+	echo "bench: building dsbinspect and dsbfixture (Release) in $BUILD"
+	cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DDSB_WERROR=OFF >/dev/null
+	cmake --build "$BUILD" -j2 --target dsbinspect dsbfixture-cmd >/dev/null
+fi
+DSB=$BUILD/dsbinspect
+FIX=$BUILD/dsbfixture
+[ -x "$DSB" ] || die "no dsbinspect in $BUILD"
+[ -x "$FIX" ] || die "no dsbfixture in $BUILD"
+
+if [ -x /usr/bin/time ]; then
+	measure() { local out=$1; shift; /usr/bin/time -f '%e %M' -o "$out" "$@"; }
+else
+	command -v cc >/dev/null || die "neither /usr/bin/time (apt-get install time) nor a C compiler"
+	cc -O2 -o "$WORK/rusage" "$SRC/bench/rusage.c"
+	measure() { local out=$1; shift; "$WORK/rusage" -o "$out" "$@"; }
+fi
+
+# ---- the capture -----------------------------------------------------------
+
+CAPTURE=$WORK/capture.tar
+PAYLOAD=$WORK/ntds.dit
+echo "bench: writing a $SIZE capture (reads of $READ bytes) to $CAPTURE"
+"$FIX" big "$CAPTURE" --size "$SIZE" --read "$READ"
+CAP_BYTES=$(stat -c %s "$CAPTURE")
+if [ "$RSS_ONLY" = 0 ]; then
+	echo "bench: extracting the payload once for openssl"
+	bsdtar -xOf "$CAPTURE" data/ntds.dit > "$PAYLOAD"
+	PAY_BYTES=$(stat -c %s "$PAYLOAD")
+fi
+
+# Warm the page cache so that every program reads from memory when it fits.
+cat "$CAPTURE" > /dev/null
+[ "$RSS_ONLY" = 1 ] || cat "$PAYLOAD" > /dev/null
+
+# best_of NAME CMD...: the best wall time and the highest peak RSS of $RUNS runs.
+best_of() {
+	local name=$1; shift
+	local best="" rss=0 i t m rc
+	for ((i = 1; i <= RUNS; i++)); do
+		rc=0
+		measure "$WORK/time.$name" "$@" > /dev/null || rc=$?
+		if [ "$rc" != 0 ]; then
+			echo "bench: $name exited with status $rc" >&2
+			[ "$name" = verify ] && die "verify must pass on the benchmark capture"
+		fi
+		# GNU time puts "Command exited with non-zero status N" first.
+		read -r t m < <(tail -n 1 "$WORK/time.$name")
+		if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
+		[ "$m" -gt "$rss" ] && rss=$m
+	done
+	echo "$best $rss"
+}
+
+echo "bench: $RUNS run(s) each"
+read -r V_T V_M <<< "$(best_of verify "$DSB" verify -q "$CAPTURE")"
+if [ "$RSS_ONLY" = 0 ]; then
+	read -r O_T O_M <<< "$(best_of openssl openssl dgst -sha256 "$PAYLOAD")"
+	read -r B_T B_M <<< "$(best_of bsdtar bsdtar -xOf "$CAPTURE")"
+fi
+
+# ---- the table ---------------------------------------------------------------
+
+mibs() { awk -v b="$1" -v t="$2" 'BEGIN { if (t <= 0) t = 0.01; printf "%.0f", b / 1048576 / t }'; }
+row() { printf '%-34s %12s %9s %10s %12s\n' "$@"; }
+
+echo
+row "program" "bytes" "wall s" "MiB/s" "peak RSS KiB"
+row "dsbinspect verify -q" "$CAP_BYTES" "$V_T" "$(mibs "$CAP_BYTES" "$V_T")" "$V_M"
+if [ "$RSS_ONLY" = 0 ]; then
+	row "openssl dgst -sha256 (payload)" "$PAY_BYTES" "$O_T" "$(mibs "$PAY_BYTES" "$O_T")" "$O_M"
+	row "bsdtar -xOf (archive)" "$CAP_BYTES" "$B_T" "$(mibs "$CAP_BYTES" "$B_T")" "$B_M"
+fi
+echo
+
+verdict() { if awk "BEGIN { exit !($1) }"; then echo "ok"; else echo "MISSED"; fi; }
+if [ "$RSS_ONLY" = 0 ]; then
+	R_O=$(awk -v v="$(mibs "$CAP_BYTES" "$V_T")" -v o="$(mibs "$PAY_BYTES" "$O_T")" 'BEGIN { printf "%.2f", v / o }')
+	R_B=$(awk -v v="$(mibs "$CAP_BYTES" "$V_T")" -v b="$(mibs "$CAP_BYTES" "$B_T")" 'BEGIN { printf "%.2f", v / b }')
+	printf 'verify / openssl throughput: %s (target >= 0.80: %s)\n' "$R_O" "$(verdict "$R_O >= 0.8")"
+	printf 'verify / bsdtar throughput:  %s\n' "$R_B"
+fi
+printf 'verify peak RSS: %s KiB (target < 65536 KiB: %s)\n' "$V_M" "$(verdict "$V_M < 65536")"
+
+# ---- a journal of many records (optional) -------------------------------------
+
+if [ "$JOURNAL_RECORDS" != 0 ]; then
+	rm -f "$CAPTURE" "$PAYLOAD"
+	case "$JOURNAL_RECORDS" in
+	*[kK]) N=$(( ${JOURNAL_RECORDS%?} * 1000 )) ;;
+	*[mM]) N=$(( ${JOURNAL_RECORDS%?} * 1000000 )) ;;
+	*[!0-9]*) die "--journal-records: a count such as 10000000 or 10M" ;;
+	*) N=$JOURNAL_RECORDS ;;
+	esac
+	J=$WORK/journal
+	echo
+	echo "bench: writing a journal of $JOURNAL_RECORDS records to $J"
+	"$FIX" journal "$J" --records "$JOURNAL_RECORDS"
+	rc=0
+	measure "$WORK/time.journal" "$DSB" verify -q --format json "$J" > "$WORK/journal.json" || rc=$?
+	[ "$rc" = 1 ] || die "verify on the journal: exit status $rc, expected 1 (findings)"
+	read -r J_T J_M < <(tail -n 1 "$WORK/time.journal")
+	J_BYTES=$(stat -c %s "$J/journal.jsonl")
+	printf 'journal of %s records (%s bytes): %s s, %s records/s, %s MiB/s, peak RSS %s KiB\n' \
+		"$N" "$J_BYTES" "$J_T" \
+		"$(awk -v n="$N" -v t="$J_T" 'BEGIN { if (t <= 0) t = 0.01; printf "%.0f", n / t }')" \
+		"$(mibs "$J_BYTES" "$J_T")" "$J_M"
+fi
