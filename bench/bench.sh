@@ -24,6 +24,8 @@
 # Environment:
 #   BENCH_DIR  where temporary files go (default /tmp/dsb-bench); removed
 #              at the end unless --keep.  Needs about 2 x --size of space.
+#              The Release build in $BENCH_DIR/build is kept for the next run
+#              (cmake rebuilds what changed); remove it to start afresh.
 #   DSB_BUILD  a build folder holding dsbinspect and dsbfixture; without it
 #              a Release build is made under $BENCH_DIR/build.
 #
@@ -131,7 +133,9 @@ best_of() {
 	echo "$best $rss"
 }
 
-echo "bench: $RUNS run(s) each"
+echo "bench: $RUNS run(s) each; $(nproc) CPU(s), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench: verify hashes the input and each member (two SHA-256 streams, two threads):"
+echo "       on a busy machine the second one competes for a core"
 read -r V_T V_M <<< "$(best_of verify "$DSB" verify -q "$CAPTURE")"
 if [ "$RSS_ONLY" = 0 ]; then
 	read -r O_T O_M <<< "$(best_of openssl openssl dgst -sha256 "$PAYLOAD")"
@@ -152,6 +156,7 @@ if [ "$RSS_ONLY" = 0 ]; then
 fi
 echo
 
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 verdict() { if awk "BEGIN { exit !($1) }"; then echo "ok"; else echo "MISSED"; fi; }
 if [ "$RSS_ONLY" = 0 ]; then
 	R_O=$(awk -v v="$(mibs "$CAP_BYTES" "$V_T")" -v o="$(mibs "$PAY_BYTES" "$O_T")" 'BEGIN { printf "%.2f", v / o }')

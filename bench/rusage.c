@@ -8,7 +8,9 @@
  *   cc -O2 -o rusage bench/rusage.c
  *   ./rusage -o FILE CMD [ARG...]
  */
+#ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
