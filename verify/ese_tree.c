@@ -362,6 +362,8 @@ static int cmp_root(const void *a, const void *b)
 static const struct ese_root *find_root(const struct dsb_ese_stream *s, uint32_t pgno)
 {
 	struct ese_root key = { .pgno = pgno };
+	if (!s->roots.n)
+		return NULL;
 	return bsearch(&key, s->roots.v, s->roots.n, sizeof(key), cmp_root);
 }
 
@@ -872,7 +874,8 @@ void ese_finish_trees(struct dsb_ese_stream *s)
 		s->oom = true;
 		return;
 	}
-	qsort(s->roots.v, s->roots.n, sizeof(*s->roots.v), cmp_root);
+	if (s->roots.n)
+		qsort(s->roots.v, s->roots.n, sizeof(*s->roots.v), cmp_root);
 
 	/* The database root and the catalog first: the catalog decides which
 	 * of the records kept from objid-2 pages count. */
