@@ -611,9 +611,17 @@ static void check_sessions(const char *ctx, json_t *root, const struct dfx_cap *
 }
 
 /* Secrets that may never reach any output: the password, and the tokens
- * of the fixtures' sessions (RC §3.7). */
+ * of the fixtures' sessions (RC §3.7); nor other text copied from the
+ * journal that RC §3.7 does not allow (user, domain, host, agent, the
+ * contents of unknown fields and records). */
 static void check_no_secrets(const char *ctx, const struct run *r)
 {
+	static const char *const journal_text[] = {
+		"svc-backup", "DC01.corp.example", "dsbfixture/1", "operator paused",
+		"nightly", "agent_note", "J\xC3\xBCrgen", "not base64!",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		"this is not json",
+	};
 	struct dfx_buf tok;
 
 	CHECK(!has_bytes(r->out, r->out_len, DFX_PASSWORD, strlen(DFX_PASSWORD)) &&
@@ -626,6 +634,11 @@ static void check_no_secrets(const char *ctx, const struct run *r)
 		      !has_bytes(r->err, r->err_len, tok.p, tok.len),
 		      "%s: no token (base64) appears in any output", ctx);
 		dfx_buf_free(&tok);
+	}
+	for (size_t i = 0; i < sizeof(journal_text) / sizeof(journal_text[0]); i++) {
+		const char *t = journal_text[i];
+		CHECK(!has_bytes(r->out, r->out_len, t, strlen(t)) && !has_bytes(r->err, r->err_len, t, strlen(t)),
+		      "%s: journal text \"%.20s\" is not copied into any output (RC §3.7)", ctx, t);
 	}
 }
 
@@ -1126,6 +1139,38 @@ static void test_formats(void)
 			check_other_formats(&sc[i]);
 }
 
+/* The replay timeline follows RC §3.7 too: no password, token or other
+ * journal text, whatever the capture holds. */
+static void test_replay_leaks(void)
+{
+	static const char *const names[] = {
+		"good-full-backup", "c011-password", "c011-password-nested", "c002-password-unparsed",
+		"c012-unknown-record", "good-unknown-fields", "c002-invalid-utf8", "p016-token-not-base64",
+		"good-backup-and-restore",
+	};
+	char path[512], err[512], ctx[160];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct dfx_scenario *sc = dfx_scenario_find(names[i]);
+		struct run r;
+
+		tmp_path(path, sizeof(path), sc->name, ".cap");
+		if (!CHECK(dfx_scenario_write(sc, path, NULL, err, sizeof(err)) == 0, "%s", err))
+			continue;
+		snprintf(ctx, sizeof(ctx), "%s [replay]", sc->name);
+		run_dsb(&r, (const char *const[]){ "replay", path, NULL }, NULL);
+		if (run_ok(ctx, &r)) {
+			check_no_secrets(ctx, &r);
+			CHECK(r.out_len > 0, "%s: a timeline", ctx);
+			CHECK(has_bytes(r.out, r.out_len, "DsBackupPrepare", 15) ||
+			      has_bytes(r.out, r.out_len, "DsRestorePrepare", 16),
+			      "%s: the timeline names the calls", ctx);
+		}
+		run_free(&r);
+		unlink(path);
+	}
+}
+
 /* The exit status under each --fail-on (RC §2). */
 static void test_fail_on(void)
 {
@@ -1371,6 +1416,7 @@ static const struct dsb_test cli_tests[] = {
 	{ "every scenario", test_every_scenario },
 	{ "containers, journal first and last, stdin", test_containers },
 	{ "sarif and text; passwords in all formats", test_formats },
+	{ "replay timeline leaks nothing", test_replay_leaks },
 	{ "--fail-on", test_fail_on },
 	{ "several inputs", test_multi_input },
 	{ "usage errors", test_usage_errors },
