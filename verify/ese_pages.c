@@ -289,7 +289,10 @@ static void keep_root(struct dsb_ese_stream *s, const uint8_t *page,
 {
 	struct dsb_ese_tag t0;
 	struct ese_root r = { .pgno = pgno, .objid = h->objid };
-	if (h->ntags == 0 || !dsb_ese_tag_read(page, s->cb, h, 0, &t0))
+	/* Tags of a page that passed the structure check lie inside it, but a
+	 * zero-length one may keep a stale offset: do not point past the page. */
+	if (h->ntags == 0 || !dsb_ese_tag_read(page, s->cb, h, 0, &t0) || t0.cb == 0 ||
+	    h->hdr_size + t0.ib + t0.cb > s->cb)
 		return;
 	if (!dsb_ese_space_header_decode(page + h->hdr_size + t0.ib, t0.cb, &r.sph))
 		return;
@@ -306,6 +309,8 @@ static void keep_extents(struct dsb_ese_stream *s, const uint8_t *page,
 	struct dsb_ese_tag t0 = { 0 };
 	if (h->ntags)
 		(void)dsb_ese_tag_read(page, s->cb, h, 0, &t0);
+	if (t0.cb == 0 || h->hdr_size + t0.ib + t0.cb > s->cb)
+		t0 = (struct dsb_ese_tag){ 0 };
 	const uint8_t *prefix = page + h->hdr_size + t0.ib;
 	for (unsigned i = h->ctag_reserved; i < h->ntags; i++) {
 		struct dsb_ese_tag t;

@@ -573,10 +573,13 @@ void dsb_ese_stream_finish(struct dsb_ese_stream *s, bool complete)
 		s->sum.truncated = true;
 	if (s->hlen < 2 * (size_t)s->cb) {
 		s->sum.truncated = true;
-		if (complete)
+		if (complete && s->hlen > s->cb)
 			ese_add(s, DSB_E012, -1, (int64_t)s->hlen, NULL,
 				"the file ends %zu bytes into the shadow header copy (%zu bytes in all)",
 				s->hlen - s->cb, s->hlen);
+		else if (complete)
+			ese_add(s, DSB_E012, -1, (int64_t)s->hlen, NULL,
+				"the file ends after the primary header: no shadow copy and no pages");
 	} else if (s->part_len) {
 		s->sum.truncated = true;
 		if (complete)

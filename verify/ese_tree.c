@@ -420,7 +420,9 @@ static bool space_pass(struct dsb_ese_stream *s, struct walk *w)
 {
 	struct range *owned = NULL, *freev = NULL;
 	size_t nown = 0, nfree = 0;
-	owned = malloc((s->ext.n + 1) * sizeof(*owned));
+	/* Each extent gives one range, each single-extent root one owned range
+	 * and up to 32 free ones. */
+	owned = malloc((s->ext.n + s->roots.n + 1) * sizeof(*owned));
 	freev = malloc((s->ext.n + 32 * (size_t)s->roots.n + 1) * sizeof(*freev));
 	if (!owned || !freev) {
 		free(owned);
