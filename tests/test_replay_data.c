@@ -6,6 +6,7 @@
  * and the trace.  See tests/test_replay_util.h.
  */
 #include "tests/test_replay_util.h"
+#include "verify/replay_int.h"
 #include "tests/cunit_main.h"
 
 #define L(x) ((unsigned long long)(x))
@@ -396,9 +397,8 @@ static void test_limit_sessions(void)
 	end_journal();
 	CU_ASSERT_EQUAL(dsb_findings_count_rule(T.f, 0, DSB_P001), 0);
 	CU_ASSERT_EQUAL(dsb_findings_count_rule(T.f, 0, DSB_P014), before);
-	struct dsb_report *rep = export();
-	CU_ASSERT_EQUAL(rep->nsessions, DSB_MAX_HANDLES);
-	dsb_report_free(rep);
+	/* (not exported here: dsb_report_add_session grows one by one) */
+	CU_ASSERT_EQUAL(T.rp->nses, DSB_MAX_HANDLES);
 	finish();
 
 	/* just under the limit: fine */
