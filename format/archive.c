@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,35 @@ enum source {
 	SRC_DIR,      /* a folder, walked without libarchive */
 };
 
+/*
+ * The input hash of a file or a stream runs on a second thread: member
+ * hashes (verify/) and the input hash are two SHA-256 passes over the same
+ * bytes, and on one core they would halve the throughput.  Raw reads
+ * alternate between HASH_BUFS buffers; a buffer is read into again only
+ * once the hasher is done with it, so the hasher lags at most one read
+ * and memory stays HASH_BUFS * DSB_AR_BUFSIZE.  Jobs are hashed in the
+ * order they were queued, which is input order (hash_raw decides what is
+ * hashed, on the reading thread).  Without a thread, hashing is inline.
+ */
+#define HASH_BUFS 2
+
+struct hash_job {
+	const uint8_t *p;
+	size_t n;
+	int buf;
+};
+
+struct hasher {
+	bool running;
+	bool quit;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct hash_job job[HASH_BUFS];   /* a ring, `count` from `head` */
+	unsigned head, count;
+	bool busy[HASH_BUFS];             /* the buffer has a job not yet hashed */
+};
+
 /* One open folder of the walk; names sorted so the walk is deterministic. */
 struct dir_level {
 	int fd;
@@ -57,7 +87,9 @@ struct dsb_ar {
 	off_t base;               /* where the input starts in fd (stdin need not be at 0) */
 	const uint8_t *mem;
 	size_t mem_len;
-	uint8_t *buf;             /* DSB_AR_BUFSIZE */
+	uint8_t *bufs[HASH_BUFS]; /* DSB_AR_BUFSIZE each; a folder uses the first */
+	int next_buf;
+	struct hasher h;
 
 	/* The input hash covers [0, hashed) in order; see archive.h. */
 	uint64_t pos;             /* next raw byte libarchive will get */
@@ -225,16 +257,98 @@ static void progress(struct dsb_ar *ar, uint64_t done, bool force)
 	ar->progress(ar->progress_ctx, done, ar->progress_total);
 }
 
-/* Raw bytes [at, at + n) were read.  Hash the part that continues the
- * hashed prefix; bytes past a gap are hashed again by dsb_ar_finish(). */
-static void hash_raw(struct dsb_ar *ar, uint64_t at, const uint8_t *p, size_t n)
+static void *hasher_main(void *arg)
+{
+	struct dsb_ar *ar = arg;
+	struct hasher *h = &ar->h;
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (h->count == 0 && !h->quit)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (h->count == 0)
+			break;
+		struct hash_job j = h->job[h->head];
+		pthread_mutex_unlock(&h->mu);
+		EVP_DigestUpdate(ar->sha, j.p, j.n);
+		pthread_mutex_lock(&h->mu);
+		h->head = (h->head + 1) % HASH_BUFS;
+		h->count--;
+		h->busy[j.buf] = false;
+		pthread_cond_broadcast(&h->cv);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+static void hasher_start(struct dsb_ar *ar)
+{
+	struct hasher *h = &ar->h;
+	if (pthread_mutex_init(&h->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&h->cv, NULL) != 0) {
+		pthread_mutex_destroy(&h->mu);
+		return;
+	}
+	h->running = pthread_create(&h->thread, NULL, hasher_main, ar) == 0;
+	if (!h->running) {
+		pthread_cond_destroy(&h->cv);
+		pthread_mutex_destroy(&h->mu);
+	}
+}
+
+/* Hashes every job queued, then ends the thread. */
+static void hasher_stop(struct dsb_ar *ar)
+{
+	struct hasher *h = &ar->h;
+	if (!h->running)
+		return;
+	pthread_mutex_lock(&h->mu);
+	h->quit = true;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	pthread_join(h->thread, NULL);
+	pthread_cond_destroy(&h->cv);
+	pthread_mutex_destroy(&h->mu);
+	h->running = false;
+}
+
+static void hasher_wait_buf(struct dsb_ar *ar, int buf)
+{
+	struct hasher *h = &ar->h;
+	if (!h->running)
+		return;
+	pthread_mutex_lock(&h->mu);
+	while (h->busy[buf])
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+}
+
+static void hasher_queue(struct dsb_ar *ar, const uint8_t *p, size_t n, int buf)
+{
+	struct hasher *h = &ar->h;
+	pthread_mutex_lock(&h->mu);
+	/* Never full: each queued job holds a buffer that is not busy. */
+	h->job[(h->head + h->count) % HASH_BUFS] = (struct hash_job){ .p = p, .n = n, .buf = buf };
+	h->count++;
+	h->busy[buf] = true;
+	pthread_cond_broadcast(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+}
+
+/* Raw bytes [at, at + n) were read (into buffer `buf`, or -1 for memory
+ * that stays put).  Hash the part that continues the hashed prefix; bytes
+ * past a gap are hashed again by dsb_ar_finish(). */
+static void hash_raw(struct dsb_ar *ar, uint64_t at, const uint8_t *p, size_t n, int buf)
 {
 	if (at + n > ar->high)
 		ar->high = at + n;
 	if (at > ar->hashed || at + n <= ar->hashed)
 		return;
 	size_t skip = (size_t)(ar->hashed - at);
-	EVP_DigestUpdate(ar->sha, p + skip, n - skip);
+	if (ar->h.running && buf >= 0)
+		hasher_queue(ar, p + skip, n - skip, buf);
+	else
+		EVP_DigestUpdate(ar->sha, p + skip, n - skip);
 	ar->hashed = at + n;
 	progress(ar, ar->hashed, false);
 }
@@ -257,6 +371,25 @@ static ssize_t pread_retry(int fd, void *buf, size_t n, off_t off)
 	return r;
 }
 
+static ssize_t read_retry(int fd, void *buf, size_t n);
+static ssize_t pread_retry(int fd, void *buf, size_t n, off_t off);
+
+/* The next raw chunk of a file (at `at`) or a stream (where it stands),
+ * into the next buffer the hasher is done with, and on to the hash. */
+static ssize_t fd_chunk(struct dsb_ar *ar, uint64_t at, const uint8_t **out)
+{
+	int i = ar->next_buf;
+	ar->next_buf = (ar->next_buf + 1) % HASH_BUFS;
+	hasher_wait_buf(ar, i);
+	ssize_t n = ar->src == SRC_FILE ?
+		pread_retry(ar->fd, ar->bufs[i], DSB_AR_BUFSIZE, ar->base + (off_t)at) :
+		read_retry(ar->fd, ar->bufs[i], DSB_AR_BUFSIZE);
+	*out = ar->bufs[i];
+	if (n > 0)
+		hash_raw(ar, at, ar->bufs[i], (size_t)n, i);
+	return n;
+}
+
 /* Size of a seekable source, for SEEK_END. */
 static int64_t source_size(struct dsb_ar *ar)
 {
@@ -274,20 +407,18 @@ static la_ssize_t cb_read(struct archive *a, void *ctx, const void **out)
 {
 	struct dsb_ar *ar = ctx;
 	ssize_t n;
+	const uint8_t *p = NULL;
 	switch (ar->src) {
 	case SRC_MEMORY:
 		n = ar->pos >= ar->mem_len ? 0 : (ssize_t)(ar->mem_len - ar->pos);
 		if (n > (ssize_t)DSB_AR_BUFSIZE)
 			n = DSB_AR_BUFSIZE;
-		*out = ar->mem + (n > 0 ? ar->pos : 0);
+		p = ar->mem + (n > 0 ? ar->pos : 0);
+		hash_raw(ar, ar->pos, p, (size_t)n, -1);
 		break;
 	case SRC_FILE:
-		n = pread_retry(ar->fd, ar->buf, DSB_AR_BUFSIZE, ar->base + (off_t)ar->pos);
-		*out = ar->buf;
-		break;
 	case SRC_STREAM:
-		n = read_retry(ar->fd, ar->buf, DSB_AR_BUFSIZE);
-		*out = ar->buf;
+		n = fd_chunk(ar, ar->pos, &p);
 		break;
 	case SRC_DIR:
 	default:
@@ -301,7 +432,7 @@ static la_ssize_t cb_read(struct archive *a, void *ctx, const void **out)
 				  (unsigned long long)ar->pos, strerror(errno));
 		return ARCHIVE_FATAL;
 	}
-	hash_raw(ar, ar->pos, *out, (size_t)n);
+	*out = p;
 	ar->pos += (uint64_t)n;
 	return n;
 }
@@ -542,8 +673,14 @@ static struct dsb_ar *open_fd(struct dsb_ar *ar, const char *path)
 			ar->progress_total = (uint64_t)(st.st_size - at);
 		}
 	}
-	ar->buf = malloc(DSB_AR_BUFSIZE);
-	if (!ar->buf || !ar_start_archive(ar)) {
+	for (int i = 0; i < HASH_BUFS; i++) {
+		if (!(ar->bufs[i] = malloc(DSB_AR_BUFSIZE))) {
+			dsb_ar_free(ar);
+			return NULL;
+		}
+	}
+	hasher_start(ar);
+	if (!ar_start_archive(ar)) {
 		dsb_ar_free(ar);
 		return NULL;
 	}
@@ -580,6 +717,7 @@ void dsb_ar_free(struct dsb_ar *ar)
 		return;
 	if (ar->a)
 		archive_read_free(ar->a);
+	hasher_stop(ar);   /* before its buffers go */
 	while (ar->depth > 0)
 		dir_pop(ar);
 	if (ar->cur_fd >= 0)
@@ -587,7 +725,8 @@ void dsb_ar_free(struct dsb_ar *ar)
 	if (ar->own_fd)
 		close(ar->fd);
 	EVP_MD_CTX_free(ar->sha);
-	free(ar->buf);
+	for (int i = 0; i < HASH_BUFS; i++)
+		free(ar->bufs[i]);
 	free(ar);
 }
 
@@ -872,7 +1011,7 @@ static enum dsb_ar_status archive_data(struct dsb_ar *ar, const void **buf, size
 static enum dsb_ar_status dir_data(struct dsb_ar *ar, const void **buf, size_t *len)
 {
 	if (ar->cur_fd < 0) {
-		if (!ar->buf && !(ar->buf = malloc(DSB_AR_BUFSIZE)))
+		if (!ar->bufs[0] && !(ar->bufs[0] = malloc(DSB_AR_BUFSIZE)))
 			return ar_fail(ar, DSB_AR_FATAL, NULL, -1, "out of memory");
 		struct dir_level *l = &ar->lv[ar->depth - 1];
 		const char *base = l->names[l->next - 1];
@@ -895,7 +1034,7 @@ static enum dsb_ar_status dir_data(struct dsb_ar *ar, const void **buf, size_t *
 		}
 		ar->cur_fd = fd;
 	}
-	ssize_t n = read_retry(ar->cur_fd, ar->buf, DSB_AR_BUFSIZE);
+	ssize_t n = read_retry(ar->cur_fd, ar->bufs[0], DSB_AR_BUFSIZE);
 	if (n < 0) {
 		ar->in_data = false;
 		return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, (int64_t)ar->moff,
@@ -907,7 +1046,7 @@ static enum dsb_ar_status dir_data(struct dsb_ar *ar, const void **buf, size_t *
 	}
 	ar->dir_read += (uint64_t)n;
 	progress(ar, ar->dir_read, false);
-	return deliver(ar, ar->buf, (size_t)n, buf, len);
+	return deliver(ar, ar->bufs[0], (size_t)n, buf, len);
 }
 
 enum dsb_ar_status dsb_ar_data(struct dsb_ar *ar, const void **buf, size_t *len)
@@ -943,35 +1082,21 @@ void dsb_ar_finish(struct dsb_ar *ar)
 		return;
 	}
 	if (!ar->raw_failed && !ar->have_digest) {
-		switch (ar->src) {
-		case SRC_MEMORY:
-			hash_raw(ar, ar->hashed, ar->mem + ar->hashed, ar->mem_len - ar->hashed);
-			break;
-		case SRC_FILE:
-			for (;;) {
-				ssize_t n = pread_retry(ar->fd, ar->buf, DSB_AR_BUFSIZE,
-							ar->base + (off_t)ar->hashed);
-				if (n < 0)
-					ar->raw_failed = true;
-				if (n <= 0)
-					break;
-				hash_raw(ar, ar->hashed, ar->buf, (size_t)n);
-			}
-			break;
-		case SRC_STREAM:
-			/* Reads of a stream are always in order: pos == hashed. */
-			for (;;) {
-				ssize_t n = read_retry(ar->fd, ar->buf, DSB_AR_BUFSIZE);
-				if (n < 0)
-					ar->raw_failed = true;
-				if (n <= 0)
-					break;
-				hash_raw(ar, ar->hashed, ar->buf, (size_t)n);
-			}
-			break;
-		case SRC_DIR:
-			break;
+		if (ar->src == SRC_MEMORY) {
+			hash_raw(ar, ar->hashed, ar->mem + ar->hashed, ar->mem_len - ar->hashed, -1);
+		} else {
+			/* A file from the end of the hashed prefix (after a seek,
+			 * the rest of the input is read again here); a stream
+			 * where it stands, which is the same place: its reads are
+			 * always in order. */
+			const uint8_t *p;
+			ssize_t n;
+			while ((n = fd_chunk(ar, ar->hashed, &p)) > 0)
+				;
+			if (n < 0)
+				ar->raw_failed = true;
 		}
+		hasher_stop(ar);
 		if (!ar->raw_failed && EVP_DigestFinal_ex(ar->sha, ar->digest, NULL))
 			ar->have_digest = true;
 	}
