@@ -3,6 +3,7 @@
 #include "format/archive.h"
 
 #include <errno.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "tests/archive_fixture.h"
@@ -329,6 +330,91 @@ static void test_links_are_other(void)
 	CU_ASSERT_STRING_EQUAL(s.what[2], "hard link");
 	CU_ASSERT_EQUAL(s.kind[3], DSB_AR_OTHER);
 	CU_ASSERT_STRING_EQUAL(s.what[3], "FIFO");
+	assert_input_hash(path, &s);
+}
+
+/* A sparse member (pax GNU.sparse): holes come back as zeros, so the
+ * member's bytes and hash are those of the file that was packed, a
+ * trailing hole included. */
+static void test_sparse_member(void)
+{
+	static uint8_t logical[3 * 1024 * 1024 + 100];
+	memset(logical, 0, sizeof logical);
+	memset(logical, 'A', 4096);
+	memset(logical + 2 * 1024 * 1024 + 8192, 'B', 70000);
+	char path[256];
+	snprintf(path, sizeof path, "%s/sparse.tar", tw_tmpdir());
+	struct archive *a = archive_write_new();
+	archive_write_set_format_pax(a);
+	CU_ASSERT_FATAL(archive_write_open_filename(a, path) == ARCHIVE_OK);
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, "cap/data/ntds.dit");
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, sizeof logical);
+	archive_entry_sparse_add_entry(e, 0, 4096);
+	archive_entry_sparse_add_entry(e, 2 * 1024 * 1024 + 8192, 70000);
+	CU_ASSERT_FATAL(archive_write_header(a, e) == ARCHIVE_OK);
+	CU_ASSERT(archive_write_data(a, logical, sizeof logical) == (la_ssize_t)sizeof logical);
+	archive_entry_free(e);
+	archive_write_close(a);
+	archive_write_free(a);
+	struct stat st;
+	CU_ASSERT_FATAL(stat(path, &st) == 0);
+	CU_ASSERT(st.st_size < 1024 * 1024);   /* the holes were not written */
+	struct seen s;
+	read_path(path, &s);
+	CU_ASSERT_EQUAL(s.last, DSB_AR_END);
+	CU_ASSERT_EQUAL_FATAL(s.n, 1);
+	CU_ASSERT_EQUAL(s.bytes[0], sizeof logical);
+	char hex[65];
+	tw_sha256(logical, sizeof logical, hex);
+	CU_ASSERT_STRING_EQUAL(s.sha[0], hex);
+}
+
+/* Progress comes at most every DSB_AR_PROGRESS_MS, and once at the end
+ * with all bytes: a pipe fed slowly for about 1.2 s. */
+static void test_progress_rate(void)
+{
+	struct tw_member m[] = { { .name = "f", .data = big, .len = 1200 * 1024 } };
+	tw_fill(big, sizeof big, 3);
+	char path[256];
+	snprintf(path, sizeof path, "%s/x.tar", tw_tmpdir());
+	CU_ASSERT_FATAL(tw_write(path, ARCHIVE_FORMAT_TAR_USTAR, NULL, 0, m, 1));
+	int saved = dup(STDIN_FILENO), p[2];
+	CU_ASSERT_FATAL(pipe(p) == 0);
+	pid_t child = fork();
+	if (child == 0) {
+		close(p[0]);
+		size_t len;
+		uint8_t *d = tw_read_file(path, &len);
+		for (size_t o = 0; o < len;) {
+			size_t n = len - o < 64 * 1024 ? len - o : 64 * 1024;
+			if (write(p[1], d + o, n) != (ssize_t)n)
+				_exit(1);
+			o += n;
+			usleep(60 * 1000);
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	dup2(p[0], STDIN_FILENO);
+	close(p[0]);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct seen s;
+	read_path("-", &s);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+	int status;
+	waitpid(child, &status, 0);
+	long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	CU_ASSERT_EQUAL(s.last, DSB_AR_END);
+	CU_ASSERT(ms >= 1000);
+	CU_ASSERT(s.progress_calls >= 3);
+	CU_ASSERT(s.progress_calls <= (unsigned)(ms / DSB_AR_PROGRESS_MS) + 2);
+	CU_ASSERT_EQUAL(s.progress_done, s.size);
 	assert_input_hash(path, &s);
 }
 
@@ -699,6 +785,8 @@ static const struct dsb_test reader_tests[] = {
 	{ "one leading ./ stripped", test_dot_slash },
 	{ "unsafe names as written", test_names_as_written },
 	{ "links and FIFOs are other", test_links_are_other },
+	{ "sparse member: holes as zeros", test_sparse_member },
+	{ "progress rate", test_progress_rate },
 	{ "folder walk", test_folder },
 	{ "stdin tar.gz", test_stdin_tar_gz },
 	{ "stdin zip", test_stdin_zip },

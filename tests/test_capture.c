@@ -517,6 +517,87 @@ static void test_dot_slash_names(void)
 	cap_free(&c);
 }
 
+/* The trace callback reaches the replay: one line per replayed call (the
+ * good capture has 10 calls: online, prepare, names, 2 x (open, read,
+ * close), end). */
+struct trace_seen {
+	unsigned calls;
+	bool saw_end;
+};
+
+static void on_trace(void *ctx, const struct dsb_record *rec, const char *hbc, const char *state)
+{
+	struct trace_seen *t = ctx;
+	t->calls++;
+	if (rec && rec->fn == DSB_FN_BACKUP_END)
+		t->saw_end = true;
+	(void)hbc;
+	(void)state;
+}
+
+static void test_trace(void)
+{
+	struct capture c;
+	good_capture(&c, 1000, true, NULL);
+	const char *path = pack_tar(&c);
+	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
+	struct trace_seen t = { 0 };
+	struct dsb_verify_opts o = { .trace = on_trace, .trace_ctx = &t };
+	CU_ASSERT_EQUAL(dsb_verify_input(rep, path, &o), 0);
+	CU_ASSERT_EQUAL(t.calls, 10);
+	CU_ASSERT(t.saw_end);
+	dsb_report_free(rep);
+	cap_free(&c);
+}
+
+/* A name written twice: the last member wins, as an extraction would
+ * leave it on disk (a tar appended to with -r). */
+static void test_duplicate_name_last_wins(void)
+{
+	struct capture c;
+	good_capture(&c, 1000, false, NULL);
+	struct tw_member last = c.m[1];
+	c.m[1].data = "stale bytes";
+	c.m[1].len = 11;
+	c.m[c.n++] = last;
+	const char *path = pack_tar(&c);
+	struct run r;
+	run(&r, path);
+	assert_no_capture_findings(&r);
+	run_free(&r);
+	/* And the other way round: the stale copy last is C006 and C007. */
+	struct tw_member stale = c.m[1];
+	c.m[1] = c.m[c.n - 1];
+	c.m[c.n - 1] = stale;
+	path = pack_tar(&c);
+	run(&r, path);
+	CU_ASSERT_EQUAL(count(&r, DSB_C006), 1);
+	CU_ASSERT_EQUAL(count(&r, DSB_C007), 1);
+	CU_ASSERT_EQUAL(count(&r, DSB_C008), 0);
+	run_free(&r);
+	cap_free(&c);
+}
+
+/* A hard-linked regular file in a folder is a regular file. */
+static void test_folder_hardlinked_file(void)
+{
+	struct capture c;
+	good_capture(&c, 1000, false, NULL);
+	const char *dir = lay_out(&c);
+	char a[512], b[512];
+	snprintf(a, sizeof a, "%s/cap/data/ntds.dit", dir);
+	snprintf(b, sizeof b, "%s/ntds-copy.dit", dir);
+	CU_ASSERT_FATAL(link(a, b) == 0);
+	struct run r;
+	run(&r, dir);
+	CU_ASSERT_EQUAL(count(&r, DSB_C009), 0);
+	CU_ASSERT_EQUAL(count(&r, DSB_C008), 1);   /* outside the root, unnamed */
+	CU_ASSERT_PTR_NOT_NULL(find_member(&r, DSB_C008, "ntds-copy.dit"));
+	assert_good_sessions(&r, &c);
+	run_free(&r);
+	cap_free(&c);
+}
+
 /* ---- C001 --------------------------------------------------------------------- */
 
 static void test_c001_none(void)
@@ -1078,6 +1159,9 @@ static const struct dsb_test good_tests[] = {
 	{ "good: memory", test_good_memory },
 	{ "journal after the data", test_journal_after_data },
 	{ "./ names", test_dot_slash_names },
+	{ "trace callback", test_trace },
+	{ "duplicate names: the last wins", test_duplicate_name_last_wins },
+	{ "folder: hard-linked file is regular", test_folder_hardlinked_file },
 	{ NULL, NULL },
 };
 
