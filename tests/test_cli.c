@@ -610,6 +610,51 @@ static void check_sessions(const char *ctx, json_t *root, const struct dfx_cap *
 	}
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The anchor lines of RC §3.6: for each rule the capture names, the lines
+ * of its findings (0 when the location has none) are exactly the expected
+ * ones. */
+static void check_anchors(const char *ctx, json_t *root, const struct dfx_cap *cap)
+{
+	json_t *findings = json_object_get(root, "findings");
+
+	for (size_t i = 0; i < cap->nanchors; i++) {
+		const char *rule = cap->anchors[i].rule;
+		uint64_t want[DFX_ANCHORS_MAX], got[DFX_ANCHORS_MAX];
+		size_t nw = 0, ng = 0;
+		bool first = true;
+
+		for (size_t k = 0; k < i; k++)
+			first &= strcmp(cap->anchors[k].rule, rule) != 0;
+		if (!first)
+			continue;
+		for (size_t k = i; k < cap->nanchors; k++)
+			if (strcmp(cap->anchors[k].rule, rule) == 0)
+				want[nw++] = cap->anchors[k].line;
+		for (size_t k = 0; k < json_array_size(findings); k++) {
+			json_t *f = json_array_get(findings, k);
+			if (strcmp(jstr(f, "rule") ? jstr(f, "rule") : "", rule) != 0)
+				continue;
+			long long line = loc_int(f, "line");
+			if (ng < DFX_ANCHORS_MAX)
+				got[ng] = line < 0 ? 0 : (uint64_t)line;
+			ng++;
+		}
+		if (!CHECK(ng == nw, "%s: %zu %s finding(s) to anchor (got %zu)", ctx, nw, rule, ng))
+			continue;
+		qsort(want, nw, sizeof(want[0]), cmp_u64);
+		qsort(got, ng, sizeof(got[0]), cmp_u64);
+		for (size_t k = 0; k < nw; k++)
+			CHECK(want[k] == got[k], "%s: %s anchored at line %llu (got %llu; RC §3.6)", ctx, rule,
+			      (unsigned long long)want[k], (unsigned long long)got[k]);
+	}
+}
+
 /* Secrets that may never reach any output: the password, and the tokens
  * of the fixtures' sessions (RC §3.7); nor other text copied from the
  * journal that RC §3.7 does not allow (user, domain, host, agent, the
@@ -711,6 +756,8 @@ static bool check_scenario_report(const char *ctx, const struct dfx_scenario *sc
 	}
 	if ((sc->flags & DFX_SC_SESSIONS) && cap)
 		check_sessions(ctx, root, cap);
+	if (cap)
+		check_anchors(ctx, root, cap);
 	return failures_here == before;
 }
 
