@@ -1321,6 +1321,58 @@ static void test_usage_errors(void)
 	run_free(&r);
 }
 
+/* The other commands and -o (RC §1). */
+static void test_commands(void)
+{
+	struct run r;
+	char cap[512], out[512], err[512];
+
+	run_dsb(&r, (const char *const[]){ "rules", NULL }, NULL);
+	CHECK(r.status == 0, "rules: exit status 0 (got %d)", r.status);
+	for (int k = DSB_C001; k <= DSB_R009; k++) {
+		const char *id = dsb_rule_info((enum dsb_rule)k)->id;
+		CHECK(has_bytes(r.out, r.out_len, id, strlen(id)), "rules: lists %s", id);
+	}
+	run_free(&r);
+
+	run_dsb(&r, (const char *const[]){ "--version", NULL }, NULL);
+	CHECK(r.status == 0 && has_bytes(r.out, r.out_len, "dsbinspect", 10),
+	      "--version: status 0, names the program");
+	run_free(&r);
+	run_dsb(&r, (const char *const[]){ "--help", NULL }, NULL);
+	CHECK(r.status == 0 && r.out_len > 0, "--help: status 0 and text");
+	run_free(&r);
+	run_dsb(&r, (const char *const[]){ "help", "verify", NULL }, NULL);
+	CHECK(r.status == 0 && r.out_len > 0, "help verify: status 0 and text");
+	run_free(&r);
+
+	/* -o: the report goes to the file, not to standard output. */
+	tmp_path(cap, sizeof(cap), "p010", ".tar");
+	tmp_path(out, sizeof(out), "report", ".json");
+	if (!CHECK(dfx_scenario_write(dfx_scenario_find("p010-close-twice"), cap, NULL, err, sizeof(err)) == 0,
+		   "-o: %s", err))
+		return;
+	run_dsb(&r, (const char *const[]){ "verify", "--format", "json", "-o", out, cap, NULL }, NULL);
+	CHECK(r.status == 1, "-o: the exit status is the report's (1, got %d)", r.status);
+	CHECK(r.out_len == 0, "-o: nothing on standard output");
+	json_t *root = json_load_file(out, 0, NULL);
+	if (CHECK(root != NULL, "-o: the file holds one JSON document")) {
+		check_shape("-o", root, (const char *const[]){ cap }, 1, r.status);
+		CHECK(count_rule(root, "DSB-P010") == 1, "-o: the file holds the findings");
+	}
+	json_decref(root);
+	run_free(&r);
+
+	/* An -o that cannot be written is a usage error: status 2, no report. */
+	run_dsb(&r, (const char *const[]){ "verify", "--format", "json", "-o",
+					   "/nonexistent-dir/report.json", cap, NULL }, NULL);
+	CHECK(r.status == 2 && r.out_len == 0 && r.err_len > 0,
+	      "-o unwritable: status 2 (got %d), no report, a message", r.status);
+	run_free(&r);
+	unlink(cap);
+	unlink(out);
+}
+
 /* An over-long journal line is discarded without being held in memory
  * (CF §2): with a 48 MiB line, the peak RSS stays far below it. */
 static void test_long_line_memory(void)
@@ -1467,6 +1519,7 @@ static const struct dsb_test cli_tests[] = {
 	{ "--fail-on", test_fail_on },
 	{ "several inputs", test_multi_input },
 	{ "usage errors", test_usage_errors },
+	{ "rules, --version, help, -o", test_commands },
 	{ "over-long line memory", test_long_line_memory },
 	{ "capped findings (big journal)", test_big_journal },
 	{ "teardown", test_teardown },
