@@ -323,6 +323,7 @@ static void test_p004_successful_open(void)
 	dsb_replay_cut(T.rp);
 	EXPECT("P004@%llu P022@%llu", L(l), L(l));
 	MSG_HAS(nth(DSB_P004, 0), "not complete");
+	HBC_IS(DSB_P022, 0, HB);
 	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
 	CU_ASSERT_TRUE_FATAL(dsb_replay_export(T.rp, rep));
 	CU_ASSERT_EQUAL_FATAL(rep->nsessions, 1);
@@ -363,6 +364,7 @@ static void test_p005(void)
 	       L(a), L(a + 1), L(b), L(b + 1), L(c));
 	MSG_HAS(nth(DSB_P005, 0), "no entry");
 	MSG_HAS(nth(DSB_P005, 1), "only directory entries");
+	HBC_IS(DSB_P005, 0, HB);
 	CU_ASSERT_EQUAL(nth(DSB_P005, 0)->severity, DSB_SEV_WARNING);
 	finish();
 
@@ -394,6 +396,7 @@ static void test_p006_hint(void)
 	dsb_replay_cut(T.rp);
 	EXPECT("P006@%llu", L(l));
 	MSG_HAS(nth(DSB_P006, 0), "not a multiple of 8192");
+	HBC_IS(DSB_P006, 0, HB);
 	finish();
 
 	begin();
@@ -488,6 +491,7 @@ static void test_p007(void)
 	uint64_t l = readb(HB, 0);
 	dsb_replay_cut(T.rp);
 	EXPECT("P007@%llu", L(l));
+	HBC_IS(DSB_P007, 0, HB);
 	CU_ASSERT_PTR_NULL(nth(DSB_P007, 0)->file);
 	finish();
 
@@ -515,6 +519,7 @@ static void test_p008(void)
 	dsb_replay_cut(T.rp);
 	EXPECT("P008@%llu", L(l));
 	MSG_HAS(nth(DSB_P008, 0), "65537 bytes into a buffer of 65536");
+	HBC_IS(DSB_P008, 0, HB);
 	finish();
 
 	/* counted case, once per open; EOF reads count */
@@ -572,6 +577,7 @@ static void test_p009(void)
 	dsb_replay_cut(T.rp);
 	EXPECT("P009@%llu", L(l));
 	MSG_HAS(nth(DSB_P009, 0), "after 50 of 100 bytes");
+	HBC_IS(DSB_P009, 0, HB);
 	CU_ASSERT_TRUE(str_eq(nth(DSB_P009, 0)->file, NTDS));
 	finish();
 
@@ -606,6 +612,7 @@ static void test_p010(void)
 	uint64_t l = simple(DSB_FN_BACKUP_CLOSE, HB, "hrInvalidHandle");
 	dsb_replay_cut(T.rp);
 	EXPECT("P010@%llu", L(l));
+	HBC_IS(DSB_P010, 0, HB);
 	finish();
 
 	begin();
@@ -631,6 +638,7 @@ static void test_p011(void)
 	dsb_replay_cut(T.rp);
 	EXPECT("P011@%llu", L(l));
 	MSG_HAS(nth(DSB_P011, 0), "no successful DsBackupGetDatabaseNames");
+	HBC_IS(DSB_P011, 0, HB);
 	finish();
 
 	/* a database file not read in full, and a file open: one finding */
@@ -679,6 +687,7 @@ static void test_p012(void)
 	char want[64];
 	snprintf(want, sizeof want, "at line %llu", L(lg));
 	MSG_HAS(nth(DSB_P012, 0), want);
+	HBC_IS(DSB_P012, 0, HB);
 	finish();
 
 	/* after a successful DsBackupTruncateLogs too */
@@ -725,6 +734,7 @@ static void test_p013_conditions(void)
 	dsb_replay_cut(T.rp);
 	EXPECT("P013@%llu", L(l));
 	MSG_HAS(nth(DSB_P013, 0), "no successful DsBackupGetBackupLogs");
+	HBC_IS(DSB_P013, 0, HB);
 	finish();
 
 	/* a listed file not read in full (the patch file) */
@@ -878,6 +888,7 @@ static void test_p015(void)
 	end_journal();
 	EXPECT("P015@3");
 	MSG_HAS(nth(DSB_P015, 0), "closes without DsBackupEnd");
+	HBC_IS(DSB_P015, 0, HB);
 	finish();
 
 	/* closes when a later Prepare returns the same handle */
@@ -927,6 +938,7 @@ static void test_p016(void)
 		dsb_replay_cut(T.rp);
 		EXPECT("P016@%llu", L(p));
 		MSG_HAS(nth(DSB_P016, 0), v[i].why);
+		HBC_IS(DSB_P016, 0, HB);
 		finish();
 	}
 
@@ -963,6 +975,7 @@ static void test_p017(void)
 	dsb_replay_cut(T.rp);
 	EXPECT("P017@%llu", L(p));
 	MSG_HAS(nth(DSB_P017, 0), "handle " HB " (prepared at line 3)");
+	HBC_IS(DSB_P017, 0, NULL);   /* a failed Prepare names no handle */
 	finish();
 
 	begin();
@@ -1011,6 +1024,7 @@ static void test_p018(void)
 	char want[96];
 	snprintf(want, sizeof want, "(thread 9) on handle " HB " began before the call at line %llu (thread 7)", L(e));
 	MSG_HAS(nth(DSB_P018, 0), want);
+	HBC_IS(DSB_P018, 0, HB);
 	finish();
 
 	/* the overlapping call is not the latest one: another thread's earlier
@@ -1171,6 +1185,7 @@ static void test_p021(void)
 	MSG_HAS(nth(DSB_P021, 0), "size 136 differs");
 	MSG_HAS(nth(DSB_P021, 0), "BFT 0x22");
 	MSG_HAS(nth(DSB_P021, 0), "documentation error");
+	HBC_IS(DSB_P021, 0, HB);
 	CU_ASSERT_PTR_NULL(strstr(nth(DSB_P021, 0)->message, "none of"));
 	finish();
 
@@ -1216,6 +1231,7 @@ static void test_p022(void)
 	dsb_replay_cut(T.rp);
 	EXPECT("P010@%llu P022@%llu", L(l), L(l));
 	MSG_HAS(nth(DSB_P022, 0), "hrInvalidHandle");
+	HBC_IS(DSB_P022, 0, HB);
 	CU_ASSERT_EQUAL(nth(DSB_P022, 0)->severity, DSB_SEV_WARNING);
 	finish();
 

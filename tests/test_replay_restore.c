@@ -103,6 +103,7 @@ static void test_r002(void)
 		uint64_t p = play(&r);
 		dsb_replay_cut(T.rp);
 		EXPECT("R002@%llu", L(p));
+		HBC_IS(DSB_R002, 0, HR);
 		finish();
 	}
 	for (size_t i = 0; i < 2; i++) {
@@ -129,6 +130,7 @@ static void test_r003_and_p022e(void)
 	char want[64];
 	snprintf(want, sizeof want, "DsRestorePrepareW at line %llu prepared without a token", L(p));
 	MSG_HAS(nth(DSB_R003, 0), want);
+	HBC_IS(DSB_R003, 0, HR);
 	finish();
 
 	/* recorded as S_OK: P022 (e) */
@@ -172,6 +174,7 @@ static void test_r004(void)
 	dsb_replay_cut(T.rp);
 	EXPECT("R004@%llu", L(p));
 	MSG_HAS(nth(DSB_R004, 0), "8-byte token equals none of the 1 backup token");
+	HBC_IS(DSB_R004, 0, HR);
 	CU_ASSERT_EQUAL(nth(DSB_R004, 0)->severity, DSB_SEV_WARNING);
 	finish();
 
@@ -183,6 +186,7 @@ static void test_r004(void)
 	dsb_replay_cut(T.rp);
 	EXPECT("R004@%llu", L(p));
 	MSG_HAS(nth(DSB_R004, 0), "decoded length 8 differs from token_size 9");
+	HBC_IS(DSB_R004, 0, NULL);   /* a failed Prepare names no handle */
 	CU_ASSERT_PTR_NULL(strstr(nth(DSB_R004, 0)->message, "backup token"));
 	finish();
 
@@ -232,6 +236,7 @@ static void test_r005(void)
 	dsb_replay_cut(T.rp);
 	EXPECT("R005@%llu", L(l));
 	MSG_HAS(nth(DSB_R005, 0), "checkpoint_path is absent; log_path is null; backup_log_path is empty");
+	HBC_IS(DSB_R005, 0, HR);
 	finish();
 
 	begin();
@@ -266,6 +271,7 @@ static void test_r006(void)
 	dsb_replay_cut(T.rp);
 	EXPECT("R006@%llu", L(l));
 	MSG_HAS(nth(DSB_R006, 0), "gen_low 0x100000 is above 0xFFFFF; gen_low 0x100000 is greater than gen_high 0x5");
+	HBC_IS(DSB_R006, 0, HR);
 	finish();
 
 	begin();
@@ -303,6 +309,7 @@ static void test_r007(void)
 	rend(HR);
 	end_journal();
 	EXPECT("R007@%llu", L(c));
+	HBC_IS(DSB_R007, 0, HR);
 	finish();
 
 	/* End after a successful Register with no RegisterComplete after it */
@@ -422,6 +429,7 @@ static void test_r009(void)
 	end_journal();
 	EXPECT("R009@%llu R009@%llu", L(a), L(b));
 	MSG_HAS(nth(DSB_R009, 0), "a restore-only call, on backup handle " HB);
+	HBC_IS(DSB_R009, 1, HB);
 	finish();
 
 	/* DsRestoreGetDatabaseLocations is allowed on a backup handle */

@@ -425,6 +425,33 @@ H void backup_body(const char *hbc)
 
 /* ---- findings ---------------------------------------------------------------- */
 
+/* Severities and categories as report-contract §5 fixes them, written
+ * here independently of verify/rules.c: every EXPECT checks them. */
+H bool contract_ok(const struct dsb_finding *x)
+{
+	static const char *const warnings[] = {
+		"DSB-P002", "DSB-P005", "DSB-P015", "DSB-P017", "DSB-P018", "DSB-P019",
+		"DSB-P022", "DSB-R001", "DSB-R002", "DSB-R004", "DSB-R008",
+	};
+	const char *id = dsb_rule_info(x->rule)->id;
+	enum dsb_severity sev = DSB_SEV_ERROR;
+	for (size_t i = 0; i < sizeof warnings / sizeof warnings[0]; i++)
+		if (strcmp(id, warnings[i]) == 0)
+			sev = DSB_SEV_WARNING;
+	enum dsb_category cat = id[4] == 'P' ? DSB_CAT_PROTOCOL
+			      : id[4] == 'R' ? DSB_CAT_RESTORE : DSB_CAT_CAPTURE;
+	if (x->severity != sev || dsb_rule_info(x->rule)->category != cat) {
+		fprintf(stderr, "\n  %s: severity or category differs from the contract\n", id);
+		return false;
+	}
+	/* every finding of the replay is anchored in the journal */
+	if (!x->member || strcmp(x->member, "capture/journal.jsonl") != 0 || x->line == 0) {
+		fprintf(stderr, "\n  %s: not anchored in the journal\n", id);
+		return false;
+	}
+	return true;
+}
+
 /* "P004@12 P022@12": every finding in report order. */
 H const char *seen(void)
 {
@@ -448,6 +475,11 @@ H bool expect_seen(const char *fmt, ...)
 	vsnprintf(want, sizeof want, fmt, ap);
 	va_end(ap);
 	const char *got = seen();
+	size_t n;
+	const struct dsb_finding *v = dsb_findings_sorted(T.f, &n);
+	for (size_t i = 0; i < n; i++)
+		if (!contract_ok(&v[i]))
+			return false;
 	if (strcmp(want, got) != 0) {
 		fprintf(stderr, "\n  want: \"%s\"\n  got:  \"%s\"\n", want, got);
 		return false;
@@ -480,5 +512,17 @@ H bool str_eq(const char *a, const char *b)
 {
 	return a && b && strcmp(a, b) == 0;
 }
+
+/* The k-th finding of a rule names this handle (NULL: names none). */
+H bool hbc_is(enum dsb_rule rule, size_t k, const char *hbc)
+{
+	const struct dsb_finding *x = nth(rule, k);
+	if (x && (hbc ? str_eq(x->hbc, hbc) : x->hbc == NULL))
+		return true;
+	fprintf(stderr, "\n  %s #%zu: hbc \"%s\", want \"%s\"\n", dsb_rule_info(rule)->id, k,
+		x && x->hbc ? x->hbc : "(none)", hbc ? hbc : "(none)");
+	return false;
+}
+#define HBC_IS(rule, k, hbc) CU_ASSERT_TRUE(hbc_is((rule), (k), (hbc)))
 
 #endif
