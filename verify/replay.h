@@ -22,7 +22,7 @@
 #define DSB_MAX_HANDLES     65536     /* sessions per input */
 #define DSB_MAX_OPENS       1000000   /* opens (file entries) per input */
 #define DSB_MAX_BUFFERS     1000000   /* outstanding buffers per input */
-#define DSB_MAX_LIST_PATHS  100000    /* distinct list entries per handle */
+#define DSB_MAX_LIST_PATHS  100000    /* distinct names per session: list entries and opened names */
 #define DSB_MAX_DATA_RECORDS 1000000  /* data records per input */
 #define DSB_MAX_NAME_BYTES  (256u * 1024 * 1024)  /* stored names, handles, pointers */
 
