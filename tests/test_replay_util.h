@@ -163,7 +163,7 @@ H const char *fn_text(enum dsb_fn fn, enum dsb_charset cs)
 		[DSB_FN_RESTORE_END] = "DsRestoreEnd",
 		[DSB_FN_SET_CURRENT_BACKUP_LOG] = "DsSetCurrentBackupLog",
 	};
-	static char buf[64];
+	static char buf[sizeof ((struct dsb_record *)0)->fn_text];
 	snprintf(buf, sizeof buf, "%s%s", g[fn] ? g[fn] : "?",
 		 cs == DSB_CS_W ? "W" : cs == DSB_CS_A ? "A" : "");
 	return buf;
