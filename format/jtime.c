@@ -105,7 +105,7 @@ void dsb_time_format(int64_t ticks, char *out, size_t cap)
 		char f[9];
 		snprintf(f, sizeof f, ".%07d", (int)frac);
 		size_t k = strlen(f);
-		while (f[k - 1] == '0')
+		while (k > 1 && f[k - 1] == '0')   /* frac != 0: stops at a digit */
 			f[--k] = '\0';
 		snprintf(out + n, cap - (size_t)n, "%sZ", f);
 	} else {

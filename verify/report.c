@@ -61,10 +61,14 @@ int dsb_report_add_input(struct dsb_report *r, const char *path)
 
 bool dsb_report_add_session(struct dsb_report *r, struct dsb_session *s)
 {
-	struct dsb_session *n = realloc(r->sessions, (r->nsessions + 1) * sizeof(*n));
-	if (!n)
-		return false;
-	r->sessions = n;
+	if (r->nsessions == r->sessions_cap) {
+		size_t cap = r->sessions_cap ? 2 * r->sessions_cap : 16;
+		struct dsb_session *n = realloc(r->sessions, cap * sizeof(*n));
+		if (!n)
+			return false;
+		r->sessions = n;
+		r->sessions_cap = cap;
+	}
 	r->sessions[r->nsessions++] = *s;
 	memset(s, 0, sizeof(*s));
 	return true;

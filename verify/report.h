@@ -62,6 +62,7 @@ struct dsb_report {
 	size_t ninputs;
 	struct dsb_session *sessions;   /* by input, then first_seq */
 	size_t nsessions;
+	size_t sessions_cap;            /* grown geometrically: exports are O(n) */
 	struct dsb_findings *findings;
 	enum dsb_fail_on fail_on;
 };
