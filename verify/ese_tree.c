@@ -208,7 +208,13 @@ static uint32_t claim(struct dsb_ese_stream *s, struct walk *w, uint32_t c, uint
 	enum page_state st = page_state_of(ps);
 	if (st == PG_UNINIT) {
 		r->complete = false;
-		ref_problem(s, c, table, "%s, which is uninitialized (all zero)", from);
+		/* An error even in an online copy (issue 3: "an uninitialized
+		 * page referenced by a tree is an error"): a restore starts
+		 * from this copy, and a tree that leads to a blank page is
+		 * JET_errPageNotInitialized (-1019) until replay rewrites it,
+		 * which no offline check can promise. */
+		ese_add(s, DSB_E022, c, page_offset(s, c), table,
+			"%s, which is uninitialized (all zero)", from);
 		return PLACEHOLDER;
 	}
 	if (state_damaged(st)) {

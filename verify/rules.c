@@ -286,7 +286,7 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 		"Take a new backup and check the capture of this file for truncation." },
 	[DSB_E022] = { "DSB-E022", E, DSB_CAT_ESE,
 		"B-tree references a missing, uninitialized or freed page",
-		"In a consistent database, a B-tree points to a page beyond the end of the file, to an all-zero page, or to a page marked empty: the data under that pointer is lost.",
+		"A B-tree points to an all-zero page (in any copy), or, in a consistent database, to a page beyond the end of the file or to a page marked empty: the data under that pointer is lost.",
 		"Restore from another backup." },
 	[DSB_E023] = { "DSB-E023", E, DSB_CAT_ESE,
 		"B-tree structure broken",
