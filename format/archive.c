@@ -630,7 +630,9 @@ static struct dsb_ar *open_fd(struct dsb_ar *ar, const char *path)
 	if (strcmp(path, "-") == 0) {
 		ar->fd = STDIN_FILENO;
 	} else {
-		ar->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		/* Blocking: a FIFO named on the command line is waited on like
+		 * cat would (inside a folder, FIFOs are never opened). */
+		ar->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (ar->fd < 0) {
 			ar->raw_failed = true;
 			ar->src = SRC_STREAM;
@@ -639,10 +641,6 @@ static struct dsb_ar *open_fd(struct dsb_ar *ar, const char *path)
 			return ar;
 		}
 		ar->own_fd = true;
-		/* O_NONBLOCK only kept open() from hanging on a FIFO. */
-		int fl = fcntl(ar->fd, F_GETFL);
-		if (fl >= 0)
-			fcntl(ar->fd, F_SETFL, fl & ~O_NONBLOCK);
 	}
 	if (fstat(ar->fd, &st) != 0) {
 		ar->raw_failed = true;
