@@ -241,6 +241,15 @@ static const char *la_error(struct archive *a)
 	return s ? s : "unknown error";
 }
 
+/* A zip on a stream is read without its central directory (libarchive's
+ * streaming reader); when that fails, reading the file may not. */
+static const char *stream_hint(const struct dsb_ar *ar)
+{
+	if (ar->src == SRC_STREAM && ar->container && strcmp(ar->container, "zip") == 0)
+		return "; a zip read from a pipe is read without its central directory: pass the file";
+	return "";
+}
+
 /* ---- progress and the input hash --------------------------------------- */
 
 static void progress(struct dsb_ar *ar, uint64_t done, bool force)
@@ -811,10 +820,10 @@ static enum dsb_ar_status archive_next(struct dsb_ar *ar, struct dsb_ar_member *
 		int64_t at = archive_filter_bytes(ar->a, 0);
 		if (archive_filter_count(ar->a) > 1)
 			return ar_fail(ar, DSB_AR_FATAL, NULL, -1,
-				       "cannot read a member header at byte %lld of the decompressed stream: %s",
-				       (long long)at, la_error(ar->a));
-		return ar_fail(ar, DSB_AR_FATAL, NULL, at, "cannot read a member header: %s",
-			       la_error(ar->a));
+				       "cannot read a member header at byte %lld of the decompressed stream: %s%s",
+				       (long long)at, la_error(ar->a), stream_hint(ar));
+		return ar_fail(ar, DSB_AR_FATAL, NULL, at, "cannot read a member header: %s%s",
+			       la_error(ar->a), stream_hint(ar));
 	}
 	const char *p = archive_entry_pathname(e);
 	if (!p)
@@ -973,12 +982,12 @@ static enum dsb_ar_status archive_data(struct dsb_ar *ar, const void **buf, size
 		if (r == ARCHIVE_FATAL) {
 			ar->in_data = false;
 			return ar_fail(ar, DSB_AR_FATAL, ar->name, (int64_t)ar->moff,
-				       "cannot read the member: %s", la_error(ar->a));
+				       "cannot read the member: %s%s", la_error(ar->a), stream_hint(ar));
 		}
 		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
 			ar->in_data = false;
 			return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, (int64_t)ar->moff,
-				       "cannot read the member: %s", la_error(ar->a));
+				       "cannot read the member: %s%s", la_error(ar->a), stream_hint(ar));
 		}
 		if (r == ARCHIVE_WARN) {
 			/* A bad CRC and the like: the block is what the archive

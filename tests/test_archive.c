@@ -516,6 +516,26 @@ static void test_stdin_zip(void)
 	check_std(path, &s, "zip");
 }
 
+/* A zip that the streaming reader cannot finish says that the file may
+ * do better; the same zip as a file is C015 without that hint. */
+static void test_stdin_zip_cut(void)
+{
+	struct tw_member m[8];
+	size_t n = std_members(m);
+	char path[256];
+	snprintf(path, sizeof path, "%s/x.zip", tw_tmpdir());
+	CU_ASSERT_FATAL(tw_write(path, ARCHIVE_FORMAT_ZIP, NULL, 0, m, n));
+	CU_ASSERT_FATAL(truncate(path, 2 * 1024 * 1024) == 0);
+	struct seen s;
+	read_stdin(path, &s);
+	CU_ASSERT_EQUAL(s.last, DSB_AR_FATAL);
+	CU_ASSERT_STRING_EQUAL(s.err_member, "cap/data/ntds.dit");
+	CU_ASSERT(strstr(s.err, "pass the file") != NULL);
+	read_path(path, &s);
+	CU_ASSERT_EQUAL(s.last, DSB_AR_FATAL);
+	CU_ASSERT(strstr(s.err, "pass the file") == NULL);
+}
+
 static void test_stdin_7z_refused(void)
 {
 	struct tw_member m[8];
@@ -790,6 +810,7 @@ static const struct dsb_test reader_tests[] = {
 	{ "folder walk", test_folder },
 	{ "stdin tar.gz", test_stdin_tar_gz },
 	{ "stdin zip", test_stdin_zip },
+	{ "stdin zip cut short: hint", test_stdin_zip_cut },
 	{ "stdin 7z refused", test_stdin_7z_refused },
 	{ NULL, NULL },
 };

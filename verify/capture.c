@@ -234,15 +234,15 @@ static void c015_reader(struct verify *v, bool fatal)
 	char name[NAME_SHOWN_MAX + 16];
 	const char *tail = fatal ? "; the rest of the input was not read" : "";
 	if (e->member && e->offset >= 0)
-		c015(v, e->member, e->offset, "%s: %s at byte %lld of the member%s",
+		c015(v, e->member, e->offset, "%s, at byte %lld: %s%s",
 		     shown(name, sizeof name, e->member, strlen(e->member)),
-		     e->message, (long long)e->offset, tail);
+		     (long long)e->offset, e->message, tail);
 	else if (e->member)
 		c015(v, e->member, -1, "%s: %s%s",
 		     shown(name, sizeof name, e->member, strlen(e->member)), e->message, tail);
 	else if (e->offset >= 0)
-		c015(v, NULL, e->offset, "%s at byte %lld of the input%s", e->message,
-		     (long long)e->offset, tail);
+		c015(v, NULL, e->offset, "at byte %lld of the input: %s%s", (long long)e->offset,
+		     e->message, tail);
 	else
 		c015(v, NULL, -1, "%s%s", e->message, tail);
 	if (fatal)
