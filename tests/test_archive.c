@@ -72,7 +72,7 @@ static void drain(struct dsb_ar *ar, struct seen *s)
 		EVP_MD_CTX *md = EVP_MD_CTX_new();
 		EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 		const void *p;
-		size_t len;
+		size_t len = 0;
 		while ((st = dsb_ar_data(ar, &p, &len)) == DSB_AR_OK) {
 			CU_ASSERT(len > 0);
 			EVP_DigestUpdate(md, p, len);
@@ -227,7 +227,7 @@ static void test_double_filter(void)
 	snprintf(path, sizeof path, "%s/x.tar.gz.xz", tw_tmpdir());
 	int f[] = { ARCHIVE_FILTER_GZIP, ARCHIVE_FILTER_XZ };
 	CU_ASSERT_FATAL(tw_write(path, ARCHIVE_FORMAT_TAR_USTAR, f, 2, m, n));
-	size_t len;
+	size_t len = 0;
 	uint8_t *raw = tw_read_file(path, &len);
 	CU_ASSERT_FATAL(raw && len > 6);
 	CU_ASSERT(memcmp(raw, "\xfd" "7zXZ", 6) == 0);   /* xz magic: xz is outermost */
@@ -386,7 +386,7 @@ static void test_progress_rate(void)
 	pid_t child = fork();
 	if (child == 0) {
 		close(p[0]);
-		size_t len;
+		size_t len = 0;
 		uint8_t *d = tw_read_file(path, &len);
 		for (size_t o = 0; o < len;) {
 			size_t n = len - o < 64 * 1024 ? len - o : 64 * 1024;
@@ -640,7 +640,7 @@ static void gzip_then(void (*damage)(uint8_t *raw, size_t *len), struct seen *s,
 	snprintf(path, cap, "%s/x.tar.gz", tw_tmpdir());
 	int f = ARCHIVE_FILTER_GZIP;
 	CU_ASSERT_FATAL(tw_write(path, ARCHIVE_FORMAT_TAR_USTAR, &f, 1, m, 2));
-	size_t len;
+	size_t len = 0;
 	uint8_t *raw = tw_read_file(path, &len);
 	CU_ASSERT_FATAL(raw && len > 100000);
 	damage(raw, &len);
@@ -760,7 +760,7 @@ static void test_memory_zip(void)
 	char path[256];
 	snprintf(path, sizeof path, "%s/x.zip", tw_tmpdir());
 	CU_ASSERT_FATAL(tw_write(path, ARCHIVE_FORMAT_ZIP, NULL, 0, m, n));
-	size_t len;
+	size_t len = 0;
 	uint8_t *raw = tw_read_file(path, &len);
 	struct seen s;
 	memset(&s, 0, sizeof s);

@@ -469,7 +469,7 @@ static void test_good_memory(void)
 	struct capture c;
 	good_capture(&c, 200000, false, NULL);
 	const char *path = pack(&c, ARCHIVE_FORMAT_ZIP, NULL, 0);
-	size_t len;
+	size_t len = 0;
 	uint8_t *raw = tw_read_file(path, &len);
 	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
 	CU_ASSERT_EQUAL(dsb_verify_memory(rep, "mem.zip", raw, len, NULL), 0);
@@ -1047,7 +1047,7 @@ static void test_c015_corrupt_gzip(void)
 	good_capture(&c, 1000, false, NULL);
 	int fl = ARCHIVE_FILTER_GZIP;
 	const char *path = pack(&c, ARCHIVE_FORMAT_TAR_USTAR, &fl, 1);
-	size_t len;
+	size_t len = 0;
 	uint8_t *raw = tw_read_file(path, &len);
 	CU_ASSERT_FATAL(raw && len > 200);
 	for (size_t i = 20; i < 120; i++)

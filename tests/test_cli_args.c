@@ -660,7 +660,7 @@ static void test_man_rules_section(void)
 {
 	struct run r = run_bin(W("rules", "--format", "man"), NULL, false);
 	CU_ASSERT_EQUAL_FATAL(r.status, 0);
-	size_t len, a, b;
+	size_t len = 0, a = 0, b = 0;
 	char *page = slurp_file(MAN_PAGE, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(page);
 	char *sect = man_section(page, "RULES", &a, &b);
