@@ -15,7 +15,7 @@ jobs=$(nproc)
 echo "== fuzz smoke (clang, libFuzzer)"
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
 	-DDSB_FUZZ=ON >/dev/null
-cmake --build build-fuzz -j"$jobs" >/dev/null
+cmake --build build-fuzz -j"$jobs" --target fuzzers >/dev/null
 (cd build-fuzz && ctest --output-on-failure -L fuzz)
 
 echo "== sanitizers (ASan + UBSan)"
