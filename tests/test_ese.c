@@ -1243,7 +1243,7 @@ static void test_rule_catalogue(void)
 		CU_ASSERT_STRING_EQUAL(ri->id, want);
 		CU_ASSERT_EQUAL(ri->category, DSB_CAT_ESE);
 		CU_ASSERT_TRUE(strlen(ri->title) > 5 && strlen(ri->explanation) > 20 && strlen(ri->remedy) > 5);
-		CU_ASSERT_EQUAL(dsb_rule_by_id(want), r);
+		CU_ASSERT_EQUAL((int)dsb_rule_by_id(want), (int)r);
 	}
 	CU_ASSERT_EQUAL(dsb_rule_info(DSB_E003)->severity, DSB_SEV_WARNING);
 	CU_ASSERT_EQUAL(dsb_rule_info(DSB_E013)->severity, DSB_SEV_ERROR);
