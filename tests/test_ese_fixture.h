@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * A small ESE database built in code, for tests/test_ese*.c.  Nothing here
+ * A small ESE database built in code, for tests/test_ese*.c, with the page
+ * primitives of the fixtures' generator (fixtures/lib/esegen.h).  Nothing
  * is copied from a real database: the layout follows REF §1-§2 and what
  * the verifier reads.  Every page the tests damage is built here, so each
- * test says exactly which bytes it changed.
+ * test says exactly which bytes it changed.  (The generator's own
+ * databases, of any size, are tested in tests/test_esegen.c.)
  *
  * Layout (pgno: objid, what):
  *   1: 1  database root (ROOT|LEAF), space header: multi-extent, OE = 2
@@ -26,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixtures/lib/esegen.h"
 #include "format/ese.h"
 #include "verify/ese.h"
 
@@ -75,130 +78,60 @@ static inline uint8_t *xdb_page(struct xdb *x, uint32_t pgno)
 	return x->buf + ((size_t)pgno + 1) * x->cb;
 }
 
-static inline size_t xhdr_size(uint32_t cb)
-{
-	return cb > DSB_ESE_SMALL_PAGE_MAX ? DSB_ESE_PGHDR2_SIZE : DSB_ESE_PGHDR_SIZE;
-}
-
-/* Start an empty page: no tags, all of the data area free. */
+/* The page primitives are the generator's (fixtures/lib/esegen.h); these
+ * wrappers address a page of the test database by pgno. */
 static inline void xpg_init(struct xdb *x, uint32_t pgno, uint32_t objid, uint32_t flags,
 		     uint32_t prev, uint32_t next, uint64_t dbtime)
 {
-	uint8_t *p = xdb_page(x, pgno);
-	memset(p, 0, x->cb);
-	xput64(p + DSB_ESE_PG_DBTIME_OFF, dbtime);
-	xput32(p + DSB_ESE_PG_PREV_OFF, prev);
-	xput32(p + DSB_ESE_PG_NEXT_OFF, next);
-	xput32(p + DSB_ESE_PG_OBJID_OFF, objid);
-	xput16(p + DSB_ESE_PG_CB_FREE_OFF, (uint16_t)(x->cb - xhdr_size(x->cb)));
-	xput32(p + DSB_ESE_PG_FLAGS_OFF,
-	       flags | DSB_ESE_PF_NEW_CHECKSUM | DSB_ESE_PF_NEW_RECORD);
+	dfx_ese_pg_init(xdb_page(x, pgno), x->cb, objid, flags, prev, next, dbtime);
 }
 
 /* Append a node (or tag 0's data) at the first free byte. */
 static inline void xpg_add(struct xdb *x, uint32_t pgno, const void *data, size_t len, uint8_t nflags)
 {
-	uint8_t *p = xdb_page(x, pgno);
-	size_t hs = xhdr_size(x->cb);
-	bool large = x->cb > DSB_ESE_SMALL_PAGE_MAX;
-	uint16_t ib = xget16(p + DSB_ESE_PG_IB_MIC_FREE_OFF);
-	uint16_t itag = xget16(p + DSB_ESE_PG_ITAG_STATE_OFF);
-	uint16_t ntags = itag & 0x0FFF;
-	uint16_t cbfree = xget16(p + DSB_ESE_PG_CB_FREE_OFF);
-	memcpy(p + hs + ib, data, len);
-	uint16_t ibf = ib;
-	if (large) {
-		/* Large pages keep the node flags in the node's first u16. */
-		if (len >= 2)
-			xput16(p + hs + ib, (uint16_t)(xget16(p + hs + ib) | (unsigned)nflags << 13));
-	} else {
-		ibf = (uint16_t)(ib | (unsigned)nflags << 13);
-	}
-	uint8_t *tag = p + x->cb - 4 * ((size_t)ntags + 1);
-	xput16(tag, (uint16_t)len);
-	xput16(tag + 2, ibf);
-	xput16(p + DSB_ESE_PG_IB_MIC_FREE_OFF, (uint16_t)(ib + len));
-	xput16(p + DSB_ESE_PG_ITAG_STATE_OFF, (uint16_t)(ntags + 1));
-	xput16(p + DSB_ESE_PG_CB_FREE_OFF, (uint16_t)(cbfree - len - 4));
+	(void)dfx_ese_pg_add(xdb_page(x, pgno), x->cb, data, len, nflags);
 }
 
 /* A node: u16 key length, key, data. */
 static inline size_t xnode(uint8_t *out, const void *key, size_t klen, const void *data, size_t dlen)
 {
-	xput16(out, (uint16_t)klen);
-	memcpy(out + 2, key, klen);
-	memcpy(out + 2 + klen, data, dlen);
-	return 2 + klen + dlen;
+	return dfx_ese_node(out, key, klen, data, dlen);
 }
 
 static inline void xpg_add_node(struct xdb *x, uint32_t pgno, const void *key, size_t klen,
 			 const void *data, size_t dlen)
 {
-	uint8_t n[512];
-	xpg_add(x, pgno, n, xnode(n, key, klen, data, dlen), 0);
+	(void)dfx_ese_pg_add_node(xdb_page(x, pgno), x->cb, key, klen, data, dlen);
 }
 
 static inline void xpg_add_child(struct xdb *x, uint32_t pgno, const void *key, size_t klen,
 			  uint32_t child)
 {
-	uint8_t d[4];
-	xput32(d, child);
-	xpg_add_node(x, pgno, key, klen, d, 4);
+	(void)dfx_ese_pg_add_child(xdb_page(x, pgno), x->cb, key, klen, child);
 }
 
 static inline void xpg_space_header(struct xdb *x, uint32_t pgno, uint32_t cpg, uint32_t parent,
 			     bool multi, uint32_t oe_or_bitmap)
 {
-	uint8_t sph[DSB_ESE_SPH_SIZE];
-	xput32(sph + DSB_ESE_SPH_CPG_PRIMARY_OFF, cpg);
-	xput32(sph + DSB_ESE_SPH_PARENT_OFF, parent);
-	xput32(sph + DSB_ESE_SPH_FLAGS_OFF, multi ? DSB_ESE_SPH_MULTI_EXTENT : 0);
-	xput32(sph + DSB_ESE_SPH_PGNO_OE_OFF, oe_or_bitmap);
-	xpg_add(x, pgno, sph, sizeof(sph), 0);
+	(void)dfx_ese_pg_space_header(xdb_page(x, pgno), x->cb, cpg, parent, multi, oe_or_bitmap);
 }
 
 static inline void xpg_extent(struct xdb *x, uint32_t pgno, uint32_t last, uint32_t cpg)
 {
-	uint8_t key[4] = { (uint8_t)(last >> 24), (uint8_t)(last >> 16), (uint8_t)(last >> 8),
-			   (uint8_t)last };
-	uint8_t d[4];
-	xput32(d, cpg);
-	xpg_add_node(x, pgno, key, 4, d, 4);
+	(void)dfx_ese_pg_extent(xdb_page(x, pgno), x->cb, last, cpg);
 }
 
 /* An MSysObjects record: fixed columns 1-8, Name as variable column 128. */
 static inline size_t xcat_record(uint8_t *r, uint32_t objid_table, uint16_t type, uint32_t id,
 			  uint32_t pgno_fdp, const char *name)
 {
-	size_t nl = strlen(name);
-	memset(r, 0, 40);
-	r[0] = 8;                 /* last fixed column */
-	r[1] = 128;               /* last variable column */
-	xput16(r + 2, 32);        /* 4 + 27 fixed bytes + 1 bitmap byte */
-	xput32(r + 4, objid_table);
-	xput16(r + 8, type);
-	xput32(r + 10, id);
-	xput32(r + 14, pgno_fdp);
-	/* 18 SpaceUsage, 22 Flags, 26 PagesOrLocale, 30 RootFlag, 31 bitmap */
-	xput16(r + 32, (uint16_t)nl);
-	memcpy(r + 34, name, nl);
-	return 34 + nl;
+	return dfx_ese_cat_record(r, objid_table, type, id, pgno_fdp, name);
 }
 
 static inline void xpg_add_cat(struct xdb *x, uint32_t pgno, uint32_t objid_table, uint16_t type,
 			uint32_t id, uint32_t pgno_fdp, const char *name)
 {
-	uint8_t rec[256], key[8];
-	size_t n = xcat_record(rec, objid_table, type, id, pgno_fdp, name);
-	key[0] = 0x7f;
-	key[1] = (uint8_t)(objid_table >> 8);
-	key[2] = (uint8_t)objid_table;
-	key[3] = (uint8_t)type;
-	key[4] = (uint8_t)(id >> 24);
-	key[5] = (uint8_t)(id >> 16);
-	key[6] = (uint8_t)(id >> 8);
-	key[7] = (uint8_t)id;
-	xpg_add_node(x, pgno, key, sizeof(key), rec, n);
+	(void)dfx_ese_pg_add_cat(xdb_page(x, pgno), x->cb, objid_table, type, id, pgno_fdp, name);
 }
 
 /* Header fields of the synthetic database, set by the tests before
@@ -213,36 +146,14 @@ struct xdb_hdr {
 
 static inline void xdb_write_header(struct xdb *x, const struct xdb_hdr *h)
 {
-	uint8_t *p = x->buf;
-	memset(p, 0, x->cb);
-	xput32(p + DSB_ESE_HDR_MAGIC_OFF, DSB_ESE_MAGIC);
-	xput32(p + DSB_ESE_HDR_VERSION_OFF, DSB_ESE_VERSION);
-	xput64(p + DSB_ESE_HDR_DBTIME_OFF, h->dbtime);
-	xput32(p + DSB_ESE_HDR_SIGN_DB_OFF, 0x5EED1234u);
-	p[DSB_ESE_HDR_SIGN_DB_OFF + 4 + 5] = 125;   /* created 2025 */
-	memcpy(p + DSB_ESE_HDR_SIGN_DB_OFF + 12, "SYNTH", 5);
-	xput32(p + DSB_ESE_HDR_STATE_OFF, h->state);
-	if (h->log_signature) {
-		xput32(p + DSB_ESE_HDR_SIGN_LOG_OFF, 0x10C51C00u);
-		p[DSB_ESE_HDR_SIGN_LOG_OFF + 4 + 5] = 125;
-		memcpy(p + DSB_ESE_HDR_SIGN_LOG_OFF + 12, "SYNTH", 5);
-	}
-	if (h->backup_in_progress) {
-		uint8_t *b = p + DSB_ESE_HDR_BK_FULL_CUR_OFF;
-		xput16(b, 0x10);            /* mark: ib */
-		xput16(b + 2, 3);           /* isec */
-		xput32(b + 4, 6);           /* generation */
-		xput32(b + 16, 5);          /* genLow */
-		xput32(b + 20, 0);          /* genHigh: copy in progress */
-	}
-	xput32(p + DSB_ESE_HDR_UPDATE_MAJOR_OFF, 0x14);
-	xput32(p + DSB_ESE_HDR_PAGE_SIZE_OFF, x->cb);
-	xput32(p + DSB_ESE_HDR_GEN_MIN_REQ_OFF, (uint32_t)h->gen_min);
-	xput32(p + DSB_ESE_HDR_GEN_MAX_REQ_OFF, (uint32_t)h->gen_max);
-	xput32(p + DSB_ESE_HDR_GEN_MAX_COMMIT_OFF, (uint32_t)h->gen_committed);
-	xput32(p + DSB_ESE_HDR_FILETYPE_OFF, DSB_ESE_FILETYPE_DATABASE);
-	dsb_ese_header_stamp(p, x->cb);
-	memcpy(p + x->cb, p, x->cb);
+	struct dfx_ese_hdr g = {
+		.state = h->state, .gen_min = h->gen_min, .gen_max = h->gen_max,
+		.gen_committed = h->gen_committed, .dbtime = h->dbtime,
+		.sign_random = 0x5EED1234u, .log_signature = h->log_signature,
+		.log_random = 0x10C51C00u, .backup_in_progress = h->backup_in_progress,
+	};
+	dfx_ese_header_write(x->buf, x->cb, &g);
+	memcpy(x->buf + x->cb, x->buf, x->cb);
 }
 
 static const struct xdb_hdr XDB_CLEAN = {
@@ -335,15 +246,7 @@ static inline void xdb_free(struct xdb *x)
 /* Append the streaming-backup trailer (REF §3.10) matching the header. */
 static inline void xdb_add_trailer(struct xdb *x, uint32_t gen_high)
 {
-	uint8_t *t = x->buf + x->len;
-	memset(t, 0, x->cb);
-	memcpy(t + DSB_ESE_TRL_BKINFO_OFF, x->buf + DSB_ESE_HDR_BK_FULL_CUR_OFF, DSB_ESE_BKINFO_SIZE);
-	xput32(t + DSB_ESE_TRL_BKINFO_OFF + 20, gen_high);
-	memcpy(t + DSB_ESE_TRL_SIGN_DB_OFF, x->buf + DSB_ESE_HDR_SIGN_DB_OFF, DSB_ESE_SIGNATURE_SIZE);
-	memcpy(t + DSB_ESE_TRL_SIGN_LOG_OFF, x->buf + DSB_ESE_HDR_SIGN_LOG_OFF, DSB_ESE_SIGNATURE_SIZE);
-	xput32(t + DSB_ESE_TRL_GEN_MIN_REQ_OFF, 5);
-	xput32(t + DSB_ESE_TRL_GEN_MAX_REQ_OFF, gen_high);
-	dsb_ese_header_stamp(t, x->cb);
+	dfx_ese_trailer_write(x->buf + x->len, x->cb, x->buf, gen_high);
 	x->len += x->cb;
 }
 
