@@ -11,8 +11,23 @@
 # journal, so its throughput should approach the slower of the two.
 # Targets: verify throughput >= 0.8 x openssl's; verify peak RSS < 64 MiB.
 #
+# Issue 3 adds the ESE database checks, measured in the same run:
+#
+#   (a) dsbinspect ese -q NTDS      the capture's payload, a generated ESE
+#                                   database of --size bytes (at least 1 GiB:
+#                                   use the default) vs openssl on it;
+#                                   target >= 2 GB/s
+#   (b) esedbinfo / esedbexport     libesedb-utils on the real 12 MB sample
+#                                   DSInternals/Initial/ntds.dit vs
+#                                   dsbinspect ese on the same file
+#   (c) dsbinspect verify -q        the tar capture holding that database
+#                                   (ESE checks included once verify has
+#                                   them) vs openssl; target >= 0.8
+#   peak RSS of each; target < 64 MiB for dsbinspect.
+#
 # Usage: bench/bench.sh [--size 1G] [--read 65536] [--runs 3] [--rss-only]
-#                       [--journal-records N] [--keep]
+#                       [--journal-records N] [--keep] [--no-ese]
+#                       [--no-esedbexport]
 #   --size BYTES         database payload of the capture (K/M/G), default 1G
 #   --read BYTES         DsBackupRead size in the capture's journal, default 64 KiB
 #   --runs N             runs per program; the best wall time is kept, default 3
@@ -20,6 +35,10 @@
 #   --journal-records N  also time `verify` on a journal of N records, almost
 #                        all findings (10M: the scale of the capped-findings test)
 #   --keep               keep the files under $BENCH_DIR
+#   --no-ese             skip (a) and (b)
+#   --no-esedbexport     skip esedbexport in (b) (about 30 s per run)
+#   SAMPLE_NTDS          the real database for (b) (default
+#                        $SRC/../shared/samples/DSInternals/Initial/ntds.dit)
 #
 # Environment:
 #   BENCH_DIR  where temporary files go (default /tmp/dsb-bench); removed
@@ -42,6 +61,8 @@ RUNS=3
 RSS_ONLY=0
 JOURNAL_RECORDS=0
 KEEP=0
+ESE=1
+ESEDBEXPORT=1
 
 die() { echo "bench: $*" >&2; exit 2; }
 
@@ -53,6 +74,8 @@ while [ $# -gt 0 ]; do
 	--rss-only) RSS_ONLY=1; shift ;;
 	--journal-records) JOURNAL_RECORDS=${2:?}; shift 2 ;;
 	--keep) KEEP=1; shift ;;
+	--no-ese) ESE=0; shift ;;
+	--no-esedbexport) ESEDBEXPORT=0; shift ;;
 	-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
@@ -165,6 +188,70 @@ if [ "$RSS_ONLY" = 0 ]; then
 	printf 'verify / bsdtar throughput:  %s\n' "$R_B"
 fi
 printf 'verify peak RSS: %s KiB (target < 65536 KiB: %s)\n' "$V_M" "$(verdict "$V_M < 65536")"
+
+# ---- issue 3: ESE database checks ----------------------------------------------
+
+if [ "$RSS_ONLY" = 0 ] && [ "$ESE" = 1 ]; then
+	# (a) page verification of the capture's database: `dsbinspect ese`,
+	# or a bench-only driver of the library when the command is missing.
+	if "$DSB" --help 2>&1 | grep -q '^ *ese '; then
+		ESE_CMD=("$DSB" ese -q)
+		ESE_NAME="dsbinspect ese -q"
+	else
+		echo "bench: dsbinspect has no ese command: building bench/eseverify.c"
+		cc -O2 -I"$SRC" -o "$WORK/eseverify" "$SRC/bench/eseverify.c" "$BUILD/libdsbcore.a" \
+			$(pkg-config --libs libarchive jansson libcrypto)
+		ESE_CMD=("$WORK/eseverify")
+		ESE_NAME="eseverify (dsb_ese_verify_fd)"
+	fi
+	rc=0
+	"${ESE_CMD[@]}" "$PAYLOAD" > "$WORK/ese.out" 2>&1 || rc=$?
+	[ "$rc" = 0 ] || { cat "$WORK/ese.out" >&2; die "$ESE_NAME must pass on the generated database (status $rc)"; }
+	read -r E_T E_M <<< "$(best_of ese "${ESE_CMD[@]}" "$PAYLOAD")"
+
+	# (b) the real sample: libesedb-utils next to dsbinspect ese.
+	SAMPLE=${SAMPLE_NTDS:-$SRC/../shared/samples/DSInternals/Initial/ntds.dit}
+	if [ -f "$SAMPLE" ]; then
+		S_BYTES=$(stat -c %s "$SAMPLE")
+		cat "$SAMPLE" > /dev/null
+		read -r SE_T SE_M <<< "$(best_of sample_ese "${ESE_CMD[@]}" "$SAMPLE")"
+		if command -v esedbinfo >/dev/null; then
+			read -r SI_T SI_M <<< "$(best_of esedbinfo esedbinfo "$SAMPLE")"
+		fi
+		if [ "$ESEDBEXPORT" = 1 ] && command -v esedbexport >/dev/null; then
+			# One run: it takes about half a minute.  A fresh target each time.
+			rm -rf "$WORK/export"; mkdir -p "$WORK/export"
+			measure "$WORK/time.esedbexport" esedbexport -t "$WORK/export/x" "$SAMPLE" > /dev/null || true
+			read -r SX_T SX_M < <(tail -n 1 "$WORK/time.esedbexport")
+			rm -rf "$WORK/export"
+		fi
+	fi
+
+	# Decimal GB/s for the 2 GB/s target; ratios of throughputs.
+	gbs() { awk -v b="$1" -v t="$2" 'BEGIN { if (t <= 0) t = 0.01; printf "%.2f", b / 1e9 / t }'; }
+	ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a <= 0) a = 0.01; printf "%.2f", b / a }'; }
+	echo
+	echo "issue 3: ESE checks (ratio = throughput / openssl's on the same bytes; for the"
+	echo "sample, wall time of the other program / dsbinspect's)"
+	row2() { printf '%-38s %12s %9s %8s %8s %12s\n' "$@"; }
+	row2 "program" "bytes" "wall s" "GB/s" "ratio" "peak RSS KiB"
+	row2 "openssl dgst -sha256 (database)" "$PAY_BYTES" "$O_T" "$(gbs "$PAY_BYTES" "$O_T")" "1.00" "$O_M"
+	row2 "(a) $ESE_NAME (database)" "$PAY_BYTES" "$E_T" "$(gbs "$PAY_BYTES" "$E_T")" "$(ratio "$E_T" "$O_T")" "$E_M"
+	row2 "(c) dsbinspect verify -q (capture)" "$CAP_BYTES" "$V_T" "$(gbs "$CAP_BYTES" "$V_T")" \
+		"$(awk -v v="$(gbs "$CAP_BYTES" "$V_T")" -v o="$(gbs "$PAY_BYTES" "$O_T")" 'BEGIN { printf "%.2f", v / o }')" "$V_M"
+	if [ -n "${S_BYTES:-}" ]; then
+		row2 "(b) $ESE_NAME (sample)" "$S_BYTES" "$SE_T" "$(gbs "$S_BYTES" "$SE_T")" "1.00" "$SE_M"
+		[ -n "${SI_T:-}" ] && row2 "(b) esedbinfo (sample)" "$S_BYTES" "$SI_T" "$(gbs "$S_BYTES" "$SI_T")" \
+			"$(ratio "$SE_T" "$SI_T")" "$SI_M"
+		[ -n "${SX_T:-}" ] && row2 "(b) esedbexport (sample, 1 run)" "$S_BYTES" "$SX_T" "$(gbs "$S_BYTES" "$SX_T")" \
+			"$(ratio "$SE_T" "$SX_T")" "$SX_M"
+	else
+		echo "(b) skipped: no sample at $SAMPLE"
+	fi
+	printf '(a) database verification: %s GB/s (target >= 2: %s); peak RSS %s KiB (target < 65536: %s)\n' \
+		"$(gbs "$PAY_BYTES" "$E_T")" "$(verdict "$(gbs "$PAY_BYTES" "$E_T") >= 2")" "$E_M" "$(verdict "$E_M < 65536")"
+	echo "load average after the ESE runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
 
 # ---- a journal of many records (optional) -------------------------------------
 
