@@ -13,17 +13,28 @@
  * The journal's findings and sessions are built on the side (their own
  * findings collection) and kept only if the input turns out to hold
  * exactly one journal (CF §1.3).
+ *
+ * A member whose first bytes sniff as an ESE database streams through the
+ * ESE verifier as well.  Its findings wait in their own collection until
+ * the end, when the journal says which data record the member belongs to:
+ * they are then anchored at that record's line and backed-up file name
+ * (RC §3.6) and merged.
  */
 #include "verify/capture.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "format/archive.h"
 #include "format/paths.h"
+#include "verify/ese.h"
 #include "verify/jcheck.h"
 
 /* The member table's names, together; with DSB_MAX_MEMBERS this bounds
@@ -31,6 +42,11 @@
 #define DSB_MAX_MEMBER_NAME_BYTES (256u << 20)
 #define JOURNALS_NAMED_MAX 8        /* journal members a C001 message lists */
 #define NAME_SHOWN_MAX     512      /* bytes of a member name quoted in a message */
+/* Bytes buffered to decide whether a member is an ESE database: the
+ * shadow header of a 32 KiB-page database starts at 32 KiB. */
+#define ESE_SNIFF_MAX      (64u << 10)
+#define ESE_READ_BLOCK     (1u << 20)   /* `ese FILE`: bytes per read */
+#define BFT_DATABASE       0x44         /* RC §4.3: a database file */
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -46,6 +62,28 @@ struct member {
 	unsigned char sha[32];
 	bool complete;      /* read to its end: size and sha are the member's */
 	bool named;         /* a data record names it */
+	uint8_t ese;        /* enum ese_kind */
+	bool e001;          /* "not an ESE database" was raised on it */
+	uint32_t ese_db;    /* ESE_YES: its index in verify.dbs */
+};
+
+/* What the member's first bytes say. */
+enum ese_kind {
+	ESE_UNKNOWN,        /* not decided: read cut short, or not verified (limit) */
+	ESE_NO,             /* read whole (or 64 KiB of it): no ESE magic */
+	ESE_YES,            /* sniffed as ESE: streamed through the verifier */
+};
+
+/* A database verified while its member streamed by.  Its findings are
+ * anchored (line, file) only at the end, once the journal is known. */
+struct ese_db {
+	char *member;
+	struct dsb_findings *f;
+	struct dsb_database db;     /* member, file and line filled at the end */
+	bool dead;                  /* a later member of the same name replaced it */
+	bool anchored, bound;
+	uint64_t line;
+	char *file;
 };
 
 struct member_table {
@@ -182,6 +220,15 @@ struct verify {
 	bool lookup_oom;            /* a lookup could not build its path */
 	char *path;                 /* capture root + member path, for lookups */
 	size_t path_cap;
+
+	/* ESE databases (the `ese` consumer). */
+	struct ese_db dbs[DSB_MAX_DATABASES];
+	size_t ndbs;
+	uint8_t *sniff;             /* ESE_SNIFF_MAX bytes, allocated on first use */
+	size_t sniff_len;
+	bool ese_decided;           /* for the member being read */
+	struct dsb_ese_stream *es;  /* its stream, when it is a database */
+	bool ese_limit;             /* DSB_MAX_DATABASES was reported */
 };
 
 static void set_incomplete(struct verify *v)
@@ -331,9 +378,205 @@ static void journal_end(struct verify *v, bool complete)
 	v->journal_complete = complete;
 }
 
+/* Every member: sniff the first bytes; a database streams through the
+ * ESE verifier.  The first bytes are buffered (at most ESE_SNIFF_MAX)
+ * until they decide, then fed to the verifier: no byte is read twice. */
+static void ese_drop(struct ese_db *d)
+{
+	dsb_findings_free(d->f);
+	free(d->member);
+	free(d->file);
+	d->f = NULL;
+	d->member = NULL;
+	d->file = NULL;
+	d->dead = true;
+}
+
+static bool ese_start(struct verify *v, const struct dsb_ar_member *m)
+{
+	(void)m;
+	struct member *e = v->entry;
+	if (e->ese == ESE_YES)
+		ese_drop(&v->dbs[e->ese_db]);   /* a name written twice: the last one counts */
+	e->ese = ESE_UNKNOWN;
+	e->e001 = false;
+	v->sniff_len = 0;
+	v->ese_decided = false;
+	v->es = NULL;
+	if (!v->sniff && !(v->sniff = malloc(ESE_SNIFF_MAX))) {
+		out_of_memory(v);
+		return false;
+	}
+	return true;
+}
+
+/* The member is a database: start its stream and feed what was buffered. */
+static bool ese_begin(struct verify *v)
+{
+	struct member *e = v->entry;
+	v->ese_decided = true;
+	if (v->ndbs == DSB_MAX_DATABASES) {
+		if (!v->ese_limit) {
+			char name[NAME_SHOWN_MAX + 16];
+			c015(v, e->name, -1,
+			     "%s: more than %d ESE databases in one input (DSB_MAX_DATABASES); it and later ones were hashed but not verified",
+			     shown(name, sizeof name, e->name, e->len), DSB_MAX_DATABASES);
+			v->ese_limit = true;
+		}
+		return true;
+	}
+	struct ese_db *d = &v->dbs[v->ndbs];
+	memset(d, 0, sizeof(*d));
+	d->member = strdup(e->name);
+	d->f = dsb_findings_new();
+	struct dsb_loc loc = DSB_LOC_INIT;
+	loc.member = e->name;
+	v->es = d->member && d->f ? dsb_ese_stream_new(d->f, v->input, &loc) : NULL;
+	if (!v->es) {
+		ese_drop(d);
+		return false;
+	}
+	e->ese = ESE_YES;
+	e->ese_db = (uint32_t)v->ndbs++;
+	return dsb_ese_stream_feed(v->es, v->sniff, v->sniff_len);
+}
+
+static bool ese_data(struct verify *v, const void *buf, size_t len)
+{
+	if (v->ese_decided)
+		return v->es ? dsb_ese_stream_feed(v->es, buf, len) : true;
+	size_t take = ESE_SNIFF_MAX - v->sniff_len;
+	if (take > len)
+		take = len;
+	memcpy(v->sniff + v->sniff_len, buf, take);
+	v->sniff_len += take;
+	if (dsb_ese_sniff(v->sniff, v->sniff_len)) {
+		if (!ese_begin(v))
+			return false;
+		return v->es && take < len
+			? dsb_ese_stream_feed(v->es, (const uint8_t *)buf + take, len - take)
+			: true;
+	}
+	if (v->sniff_len == ESE_SNIFF_MAX) {
+		v->ese_decided = true;
+		v->entry->ese = ESE_NO;
+	}
+	return true;
+}
+
+/* The verifier's summary, as the report keeps it. */
+static void copy_signature(struct dsb_db_signature *o, const struct dsb_ese_signature *sg)
+{
+	memset(o, 0, sizeof(*o));
+	o->present = !sg->is_null;
+	if (!o->present)
+		return;
+	o->random = sg->random;
+	const struct dsb_ese_logtime *t = &sg->created;
+	if (!t->is_null)
+		snprintf(o->created, sizeof o->created, "%04u-%02u-%02uT%02u:%02u:%02u",
+			 t->year % 10000u, t->month % 100u, t->day % 100u, t->hour % 100u,
+			 t->min % 100u, t->sec % 100u);
+	/* The computer name: 16 bytes, NUL padded. */
+	const uint8_t *name = sg->raw + 12;
+	size_t w = 0;
+	for (size_t i = 0; i < 16 && name[i]; i++) {
+		if (name[i] >= 0x20 && name[i] < 0x7f && name[i] != '\\')
+			o->computer[w++] = (char)name[i];
+		else
+			w += (size_t)snprintf(o->computer + w, sizeof o->computer - w, "\\x%02x", name[i]);
+	}
+	o->computer[w] = '\0';
+}
+
+static void copy_backup(struct dsb_db_backup *o, const struct dsb_ese_bkinfo *b)
+{
+	memset(o, 0, sizeof(*o));
+	o->present = b->gen_low || b->gen_high || b->mark.generation || !b->time.is_null;
+	o->gen_low = b->gen_low;
+	o->gen_high = b->gen_high;
+	o->mark_generation = b->mark.generation;
+	o->mark_isec = b->mark.isec;
+	o->mark_ib = b->mark.ib;
+	const struct dsb_ese_logtime *t = &b->time;
+	if (!t->is_null)
+		snprintf(o->time, sizeof o->time, "%04u-%02u-%02uT%02u:%02u:%02u",
+			 t->year % 10000u, t->month % 100u, t->day % 100u, t->hour % 100u,
+			 t->min % 100u, t->sec % 100u);
+}
+
+static void fill_database(struct dsb_database *db, int input, const struct dsb_ese_summary *sum,
+			  bool complete)
+{
+	memset(db, 0, sizeof(*db));
+	db->input = input;
+	db->is_ese = sum->is_ese;
+	db->header_ok = sum->header_ok;
+	db->complete = complete;
+	db->bytes = sum->bytes;
+	db->page_size = sum->page_size;
+	db->format_version = sum->format_version;
+	db->format_revision = sum->format_revision;
+	db->state_name = sum->state_name;
+	db->fuzzy = sum->fuzzy;
+	db->backup_in_progress = sum->backup_in_progress;
+	if (sum->header_ok) {
+		copy_signature(&db->sign_db, &sum->header.sign_db);
+		copy_signature(&db->sign_log, &sum->header.sign_log);
+		copy_backup(&db->full_prev, &sum->header.bk_full_prev);
+		copy_backup(&db->full_cur, &sum->header.bk_full_cur);
+	}
+	db->gen_min_required = sum->gen_min_required;
+	db->gen_max_required = sum->gen_max_required;
+	db->gen_max_committed = sum->gen_max_committed;
+	db->logs_needed_low = sum->logs_needed_low;
+	db->logs_needed_high = sum->logs_needed_high;
+	db->trailer_present = sum->trailer_present;
+	db->trailer_ok = sum->trailer_ok;
+	db->pages_total = sum->pages_total;
+	db->pages_used = sum->pages_used;
+	db->pages_empty = sum->pages_empty;
+	db->pages_uninit = sum->pages_uninit;
+	db->pages_bad = sum->pages_bad;
+	db->pages_bitflip = sum->pages_bitflip;
+	db->pages_misplaced = sum->pages_misplaced;
+	db->tree_walk_done = sum->tree_walk_done;
+	db->tree_walk_skipped = sum->tree_walk_skipped;
+	db->catalog_ok = sum->catalog_ok;
+	db->ntables = sum->ntables;
+	db->looks_like_ad = sum->looks_like_ad;
+	db->ad_tables_present = sum->ad_tables_present;
+}
+
+static void ese_end(struct verify *v, bool complete)
+{
+	struct member *e = v->entry;
+	if (!v->ese_decided) {
+		/* Shorter than ESE_SNIFF_MAX, or cut short. */
+		if (v->sniff_len > 0 && dsb_ese_sniff(v->sniff, v->sniff_len)) {
+			if (!ese_begin(v))
+				out_of_memory(v);
+		} else if (complete) {
+			e->ese = ESE_NO;
+		}
+	}
+	if (!v->es)
+		return;
+	/* Cut by a read error (C015): no finding about the missing part. */
+	dsb_ese_stream_finish(v->es, complete);
+	const struct dsb_ese_summary *sum = dsb_ese_stream_summary(v->es);
+	fill_database(&v->dbs[e->ese_db].db, v->input, sum, complete);
+	if (sum->out_of_memory)
+		out_of_memory(v);
+	/* The report keeps the summary; the per-page memory goes now. */
+	dsb_ese_stream_free(v->es);
+	v->es = NULL;
+}
+
 static const struct consumer consumers[] = {
 	{ .name = "sha256",  .start = digest_start,  .data = digest_data,  .end = digest_end },
 	{ .name = "journal", .start = journal_start, .data = journal_data, .end = journal_end },
+	{ .name = "ese",     .start = ese_start,     .data = ese_data,     .end = ese_end },
 };
 
 _Static_assert(ARRAY_LEN(consumers) <= 8 * sizeof(unsigned), "one bit per consumer");
@@ -523,6 +766,60 @@ static void c008_unnamed(struct verify *v)
 	}
 }
 
+/* One data record: anchor a database at it, or say that a member backed
+ * up as a database file is not one. */
+static void ese_binding(void *ctx, const char *member_path, const struct dsb_member_binding *b)
+{
+	struct verify *v = ctx;
+	struct member *m = member_of(v, member_path);
+	if (!m)
+		return;
+	if (m->ese == ESE_YES) {
+		struct ese_db *d = &v->dbs[m->ese_db];
+		/* The first bound record, else the first that names it. */
+		if (d->anchored && (d->bound || !b->bound))
+			return;
+		char *file = b->file ? strdup(b->file) : NULL;
+		if (b->file && !file) {
+			out_of_memory(v);
+			return;
+		}
+		free(d->file);
+		d->file = file;
+		d->line = b->line;
+		d->bound = b->bound;
+		d->anchored = true;
+	} else if (m->ese == ESE_NO && b->bound && b->bft == BFT_DATABASE && !m->e001) {
+		char name[NAME_SHOWN_MAX + 16];
+		struct dsb_loc loc = DSB_LOC_INIT;
+		loc.member = m->name;
+		loc.line = b->line;
+		loc.file = b->file;
+		m->e001 = true;
+		dsb_findings_add(v->rep->findings, v->input, DSB_E001, &loc,
+				 "member %s is backed up as a database file (bft 0x44) but is not an ESE database: no ESE magic in either header copy",
+				 shown(name, sizeof name, m->name, m->len));
+	}
+}
+
+/* At the end: every database's findings, anchored, and its summary. */
+static void ese_report(struct verify *v)
+{
+	for (size_t i = 0; i < v->ndbs; i++) {
+		struct ese_db *d = &v->dbs[i];
+		if (d->dead)
+			continue;
+		dsb_findings_merge_anchor(v->rep->findings, d->f, d->line, d->file, d->member);
+		d->db.line = d->line;
+		d->db.member = d->member;
+		d->db.file = d->file;
+		d->member = NULL;
+		d->file = NULL;
+		if (!dsb_report_add_database(v->rep, &d->db))
+			out_of_memory(v);
+	}
+}
+
 static void c001(struct verify *v)
 {
 	struct dsb_loc loc = DSB_LOC_INIT;
@@ -568,6 +865,8 @@ static void judge_journal(struct verify *v)
 		set_incomplete(v);
 	/* After a C015, members not reached are not "missing" (no C005). */
 	dsb_replay_members(v->rp, lookup, v, !v->c015);
+	/* Before the export, which moves the open names into the report. */
+	dsb_replay_bindings(v->rp, ese_binding, v);
 	/* C008 needs every data record: a journal read whole, and judged
 	 * (after C010 only C001, C015 and C009 are made, CF §4). */
 	if (!bad_format && v->journal_complete) {
@@ -634,8 +933,14 @@ static int verify(struct dsb_report *rep, const char *path, const void *mem, siz
 		dsb_ar_finish(v.ar);
 		fill_input(&v);
 		judge(&v);
+		ese_report(&v);
 	}
 	drop_journal(&v);
+	dsb_ese_stream_free(v.es);   /* left by an out-of-memory stop */
+	for (size_t i = 0; i < v.ndbs; i++)
+		if (!v.dbs[i].dead)
+			ese_drop(&v.dbs[i]);
+	free(v.sniff);
 	for (size_t i = 0; i < JOURNALS_NAMED_MAX; i++)
 		free(v.jnames[i]);
 	free(v.journal);
@@ -656,4 +961,112 @@ int dsb_verify_memory(struct dsb_report *rep, const char *name, const void *buf,
 		      const struct dsb_verify_opts *opts)
 {
 	return verify(rep, name, buf ? buf : "", len, opts);
+}
+
+/* ---- `dsbinspect ese FILE` ------------------------------------------------------ */
+
+static void hex_of(const unsigned char sha[32], char out[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = digits[sha[i] >> 4];
+		out[2 * i + 1] = digits[sha[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* Read fd to its end through the hash and the verifier.  Returns 0, or
+ * the errno of the read that failed (-1: out of memory). */
+static int ese_read(int fd, struct dsb_ese_stream *s, EVP_MD_CTX *md, uint64_t *bytes,
+		    uint64_t total, const struct dsb_verify_opts *opts)
+{
+	uint8_t *buf = malloc(ESE_READ_BLOCK);
+	if (!buf)
+		return -1;
+	int err = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf, ESE_READ_BLOCK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = errno ? errno : EIO;
+			break;
+		}
+		if (n == 0)
+			break;
+		*bytes += (uint64_t)n;
+		if (EVP_DigestUpdate(md, buf, (size_t)n) != 1 ||
+		    !dsb_ese_stream_feed(s, buf, (size_t)n)) {
+			err = -1;
+			break;
+		}
+		if (opts && opts->progress)
+			opts->progress(opts->progress_ctx, *bytes, total);
+	}
+	free(buf);
+	return err;
+}
+
+int dsb_verify_ese_file(struct dsb_report *rep, const char *path,
+			const struct dsb_verify_opts *opts)
+{
+	int input = dsb_report_add_input(rep, path);
+	if (input < 0)
+		return -1;
+	struct verify v = { .rep = rep, .input = input, .opts = opts };
+	struct dsb_input *in = &rep->inputs[input];
+	in->ese_file = true;
+
+	bool is_stdin = strcmp(path, "-") == 0;
+	/* Read-only, blocking (a named FIFO is waited on), never a terminal
+	 * taken over. */
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0) {
+		c015(&v, NULL, -1, "cannot open the file: %s", strerror(errno));
+		return input;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		c015(&v, NULL, -1, "it is a folder, not a database file");
+		close(fd);
+		return input;
+	}
+	uint64_t total = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+
+	struct dsb_loc loc = DSB_LOC_INIT;
+	struct dsb_ese_stream *s = dsb_ese_stream_new(rep->findings, input, &loc);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	if (!s || !md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
+		out_of_memory(&v);
+	} else {
+		uint64_t bytes = 0;
+		int err = ese_read(fd, s, md, &bytes, total, opts);
+		in->size = bytes;
+		if (err > 0)
+			c015(&v, NULL, (int64_t)bytes, "at byte %llu of the file: %s",
+			     (unsigned long long)bytes, strerror(err));
+		else if (err < 0)
+			out_of_memory(&v);
+		dsb_ese_stream_finish(s, err == 0);
+		const struct dsb_ese_summary *sum = dsb_ese_stream_summary(s);
+		unsigned char sha[32];
+		if (err == 0 && EVP_DigestFinal_ex(md, sha, NULL) == 1) {
+			hex_of(sha, in->sha256);
+			in->has_sha256 = true;
+		}
+		if (sum->out_of_memory)
+			out_of_memory(&v);
+		/* E001 or E002 said why: nothing about the database was checked. */
+		if (!sum->header_ok)
+			set_incomplete(&v);
+		struct dsb_database db;
+		fill_database(&db, input, sum, err == 0);
+		if (!dsb_report_add_database(rep, &db))
+			out_of_memory(&v);
+	}
+	EVP_MD_CTX_free(md);
+	dsb_ese_stream_free(s);
+	if (!is_stdin)
+		close(fd);
+	return input;
 }

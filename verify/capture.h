@@ -20,6 +20,11 @@
  * journal has been matched against them).  More is a C015 naming it. */
 #define DSB_MAX_MEMBERS 1000000
 
+/* ESE databases verified per input.  Each keeps its findings until the
+ * journal says which data record it belongs to; a capture holds one
+ * ntds.dit.  More is a C015 naming it (the rest are hashed, not verified). */
+#define DSB_MAX_DATABASES 16
+
 /* Progress: bytes of input read so far, and the total when known (0 if
  * not: stdin, a compressed stream). */
 typedef void (*dsb_progress_fn)(void *ctx, uint64_t done, uint64_t total);
@@ -43,5 +48,16 @@ int dsb_verify_input(struct dsb_report *rep, const char *path,
 int dsb_verify_memory(struct dsb_report *rep, const char *name,
 		      const void *buf, size_t len,
 		      const struct dsb_verify_opts *opts);
+
+/* `dsbinspect ese FILE`: verify one ESE database file ("-" for standard
+ * input) in one pass, hashing it as it streams through the verifier.  The
+ * file is opened read-only and never written.  Adds the input (container
+ * null, no filters, ese_file set), the verifier's findings (no member, no
+ * line) and one database entry.  The input is incomplete when it cannot be
+ * read (C015), or when neither header copy verifies (E001, E002): then
+ * nothing about the database could be checked.  Returns the input's index,
+ * or -1 on out-of-memory before the input entry existed. */
+int dsb_verify_ese_file(struct dsb_report *rep, const char *path,
+			const struct dsb_verify_opts *opts);
 
 #endif

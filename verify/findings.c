@@ -228,6 +228,31 @@ void dsb_findings_merge(struct dsb_findings *dst, struct dsb_findings *src)
 	src->dirty = true;
 }
 
+static bool replace_str(char **slot, const char *s)
+{
+	char *n = s ? strdup(s) : NULL;
+	if (s && !n)
+		return false;
+	free(*slot);
+	*slot = n;
+	return true;
+}
+
+void dsb_findings_merge_anchor(struct dsb_findings *dst, struct dsb_findings *src,
+			       uint64_t line, const char *file, const char *member)
+{
+	for (int i = 0; i < src->ninputs * DSB_RULE_COUNT; i++) {
+		struct bucket *bk = &src->b[i];
+		for (size_t k = 0; k < bk->n; k++) {
+			struct dsb_finding *x = &bk->v[k];
+			x->line = line;
+			if (!replace_str(&x->file, file) || !replace_str(&x->member, member))
+				dst->oom = true;   /* the finding stays, counted and listed */
+		}
+	}
+	dsb_findings_merge(dst, src);
+}
+
 const struct dsb_finding *dsb_findings_sorted(struct dsb_findings *f, size_t *count)
 {
 	if (f->dirty || !f->sorted) {

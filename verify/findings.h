@@ -64,6 +64,16 @@ void dsb_findings_add(struct dsb_findings *f, int input, enum dsb_rule rule,
  * left empty. */
 void dsb_findings_merge(struct dsb_findings *dst, struct dsb_findings *src);
 
+/* The same, after rewriting every finding of src to the anchor of one
+ * data member (RC §3.6 "Payload, ESE and log findings: the line of the
+ * bound data record"): line, file and member are replaced (NULL file or
+ * member: none).  Used for findings made while a member streamed by,
+ * before the journal said which data record it belongs to.  Every
+ * finding of src gets the same anchor, so their order among themselves,
+ * and therefore which ones the caps keep, does not change. */
+void dsb_findings_merge_anchor(struct dsb_findings *dst, struct dsb_findings *src,
+			       uint64_t line, const char *file, const char *member);
+
 /* Sort the listed findings into report order (RC §3.6) and return them.
  * The array stays owned by f and valid until f changes. */
 const struct dsb_finding *dsb_findings_sorted(struct dsb_findings *f, size_t *count);

@@ -1326,6 +1326,48 @@ void dsb_replay_named_members(struct dsb_replay *rp,
 			fn(ctx, rp->data[i].member);
 }
 
+static void binding_of(const struct dsb_replay *rp, const struct rdata *d,
+		       struct dsb_member_binding *out)
+{
+	const struct ropen *o = d->open != RP_NONE ? &rp->opens[d->open] : NULL;
+	out->line = d->line;
+	out->bound = o != NULL;
+	out->file = o && o->name ? o->name : d->name;
+	out->bft = o ? o->bft : -1;
+}
+
+bool dsb_replay_member_binding(const struct dsb_replay *rp, const char *member_path,
+			       struct dsb_member_binding *out)
+{
+	bool found = false;
+	for (uint32_t i = 0; i < rp->ndata; i++) {
+		const struct rdata *d = &rp->data[i];
+		if (d->unsafe || strcmp(d->member, member_path) != 0)
+			continue;
+		if (!found || (!out->bound && d->open != RP_NONE))
+			binding_of(rp, d, out);
+		found = true;
+		if (out->bound)
+			break;
+	}
+	return found;
+}
+
+void dsb_replay_bindings(const struct dsb_replay *rp,
+			 void (*fn)(void *ctx, const char *member_path,
+				    const struct dsb_member_binding *b),
+			 void *ctx)
+{
+	for (uint32_t i = 0; i < rp->ndata; i++) {
+		const struct rdata *d = &rp->data[i];
+		if (d->unsafe)
+			continue;
+		struct dsb_member_binding b;
+		binding_of(rp, d, &b);
+		fn(ctx, d->member, &b);
+	}
+}
+
 /* ---- export --------------------------------------------------------------- */
 
 struct sort_key {

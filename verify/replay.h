@@ -71,6 +71,30 @@ void dsb_replay_named_members(struct dsb_replay *rp,
 			      void (*fn)(void *ctx, const char *member_path),
 			      void *ctx);
 
+/* What the journal says about one data member: the data record naming it
+ * and the open that record is bound to.  Valid until dsb_replay_export
+ * (which moves the open names into the report) or dsb_replay_free. */
+struct dsb_member_binding {
+	uint64_t line;          /* the data record's line */
+	const char *file;       /* the bound open's name; unbound: the record's name */
+	int bft;                /* the bound open's BFT; -1: null, or unbound */
+	bool bound;             /* the record is bound to an open */
+};
+
+/* Member path -> its binding: the first data record (journal order) bound
+ * to an open that names it, else the first that names it.  False when no
+ * data record names it (unsafe ones never do).  A linear scan: for a few
+ * members; use dsb_replay_bindings for all of them. */
+bool dsb_replay_member_binding(const struct dsb_replay *rp, const char *member_path,
+			       struct dsb_member_binding *out);
+
+/* Calls fn for every data record with a safe member path, in journal
+ * order, with its binding. */
+void dsb_replay_bindings(const struct dsb_replay *rp,
+			 void (*fn)(void *ctx, const char *member_path,
+				    const struct dsb_member_binding *b),
+			 void *ctx);
+
 /* Move the sessions into the report, sorted by first_seq. */
 bool dsb_replay_export(struct dsb_replay *rp, struct dsb_report *rep);
 

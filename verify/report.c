@@ -41,6 +41,11 @@ void dsb_report_free(struct dsb_report *r)
 	for (size_t i = 0; i < r->nsessions; i++)
 		dsb_session_clear(&r->sessions[i]);
 	free(r->sessions);
+	for (size_t i = 0; i < r->ndatabases; i++) {
+		free(r->databases[i].member);
+		free(r->databases[i].file);
+	}
+	free(r->databases);
 	dsb_findings_free(r->findings);
 	free(r);
 }
@@ -71,6 +76,22 @@ bool dsb_report_add_session(struct dsb_report *r, struct dsb_session *s)
 	}
 	r->sessions[r->nsessions++] = *s;
 	memset(s, 0, sizeof(*s));
+	return true;
+}
+
+bool dsb_report_add_database(struct dsb_report *r, struct dsb_database *db)
+{
+	/* A few per input (DSB_MAX_DATABASES): linear growth is fine. */
+	struct dsb_database *n = realloc(r->databases, (r->ndatabases + 1) * sizeof(*n));
+	if (!n) {
+		free(db->member);
+		free(db->file);
+		memset(db, 0, sizeof(*db));
+		return false;
+	}
+	r->databases = n;
+	r->databases[r->ndatabases++] = *db;
+	memset(db, 0, sizeof(*db));
 	return true;
 }
 

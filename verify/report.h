@@ -29,6 +29,7 @@ struct dsb_input {
 	const char *filters[DSB_MAX_FILTERS];   /* outermost first, static strings */
 	int nfilters;
 	bool incomplete;            /* C001, C010 or C015 happened on this input */
+	bool ese_file;              /* `dsbinspect ese`: a database file, not a capture */
 };
 
 struct dsb_file_entry {
@@ -57,6 +58,54 @@ struct dsb_session {
 	size_t nfiles;
 };
 
+/* One side of an ESE signature (db or log), printable: the computer name
+ * is structure of the header, not record content; bytes outside
+ * printable ASCII are written \xHH. */
+struct dsb_db_signature {
+	bool present;               /* false: all zero (no log stream, ...) */
+	uint32_t random;
+	char created[24];           /* "2014-03-18T10:20:30", "" when not set */
+	char computer[16 * 4 + 1];
+};
+
+/* A bkinfo of the header (last full backup, or the one in progress). */
+struct dsb_db_backup {
+	bool present;               /* false: all zero */
+	uint32_t gen_low, gen_high;
+	int32_t mark_generation;
+	uint16_t mark_isec, mark_ib;
+	char time[24];              /* "" when not set */
+};
+
+/* One verified ESE database: a backed-up file in a capture, or a file
+ * given to `dsbinspect ese`.  Copied out of the verifier's summary, so
+ * that the verifier's per-page memory is gone before the next member. */
+struct dsb_database {
+	int input;
+	char *member;               /* archive member, or NULL (`ese` FILE) */
+	char *file;                 /* backed-up file name, or NULL */
+	uint64_t line;              /* the bound data record's line, 0 = none */
+	bool is_ese, header_ok;
+	bool complete;              /* read to its end */
+	uint64_t bytes;
+	uint32_t page_size;
+	uint32_t format_version, format_revision;
+	const char *state_name;     /* static */
+	bool fuzzy, backup_in_progress;
+	struct dsb_db_signature sign_db, sign_log;
+	int32_t gen_min_required, gen_max_required, gen_max_committed;
+	uint32_t logs_needed_low, logs_needed_high;   /* 0-0: none */
+	struct dsb_db_backup full_prev, full_cur;
+	bool trailer_present, trailer_ok;
+	uint64_t pages_total, pages_used, pages_empty, pages_uninit, pages_bad;
+	uint64_t pages_bitflip, pages_misplaced;
+	bool tree_walk_done;
+	const char *tree_walk_skipped;   /* static, or NULL */
+	bool catalog_ok;
+	size_t ntables;
+	bool looks_like_ad, ad_tables_present;
+};
+
 struct dsb_report {
 	struct dsb_input *inputs;
 	size_t ninputs;
@@ -65,6 +114,8 @@ struct dsb_report {
 	size_t sessions_cap;            /* grown geometrically: exports are O(n) */
 	struct dsb_findings *findings;
 	enum dsb_fail_on fail_on;
+	struct dsb_database *databases;   /* by input, then in the order verified */
+	size_t ndatabases;
 };
 
 struct dsb_report *dsb_report_new(enum dsb_fail_on fail_on);
@@ -75,6 +126,10 @@ int dsb_report_add_input(struct dsb_report *r, const char *path);
 /* Append a session (takes ownership of its strings and files); false on OOM. */
 bool dsb_report_add_session(struct dsb_report *r, struct dsb_session *s);
 void dsb_session_clear(struct dsb_session *s);
+
+/* Append a database (takes ownership of its member and file strings, and
+ * clears *db); false on OOM, and then they are freed. */
+bool dsb_report_add_database(struct dsb_report *r, struct dsb_database *db);
 
 /* Verdict of one input (input >= 0) or of the whole run (input < 0),
  * under r->fail_on (report-contract §2). */
