@@ -2,7 +2,7 @@
 /*
  * dsbinspect: the command line around the library.  This file only wires
  * things together: parse the arguments (args.c), run the checks
- * (verify/capture.h), render the report (render_*.c) to its output
+ * (verify/capture.h: captures, and ESE database files for `ese`), render the report (render_*.c) to its output
  * (output.c), and map the verdict to the exit status (report-contract §2).
  *
  * Usage errors print a message on standard error, write no report and exit
@@ -152,7 +152,7 @@ static bool output_spares_inputs(const struct dsb_cli *cli, char *err, size_t er
 	return ok;
 }
 
-/* verify PATH... and replay PATH. */
+/* verify PATH..., replay PATH and ese FILE... */
 static int run_verify(const struct dsb_cli *cli)
 {
 	struct dsb_output out;
@@ -192,7 +192,10 @@ static int run_verify(const struct dsb_cli *cli)
 	bool run_failed = false;
 	for (size_t i = 0; i < cli->npaths; i++) {
 		dsb_progress_begin(&prog, cli->paths[i], i, cli->npaths);
-		if (dsb_verify_input(rep, cli->paths[i], &vo) < 0) {
+		int input = cli->cmd == DSB_CMD_ESE
+			? dsb_verify_ese_file(rep, cli->paths[i], &vo)
+			: dsb_verify_input(rep, cli->paths[i], &vo);
+		if (input < 0) {
 			char shown[512];
 			dsb_progress_clear(&prog);
 			dsb_term_escape(shown, sizeof shown, cli->paths[i]);
@@ -253,6 +256,7 @@ int main(int argc, char **argv)
 		break;
 	case DSB_CMD_VERIFY:
 	case DSB_CMD_REPLAY:
+	case DSB_CMD_ESE:
 		status = run_verify(&cli);
 		break;
 	case DSB_CMD_NONE:

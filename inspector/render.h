@@ -59,4 +59,9 @@ json_t *dsb_json_summary(const struct dsb_report *r);
 /* The `location` object of a finding: only the keys that apply (RC §3.5). */
 json_t *dsb_json_location(const struct dsb_finding *f);
 
+/* One entry of `databases` (an ESE database verified in a capture, or a
+ * file given to `ese`): format, state, log generations, signatures,
+ * backup marks, page counts, tree walk, catalog. */
+json_t *dsb_json_database(const struct dsb_report *r, const struct dsb_database *db);
+
 #endif

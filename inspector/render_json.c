@@ -244,6 +244,130 @@ static json_t *finding_json(const struct dsb_finding *f)
 	return o;
 }
 
+/* ---- databases ---------------------------------------------------------- */
+
+static json_t *str_or_null(const char *s)
+{
+	return s && s[0] ? dsb_json_str(s) : json_null();
+}
+
+static json_t *signature_json(const struct dsb_db_signature *sg)
+{
+	if (!sg->present)
+		return json_null();
+	char rnd[12];
+	snprintf(rnd, sizeof rnd, "0x%08x", (unsigned)sg->random);
+	json_t *o = json_object();
+	bool ok = jset(o, "random", json_string(rnd)) &&
+		  jset(o, "created", str_or_null(sg->created)) &&
+		  jset(o, "computer", dsb_json_str(sg->computer));
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *backup_json(const struct dsb_db_backup *b)
+{
+	if (!b->present)
+		return json_null();
+	json_t *o = json_object(), *mark = json_object();
+	bool ok = jset(mark, "generation", json_integer(b->mark_generation)) &&
+		  jset(mark, "sector", json_integer(b->mark_isec)) &&
+		  jset(mark, "byte", json_integer(b->mark_ib)) &&
+		  jset(o, "gen_low", json_integer(b->gen_low)) &&
+		  jset(o, "gen_high", json_integer(b->gen_high)) &&
+		  jset(o, "mark", json_incref(mark)) &&
+		  jset(o, "time", str_or_null(b->time));
+	json_decref(mark);
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* {"low": a, "high": b}, or null for 0-0 ("none"). */
+static json_t *range_json(int64_t low, int64_t high)
+{
+	if (low == 0 && high == 0)
+		return json_null();
+	json_t *o = json_object();
+	if (!jset(o, "low", json_integer(low)) || !jset(o, "high", json_integer(high))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *pages_json(const struct dsb_database *db)
+{
+	json_t *o = json_object();
+	bool ok = jset(o, "total", dsb_json_u64(db->pages_total)) &&
+		  jset(o, "used", dsb_json_u64(db->pages_used)) &&
+		  jset(o, "empty", dsb_json_u64(db->pages_empty)) &&
+		  jset(o, "uninitialized", dsb_json_u64(db->pages_uninit)) &&
+		  jset(o, "bad", dsb_json_u64(db->pages_bad)) &&
+		  jset(o, "bit_flips", dsb_json_u64(db->pages_bitflip)) &&
+		  jset(o, "misplaced", dsb_json_u64(db->pages_misplaced));
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *dsb_json_database(const struct dsb_report *r, const struct dsb_database *db)
+{
+	char ver[12];
+	snprintf(ver, sizeof ver, "0x%x", (unsigned)db->format_version);
+	const char *path = db->input >= 0 && (size_t)db->input < r->ninputs
+		? r->inputs[db->input].path : NULL;
+	json_t *o = json_object();
+	bool ok = jset(o, "input", json_integer(db->input));
+	if (db->member)
+		ok = ok && jset(o, "member", dsb_json_str(db->member));
+	else
+		ok = ok && jset(o, "path", dsb_json_str(path));
+	ok = ok && jset(o, "file", dsb_json_str(db->file));
+	if (db->line)
+		ok = ok && jset(o, "line", dsb_json_u64(db->line));
+	ok = ok && jset(o, "bytes", dsb_json_u64(db->bytes)) &&
+	     jset(o, "complete", json_boolean(db->complete)) &&
+	     jset(o, "header_ok", json_boolean(db->header_ok));
+	if (db->header_ok) {
+		ok = ok && jset(o, "page_size", json_integer(db->page_size)) &&
+		     jset(o, "format_version", json_string(ver)) &&
+		     jset(o, "format_revision", json_integer(db->format_revision)) &&
+		     jset(o, "state", dsb_json_str(db->state_name)) &&
+		     jset(o, "fuzzy", json_boolean(db->fuzzy)) &&
+		     jset(o, "backup_in_progress", json_boolean(db->backup_in_progress)) &&
+		     jset(o, "sign_db", signature_json(&db->sign_db)) &&
+		     jset(o, "sign_log", signature_json(&db->sign_log)) &&
+		     jset(o, "log_generations_required",
+			  range_json(db->gen_min_required, db->gen_max_required)) &&
+		     jset(o, "log_generation_committed", json_integer(db->gen_max_committed)) &&
+		     jset(o, "logs_needed", range_json(db->logs_needed_low, db->logs_needed_high)) &&
+		     jset(o, "backup_full_prev", backup_json(&db->full_prev)) &&
+		     jset(o, "backup_full_cur", backup_json(&db->full_cur)) &&
+		     jset(o, "trailer", db->trailer_present ? json_boolean(db->trailer_ok)
+							 : json_null());
+	}
+	ok = ok && jset(o, "pages", pages_json(db)) &&
+	     jset(o, "tree_walk", json_boolean(db->tree_walk_done)) &&
+	     jset(o, "tree_walk_skipped", dsb_json_str(db->tree_walk_skipped)) &&
+	     jset(o, "catalog_ok", json_boolean(db->catalog_ok)) &&
+	     jset(o, "tables", json_integer((json_int_t)db->ntables));
+	if (db->looks_like_ad)
+		ok = ok && jset(o, "ad_tables_present", json_boolean(db->ad_tables_present));
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 json_t *dsb_json_summary(const struct dsb_report *r)
 {
 	json_t *o = json_object(), *sup = json_object();
@@ -302,6 +426,13 @@ bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_rend
 		fputc('}', fp);
 	}
 	array_end(&w, r->nsessions, "  ");
+
+	fputs(",\n  \"databases\": [", fp);
+	for (size_t i = 0; i < r->ndatabases; i++) {
+		item_start(&w, i, "    ");
+		put(&w, dsb_json_database(r, &r->databases[i]));
+	}
+	array_end(&w, r->ndatabases, "  ");
 
 	size_t n;
 	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);

@@ -365,6 +365,13 @@ bool dsb_render_sarif(FILE *fp, const struct dsb_report *r, const struct dsb_ren
 
 	fputs(",\n      \"properties\": {\"summary\": ", fp);
 	ok &= put(fp, dsb_json_summary(r));
+	/* The databases verified: a property bag may hold any JSON. */
+	fputs(",\n        \"databases\": [", fp);
+	for (size_t i = 0; i < r->ndatabases; i++) {
+		item_start(fp, i, "          ");
+		ok &= put(fp, dsb_json_database(r, &r->databases[i]));
+	}
+	array_end(fp, r->ndatabases, "        ");
 	fputs("}\n    }\n  ]\n}\n", fp);
 	free(members);
 	return ok && !ferror(fp);

@@ -229,6 +229,8 @@ static void put_input_head(struct text *t, size_t i)
 			fputs(k ? ", " : " compressed with ", fp);
 			dsb_term_puts(fp, in->filters[k]);
 		}
+	} else if (in->ese_file) {
+		fputs("database file", fp);
 	} else {
 		fputs("not a recognized archive", fp);
 	}
@@ -239,6 +241,103 @@ static void put_input_head(struct text *t, size_t i)
 	}
 	fputs("\n  verdict: ", fp);
 	put_verdict(t, (int)i);
+}
+
+/* ---- databases ------------------------------------------------------------ */
+
+static void put_signature(FILE *fp, const char *which, const struct dsb_db_signature *sg)
+{
+	fprintf(fp, "%s ", which);
+	if (!sg->present) {
+		fputs("none", fp);
+		return;
+	}
+	fprintf(fp, "0x%08" PRIx32, sg->random);
+	if (sg->created[0])
+		fprintf(fp, " %s", sg->created);
+	if (sg->computer[0]) {
+		fputs(" on ", fp);
+		dsb_term_puts(fp, sg->computer);   /* already \xHH-escaped */
+	}
+}
+
+static void put_backup(FILE *fp, const char *which, const struct dsb_db_backup *b)
+{
+	fprintf(fp, "%s ", which);
+	if (!b->present)
+		fputs("none", fp);
+	else
+		fprintf(fp, "logs %" PRIu32 "-%" PRIu32 " at %" PRId32 ":%u:%u%s%s", b->gen_low,
+			b->gen_high, b->mark_generation, (unsigned)b->mark_isec,
+			(unsigned)b->mark_ib, b->time[0] ? " " : "", b->time);
+}
+
+/* A short block per database: what it is, what a restore needs, pages. */
+static void put_database(struct text *t, const struct dsb_database *db)
+{
+	FILE *fp = t->fp;
+	fprintf(fp, "\n  %sDatabase%s ", dsb_term_on(t->colour, DSB_STYLE_HEADING),
+		dsb_term_off(t->colour));
+	if (db->file)
+		dsb_term_puts(fp, db->file);
+	else if (db->member)
+		dsb_term_puts(fp, db->member);
+	else
+		dsb_term_puts(fp, t->r->inputs[db->input].path);
+	if (db->member) {
+		fputs(" (data ", fp);
+		dsb_term_puts(fp, db->member);
+		if (db->line)
+			fprintf(fp, ", line %" PRIu64, db->line);
+		fputc(')', fp);
+	}
+	fputc('\n', fp);
+	if (!db->header_ok) {
+		fprintf(fp, "    %s; %" PRIu64 " bytes, nothing else checked\n",
+			db->is_ese ? "both header copies are damaged" : "not an ESE database",
+			db->bytes);
+		return;
+	}
+	fprintf(fp, "    ESE 0x%" PRIx32 " revision %" PRIu32 ", %" PRIu32 "-byte pages, %s%s%s\n",
+		db->format_version, db->format_revision, db->page_size,
+		db->state_name ? db->state_name : "unknown",
+		db->fuzzy ? ", online copy" : "",
+		db->backup_in_progress ? ", backup in progress" : "");
+	fputs("    logs: required ", fp);
+	if (db->gen_min_required == 0 && db->gen_max_required == 0)
+		fputs("none", fp);
+	else
+		fprintf(fp, "%" PRId32 "-%" PRId32, db->gen_min_required, db->gen_max_required);
+	fprintf(fp, ", committed %" PRId32 ", needed for restore ", db->gen_max_committed);
+	if (db->logs_needed_low == 0 && db->logs_needed_high == 0)
+		fputs("none\n", fp);
+	else
+		fprintf(fp, "%" PRIu32 "-%" PRIu32 "\n", db->logs_needed_low, db->logs_needed_high);
+	fputs("    signatures: ", fp);
+	put_signature(fp, "db", &db->sign_db);
+	fputs("; ", fp);
+	put_signature(fp, "log", &db->sign_log);
+	fputs("\n    backups: ", fp);
+	put_backup(fp, "last full", &db->full_prev);
+	fputs("; ", fp);
+	put_backup(fp, "current", &db->full_cur);
+	fprintf(fp, "\n    pages: %" PRIu64 " total, %" PRIu64 " used, %" PRIu64 " empty, %" PRIu64
+		" uninitialized, %" PRIu64 " bad (%" PRIu64 " bit flip%s, %" PRIu64 " misplaced)\n",
+		db->pages_total, db->pages_used, db->pages_empty, db->pages_uninit, db->pages_bad,
+		db->pages_bitflip, db->pages_bitflip == 1 ? "" : "s", db->pages_misplaced);
+	if (db->tree_walk_done)
+		fputs("    trees walked", fp);
+	else
+		fprintf(fp, "    trees not walked (%s)",
+			db->tree_walk_skipped ? db->tree_walk_skipped : "the read stopped");
+	fprintf(fp, ", catalog %s, %zu table%s", db->catalog_ok ? "ok" : "damaged", db->ntables,
+		db->ntables == 1 ? "" : "s");
+	if (db->looks_like_ad)
+		fprintf(fp, ", Active Directory tables %s",
+			db->ad_tables_present ? "present" : "missing");
+	if (!db->complete)
+		fputs(", read cut short", fp);
+	fputc('\n', fp);
 }
 
 /* Findings of rules that went over the listing cap (RC §3.6). */
@@ -291,9 +390,14 @@ static bool put_input(struct text *t, size_t i, const struct dsb_finding *f, siz
 	}
 
 	put_input_head(t, i);
+	for (size_t d = 0; d < r->ndatabases; d++)
+		if (r->databases[d].input == (int)i)
+			put_database(t, &r->databases[d]);
 	if (outside) {
-		fprintf(t->fp, "\n  %sOutside any session%s\n",
-			dsb_term_on(t->colour, DSB_STYLE_HEADING), dsb_term_off(t->colour));
+		/* A database file has no sessions to be outside of. */
+		fprintf(t->fp, "\n  %s%s%s\n", dsb_term_on(t->colour, DSB_STYLE_HEADING),
+			r->inputs[i].ese_file ? "Findings" : "Outside any session",
+			dsb_term_off(t->colour));
 		for (size_t k = 0; k < n; k++)
 			if (owner[k] == SIZE_MAX)
 				put_finding(t, &f[k], true);
