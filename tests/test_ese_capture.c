@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ESE databases inside captures (issue 3): `verify` checks a backed-up
+ * database while it streams by, anchors its findings at the bound data
+ * record (RC §3.6) and reports it in `databases`.
+ *
+ * Captures are built here at test time, in mkdtemp folders under /tmp: a
+ * hand-written journal (CF §4-§9: a W database list with bft 0x44 for
+ * ntds.dit, a W log list with 0x21 for a log) and the sample ntds.dit of
+ * DSB_SAMPLES_DIR as the database member.  Without the samples each test
+ * prints "skipped: samples absent" and uses the small database of
+ * tests/test_ese_fixture.h instead, so every assertion still runs.
+ */
+#include "verify/capture.h"
+
+#include <stdarg.h>
+
+#include "tests/archive_fixture.h"
+#include "tests/test_ese_fixture.h"
+#include "tests/cunit_main.h"
+
+#ifndef SAMPLE_NTDS   /* overridable, to run the no-samples path by hand */
+#define SAMPLE_NTDS DSB_SAMPLES_DIR "/DSInternals/Initial/ntds.dit"
+#endif
+#define HBC "0x1f3a0"
+#define DB_NAME "C:\\\\NTDS\\\\ntds.dit"       /* as JSON text */
+#define DB_NAME_VALUE "C:\\NTDS\\ntds.dit"     /* the value */
+#define LOG_NAME "C:\\\\NTDS\\\\edb00001.log"
+#define LOG_LEN 3000
+
+/* ---- the database bytes ----------------------------------------------------- */
+
+struct db {
+	uint8_t *buf;
+	size_t len;
+	bool sample;
+};
+
+/* The database member: the built database is not an AD database, and a
+ * member named *ntds.dit must hold the AD tables (E033). */
+static const char *db_rel = "data/ntds.dit", *db_member = "cap/data/ntds.dit";
+#define DB_MEMBER db_member
+
+static void db_load(struct db *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->buf = tw_read_file(SAMPLE_NTDS, &d->len);
+	if (d->buf) {
+		d->sample = true;
+		db_rel = "data/ntds.dit";
+		db_member = "cap/data/ntds.dit";
+		return;
+	}
+	db_rel = "data/small.edb";
+	db_member = "cap/data/small.edb";
+	printf("\n    skipped: samples absent (%s); using the built database\n", SAMPLE_NTDS);
+	struct xdb x;
+	xdb_build(&x, 8192);
+	d->buf = x.buf;
+	d->len = x.len;
+}
+
+/* ---- the journal -------------------------------------------------------------- */
+
+struct jb {
+	char *buf;
+	size_t len, cap;
+	unsigned seq;
+};
+
+static void jb_rec(struct jb *j, const char *kind, bool timed, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* One record per line, so a record's line is its seq (the first is 1). */
+static void jb_rec(struct jb *j, const char *kind, bool timed, const char *fmt, ...)
+{
+	char rest[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(rest, sizeof rest, fmt, ap);
+	va_end(ap);
+	j->seq++;
+	if (j->cap - j->len < 8192) {
+		j->cap = j->cap * 2 + 16384;
+		j->buf = realloc(j->buf, j->cap);
+	}
+	char t[64] = "";
+	if (timed)
+		snprintf(t, sizeof t, ",\"t\":\"2026-11-21T%02u:%02u:%02u.0000000Z\"",
+			 10 + j->seq / 3600, j->seq / 60 % 60, j->seq % 60);
+	j->len += (size_t)snprintf(j->buf + j->len, j->cap - j->len,
+				   "{\"rec\":\"%s\",\"seq\":%u%s,%s}\n", kind, j->seq, t, rest);
+}
+
+/* Open, read in 64 KiB reads, close, then the data record; returns the
+ * data record's line. */
+static unsigned jb_file(struct jb *j, const char *name, const char *member, uint64_t size,
+			const char *sha)
+{
+	jb_rec(j, "call", true, "\"fn\":\"DsBackupOpenFileW\","
+	       "\"in\":{\"hbc\":\"%s\",\"name\":\"%s\",\"read_hint\":65536},"
+	       "\"out\":{\"file_size\":%llu},\"hr\":\"0x0\"", HBC, name, (unsigned long long)size);
+	for (uint64_t left = size; left > 0;) {
+		uint64_t r = left > 65536 ? 65536 : left;
+		jb_rec(j, "call", true, "\"fn\":\"DsBackupRead\","
+		       "\"in\":{\"hbc\":\"%s\",\"buffer_size\":65536},"
+		       "\"out\":{\"bytes_read\":%llu},\"hr\":\"0x0\"", HBC, (unsigned long long)r);
+		left -= r;
+	}
+	jb_rec(j, "call", true, "\"fn\":\"DsBackupClose\",\"in\":{\"hbc\":\"%s\"},\"hr\":\"0x0\"", HBC);
+	jb_rec(j, "data", false, "\"hbc\":\"%s\",\"name\":\"%s\",\"member\":\"%s\","
+	       "\"size\":%llu,\"sha256\":\"%s\"", HBC, name, member, (unsigned long long)size, sha);
+	return j->seq;
+}
+
+/* CF §5.5: a W list's size is 2 x (sum over entries of (2 + n(path)) + 1),
+ * n counting UTF-16 code units of the value (here ASCII). */
+static size_t wlist_size(const char *value)
+{
+	return 2 * ((2 + strlen(value)) + 1);
+}
+
+/* A full backup: database list, ntds.dit, log list, the log, End.
+ * `db_bft` is the database entry's BFT.  *db_line: the ntds.dit data
+ * record's line. */
+static char *journal(const char *db_bft, uint64_t db_size, const char *db_sha,
+		     const char *log_sha, unsigned *db_line)
+{
+	struct jb j = { 0 };
+	jb_rec(&j, "capture", false, "\"format\":\"dsbackup-capture\",\"version\":1,"
+	       "\"host\":\"DC01\",\"agent\":\"test/1\",\"started\":\"2026-11-21T10:00:00Z\"");
+	jb_rec(&j, "call", true, "\"fn\":\"DsIsNTDSOnlineW\",\"in\":{\"server\":\"DC01\"},"
+	       "\"out\":{\"online\":true},\"hr\":\"0x0\"");
+	jb_rec(&j, "call", true, "\"fn\":\"DsBackupPrepareW\","
+	       "\"in\":{\"server\":\"DC01\",\"grbit\":0,\"backup_type\":1},"
+	       "\"out\":{\"hbc\":\"%s\",\"token\":\"AAECAw==\",\"token_size\":4},\"hr\":\"0x0\"", HBC);
+	jb_rec(&j, "call", true, "\"fn\":\"DsBackupGetDatabaseNamesW\",\"in\":{\"hbc\":\"%s\"},"
+	       "\"out\":{\"list\":[{\"bft\":\"%s\",\"path\":\"%s\"}],\"size\":%zu},\"hr\":\"0x0\"",
+	       HBC, db_bft, DB_NAME, wlist_size(DB_NAME_VALUE));
+	*db_line = jb_file(&j, DB_NAME, db_rel, db_size, db_sha);
+	jb_rec(&j, "call", true, "\"fn\":\"DsBackupGetBackupLogsW\",\"in\":{\"hbc\":\"%s\"},"
+	       "\"out\":{\"list\":[{\"bft\":\"0x21\",\"path\":\"%s\"}],\"size\":%zu},\"hr\":\"0x0\"",
+	       HBC, LOG_NAME, wlist_size("C:\\NTDS\\edb00001.log"));
+	jb_file(&j, LOG_NAME, "data/edb00001.log", LOG_LEN, log_sha);
+	jb_rec(&j, "call", true, "\"fn\":\"DsBackupEnd\",\"in\":{\"hbc\":\"%s\"},\"hr\":\"0x0\"", HBC);
+	jb_rec(&j, "end", false, "\"records\":%u", j.seq + 1);
+	return j.buf;
+}
+
+/* ---- a capture, packed as a tar in a fresh temporary folder ---------------- */
+
+struct cap {
+	char path[256];
+	unsigned db_line;
+	struct dsb_report *rep;
+	int input;
+};
+
+struct cap_opts {
+	const char *db_bft;          /* "0x44" unless set */
+	bool journal_last;
+	const void *extra;           /* an extra member no data record names */
+	size_t extra_len;
+	size_t cut;                  /* > 0: the tar is cut to this many bytes */
+};
+
+static void cap_verify(struct cap *c, const uint8_t *db, size_t dblen, const struct cap_opts *o)
+{
+	char dbsha[65], logsha[65];
+	uint8_t logbuf[LOG_LEN];
+	tw_fill(logbuf, sizeof logbuf, 77);
+	tw_sha256(db, dblen, dbsha);
+	tw_sha256(logbuf, sizeof logbuf, logsha);
+	char *j = journal(o->db_bft ? o->db_bft : "0x44", dblen, dbsha, logsha, &c->db_line);
+	struct tw_member m[4];
+	size_t n = 0;
+	if (!o->journal_last)
+		m[n++] = (struct tw_member){ .name = "cap/journal.jsonl", .data = j, .len = strlen(j) };
+	m[n++] = (struct tw_member){ .name = DB_MEMBER, .data = db, .len = dblen };
+	m[n++] = (struct tw_member){ .name = "cap/data/edb00001.log", .data = logbuf, .len = LOG_LEN };
+	if (o->extra)
+		m[n++] = (struct tw_member){ .name = "cap/data/extra.dit", .data = o->extra,
+					     .len = o->extra_len };
+	if (o->journal_last)
+		m[n++] = (struct tw_member){ .name = "cap/journal.jsonl", .data = j, .len = strlen(j) };
+	snprintf(c->path, sizeof c->path, "%s/capture.tar", tw_tmpdir());
+	CU_ASSERT_FATAL(tw_write(c->path, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, NULL, 0, m, n));
+	free(j);
+	if (o->cut)
+		CU_ASSERT_FATAL(truncate(c->path, (off_t)o->cut) == 0);
+	c->rep = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_FATAL(c->rep != NULL);
+	c->input = dsb_verify_input(c->rep, c->path, NULL);
+	CU_ASSERT_FATAL(c->input == 0);
+}
+
+static void cap_free(struct cap *c)
+{
+	dsb_report_free(c->rep);
+	c->rep = NULL;
+}
+
+static size_t count_rule(struct dsb_report *r, enum dsb_rule rule)
+{
+	return (size_t)dsb_findings_count_rule(r->findings, -1, rule);
+}
+
+/* ESE findings of severity error. */
+static size_t ese_errors(struct dsb_report *r, const struct dsb_finding **first)
+{
+	size_t n, k = 0;
+	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);
+	*first = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (dsb_rule_info(f[i].rule)->category != DSB_CAT_ESE ||
+		    f[i].severity != DSB_SEV_ERROR)
+			continue;
+		if (!*first)
+			*first = &f[i];
+		k++;
+	}
+	return k;
+}
+
+static void dump(struct dsb_report *r)
+{
+	size_t n;
+	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);
+	for (size_t i = 0; i < n; i++)
+		printf("\n      %s line %llu page %lld offset %lld: %s", dsb_rule_info(f[i].rule)->id,
+		       (unsigned long long)f[i].line, (long long)f[i].page, (long long)f[i].offset,
+		       f[i].message);
+}
+
+/* ---- tests ------------------------------------------------------------------- */
+
+/* A clean database: no finding at all, one `databases` entry anchored at
+ * the data record, in both member orders. */
+static void test_clean(void)
+{
+	struct db d;
+	db_load(&d);
+	for (int last = 0; last < 2; last++) {
+		struct cap c;
+		struct cap_opts o = { .journal_last = last };
+		cap_verify(&c, d.buf, d.len, &o);
+		const struct dsb_finding *e;
+		CU_ASSERT_EQUAL(ese_errors(c.rep, &e), 0);
+		CU_ASSERT_EQUAL(dsb_findings_total(c.rep->findings, -1, DSB_SEV_ERROR), 0);
+		CU_ASSERT_EQUAL(dsb_findings_total(c.rep->findings, -1, DSB_SEV_WARNING), 0);
+		if (dsb_findings_total(c.rep->findings, -1, DSB_SEV_ERROR))
+			dump(c.rep);
+		CU_ASSERT_EQUAL(dsb_report_verdict(c.rep, -1), DSB_PASS);
+		CU_ASSERT_EQUAL_FATAL(c.rep->ndatabases, 1);
+		const struct dsb_database *db = &c.rep->databases[0];
+		CU_ASSERT_EQUAL(db->input, 0);
+		CU_ASSERT_EQUAL(db->page_size, 8192);
+		CU_ASSERT_EQUAL(db->format_version, 0x620);
+		CU_ASSERT(db->header_ok);
+		CU_ASSERT(db->complete);
+		CU_ASSERT(db->tree_walk_done);
+		CU_ASSERT(db->catalog_ok);
+		CU_ASSERT_EQUAL(db->bytes, d.len);
+		CU_ASSERT_EQUAL(db->pages_bad, 0);
+		CU_ASSERT_EQUAL(db->line, c.db_line);
+		CU_ASSERT_STRING_EQUAL(db->member, DB_MEMBER);
+		CU_ASSERT_STRING_EQUAL(db->file, DB_NAME_VALUE);
+		if (d.sample) {
+			CU_ASSERT_EQUAL(db->format_revision, 20);
+			CU_ASSERT_EQUAL(db->pages_total, d.len / 8192 - 2);
+			CU_ASSERT(db->looks_like_ad && db->ad_tables_present);
+			CU_ASSERT_STRING_EQUAL(db->state_name, "clean-shutdown");
+		}
+		cap_free(&c);
+	}
+	free(d.buf);
+}
+
+/* One bit flipped in page 6 (a leaf of a table, in the sample and in the
+ * built database; a flip in the catalog would also make the catalog
+ * unreadable, E031/E033): exactly one E error, at
+ * the data record's line with the page and the byte's file offset; the
+ * journal before and after the data give the same anchors. */
+static void test_bitflip(void)
+{
+	struct db d;
+	db_load(&d);
+	const uint32_t pgno = 6;
+	const size_t at = (size_t)(pgno + 1) * 8192 + 3000;
+	d.buf[at] ^= 0x10;
+	struct dsb_finding seen[2];
+	for (int last = 0; last < 2; last++) {
+		struct cap c;
+		struct cap_opts o = { .journal_last = last };
+		cap_verify(&c, d.buf, d.len, &o);
+		const struct dsb_finding *e;
+		size_t ne = ese_errors(c.rep, &e);
+		CU_ASSERT_EQUAL(ne, 1);
+		if (ne != 1)
+			dump(c.rep);
+		CU_ASSERT_EQUAL(dsb_findings_total(c.rep->findings, -1, DSB_SEV_ERROR), 1);
+		CU_ASSERT_EQUAL(dsb_report_verdict(c.rep, -1), DSB_FAIL);
+		CU_ASSERT_FATAL(e != NULL);
+		CU_ASSERT_EQUAL(e->rule, DSB_E014);
+		CU_ASSERT_EQUAL(e->line, c.db_line);
+		CU_ASSERT_EQUAL(e->page, pgno);
+		CU_ASSERT_EQUAL(e->offset, (int64_t)at);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e->member);
+		CU_ASSERT_STRING_EQUAL(e->member, DB_MEMBER);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e->file);
+		CU_ASSERT_STRING_EQUAL(e->file, DB_NAME_VALUE);
+		seen[last] = *e;
+		CU_ASSERT_EQUAL_FATAL(c.rep->ndatabases, 1);
+		CU_ASSERT_EQUAL(c.rep->databases[0].pages_bitflip, 1);
+		CU_ASSERT_EQUAL(c.rep->databases[0].pages_bad, 1);
+		cap_free(&c);
+	}
+	CU_ASSERT_EQUAL(seen[0].line, seen[1].line);
+	CU_ASSERT_EQUAL(seen[0].page, seen[1].page);
+	CU_ASSERT_EQUAL(seen[0].offset, seen[1].offset);
+	free(d.buf);
+}
+
+/* A member backed up as a database file (bft 0x44) holding random bytes:
+ * one E001 at its data record; no database entry. */
+static void test_not_ese(void)
+{
+	uint8_t *junk = malloc(100000);
+	tw_fill(junk, 100000, 5);
+	struct cap c;
+	struct cap_opts o = { 0 };
+	cap_verify(&c, junk, 100000, &o);
+	CU_ASSERT_EQUAL(count_rule(c.rep, DSB_E001), 1);
+	CU_ASSERT_EQUAL(dsb_findings_total(c.rep->findings, -1, DSB_SEV_ERROR), 1);
+	CU_ASSERT_EQUAL(c.rep->ndatabases, 0);
+	const struct dsb_finding *e;
+	CU_ASSERT_EQUAL(ese_errors(c.rep, &e), 1);
+	CU_ASSERT_FATAL(e != NULL);
+	CU_ASSERT_EQUAL(e->rule, DSB_E001);
+	CU_ASSERT_EQUAL(e->line, c.db_line);
+	CU_ASSERT_STRING_EQUAL(e->member, DB_MEMBER);
+	CU_ASSERT_STRING_EQUAL(e->file, DB_NAME_VALUE);
+	CU_ASSERT(strstr(e->message, "not an ESE database") != NULL);
+	cap_free(&c);
+	free(junk);
+}
+
+/* The twin: the same random bytes backed up as a log (bft 0x21) are not
+ * judged as a database. */
+static void test_not_ese_not_database(void)
+{
+	uint8_t *junk = malloc(100000);
+	tw_fill(junk, 100000, 5);
+	struct cap c;
+	struct cap_opts o = { .db_bft = "0x21" };
+	cap_verify(&c, junk, 100000, &o);
+	CU_ASSERT_EQUAL(count_rule(c.rep, DSB_E001), 0);
+	CU_ASSERT_EQUAL(c.rep->ndatabases, 0);
+	cap_free(&c);
+	free(junk);
+}
+
+/* An ESE member that no data record names: its findings keep line 0 and
+ * the member; C008 as for any unnamed member. */
+static void test_unbound(void)
+{
+	struct db d;
+	db_load(&d);
+	uint8_t *extra = malloc(d.len);
+	memcpy(extra, d.buf, d.len);
+	const size_t at = 7 * 8192 + 3001;
+	extra[at] ^= 0x01;
+	struct cap c;
+	struct cap_opts o = { .extra = extra, .extra_len = d.len };
+	cap_verify(&c, d.buf, d.len, &o);
+	CU_ASSERT_EQUAL(count_rule(c.rep, DSB_C008), 1);
+	const struct dsb_finding *e;
+	CU_ASSERT_EQUAL(ese_errors(c.rep, &e), 1);
+	CU_ASSERT_FATAL(e != NULL);
+	CU_ASSERT_EQUAL(e->line, 0);
+	CU_ASSERT_STRING_EQUAL(e->member, "cap/data/extra.dit");
+	CU_ASSERT_PTR_NULL(e->file);
+	CU_ASSERT_EQUAL(e->offset, (int64_t)at);
+	CU_ASSERT_EQUAL_FATAL(c.rep->ndatabases, 2);
+	CU_ASSERT_STRING_EQUAL(c.rep->databases[1].member, "cap/data/extra.dit");
+	CU_ASSERT_EQUAL(c.rep->databases[1].line, 0);
+	CU_ASSERT_PTR_NULL(c.rep->databases[1].file);
+	cap_free(&c);
+	free(extra);
+	free(d.buf);
+}
+
+/* The archive cut inside the database: C015, the stream is finished as
+ * cut (complete false) and says nothing about the part not read (no E012). */
+static void test_cut(void)
+{
+	struct db d;
+	db_load(&d);
+	struct cap c;
+	/* The journal comes first: well past it, inside ntds.dit's data. */
+	struct cap_opts o = { .cut = 200000 };
+	cap_verify(&c, d.buf, d.len, &o);
+	CU_ASSERT(count_rule(c.rep, DSB_C015) >= 1);
+	CU_ASSERT_EQUAL(count_rule(c.rep, DSB_E012), 0);
+	CU_ASSERT_EQUAL(dsb_report_verdict(c.rep, -1), DSB_INCOMPLETE);
+	CU_ASSERT_EQUAL_FATAL(c.rep->ndatabases, 1);
+	CU_ASSERT_FALSE(c.rep->databases[0].complete);
+	CU_ASSERT(c.rep->databases[0].bytes < d.len);
+	cap_free(&c);
+	free(d.buf);
+}
+
+static const struct dsb_test tests[] = {
+	{ "clean database, journal first and last", test_clean },
+	{ "one bit flipped: one E014 at the data record", test_bitflip },
+	{ "bft 0x44 member that is not ESE: E001", test_not_ese },
+	{ "twin: the same bytes as a log raise nothing", test_not_ese_not_database },
+	{ "unbound ESE member: line 0, member set", test_unbound },
+	{ "cut inside the database: complete false, no E012", test_cut },
+	{ NULL, NULL },
+};
+
+static const struct dsb_suite suites[] = {
+	{ "ESE databases in captures", tests },
+};
+
+static int run(void)
+{
+	/* Shared fixture helpers this program does not need. */
+	(void)xfind;
+	(void)tw_stdin_from;
+	(void)tw_stdin_restore;
+	(void)tw_sha256_file;
+	(void)tw_write_file;
+	int rc = dsb_run_suites(suites, sizeof(suites) / sizeof(suites[0]));
+	tw_cleanup();
+	return rc;
+}
+
+int main(void)
+{
+	return run();
+}
