@@ -11,10 +11,12 @@
 #include <string.h>
 
 /* Which name to show for a value that has several (dsb_result_name): the
- * lowest rank wins.  ntdsbmsg.h's hr* names come first because they are
- * what the API documents; S_FALSE is never shown for 0x80070001, because a
- * recorded 1 is ERROR_INVALID_FUNCTION as often as it is S_FALSE. */
-enum rank { RN_HR, RN_WIN32, RN_RPC, RN_COM, RN_ALIAS, RN_NEVER };
+ * lowest rank wins.  Success is S_OK, the name every reader knows (and the
+ * one the documentation's "Returns S_OK if ..." uses); otherwise
+ * ntdsbmsg.h's hr* names come first because they are what the API
+ * documents; S_FALSE is never shown for 0x80070001, because a recorded 1 is
+ * ERROR_INVALID_FUNCTION as often as it is S_FALSE. */
+enum rank { RN_SUCCESS, RN_HR, RN_WIN32, RN_RPC, RN_COM, RN_ALIAS, RN_NEVER };
 
 struct rname {
 	const char *name;
@@ -43,7 +45,7 @@ static const struct rname names[] = {
 	{ .name = "RPC_S_ALREADY_LISTENING", .value = 1713u, .rank = RN_RPC },
 	{ .name = "RPC_S_INVALID_BINDING", .value = 1702u, .rank = RN_RPC },
 	{ .name = "S_FALSE", .value = 1u, .rank = RN_NEVER },
-	{ .name = "S_OK", .value = 0u, .rank = RN_ALIAS },
+	{ .name = "S_OK", .value = 0u, .rank = RN_SUCCESS },
 	{ .name = "hrAccessDenied", .value = 0xC8000773u, .rank = RN_HR },
 	{ .name = "hrAfterInitialization", .value = 0xC800073Au, .rank = RN_HR },
 	{ .name = "hrAlreadyInitialized", .value = 0xC8000406u, .rank = RN_HR },

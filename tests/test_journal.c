@@ -212,7 +212,7 @@ static void test_result_names(void)
 	CU_ASSERT_PTR_NULL(dsb_result_name_at(n, &(uint32_t){ 0 }));
 
 	/* Names for normalized values: hr* first, then ERROR_*, then E_*. */
-	CU_ASSERT_STRING_EQUAL(dsb_result_name(0), "hrNone");
+	CU_ASSERT_STRING_EQUAL(dsb_result_name(0), "S_OK");
 	CU_ASSERT_STRING_EQUAL(dsb_result_name(0x80070057u), "ERROR_INVALID_PARAMETER");
 	CU_ASSERT_STRING_EQUAL(dsb_result_name(0x80070005u), "ERROR_ACCESS_DENIED");
 	CU_ASSERT_STRING_EQUAL(dsb_result_name(DSB_HR_EOF), "ERROR_HANDLE_EOF");
