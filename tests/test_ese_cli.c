@@ -102,7 +102,7 @@ static void first_db(struct dbfile *d, const char *dir)
 static void damaged_copy(const char *src, const char *dst, const size_t *at,
 			 const uint8_t *mask, size_t nflip)
 {
-	size_t len;
+	size_t len = 0;
 	uint8_t *b = tw_read_file(src, &len);
 	CU_ASSERT_FATAL(b != NULL);
 	for (size_t i = 0; i < nflip; i++)
@@ -368,7 +368,7 @@ static void test_sarif(void)
 
 static bool file_has(const char *path, const char *needle)
 {
-	size_t len;
+	size_t len = 0;
 	uint8_t *b = tw_read_file(path, &len);
 	if (!b)
 		return false;
