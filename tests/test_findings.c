@@ -174,6 +174,36 @@ static void test_verdicts(void)
 	dsb_report_free(r);
 }
 
+/* ESE findings are made while a member streams, before the data record
+ * that anchors them may have been read: merge_anchor re-anchors them. */
+static void test_merge_anchor(void)
+{
+	struct dsb_findings *dst = dsb_findings_new(), *src = dsb_findings_new();
+	for (int i = 0; i < 1500; i++) {
+		struct dsb_loc loc = DSB_LOC_INIT;
+		loc.page = 1500 - i;
+		loc.offset = (int64_t)(1500 - i) * 8192;
+		dsb_findings_add(src, 0, DSB_C007, &loc, "page %d", i);
+	}
+	add_at(dst, 0, DSB_C007, 3, -1, NULL, "earlier line");
+	dsb_findings_merge_anchor(dst, src, 42, "\\\\DC01\\ntds.dit", "cap/data/ntds.dit");
+	size_t n;
+	const struct dsb_finding *v = dsb_findings_sorted(dst, &n);
+	CU_ASSERT_EQUAL_FATAL(n, 1000);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(dst, 0, DSB_C007), 1501);
+	CU_ASSERT_EQUAL(dsb_findings_suppressed(dst, DSB_C007), 501);
+	CU_ASSERT_EQUAL(v[0].line, 3);
+	CU_ASSERT_PTR_NULL(v[0].file);
+	CU_ASSERT_EQUAL(v[1].line, 42);
+	CU_ASSERT_EQUAL(v[1].page, 1);   /* lowest page first at the same line */
+	CU_ASSERT_STRING_EQUAL(v[1].member, "cap/data/ntds.dit");
+	CU_ASSERT_PTR_NOT_NULL(v[1].file);
+	CU_ASSERT_EQUAL(v[999].page, 999);
+	CU_ASSERT_EQUAL(dsb_findings_total(src, -1, DSB_SEV_ERROR), 0);
+	dsb_findings_free(dst);
+	dsb_findings_free(src);
+}
+
 /* Regression: flattening copied from the NULL array of never-used buckets
  * (memcpy(dst, NULL, 0) is undefined; UBSan aborted the sanitizer build). */
 static void test_regression_sorted_empty_buckets(void)
@@ -199,6 +229,7 @@ static const struct dsb_test findings_tests[] = {
 	{ "order", test_order },
 	{ "cap_and_suppressed", test_cap_and_suppressed },
 	{ "merge", test_merge },
+	{ "merge_anchor", test_merge_anchor },
 	{ "message_one_line", test_message_one_line },
 	{ "verdicts", test_verdicts },
 	{ "regression_sorted_empty_buckets", test_regression_sorted_empty_buckets },
