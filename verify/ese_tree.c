@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PLACEHOLDER 0u     /* pgno 0 never exists: a slot the walk could not use */
+#define NO_PGNO 0u     /* pgno 0 never exists: a slot the walk could not use */
 
 enum leaf_role { ROLE_NONE = 0, ROLE_DB_OE = 1, ROLE_AE = 2, ROLE_OE = 3 };
 
@@ -179,7 +179,7 @@ static const char *type_name(uint16_t t)
 }
 
 /* Check a page reached from `parent` (0 for the root) and claim it for the
- * tree.  Returns the pgno to put in the level, or PLACEHOLDER. */
+ * tree.  Returns the pgno to put in the level, or NO_PGNO. */
 static uint32_t claim(struct dsb_ese_stream *s, struct walk *w, uint32_t c, uint32_t parent,
 		      uint32_t objid, uint16_t type, const char *what, const char *table,
 		      struct tree_result *r)
@@ -194,16 +194,16 @@ static uint32_t claim(struct dsb_ese_stream *s, struct walk *w, uint32_t c, uint
 	if (c == 0) {
 		r->complete = false;
 		ref_problem(s, parent, table, "%s, which does not exist", from);
-		return PLACEHOLDER;
+		return NO_PGNO;
 	}
 	if (!ps) {
 		r->complete = false;
 		/* Past the end of a cut copy: not judged, the cut is reported. */
 		if (s->sum.truncated && c > w->last)
-			return PLACEHOLDER;
+			return NO_PGNO;
 		ref_problem(s, parent ? parent : c, table, "%s, beyond the end of the file (%u pages)",
 			    from, w->last);
-		return PLACEHOLDER;
+		return NO_PGNO;
 	}
 	enum page_state st = page_state_of(ps);
 	if (st == PG_UNINIT) {
@@ -215,30 +215,30 @@ static uint32_t claim(struct dsb_ese_stream *s, struct walk *w, uint32_t c, uint
 		 * which no offline check can promise. */
 		ese_add(s, DSB_E022, c, page_offset(s, c), table,
 			"%s, which is uninitialized (all zero)", from);
-		return PLACEHOLDER;
+		return NO_PGNO;
 	}
 	if (state_damaged(st)) {
 		/* Reported as damage once the walk is over; the tree lost it. */
 		ps->flags |= PS_REF;
 		r->complete = false;
 		mark_incomplete(s, w, objid);
-		return PLACEHOLDER;
+		return NO_PGNO;
 	}
 	if (ps->flags & PS_REF) {
 		r->complete = false;
 		shape_problem(s, c, table, "%s, which is already part of a tree", from);
-		return PLACEHOLDER;
+		return NO_PGNO;
 	}
 	if (ps->objid != objid) {
 		r->complete = false;
 		shape_problem(s, c, table, "%s, which belongs to objid %u, not %u", from, ps->objid, objid);
-		return PLACEHOLDER;
+		return NO_PGNO;
 	}
 	if (ps->flags & PS_EMPTY) {
 		r->complete = false;
 		ps->flags |= PS_REF;
 		ref_problem(s, c, table, "%s, which is an empty (freed) page", from);
-		return PLACEHOLDER;
+		return NO_PGNO;
 	}
 	ps->flags |= PS_REF;
 	r->pages++;
@@ -271,11 +271,11 @@ static void check_siblings(struct dsb_ese_stream *s, const uint32_t *lv, size_t 
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct ese_page *ps = pg(s, lv[i]);
-		if (lv[i] == PLACEHOLDER || !ps || !(ps->flags & PS_LEAF) ||
+		if (lv[i] == NO_PGNO || !ps || !(ps->flags & PS_LEAF) ||
 		    page_state_of(ps) != PG_VALID)
 			continue;
-		bool known_prev = i == 0 || lv[i - 1] != PLACEHOLDER;
-		bool known_next = i + 1 == n || lv[i + 1] != PLACEHOLDER;
+		bool known_prev = i == 0 || lv[i - 1] != NO_PGNO;
+		bool known_next = i + 1 == n || lv[i + 1] != NO_PGNO;
 		uint32_t want_prev = i ? lv[i - 1] : 0;
 		uint32_t want_next = i + 1 < n ? lv[i + 1] : 0;
 		if ((known_prev && ps->a != want_prev) || (known_next && ps->b != want_next)) {
@@ -303,7 +303,7 @@ static void walk_tree(struct dsb_ese_stream *s, struct walk *w, uint32_t root, u
 	if (rp && (rp->flags & PS_WALKED_ROOT) && rp->objid == objid)
 		return;
 	uint32_t first = claim(s, w, root, 0, objid, type, what, table, r);
-	if (first == PLACEHOLDER)
+	if (first == NO_PGNO)
 		return;
 	rp->flags |= PS_WALKED_ROOT;
 	(void)push_u32(s, &w->walked, root);
@@ -321,7 +321,7 @@ static void walk_tree(struct dsb_ese_stream *s, struct walk *w, uint32_t root, u
 		for (size_t i = 0; i < w->cur.n; i++) {
 			uint32_t p = w->cur.v[i];
 			struct ese_page *ps = pg(s, p);
-			if (p == PLACEHOLDER || !ps)
+			if (p == NO_PGNO || !ps)
 				continue;
 			if (ps->flags & PS_LEAF) {
 				any_leaf = true;
