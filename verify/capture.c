@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,10 +46,153 @@
 /* Bytes buffered to decide whether a member is an ESE database: the
  * shadow header of a 32 KiB-page database starts at 32 KiB. */
 #define ESE_SNIFF_MAX      (64u << 10)
-#define ESE_READ_BLOCK     (1u << 20)   /* `ese FILE`: bytes per read */
+#define ESE_READ_BLOCK     (1u << 20)   /* `ese FILE`: bytes per read; a ring slot */
+#define ESE_RING_SLOTS     4            /* blocks queued for the ESE worker */
 #define BFT_DATABASE       0x44         /* RC §4.3: a database file */
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- the ESE worker ---------------------------------------------------------- */
+
+/*
+ * A database member's bytes are hashed twice (input, member) and verified
+ * once: three streams for two cores.  The verifier runs on a worker of its
+ * own, fed through a ring of ESE_RING_SLOTS copied blocks of
+ * ESE_READ_BLOCK bytes (4 MiB): the reader waits when the ring is full,
+ * so memory stays bounded whatever the verifier's speed.  Blocks go to the
+ * stream in order and the stream is touched only by the worker until
+ * feeder_end() joins it; block boundaries do not change what the stream
+ * finds, so the result is the same as feeding inline.  Without memory or a
+ * thread, the caller feeds inline.
+ */
+struct feeder {
+	struct dsb_ese_stream *s;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;          /* both sides wait on it: two threads, broadcast */
+	uint8_t *ring;              /* ESE_RING_SLOTS x ESE_READ_BLOCK */
+	size_t len[ESE_RING_SLOTS];
+	unsigned head, tail;        /* slots [tail, head) are queued; free-running */
+	size_t fill;                /* reader: bytes in slot head, not yet queued */
+	bool closing;               /* no more slots will be queued */
+	bool ok;                    /* worker: every feed succeeded (read after join) */
+};
+
+static void *feeder_main(void *arg)
+{
+	struct feeder *w = arg;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (w->tail == w->head && !w->closing)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->tail == w->head)
+			break;
+		unsigned k = w->tail % ESE_RING_SLOTS;
+		pthread_mutex_unlock(&w->mu);
+		/* After a failure the stream ignores feeds: keep draining. */
+		if (!dsb_ese_stream_feed(w->s, w->ring + (size_t)k * ESE_READ_BLOCK, w->len[k]))
+			w->ok = false;
+		pthread_mutex_lock(&w->mu);
+		w->tail++;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* NULL (feed inline) when the ring or the thread cannot be had. */
+static struct feeder *feeder_start(struct dsb_ese_stream *s)
+{
+	struct feeder *w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->s = s;
+	w->ok = true;
+	w->ring = malloc((size_t)ESE_RING_SLOTS * ESE_READ_BLOCK);
+	if (!w->ring)
+		goto no_ring;
+	if (pthread_mutex_init(&w->mu, NULL) != 0)
+		goto no_mutex;
+	if (pthread_cond_init(&w->cv, NULL) != 0)
+		goto no_cond;
+	if (pthread_create(&w->thread, NULL, feeder_main, w) != 0)
+		goto no_thread;
+	return w;
+no_thread:
+	pthread_cond_destroy(&w->cv);
+no_cond:
+	pthread_mutex_destroy(&w->mu);
+no_mutex:
+	free(w->ring);
+no_ring:
+	free(w);
+	return NULL;
+}
+
+/* Where the reader writes next: the free room of slot head, after waiting
+ * for the worker to free it if the ring is full. */
+static uint8_t *feeder_room(struct feeder *w, size_t *room)
+{
+	if (w->fill == 0) {
+		pthread_mutex_lock(&w->mu);
+		while (w->head - w->tail == ESE_RING_SLOTS)
+			pthread_cond_wait(&w->cv, &w->mu);
+		pthread_mutex_unlock(&w->mu);
+	}
+	*room = ESE_READ_BLOCK - w->fill;
+	return w->ring + (size_t)(w->head % ESE_RING_SLOTS) * ESE_READ_BLOCK + w->fill;
+}
+
+static void feeder_queue(struct feeder *w)
+{
+	w->len[w->head % ESE_RING_SLOTS] = w->fill;
+	w->fill = 0;
+	pthread_mutex_lock(&w->mu);
+	w->head++;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* n bytes were written at feeder_room(): a full slot is queued. */
+static void feeder_commit(struct feeder *w, size_t n)
+{
+	w->fill += n;
+	if (w->fill == ESE_READ_BLOCK)
+		feeder_queue(w);
+}
+
+static void feeder_feed(struct feeder *w, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	while (len > 0) {
+		size_t room;
+		uint8_t *to = feeder_room(w, &room);
+		size_t n = len < room ? len : room;
+		memcpy(to, p, n);
+		feeder_commit(w, n);
+		p += n;
+		len -= n;
+	}
+}
+
+/* Queue what is left, wait for the worker to feed it all, end it.  The
+ * stream is the caller's again.  False if a feed failed (out of memory). */
+static bool feeder_end(struct feeder *w)
+{
+	if (w->fill > 0)
+		feeder_queue(w);
+	pthread_mutex_lock(&w->mu);
+	w->closing = true;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	bool ok = w->ok;
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	free(w->ring);
+	free(w);
+	return ok;
+}
 
 /* ---- the member table ----------------------------------------------------- */
 
@@ -228,6 +372,7 @@ struct verify {
 	size_t sniff_len;
 	bool ese_decided;           /* for the member being read */
 	struct dsb_ese_stream *es;  /* its stream, when it is a database */
+	struct feeder *feeder;      /* its worker, if one could be started */
 	bool ese_limit;             /* DSB_MAX_DATABASES was reported */
 };
 
@@ -403,6 +548,7 @@ static bool ese_start(struct verify *v, const struct dsb_ar_member *m)
 	v->sniff_len = 0;
 	v->ese_decided = false;
 	v->es = NULL;
+	v->feeder = NULL;
 	if (!v->sniff && !(v->sniff = malloc(ESE_SNIFF_MAX))) {
 		out_of_memory(v);
 		return false;
@@ -410,8 +556,19 @@ static bool ese_start(struct verify *v, const struct dsb_ar_member *m)
 	return true;
 }
 
-/* The member is a database: start its stream and feed what was buffered. */
-static bool ese_begin(struct verify *v)
+/* To the worker if there is one (a failed feed is then known at the end,
+ * when ese_end joins it), else inline. */
+static bool ese_feed(struct verify *v, const void *buf, size_t len)
+{
+	if (!v->feeder)
+		return dsb_ese_stream_feed(v->es, buf, len);
+	feeder_feed(v->feeder, buf, len);
+	return true;
+}
+
+/* The member is a database: start its stream (on a worker if more data
+ * is coming) and feed what was buffered. */
+static bool ese_begin(struct verify *v, bool worker)
 {
 	struct member *e = v->entry;
 	v->ese_decided = true;
@@ -438,23 +595,25 @@ static bool ese_begin(struct verify *v)
 	}
 	e->ese = ESE_YES;
 	e->ese_db = (uint32_t)v->ndbs++;
-	return dsb_ese_stream_feed(v->es, v->sniff, v->sniff_len);
+	if (worker)
+		v->feeder = feeder_start(v->es);
+	return ese_feed(v, v->sniff, v->sniff_len);
 }
 
 static bool ese_data(struct verify *v, const void *buf, size_t len)
 {
 	if (v->ese_decided)
-		return v->es ? dsb_ese_stream_feed(v->es, buf, len) : true;
+		return v->es ? ese_feed(v, buf, len) : true;
 	size_t take = ESE_SNIFF_MAX - v->sniff_len;
 	if (take > len)
 		take = len;
 	memcpy(v->sniff + v->sniff_len, buf, take);
 	v->sniff_len += take;
 	if (dsb_ese_sniff(v->sniff, v->sniff_len)) {
-		if (!ese_begin(v))
+		if (!ese_begin(v, true))
 			return false;
 		return v->es && take < len
-			? dsb_ese_stream_feed(v->es, (const uint8_t *)buf + take, len - take)
+			? ese_feed(v, (const uint8_t *)buf + take, len - take)
 			: true;
 	}
 	if (v->sniff_len == ESE_SNIFF_MAX) {
@@ -554,7 +713,7 @@ static void ese_end(struct verify *v, bool complete)
 	if (!v->ese_decided) {
 		/* Shorter than ESE_SNIFF_MAX, or cut short. */
 		if (v->sniff_len > 0 && dsb_ese_sniff(v->sniff, v->sniff_len)) {
-			if (!ese_begin(v))
+			if (!ese_begin(v, false))
 				out_of_memory(v);
 		} else if (complete) {
 			e->ese = ESE_NO;
@@ -562,6 +721,13 @@ static void ese_end(struct verify *v, bool complete)
 	}
 	if (!v->es)
 		return;
+	/* The stream is ours again once the worker fed it everything queued
+	 * (its out-of-memory, if any, is in the summary). */
+	if (v->feeder) {
+		if (!feeder_end(v->feeder))
+			out_of_memory(v);
+		v->feeder = NULL;
+	}
 	/* Cut by a read error (C015): no finding about the missing part. */
 	dsb_ese_stream_finish(v->es, complete);
 	const struct dsb_ese_summary *sum = dsb_ese_stream_summary(v->es);
@@ -976,16 +1142,22 @@ static void hex_of(const unsigned char sha[32], char out[65])
 }
 
 /* Read fd to its end through the hash and the verifier.  Returns 0, or
- * the errno of the read that failed (-1: out of memory). */
+ * the errno of the read that failed (-1: out of memory).  With a worker,
+ * reads go straight into its ring and are hashed there while the worker
+ * verifies the blocks before them: the command takes about the longer of
+ * the two, not their sum. */
 static int ese_read(int fd, struct dsb_ese_stream *s, EVP_MD_CTX *md, uint64_t *bytes,
 		    uint64_t total, const struct dsb_verify_opts *opts)
 {
-	uint8_t *buf = malloc(ESE_READ_BLOCK);
-	if (!buf)
+	struct feeder *w = feeder_start(s);
+	uint8_t *buf = w ? NULL : malloc(ESE_READ_BLOCK);
+	if (!w && !buf)
 		return -1;
 	int err = 0;
 	for (;;) {
-		ssize_t n = read(fd, buf, ESE_READ_BLOCK);
+		size_t room = ESE_READ_BLOCK;
+		uint8_t *to = w ? feeder_room(w, &room) : buf;
+		ssize_t n = read(fd, to, room);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -995,14 +1167,22 @@ static int ese_read(int fd, struct dsb_ese_stream *s, EVP_MD_CTX *md, uint64_t *
 		if (n == 0)
 			break;
 		*bytes += (uint64_t)n;
-		if (EVP_DigestUpdate(md, buf, (size_t)n) != 1 ||
-		    !dsb_ese_stream_feed(s, buf, (size_t)n)) {
+		if (EVP_DigestUpdate(md, to, (size_t)n) != 1) {
+			err = -1;
+			break;
+		}
+		if (w)
+			feeder_commit(w, (size_t)n);
+		else if (!dsb_ese_stream_feed(s, to, (size_t)n)) {
 			err = -1;
 			break;
 		}
 		if (opts && opts->progress)
 			opts->progress(opts->progress_ctx, *bytes, total);
 	}
+	/* The stream is ours again once the worker fed it every block read. */
+	if (w && !feeder_end(w) && err == 0)
+		err = -1;
 	free(buf);
 	return err;
 }
