@@ -89,6 +89,11 @@ struct dsb_time {
 /* ticks back to text, "2026-11-21T10:00:01.25Z" (fraction only when not
  * zero, trailing zeros dropped); cap >= 29 holds any value. */
 void dsb_time_format(int64_t ticks, char *out, size_t cap);
+/* The same with all 7 fraction digits: "2026-11-21T10:00:01.2500000Z". */
+void dsb_time_format_full(int64_t ticks, char *out, size_t cap);
+#define DSB_TICKS_PER_SEC 10000000LL
+/* Ticks at 1970-01-01T00:00:00Z (719,162 days after 0001-01-01). */
+#define DSB_TICKS_AT_1970 (719162LL * 86400LL * DSB_TICKS_PER_SEC)
 
 struct dsb_token {
 	enum dsb_presence state;   /* PRESENT with len 0 for "" */

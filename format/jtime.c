@@ -79,7 +79,11 @@ bool dsb_time_parse(const char *s, size_t len, int64_t *ticks)
 	return true;
 }
 
-void dsb_time_format(int64_t ticks, char *out, size_t cap)
+/* The one ticks-to-text routine of the project: journal messages trim the
+ * fraction (the capture wrote at most 7 digits, often fewer); the timeline
+ * and the fixture writer keep all 7 so columns line up and every
+ * timestamp they write has the same width. */
+static void format_ticks(int64_t ticks, char *out, size_t cap, bool trim)
 {
 	if (ticks < 0)
 		ticks = 0;
@@ -101,14 +105,24 @@ void dsb_time_format(int64_t ticks, char *out, size_t cap)
 			 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
 	if (n < 0 || (size_t)n >= cap)
 		return;
-	if (frac) {
+	if (frac || !trim) {
 		char f[9];
 		snprintf(f, sizeof f, ".%07d", (int)frac);
 		size_t k = strlen(f);
-		while (k > 1 && f[k - 1] == '0')   /* frac != 0: stops at a digit */
+		while (trim && k > 1 && f[k - 1] == '0')   /* frac != 0: stops at a digit */
 			f[--k] = '\0';
 		snprintf(out + n, cap - (size_t)n, "%sZ", f);
 	} else {
 		snprintf(out + n, cap - (size_t)n, "Z");
 	}
+}
+
+void dsb_time_format(int64_t ticks, char *out, size_t cap)
+{
+	format_ticks(ticks, out, cap, true);
+}
+
+void dsb_time_format_full(int64_t ticks, char *out, size_t cap)
+{
+	format_ticks(ticks, out, cap, false);
 }

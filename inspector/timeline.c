@@ -4,42 +4,15 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "format/journal.h"
 #include "inspector/term.h"
-
-#define TICKS_PER_SECOND 10000000LL
-#define SECONDS_PER_DAY  86400LL
-#define DAYS_0001_TO_1970 719162LL   /* 0001-01-01 to 1970-01-01, proleptic Gregorian */
-
-/* Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil
- * inverse; exact for the whole proleptic Gregorian calendar). */
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
 
 void dsb_format_ticks(char buf[DSB_TIME_TEXT_MAX], int64_t ticks)
 {
-	if (ticks < 0) {
+	if (ticks < 0)
 		snprintf(buf, DSB_TIME_TEXT_MAX, "-");
-		return;
-	}
-	int64_t secs = ticks / TICKS_PER_SECOND;
-	int64_t frac = ticks % TICKS_PER_SECOND;
-	int64_t days = secs / SECONDS_PER_DAY;
-	int64_t sod = secs % SECONDS_PER_DAY;
-	int64_t y;
-	unsigned m, d;
-	civil_from_days(days - DAYS_0001_TO_1970, &y, &m, &d);
-	snprintf(buf, DSB_TIME_TEXT_MAX, "%04" PRId64 "-%02u-%02uT%02d:%02d:%02d.%07" PRId64 "Z", y, m, d,
-		 (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60), frac);
+	else
+		dsb_time_format_full(ticks, buf, DSB_TIME_TEXT_MAX);
 }
 
 void dsb_timeline_begin(struct dsb_timeline *tl, FILE *fp, const char *path)

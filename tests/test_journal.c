@@ -287,6 +287,29 @@ static void test_hr_in_records(void)
 
 /* ---- timestamps --------------------------------------------------------- */
 
+/* One formatter serves messages (trimmed), the timeline and the fixture
+ * writer (all 7 digits). */
+static void test_time_format(void)
+{
+	char a[40], b[40];
+	dsb_time_format(DSB_TICKS_AT_1970, a, sizeof a);
+	dsb_time_format_full(DSB_TICKS_AT_1970, b, sizeof b);
+	CU_ASSERT_STRING_EQUAL(a, "1970-01-01T00:00:00Z");
+	CU_ASSERT_STRING_EQUAL(b, "1970-01-01T00:00:00.0000000Z");
+	int64_t t = DSB_TICKS_AT_1970 + 1795255201LL * DSB_TICKS_PER_SEC + 2500000;
+	dsb_time_format(t, a, sizeof a);
+	dsb_time_format_full(t, b, sizeof b);
+	CU_ASSERT_STRING_EQUAL(a, "2026-11-21T10:00:01.25Z");
+	CU_ASSERT_STRING_EQUAL(b, "2026-11-21T10:00:01.2500000Z");
+	dsb_time_format_full(0, b, sizeof b);
+	CU_ASSERT_STRING_EQUAL(b, "0001-01-01T00:00:00.0000000Z");
+	/* 2000-02-29 (leap, divisible by 400) and 2100-03-01 (2100 is not leap). */
+	dsb_time_format(DSB_TICKS_AT_1970 + 951782400LL * DSB_TICKS_PER_SEC, a, sizeof a);
+	CU_ASSERT_STRING_EQUAL(a, "2000-02-29T00:00:00Z");
+	dsb_time_format(DSB_TICKS_AT_1970 + 4107542400LL * DSB_TICKS_PER_SEC, a, sizeof a);
+	CU_ASSERT_STRING_EQUAL(a, "2100-03-01T00:00:00Z");
+}
+
 static void test_timestamps(void)
 {
 	static const struct {
@@ -1474,6 +1497,7 @@ static const struct dsb_test result_tests[] = {
 
 static const struct dsb_test value_tests[] = {
 	{ "timestamps", test_timestamps },
+	{ "time_format", test_time_format },
 	{ "base64", test_base64 },
 	{ "tokens", test_tokens },
 	{ "pointers", test_ptr_null },
