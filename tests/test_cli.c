@@ -712,14 +712,16 @@ static bool run_ok(const char *ctx, const struct run *r)
  * check the scenario's expectations.  Returns the parsed report (caller
  * decrefs) or NULL. */
 static json_t *verify_json(const char *ctx, const char *path, const char *stdin_file,
-			   const char *const *extra, struct run *r)
+			   const char *fail_on, struct run *r)
 {
-	const char *args[16] = { "verify", "--format", "json" };
+	const char *args[8] = { "verify", "--format", "json" };
 	size_t n = 3;
 	json_error_t jerr;
 
-	for (size_t i = 0; extra && extra[i] && n < 14; i++)
-		args[n++] = extra[i];
+	if (fail_on) {
+		args[n++] = "--fail-on";
+		args[n++] = fail_on;
+	}
 	args[n++] = path;
 	args[n] = NULL;
 	run_dsb(r, args, stdin_file);
@@ -1262,8 +1264,7 @@ static void test_fail_on(void)
 		if (!CHECK(dfx_scenario_write(sc, path, NULL, err, sizeof(err)) == 0, "%s", err))
 			continue;
 		snprintf(ctx, sizeof(ctx), "%s --fail-on %s", sc->name, cases[i].fail_on ? cases[i].fail_on : "(default)");
-		json_t *root = verify_json(ctx, path, NULL, cases[i].fail_on ?
-			(const char *const[]){ "--fail-on", cases[i].fail_on, NULL } : NULL, &r);
+		json_t *root = verify_json(ctx, path, NULL, cases[i].fail_on, &r);
 		if (root) {
 			CHECK(r.status == cases[i].status, "%s: exit status %d (got %d)", ctx, cases[i].status, r.status);
 			check_shape_ex(ctx, root, (const char *const[]){ path }, 1, r.status, !cases[i].fail_on);
