@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,5 +251,40 @@ static int tw_stdin_restore(struct tw_stdin s)
 	waitpid(s.child, &status, 0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
+
+/* ---- journal text, written by hand as the capture format shows it ---- */
+
+struct jb {
+	char *buf;
+	size_t len, cap;
+	unsigned seq;
+};
+
+static inline void jb_rec(struct jb *j, const char *kind, bool timed, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* One journal record: "rec", "seq" (the next number), a "t" one second
+ * after the previous record's when `timed`, then the fields of `fmt`.  One
+ * record per line, so a record's line is its seq (the first is 1). */
+static inline void jb_rec(struct jb *j, const char *kind, bool timed, const char *fmt, ...)
+{
+	char rest[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(rest, sizeof rest, fmt, ap);
+	va_end(ap);
+	j->seq++;
+	if (j->cap - j->len < 8192) {
+		j->cap = j->cap * 2 + 16384;
+		j->buf = realloc(j->buf, j->cap);
+	}
+	char t[64] = "";
+	if (timed)
+		snprintf(t, sizeof t, ",\"t\":\"2026-11-21T%02u:%02u:%02u.0000000Z\"",
+			 10 + j->seq / 3600, j->seq / 60 % 60, j->seq % 60);
+	j->len += (size_t)snprintf(j->buf + j->len, j->cap - j->len,
+				   "{\"rec\":\"%s\",\"seq\":%u%s,%s}\n", kind, j->seq, t, rest);
+}
+
 
 #endif

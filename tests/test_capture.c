@@ -28,37 +28,6 @@ struct jfile {
 	char sha[65];           /* data record's sha256 */
 };
 
-struct jb {
-	char *buf;
-	size_t len, cap;
-	unsigned seq;
-};
-
-static void jb_rec(struct jb *j, const char *kind, bool timed, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* One record: "rec", "seq" (the next number), a "t" one second after the
- * previous record's when `timed`, then the fields of `fmt`. */
-static void jb_rec(struct jb *j, const char *kind, bool timed, const char *fmt, ...)
-{
-	char rest[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(rest, sizeof rest, fmt, ap);
-	va_end(ap);
-	j->seq++;
-	if (j->cap - j->len < 8192) {
-		j->cap = j->cap * 2 + 16384;
-		j->buf = realloc(j->buf, j->cap);
-	}
-	char t[64] = "";
-	if (timed)
-		snprintf(t, sizeof t, ",\"t\":\"2026-11-21T%02u:%02u:%02u.0000000Z\"",
-			 10 + j->seq / 3600, j->seq / 60 % 60, j->seq % 60);
-	j->len += (size_t)snprintf(j->buf + j->len, j->cap - j->len,
-				   "{\"rec\":\"%s\",\"seq\":%u%s,%s}\n", kind, j->seq, t, rest);
-}
-
 /* A good full backup of `n` files (CF §9), one data record per file.  The
  * returned string is malloc'ed.  `with_end`: false leaves the journal cut
  * (no end record). */

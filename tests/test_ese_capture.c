@@ -62,36 +62,6 @@ static void db_load(struct db *d)
 
 /* ---- the journal -------------------------------------------------------------- */
 
-struct jb {
-	char *buf;
-	size_t len, cap;
-	unsigned seq;
-};
-
-static void jb_rec(struct jb *j, const char *kind, bool timed, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* One record per line, so a record's line is its seq (the first is 1). */
-static void jb_rec(struct jb *j, const char *kind, bool timed, const char *fmt, ...)
-{
-	char rest[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(rest, sizeof rest, fmt, ap);
-	va_end(ap);
-	j->seq++;
-	if (j->cap - j->len < 8192) {
-		j->cap = j->cap * 2 + 16384;
-		j->buf = realloc(j->buf, j->cap);
-	}
-	char t[64] = "";
-	if (timed)
-		snprintf(t, sizeof t, ",\"t\":\"2026-11-21T%02u:%02u:%02u.0000000Z\"",
-			 10 + j->seq / 3600, j->seq / 60 % 60, j->seq % 60);
-	j->len += (size_t)snprintf(j->buf + j->len, j->cap - j->len,
-				   "{\"rec\":\"%s\",\"seq\":%u%s,%s}\n", kind, j->seq, t, rest);
-}
-
 /* Open, read in 64 KiB reads, close, then the data record; returns the
  * data record's line. */
 static unsigned jb_file(struct jb *j, const char *name, const char *member, uint64_t size,
