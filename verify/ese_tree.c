@@ -51,9 +51,12 @@ static struct ese_page *pg(struct dsb_ese_stream *s, uint32_t pgno)
 
 /* ---- reporting helpers --------------------------------------------------- */
 
-__attribute__((format(printf, 4, 5)))
-static void ref_problem(struct dsb_ese_stream *s, uint32_t page, const char *table,
-			const char *fmt, ...)
+/* A cross-page problem of a tree: `rule` in a consistent database; in a
+ * copy of a running one (pages copied at different times), one of the
+ * counted online-copy kinds instead (E026). */
+__attribute__((format(printf, 6, 7)))
+static void tree_problem(struct dsb_ese_stream *s, enum dsb_rule rule, enum fuzzy_kind fz_kind,
+			 uint32_t page, const char *table, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -61,24 +64,9 @@ static void ref_problem(struct dsb_ese_stream *s, uint32_t page, const char *tab
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (s->sum.fuzzy)
-		ese_fuzzy(s, FZ_TREE_REF, page, "%s", msg);
+		ese_fuzzy(s, fz_kind, page, "%s", msg);
 	else
-		ese_add(s, DSB_E022, page, page ? page_offset(s, page) : -1, table, "%s", msg);
-}
-
-__attribute__((format(printf, 4, 5)))
-static void shape_problem(struct dsb_ese_stream *s, uint32_t page, const char *table,
-			  const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (s->sum.fuzzy)
-		ese_fuzzy(s, FZ_TREE_SHAPE, page, "%s", msg);
-	else
-		ese_add(s, DSB_E023, page, page ? page_offset(s, page) : -1, table, "%s", msg);
+		ese_add(s, rule, page, page ? page_offset(s, page) : -1, table, "%s", msg);
 }
 
 static void damage_text(const struct ese_page *ps, char *out, size_t n)
@@ -193,7 +181,7 @@ static uint32_t claim(struct dsb_ese_stream *s, struct walk *w, uint32_t c, uint
 
 	if (c == 0) {
 		r->complete = false;
-		ref_problem(s, parent, table, "%s, which does not exist", from);
+		tree_problem(s, DSB_E022, FZ_TREE_REF, parent, table, "%s, which does not exist", from);
 		return NO_PGNO;
 	}
 	if (!ps) {
@@ -201,7 +189,7 @@ static uint32_t claim(struct dsb_ese_stream *s, struct walk *w, uint32_t c, uint
 		/* Past the end of a cut copy: not judged, the cut is reported. */
 		if (s->sum.truncated && c > w->last)
 			return NO_PGNO;
-		ref_problem(s, parent ? parent : c, table, "%s, beyond the end of the file (%u pages)",
+		tree_problem(s, DSB_E022, FZ_TREE_REF, parent ? parent : c, table, "%s, beyond the end of the file (%u pages)",
 			    from, w->last);
 		return NO_PGNO;
 	}
@@ -226,34 +214,34 @@ static uint32_t claim(struct dsb_ese_stream *s, struct walk *w, uint32_t c, uint
 	}
 	if (ps->flags & PS_REF) {
 		r->complete = false;
-		shape_problem(s, c, table, "%s, which is already part of a tree", from);
+		tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, which is already part of a tree", from);
 		return NO_PGNO;
 	}
 	if (ps->objid != objid) {
 		r->complete = false;
-		shape_problem(s, c, table, "%s, which belongs to objid %u, not %u", from, ps->objid, objid);
+		tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, which belongs to objid %u, not %u", from, ps->objid, objid);
 		return NO_PGNO;
 	}
 	if (ps->flags & PS_EMPTY) {
 		r->complete = false;
 		ps->flags |= PS_REF;
-		ref_problem(s, c, table, "%s, which is an empty (freed) page", from);
+		tree_problem(s, DSB_E022, FZ_TREE_REF, c, table, "%s, which is an empty (freed) page", from);
 		return NO_PGNO;
 	}
 	ps->flags |= PS_REF;
 	r->pages++;
 	if ((ps->flags & PS_TYPE_MASK) != type)
-		shape_problem(s, c, table, "%s, whose tree type is %s, not %s", from,
+		tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, whose tree type is %s, not %s", from,
 			      type_name(ps->flags & PS_TYPE_MASK), type_name(type));
 	if (!parent && !(ps->flags & PS_ROOT))
-		shape_problem(s, c, table, "%s, which is not a root page", from);
+		tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, which is not a root page", from);
 	if (parent && (ps->flags & PS_ROOT))
-		shape_problem(s, c, table, "%s, which is a root page", from);
+		tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, which is a root page", from);
 	if (parent) {
 		const struct ese_page *pp = pg(s, parent);
 		bool want_leaf = pp && (pp->flags & PS_POL);
 		if (want_leaf != !!(ps->flags & PS_LEAF))
-			shape_problem(s, c, table, "%s, which is %s a leaf, but the parent is %sa parent-of-leaf page",
+			tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, which is %s a leaf, but the parent is %sa parent-of-leaf page",
 				      from, (ps->flags & PS_LEAF) ? "" : "not", want_leaf ? "" : "not ");
 	}
 	if (page_state_of(ps) == PG_BAD_STRUCT) {
@@ -312,7 +300,7 @@ static void walk_tree(struct dsb_ese_stream *s, struct walk *w, uint32_t root, u
 	(void)push_u32(s, &w->cur, first);
 	for (unsigned depth = 0; w->cur.n && !s->oom; depth++) {
 		if (depth >= DSB_ESE_MAX_DEPTH) {
-			shape_problem(s, root, table, "%s is deeper than %u levels", what, DSB_ESE_MAX_DEPTH);
+			tree_problem(s, DSB_E023, FZ_TREE_SHAPE, root, table, "%s is deeper than %u levels", what, DSB_ESE_MAX_DEPTH);
 			r->complete = false;
 			break;
 		}
@@ -333,7 +321,7 @@ static void walk_tree(struct dsb_ese_stream *s, struct walk *w, uint32_t root, u
 			if (!(ps->flags & PS_CHILDREN))
 				continue;   /* bad structure: its pointers are not trusted */
 			if (ps->b == 0)
-				shape_problem(s, p, table, "internal page %u of %s has no children", p, what);
+				tree_problem(s, DSB_E023, FZ_TREE_SHAPE, p, table, "internal page %u of %s has no children", p, what);
 			for (uint32_t k = 0; k < ps->b; k++) {
 				uint32_t c = s->children.v[ps->a + k];
 				uint32_t got = claim(s, w, c, p, objid, type, what, table, r);
