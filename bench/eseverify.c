@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "verify/ese.h"
+#include "verify/ese/ese.h"
 #include "verify/findings.h"
 
 int main(int argc, char **argv)

@@ -3,7 +3,7 @@
  * The input reader: one pass over an archive (anything libarchive reads,
  * with any stack of compression filters), a capture folder, or standard
  * input, member by member, streaming each member's data in blocks.  I/O
- * only: no judgement here.  verify/capture.c turns what this reports into
+ * only: no judgement here.  verify/capture/capture.c turns what this reports into
  * findings.  Data flow and memory bounds: docs/architecture.md.
  *
  * Usage (a pull iterator, after archive_read_next_header/_data_block):

@@ -4,7 +4,7 @@
  *
  * Every decoder takes (const uint8_t *buf, size_t len) and reads through
  * format/cursor.h, so a truncated or hostile buffer can only make it return
- * false.  verify/ese*.c turns what these decoders say into findings.
+ * false.  verify/ese/ (every .c file) turns what these decoders say into findings.
  *
  * The on-disk layouts are written down once, here, as named offsets with
  * static_assert on their totals.  The facts come from

@@ -15,7 +15,7 @@
  *     CF §5.2 table, once, as data.  Outputs are read only when they count.
  *
  * The decoder judges nothing: faults go into rec->faults and the rules are
- * raised by verify/jcheck.c.
+ * raised by verify/capture/jcheck.c.
  */
 #include "format/journal_int.h"
 

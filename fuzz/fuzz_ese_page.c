@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "format/ese.h"
-#include "verify/ese.h"
+#include "verify/ese/ese.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "format/ese.h"
-#include "verify/ese.h"
+#include "verify/ese/ese.h"
 #include "verify/findings.h"
 
 #define MAX_PAGES 64

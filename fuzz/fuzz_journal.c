@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: bytes through the journal checks and a real replay,
- * as verify/capture.c drives them (dsb_jcheck_feed in chunks, then
+ * as verify/capture/capture.c drives them (dsb_jcheck_feed in chunks, then
  * dsb_jcheck_finish), then the findings sorted as a report would be.
  *
  * The first input byte steers the run, so that the fuzzer does not spend
@@ -19,8 +19,8 @@
 
 #include "format/journal.h"
 #include "verify/findings.h"
-#include "verify/jcheck.h"
-#include "verify/replay.h"
+#include "verify/capture/jcheck.h"
+#include "verify/protocol/replay.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -17,7 +17,7 @@
 
 #include "format/journal.h"
 #include "verify/findings.h"
-#include "verify/replay.h"
+#include "verify/protocol/replay.h"
 #include "verify/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

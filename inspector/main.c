@@ -2,7 +2,7 @@
 /*
  * dsbinspect: the command line around the library.  This file only wires
  * things together: parse the arguments (args.c), run the checks
- * (verify/capture.h: captures, and ESE database files for `ese`), render the report (render_*.c) to its output
+ * (verify/capture/capture.h: captures, and ESE database files for `ese`), render the report (render_*.c) to its output
  * (output.c), and map the verdict to the exit status (report-contract §2).
  *
  * Usage errors print a message on standard error, write no report and exit
@@ -23,7 +23,7 @@
 #include "inspector/render.h"
 #include "inspector/term.h"
 #include "inspector/timeline.h"
-#include "verify/capture.h"
+#include "verify/capture/capture.h"
 
 #define ERR_MAX 1024
 

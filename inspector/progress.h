@@ -29,7 +29,7 @@ struct dsb_progress {
 
 void dsb_progress_init(struct dsb_progress *p, FILE *fp, bool enabled);
 void dsb_progress_begin(struct dsb_progress *p, const char *path, size_t index, size_t count);
-/* A dsb_progress_fn (verify/capture.h); ctx is the struct dsb_progress. */
+/* A dsb_progress_fn (verify/capture/capture.h); ctx is the struct dsb_progress. */
 void dsb_progress_update(void *ctx, uint64_t done, uint64_t total);
 /* Erase the line (before the report or a message is printed). */
 void dsb_progress_clear(struct dsb_progress *p);

@@ -23,7 +23,7 @@ struct dsb_timeline {
 };
 
 void dsb_timeline_begin(struct dsb_timeline *tl, FILE *fp, const char *path);
-/* A dsb_trace_fn (verify/replay.h); ctx is the struct dsb_timeline. */
+/* A dsb_trace_fn (verify/protocol/replay.h); ctx is the struct dsb_timeline. */
 void dsb_timeline_trace(void *ctx, const struct dsb_record *rec,
 			const char *session_hbc, const char *state);
 void dsb_timeline_end(struct dsb_timeline *tl);

@@ -8,7 +8,7 @@
  * C007, data binding, C008's "named" side, sessions) are written against
  * the contract, not against those modules' current state.
  */
-#include "verify/capture.h"
+#include "verify/capture/capture.h"
 
 #include <errno.h>
 #include <stdarg.h>

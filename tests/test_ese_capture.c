@@ -11,7 +11,7 @@
  * prints "skipped: samples absent" and uses the small database of
  * tests/test_ese_fixture.h instead, so every assertion still runs.
  */
-#include "verify/capture.h"
+#include "verify/capture/capture.h"
 
 #include <stdarg.h>
 

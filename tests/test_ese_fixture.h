@@ -30,7 +30,7 @@
 
 #include "fixtures/lib/esegen.h"
 #include "format/ese.h"
-#include "verify/ese.h"
+#include "verify/ese/ese.h"
 
 #define XDB_PAGES      32u
 #define XDB_DBTIME     1000u

@@ -19,7 +19,7 @@
 #include "fixtures/lib/fxproto.h"
 #include "fixtures/lib/payload.h"
 #include "format/ese.h"
-#include "verify/ese.h"
+#include "verify/ese/ese.h"
 #include "verify/findings.h"
 
 #include "tests/cunit_main.h"

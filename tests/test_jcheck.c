@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The journal checks (verify/jcheck.c): C002, C003, C004, C009, C010, C011,
+ * The journal checks (verify/capture/jcheck.c): C002, C003, C004, C009, C010, C011,
  * C012, C013.  Each rule has a journal that triggers it and a near-identical
  * one that does not; every journal is also fed in 1-byte and odd-sized
  * chunks, which must not change a single finding.  A real dsb_replay is
@@ -12,8 +12,8 @@
 
 #include "format/journal.h"
 #include "verify/findings.h"
-#include "verify/jcheck.h"
-#include "verify/replay.h"
+#include "verify/capture/jcheck.h"
+#include "verify/protocol/replay.h"
 #include "tests/cunit_main.h"
 
 #define JM "cap/journal.jsonl"

@@ -10,7 +10,7 @@
  * DsIsNTDSOnline is line 2, DsBackupPrepare line 3, GetDatabaseNames 4.
  */
 #include "tests/test_replay_util.h"
-#include "verify/replay_int.h"
+#include "verify/protocol/replay_int.h"
 #include "tests/cunit_main.h"
 
 #define L(x) ((unsigned long long)(x))

@@ -6,7 +6,7 @@
  * and the trace.  See tests/test_replay_util.h.
  */
 #include "tests/test_replay_util.h"
-#include "verify/replay_int.h"
+#include "verify/protocol/replay_int.h"
 #include "tests/cunit_main.h"
 
 #define L(x) ((unsigned long long)(x))

@@ -20,7 +20,7 @@
 
 #include "format/journal.h"
 #include "verify/findings.h"
-#include "verify/replay.h"
+#include "verify/protocol/replay.h"
 #include "verify/report.h"
 #include "verify/rules.h"
 

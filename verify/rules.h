@@ -37,7 +37,7 @@ enum dsb_rule {
 	DSB_P022,
 	DSB_R001, DSB_R002, DSB_R003, DSB_R004, DSB_R005, DSB_R006, DSB_R007,
 	DSB_R008, DSB_R009,
-	/* ESE database (verify/ese*.c, docs/ese-checks.md) */
+	/* ESE database (verify/ese/ (every .c file), docs/ese-checks.md) */
 	DSB_E001, DSB_E002, DSB_E003, DSB_E004, DSB_E005, DSB_E006, DSB_E007,
 	DSB_E008, DSB_E009, DSB_E010, DSB_E011, DSB_E012, DSB_E013, DSB_E014,
 	DSB_E015, DSB_E016, DSB_E017, DSB_E018, DSB_E019, DSB_E020, DSB_E021,

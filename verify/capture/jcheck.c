@@ -13,7 +13,7 @@
  * times, never anything per record, so a journal of any length runs in the
  * memory of its longest line.  One struct dsb_record is reused for every line.
  */
-#include "verify/jcheck.h"
+#include "verify/capture/jcheck.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -10,11 +10,11 @@
  * processed: until the stream ends, any page may be the last one, and the
  * last page of a streamed copy is the backup trailer (REF §3.10), which is
  * judged as such at finish.  Checking the header copies, the header's
- * fields and the trailer happens here; pages in verify/ese_pages.c; the
- * walk in verify/ese_tree.c.
+ * fields and the trailer happens here; pages in verify/ese/ese_pages.c; the
+ * walk in verify/ese/ese_tree.c.
  */
 #define DSB_ESE_INTERNAL
-#include "verify/ese_private.h"
+#include "verify/ese/ese_private.h"
 
 #include <errno.h>
 #include <stdio.h>

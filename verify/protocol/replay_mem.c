@@ -21,7 +21,7 @@
 
 #include <openssl/evp.h>
 
-#include "verify/replay_int.h"
+#include "verify/protocol/replay_int.h"
 
 static uint64_t key_hash(const char *s, size_t len)
 {

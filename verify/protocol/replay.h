@@ -2,7 +2,7 @@
 /*
  * The protocol replay (report-contract §4, §5.2, §5.3; capture-format §6).
  * One state machine per handle; one transition function driven by a table.
- * It receives the records that verify/jcheck.c found replayable, raises the
+ * It receives the records that verify/capture/jcheck.c found replayable, raises the
  * DSB-P and DSB-R rules and the binding rules of data records (C006's
  * size-against-counted-bytes case, C014), and keeps the sessions and files
  * of the report.  Memory is per handle, per open and per outstanding buffer,

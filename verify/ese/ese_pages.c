@@ -3,12 +3,12 @@
  * One database page at a time: checksum (REF §2.4, §2.5), page-local
  * structure (§2.2, §2.3), and the few bytes per page the walk at finish
  * needs.  Checksum damage is not reported here: whether a damaged page
- * matters depends on whether a tree references it (verify/ese_tree.c).
+ * matters depends on whether a tree references it (verify/ese/ese_tree.c).
  * Structure problems of a page whose checksum verifies are reported at
  * once: the engine wrote that page, so they are damage wherever it is.
  */
 #define DSB_ESE_INTERNAL
-#include "verify/ese_private.h"
+#include "verify/ese/ese_private.h"
 
 #include <stdio.h>
 #include <string.h>

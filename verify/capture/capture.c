@@ -20,7 +20,7 @@
  * they are then anchored at that record's line and backed-up file name
  * (RC §3.6) and merged.
  */
-#include "verify/capture.h"
+#include "verify/capture/capture.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,8 +35,8 @@
 
 #include "format/archive.h"
 #include "format/paths.h"
-#include "verify/ese.h"
-#include "verify/jcheck.h"
+#include "verify/ese/ese.h"
+#include "verify/capture/jcheck.h"
 
 /* The member table's names, together; with DSB_MAX_MEMBERS this bounds
  * the memory of an input whatever its size. */

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "verify/replay_int.h"
+#include "verify/protocol/replay_int.h"
 
 #define HINT_UNIT  8192u    /* read hints and buffers: multiples of this ... */
 #define HINT_MIN   24576u   /* ... and at least this (dsbackup-api §2.5, §2.6) */

@@ -4,7 +4,7 @@
  * Every per-call lookup (the handle of each of millions of reads) goes
  * through it, so it must be O(1); the load factor stays at or below 1/2.
  */
-#include "verify/replay_int.h"
+#include "verify/protocol/replay_int.h"
 
 #include <stdlib.h>
 #include <string.h>

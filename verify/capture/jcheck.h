@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "verify/findings.h"
-#include "verify/replay.h"
+#include "verify/protocol/replay.h"
 
 struct dsb_jcheck;
 

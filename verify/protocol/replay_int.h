@@ -2,16 +2,16 @@
 /*
  * Internals of the protocol replay, shared by its files:
  *
- *   verify/replay.c        the public interface, the transition function,
+ *   verify/protocol/replay.c        the public interface, the transition function,
  *                          sessions, opens, data records, the end of the
  *                          journal and the export to the report
- *   verify/replay_table.c  THE table {state, call} -> {next state, checks,
+ *   verify/protocol/replay_table.c  THE table {state, call} -> {next state, checks,
  *                          effects}, the state names, the function facts
- *   verify/replay_check.c  one function per check (the P and R rules)
- *   verify/replay_mem.c    buffers (P019, P020) and backup tokens (R004)
- *   verify/replay_map.c    the hash map every lookup goes through
+ *   verify/protocol/replay_check.c  one function per check (the P and R rules)
+ *   verify/protocol/replay_mem.c    buffers (P019, P020) and backup tokens (R004)
+ *   verify/protocol/replay_map.c    the hash map every lookup goes through
  *
- * Not for use outside verify/replay*.c and tests/test_replay*.c.
+ * Not for use outside verify/protocol/ (every .c file) and tests/test_replay*.c.
  *
  * Memory is per handle (struct rsession), per open (struct ropen), per data
  * record (struct rdata), per distinct pointer (struct rptr) and per
@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "verify/replay.h"
+#include "verify/protocol/replay.h"
 
 #define RP_NONE UINT32_MAX   /* "no index" for every uint32_t index below */
 

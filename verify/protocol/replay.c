@@ -26,7 +26,7 @@
 #include <strings.h>
 
 #include "format/paths.h"
-#include "verify/replay_int.h"
+#include "verify/protocol/replay_int.h"
 
 /* ---- small helpers ------------------------------------------------------ */
 

@@ -15,7 +15,7 @@
  * header claims that tree is its lost page and is an error, not leftover.
  */
 #define DSB_ESE_INTERNAL
-#include "verify/ese_private.h"
+#include "verify/ese/ese_private.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
 /*
  * Verify one input (archive file, "-" for stdin, or a capture folder) in a
  * single streaming pass: hash and count every member, read the journal
- * through verify/jcheck.c and the replay, then judge members against data
+ * through verify/capture/jcheck.c and the replay, then judge members against data
  * records (C001, C005-C009, C014, C015).  Adds the input, its findings and
  * its sessions to the report.
  */
@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "verify/replay.h"
+#include "verify/protocol/replay.h"
 #include "verify/report.h"
 
 /* Regular members per input (their names and hashes are kept until the

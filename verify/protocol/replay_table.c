@@ -3,7 +3,7 @@
  * THE transition table of the protocol replay (report-contract §4.1,
  * §4.2, §5.2, §5.3): for each handle state and each handle-taking call,
  * the checks to run (whatever the result), the effects of a call that
- * counts and of any call, and the next state.  verify/replay.c has the one
+ * counts and of any call, and the next state.  verify/protocol/replay.c has the one
  * function that walks it; nothing else changes a handle's state.
  *
  * Reading a row: a cell lists what that call means in that state.  A
@@ -18,7 +18,7 @@
  */
 #include <assert.h>
 
-#include "verify/replay_int.h"
+#include "verify/protocol/replay_int.h"
 
 /* Names as the capture format writes them, indexed by enum dsb_charset:
  * the generic name, then the A and W forms (the same three times for the

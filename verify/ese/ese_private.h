@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Internals of the ESE verifier, shared by verify/ese_stream.c (bytes in,
- * header), verify/ese_pages.c (one page at a time) and verify/ese_tree.c
- * (the walk at finish).  Not an interface: include verify/ese.h instead.
+ * Internals of the ESE verifier, shared by verify/ese/ese_stream.c (bytes in,
+ * header), verify/ese/ese_pages.c (one page at a time) and verify/ese/ese_tree.c
+ * (the walk at finish).  Not an interface: include verify/ese/ese.h instead.
  */
 #ifndef DSB_VERIFY_ESE_PRIVATE_H
 #define DSB_VERIFY_ESE_PRIVATE_H
 
 #ifndef DSB_ESE_INTERNAL
-#error "verify/ese_private.h is internal to verify/ese*.c"
+#error "verify/ese/ese_private.h is internal to verify/ese/ (every .c file)"
 #endif
 
 #include <stdarg.h>
 
-#include "verify/ese.h"
+#include "verify/ese/ese.h"
 
 /* The header is decided on the first HDR_BUF bytes: both copies at the
  * largest page size. */
