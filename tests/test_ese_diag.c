@@ -813,6 +813,21 @@ static void regression_undecodable_space_header_counted(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "space header"));
 	CU_ASSERT_EQUAL(xcount_sev(&r, DSB_SEV_ERROR), 0);
 	xrun_free(&r);
+
+	/* An empty tag 0: no space header either. */
+	memset(xdb_page(&x, 12), 0, 4096);
+	xpg_init(&x, 12, XDB_IX_OBJID, DSB_ESE_PF_ROOT | DSB_ESE_PF_LEAF | DSB_ESE_PF_INDEX, 0, 0, 40);
+	xpg_add(&x, 12, "", 0, 0);
+	xpg_add_node(&x, 12, "n1", 2, "k1", 2);
+	xdb_stamp(&x);
+	run(&r, x.buf, x.len);
+	f = xfind(&r, DSB_E035);
+	if (!f)
+		xdump(&r, "empty space header");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(f->page, 12);
+	CU_ASSERT_EQUAL(xcount(&r, DSB_E035), 1);
+	xrun_free(&r);
 	xdb_free(&x);
 }
 

@@ -294,9 +294,8 @@ static void keep_root(struct dsb_ese_stream *s, const uint8_t *page,
 	/* Tags of a page that passed the structure check lie inside it, but a
 	 * zero-length one may keep a stale offset: do not point past the page. */
 	if (h->ntags == 0 || !dsb_ese_tag_read(page, s->cb, h, 0, &t0) || t0.cb == 0 ||
-	    h->hdr_size + t0.ib + t0.cb > s->cb)
-		return;
-	if (!dsb_ese_space_header_decode(page + h->hdr_size + t0.ib, t0.cb, &r.sph)) {
+	    h->hdr_size + t0.ib + t0.cb > s->cb ||
+	    !dsb_ese_space_header_decode(page + h->hdr_size + t0.ib, t0.cb, &r.sph)) {
 		ese_undecoded(s, UD_SPACE_HEADER, pgno);
 		return;
 	}
