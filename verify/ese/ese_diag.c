@@ -27,6 +27,16 @@
 
 /* ---- limits (DSB-E034) ---------------------------------------------------- */
 
+_Static_assert(sizeof(((struct dsb_ese_stream *)0)->limit_pgno) / sizeof(uint32_t) == LIM_COUNT,
+	       "one page per limit");
+_Static_assert(sizeof(((struct dsb_ese_stream *)0)->undec_unlisted) / sizeof(uint64_t) == UD_COUNT,
+	       "one count per kind of entry not understood");
+/* depth_tree holds a tree's description as the walk names it: "the index
+ * tree of table <name>" with the name escaped (4 bytes per byte at most). */
+_Static_assert(sizeof(((struct dsb_ese_stream *)0)->depth_tree) >= DSB_ESE_NAME_MAX * 4 + 64,
+	       "a tree's description fits");
+_Static_assert(LIM_COUNT <= 8 * sizeof(unsigned), "limits_hit has a bit per limit");
+
 void ese_limit_hit(struct dsb_ese_stream *s, enum ese_limit which, uint32_t pgno)
 {
 	if (s->limits_hit & (1u << which))
@@ -42,7 +52,7 @@ struct limit_text {
 	const char *unchecked;   /* what was not checked because of it */
 };
 
-static const struct limit_text limit_texts[LIM_COUNT] = {
+static const struct limit_text limit_texts[] = {
 	[LIM_PAGES] = { "DSB_ESE_MAX_PAGES", "page summaries",
 		"the B-tree walk, the space and catalog checks and the classification of unreferenced pages (checksums and page structure were still checked, and damaged pages are reported as errors)" },
 	[LIM_CHILDREN] = { "DSB_ESE_MAX_CHILDREN", "child pointers",
@@ -121,7 +131,7 @@ void ese_undecoded(struct dsb_ese_stream *s, enum ese_undecoded_kind kind, uint3
 	s->undec.v[s->undec.n++] = (struct ese_undecoded){ .pgno = pgno, .count = 1, .kind = (uint8_t)kind };
 }
 
-static const char *const undecoded_what[UD_COUNT] = {
+static const char *const undecoded_what[] = {
 	[UD_EXTENT] = "space-tree entries whose key is not a 4-byte page number or whose page count is not usable; the space they describe is not counted as owned or free",
 	[UD_SPACE_HEADER] = "FDP root pages whose first tag is not a space header; their space trees were not walked",
 	[UD_CATALOG_TYPE] = "catalog entries of an unknown type; they name no tree that was walked",

@@ -322,7 +322,10 @@ static void keep_extents(struct dsb_ese_stream *s, const uint8_t *page,
 		if (!dsb_ese_tag_read(page, s->cb, h, i, &t) || (t.flags & DSB_ESE_NODE_DELETED) ||
 		    !dsb_ese_node_decode(page, s->cb, h, &t, &n))
 			continue;
+		/* Room for the 4-byte extent key and for longer ones, which
+		 * are assembled only to be counted as not understood (E035). */
 		uint8_t key[8];
+		_Static_assert(sizeof(key) > 4, "an extent key is 4 bytes; longer keys must fit to be told apart");
 		size_t plen = (n.flags & DSB_ESE_NODE_COMPRESSED) ? n.prefix_len : 0;
 		if (plen > t0.cb || plen + n.suffix_len > sizeof(key)) {
 			ese_undecoded(s, UD_EXTENT, pgno);

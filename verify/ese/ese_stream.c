@@ -234,6 +234,9 @@ static bool header_decide(struct dsb_ese_stream *s)
 {
 	static const uint32_t sizes[] = { 2048, 4096, 8192, 16384, 32768 };
 	unsigned pwhy[5], swhy[5];
+	_Static_assert(sizeof(sizes) / sizeof(sizes[0]) == 5 && sizeof(pwhy) / sizeof(pwhy[0]) == 5,
+		       "one verdict per copy for each ESE page size, 2 to 32 KiB (REF §1.1)");
+	_Static_assert(2 * 32768 <= HDR_BUF, "both copies at the largest size are buffered");
 	int pick = -1;
 	for (int i = 0; i < 5; i++) {
 		uint32_t cb = sizes[i];

@@ -768,8 +768,8 @@ static void classify(struct dsb_ese_stream *s, struct walk *w, bool space_known,
 					 * medium changed it.  Windows' checksum pass
 					 * counts it wherever it lies. */
 					report_damage(s, p, ps, freep
-						      ? "; it lies in free space: no data is at risk, but the medium changed a page"
-						      : "; it lies past the space the database owns: no data is at risk, but the medium changed a page");
+						      ? "; it lies in free space, so no data is at risk, but the medium that holds it is"
+						      : "; it lies past the space the database owns, so no data is at risk, but the medium that holds it is");
 				else if (freep)
 					c = UC_LEFTOVER_FREE;
 				else if (beyond)
