@@ -790,6 +790,41 @@ static void regression_unknown_catalog_type_counted(void)
 	xdb_free(&x);
 }
 
+/* Columns and an index of a table objid the catalog does not list were
+ * left out of every count without a word; now they are E035.  The twin:
+ * the same entries for table t1. */
+static void regression_orphan_catalog_entries_counted(void)
+{
+	struct xdb x;
+	struct xrun r;
+	xdb_build(&x, 4096);
+	xpg_add_cat(&x, 4, XDB_T1_OBJID, DSB_ESE_SYSOBJ_COLUMN, 3, 4, "c3");
+	xpg_add_cat(&x, 4, XDB_T1_OBJID, DSB_ESE_SYSOBJ_COLUMN, 4, 4, "c4");
+	xdb_stamp(&x);
+	run(&r, x.buf, x.len);
+	if (r.n)
+		xdump(&r, "columns of t1");
+	CU_ASSERT_EQUAL(r.n, 0);
+	xrun_free(&r);
+	xdb_free(&x);
+
+	xdb_build(&x, 4096);
+	xpg_add_cat(&x, 4, 99, DSB_ESE_SYSOBJ_COLUMN, 1, 4, "c1");
+	xpg_add_cat(&x, 4, 99, DSB_ESE_SYSOBJ_COLUMN, 2, 4, "c2");
+	xpg_add_cat(&x, 4, 99, DSB_ESE_SYSOBJ_COLUMN, 3, 4, "c3");
+	xdb_stamp(&x);
+	run(&r, x.buf, x.len);
+	const struct dsb_finding *f = xfind(&r, DSB_E035);
+	if (!f || r.n != 1)
+		xdump(&r, "orphan columns");
+	CU_ASSERT_EQUAL(r.n, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(f->page, 4);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "3 catalog entries (columns, indexes, long values) of a table"));
+	xrun_free(&r);
+	xdb_free(&x);
+}
+
 /* A table root whose tag 0 is too short to be a space header. */
 static void regression_undecodable_space_header_counted(void)
 {
@@ -889,6 +924,7 @@ static const struct dsb_test undecoded_tests[] = {
 	{ "regression_undecodable_space_key_counted", regression_undecodable_space_key_counted },
 	{ "regression_undecodable_key_unreferenced_not_counted", regression_undecodable_key_unreferenced_not_counted },
 	{ "regression_unknown_catalog_type_counted", regression_unknown_catalog_type_counted },
+	{ "regression_orphan_catalog_entries_counted", regression_orphan_catalog_entries_counted },
 	{ "regression_undecodable_space_header_counted", regression_undecodable_space_header_counted },
 	{ "regression_no_e035_on_samples", regression_no_e035_on_samples },
 	{ NULL, NULL },

@@ -338,7 +338,7 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 		"Verify this database with a build whose limits fit it, or on a machine where it can be checked in full; do not take the missing findings as a pass." },
 	[DSB_E035] = { "DSB-E035", W, DSB_CAT_ESE,
 		"ESE entries not understood",
-		"Entries of pages that trees reference could not be decoded and were left out of the checks: space-tree entries whose key is not a 4-byte page number or whose page count is not usable, space headers that do not decode, or catalog entries of an unknown type. The message gives the count of each kind and the first page holding one. The pages or space they describe may then read as unowned, orphaned or free.",
+		"Entries of pages that trees reference could not be decoded and were left out of the checks: space-tree entries whose key is not a 4-byte page number or whose page count is not usable, space headers that do not decode, catalog entries of an unknown type, or catalog entries of a table the catalog does not list. The message gives the count of each kind and the first page holding one. The pages or space they describe may then read as unowned, orphaned or free.",
 		"Check the engine version that wrote the database (a newer format may be in use); treat the space and catalog findings of this database with care." },
 };
 

@@ -110,13 +110,13 @@ void ese_report_limits(struct dsb_ese_stream *s)
 
 /* ---- entries not understood (DSB-E035) --------------------------------------- */
 
-void ese_undecoded(struct dsb_ese_stream *s, enum ese_undecoded_kind kind, uint32_t pgno)
+void ese_undecoded_n(struct dsb_ese_stream *s, enum ese_undecoded_kind kind, uint32_t pgno,
+		     uint32_t n)
 {
 	if (s->undec.n) {
 		struct ese_undecoded *last = &s->undec.v[s->undec.n - 1];
 		if (last->pgno == pgno && last->kind == kind) {
-			if (last->count < UINT32_MAX)
-				last->count++;
+			last->count = last->count > UINT32_MAX - n ? UINT32_MAX : last->count + n;
 			return;
 		}
 	}
@@ -125,16 +125,22 @@ void ese_undecoded(struct dsb_ese_stream *s, enum ese_undecoded_kind kind, uint3
 		 * still counts, without a page. */
 		if (s->oom)
 			return;
-		s->undec_unlisted[kind]++;
+		s->undec_unlisted[kind] += n;
 		return;
 	}
-	s->undec.v[s->undec.n++] = (struct ese_undecoded){ .pgno = pgno, .count = 1, .kind = (uint8_t)kind };
+	s->undec.v[s->undec.n++] = (struct ese_undecoded){ .pgno = pgno, .count = n, .kind = (uint8_t)kind };
+}
+
+void ese_undecoded(struct dsb_ese_stream *s, enum ese_undecoded_kind kind, uint32_t pgno)
+{
+	ese_undecoded_n(s, kind, pgno, 1);
 }
 
 static const char *const undecoded_what[] = {
 	[UD_EXTENT] = "space-tree entries whose key is not a 4-byte page number or whose page count is not usable; the space they describe is not counted as owned or free",
 	[UD_SPACE_HEADER] = "FDP root pages whose first tag is not a space header; their space trees were not walked",
 	[UD_CATALOG_TYPE] = "catalog entries of an unknown type; they name no tree that was walked",
+	[UD_CATALOG_ORPHAN] = "catalog entries (columns, indexes, long values) of a table the catalog does not list; they are in no table's counts",
 };
 _Static_assert(sizeof(undecoded_what) / sizeof(undecoded_what[0]) == UD_COUNT,
 	       "one text per kind of entry not understood");

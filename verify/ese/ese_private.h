@@ -131,6 +131,7 @@ enum ese_undecoded_kind {
 	UD_EXTENT,        /* space-tree entry: key not a 4-byte pgno, or no usable count */
 	UD_SPACE_HEADER,  /* an FDP root whose tag 0 is not a space header */
 	UD_CATALOG_TYPE,  /* catalog entry of a type this reader does not know */
+	UD_CATALOG_ORPHAN,/* column, index or LV entry of a table the catalog does not list */
 	UD_COUNT
 };
 struct ese_undecoded {
@@ -189,6 +190,9 @@ struct dsb_ese_stream {
 void ese_limit_hit(struct dsb_ese_stream *s, enum ese_limit which, uint32_t pgno);
 /* One entry of page pgno was not understood (counted for DSB-E035). */
 void ese_undecoded(struct dsb_ese_stream *s, enum ese_undecoded_kind kind, uint32_t pgno);
+/* The same for n entries at once (a run of columns). */
+void ese_undecoded_n(struct dsb_ese_stream *s, enum ese_undecoded_kind kind, uint32_t pgno,
+		     uint32_t n);
 /* ese_diag.c: keep a "written for another pgno" page for the check at
  * finish (page: its bytes; claimed: the pgno its checksum names). */
 void ese_misplaced_keep(struct dsb_ese_stream *s, const uint8_t *page, uint32_t pgno,

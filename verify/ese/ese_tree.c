@@ -646,8 +646,11 @@ static void catalog_pass(struct dsb_ese_stream *s, struct walk *w, const struct 
 		if (!cat_trusted(s, c))
 			continue;
 		struct dsb_ese_table_summary *ts = table_entry(s, c->objid_table);
-		if (!ts)
+		if (!ts) {
+			/* Not dropped silently: counted for E035. */
+			ese_undecoded_n(s, UD_CATALOG_ORPHAN, c->src_pgno, c->count);
 			continue;
+		}
 		if (c->type == DSB_ESE_SYSOBJ_COLUMN)
 			ts->columns += c->count;
 		else if (c->type == DSB_ESE_SYSOBJ_INDEX)
