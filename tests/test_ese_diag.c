@@ -216,6 +216,48 @@ static void regression_free_space_damage_shapes(void)
 	xdb_free(&x);
 }
 
+/* Past the owned space: the root owns pages 1-28, frees 21-24; page 30
+ * holds a valid page with one bit flipped.  The twin is the same page
+ * intact: an orphan past the owned space (E029, info). */
+static void regression_bitflip_past_owned_space_located(void)
+{
+	struct xdb x;
+	struct xrun r;
+	const uint32_t L = DSB_ESE_PF_LEAF, R = DSB_ESE_PF_ROOT;
+	uint8_t zero16[16] = { 0 };
+	xdb_build(&x, 8192);
+	memset(xdb_page(&x, 2), 0, 8192);
+	xpg_init(&x, 2, DSB_ESE_OBJID_ROOT, R | L | DSB_ESE_PF_SPACE_TREE, 0, 0, 11);
+	xpg_add(&x, 2, zero16, sizeof(zero16), 0);
+	xpg_extent(&x, 2, 28, 28);
+	memset(xdb_page(&x, 3), 0, 8192);
+	xpg_init(&x, 3, DSB_ESE_OBJID_ROOT, R | L | DSB_ESE_PF_SPACE_TREE, 0, 0, 12);
+	xpg_add(&x, 3, zero16, sizeof(zero16), 0);
+	xpg_extent(&x, 3, 24, 4);
+	put_free_page(&x, 30, false);
+	xdb_stamp(&x);
+	run(&r, x.buf, x.len);
+	if (r.n != 1 || !xfind(&r, DSB_E029))
+		xdump(&r, "past owned, intact");
+	CU_ASSERT_EQUAL(r.n, 1);
+	CU_ASSERT_EQUAL(xcount(&r, DSB_E029), 1);
+	CU_ASSERT_EQUAL(r.sum->last_owned_pgno, 28);
+	xrun_free(&r);
+	xdb_page(&x, 30)[5000] ^= 0x80;
+	run(&r, x.buf, x.len);
+	const struct dsb_finding *f = xfind(&r, DSB_E014);
+	if (r.n != 1 || !f)
+		xdump(&r, "past owned, bit");
+	CU_ASSERT_EQUAL(r.n, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(f->severity, DSB_SEV_ERROR);
+	CU_ASSERT_EQUAL(f->offset, (int64_t)31 * 8192 + 5000);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "byte 5000 bit 7"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "past the space the database owns"));
+	xrun_free(&r);
+	xdb_free(&x);
+}
+
 /* Current.mdb keeps valid freed pages in its free space: a bit flipped in
  * them is located, an error, in free space. */
 static void regression_bitflip_in_free_page_sample(void)
@@ -892,6 +934,7 @@ static void regression_no_e035_on_samples(void)
 static const struct dsb_test free_space_tests[] = {
 	{ "regression_bitflip_in_free_page_located", regression_bitflip_in_free_page_located },
 	{ "regression_free_space_damage_shapes", regression_free_space_damage_shapes },
+	{ "regression_bitflip_past_owned_space_located", regression_bitflip_past_owned_space_located },
 	{ "regression_bitflip_in_free_page_sample", regression_bitflip_in_free_page_sample },
 	{ NULL, NULL },
 };
