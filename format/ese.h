@@ -324,7 +324,11 @@ enum dsb_ese_page_status {
 	DSB_ESE_PAGE_OK,          /* checksum (and stored pgno) verify */
 	DSB_ESE_PAGE_UNINIT,      /* all zero */
 	DSB_ESE_PAGE_BITFLIP,     /* one bit differs; located */
-	DSB_ESE_PAGE_MISPLACED,   /* a valid page for another pgno */
+	DSB_ESE_PAGE_MISPLACED,   /* a valid page for another pgno: on 16/32 KiB
+				   * pages the stored pgno agrees; on smaller
+				   * pages only the checksum says so (an inverted
+				   * byte can look the same), and the stream
+				   * confirms it against the page at that pgno */
 	DSB_ESE_PAGE_MISMATCH,    /* damaged, not correctable */
 };
 

@@ -273,7 +273,13 @@ static void diagnose_new(const uint8_t *page, size_t cb, uint32_t pgno,
 			 const struct blocks *b, struct dsb_ese_page_check *out)
 {
 	/* A valid page written for another pgno: every block's ECC matches
-	 * and every XOR half is off by the same pgno difference. */
+	 * and every XOR half is off by the same pgno difference, and on a
+	 * 16/32 KiB page the stored pgno names that other page.  The ECC half
+	 * does not depend on the pgno, so equal ECC halves alone are no proof:
+	 * a byte inverted at a 4-aligned offset leaves them equal and moves
+	 * the XOR half by 0xFF.  On pages of 8 KiB or less nothing in the page
+	 * settles it; the stream asks the page at that pgno at finish
+	 * (verify/ese/ese_diag.c). */
 	bool misplaced = true;
 	uint32_t delta = 0;
 	for (unsigned k = 0; k < b->n; k++) {
@@ -283,6 +289,8 @@ static void diagnose_new(const uint8_t *page, size_t cb, uint32_t pgno,
 			misplaced = false;
 		delta = dx;
 	}
+	if (misplaced && cb > DSB_ESE_SMALL_PAGE_MAX && stored_pgno_field(page, cb) != (pgno ^ delta))
+		misplaced = false;
 	if (misplaced) {
 		out->status = DSB_ESE_PAGE_MISPLACED;
 		out->actual_pgno = pgno ^ delta;

@@ -380,6 +380,27 @@ static void test_cut(void)
 	free(d.buf);
 }
 
+/* A database member whose header copies both fail (E002) was not checked
+ * at all: the capture input could not be checked in full (RC §2), as the
+ * `ese` command already said.  The capture path asks the same question
+ * the `ese` command does (dsb_ese_summary_incomplete); test_clean is the
+ * twin that passes. */
+static void regression_capture_db_unchecked_is_incomplete(void)
+{
+	struct db d;
+	db_load(&d);
+	d.buf[300] ^= 0x04;          /* the primary's checksum fails */
+	d.buf[8192 + 300] ^= 0x04;   /* and the shadow's */
+	struct cap c;
+	struct cap_opts o = { 0 };
+	cap_verify(&c, d.buf, d.len, &o);
+	CU_ASSERT_EQUAL(count_rule(c.rep, DSB_E002), 1);
+	CU_ASSERT(c.rep->inputs[0].incomplete);
+	CU_ASSERT_EQUAL(dsb_report_verdict(c.rep, -1), DSB_INCOMPLETE);
+	cap_free(&c);
+	free(d.buf);
+}
+
 static const struct dsb_test tests[] = {
 	{ "clean database, journal first and last", test_clean },
 	{ "one bit flipped: one E014 at the data record", test_bitflip },
@@ -387,6 +408,7 @@ static const struct dsb_test tests[] = {
 	{ "twin: the same bytes as a log raise nothing", test_not_ese_not_database },
 	{ "unbound ESE member: line 0, member set", test_unbound },
 	{ "cut inside the database: complete false, no E012", test_cut },
+	{ "regression_capture_db_unchecked_is_incomplete", regression_capture_db_unchecked_is_incomplete },
 	{ NULL, NULL },
 };
 

@@ -332,6 +332,14 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 		"Active Directory table missing",
 		"The database is an Active Directory database (named ntds.dit, or it has a datatable), but its catalog lacks one of the tables every such database has: datatable, link_table, sd_table, hiddentable, MSysObjects.",
 		"The copy is not a usable directory database; check its origin." },
+	[DSB_E034] = { "DSB-E034", E, DSB_CAT_ESE,
+		"ESE check not completed: a limit was reached",
+		"A hard limit of the verifier (pages summarised, child pointers, catalog entries, space extents, FDP roots, tree depth or misplaced-page candidates) stopped part of the database checks. The message names the limit and what was not checked; what was checked is still reported, but the database was not checked in full, so the input is incomplete (exit status 2).",
+		"Verify this database with a build whose limits fit it, or on a machine where it can be checked in full; do not take the missing findings as a pass." },
+	[DSB_E035] = { "DSB-E035", W, DSB_CAT_ESE,
+		"ESE entries not understood",
+		"Entries of pages that trees reference could not be decoded and were left out of the checks: space-tree entries whose key is not a 4-byte page number or whose page count is not usable, space headers that do not decode, catalog entries of an unknown type, or catalog entries of a table the catalog does not list. The message gives the count of each kind and the first page holding one. The pages or space they describe may then read as unowned, orphaned or free.",
+		"Check the engine version that wrote the database (a newer format may be in use); treat the space and catalog findings of this database with care." },
 };
 
 #undef E

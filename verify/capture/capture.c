@@ -732,6 +732,8 @@ static void ese_end(struct verify *v, bool complete)
 	dsb_ese_stream_finish(v->es, complete);
 	const struct dsb_ese_summary *sum = dsb_ese_stream_summary(v->es);
 	fill_database(&v->dbs[e->ese_db].db, v->input, sum, complete);
+	if (dsb_ese_summary_incomplete(sum))
+		set_incomplete(v);   /* E001/E002/E034 said why */
 	if (sum->out_of_memory)
 		out_of_memory(v);
 	/* The report keeps the summary; the per-page memory goes now. */
@@ -1236,8 +1238,8 @@ int dsb_verify_ese_file(struct dsb_report *rep, const char *path,
 		}
 		if (sum->out_of_memory)
 			out_of_memory(&v);
-		/* E001 or E002 said why: nothing about the database was checked. */
-		if (!sum->header_ok)
+		/* E001 or E002 (nothing was checked) or E034 (a limit) said why. */
+		if (dsb_ese_summary_incomplete(sum))
 			set_incomplete(&v);
 		struct dsb_database db;
 		fill_database(&db, input, sum, err == 0);

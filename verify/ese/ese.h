@@ -43,6 +43,21 @@
 #define DSB_ESE_MAX_EXTENTS   (1u << 20)  /* space-tree extents kept */
 #define DSB_ESE_MAX_ROOTS     (1u << 18)  /* FDP root pages kept */
 #define DSB_ESE_MAX_DEPTH     32          /* levels of one B-tree */
+#define DSB_ESE_MAX_MISPLACED (1u << 16)  /* pages kept as "written for another pgno" candidates */
+#define DSB_ESE_MAX_UNDECODED (1u << 16)  /* pages noted as holding entries not understood */
+
+/* The limits one stream applies: the hard limits above by default.  Tests
+ * lower them (dsb_ese_stream_set_limits) to reach each limit with a small
+ * database instead of a giant one.  A limit reached is never silent: it is
+ * a DSB-E034 finding naming it, and the summary's checks_incomplete. */
+struct dsb_ese_limits {
+	uint32_t pages, children, catalog, extents, roots, depth, misplaced;
+};
+#define DSB_ESE_LIMITS_DEFAULT { \
+	.pages = DSB_ESE_MAX_PAGES, .children = DSB_ESE_MAX_CHILDREN, \
+	.catalog = DSB_ESE_MAX_CATALOG, .extents = DSB_ESE_MAX_EXTENTS, \
+	.roots = DSB_ESE_MAX_ROOTS, .depth = DSB_ESE_MAX_DEPTH, \
+	.misplaced = DSB_ESE_MAX_MISPLACED }
 
 struct dsb_ese_table_summary {
 	char name[DSB_ESE_NAME_MAX * 4 + 1];  /* printable: other bytes as \xHH */
@@ -99,7 +114,14 @@ struct dsb_ese_summary {
 	bool ad_tables_present;
 	/* operational */
 	bool out_of_memory;
+	bool checks_incomplete;   /* a limit stopped a check (DSB-E034 says which) */
 };
+
+/* Is the database input "not checked in full" (RC §2, exit status 2)?  No
+ * header copy verified (E001/E002: nothing was checked), or a limit
+ * stopped a check (E034).  The one place that decides it, for both the
+ * capture path and the `ese` command. */
+bool dsb_ese_summary_incomplete(const struct dsb_ese_summary *sum);
 
 struct dsb_ese_stream;
 
@@ -107,6 +129,9 @@ struct dsb_ese_stream;
  * copied); page and offset are set per finding.  NULL on out-of-memory. */
 struct dsb_ese_stream *dsb_ese_stream_new(struct dsb_findings *f, int input,
 					  const struct dsb_loc *base);
+/* Replace the limits (tests only; before the first feed, else ignored).
+ * Values of 0 keep the default. */
+void dsb_ese_stream_set_limits(struct dsb_ese_stream *s, const struct dsb_ese_limits *lim);
 /* Feed the next bytes.  False only on an operational error (out of
  * memory): verification stopped; later calls do nothing.  Findings never
  * make it return false. */

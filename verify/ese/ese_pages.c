@@ -215,8 +215,9 @@ static struct ese_page *page_slot(struct dsb_ese_stream *s, uint32_t pgno)
 {
 	if (s->pages_limit)
 		return NULL;
-	if (pgno != s->pages.n + 1 || !ESE_PUSH(s, s->pages, DSB_ESE_MAX_PAGES)) {
+	if (pgno != s->pages.n + 1 || !ESE_PUSH(s, s->pages, s->lim.pages)) {
 		s->pages_limit = true;
+		ese_limit_hit(s, LIM_PAGES, pgno);
 		return NULL;
 	}
 	struct ese_page *ps = &s->pages.v[s->pages.n++];
@@ -262,8 +263,9 @@ static void keep_children(struct dsb_ese_stream *s, const uint8_t *page,
 		struct dsb_cursor c = dsb_cursor_make(n.data, n.data_len);
 		if (!dsb_get_le32(&c, &child))
 			continue;
-		if (!ESE_PUSH(s, s->children, DSB_ESE_MAX_CHILDREN)) {
+		if (!ESE_PUSH(s, s->children, s->lim.children)) {
 			s->pages_limit = true;
+			ese_limit_hit(s, LIM_CHILDREN, (uint32_t)(ps - s->pages.v) + 1);
 			return;
 		}
 		s->children.v[s->children.n++] = child;
@@ -292,12 +294,14 @@ static void keep_root(struct dsb_ese_stream *s, const uint8_t *page,
 	/* Tags of a page that passed the structure check lie inside it, but a
 	 * zero-length one may keep a stale offset: do not point past the page. */
 	if (h->ntags == 0 || !dsb_ese_tag_read(page, s->cb, h, 0, &t0) || t0.cb == 0 ||
-	    h->hdr_size + t0.ib + t0.cb > s->cb)
+	    h->hdr_size + t0.ib + t0.cb > s->cb ||
+	    !dsb_ese_space_header_decode(page + h->hdr_size + t0.ib, t0.cb, &r.sph)) {
+		ese_undecoded(s, UD_SPACE_HEADER, pgno);
 		return;
-	if (!dsb_ese_space_header_decode(page + h->hdr_size + t0.ib, t0.cb, &r.sph))
-		return;
-	if (!ESE_PUSH(s, s->roots, DSB_ESE_MAX_ROOTS)) {
+	}
+	if (!ESE_PUSH(s, s->roots, s->lim.roots)) {
 		s->kept_limit = true;
+		ese_limit_hit(s, LIM_ROOTS, pgno);
 		return;
 	}
 	s->roots.v[s->roots.n++] = r;
@@ -318,17 +322,25 @@ static void keep_extents(struct dsb_ese_stream *s, const uint8_t *page,
 		if (!dsb_ese_tag_read(page, s->cb, h, i, &t) || (t.flags & DSB_ESE_NODE_DELETED) ||
 		    !dsb_ese_node_decode(page, s->cb, h, &t, &n))
 			continue;
+		/* Room for the 4-byte extent key and for longer ones, which
+		 * are assembled only to be counted as not understood (E035). */
 		uint8_t key[8];
+		_Static_assert(sizeof(key) > 4, "an extent key is 4 bytes; longer keys must fit to be told apart");
 		size_t plen = (n.flags & DSB_ESE_NODE_COMPRESSED) ? n.prefix_len : 0;
-		if (plen > t0.cb || plen + n.suffix_len > sizeof(key))
+		if (plen > t0.cb || plen + n.suffix_len > sizeof(key)) {
+			ese_undecoded(s, UD_EXTENT, pgno);
 			continue;
+		}
 		memcpy(key, prefix, plen);
 		memcpy(key + plen, n.suffix, n.suffix_len);
 		struct ese_ext e = { .src_pgno = pgno };
-		if (!dsb_ese_extent_decode(key, plen + n.suffix_len, n.data, n.data_len, &e.last, &e.cpg))
+		if (!dsb_ese_extent_decode(key, plen + n.suffix_len, n.data, n.data_len, &e.last, &e.cpg)) {
+			ese_undecoded(s, UD_EXTENT, pgno);
 			continue;
-		if (!ESE_PUSH(s, s->ext, DSB_ESE_MAX_EXTENTS)) {
+		}
+		if (!ESE_PUSH(s, s->ext, s->lim.extents)) {
 			s->kept_limit = true;
+			ese_limit_hit(s, LIM_EXTENTS, pgno);
 			return;
 		}
 		s->ext.v[s->ext.n++] = e;
@@ -361,10 +373,16 @@ static void keep_catalog(struct dsb_ese_stream *s, const uint8_t *page,
 			}
 		}
 		if (r.type != DSB_ESE_SYSOBJ_TABLE && r.type != DSB_ESE_SYSOBJ_INDEX &&
-		    r.type != DSB_ESE_SYSOBJ_LONG_VALUE && r.type != DSB_ESE_SYSOBJ_COLUMN)
+		    r.type != DSB_ESE_SYSOBJ_LONG_VALUE && r.type != DSB_ESE_SYSOBJ_COLUMN) {
+			/* Callbacks are known and not needed; anything else is
+			 * an entry this reader does not understand. */
+			if (r.type != DSB_ESE_SYSOBJ_CALLBACK)
+				ese_undecoded(s, UD_CATALOG_TYPE, pgno);
 			continue;
-		if (!ESE_PUSH(s, s->cat, DSB_ESE_MAX_CATALOG)) {
+		}
+		if (!ESE_PUSH(s, s->cat, s->lim.catalog)) {
 			s->kept_limit = true;
+			ese_limit_hit(s, LIM_CATALOG, pgno);
 			return;
 		}
 		struct ese_cat *c = &s->cat.v[s->cat.n++];
@@ -435,6 +453,8 @@ void ese_page_process(struct dsb_ese_stream *s, const uint8_t *page, uint32_t pg
 			ps->b = ck.bit_in_checksum;
 		} else if (ck.status == DSB_ESE_PAGE_MISPLACED) {
 			set_state(ps, PG_MISPLACED);
+			if (!ck.pgno_field_bad)
+				ese_misplaced_keep(s, page, pgno, ck.actual_pgno);
 			ps->a = ck.actual_pgno;
 			ps->b = (ck.or_bitflip ? 1u : 0u) | (ck.pgno_field_bad ? 2u : 0u) | ck.bit << 8;
 		} else {

@@ -107,6 +107,39 @@ struct fuzzy_agg {
 
 #define DYN(type) struct { type *v; size_t n, cap; }
 
+/* Which limit stopped a check (s->limits_hit), reported as DSB-E034. */
+enum ese_limit {
+	LIM_PAGES, LIM_CHILDREN, LIM_CATALOG, LIM_EXTENTS, LIM_ROOTS, LIM_DEPTH, LIM_MISPLACED,
+	LIM_COUNT
+};
+
+/* A page whose checksum says "written for pgno `claimed`" (REF §2.5): what
+ * its header says, to compare at finish with the page found at `claimed`.
+ * Only the ECC half matching is no proof on a page of 8 KiB or less: a
+ * byte inverted at a 4-aligned offset leaves it equal too. */
+struct ese_misplaced {
+	uint32_t pgno, claimed;
+	uint32_t objid, prev, next, first_child;
+	uint16_t kind;           /* PS_ROOT ... PS_LV of its flags */
+	uint16_t nodes;          /* leaf: non-deleted nodes; internal: children */
+	bool hdr_ok;
+	bool new_format;         /* read with the XE checksum (else the old one) */
+};
+
+/* Entries of a page that were not understood (DSB-E035), by kind. */
+enum ese_undecoded_kind {
+	UD_EXTENT,        /* space-tree entry: key not a 4-byte pgno, or no usable count */
+	UD_SPACE_HEADER,  /* an FDP root whose tag 0 is not a space header */
+	UD_CATALOG_TYPE,  /* catalog entry of a type this reader does not know */
+	UD_CATALOG_ORPHAN,/* column, index or LV entry of a table the catalog does not list */
+	UD_COUNT
+};
+struct ese_undecoded {
+	uint32_t pgno;
+	uint32_t count;
+	uint8_t kind;            /* enum ese_undecoded_kind */
+};
+
 struct dsb_ese_stream {
 	struct dsb_findings *f;
 	int input;
@@ -137,6 +170,13 @@ struct dsb_ese_stream {
 	DYN(struct ese_ext) ext;
 	DYN(struct ese_root) roots;
 	bool kept_limit;              /* catalog, extent or root list full */
+	struct dsb_ese_limits lim;    /* DSB_ESE_LIMITS_DEFAULT unless a test lowered them */
+	unsigned limits_hit;          /* bit (1 << enum ese_limit) */
+	uint32_t limit_pgno[LIM_COUNT];   /* the page being read when each was hit (0: at finish) */
+	char depth_tree[DSB_ESE_NAME_MAX * 4 + 64];   /* LIM_DEPTH: the first tree cut */
+	DYN(struct ese_misplaced) misp;
+	DYN(struct ese_undecoded) undec;
+	uint64_t undec_unlisted[UD_COUNT];   /* past DSB_ESE_MAX_UNDECODED pages: counted only */
 
 	struct fuzzy_agg fz[FZ_COUNT];
 
@@ -145,6 +185,26 @@ struct dsb_ese_stream {
 };
 
 /* ---- shared helpers ----------------------------------------------------- */
+
+/* A limit stopped a check at page pgno (0: during the walk at finish). */
+void ese_limit_hit(struct dsb_ese_stream *s, enum ese_limit which, uint32_t pgno);
+/* One entry of page pgno was not understood (counted for DSB-E035). */
+void ese_undecoded(struct dsb_ese_stream *s, enum ese_undecoded_kind kind, uint32_t pgno);
+/* The same for n entries at once (a run of columns). */
+void ese_undecoded_n(struct dsb_ese_stream *s, enum ese_undecoded_kind kind, uint32_t pgno,
+		     uint32_t n);
+/* ese_diag.c: keep a "written for another pgno" page for the check at
+ * finish (page: its bytes; claimed: the pgno its checksum names). */
+void ese_misplaced_keep(struct dsb_ese_stream *s, const uint8_t *page, uint32_t pgno,
+			uint32_t claimed);
+/* ese_diag.c, at finish before the walk: a page of 8 KiB or less is taken
+ * as written for another pgno only if the page at that pgno corroborates
+ * it; otherwise it is damage (E013, or E014 for one bit of the stored
+ * checksum). */
+void ese_misplaced_confirm(struct dsb_ese_stream *s);
+/* ese_diag.c, at finish: DSB-E034 and DSB-E035. */
+void ese_report_limits(struct dsb_ese_stream *s);
+void ese_report_undecoded(struct dsb_ese_stream *s);
 
 /* Add a finding at `page` (or -1) and byte `offset` in the file (or -1). */
 void ese_add(struct dsb_ese_stream *s, enum dsb_rule rule, int64_t page, int64_t offset,

@@ -129,6 +129,7 @@ struct dsb_ese_stream *dsb_ese_stream_new(struct dsb_findings *f, int input,
 	s->base.table = NULL;
 	s->phase = PH_HEADER;
 	s->next_pgno = 1;
+	s->lim = (struct dsb_ese_limits)DSB_ESE_LIMITS_DEFAULT;
 	s->sum.state_name = "unknown";
 	for (int k = 0; k < FZ_COUNT; k++)
 		s->fz[k].first_page = -1;
@@ -150,7 +151,32 @@ void dsb_ese_stream_free(struct dsb_ese_stream *s)
 	free(s->ext.v);
 	free(s->roots.v);
 	free(s->tables.v);
+	free(s->misp.v);
+	free(s->undec.v);
 	free(s);
+}
+
+void dsb_ese_stream_set_limits(struct dsb_ese_stream *s, const struct dsb_ese_limits *lim)
+{
+	/* Only before the first byte: a limit changed half-way would judge
+	 * some pages by one limit and the rest by another. */
+	if (s->phase != PH_HEADER || s->hlen || !lim)
+		return;
+	const struct dsb_ese_limits def = DSB_ESE_LIMITS_DEFAULT;
+#define LIM_SET(f) s->lim.f = lim->f && lim->f < def.f ? lim->f : def.f
+	LIM_SET(pages);
+	LIM_SET(children);
+	LIM_SET(catalog);
+	LIM_SET(extents);
+	LIM_SET(roots);
+	LIM_SET(depth);
+	LIM_SET(misplaced);
+#undef LIM_SET
+}
+
+bool dsb_ese_summary_incomplete(const struct dsb_ese_summary *sum)
+{
+	return !sum->header_ok || sum->checks_incomplete;
 }
 
 const struct dsb_ese_summary *dsb_ese_stream_summary(const struct dsb_ese_stream *s)
@@ -208,6 +234,9 @@ static bool header_decide(struct dsb_ese_stream *s)
 {
 	static const uint32_t sizes[] = { 2048, 4096, 8192, 16384, 32768 };
 	unsigned pwhy[5], swhy[5];
+	_Static_assert(sizeof(sizes) / sizeof(sizes[0]) == 5 && sizeof(pwhy) / sizeof(pwhy[0]) == 5,
+		       "one verdict per copy for each ESE page size, 2 to 32 KiB (REF §1.1)");
+	_Static_assert(2 * 32768 <= HDR_BUF, "both copies at the largest size are buffered");
 	int pick = -1;
 	for (int i = 0; i < 5; i++) {
 		uint32_t cb = sizes[i];
@@ -215,10 +244,25 @@ static bool header_decide(struct dsb_ese_stream *s)
 		swhy[i] = s->hlen > cb ? dsb_ese_header_copy_check(s->hbuf + cb, s->hlen - cb, cb)
 				       : DSB_ESE_HDRCOPY_SHORT;
 	}
-	/* Prefer a size at which both copies are good, then one where the
-	 * primary is, then one where the shadow is (REF §1.4). */
+	/* Prefer a size at which both copies are good (REF §1.4).  Then the
+	 * size the copies are laid out for, whatever their page-size field
+	 * says: both verify there with only the field disagreeing, or one
+	 * does and the other copy's magic is where the layout puts it.  Only
+	 * then one good copy alone, the primary first.  A header checksum
+	 * covers the whole candidate page and the bytes past 748 are zero, so
+	 * the primary of an 8 KiB database also verifies at 2 and 4 KiB:
+	 * trusting a page-size field of 0 (4096) there would read every page
+	 * at the wrong size.  The shadow, at offset cb, is what fixes cb. */
+	const unsigned PS = DSB_ESE_HDRCOPY_PAGE_SIZE;
 	for (int i = 0; i < 5 && pick < 0; i++)
 		if (!pwhy[i] && !swhy[i])
+			pick = i;
+	for (int i = 0; i < 5 && pick < 0; i++)
+		if (!(pwhy[i] & ~PS) && !(swhy[i] & ~PS))
+			pick = i;
+	for (int i = 0; i < 5 && pick < 0; i++)
+		if ((!(pwhy[i] & ~PS) && !(swhy[i] & (DSB_ESE_HDRCOPY_MAGIC | DSB_ESE_HDRCOPY_SHORT))) ||
+		    (!(swhy[i] & ~PS) && !(pwhy[i] & DSB_ESE_HDRCOPY_MAGIC)))
 			pick = i;
 	for (int i = 0; i < 5 && pick < 0; i++)
 		if (!pwhy[i])
@@ -261,9 +305,27 @@ static bool header_decide(struct dsb_ese_stream *s)
 	s->sum.is_ese = true;
 	s->sum.header_ok = true;
 	s->sum.page_size = cb;
-	s->sum.primary_ok = !pwhy[pick];
-	s->sum.shadow_ok = !swhy[pick];
-	const uint8_t *use = s->sum.primary_ok ? s->hbuf : s->hbuf + cb;
+	/* A copy is good when it verifies at this layout.  Its page-size
+	 * field disagreeing makes it the damaged one when the other copy's
+	 * field is right; when both copies say the same wrong size, the field
+	 * is what is wrong, once (E005), and the copies are fine. */
+	unsigned pps = pwhy[pick] & PS, sps = swhy[pick] & PS;
+	bool pgood = !(pwhy[pick] & ~PS), sgood = !(swhy[pick] & ~PS);
+	if (pgood && sgood && pps != sps) {
+		if (pps)
+			pgood = false;
+		else
+			sgood = false;
+	}
+	s->sum.primary_ok = pgood;
+	s->sum.shadow_ok = sgood;
+	const uint8_t *use = pgood ? s->hbuf : s->hbuf + cb;
+	if (pgood ? pps : sps) {
+		uint32_t field = le32_at(use, cb, DSB_ESE_HDR_PAGE_SIZE_OFF);
+		ese_add(s, DSB_E005, -1, (pgood ? 0 : (int64_t)cb) + DSB_ESE_HDR_PAGE_SIZE_OFF, NULL,
+			"the page-size field (offset %u) holds %u%s, but the header copies are laid out for %u-byte pages (the shadow copy is at offset %u); the pages are read as %u bytes",
+			DSB_ESE_HDR_PAGE_SIZE_OFF, field, field ? "" : " (0 means 4096)", cb, cb, cb);
+	}
 	char why[128];
 	if (!s->sum.primary_ok) {
 		why_text(pwhy[pick], why, sizeof(why));

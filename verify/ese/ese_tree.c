@@ -299,8 +299,12 @@ static void walk_tree(struct dsb_ese_stream *s, struct walk *w, uint32_t root, u
 	w->cur.n = 0;
 	(void)push_u32(s, &w->cur, first);
 	for (unsigned depth = 0; w->cur.n && !s->oom; depth++) {
-		if (depth >= DSB_ESE_MAX_DEPTH) {
-			tree_problem(s, DSB_E023, FZ_TREE_SHAPE, root, table, "%s is deeper than %u levels", what, DSB_ESE_MAX_DEPTH);
+		if (depth >= s->lim.depth) {
+			/* A limit, not a verdict on the tree: the levels below
+			 * were not checked (E034). */
+			if (!(s->limits_hit & (1u << LIM_DEPTH)))
+				snprintf(s->depth_tree, sizeof(s->depth_tree), "%s (root page %u)", what, root);
+			ese_limit_hit(s, LIM_DEPTH, root);
 			r->complete = false;
 			break;
 		}
@@ -427,12 +431,18 @@ static bool space_pass(struct dsb_ese_stream *s, struct walk *w)
 	uint32_t last_owned = 0;
 	for (size_t i = 0; i < s->ext.n; i++) {
 		const struct ese_ext *e = &s->ext.v[i];
-		if (e->src_pgno < 1 || e->src_pgno > s->pages.n || e->cpg == 0 || e->last == 0)
+		if (e->src_pgno < 1 || e->src_pgno > s->pages.n)
 			continue;
 		const struct ese_page *src = pg(s, e->src_pgno);
 		if (!(src->flags & PS_REF))
 			continue;
-		uint32_t first = e->cpg > e->last ? 1 : e->last - e->cpg + 1;
+		/* An extent of no pages, ending at pgno 0, or starting before
+		 * page 1 describes no space: not understood, and counted. */
+		if (e->cpg == 0 || e->last == 0 || e->cpg > e->last) {
+			ese_undecoded(s, UD_EXTENT, e->src_pgno);
+			continue;
+		}
+		uint32_t first = e->last - e->cpg + 1;
 		struct range r = { first, e->last };
 		switch ((enum leaf_role)w->role[e->src_pgno - 1]) {
 		case ROLE_DB_OE:
@@ -636,8 +646,11 @@ static void catalog_pass(struct dsb_ese_stream *s, struct walk *w, const struct 
 		if (!cat_trusted(s, c))
 			continue;
 		struct dsb_ese_table_summary *ts = table_entry(s, c->objid_table);
-		if (!ts)
+		if (!ts) {
+			/* Not dropped silently: counted for E035. */
+			ese_undecoded_n(s, UD_CATALOG_ORPHAN, c->src_pgno, c->count);
 			continue;
+		}
 		if (c->type == DSB_ESE_SYSOBJ_COLUMN)
 			ts->columns += c->count;
 		else if (c->type == DSB_ESE_SYSOBJ_INDEX)
@@ -752,6 +765,14 @@ static void classify(struct dsb_ese_stream *s, struct walk *w, bool space_known,
 					report_damage(s, p, ps, "");
 				else if (is_incomplete(w, ps->objid))
 					report_damage(s, p, ps, "; it claims a tree that lost pages, so it is taken as one of them");
+				else if ((freep || beyond) && st != PG_MISMATCH)
+					/* A located bit, or a confirmed copy of another
+					 * page: the page held a valid ESE page, and the
+					 * medium changed it.  Windows' checksum pass
+					 * counts it wherever it lies. */
+					report_damage(s, p, ps, freep
+						      ? "; it lies in free space, so no data is at risk, but the medium that holds it is"
+						      : "; it lies past the space the database owns, so no data is at risk, but the medium that holds it is");
 				else if (freep)
 					c = UC_LEFTOVER_FREE;
 				else if (beyond)
@@ -851,6 +872,7 @@ static void recheck_misplaced(struct dsb_ese_stream *s)
 void ese_finish_trees(struct dsb_ese_stream *s)
 {
 	struct dsb_ese_summary *sum = &s->sum;
+	ese_misplaced_confirm(s);
 	recheck_misplaced(s);
 	report_online(s);
 	if (s->pages_limit || s->kept_limit) {
@@ -861,6 +883,8 @@ void ese_finish_trees(struct dsb_ese_stream *s)
 			if (state_damaged(page_state_of(&s->pages.v[p - 1])))
 				report_damage(s, p, &s->pages.v[p - 1], "");
 		report_fuzzy(s);
+		ese_report_undecoded(s);
+		ese_report_limits(s);
 		return;
 	}
 
@@ -949,6 +973,8 @@ void ese_finish_trees(struct dsb_ese_stream *s)
 	if (!catalog_ok)
 		sum->tree_walk_skipped = "the catalog cannot be read: only the system trees were walked";
 	report_fuzzy(s);
+	ese_report_undecoded(s);
+	ese_report_limits(s);
 
 	free(w.role);
 	free(w.cur.v);
