@@ -17,8 +17,8 @@
  *   run through the ESE stream verifier.  The damage is that of the rule's
  *   own tests in tests/test_ese.c, which check the findings in detail.
  *
- * Adding an ESE rule: write its two builders and add one line to
- * ese_rows[]: { DSB_E0NN, count, eNNN_damage, eNNN_twin, "what" }.
+ * Adding an ESE rule: write its two builders, e034_damage and e034_twin,
+ * and add one line to ese_rows[]: ESE_ROW(E034, 1, e034, "what / twin").
  */
 #include <CUnit/CUnit.h>
 #include <sys/stat.h>
@@ -526,40 +526,44 @@ struct ese_row {
 	const char *what;
 };
 
+/* One row: DSB_<id>, the count, and the builders <fn>_damage and <fn>_twin. */
+#define ESE_ROW(id, n, fn, text) \
+	{ .rule = DSB_##id, .count = (n), .damage = fn##_damage, .twin = fn##_twin, .what = (text) }
+
 static const struct ese_row ese_rows[] = {
-	{ DSB_E001, 1, e001_damage, e001_twin, "magic gone from both header copies / the primary only" },
-	{ DSB_E002, 1, e002_damage, e002_twin, "a bit in both header copies / the primary only" },
-	{ DSB_E003, 1, e003_damage, e003_twin, "a bit in the shadow header / none" },
-	{ DSB_E004, 1, e004_damage, e004_twin, "dbid changed in the shadow / in both copies" },
-	{ DSB_E005, 1, e005_damage, e005_twin, "format version 0x621 / revision 0x122" },
-	{ DSB_E006, 1, e006_damage, e006_twin, "clean with logs required / committed" },
-	{ DSB_E007, 1, e007_damage, e007_twin, "header byte 800 set / byte 700 set" },
-	{ DSB_E008, 1, e008_damage, e008_twin, "repair count 1 / 0" },
-	{ DSB_E009, 1, e009_damage, e009_twin, "bad checksums counted / corrected ones" },
-	{ DSB_E010, 1, e010_damage, e010_twin, "corrected bits counted / failed corrections" },
-	{ DSB_E011, 1, e011_damage, e011_twin, "dirty header / clean" },
-	{ DSB_E012, 1, e012_damage, e012_twin, "cut inside page 20 / on a page boundary" },
-	{ DSB_E013, 1, e013_damage, e013_twin, "8 bytes overwritten in a leaf / one bit" },
-	{ DSB_E014, 1, e014_damage, e014_twin, "one bit in a leaf / 8 bytes" },
-	{ DSB_E015, 1, e015_damage, e015_twin, "leaf 6 overwritten by leaf 7 / intact" },
-	{ DSB_E016, 1, e016_damage, e016_twin, "key length past the node / its own, restamped" },
-	{ DSB_E017, 1, e017_damage, e017_twin, "uncommitted bytes over free / zero, restamped" },
-	{ DSB_E018, 1, e018_damage, e018_twin, "leaf flagged parent of leaf / repaired" },
-	{ DSB_E019, 1, e019_damage, e019_twin, "leaf flagged repaired / parent of leaf" },
-	{ DSB_E020, 1, e020_damage, e020_twin, "trailer of another database / matching trailer" },
-	{ DSB_E021, 1, e021_damage, e021_twin, "streamed without its trailer / with it" },
-	{ DSB_E022, 1, e022_damage, e022_twin, "child pointer to a zero page / to another tree" },
-	{ DSB_E023, 1, e023_damage, e023_twin, "child pointer to another tree / to a zero page" },
-	{ DSB_E024, 1, e024_damage, e024_twin, "leaf next link 0 / 7, restamped" },
-	{ DSB_E025, 1, e025_damage, e025_twin, "page newer than a clean header / a dirty one" },
-	{ DSB_E026, 1, e026_damage, e026_twin, "page newer than a dirty header / a clean one" },
-	{ DSB_E027, 1, e027_damage, e027_twin, "garbage in allocated space / in free space" },
-	{ DSB_E028, 1, e028_damage, e028_twin, "garbage in free space / in allocated space" },
-	{ DSB_E029, 1, e029_damage, e029_twin, "valid page of no tree / the same flagged empty" },
-	{ DSB_E030, 1, e030_damage, e030_twin, "owned past the end, clean / dirty" },
-	{ DSB_E031, 1, e031_damage, e031_twin, "catalog root zeroed / an unused page zeroed" },
-	{ DSB_E032, 1, e032_damage, e032_twin, "second table with t1's objid / its own objid" },
-	{ DSB_E033, 4, e033_damage, e033_twin, "named ntds.dit without the AD tables / other.edb" },
+	ESE_ROW(E001, 1, e001, "magic gone from both header copies / the primary only"),
+	ESE_ROW(E002, 1, e002, "a bit in both header copies / the primary only"),
+	ESE_ROW(E003, 1, e003, "a bit in the shadow header / none"),
+	ESE_ROW(E004, 1, e004, "dbid changed in the shadow / in both copies"),
+	ESE_ROW(E005, 1, e005, "format version 0x621 / revision 0x122"),
+	ESE_ROW(E006, 1, e006, "clean with logs required / committed"),
+	ESE_ROW(E007, 1, e007, "header byte 800 set / byte 700 set"),
+	ESE_ROW(E008, 1, e008, "repair count 1 / 0"),
+	ESE_ROW(E009, 1, e009, "bad checksums counted / corrected ones"),
+	ESE_ROW(E010, 1, e010, "corrected bits counted / failed corrections"),
+	ESE_ROW(E011, 1, e011, "dirty header / clean"),
+	ESE_ROW(E012, 1, e012, "cut inside page 20 / on a page boundary"),
+	ESE_ROW(E013, 1, e013, "8 bytes overwritten in a leaf / one bit"),
+	ESE_ROW(E014, 1, e014, "one bit in a leaf / 8 bytes"),
+	ESE_ROW(E015, 1, e015, "leaf 6 overwritten by leaf 7 / intact"),
+	ESE_ROW(E016, 1, e016, "key length past the node / its own, restamped"),
+	ESE_ROW(E017, 1, e017, "uncommitted bytes over free / zero, restamped"),
+	ESE_ROW(E018, 1, e018, "leaf flagged parent of leaf / repaired"),
+	ESE_ROW(E019, 1, e019, "leaf flagged repaired / parent of leaf"),
+	ESE_ROW(E020, 1, e020, "trailer of another database / matching trailer"),
+	ESE_ROW(E021, 1, e021, "streamed without its trailer / with it"),
+	ESE_ROW(E022, 1, e022, "child pointer to a zero page / to another tree"),
+	ESE_ROW(E023, 1, e023, "child pointer to another tree / to a zero page"),
+	ESE_ROW(E024, 1, e024, "leaf next link 0 / 7, restamped"),
+	ESE_ROW(E025, 1, e025, "page newer than a clean header / a dirty one"),
+	ESE_ROW(E026, 1, e026, "page newer than a dirty header / a clean one"),
+	ESE_ROW(E027, 1, e027, "garbage in allocated space / in free space"),
+	ESE_ROW(E028, 1, e028, "garbage in free space / in allocated space"),
+	ESE_ROW(E029, 1, e029, "valid page of no tree / the same flagged empty"),
+	ESE_ROW(E030, 1, e030, "owned past the end, clean / dirty"),
+	ESE_ROW(E031, 1, e031, "catalog root zeroed / an unused page zeroed"),
+	ESE_ROW(E032, 1, e032, "second table with t1's objid / its own objid"),
+	ESE_ROW(E033, 4, e033, "named ntds.dit without the AD tables / other.edb"),
 };
 
 static const struct ese_row *ese_row_for(enum dsb_rule r)
