@@ -6,8 +6,8 @@
  * memory without bound, and the report must stay consistent: an input
  * that could not be read whole is never a pass.
  *
- * Seeds: any small archive; tests/test_capture.c builds good captures in
- * every container (a tar with a journal and a data member is a good one).
+ * Seeds: captures of the scenario catalogue in every container and filter,
+ * written at build time by `dsbfixture seeds` (fixtures/lib/fxseeds.c).
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -6,10 +6,11 @@
  *
  * Captures are built here at test time, in mkdtemp folders under /tmp: a
  * hand-written journal (CF §4-§9: a W database list with bft 0x44 for
- * ntds.dit, a W log list with 0x21 for a log) and the sample ntds.dit of
- * DSB_SAMPLES_DIR as the database member.  Without the samples each test
- * prints "skipped: samples absent" and uses the small database of
- * tests/test_ese_fixture.h instead, so every assertion still runs.
+ * ntds.dit, a W log list with 0x21 for a log) and a database member: the
+ * sample ntds.dit of the samples folder (sample_suites, run by
+ * `--samples` as the ctest test test_ese_capture_samples, skipped when the
+ * samples are absent: tests/cunit_main.h), or the small database of
+ * tests/test_ese_fixture.h (suites, always run, named "built database").
  */
 #include "verify/capture/capture.h"
 
@@ -19,9 +20,7 @@
 #include "tests/test_ese_fixture.h"
 #include "tests/cunit_main.h"
 
-#ifndef SAMPLE_NTDS   /* overridable, to run the no-samples path by hand */
-#define SAMPLE_NTDS DSB_SAMPLES_DIR "/DSInternals/Initial/ntds.dit"
-#endif
+#define SAMPLE_NTDS "DSInternals/Initial/ntds.dit"   /* under dsb_samples_dir() */
 #define HBC "0x1f3a0"
 #define DB_NAME "C:\\\\NTDS\\\\ntds.dit"       /* as JSON text */
 #define DB_NAME_VALUE "C:\\NTDS\\ntds.dit"     /* the value */
@@ -44,8 +43,13 @@ static const char *db_rel = "data/ntds.dit", *db_member = "cap/data/ntds.dit";
 static void db_load(struct db *d)
 {
 	memset(d, 0, sizeof(*d));
-	d->buf = tw_read_file(SAMPLE_NTDS, &d->len);
-	if (d->buf) {
+	if (dsb_on_samples) {
+		char path[1024];
+		dsb_sample_path(SAMPLE_NTDS, path, sizeof(path));
+		d->buf = tw_read_file(path, &d->len);
+		if (!d->buf)
+			printf("\n    missing sample %s", path);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(d->buf);
 		d->sample = true;
 		db_rel = "data/ntds.dit";
 		db_member = "cap/data/ntds.dit";
@@ -53,7 +57,6 @@ static void db_load(struct db *d)
 	}
 	db_rel = "data/small.edb";
 	db_member = "cap/data/small.edb";
-	printf("\n    skipped: samples absent (%s); using the built database\n", SAMPLE_NTDS);
 	struct xdb x;
 	xdb_build(&x, 8192);
 	d->buf = x.buf;
@@ -401,22 +404,33 @@ static void regression_capture_db_unchecked_is_incomplete(void)
 	free(d.buf);
 }
 
-static const struct dsb_test tests[] = {
+/* Run on the sample ntds.dit and on the built database (db_load). */
+static const struct dsb_test db_tests[] = {
 	{ "clean database, journal first and last", test_clean },
 	{ "one bit flipped: one E014 at the data record", test_bitflip },
-	{ "bft 0x44 member that is not ESE: E001", test_not_ese },
-	{ "twin: the same bytes as a log raise nothing", test_not_ese_not_database },
 	{ "unbound ESE member: line 0, member set", test_unbound },
 	{ "cut inside the database: complete false, no E012", test_cut },
 	{ "regression_capture_db_unchecked_is_incomplete", regression_capture_db_unchecked_is_incomplete },
 	{ NULL, NULL },
 };
 
-static const struct dsb_suite suites[] = {
-	{ "ESE databases in captures", tests },
+/* No database in them: run once, with the built-database suites. */
+static const struct dsb_test other_tests[] = {
+	{ "bft 0x44 member that is not ESE: E001", test_not_ese },
+	{ "twin: the same bytes as a log raise nothing", test_not_ese_not_database },
+	{ NULL, NULL },
 };
 
-static int run(void)
+static const struct dsb_suite suites[] = {
+	{ "ESE databases in captures: built database", db_tests },
+	{ "ESE members that are not databases", other_tests },
+};
+
+static const struct dsb_suite sample_suites[] = {
+	{ "ESE databases in captures: the ntds.dit sample", db_tests },
+};
+
+static int run(int argc, char **argv)
 {
 	/* Shared fixture helpers this program does not need. */
 	(void)xfind;
@@ -424,12 +438,13 @@ static int run(void)
 	(void)tw_stdin_restore;
 	(void)tw_sha256_file;
 	(void)tw_write_file;
-	int rc = dsb_run_suites(suites, sizeof(suites) / sizeof(suites[0]));
+	int rc = dsb_test_main_samples(argc, argv, suites, sizeof(suites) / sizeof(suites[0]),
+				       sample_suites, sizeof(sample_suites) / sizeof(sample_suites[0]));
 	tw_cleanup();
 	return rc;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	return run();
+	return run(argc, argv);
 }

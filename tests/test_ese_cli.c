@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `dsbinspect ese FILE...` end to end: the built binary (DSB_BINARY) on
- * the real sample databases (DSB_SAMPLES_DIR, shared/samples/INDEX.md), on
- * damaged copies made in a temporary folder, on a file that is not a
- * database, on standard input, in every report format.  Without the
- * samples the tests print "skipped: samples absent" and run on the small
- * database of tests/test_ese_fixture.h.
+ * the real sample databases (shared/samples/INDEX.md), on damaged copies
+ * made in a temporary folder, on a file that is not a database, on
+ * standard input, in every report format.  The sample suites run with
+ * `--samples` (the ctest test test_ese_cli_samples, skipped when the
+ * samples are absent: tests/cunit_main.h); the same checks run always on
+ * the small database of tests/test_ese_fixture.h, in suites named
+ * "built database".
  */
 #include <jansson.h>
 
@@ -82,14 +84,16 @@ struct dbfile {
 static void first_db(struct dbfile *d, const char *dir)
 {
 	memset(d, 0, sizeof(*d));
-	snprintf(d->path, sizeof d->path, "%s/%s", DSB_SAMPLES_DIR, samples[0].path);
-	if (access(d->path, R_OK) == 0) {
+	if (dsb_on_samples) {
+		dsb_sample_path(samples[0].path, d->path, sizeof d->path);
+		if (access(d->path, R_OK) != 0)
+			printf("\n    missing sample %s", d->path);
+		CU_ASSERT_FATAL(access(d->path, R_OK) == 0);
 		d->page_size = samples[0].page_size;
 		d->revision = samples[0].revision;
 		d->sample = true;
 		return;
 	}
-	printf("\n    skipped: samples absent (%s); using the built database\n", DSB_SAMPLES_DIR);
 	struct xdb x;
 	xdb_build(&x, 8192);
 	snprintf(d->path, sizeof d->path, "%s/small.edb", dir);
@@ -142,13 +146,14 @@ static void test_samples(void)
 	const char *dir = tw_tmpdir();
 	char out[512];
 	snprintf(out, sizeof out, "%s/report.json", dir);
-	size_t ran = 0;
 	for (size_t i = 0; i < NSAMPLES; i++) {
 		char path[512];
-		snprintf(path, sizeof path, "%s/%s", DSB_SAMPLES_DIR, samples[i].path);
+		dsb_sample_path(samples[i].path, path, sizeof path);
+		if (access(path, R_OK) != 0)
+			printf("\n    missing sample %s", path);
+		CU_ASSERT(access(path, R_OK) == 0);
 		if (access(path, R_OK) != 0)
 			continue;
-		ran++;
 		const char *args[] = { "ese", "-q", "--format", "json", path, NULL };
 		int st = run(args, NULL, out);
 		CU_ASSERT_EQUAL(st, 0);
@@ -180,20 +185,28 @@ static void test_samples(void)
 			CU_ASSERT(json_is_true(json_object_get(db, "ad_tables_present")));
 		json_decref(doc);
 	}
-	if (ran == 0) {
-		printf("\n    skipped: samples absent (%s); the built database instead\n",
-		       DSB_SAMPLES_DIR);
-		struct dbfile d;
-		first_db(&d, dir);
-		const char *args[] = { "ese", "-q", "--format", "json", d.path, NULL };
-		CU_ASSERT_EQUAL(run(args, NULL, out), 0);
-		json_t *doc = load_json(out);
-		CU_ASSERT_FATAL(doc != NULL);
-		const json_t *db = json_array_get(json_object_get(doc, "databases"), 0);
-		CU_ASSERT_EQUAL(jint(db, "page_size"), 8192);
-		CU_ASSERT_STRING_EQUAL(jstr(db, "format_version"), "0x620");
-		json_decref(doc);
-	}
+}
+
+/* The built database: exit 0, its format and state in the JSON entry. */
+static void test_built(void)
+{
+	const char *dir = tw_tmpdir();
+	char out[512];
+	snprintf(out, sizeof out, "%s/report.json", dir);
+	struct dbfile d;
+	first_db(&d, dir);
+	const char *args[] = { "ese", "-q", "--format", "json", d.path, NULL };
+	CU_ASSERT_EQUAL(run(args, NULL, out), 0);
+	json_t *doc = load_json(out);
+	CU_ASSERT_FATAL(doc != NULL);
+	const json_t *db = json_array_get(json_object_get(doc, "databases"), 0);
+	CU_ASSERT_EQUAL(jint(db, "page_size"), 8192);
+	CU_ASSERT_STRING_EQUAL(jstr(db, "format_version"), "0x620");
+	CU_ASSERT_EQUAL(jint(db, "format_revision"), 0x14);
+	CU_ASSERT_STRING_EQUAL(jstr(db, "state"), "clean-shutdown");
+	CU_ASSERT(json_is_true(json_object_get(db, "catalog_ok")));
+	CU_ASSERT_EQUAL(jint(json_object_get(doc, "summary"), "errors"), 0);
+	json_decref(doc);
 }
 
 /* One flipped bit: exit 1, E014 with the page and the byte's offset; the
@@ -413,28 +426,45 @@ static void test_text(void)
 	CU_ASSERT_EQUAL(run(none, NULL, out), 2);
 }
 
-static const struct dsb_test tests[] = {
-	{ "samples: exit 0 and INDEX.md's format", test_samples },
+/* Run on the first sample (ntds.dit) and on the built database (first_db). */
+static const struct dsb_test db_tests[] = {
 	{ "a flipped bit: exit 1, page and offset", test_damaged },
 	{ "both header copies damaged: exit 2", test_headers },
-	{ "not a database, a missing file: exit 2", test_not_ese },
 	{ "standard input", test_stdin },
 	{ "SARIF", test_sarif },
 	{ "text and help", test_text },
 	{ NULL, NULL },
 };
 
-static const struct dsb_suite suites[] = {
-	{ "dsbinspect ese", tests },
+static const struct dsb_test built_tests[] = {
+	{ "built database: exit 0 and its format", test_built },
+	{ "not a database, a missing file: exit 2", test_not_ese },
+	{ NULL, NULL },
 };
 
-int main(void)
+static const struct dsb_test sample_tests[] = {
+	{ "every sample: exit 0 and INDEX.md's format", test_samples },
+	{ NULL, NULL },
+};
+
+static const struct dsb_suite suites[] = {
+	{ "dsbinspect ese: built database", built_tests },
+	{ "dsbinspect ese: damage, formats, stdin on the built database", db_tests },
+};
+
+static const struct dsb_suite sample_suites[] = {
+	{ "dsbinspect ese: the samples", sample_tests },
+	{ "dsbinspect ese: damage, formats, stdin on the ntds.dit sample", db_tests },
+};
+
+int main(int argc, char **argv)
 {
 	(void)xfind;
 	(void)tw_stdin_from;
 	(void)tw_stdin_restore;
 	(void)tw_write;
-	int rc = dsb_run_suites(suites, sizeof(suites) / sizeof(suites[0]));
+	int rc = dsb_test_main_samples(argc, argv, suites, sizeof(suites) / sizeof(suites[0]),
+				       sample_suites, sizeof(sample_suites) / sizeof(sample_suites[0]));
 	tw_cleanup();
 	return rc;
 }

@@ -3,9 +3,14 @@
  * The ESE verifier on real databases written by Windows' ESE engine
  * (DSB_SAMPLES_DIR, see shared/samples/INDEX.md).  They are read where they
  * are and never modified: damage is made in a copy written to a mkstemp
- * file under /tmp.  When the samples are absent, each test prints
- * "skipped: samples absent" and runs the same check on the database built
- * by tests/test_ese_fixture.h, so it still asserts something.
+ * file under /tmp.
+ *
+ * The suites of sample_suites run on the samples, as the ctest
+ * test test_ese_samples_samples (`--samples`), which is reported as skipped
+ * when the samples are absent (tests/cunit_main.h).  The damage, chunking
+ * and page checks also run, always, on the database built by
+ * tests/test_ese_fixture.h, in suites named "built database": those never
+ * stand in for the samples.
  */
 #include <CUnit/CUnit.h>
 #include <fcntl.h>
@@ -35,23 +40,13 @@ static const struct sample samples[] = {
 	{ "dissect.esedb/large.edb", 32768, 0x620, 20, DSB_ESE_STATE_CLEAN, false },
 };
 
-static void sample_path(const char *rel, char *out, size_t n)
-{
-	snprintf(out, n, "%s/%s", DSB_SAMPLES_DIR, rel);
-}
-
-static void skipped(const char *what)
-{
-	printf("\n  skipped: samples absent (%s under %s); checking the built database instead ",
-	       what, DSB_SAMPLES_DIR);
-	fflush(stdout);
-}
-
-/* Read a whole sample into memory; NULL when it is absent. */
+/* Read a whole sample into memory; NULL when it is absent, which in a
+ * samples suite fails the test (the samples folder is there, the file
+ * is not: a broken checkout, not a skip). */
 static uint8_t *load(const char *rel, size_t *len)
 {
 	char path[1024];
-	sample_path(rel, path, sizeof(path));
+	dsb_sample_path(rel, path, sizeof(path));
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return NULL;
@@ -68,6 +63,8 @@ static uint8_t *load(const char *rel, size_t *len)
 		*len = off;
 	}
 	close(fd);
+	if (!buf)
+		printf("\n    missing sample %s", path);
 	return buf;
 }
 
@@ -91,7 +88,8 @@ static void run_file(struct xrun *r, const uint8_t *buf, size_t len, const char 
 	r->v = dsb_findings_sorted(r->f, &r->n);
 }
 
-/* The image to damage: the AD sample when present, else the built one. */
+/* The image to damage: the AD sample in a samples suite, else the built
+ * database. */
 struct image {
 	uint8_t *buf;
 	size_t len;
@@ -103,13 +101,13 @@ struct image {
 static void image_get(struct image *im)
 {
 	memset(im, 0, sizeof(*im));
-	im->buf = load("DSInternals/Initial/ntds.dit", &im->len);
-	if (im->buf) {
+	if (dsb_on_samples) {
+		im->buf = load("DSInternals/Initial/ntds.dit", &im->len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(im->buf);
 		im->cb = 8192;
 		im->real = true;
 		return;
 	}
-	skipped("DSInternals/Initial/ntds.dit");
 	xdb_build(&im->x, 8192);
 	im->buf = im->x.buf;
 	im->len = im->x.len;
@@ -155,15 +153,16 @@ static uint32_t nth_leaf(struct image *im, unsigned n)
 
 static void test_all_samples_clean(void)
 {
-	unsigned present = 0;
 	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
 		const struct sample *sm = &samples[i];
 		char path[1024];
-		sample_path(sm->path, path, sizeof(path));
+		dsb_sample_path(sm->path, path, sizeof(path));
 		int fd = open(path, O_RDONLY);
 		if (fd < 0)
+			printf("\n    missing sample %s", path);
+		CU_ASSERT_TRUE(fd >= 0);
+		if (fd < 0)
 			continue;
-		present++;
 		struct xrun r = { .f = dsb_findings_new() };
 		struct dsb_loc loc = DSB_LOC_INIT;
 		loc.member = sm->path;
@@ -191,17 +190,24 @@ static void test_all_samples_clean(void)
 		CU_ASSERT_EQUAL(r.sum->pages_misplaced, 0);
 		xrun_free(&r);
 	}
-	if (!present) {
-		skipped("every sample");
-		struct xdb x;
-		struct xrun r;
-		xdb_build(&x, 8192);
-		xrun_buf(&r, x.buf, x.len, 0, NULL);
-		CU_ASSERT_EQUAL(r.n, 0);
-		CU_ASSERT_TRUE(r.sum->tree_walk_done);
-		xrun_free(&r);
-		xdb_free(&x);
-	}
+}
+
+/* The built database through the same file path: no finding at all. */
+static void test_built_clean(void)
+{
+	struct xdb x;
+	struct xrun r;
+	xdb_build(&x, 8192);
+	run_file(&r, x.buf, x.len, NULL);
+	xdump(&r, "built database");
+	CU_ASSERT_EQUAL(r.n, 0);
+	CU_ASSERT_TRUE(r.sum->header_ok);
+	CU_ASSERT_TRUE(r.sum->tree_walk_done);
+	CU_ASSERT_TRUE(r.sum->catalog_ok);
+	CU_ASSERT_EQUAL(r.sum->page_size, 8192);
+	CU_ASSERT_EQUAL(r.sum->pages_total, XDB_PAGES);
+	xrun_free(&r);
+	xdb_free(&x);
 }
 
 /* Pages 143-158 of SRUDB.dat hold UTF-16 text past the database's owned
@@ -211,26 +217,7 @@ static void test_srudb_garbage(void)
 	size_t len;
 	uint8_t *buf = load("dissect.esedb/SRUDB.dat", &len);
 	struct xrun r;
-	if (!buf) {
-		skipped("dissect.esedb/SRUDB.dat");
-		struct xdb x;
-		xdb_build(&x, 4096);
-		/* The same situation: garbage past an owned space of 24 pages. */
-		uint8_t *oe = xdb_page(&x, 2), *ae = xdb_page(&x, 3);
-		oe[40 + 16 + 2 + 3] = 24;
-		xput32(oe + 40 + 16 + 2 + 4, 24);
-		ae[40 + 16 + 2 + 3] = 24;
-		xdb_stamp(&x);
-		for (uint32_t pg = 25; pg <= XDB_PAGES; pg++)
-			for (size_t i = 0; i < 4096; i++)
-				xdb_page(&x, pg)[i] = (uint8_t)(i * 31 + pg);
-		xrun_buf(&r, x.buf, x.len, 0, NULL);
-		CU_ASSERT_EQUAL(r.n, 1);
-		CU_ASSERT_EQUAL(xcount(&r, DSB_E028), 1);
-		xrun_free(&r);
-		xdb_free(&x);
-		return;
-	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
 	run_file(&r, buf, len, NULL);
 	if (r.n != 1)
 		xdump(&r, "SRUDB.dat");
@@ -250,6 +237,31 @@ static void test_srudb_garbage(void)
 	free(buf);
 }
 
+/* The situation of SRUDB.dat built by hand: garbage past an owned space
+ * of 24 pages is one info finding. */
+static void test_built_garbage_past_owned(void)
+{
+	struct xdb x;
+	struct xrun r;
+	xdb_build(&x, 4096);
+	uint8_t *oe = xdb_page(&x, 2), *ae = xdb_page(&x, 3);
+	oe[40 + 16 + 2 + 3] = 24;
+	xput32(oe + 40 + 16 + 2 + 4, 24);
+	ae[40 + 16 + 2 + 3] = 24;
+	xdb_stamp(&x);
+	for (uint32_t pg = 25; pg <= XDB_PAGES; pg++)
+		for (size_t i = 0; i < 4096; i++)
+			xdb_page(&x, pg)[i] = (uint8_t)(i * 31 + pg);
+	run_file(&r, x.buf, x.len, NULL);
+	CU_ASSERT_EQUAL(r.n, 1);
+	const struct dsb_finding *f = xfind(&r, DSB_E028);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(f->page, 25);
+	CU_ASSERT_EQUAL(r.sum->last_owned_pgno, 24);
+	xrun_free(&r);
+	xdb_free(&x);
+}
+
 static const struct dsb_ese_table_summary *table(const struct xrun *r, const char *name)
 {
 	for (size_t i = 0; i < r->sum->ntables; i++)
@@ -264,13 +276,6 @@ static void test_ntds_catalog(void)
 	image_get(&im);
 	struct xrun r;
 	run_file(&r, im.buf, im.len, "\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit");
-	if (!im.real) {
-		/* The built database is no directory: E033 names what is missing. */
-		CU_ASSERT_EQUAL(xcount(&r, DSB_E033), 4);
-		xrun_free(&r);
-		image_put(&im);
-		return;
-	}
 	CU_ASSERT_EQUAL(r.n, 0);
 	CU_ASSERT_TRUE(r.sum->looks_like_ad);
 	CU_ASSERT_TRUE(r.sum->ad_tables_present);
@@ -302,6 +307,22 @@ static void test_ntds_catalog(void)
 	CU_ASSERT_EQUAL(r.sum->pages_uninit, 671);
 	CU_ASSERT_EQUAL(r.sum->pages_new_checksum, 865);
 	CU_ASSERT_EQUAL(r.sum->last_owned_pgno, 1280);
+	xrun_free(&r);
+	image_put(&im);
+}
+
+/* The built database is no directory: named ntds.dit, E033 names the four
+ * AD tables it lacks. */
+static void test_built_named_ntds(void)
+{
+	struct image im;
+	image_get(&im);
+	struct xrun r;
+	run_file(&r, im.buf, im.len, "\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit");
+	CU_ASSERT_EQUAL(r.n, 4);
+	CU_ASSERT_EQUAL(xcount(&r, DSB_E033), 4);
+	CU_ASSERT_TRUE(r.sum->looks_like_ad);
+	CU_ASSERT_FALSE(r.sum->ad_tables_present);
 	xrun_free(&r);
 	image_put(&im);
 }
@@ -431,11 +452,12 @@ static void test_cut_mid_page(void)
 
 static void test_not_ese_file(void)
 {
-	size_t len;
-	uint8_t *zip = load("DSInternals/Initial.zip", &len);
-	bool real = zip != NULL;
-	if (!real) {
-		skipped("DSInternals/Initial.zip");
+	size_t len = 0;
+	uint8_t *zip = NULL;
+	if (dsb_on_samples) {
+		zip = load("DSInternals/Initial.zip", &len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(zip);
+	} else {
 		len = 50000;
 		zip = malloc(len);
 		for (size_t i = 0; i < len; i++)
@@ -498,10 +520,12 @@ static void chunks_identical(const uint8_t *buf, size_t len, const size_t *chunk
 static void test_chunks_basic(void)
 {
 	size_t len;
-	uint8_t *buf = load("dissect.esedb/basic.edb", &len);
+	uint8_t *buf = NULL;
 	struct xdb x = { 0 };
-	if (!buf) {
-		skipped("dissect.esedb/basic.edb");
+	if (dsb_on_samples) {
+		buf = load("dissect.esedb/basic.edb", &len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	} else {
 		xdb_build(&x, 4096);
 		buf = x.buf;
 		len = x.len;
@@ -522,10 +546,12 @@ static void test_chunks_basic(void)
 static void test_chunks_large_pages(void)
 {
 	size_t len;
-	uint8_t *buf = load("dissect.esedb/large.edb", &len);
+	uint8_t *buf = NULL;
 	struct xdb x = { 0 };
-	if (!buf) {
-		skipped("dissect.esedb/large.edb");
+	if (dsb_on_samples) {
+		buf = load("dissect.esedb/large.edb", &len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	} else {
 		xdb_build(&x, 32768);
 		buf = x.buf;
 		len = x.len;
@@ -632,6 +658,8 @@ static void test_streamed_copy_of_real(void)
 	image_put(&im);
 }
 
+/* The same test functions run on the samples (sample_suites, `--samples`)
+ * and on the built database (suites): dsb_on_samples tells them which. */
 static const struct dsb_test sample_tests[] = {
 	{ "every sample verifies, with its INDEX.md format", test_all_samples_clean },
 	{ "SRUDB.dat: garbage past the owned space is info", test_srudb_garbage },
@@ -645,28 +673,42 @@ static const struct dsb_test damage_tests[] = {
 	{ "a page copied over another", test_page_copied_over_another },
 	{ "primary header, then both headers damaged", test_headers },
 	{ "file cut in the middle of a page", test_cut_mid_page },
-	{ "a file that is not a database", test_not_ese_file },
+	{ "a file that is not a database (Initial.zip in the samples)", test_not_ese_file },
 	{ NULL, NULL },
 };
 
 static const struct dsb_test chunk_tests[] = {
-	{ "basic.edb in 1-byte to 1 MiB chunks", test_chunks_basic },
-	{ "large.edb (32 KiB pages) in odd chunks", test_chunks_large_pages },
-	{ "ntds.dit in odd and large chunks", test_chunks_ntds },
+	{ "4 KiB pages (basic.edb in the samples) in 1-byte to 1 MiB chunks", test_chunks_basic },
+	{ "32 KiB pages (large.edb in the samples) in odd chunks", test_chunks_large_pages },
+	{ "8 KiB pages (ntds.dit in the samples) in odd and large chunks", test_chunks_ntds },
 	{ NULL, NULL },
 };
 
-static const struct dsb_test more_tests[] = {
-	{ "single bits located in real 8 KiB pages", test_ecc_real_pages },
-	{ "streamed copy of a real database with its trailer", test_streamed_copy_of_real },
+static const struct dsb_test page_tests[] = {
+	{ "single bits located in 8 KiB pages", test_ecc_real_pages },
+	{ "streamed copy with its trailer", test_streamed_copy_of_real },
+	{ NULL, NULL },
+};
+
+static const struct dsb_test built_tests[] = {
+	{ "built database verifies clean through a file", test_built_clean },
+	{ "garbage past the owned space is info (SRUDB.dat's case)", test_built_garbage_past_owned },
+	{ "named ntds.dit without the AD tables: E033", test_built_named_ntds },
 	{ NULL, NULL },
 };
 
 static const struct dsb_suite suites[] = {
-	{ "ese samples", sample_tests },
-	{ "ese damage in copies", damage_tests },
-	{ "ese chunking", chunk_tests },
-	{ "ese real pages", more_tests },
+	{ "built database: its own checks", built_tests },
+	{ "built database: damage in copies", damage_tests },
+	{ "built database: chunking", chunk_tests },
+	{ "built database: pages", page_tests },
 };
 
-DSB_TEST_MAIN(suites)
+static const struct dsb_suite sample_suites[] = {
+	{ "ese samples", sample_tests },
+	{ "ese damage in copies of the ntds.dit sample", damage_tests },
+	{ "ese chunking of the samples", chunk_tests },
+	{ "ese pages of the ntds.dit sample", page_tests },
+};
+
+DSB_TEST_MAIN_WITH_SAMPLES(suites, sample_suites)

@@ -1,0 +1,736 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Every rule of the catalogue (verify/rules.c, all DSB_RULE_COUNT of them)
+ * has a case that raises it and a near-identical twin that does not, and
+ * both are run here.  The test fails for any id without one, so the next
+ * rule cannot slip in untested.
+ *
+ * Two sources of cases:
+ * - capture, protocol and restore rules: the scenario catalogue
+ *   (fixtures/lib/scenarios.c), where a scenario lists the rule as present
+ *   and names a twin that is clean or lists it as absent.  The raising
+ *   scenario and its twin are written and verified here through the
+ *   library; tests/test_cli.c runs every scenario through the binary.
+ * - ESE rules: ese_rows[] below, one row per rule: a function that builds
+ *   the database of tests/test_ese_fixture.h and damages it, and a twin
+ *   that builds the same database undamaged or damaged differently, both
+ *   run through the ESE stream verifier.  The damage is that of the rule's
+ *   own tests in tests/test_ese.c, which check the findings in detail.
+ *
+ * Adding an ESE rule: write its two builders, e034_damage and e034_twin,
+ * and add one line to ese_rows[]: ESE_ROW(E034, 1, e034, "what / twin").
+ */
+#include <CUnit/CUnit.h>
+#include <sys/stat.h>
+
+#include "fixtures/lib/scenarios.h"
+#include "verify/capture/capture.h"
+
+#include "tests/test_ese_fixture.h"
+#include "tests/cunit_main.h"
+
+/* ---- ESE cases ----------------------------------------------------------- */
+
+/* One database to verify, and the backed-up file's name (E033 reads it). */
+struct ecase {
+	struct xdb x;
+	const char *file;
+};
+
+/* Header fields are edited in the primary copy, which is then stamped
+ * and copied to the shadow, as ESE writes them. */
+static void hdr_stamp(struct ecase *c)
+{
+	dsb_ese_header_stamp(c->x.buf, c->x.cb);
+	memcpy(c->x.buf + c->x.cb, c->x.buf, c->x.cb);
+}
+
+static void hdr_set32(struct ecase *c, size_t off, uint32_t v)
+{
+	xput32(c->x.buf + off, v);
+	hdr_stamp(c);
+}
+
+static void hdr_set8(struct ecase *c, size_t off, uint8_t v)
+{
+	c->x.buf[off] = v;
+	hdr_stamp(c);
+}
+
+static void build(struct ecase *c, uint32_t cb)
+{
+	xdb_build(&c->x, cb);
+}
+
+/* Deterministic bytes that are no ESE structure (a page's worth). */
+static void garbage(uint8_t *p, size_t n, uint32_t seed)
+{
+	for (size_t i = 0; i < n; i++) {
+		seed ^= seed << 13;
+		seed ^= seed >> 17;
+		seed ^= seed << 5;
+		p[i] = (uint8_t)seed;
+	}
+}
+
+/* The second child pointer of t1's root (page 5): page 7. */
+static uint8_t *t1_child2(struct ecase *c)
+{
+	return xdb_page(&c->x, XDB_T1_FDP) + 40 + 16 + (2 + 2 + 4) + 2;
+}
+
+static void e001_damage(struct ecase *c)
+{
+	/* The magic gone from both header copies: nothing says ESE. */
+	build(c, 8192);
+	memset(c->x.buf + DSB_ESE_HDR_MAGIC_OFF, 0, 4);
+	memset(c->x.buf + c->x.cb + DSB_ESE_HDR_MAGIC_OFF, 0, 4);
+}
+
+static void e001_twin(struct ecase *c)
+{
+	/* Only the primary's magic gone: the shadow names the database (E003). */
+	build(c, 8192);
+	memset(c->x.buf + DSB_ESE_HDR_MAGIC_OFF, 0, 4);
+}
+
+static void e002_damage(struct ecase *c)
+{
+	build(c, 8192);
+	c->x.buf[300] ^= 0x40;
+	c->x.buf[c->x.cb + 300] ^= 0x40;
+}
+
+static void e002_twin(struct ecase *c)
+{
+	build(c, 8192);
+	c->x.buf[300] ^= 0x40;   /* the shadow intact: E003 */
+}
+
+static void e003_damage(struct ecase *c)
+{
+	build(c, 8192);
+	c->x.buf[c->x.cb + 300] ^= 0x40;   /* the shadow this time */
+}
+
+static void e003_twin(struct ecase *c)
+{
+	build(c, 8192);
+}
+
+static void e004_damage(struct ecase *c)
+{
+	build(c, 8192);
+	xput32(c->x.buf + c->x.cb + DSB_ESE_HDR_DBID_OFF, 3);
+	dsb_ese_header_stamp(c->x.buf + c->x.cb, c->x.cb);
+}
+
+static void e004_twin(struct ecase *c)
+{
+	/* The same field written into both copies: they agree. */
+	build(c, 8192);
+	hdr_set32(c, DSB_ESE_HDR_DBID_OFF, 3);
+}
+
+static void e005_damage(struct ecase *c)
+{
+	build(c, 4096);
+	hdr_set32(c, DSB_ESE_HDR_VERSION_OFF, 0x621);
+}
+
+static void e005_twin(struct ecase *c)
+{
+	build(c, 4096);
+	hdr_set32(c, DSB_ESE_HDR_UPDATE_MAJOR_OFF, 0x122);   /* revisions are informative */
+}
+
+static void e006_damage(struct ecase *c)
+{
+	build(c, 4096);
+	hdr_set32(c, DSB_ESE_HDR_GEN_MAX_REQ_OFF, 3);   /* clean, yet logs 0-3 required */
+}
+
+static void e006_twin(struct ecase *c)
+{
+	build(c, 4096);
+	hdr_set32(c, DSB_ESE_HDR_GEN_MAX_COMMIT_OFF, 3);   /* committed is not required */
+}
+
+static void e007_damage(struct ecase *c)
+{
+	build(c, 4096);
+	hdr_set8(c, 800, 1);   /* past the 748-byte header */
+}
+
+static void e007_twin(struct ecase *c)
+{
+	build(c, 4096);
+	hdr_set8(c, 700, 1);   /* signRBSHdrFlush: a field, not reserved */
+}
+
+static void e008_damage(struct ecase *c)
+{
+	build(c, 4096);
+	hdr_set32(c, DSB_ESE_HDR_REPAIR_COUNT_OFF, 1);
+}
+
+static void e008_twin(struct ecase *c)
+{
+	build(c, 4096);
+	hdr_set32(c, DSB_ESE_HDR_REPAIR_COUNT_OFF, 0);
+}
+
+static void e009_damage(struct ecase *c)
+{
+	build(c, 4096);
+	hdr_set32(c, DSB_ESE_HDR_BAD_CHECKSUM_OFF, 2);
+}
+
+static void e009_twin(struct ecase *c)
+{
+	build(c, 4096);
+	hdr_set32(c, DSB_ESE_HDR_ECC_FIX_OK_OFF, 2);   /* corrected errors: E010 */
+}
+
+static void e010_damage(struct ecase *c)
+{
+	build(c, 4096);
+	hdr_set32(c, DSB_ESE_HDR_ECC_FIX_OK_OFF, 4);
+}
+
+static void e010_twin(struct ecase *c)
+{
+	build(c, 4096);
+	hdr_set32(c, DSB_ESE_HDR_ECC_FIX_FAIL_OFF, 4);   /* failed corrections: E009 */
+}
+
+static void e011_damage(struct ecase *c)
+{
+	build(c, 4096);
+	xdb_write_header(&c->x, &XDB_DIRTY);
+}
+
+static void e011_twin(struct ecase *c)
+{
+	build(c, 4096);
+	xdb_write_header(&c->x, &XDB_CLEAN);
+}
+
+static void e012_damage(struct ecase *c)
+{
+	build(c, 4096);
+	c->x.len = (size_t)(20 + 1) * 4096 + 1234;   /* inside page 20 */
+}
+
+static void e012_twin(struct ecase *c)
+{
+	build(c, 4096);
+	c->x.len = (size_t)(20 + 2) * 4096;   /* on a page boundary: E030 */
+}
+
+static void e013_damage(struct ecase *c)
+{
+	build(c, 8192);
+	memcpy(xdb_page(&c->x, 7) + 2000, "DAMAGED!", 8);
+}
+
+static void e013_twin(struct ecase *c)
+{
+	build(c, 8192);
+	xdb_page(&c->x, 7)[2000] ^= 0x08;   /* one bit: E014 */
+}
+
+static void e014_damage(struct ecase *c)
+{
+	build(c, 8192);
+	xdb_page(&c->x, 6)[1000] ^= 0x02;
+}
+
+static void e014_twin(struct ecase *c)
+{
+	build(c, 8192);
+	memcpy(xdb_page(&c->x, 6) + 1000, "DAMAGED!", 8);   /* bytes: E013 */
+}
+
+static void e015_damage(struct ecase *c)
+{
+	build(c, 8192);
+	memcpy(xdb_page(&c->x, 6), xdb_page(&c->x, 7), 8192);
+}
+
+static void e015_twin(struct ecase *c)
+{
+	build(c, 8192);
+}
+
+static void e016_damage(struct ecase *c)
+{
+	build(c, 4096);
+	xput16(xdb_page(&c->x, 6) + 40, 40);   /* first node's key longer than the node */
+	xdb_stamp(&c->x);
+}
+
+static void e016_twin(struct ecase *c)
+{
+	build(c, 4096);
+	xput16(xdb_page(&c->x, 6) + 40, 2);   /* its own length, restamped */
+	xdb_stamp(&c->x);
+}
+
+static void e017_damage(struct ecase *c)
+{
+	build(c, 4096);
+	xput16(xdb_page(&c->x, 6) + DSB_ESE_PG_CB_UNCOMMITTED_OFF, 4050);
+	xdb_stamp(&c->x);
+}
+
+static void e017_twin(struct ecase *c)
+{
+	build(c, 4096);
+	xput16(xdb_page(&c->x, 6) + DSB_ESE_PG_CB_UNCOMMITTED_OFF, 0);
+	xdb_stamp(&c->x);
+}
+
+static void or_flags(struct ecase *c, uint32_t pgno, uint32_t flags)
+{
+	uint8_t *p = xdb_page(&c->x, pgno) + DSB_ESE_PG_FLAGS_OFF;
+	xput32(p, xget32(p) | flags);
+	xdb_stamp(&c->x);
+}
+
+static void e018_damage(struct ecase *c)
+{
+	build(c, 4096);
+	or_flags(c, 7, DSB_ESE_PF_PARENT_OF_LEAF);   /* leaf and parent of leaf */
+}
+
+static void e018_twin(struct ecase *c)
+{
+	build(c, 4096);
+	or_flags(c, 7, DSB_ESE_PF_REPAIR);   /* a coherent flag: E019 */
+}
+
+static void e019_damage(struct ecase *c)
+{
+	build(c, 4096);
+	or_flags(c, 7, DSB_ESE_PF_REPAIR);
+}
+
+static void e019_twin(struct ecase *c)
+{
+	build(c, 4096);
+	or_flags(c, 7, DSB_ESE_PF_PARENT_OF_LEAF);   /* E018 instead */
+}
+
+static void streamed(struct ecase *c, bool trailer)
+{
+	build(c, 8192);
+	xdb_write_header(&c->x, &XDB_STREAMED);
+	if (trailer)
+		xdb_add_trailer(&c->x, 9);
+}
+
+static void e020_damage(struct ecase *c)
+{
+	streamed(c, true);
+	uint8_t *t = c->x.buf + c->x.len - c->x.cb;
+	t[DSB_ESE_TRL_SIGN_DB_OFF] ^= 1;   /* another database's trailer */
+	dsb_ese_header_stamp(t, c->x.cb);
+}
+
+static void e020_twin(struct ecase *c)
+{
+	streamed(c, true);
+}
+
+static void e021_damage(struct ecase *c)
+{
+	streamed(c, false);
+}
+
+static void e021_twin(struct ecase *c)
+{
+	streamed(c, true);
+}
+
+static void e022_damage(struct ecase *c)
+{
+	build(c, 4096);
+	xput32(t1_child2(c), 8);   /* an all-zero page */
+	xdb_stamp(&c->x);
+}
+
+static void e022_twin(struct ecase *c)
+{
+	build(c, 4096);
+	xput32(t1_child2(c), XDB_IX_FDP);   /* another tree's page: E023 */
+	xdb_stamp(&c->x);
+}
+
+static void e023_damage(struct ecase *c)
+{
+	e022_twin(c);
+}
+
+static void e023_twin(struct ecase *c)
+{
+	e022_damage(c);
+}
+
+static void e024_damage(struct ecase *c)
+{
+	build(c, 4096);
+	xput32(xdb_page(&c->x, 6) + DSB_ESE_PG_NEXT_OFF, 0);
+	xdb_stamp(&c->x);
+}
+
+static void e024_twin(struct ecase *c)
+{
+	build(c, 4096);
+	xput32(xdb_page(&c->x, 6) + DSB_ESE_PG_NEXT_OFF, 7);
+	xdb_stamp(&c->x);
+}
+
+static void newer_page(struct ecase *c, const struct xdb_hdr *h)
+{
+	build(c, 4096);
+	xput64(xdb_page(&c->x, 7) + DSB_ESE_PG_DBTIME_OFF, 5000);
+	xdb_stamp(&c->x);
+	xdb_write_header(&c->x, h);
+}
+
+static void e025_damage(struct ecase *c)
+{
+	newer_page(c, &XDB_CLEAN);
+}
+
+static void e025_twin(struct ecase *c)
+{
+	newer_page(c, &XDB_DIRTY);   /* an online copy: E026 */
+}
+
+static void e026_damage(struct ecase *c)
+{
+	newer_page(c, &XDB_DIRTY);
+}
+
+static void e026_twin(struct ecase *c)
+{
+	newer_page(c, &XDB_CLEAN);   /* consistent: E025 */
+}
+
+static void e027_damage(struct ecase *c)
+{
+	build(c, 4096);
+	garbage(xdb_page(&c->x, 9), 4096, 0x9E3779B9u);   /* allocated, unreferenced */
+}
+
+static void e027_twin(struct ecase *c)
+{
+	build(c, 4096);
+	garbage(xdb_page(&c->x, 27), 4096, 0x9E3779B9u);   /* free space: E028 */
+}
+
+static void e028_damage(struct ecase *c)
+{
+	e027_twin(c);
+}
+
+static void e028_twin(struct ecase *c)
+{
+	e027_damage(c);
+}
+
+static void orphan(struct ecase *c, uint32_t extra_flags)
+{
+	build(c, 4096);
+	xpg_init(&c->x, 10, 99, DSB_ESE_PF_LEAF | extra_flags, 0, 0, 50);
+	xpg_add(&c->x, 10, "", 0, 0);
+	xpg_add_node(&c->x, 10, "zz", 2, "orphan", 6);
+	xdb_stamp(&c->x);
+}
+
+static void e029_damage(struct ecase *c)
+{
+	orphan(c, 0);
+}
+
+static void e029_twin(struct ecase *c)
+{
+	orphan(c, DSB_ESE_PF_EMPTY);   /* freed: nothing to say */
+}
+
+static void owned_beyond_eof(struct ecase *c, const struct xdb_hdr *h)
+{
+	build(c, 4096);
+	uint8_t *oe = xdb_page(&c->x, 2);
+	oe[40 + 16 + 2 + 3] = 40;   /* key: last pgno 40 (big-endian low byte) */
+	xput32(oe + 40 + 16 + 2 + 4, 40);
+	xdb_stamp(&c->x);
+	xdb_write_header(&c->x, h);
+}
+
+static void e030_damage(struct ecase *c)
+{
+	owned_beyond_eof(c, &XDB_CLEAN);
+}
+
+static void e030_twin(struct ecase *c)
+{
+	owned_beyond_eof(c, &XDB_DIRTY);   /* an online copy: E026 */
+}
+
+static void e031_damage(struct ecase *c)
+{
+	build(c, 4096);
+	memset(xdb_page(&c->x, 4), 0, 4096);   /* the catalog root */
+}
+
+static void e031_twin(struct ecase *c)
+{
+	build(c, 4096);
+	memset(xdb_page(&c->x, 20), 0, 4096);   /* a page no tree uses */
+}
+
+static void e032_damage(struct ecase *c)
+{
+	build(c, 4096);
+	xpg_add_cat(&c->x, 4, 30, DSB_ESE_SYSOBJ_TABLE, XDB_T1_OBJID, 20, "t2");
+	xdb_stamp(&c->x);
+}
+
+static void e032_twin(struct ecase *c)
+{
+	build(c, 4096);
+	xpg_add_cat(&c->x, 4, 30, DSB_ESE_SYSOBJ_TABLE, 30, 20, "t2");   /* an objid of its own */
+	xdb_stamp(&c->x);
+}
+
+static void e033_damage(struct ecase *c)
+{
+	build(c, 4096);
+	c->file = "\\\\DC01\\C$\\Windows\\NTDS\\ntds.dit";
+}
+
+static void e033_twin(struct ecase *c)
+{
+	build(c, 4096);
+	c->file = "\\\\DC01\\C$\\data\\other.edb";
+}
+
+struct ese_row {
+	enum dsb_rule rule;
+	unsigned count;                    /* findings of `rule` the damage raises */
+	void (*damage)(struct ecase *c);   /* must raise `rule` `count` times */
+	void (*twin)(struct ecase *c);     /* must not raise it */
+	const char *what;
+};
+
+/* One row: DSB_<id>, the count, and the builders <fn>_damage and <fn>_twin. */
+#define ESE_ROW(id, n, fn, text) \
+	{ .rule = DSB_##id, .count = (n), .damage = fn##_damage, .twin = fn##_twin, .what = (text) }
+
+static const struct ese_row ese_rows[] = {
+	ESE_ROW(E001, 1, e001, "magic gone from both header copies / the primary only"),
+	ESE_ROW(E002, 1, e002, "a bit in both header copies / the primary only"),
+	ESE_ROW(E003, 1, e003, "a bit in the shadow header / none"),
+	ESE_ROW(E004, 1, e004, "dbid changed in the shadow / in both copies"),
+	ESE_ROW(E005, 1, e005, "format version 0x621 / revision 0x122"),
+	ESE_ROW(E006, 1, e006, "clean with logs required / committed"),
+	ESE_ROW(E007, 1, e007, "header byte 800 set / byte 700 set"),
+	ESE_ROW(E008, 1, e008, "repair count 1 / 0"),
+	ESE_ROW(E009, 1, e009, "bad checksums counted / corrected ones"),
+	ESE_ROW(E010, 1, e010, "corrected bits counted / failed corrections"),
+	ESE_ROW(E011, 1, e011, "dirty header / clean"),
+	ESE_ROW(E012, 1, e012, "cut inside page 20 / on a page boundary"),
+	ESE_ROW(E013, 1, e013, "8 bytes overwritten in a leaf / one bit"),
+	ESE_ROW(E014, 1, e014, "one bit in a leaf / 8 bytes"),
+	ESE_ROW(E015, 1, e015, "leaf 6 overwritten by leaf 7 / intact"),
+	ESE_ROW(E016, 1, e016, "key length past the node / its own, restamped"),
+	ESE_ROW(E017, 1, e017, "uncommitted bytes over free / zero, restamped"),
+	ESE_ROW(E018, 1, e018, "leaf flagged parent of leaf / repaired"),
+	ESE_ROW(E019, 1, e019, "leaf flagged repaired / parent of leaf"),
+	ESE_ROW(E020, 1, e020, "trailer of another database / matching trailer"),
+	ESE_ROW(E021, 1, e021, "streamed without its trailer / with it"),
+	ESE_ROW(E022, 1, e022, "child pointer to a zero page / to another tree"),
+	ESE_ROW(E023, 1, e023, "child pointer to another tree / to a zero page"),
+	ESE_ROW(E024, 1, e024, "leaf next link 0 / 7, restamped"),
+	ESE_ROW(E025, 1, e025, "page newer than a clean header / a dirty one"),
+	ESE_ROW(E026, 1, e026, "page newer than a dirty header / a clean one"),
+	ESE_ROW(E027, 1, e027, "garbage in allocated space / in free space"),
+	ESE_ROW(E028, 1, e028, "garbage in free space / in allocated space"),
+	ESE_ROW(E029, 1, e029, "valid page of no tree / the same flagged empty"),
+	ESE_ROW(E030, 1, e030, "owned past the end, clean / dirty"),
+	ESE_ROW(E031, 1, e031, "catalog root zeroed / an unused page zeroed"),
+	ESE_ROW(E032, 1, e032, "second table with t1's objid / its own objid"),
+	ESE_ROW(E033, 4, e033, "named ntds.dit without the AD tables / other.edb"),
+};
+
+static const struct ese_row *ese_row_for(enum dsb_rule r)
+{
+	for (size_t i = 0; i < sizeof(ese_rows) / sizeof(ese_rows[0]); i++)
+		if (ese_rows[i].rule == r)
+			return &ese_rows[i];
+	return NULL;
+}
+
+/* Build a case, verify it whole and count `rule`; the findings are
+ * printed when the count is not `want`. */
+static size_t ese_count(void (*make)(struct ecase *c), enum dsb_rule rule, size_t want,
+			const char *what)
+{
+	struct ecase c;
+	memset(&c, 0, sizeof(c));
+	make(&c);
+	struct xrun r;
+	xrun_buf(&r, c.x.buf, c.x.len, 0, c.file);
+	size_t n = xcount(&r, rule);
+	if (n != want) {
+		printf("\n    %s: %zu finding(s) of %s, %zu expected", what, n,
+		       dsb_rule_info(rule)->id, want);
+		xdump(&r, what);
+	}
+	xrun_free(&r);
+	xdb_free(&c.x);
+	return n;
+}
+
+static void test_ese_rows(void)
+{
+	for (size_t i = 0; i < sizeof(ese_rows) / sizeof(ese_rows[0]); i++) {
+		const struct ese_row *row = &ese_rows[i];
+		char what[200];
+		snprintf(what, sizeof(what), "%s damage (%s)", dsb_rule_info(row->rule)->id, row->what);
+		CU_ASSERT_EQUAL(ese_count(row->damage, row->rule, row->count, what), row->count);
+		snprintf(what, sizeof(what), "%s twin (%s)", dsb_rule_info(row->rule)->id, row->what);
+		CU_ASSERT_EQUAL(ese_count(row->twin, row->rule, 0, what), 0);
+	}
+}
+
+/* ---- capture, protocol and restore cases: the scenario catalogue ------------ */
+
+static const struct dfx_expect *expected(const struct dfx_scenario *sc, const char *id)
+{
+	for (size_t k = 0; k < DFX_EXPECT_MAX && sc->present[k].rule; k++)
+		if (strcmp(sc->present[k].rule, id) == 0)
+			return &sc->present[k];
+	return NULL;
+}
+
+/* sc's twin when it must not raise `id`: clean without it, or listing it
+ * as absent. */
+static const struct dfx_scenario *twin_without(const struct dfx_scenario *sc, const char *id)
+{
+	const struct dfx_scenario *t = sc->twin ? dfx_scenario_find(sc->twin) : NULL;
+	if (!t)
+		return NULL;
+	for (size_t k = 0; k < DFX_EXPECT_MAX && t->absent[k]; k++)
+		if (strcmp(t->absent[k], id) == 0)
+			return t;
+	return (t->flags & DFX_SC_CLEAN) && !expected(t, id) ? t : NULL;
+}
+
+/* The first scenario that raises `id` and has a twin that must not, and
+ * that can be verified from a file (not only through a pipe). */
+static const struct dfx_scenario *scenario_for(const char *id, const struct dfx_scenario **twin)
+{
+	size_t n;
+	const struct dfx_scenario *sc = dfx_scenarios(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (!expected(&sc[i], id) || (sc[i].flags & DFX_SC_STDIN))
+			continue;
+		const struct dfx_scenario *t = twin_without(&sc[i], id);
+		if (t && !(t->flags & DFX_SC_STDIN)) {
+			*twin = t;
+			return &sc[i];
+		}
+	}
+	return NULL;
+}
+
+static char tmpdir[64];
+
+/* Write a scenario in its own container and count `rule` in its report;
+ * -1 when it cannot be written or read. */
+static long scenario_count(const struct dfx_scenario *sc, enum dsb_rule rule)
+{
+	char path[256], err[512];
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, sc->name);
+	if (dfx_scenario_write(sc, path, NULL, err, sizeof(err)) != 0) {
+		printf("\n    %s: %s", sc->name, err);
+		return -1;
+	}
+	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
+	if (!rep)
+		return -1;
+	long n = dsb_verify_input(rep, path, NULL) == 0
+		 ? (long)dsb_findings_count_rule(rep->findings, -1, rule) : -1;
+	dsb_report_free(rep);
+	return n;
+}
+
+static void test_scenario_pairs(void)
+{
+	CU_ASSERT_FATAL(mkdtemp(strcpy(tmpdir, "/tmp/dsb-coverage-XXXXXX")) != NULL);
+	unsigned pairs = 0;
+	for (int k = 0; k < DSB_RULE_COUNT; k++) {
+		const char *id = dsb_rule_info((enum dsb_rule)k)->id;
+		const struct dfx_scenario *twin, *sc = scenario_for(id, &twin);
+		if (!sc)
+			continue;   /* covered by an ESE row, or by nothing: test_every_rule */
+		pairs++;
+		const struct dfx_expect *e = expected(sc, id);
+		long n = scenario_count(sc, (enum dsb_rule)k);
+		bool ok = e->count ? n == (long)e->count : n >= 1;
+		if (!ok)
+			printf("\n    %s: %s raises it %ld time(s)", id, sc->name, n);
+		CU_ASSERT(ok);
+		n = scenario_count(twin, (enum dsb_rule)k);
+		if (n != 0)
+			printf("\n    %s: twin %s of %s raises it %ld time(s)", id, twin->name, sc->name, n);
+		CU_ASSERT_EQUAL(n, 0);
+	}
+	printf("%u rules, each by a scenario and its twin ", pairs);
+	/* The captures are files or folders of files; remove them. */
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+/* ---- the whole catalogue ------------------------------------------------------ */
+
+static void test_every_rule(void)
+{
+	(void)xfind;   /* a helper of tests/test_ese_fixture.h this program does not need */
+	size_t missing = 0;
+	for (int k = 0; k < DSB_RULE_COUNT; k++) {
+		const char *id = dsb_rule_info((enum dsb_rule)k)->id;
+		const struct dfx_scenario *twin;
+		bool scenario = scenario_for(id, &twin) != NULL;
+		bool row = ese_row_for((enum dsb_rule)k) != NULL;
+		if (!scenario && !row) {
+			printf("\n    %s: no scenario raises it with a twin that does not, and no "
+			       "ese_rows[] line", id);
+			missing++;
+		}
+	}
+	CU_ASSERT_EQUAL(missing, 0);
+	/* One row per rule: a second row would be a copy-paste slip that
+	 * leaves its own rule without one. */
+	for (size_t i = 0; i < sizeof(ese_rows) / sizeof(ese_rows[0]); i++)
+		for (size_t j = 0; j < i; j++)
+			CU_ASSERT_NOT_EQUAL(ese_rows[i].rule, ese_rows[j].rule);
+}
+
+static const struct dsb_test tests[] = {
+	{ "every catalogue id has a raising case and a twin", test_every_rule },
+	{ "ESE rules: each row raises its rule, its twin does not", test_ese_rows },
+	{ "capture, protocol, restore: each scenario pair, verified", test_scenario_pairs },
+	{ NULL, NULL },
+};
+
+static const struct dsb_suite suites[] = {
+	{ "rule coverage", tests },
+};
+
+DSB_TEST_MAIN(suites)
