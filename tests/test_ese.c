@@ -1235,9 +1235,12 @@ static void test_verify_fd(void)
 
 static void test_rule_catalogue(void)
 {
-	/* Every E rule has an id in order, the ESE category and text. */
-	for (int r = DSB_E001; r <= DSB_E033; r++) {
+	/* Every E rule, whatever their number, has an id in order, the ESE
+	 * category and text; the E rules end where another letter begins. */
+	for (int r = DSB_E001; r < DSB_RULE_COUNT; r++) {
 		const struct dsb_rule_info *ri = dsb_rule_info((enum dsb_rule)r);
+		if (strncmp(ri->id, "DSB-E", 5) != 0)
+			break;
 		char want[16];
 		snprintf(want, sizeof(want), "DSB-E%03d", r - DSB_E001 + 1);
 		CU_ASSERT_STRING_EQUAL(ri->id, want);

@@ -732,19 +732,6 @@ static void regression_limit_reached_sample(void)
 
 /* Rebuild the available-extent page 3 with `extra` appended: a node of
  * key `key` (klen bytes) and data `data`. */
-static void ae_with(struct xdb *x, const void *key, size_t klen, const void *data, size_t dlen)
-{
-	const uint32_t L = DSB_ESE_PF_LEAF, R = DSB_ESE_PF_ROOT;
-	uint8_t zero16[16] = { 0 };
-	memset(xdb_page(x, 3), 0, x->cb);
-	xpg_init(x, 3, DSB_ESE_OBJID_ROOT, R | L | DSB_ESE_PF_SPACE_TREE, 0, 0, 12);
-	xpg_add(x, 3, zero16, sizeof(zero16), 0);
-	xpg_extent(x, 3, XDB_PAGES, 8);
-	if (key)
-		xpg_add_node(x, 3, key, klen, data, dlen);
-	xdb_stamp(x);
-}
-
 static void regression_undecodable_space_key_counted(void)
 {
 	struct xdb x;
@@ -752,7 +739,7 @@ static void regression_undecodable_space_key_counted(void)
 	xdb_build(&x, 4096);
 	/* The twin: one more extent that decodes (pages 20-21). */
 	uint8_t k4[4] = { 0, 0, 0, 21 }, cpg[4] = { 2, 0, 0, 0 };
-	ae_with(&x, k4, 4, cpg, 4);
+	xdb_avail_with(&x, k4, 4, cpg, 4);
 	run(&r, x.buf, x.len);
 	if (r.n)
 		xdump(&r, "extent twin");
@@ -768,7 +755,7 @@ static void regression_undecodable_space_key_counted(void)
 		{ { 0, 0, 0, 21 }, 4, { 0, 0, 0, 0 }, 4 },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		ae_with(&x, bad[i].key, bad[i].klen, bad[i].data, bad[i].dlen);
+		xdb_avail_with(&x, bad[i].key, bad[i].klen, bad[i].data, bad[i].dlen);
 		run(&r, x.buf, x.len);
 		const struct dsb_finding *f = xfind(&r, DSB_E035);
 		if (!f || r.n != 1)

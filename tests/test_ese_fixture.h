@@ -261,8 +261,10 @@ struct xrun {
 };
 
 /* Feed buf in chunks of `chunk` bytes (0: all at once). */
-static inline void xrun_buf(struct xrun *r, const uint8_t *buf, size_t len, size_t chunk,
-		     const char *file)
+/* Verify buf in chunks of `chunk` bytes (0: whole) with the verifier's
+ * limits lowered to `lim` (NULL: the defaults). */
+static inline void xrun_buf_lim(struct xrun *r, const uint8_t *buf, size_t len, size_t chunk,
+				const char *file, const struct dsb_ese_limits *lim)
 {
 	struct dsb_loc loc = DSB_LOC_INIT;
 	loc.member = "data/db.edb";
@@ -270,6 +272,8 @@ static inline void xrun_buf(struct xrun *r, const uint8_t *buf, size_t len, size
 	loc.file = file;
 	r->f = dsb_findings_new();
 	r->s = dsb_ese_stream_new(r->f, 0, &loc);
+	if (lim)
+		dsb_ese_stream_set_limits(r->s, lim);
 	if (!chunk)
 		chunk = len ? len : 1;
 	for (size_t off = 0; off < len; off += chunk)
@@ -277,6 +281,29 @@ static inline void xrun_buf(struct xrun *r, const uint8_t *buf, size_t len, size
 	dsb_ese_stream_finish(r->s, true);
 	r->sum = dsb_ese_stream_summary(r->s);
 	r->v = dsb_findings_sorted(r->f, &r->n);
+}
+
+static inline void xrun_buf(struct xrun *r, const uint8_t *buf, size_t len, size_t chunk,
+			    const char *file)
+{
+	xrun_buf_lim(r, buf, len, chunk, file, NULL);
+}
+
+/* Page 3, the root's available-space tree, rebuilt with the one extent
+ * the built database frees, plus one more node (key, data) when key is
+ * not NULL: a way to put space-tree entries of any shape in a valid page. */
+static inline void xdb_avail_with(struct xdb *x, const void *key, size_t klen,
+				  const void *data, size_t dlen)
+{
+	const uint32_t L = DSB_ESE_PF_LEAF, R = DSB_ESE_PF_ROOT;
+	uint8_t zero16[16] = { 0 };
+	memset(xdb_page(x, 3), 0, x->cb);
+	xpg_init(x, 3, DSB_ESE_OBJID_ROOT, R | L | DSB_ESE_PF_SPACE_TREE, 0, 0, 12);
+	xpg_add(x, 3, zero16, sizeof(zero16), 0);
+	xpg_extent(x, 3, XDB_PAGES, 8);
+	if (key)
+		xpg_add_node(x, 3, key, klen, data, dlen);
+	xdb_stamp(x);
 }
 
 static inline void xrun_free(struct xrun *r)

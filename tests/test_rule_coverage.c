@@ -35,6 +35,8 @@
 struct ecase {
 	struct xdb x;
 	const char *file;
+	struct dsb_ese_limits lim;   /* lowered limits; all zero: the defaults */
+	bool limited;
 };
 
 /* Header fields are edited in the primary copy, which is then stamped
@@ -518,6 +520,36 @@ static void e033_twin(struct ecase *c)
 	c->file = "\\\\DC01\\C$\\data\\other.edb";
 }
 
+/* The built database has 4 FDP roots (pages 1, 4, 5, 12): room for 3
+ * stops the walk, room for 4 does not. */
+static void e034_damage(struct ecase *c)
+{
+	build(c, 4096);
+	c->lim = (struct dsb_ese_limits){ .roots = 3 };
+	c->limited = true;
+}
+
+static void e034_twin(struct ecase *c)
+{
+	build(c, 4096);
+	c->lim = (struct dsb_ese_limits){ .roots = 4 };
+	c->limited = true;
+}
+
+static void e035_damage(struct ecase *c)
+{
+	build(c, 4096);
+	uint8_t key5[5] = { 0, 0, 0, 0, 21 }, cpg[4] = { 2, 0, 0, 0 };
+	xdb_avail_with(&c->x, key5, sizeof(key5), cpg, sizeof(cpg));   /* a 5-byte key */
+}
+
+static void e035_twin(struct ecase *c)
+{
+	build(c, 4096);
+	uint8_t key4[4] = { 0, 0, 0, 21 }, cpg[4] = { 2, 0, 0, 0 };
+	xdb_avail_with(&c->x, key4, sizeof(key4), cpg, sizeof(cpg));   /* pages 20-21 */
+}
+
 struct ese_row {
 	enum dsb_rule rule;
 	unsigned count;                    /* findings of `rule` the damage raises */
@@ -564,6 +596,8 @@ static const struct ese_row ese_rows[] = {
 	ESE_ROW(E031, 1, e031, "catalog root zeroed / an unused page zeroed"),
 	ESE_ROW(E032, 1, e032, "second table with t1's objid / its own objid"),
 	ESE_ROW(E033, 4, e033, "named ntds.dit without the AD tables / other.edb"),
+	ESE_ROW(E034, 1, e034, "room for 3 FDP roots of 4 / for 4"),
+	ESE_ROW(E035, 1, e035, "a 5-byte space-tree key / a 4-byte one"),
 };
 
 static const struct ese_row *ese_row_for(enum dsb_rule r)
@@ -583,7 +617,7 @@ static size_t ese_count(void (*make)(struct ecase *c), enum dsb_rule rule, size_
 	memset(&c, 0, sizeof(c));
 	make(&c);
 	struct xrun r;
-	xrun_buf(&r, c.x.buf, c.x.len, 0, c.file);
+	xrun_buf_lim(&r, c.x.buf, c.x.len, 0, c.file, c.limited ? &c.lim : NULL);
 	size_t n = xcount(&r, rule);
 	if (n != want) {
 		printf("\n    %s: %zu finding(s) of %s, %zu expected", what, n,
