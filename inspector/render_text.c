@@ -229,6 +229,9 @@ static void put_input_head(struct text *t, size_t i)
 			fputs(k ? ", " : " compressed with ", fp);
 			dsb_term_puts(fp, in->filters[k]);
 		}
+	} else if (in->ese_file && in->file_kind) {
+		dsb_term_puts(fp, in->file_kind);   /* built from numbers, never input bytes */
+		fputs(", not a database", fp);
 	} else if (in->ese_file) {
 		fputs("database file", fp);
 	} else {
