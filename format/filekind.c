@@ -137,21 +137,32 @@ static bool ese_file_header(const uint8_t *buf, size_t len, struct dsb_file_snif
 	return true;
 }
 
-/* PATCHHDR (REF §3.10): one page at an ESE page size, header checksum,
- * PGHDR zero but for the checksum. */
+/* PATCHHDR (REF §3.10): a page at an ESE page size, header checksum,
+ * PGHDR zero but for the checksum.  Its bytes past the header are zero,
+ * so the checksum verifies at every smaller size too: the page size is
+ * the one the file's length says (a .pat is one or two pages, REF
+ * §3.10), else the smallest that verifies. */
+static bool patch_at(const uint8_t *buf, size_t len, uint32_t cb)
+{
+	return len >= cb &&
+	       all_zero(buf + PATCH_PGHDR_ZERO_FROM, PATCH_PGHDR_ZERO_TO - PATCH_PGHDR_ZERO_FROM) &&
+	       !all_zero(buf, cb) && dsb_ese_header_checksum(buf, cb) == le32(buf, len, 0);
+}
+
 static bool patch_page(const uint8_t *buf, size_t len, struct dsb_file_sniff *out)
 {
+	uint32_t found = 0;
 	for (uint32_t cb = DSB_ESE_PAGE_MIN; cb <= DSB_ESE_PAGE_MAX; cb *= 2) {
-		if (len < cb)
-			break;
-		if (all_zero(buf + PATCH_PGHDR_ZERO_FROM, PATCH_PGHDR_ZERO_TO - PATCH_PGHDR_ZERO_FROM) &&
-		    !all_zero(buf, cb) && dsb_ese_header_checksum(buf, cb) == le32(buf, len, 0)) {
-			out->kind = DSB_KIND_ESE_PATCH;
-			out->page_size = cb;
-			return true;
-		}
+		if (!patch_at(buf, len, cb))
+			continue;
+		if (!found || len == cb || len == 2 * (size_t)cb)
+			found = cb;
 	}
-	return false;
+	if (!found)
+		return false;
+	out->kind = DSB_KIND_ESE_PATCH;
+	out->page_size = found;
+	return true;
 }
 
 /* ---- archives and compressed streams ------------------------------------ */
@@ -224,6 +235,10 @@ static void look_inside(const uint8_t *buf, size_t len, dsb_sniff_db_fn is_db,
 	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK ||
 	    archive_read_next_header(a, &e) < ARCHIVE_WARN)
 		goto done;
+	/* No filter took the bytes (only libarchive's "none"): the magic was
+	 * a coincidence, nothing is inside. */
+	if (archive_filter_count(a) < 2)
+		goto done;
 	int fmt = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
 	for (size_t i = 0; i < sizeof inner_formats / sizeof inner_formats[0]; i++) {
 		if (inner_formats[i].code == fmt) {
@@ -266,6 +281,11 @@ static void sniff_at(const uint8_t *buf, size_t len, const char *name, dsb_sniff
 		return;
 	}
 	bool reserve = reserve_name(name);
+	/* A patch page before the other headers: its checksum verifies over
+	 * 4096 bytes too (the rest of the page is zero), and its PGHDR bytes
+	 * 4..39 are zero where a log or checkpoint header has its numbers. */
+	if (patch_page(buf, len, out))
+		return;
 	if (ese_file_header(buf, len, out)) {
 		if (reserve && out->kind == DSB_KIND_ESE_LOG)
 			out->kind = DSB_KIND_ESE_RESERVE_LOG;
@@ -280,8 +300,6 @@ static void sniff_at(const uint8_t *buf, size_t len, const char *name, dsb_sniff
 		out->kind = DSB_KIND_ZEROS;
 		return;
 	}
-	if (patch_page(buf, len, out))
-		return;
 	for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++) {
 		const struct magic *m = &magics[i];
 		if (len < m->off + m->len || memcmp(buf + m->off, m->bytes, m->len) != 0)

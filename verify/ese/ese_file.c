@@ -229,7 +229,11 @@ static void not_a_database(struct esefile *e, const struct dsb_file_sniff *k, si
 	case DSB_KIND_ESE_DATABASE:
 		break;
 	}
-	add(e, DSB_E001, -1, "the file is %s, not an ESE database: %s", what, advice(k));
+	/* An ESE log or checkpoint is an ESE file, only not a database: never
+	 * "not ESE", never "corrupt". */
+	bool ese = k->kind >= DSB_KIND_ESE_LOG && k->kind <= DSB_KIND_ESE_OTHER;
+	add(e, DSB_E001, -1, "the file is %s, not %s database: %s", what, ese ? "a" : "an ESE",
+	    advice(k));
 }
 
 /* A named path that must not be read: a folder (E001) or a device (C015).
