@@ -19,6 +19,7 @@
 #include "fixtures/lib/esegen.h"
 #include "format/ese.h"
 #include "format/filekind.h"
+#include "verify/capture/capture.h"
 #include "verify/ese/ese.h"
 
 #define RUN_TIMEOUT_S 60    /* a run that takes longer never ends */
@@ -720,6 +721,55 @@ static void sample_tables_listed(void)
 	json_decref(doc);
 }
 
+/* `verify`: a database member of a capture gets the same table names
+ * and tables (the stream and the report conversion are shared). */
+static void capture_member_names_table(void)
+{
+	struct gendb d;
+	gendb_make(&d, 8192);
+	const struct dfx_ese_tree_info *t = tree(d.g, "datatable/NC_Acc_Type_Sid");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	uint32_t pgno = t->fdp + t->pages - 1;
+	d.buf[((size_t)pgno + 1) * d.cb + 1234] ^= 0x40;
+	char p[600];
+	snprintf(p, sizeof p, "%s/capture.tar", tw_tmpdir());
+	const struct tw_member m[] = { { .name = "data/ntds.dit", .data = d.buf, .len = d.len } };
+	CU_ASSERT_FATAL(tw_write(p, ARCHIVE_FORMAT_TAR_USTAR, NULL, 0, m, 1));
+	size_t len;
+	uint8_t *tar = tw_read_file(p, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tar);
+	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
+	CU_ASSERT_EQUAL(dsb_verify_memory(rep, "capture.tar", tar, len, NULL), 0);
+	size_t n;
+	const struct dsb_finding *v = dsb_findings_sorted(rep->findings, &n);
+	size_t e014 = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].rule != DSB_E014)
+			continue;
+		e014++;
+		CU_ASSERT_EQUAL(v[i].page, pgno);
+		CU_ASSERT_STRING_EQUAL(v[i].member, "data/ntds.dit");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(v[i].table);
+		CU_ASSERT_STRING_EQUAL(v[i].table, "datatable (index NC_Acc_Type_Sid)");
+	}
+	CU_ASSERT_EQUAL(e014, 1);
+	CU_ASSERT_EQUAL_FATAL(rep->ndatabases, 1);
+	const struct dsb_database *db = &rep->databases[0];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(db->tables);
+	bool found = false;
+	for (size_t i = 0; i < db->ntables; i++)
+		if (strcmp(db->tables[i].name, "datatable") == 0) {
+			found = true;
+			CU_ASSERT_EQUAL(db->tables[i].records, tree(d.g, "datatable")->records);
+			CU_ASSERT_FALSE(db->tables[i].complete);   /* its index lost a page */
+		}
+	CU_ASSERT(found);
+	dsb_report_free(rep);
+	free(tar);
+	gendb_free(&d);
+}
+
 /* ---- the sniffer itself, on bytes --------------------------------------------- */
 
 static void filekind_kinds(void)
@@ -799,6 +849,7 @@ static const struct dsb_test tables[] = {
 	{ "databases[].tables from the generator", database_tables_listed },
 	{ "a damaged table is shown incomplete", damaged_table_shown_incomplete },
 	{ "databases[].tables of the sample ntds.dit", sample_tables_listed },
+	{ "verify: a capture's database names tables too", capture_member_names_table },
 	{ NULL, NULL },
 };
 
