@@ -25,6 +25,10 @@
 #define PATCH_PGHDR_ZERO_TO      40
 #define LOG_EXTEND_SECTOR        512u  /* the log-extend pattern repeats per sector */
 #define LOG_EXTEND_BYTE          0xDAu
+/* Reserve logs are named edbres00001.jrs or res1.log (REF §3.1): a base
+ * name longer than this is not one. */
+#define RESERVE_NAME_MAX         63
+_Static_assert(sizeof "edbres00001.jrs" - 1 <= RESERVE_NAME_MAX, "a reserve name fits");
 
 static_assert(LOG_HDR_UPDATE_MINOR_OFF < DSB_ESE_HDR_FILETYPE_OFF &&
 	      DSB_ESE_HDR_FILETYPE_OFF + 4 <= ESE_FILE_HDR_SIZE,
@@ -99,8 +103,8 @@ static bool reserve_name(const char *path)
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	size_t n = strlen(base);
-	char low[64];
-	if (n >= sizeof low)
+	char low[RESERVE_NAME_MAX + 1];   /* longer names are not reserve names */
+	if (n > RESERVE_NAME_MAX)
 		return false;
 	for (size_t i = 0; i <= n; i++)
 		low[i] = (char)tolower((unsigned char)base[i]);

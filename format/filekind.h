@@ -64,6 +64,10 @@ typedef bool (*dsb_sniff_db_fn)(const void *first_bytes, size_t len);
 void dsb_file_sniff(const uint8_t *buf, size_t len, const char *name, dsb_sniff_db_fn is_db,
 		    struct dsb_file_sniff *out);
 
+/* Bytes a description needs: the longest phrase below with 10-digit
+ * numbers, and its NUL. */
+#define DSB_FILE_KIND_DESC_MAX 128
+
 /* A noun phrase for messages: "a gzip-compressed tar archive", "an ESE
  * transaction log (generation 42, format 8.4000.60.140)".  Built from the
  * kind and header numbers only. */

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void one(const uint8_t *data, size_t size, const char *name)
 {
 	struct dsb_file_sniff k;
-	char d[160];
+	char d[DSB_FILE_KIND_DESC_MAX];
 	dsb_file_sniff(data, size, name, dsb_ese_sniff, &k);
 	dsb_file_kind_describe(&k, d, sizeof d);
 	for (const char *p = d; *p; p++)

@@ -809,7 +809,7 @@ static void filekind_kinds(void)
 	make_log(b, sizeof b, 5, 7);
 	dsb_file_sniff(b, 4 * 4096, NULL, dsb_ese_sniff, &k);
 	CU_ASSERT_EQUAL(k.kind, DSB_KIND_ESE_OTHER);
-	char d[160];
+	char d[DSB_FILE_KIND_DESC_MAX];
 	dsb_file_kind_describe(&k, d, sizeof d);
 	CU_ASSERT_STRING_EQUAL(d, "an ESE flush map file (file type 7)");
 	/* A patch file: PATCHHDR, header checksum, PGHDR zero. */

@@ -192,7 +192,7 @@ static const char *advice(const struct dsb_file_sniff *k)
 /* One E001 on a file that is not a database, naming what it is. */
 static void not_a_database(struct esefile *e, const struct dsb_file_sniff *k, size_t hlen)
 {
-	char what[160];
+	char what[DSB_FILE_KIND_DESC_MAX];
 	dsb_file_kind_describe(k, what, sizeof what);
 	struct dsb_input *in = &e->rep->inputs[e->input];
 	in->file_kind = strdup(what);
