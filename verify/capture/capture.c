@@ -533,6 +533,7 @@ static void ese_drop(struct ese_db *d)
 	dsb_findings_free(d->f);
 	free(d->member);
 	free(d->file);
+	dsb_database_clear(&d->db);   /* its tables, when it was finished */
 	d->f = NULL;
 	d->member = NULL;
 	d->file = NULL;
