@@ -540,6 +540,68 @@ static void regression_bitflip_in_lv_page_names_long_values(void)
 	flip_names("datatable/LV", "datatable (long values)");
 }
 
+/* Run the stream over a database buffer; the findings at `pgno`. */
+static size_t findings_at(const struct gendb *d, uint32_t pgno, struct dsb_findings **out,
+			  const struct dsb_finding **first)
+{
+	struct dsb_findings *f = dsb_findings_new();
+	struct dsb_ese_stream *s = dsb_ese_stream_new(f, 0, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT(dsb_ese_stream_feed(s, d->buf, d->len));
+	dsb_ese_stream_finish(s, true);
+	dsb_ese_stream_free(s);
+	size_t n, at = 0;
+	const struct dsb_finding *v = dsb_findings_sorted(f, &n);
+	*first = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].page == (int64_t)pgno && at++ == 0)
+			*first = &v[i];
+	*out = f;
+	return at;
+}
+
+/* A page of another tree copied over a link_table leaf: its header says
+ * datatable, but the page is damaged where it lies (written for another
+ * pgno), so its owner is the tree that references it: link_table. */
+static void regression_misplaced_page_names_referencing_tree(void)
+{
+	struct gendb d;
+	gendb_make(&d, 8192);
+	const struct dfx_ese_tree_info *dt = tree(d.g, "datatable"), *lt = tree(d.g, "link_table");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dt);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lt);
+	uint32_t from = dt->fdp + dt->pages - 1, to = lt->fdp + lt->pages - 1;
+	memcpy(d.buf + ((size_t)to + 1) * d.cb, d.buf + ((size_t)from + 1) * d.cb, d.cb);
+	struct dsb_findings *f;
+	const struct dsb_finding *x;
+	CU_ASSERT(findings_at(&d, to, &f, &x) >= 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT(x->rule == DSB_E015 || x->rule == DSB_E013);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x->table);
+	CU_ASSERT_STRING_EQUAL(x->table, "link_table");
+	dsb_findings_free(f);
+	gendb_free(&d);
+}
+
+/* Twin: damage in a free page no tree references has no owner, and so
+ * no table (whatever rule reports it). */
+static void damaged_free_page_has_no_table(void)
+{
+	struct gendb d;
+	gendb_make(&d, 8192);
+	CU_ASSERT_FATAL(dfx_ese_free_pages(d.g) > 0);
+	uint32_t last = (uint32_t)(dfx_ese_blocks(d.g) - 2);   /* free pages are at the end */
+	d.buf[((size_t)last + 1) * d.cb + 300] = 0x5A;
+	d.buf[((size_t)last + 1) * d.cb + 301] = 0xC3;
+	struct dsb_findings *f;
+	const struct dsb_finding *x;
+	CU_ASSERT(findings_at(&d, last, &f, &x) >= 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT_PTR_NULL(x->table);
+	dsb_findings_free(f);
+	gendb_free(&d);
+}
+
 /* A finding made while the pages streamed by, before the catalog was
  * known (a page-structure error, E017), still names its table: it waited
  * in the stream's own findings until finish. */
@@ -871,6 +933,8 @@ static const struct dsb_test tables[] = {
 	{ "regression_bitflip_in_index_page_names_index", regression_bitflip_in_index_page_names_index },
 	{ "regression_bitflip_in_lv_page_names_long_values", regression_bitflip_in_lv_page_names_long_values },
 	{ "regression_streaming_finding_names_table", regression_streaming_finding_names_table },
+	{ "regression_misplaced_page_names_referencing_tree", regression_misplaced_page_names_referencing_tree },
+	{ "damaged free page has no table (twin)", damaged_free_page_has_no_table },
 	{ "header findings have no table (twin)", header_findings_have_no_table },
 	{ "databases[].tables from the generator", database_tables_listed },
 	{ "a damaged table is shown incomplete", damaged_table_shown_incomplete },
