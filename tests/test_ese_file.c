@@ -21,6 +21,9 @@
 #include "format/filekind.h"
 #include "verify/capture/capture.h"
 #include "verify/ese/ese.h"
+/* ese_tree_label, the naming itself, is internal to verify/ese/. */
+#define DSB_ESE_INTERNAL
+#include "verify/ese/ese_private.h"
 
 #define RUN_TIMEOUT_S 60    /* a run that takes longer never ends */
 
@@ -858,6 +861,31 @@ static void regression_database_member_twice_frees_tables(void)
 	gendb_free(&d);
 }
 
+/* Names are catalog structure, allowed in reports, but never raw: a
+ * control byte (a terminal escape) or a backslash is written \xHH. */
+static void table_labels_escaped(void)
+{
+	struct ese_cat t = { .type = DSB_ESE_SYSOBJ_TABLE, .id = 10 };
+	struct ese_cat ix = { .type = DSB_ESE_SYSOBJ_INDEX, .id = 11, .objid_table = 10 };
+	struct ese_cat lv = { .type = DSB_ESE_SYSOBJ_LONG_VALUE, .id = 12, .objid_table = 10 };
+	memcpy(t.name, "dt\x1b[31m", 7);
+	t.name_len = 7;
+	memcpy(ix.name, "ix\\1", 4);
+	ix.name_len = 4;
+	char out[DSB_TABLE_NAME_MAX];
+	ese_tree_label(&t, &t, 10, false, out, sizeof out);
+	CU_ASSERT_STRING_EQUAL(out, "dt\\x1b[31m");
+	ese_tree_label(&ix, &t, 10, false, out, sizeof out);
+	CU_ASSERT_STRING_EQUAL(out, "dt\\x1b[31m (index ix\\x5c1)");
+	ese_tree_label(&lv, &t, 10, true, out, sizeof out);
+	CU_ASSERT_STRING_EQUAL(out, "dt\\x1b[31m (long values, space)");
+	ese_tree_label(&t, &t, 10, true, out, sizeof out);
+	CU_ASSERT_STRING_EQUAL(out, "dt\\x1b[31m (space)");
+	/* Its table unknown: named by objid. */
+	ese_tree_label(&ix, NULL, 10, false, out, sizeof out);
+	CU_ASSERT_STRING_EQUAL(out, "objid 10 (index ix\\x5c1)");
+}
+
 /* ---- the sniffer itself, on bytes --------------------------------------------- */
 
 static void filekind_kinds(void)
@@ -936,6 +964,7 @@ static const struct dsb_test tables[] = {
 	{ "regression_misplaced_page_names_referencing_tree", regression_misplaced_page_names_referencing_tree },
 	{ "damaged free page has no table (twin)", damaged_free_page_has_no_table },
 	{ "header findings have no table (twin)", header_findings_have_no_table },
+	{ "table labels: index, long values, space, escaped", table_labels_escaped },
 	{ "databases[].tables from the generator", database_tables_listed },
 	{ "a damaged table is shown incomplete", damaged_table_shown_incomplete },
 	{ "databases[].tables of the sample ntds.dit", sample_tables_listed },
