@@ -2,7 +2,8 @@
 /*
  * dsbinspect: the command line around the library.  This file only wires
  * things together: parse the arguments (args.c), run the checks
- * (verify/capture/capture.h: captures, and ESE database files for `ese`), render the report (render_*.c) to its output
+ * (verify/capture/capture.h: captures; verify/ese/ese_file.h: loose ESE files
+ * for `ese`), render the report (render_*.c) to its output
  * (output.c), and map the verdict to the exit status (report-contract §2).
  *
  * Usage errors print a message on standard error, write no report and exit
@@ -24,6 +25,7 @@
 #include "inspector/term.h"
 #include "inspector/timeline.h"
 #include "verify/capture/capture.h"
+#include "verify/ese/ese_file.h"
 
 #define ERR_MAX 1024
 

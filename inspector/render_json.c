@@ -318,6 +318,32 @@ static json_t *pages_json(const struct dsb_database *db)
 	return o;
 }
 
+/* databases[].tables: one object per catalog table, in catalog order. */
+static json_t *tables_json(const struct dsb_database *db)
+{
+	json_t *a = json_array();
+	bool ok = a != NULL;
+	for (size_t i = 0; ok && db->tables && i < db->ntables; i++) {
+		const struct dsb_db_table *t = &db->tables[i];
+		json_t *o = json_object();
+		ok = jset(o, "name", dsb_json_str(t->name)) &&
+		     jset(o, "objid", json_integer(t->objid)) &&
+		     jset(o, "pgno_fdp", json_integer(t->pgno_fdp)) &&
+		     jset(o, "pages", dsb_json_u64(t->pages)) &&
+		     jset(o, "records", dsb_json_u64(t->records)) &&
+		     jset(o, "columns", json_integer(t->columns)) &&
+		     jset(o, "indexes", json_integer(t->indexes)) &&
+		     jset(o, "long_values", json_integer(t->long_values)) &&
+		     jset(o, "complete", json_boolean(t->complete)) &&
+		     json_array_append_new(a, o) == 0;
+	}
+	if (!ok) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
 json_t *dsb_json_database(const struct dsb_report *r, const struct dsb_database *db)
 {
 	char ver[12];
@@ -358,7 +384,7 @@ json_t *dsb_json_database(const struct dsb_report *r, const struct dsb_database 
 	     jset(o, "tree_walk", json_boolean(db->tree_walk_done)) &&
 	     jset(o, "tree_walk_skipped", dsb_json_str(db->tree_walk_skipped)) &&
 	     jset(o, "catalog_ok", json_boolean(db->catalog_ok)) &&
-	     jset(o, "tables", json_integer((json_int_t)db->ntables));
+	     jset(o, "tables", tables_json(db));
 	if (db->looks_like_ad)
 		ok = ok && jset(o, "ad_tables_present", json_boolean(db->ad_tables_present));
 	if (!ok) {

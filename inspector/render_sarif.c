@@ -249,6 +249,9 @@ static json_t *logical_locations(const struct dsb_finding *f)
 	const struct { const char *name, *kind; } ll[] = {
 		{ f->fn, "function" },
 		{ f->file, "resource" },
+		/* An ESE tree ("datatable (index X)"); SARIF lets kind be
+		 * any value when none of its own fits. */
+		{ f->table, "table" },
 	};
 	for (size_t i = 0; ok && i < sizeof ll / sizeof ll[0]; i++) {
 		if (!ll[i].name)

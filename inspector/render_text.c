@@ -229,6 +229,9 @@ static void put_input_head(struct text *t, size_t i)
 			fputs(k ? ", " : " compressed with ", fp);
 			dsb_term_puts(fp, in->filters[k]);
 		}
+	} else if (in->ese_file && in->file_kind) {
+		dsb_term_puts(fp, in->file_kind);   /* built from numbers, never input bytes */
+		fputs(", not a database", fp);
 	} else if (in->ese_file) {
 		fputs("database file", fp);
 	} else {
@@ -270,6 +273,54 @@ static void put_backup(FILE *fp, const char *which, const struct dsb_db_backup *
 		fprintf(fp, "logs %" PRIu32 "-%" PRIu32 " at %" PRId32 ":%u:%u%s%s", b->gen_low,
 			b->gen_high, b->mark_generation, (unsigned)b->mark_isec,
 			(unsigned)b->mark_ib, b->time[0] ? " " : "", b->time);
+}
+
+/* The tables Active Directory cannot do without (REF §6): shown for an
+ * AD database whatever their state. */
+static bool ad_table(const char *name)
+{
+	static const char *const ad[] = {
+		"datatable", "link_table", "sd_table", "hiddentable", "sdproptable",
+	};
+	for (size_t i = 0; i < sizeof ad / sizeof ad[0]; i++)
+		if (strcmp(name, ad[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Tables shown by default when the database is not AD's: all of them up
+ * to this many; past it only the incomplete ones. */
+#define TEXT_TABLES_ALL_MAX 12
+
+/* One line per table an auditor reads first: an AD database's own tables
+ * and any table whose trees could not be read whole; a small database's
+ * every table.  The rest are counted (all are in the JSON report). */
+static void put_tables(struct text *t, const struct dsb_database *db)
+{
+	FILE *fp = t->fp;
+	size_t shown = 0;
+	for (size_t i = 0; db->tables && i < db->ntables; i++) {
+		const struct dsb_db_table *tb = &db->tables[i];
+		bool show = !tb->complete ||
+			    (db->looks_like_ad ? ad_table(tb->name) : db->ntables <= TEXT_TABLES_ALL_MAX);
+		if (!show)
+			continue;
+		shown++;
+		fputs("    table ", fp);
+		dsb_term_puts(fp, tb->name);   /* already \xHH-escaped */
+		fprintf(fp, ": %" PRIu64 " record%s, %" PRIu64 " page%s, %" PRIu32 " column%s, %" PRIu32
+			" index%s, %" PRIu32 " long-value tree%s",
+			tb->records, tb->records == 1 ? "" : "s", tb->pages, tb->pages == 1 ? "" : "s",
+			tb->columns, tb->columns == 1 ? "" : "s", tb->indexes, tb->indexes == 1 ? "" : "es",
+			tb->long_values, tb->long_values == 1 ? "" : "s");
+		if (!tb->complete)
+			fprintf(fp, ", %sincomplete%s", dsb_term_on(t->colour, DSB_STYLE_WARNING),
+				dsb_term_off(t->colour));
+		fputc('\n', fp);
+	}
+	if (db->tables && shown < db->ntables)
+		fprintf(fp, "    (%zu other table%s: --format json lists every table)\n",
+			db->ntables - shown, db->ntables - shown == 1 ? "" : "s");
 }
 
 /* A short block per database: what it is, what a restore needs, pages. */
@@ -338,6 +389,7 @@ static void put_database(struct text *t, const struct dsb_database *db)
 	if (!db->complete)
 		fputs(", read cut short", fp);
 	fputc('\n', fp);
+	put_tables(t, db);
 }
 
 /* Findings of rules that went over the listing cap (RC §3.6). */

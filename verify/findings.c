@@ -253,6 +253,24 @@ void dsb_findings_merge_anchor(struct dsb_findings *dst, struct dsb_findings *sr
 	dsb_findings_merge(dst, src);
 }
 
+void dsb_findings_merge_table(struct dsb_findings *dst, struct dsb_findings *src,
+			      dsb_table_of_fn table_of, void *ctx)
+{
+	for (int i = 0; i < src->ninputs * DSB_RULE_COUNT; i++) {
+		struct bucket *bk = &src->b[i];
+		for (size_t k = 0; k < bk->n; k++) {
+			struct dsb_finding *x = &bk->v[k];
+			if (x->table || x->page < 0)
+				continue;
+			char buf[DSB_TABLE_NAME_MAX];
+			const char *t = table_of(ctx, x->page, buf, sizeof buf);
+			if (t && !replace_str(&x->table, t))
+				dst->oom = true;   /* the finding stays, without its table */
+		}
+	}
+	dsb_findings_merge(dst, src);
+}
+
 const struct dsb_finding *dsb_findings_sorted(struct dsb_findings *f, size_t *count)
 {
 	if (f->dirty || !f->sorted) {

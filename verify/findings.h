@@ -18,6 +18,7 @@
 
 #define DSB_LIST_CAP 1000      /* listed findings per rule per input (RC §3.6) */
 #define DSB_MESSAGE_MAX 1024   /* a message is one line, cut at this length */
+#define DSB_TABLE_NAME_MAX 640 /* location.table: an ESE tree's name, escaped (\xHH) */
 
 /* Where a finding is.  Absent members are NULL / 0 / -1 as noted.  The
  * strings are borrowed by dsb_findings_add, which copies them. */
@@ -73,6 +74,18 @@ void dsb_findings_merge(struct dsb_findings *dst, struct dsb_findings *src);
  * and therefore which ones the caps keep, does not change. */
 void dsb_findings_merge_anchor(struct dsb_findings *dst, struct dsb_findings *src,
 			       uint64_t line, const char *file, const char *member);
+
+/* The table that owns an ESE page, written into buf (n bytes) or
+ * returned as a string of the callee's; NULL when no table owns it. */
+typedef const char *(*dsb_table_of_fn)(void *ctx, int64_t page, char *buf, size_t n);
+
+/* The same as dsb_findings_merge, after giving every finding of src that
+ * has a page and no table the table `table_of` names for that page.  For
+ * findings made before the owner of a page was known (the ESE catalog is
+ * read at the end of the database).  The table is not a sort key, so
+ * which findings the caps keep does not change. */
+void dsb_findings_merge_table(struct dsb_findings *dst, struct dsb_findings *src,
+			      dsb_table_of_fn table_of, void *ctx);
 
 /* Sort the listed findings into report order (RC §3.6) and return them.
  * The array stays owned by f and valid until f changes. */

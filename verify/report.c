@@ -36,15 +36,14 @@ void dsb_report_free(struct dsb_report *r)
 	for (size_t i = 0; i < r->ninputs; i++) {
 		free(r->inputs[i].path);
 		free(r->inputs[i].container);
+		free(r->inputs[i].file_kind);
 	}
 	free(r->inputs);
 	for (size_t i = 0; i < r->nsessions; i++)
 		dsb_session_clear(&r->sessions[i]);
 	free(r->sessions);
-	for (size_t i = 0; i < r->ndatabases; i++) {
-		free(r->databases[i].member);
-		free(r->databases[i].file);
-	}
+	for (size_t i = 0; i < r->ndatabases; i++)
+		dsb_database_clear(&r->databases[i]);
 	free(r->databases);
 	dsb_findings_free(r->findings);
 	free(r);
@@ -84,15 +83,23 @@ bool dsb_report_add_database(struct dsb_report *r, struct dsb_database *db)
 	/* A few per input (DSB_MAX_DATABASES): linear growth is fine. */
 	struct dsb_database *n = realloc(r->databases, (r->ndatabases + 1) * sizeof(*n));
 	if (!n) {
-		free(db->member);
-		free(db->file);
-		memset(db, 0, sizeof(*db));
+		dsb_database_clear(db);
 		return false;
 	}
 	r->databases = n;
 	r->databases[r->ndatabases++] = *db;
 	memset(db, 0, sizeof(*db));
 	return true;
+}
+
+void dsb_database_clear(struct dsb_database *db)
+{
+	free(db->member);
+	free(db->file);
+	for (size_t i = 0; db->tables && i < db->ntables; i++)
+		free(db->tables[i].name);
+	free(db->tables);
+	memset(db, 0, sizeof(*db));
 }
 
 enum dsb_verdict dsb_report_verdict(const struct dsb_report *r, int input)

@@ -29,7 +29,10 @@ struct dsb_input {
 	const char *filters[DSB_MAX_FILTERS];   /* outermost first, static strings */
 	int nfilters;
 	bool incomplete;            /* C001, C010 or C015 happened on this input */
-	bool ese_file;              /* `dsbinspect ese`: a database file, not a capture */
+	bool ese_file;              /* `dsbinspect ese`: a loose file, not a capture */
+	char *file_kind;            /* `ese`: what a file that is not a database is
+				     * ("a tar archive", ...), owned; NULL for a
+				     * database */
 };
 
 struct dsb_file_entry {
@@ -77,6 +80,19 @@ struct dsb_db_backup {
 	char time[24];              /* "" when not set */
 };
 
+/* One table of a database's catalog, with what the walk of its trees
+ * found (verify/ese/ese.h struct dsb_ese_table_summary).  The name is
+ * catalog structure, not record contents (RC §3.7): printable, other
+ * bytes written \xHH. */
+struct dsb_db_table {
+	char *name;
+	uint32_t objid, pgno_fdp;
+	uint32_t columns, indexes, long_values;
+	uint64_t records;           /* non-deleted leaf nodes of its data tree */
+	uint64_t pages;             /* of its data, index and long-value trees */
+	bool complete;              /* every page of its trees was read and valid */
+};
+
 /* One verified ESE database: a backed-up file in a capture, or a file
  * given to `dsbinspect ese`.  Copied out of the verifier's summary, so
  * that the verifier's per-page memory is gone before the next member. */
@@ -103,6 +119,7 @@ struct dsb_database {
 	const char *tree_walk_skipped;   /* static, or NULL */
 	bool catalog_ok;
 	size_t ntables;
+	struct dsb_db_table *tables;     /* ntables entries, owned; NULL when none */
 	bool looks_like_ad, ad_tables_present;
 };
 
@@ -127,9 +144,11 @@ int dsb_report_add_input(struct dsb_report *r, const char *path);
 bool dsb_report_add_session(struct dsb_report *r, struct dsb_session *s);
 void dsb_session_clear(struct dsb_session *s);
 
-/* Append a database (takes ownership of its member and file strings, and
- * clears *db); false on OOM, and then they are freed. */
+/* Append a database (takes ownership of its member and file strings and
+ * its tables, and clears *db); false on OOM, and then they are freed. */
 bool dsb_report_add_database(struct dsb_report *r, struct dsb_database *db);
+/* Free what a database entry owns (member, file, tables) and clear it. */
+void dsb_database_clear(struct dsb_database *db);
 
 /* Verdict of one input (input >= 0) or of the whole run (input < 0),
  * under r->fail_on (report-contract §2). */

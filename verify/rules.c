@@ -202,8 +202,8 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 	 * is info (docs/ese-checks.md). */
 	[DSB_E001] = { "DSB-E001", E, DSB_CAT_ESE,
 		"Not an ESE database",
-		"Neither the header at offset 0 nor a shadow header at any ESE page size (2 to 32 KiB) carries the ESE magic 0x89ABCDEF. The member is not a database, so nothing else about it can be verified.",
-		"Check that the backed-up file is the database (ntds.dit) and that the capture kept its bytes." },
+		"Neither the header at offset 0 nor a shadow header at any ESE page size (2 to 32 KiB) carries the ESE magic 0x89ABCDEF. The member or file is not a database, so nothing else about it can be verified. For a file given to `dsbinspect ese`, the message says what its first bytes show instead: an archive or compressed file, an ESE transaction log, checkpoint, reserve log or patch file (an ESE file, only not a database), a folder, an empty file.",
+		"Check that the backed-up file is the database (ntds.dit) and that the capture kept its bytes; check a capture archive with `dsbinspect verify`, and decompress a compressed database first." },
 	[DSB_E002] = { "DSB-E002", E, DSB_CAT_ESE,
 		"Both database header copies are damaged",
 		"The database header and its shadow copy both fail their checksum, magic or page-size check. ESE itself refuses such a file (-1018), and the database cannot be verified further.",

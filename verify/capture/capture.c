@@ -35,7 +35,9 @@
 
 #include "format/archive.h"
 #include "format/paths.h"
+#include "verify/capture/ese_feeder.h"
 #include "verify/ese/ese.h"
+#include "verify/ese/ese_report.h"
 #include "verify/capture/jcheck.h"
 
 /* The member table's names, together; with DSB_MAX_MEMBERS this bounds
@@ -531,6 +533,7 @@ static void ese_drop(struct ese_db *d)
 	dsb_findings_free(d->f);
 	free(d->member);
 	free(d->file);
+	dsb_database_clear(&d->db);   /* its tables, when it was finished */
 	d->f = NULL;
 	d->member = NULL;
 	d->file = NULL;
@@ -623,90 +626,6 @@ static bool ese_data(struct verify *v, const void *buf, size_t len)
 	return true;
 }
 
-/* The verifier's summary, as the report keeps it. */
-static void copy_signature(struct dsb_db_signature *o, const struct dsb_ese_signature *sg)
-{
-	memset(o, 0, sizeof(*o));
-	o->present = !sg->is_null;
-	if (!o->present)
-		return;
-	o->random = sg->random;
-	const struct dsb_ese_logtime *t = &sg->created;
-	if (!t->is_null)
-		snprintf(o->created, sizeof o->created, "%04u-%02u-%02uT%02u:%02u:%02u",
-			 t->year % 10000u, t->month % 100u, t->day % 100u, t->hour % 100u,
-			 t->min % 100u, t->sec % 100u);
-	/* The computer name: 16 bytes, NUL padded. */
-	const uint8_t *name = sg->raw + 12;
-	size_t w = 0;
-	for (size_t i = 0; i < 16 && name[i]; i++) {
-		if (name[i] >= 0x20 && name[i] < 0x7f && name[i] != '\\')
-			o->computer[w++] = (char)name[i];
-		else
-			w += (size_t)snprintf(o->computer + w, sizeof o->computer - w, "\\x%02x", name[i]);
-	}
-	o->computer[w] = '\0';
-}
-
-static void copy_backup(struct dsb_db_backup *o, const struct dsb_ese_bkinfo *b)
-{
-	memset(o, 0, sizeof(*o));
-	o->present = b->gen_low || b->gen_high || b->mark.generation || !b->time.is_null;
-	o->gen_low = b->gen_low;
-	o->gen_high = b->gen_high;
-	o->mark_generation = b->mark.generation;
-	o->mark_isec = b->mark.isec;
-	o->mark_ib = b->mark.ib;
-	const struct dsb_ese_logtime *t = &b->time;
-	if (!t->is_null)
-		snprintf(o->time, sizeof o->time, "%04u-%02u-%02uT%02u:%02u:%02u",
-			 t->year % 10000u, t->month % 100u, t->day % 100u, t->hour % 100u,
-			 t->min % 100u, t->sec % 100u);
-}
-
-static void fill_database(struct dsb_database *db, int input, const struct dsb_ese_summary *sum,
-			  bool complete)
-{
-	memset(db, 0, sizeof(*db));
-	db->input = input;
-	db->is_ese = sum->is_ese;
-	db->header_ok = sum->header_ok;
-	db->complete = complete;
-	db->bytes = sum->bytes;
-	db->page_size = sum->page_size;
-	db->format_version = sum->format_version;
-	db->format_revision = sum->format_revision;
-	db->state_name = sum->state_name;
-	db->fuzzy = sum->fuzzy;
-	db->backup_in_progress = sum->backup_in_progress;
-	if (sum->header_ok) {
-		copy_signature(&db->sign_db, &sum->header.sign_db);
-		copy_signature(&db->sign_log, &sum->header.sign_log);
-		copy_backup(&db->full_prev, &sum->header.bk_full_prev);
-		copy_backup(&db->full_cur, &sum->header.bk_full_cur);
-	}
-	db->gen_min_required = sum->gen_min_required;
-	db->gen_max_required = sum->gen_max_required;
-	db->gen_max_committed = sum->gen_max_committed;
-	db->logs_needed_low = sum->logs_needed_low;
-	db->logs_needed_high = sum->logs_needed_high;
-	db->trailer_present = sum->trailer_present;
-	db->trailer_ok = sum->trailer_ok;
-	db->pages_total = sum->pages_total;
-	db->pages_used = sum->pages_used;
-	db->pages_empty = sum->pages_empty;
-	db->pages_uninit = sum->pages_uninit;
-	db->pages_bad = sum->pages_bad;
-	db->pages_bitflip = sum->pages_bitflip;
-	db->pages_misplaced = sum->pages_misplaced;
-	db->tree_walk_done = sum->tree_walk_done;
-	db->tree_walk_skipped = sum->tree_walk_skipped;
-	db->catalog_ok = sum->catalog_ok;
-	db->ntables = sum->ntables;
-	db->looks_like_ad = sum->looks_like_ad;
-	db->ad_tables_present = sum->ad_tables_present;
-}
-
 static void ese_end(struct verify *v, bool complete)
 {
 	struct member *e = v->entry;
@@ -731,7 +650,8 @@ static void ese_end(struct verify *v, bool complete)
 	/* Cut by a read error (C015): no finding about the missing part. */
 	dsb_ese_stream_finish(v->es, complete);
 	const struct dsb_ese_summary *sum = dsb_ese_stream_summary(v->es);
-	fill_database(&v->dbs[e->ese_db].db, v->input, sum, complete);
+	if (!dsb_ese_fill_database(&v->dbs[e->ese_db].db, v->input, sum, complete))
+		out_of_memory(v);
 	if (dsb_ese_summary_incomplete(sum))
 		set_incomplete(v);   /* E001/E002/E034 said why */
 	if (sum->out_of_memory)
@@ -1131,124 +1051,24 @@ int dsb_verify_memory(struct dsb_report *rep, const char *name, const void *buf,
 	return verify(rep, name, buf ? buf : "", len, opts);
 }
 
-/* ---- `dsbinspect ese FILE` ------------------------------------------------------ */
+/* ---- the ESE worker, for `dsbinspect ese FILE` (verify/ese/ese_file.c) ---- */
 
-static void hex_of(const unsigned char sha[32], char out[65])
+struct feeder *dsb_ese_feeder_start(struct dsb_ese_stream *s)
 {
-	static const char digits[] = "0123456789abcdef";
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = digits[sha[i] >> 4];
-		out[2 * i + 1] = digits[sha[i] & 15];
-	}
-	out[64] = '\0';
+	return feeder_start(s);
 }
 
-/* Read fd to its end through the hash and the verifier.  Returns 0, or
- * the errno of the read that failed (-1: out of memory).  With a worker,
- * reads go straight into its ring and are hashed there while the worker
- * verifies the blocks before them: the command takes about the longer of
- * the two, not their sum. */
-static int ese_read(int fd, struct dsb_ese_stream *s, EVP_MD_CTX *md, uint64_t *bytes,
-		    uint64_t total, const struct dsb_verify_opts *opts)
+uint8_t *dsb_ese_feeder_room(struct feeder *w, size_t *room)
 {
-	struct feeder *w = feeder_start(s);
-	uint8_t *buf = w ? NULL : malloc(ESE_READ_BLOCK);
-	if (!w && !buf)
-		return -1;
-	int err = 0;
-	for (;;) {
-		size_t room = ESE_READ_BLOCK;
-		uint8_t *to = w ? feeder_room(w, &room) : buf;
-		ssize_t n = read(fd, to, room);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = errno ? errno : EIO;
-			break;
-		}
-		if (n == 0)
-			break;
-		*bytes += (uint64_t)n;
-		if (EVP_DigestUpdate(md, to, (size_t)n) != 1) {
-			err = -1;
-			break;
-		}
-		if (w)
-			feeder_commit(w, (size_t)n);
-		else if (!dsb_ese_stream_feed(s, to, (size_t)n)) {
-			err = -1;
-			break;
-		}
-		if (opts && opts->progress)
-			opts->progress(opts->progress_ctx, *bytes, total);
-	}
-	/* The stream is ours again once the worker fed it every block read. */
-	if (w && !feeder_end(w) && err == 0)
-		err = -1;
-	free(buf);
-	return err;
+	return feeder_room(w, room);
 }
 
-int dsb_verify_ese_file(struct dsb_report *rep, const char *path,
-			const struct dsb_verify_opts *opts)
+void dsb_ese_feeder_commit(struct feeder *w, size_t n)
 {
-	int input = dsb_report_add_input(rep, path);
-	if (input < 0)
-		return -1;
-	struct verify v = { .rep = rep, .input = input, .opts = opts };
-	struct dsb_input *in = &rep->inputs[input];
-	in->ese_file = true;
+	feeder_commit(w, n);
+}
 
-	bool is_stdin = strcmp(path, "-") == 0;
-	/* Read-only, blocking (a named FIFO is waited on), never a terminal
-	 * taken over. */
-	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0) {
-		c015(&v, NULL, -1, "cannot open the file: %s", strerror(errno));
-		return input;
-	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		c015(&v, NULL, -1, "it is a folder, not a database file");
-		close(fd);
-		return input;
-	}
-	uint64_t total = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-
-	struct dsb_loc loc = DSB_LOC_INIT;
-	struct dsb_ese_stream *s = dsb_ese_stream_new(rep->findings, input, &loc);
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	if (!s || !md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-		out_of_memory(&v);
-	} else {
-		uint64_t bytes = 0;
-		int err = ese_read(fd, s, md, &bytes, total, opts);
-		in->size = bytes;
-		if (err > 0)
-			c015(&v, NULL, (int64_t)bytes, "at byte %llu of the file: %s",
-			     (unsigned long long)bytes, strerror(err));
-		else if (err < 0)
-			out_of_memory(&v);
-		dsb_ese_stream_finish(s, err == 0);
-		const struct dsb_ese_summary *sum = dsb_ese_stream_summary(s);
-		unsigned char sha[32];
-		if (err == 0 && EVP_DigestFinal_ex(md, sha, NULL) == 1) {
-			hex_of(sha, in->sha256);
-			in->has_sha256 = true;
-		}
-		if (sum->out_of_memory)
-			out_of_memory(&v);
-		/* E001 or E002 (nothing was checked) or E034 (a limit) said why. */
-		if (dsb_ese_summary_incomplete(sum))
-			set_incomplete(&v);
-		struct dsb_database db;
-		fill_database(&db, input, sum, err == 0);
-		if (!dsb_report_add_database(rep, &db))
-			out_of_memory(&v);
-	}
-	EVP_MD_CTX_free(md);
-	dsb_ese_stream_free(s);
-	if (!is_stdin)
-		close(fd);
-	return input;
+bool dsb_ese_feeder_end(struct feeder *w)
+{
+	return feeder_end(w);
 }

@@ -49,15 +49,4 @@ int dsb_verify_memory(struct dsb_report *rep, const char *name,
 		      const void *buf, size_t len,
 		      const struct dsb_verify_opts *opts);
 
-/* `dsbinspect ese FILE`: verify one ESE database file ("-" for standard
- * input) in one pass, hashing it as it streams through the verifier.  The
- * file is opened read-only and never written.  Adds the input (container
- * null, no filters, ese_file set), the verifier's findings (no member, no
- * line) and one database entry.  The input is incomplete when it cannot be
- * read (C015), or when neither header copy verifies (E001, E002): then
- * nothing about the database could be checked.  Returns the input's index,
- * or -1 on out-of-memory before the input entry existed. */
-int dsb_verify_ese_file(struct dsb_report *rep, const char *path,
-			const struct dsb_verify_opts *opts);
-
 #endif

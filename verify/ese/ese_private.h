@@ -105,6 +105,14 @@ struct fuzzy_agg {
 	char first_what[160];
 };
 
+/* One tree the catalog names (table, secondary index or long values),
+ * by objid: what a page of that objid is reported as belonging to. */
+struct ese_owner {
+	uint32_t objid;
+	uint32_t cat;            /* its catalog entry (index into cat) */
+	uint32_t table;          /* the entry of its table, UINT32_MAX: unknown */
+};
+
 #define DYN(type) struct { type *v; size_t n, cap; }
 
 /* Which limit stopped a check (s->limits_hit), reported as DSB-E034. */
@@ -182,6 +190,13 @@ struct dsb_ese_stream {
 
 	DYN(struct dsb_ese_table_summary) tables;
 	struct dsb_ese_summary sum;
+
+	/* Which tree owns a page is known only once the catalog is read, at
+	 * finish: page findings without a table wait in `early` until then
+	 * (verify/ese/ese_tables.c). */
+	struct dsb_findings *early;
+	DYN(struct ese_owner) owners;   /* by objid, built at finish */
+	bool owners_done;
 };
 
 /* ---- shared helpers ----------------------------------------------------- */
@@ -232,6 +247,31 @@ void ese_fuzzy(struct dsb_ese_stream *s, enum fuzzy_kind k, int64_t page, const 
 
 /* Printable copy of a catalog name: bytes outside [ -~] and '\\' as \xHH. */
 void ese_printable(const char *in, size_t len, char *out, size_t outsz);
+
+/* A catalog entry counts only if it came from a catalog leaf the
+ * catalog walk reached intact. */
+static inline bool ese_cat_trusted(const struct dsb_ese_stream *s, const struct ese_cat *c)
+{
+	const struct ese_page *ps = c->src_pgno >= 1 && c->src_pgno <= s->pages.n
+		? &s->pages.v[c->src_pgno - 1] : NULL;
+	return ps && (ps->flags & PS_REF) && ps->objid == DSB_ESE_OBJID_CATALOG &&
+	       page_state_of(ps) == PG_VALID;
+}
+
+/* ese_tables.c: the tree a page belongs to, by name. */
+/* "datatable", "datatable (index PDNT_index)", "datatable (long
+ * values)": the name of the tree catalog entry c of table t (NULL: its
+ * table is unknown, named by objid), escaped (ese_printable); `space`
+ * adds that the page is in one of the tree's space trees. */
+void ese_tree_label(const struct ese_cat *c, const struct ese_cat *t, uint32_t objid_table,
+		    bool space, char *out, size_t n);
+/* After the walk: build the objid map and merge the waiting findings
+ * into s->f with their tables. */
+void ese_owners_finish(struct dsb_ese_stream *s);
+/* The name of the tree that owns page pgno (NULL: unknown): the page
+ * header's objid for a page whose checksum verifies, the referencing
+ * tree's for a damaged page a tree reaches. */
+const char *ese_page_table(struct dsb_ese_stream *s, uint32_t pgno, char *out, size_t n);
 
 /* ese_pages.c */
 void ese_page_process(struct dsb_ese_stream *s, const uint8_t *page, uint32_t pgno);

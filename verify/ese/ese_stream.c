@@ -38,6 +38,17 @@ void ese_add(struct dsb_ese_stream *s, enum dsb_rule rule, int64_t page, int64_t
 	loc.page = page;
 	loc.offset = offset;
 	loc.table = table;
+	/* A page finding names the tree that owns the page.  Until the
+	 * catalog is read (at finish) that is unknown: the finding waits in
+	 * `early` and gets its table in ese_owners_finish. */
+	char owner[DSB_TABLE_NAME_MAX];
+	if (!table && page >= 1 && page <= UINT32_MAX) {
+		if (!s->owners_done && s->early) {
+			dsb_findings_add(s->early, s->input, rule, &loc, "%s", msg);
+			return;
+		}
+		loc.table = ese_page_table(s, (uint32_t)page, owner, sizeof owner);
+	}
 	dsb_findings_add(s->f, s->input, rule, &loc, "%s", msg);
 }
 
@@ -118,7 +129,8 @@ struct dsb_ese_stream *dsb_ese_stream_new(struct dsb_findings *f, int input,
 	s->member = dup_or_null(s->base.member);
 	s->file = dup_or_null(s->base.file);
 	s->hbuf = malloc(HDR_BUF);
-	if (!s->hbuf || (s->base.member && !s->member) || (s->base.file && !s->file)) {
+	s->early = dsb_findings_new();
+	if (!s->hbuf || !s->early || (s->base.member && !s->member) || (s->base.file && !s->file)) {
 		dsb_ese_stream_free(s);
 		return NULL;
 	}
@@ -153,6 +165,9 @@ void dsb_ese_stream_free(struct dsb_ese_stream *s)
 	free(s->tables.v);
 	free(s->misp.v);
 	free(s->undec.v);
+	free(s->owners.v);
+	/* Not merged: the stream was never finished (an out-of-memory stop). */
+	dsb_findings_free(s->early);
 	free(s);
 }
 
@@ -627,6 +642,7 @@ void dsb_ese_stream_finish(struct dsb_ese_stream *s, bool complete)
 			(void)start_pages(s);
 	}
 	if (s->phase != PH_PAGES || s->oom) {
+		ese_owners_finish(s);
 		s->sum.out_of_memory = s->oom;
 		s->phase = PH_DONE;
 		return;
@@ -652,6 +668,7 @@ void dsb_ese_stream_finish(struct dsb_ese_stream *s, bool complete)
 	finish_last_page(s);
 	if (!s->oom)
 		ese_finish_trees(s);
+	ese_owners_finish(s);
 	s->sum.out_of_memory = s->oom;
 	s->phase = PH_DONE;
 }

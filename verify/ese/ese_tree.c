@@ -206,8 +206,11 @@ static uint32_t claim(struct dsb_ese_stream *s, struct walk *w, uint32_t c, uint
 		return NO_PGNO;
 	}
 	if (state_damaged(st)) {
-		/* Reported as damage once the walk is over; the tree lost it. */
+		/* Reported as damage once the walk is over; the tree lost it.
+		 * Its header is not trusted: its owner is the tree that
+		 * references it (the table its findings name). */
 		ps->flags |= PS_REF;
+		ps->objid = objid;
 		r->complete = false;
 		mark_incomplete(s, w, objid);
 		return NO_PGNO;
@@ -486,9 +489,7 @@ static bool space_pass(struct dsb_ese_stream *s, struct walk *w)
 
 static bool cat_trusted(struct dsb_ese_stream *s, const struct ese_cat *c)
 {
-	const struct ese_page *ps = pg(s, c->src_pgno);
-	return ps && (ps->flags & PS_REF) && ps->objid == DSB_ESE_OBJID_CATALOG &&
-	       page_state_of(ps) == PG_VALID;
+	return ese_cat_trusted(s, c);
 }
 
 static const struct ese_cat *cat_table(struct dsb_ese_stream *s, uint32_t objid)
@@ -612,8 +613,11 @@ static void catalog_pass(struct dsb_ese_stream *s, struct walk *w, const struct 
 			uint16_t type = c->type == DSB_ESE_SYSOBJ_INDEX ? PS_INDEX :
 					c->type == DSB_ESE_SYSOBJ_LONG_VALUE ? PS_LV : 0;
 			snprintf(what, sizeof(what), "the %s tree of table %s", type_name(type), name);
+			/* Its findings name the tree: "t (index x)", "t (long values)". */
+			char label[DSB_TABLE_NAME_MAX];
+			ese_tree_label(c, t, c->objid_table, false, label, sizeof label);
 			struct tree_result tr;
-			walk_tree(s, w, c->pgno_fdp, c->id, type, what, t ? name : NULL, ROLE_NONE, &tr);
+			walk_tree(s, w, c->pgno_fdp, c->id, type, what, t ? label : NULL, ROLE_NONE, &tr);
 			if (is_table) {
 				if (!ESE_PUSH(s, s->tables, SIZE_MAX))
 					continue;
@@ -912,8 +916,10 @@ void ese_finish_trees(struct dsb_ese_stream *s)
 	} else if (!cp || cst == PG_UNINIT || cst == PG_BAD_STRUCT || state_damaged(cst) ||
 	    cp->objid != DSB_ESE_OBJID_CATALOG || !(cp->flags & PS_ROOT)) {
 		catalog_ok = false;
-		if (cp && state_damaged(cst))
+		if (cp && state_damaged(cst)) {
 			cp->flags |= PS_REF;   /* its damage is reported as such */
+			cp->objid = DSB_ESE_OBJID_CATALOG;   /* page 4 is the catalog's */
+		}
 		ese_add(s, DSB_E031, DSB_ESE_PGNO_CATALOG, page_offset(s, DSB_ESE_PGNO_CATALOG), NULL,
 			"the catalog root, page 4, is %s",
 			!cp ? "beyond the end of the file" :

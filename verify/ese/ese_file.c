@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `dsbinspect ese FILE`.  The file is opened read-only and read once: the
+ * first DSB_ESE_FILE_SNIFF_MAX bytes decide what it is (format/filekind.h);
+ * a database streams on through the verifier on the ESE worker
+ * (verify/capture/ese_feeder.h: reads go straight into its ring and are
+ * hashed there while the worker verifies the blocks before them), anything
+ * else is named in one E001 and only hashed.
+ */
+#include "verify/ese/ese_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "format/filekind.h"
+#include "verify/capture/ese_feeder.h"
+#include "verify/ese/ese.h"
+#include "verify/ese/ese_report.h"
+
+/* Bytes per read when there is no worker, or nothing to verify. */
+#define ESE_FILE_READ_BLOCK (1u << 20)
+
+_Static_assert(DSB_ESE_FILE_SNIFF_MAX >= 2u * DSB_ESE_PAGE_MAX,
+	       "the sniffed head holds both header copies at the largest page size");
+
+struct esefile {
+	struct dsb_report *rep;
+	int input;
+	const struct dsb_verify_opts *opts;
+	EVP_MD_CTX *md;
+	uint64_t bytes, total;
+	bool oom;
+};
+
+static void add(struct esefile *e, enum dsb_rule rule, int64_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* SHA-256 as lowercase hex, as the report keeps it (RC §3.2). */
+static void hex_of(const unsigned char sha[32], char out[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = digits[sha[i] >> 4];
+		out[2 * i + 1] = digits[sha[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* A finding that leaves the input incomplete (E001, C015). */
+static void add(struct esefile *e, enum dsb_rule rule, int64_t offset, const char *fmt, ...)
+{
+	char msg[DSB_MESSAGE_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	struct dsb_loc loc = DSB_LOC_INIT;
+	loc.offset = offset;
+	dsb_findings_add(e->rep->findings, e->input, rule, &loc, "%s", msg);
+	e->rep->inputs[e->input].incomplete = true;
+}
+
+static void out_of_memory(struct esefile *e)
+{
+	if (e->oom)
+		return;
+	e->oom = true;
+	add(e, DSB_C015, -1, "out of memory; the input was not checked in full");
+}
+
+/* n bytes just read at p: hash, count, progress.  False: out of memory. */
+static bool account(struct esefile *e, const uint8_t *p, size_t n)
+{
+	e->bytes += n;
+	if (EVP_DigestUpdate(e->md, p, n) != 1)
+		return false;
+	if (e->opts && e->opts->progress)
+		e->opts->progress(e->opts->progress_ctx, e->bytes, e->total);
+	return true;
+}
+
+/* read(2) until EOF or an error; 0 at EOF. */
+static ssize_t read_some(int fd, uint8_t *to, size_t room)
+{
+	for (;;) {
+		ssize_t n = read(fd, to, room);
+		if (n >= 0 || errno != EINTR)
+			return n;
+	}
+}
+
+/* The head: up to cap bytes, fewer only at the end of the file.  Returns
+ * 0 or the errno of the read that failed (-1: out of memory). */
+static int read_head(struct esefile *e, int fd, uint8_t *head, size_t cap, size_t *got)
+{
+	*got = 0;
+	while (*got < cap) {
+		ssize_t n = read_some(fd, head + *got, cap - *got);
+		if (n < 0)
+			return errno ? errno : EIO;
+		if (n == 0)
+			break;
+		if (!account(e, head + *got, (size_t)n))
+			return -1;
+		*got += (size_t)n;
+	}
+	return 0;
+}
+
+/* The rest of the file, after the head: through the verifier when s is
+ * set (the head first), else only hashed.  Returns 0, or the errno of the
+ * read that failed (-1: out of memory). */
+static int read_rest(struct esefile *e, int fd, struct dsb_ese_stream *s,
+		     const uint8_t *head, size_t hlen)
+{
+	struct feeder *w = s ? dsb_ese_feeder_start(s) : NULL;
+	uint8_t *buf = w ? NULL : malloc(ESE_FILE_READ_BLOCK);
+	if (!w && !buf)
+		return -1;
+	int err = 0;
+	if (w) {
+		for (size_t done = 0; done < hlen;) {
+			size_t room;
+			uint8_t *to = dsb_ese_feeder_room(w, &room);
+			size_t n = hlen - done < room ? hlen - done : room;
+			memcpy(to, head + done, n);
+			dsb_ese_feeder_commit(w, n);
+			done += n;
+		}
+	} else if (s && !dsb_ese_stream_feed(s, head, hlen)) {
+		err = -1;
+	}
+	while (err == 0) {
+		size_t room = ESE_FILE_READ_BLOCK;
+		uint8_t *to = w ? dsb_ese_feeder_room(w, &room) : buf;
+		ssize_t n = read_some(fd, to, room);
+		if (n < 0) {
+			err = errno ? errno : EIO;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (!account(e, to, (size_t)n)) {
+			err = -1;
+			break;
+		}
+		if (w)
+			dsb_ese_feeder_commit(w, (size_t)n);
+		else if (s && !dsb_ese_stream_feed(s, to, (size_t)n))
+			err = -1;
+	}
+	/* The stream is ours again once the worker fed it every block read. */
+	if (w && !dsb_ese_feeder_end(w) && err == 0)
+		err = -1;
+	free(buf);
+	return err;
+}
+
+/* What checks a file of this kind, for the E001 message. */
+static const char *advice(const struct dsb_file_sniff *k)
+{
+	switch (k->kind) {
+	case DSB_KIND_ARCHIVE:
+		return "a capture archive is checked with `dsbinspect verify`";
+	case DSB_KIND_COMPRESSED:
+		if (k->inner == DSB_KIND_ARCHIVE)
+			return "a capture archive is checked with `dsbinspect verify`";
+		return "a compressed capture is checked with `dsbinspect verify`; a compressed database must be decompressed first";
+	case DSB_KIND_ESE_LOG:
+	case DSB_KIND_ESE_RESERVE_LOG:
+	case DSB_KIND_ESE_CHECKPOINT:
+	case DSB_KIND_ESE_PATCH:
+		return "`dsbinspect ese` checks databases; transaction logs, checkpoints, reserve logs and patch files are not checked yet";
+	case DSB_KIND_ESE_OTHER:
+		return "`dsbinspect ese` checks databases only";
+	case DSB_KIND_EMPTY:
+	case DSB_KIND_ZEROS:
+	case DSB_KIND_UNKNOWN:
+	case DSB_KIND_ESE_DATABASE:
+		break;
+	}
+	return "";
+}
+
+/* One E001 on a file that is not a database, naming what it is. */
+static void not_a_database(struct esefile *e, const struct dsb_file_sniff *k, size_t hlen)
+{
+	char what[DSB_FILE_KIND_DESC_MAX];
+	dsb_file_kind_describe(k, what, sizeof what);
+	struct dsb_input *in = &e->rep->inputs[e->input];
+	in->file_kind = strdup(what);
+	if (!in->file_kind)
+		out_of_memory(e);
+	switch (k->kind) {
+	case DSB_KIND_EMPTY:
+		add(e, DSB_E001, -1, "the file is empty (0 bytes): there is no ESE database header");
+		return;
+	case DSB_KIND_ZEROS:
+		add(e, DSB_E001, -1,
+		    "the first %zu bytes are all zero: no ESE database header at offset 0 nor a shadow copy at 2-32 KiB",
+		    hlen);
+		return;
+	case DSB_KIND_UNKNOWN:
+		add(e, DSB_E001, -1,
+		    "no ESE database header: no 0x89ABCDEF magic at offset 4 nor in a shadow copy at 2-32 KiB, and the first %zu bytes are not an archive, a compressed file or another ESE file",
+		    hlen);
+		return;
+	case DSB_KIND_COMPRESSED:
+		if (k->inner == DSB_KIND_ESE_DATABASE) {
+			add(e, DSB_E001, -1,
+			    "the file is %s: decompress it, then check the database with `dsbinspect ese`",
+			    what);
+			return;
+		}
+		break;
+	case DSB_KIND_ARCHIVE:
+	case DSB_KIND_ESE_LOG:
+	case DSB_KIND_ESE_RESERVE_LOG:
+	case DSB_KIND_ESE_CHECKPOINT:
+	case DSB_KIND_ESE_PATCH:
+	case DSB_KIND_ESE_OTHER:
+	case DSB_KIND_ESE_DATABASE:
+		break;
+	}
+	/* An ESE log or checkpoint is an ESE file, only not a database: never
+	 * "not ESE", never "corrupt". */
+	bool ese = k->kind >= DSB_KIND_ESE_LOG && k->kind <= DSB_KIND_ESE_OTHER;
+	add(e, DSB_E001, -1, "the file is %s, not %s database: %s", what, ese ? "a" : "an ESE",
+	    advice(k));
+}
+
+/* A named path that must not be read: a folder (E001) or a device (C015).
+ * True when it was refused. */
+static bool refuse(struct esefile *e, const struct stat *st)
+{
+	struct dsb_input *in = &e->rep->inputs[e->input];
+	if (S_ISDIR(st->st_mode)) {
+		in->file_kind = strdup("a folder");
+		if (!in->file_kind)
+			out_of_memory(e);
+		add(e, DSB_E001, -1,
+		    "the path is a folder, not an ESE database: `dsbinspect ese` does not search folders yet (name the database file); a capture folder is checked with `dsbinspect verify`");
+		return true;
+	}
+	/* /dev/zero or a disk would be read forever, or for terabytes; a
+	 * named FIFO is a stream someone writes, and is waited on. */
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
+		add(e, DSB_C015, -1, "the path is a %s device, not a file: refused without reading it",
+		    S_ISCHR(st->st_mode) ? "character" : "block");
+		return true;
+	}
+	return false;
+}
+
+/* A database: the head, then the rest, through the verifier. */
+static void verify_database(struct esefile *e, int fd, const uint8_t *head, size_t hlen,
+			    int *err)
+{
+	struct dsb_loc loc = DSB_LOC_INIT;
+	struct dsb_ese_stream *s = dsb_ese_stream_new(e->rep->findings, e->input, &loc);
+	if (!s) {
+		*err = -1;
+		return;
+	}
+	*err = read_rest(e, fd, s, head, hlen);
+	dsb_ese_stream_finish(s, *err == 0);
+	const struct dsb_ese_summary *sum = dsb_ese_stream_summary(s);
+	if (sum->out_of_memory)
+		out_of_memory(e);
+	/* E001 or E002 (nothing was checked) or E034 (a limit) said why. */
+	if (dsb_ese_summary_incomplete(sum))
+		e->rep->inputs[e->input].incomplete = true;
+	struct dsb_database db;
+	if (!dsb_ese_fill_database(&db, e->input, sum, *err == 0))
+		out_of_memory(e);
+	if (!dsb_report_add_database(e->rep, &db))
+		out_of_memory(e);
+	dsb_ese_stream_free(s);
+}
+
+static void check_fd(struct esefile *e, int fd, const char *name)
+{
+	uint8_t *head = malloc(DSB_ESE_FILE_SNIFF_MAX);
+	e->md = EVP_MD_CTX_new();
+	if (!head || !e->md || EVP_DigestInit_ex(e->md, EVP_sha256(), NULL) != 1) {
+		out_of_memory(e);
+		goto done;
+	}
+	size_t hlen = 0;
+	int err = read_head(e, fd, head, DSB_ESE_FILE_SNIFF_MAX, &hlen);
+	if (err == 0) {
+		struct dsb_file_sniff k;
+		dsb_file_sniff(head, hlen, name, dsb_ese_sniff, &k);
+		if (k.kind == DSB_KIND_ESE_DATABASE) {
+			verify_database(e, fd, head, hlen, &err);
+		} else {
+			not_a_database(e, &k, hlen);
+			err = read_rest(e, fd, NULL, NULL, 0);
+		}
+	}
+	struct dsb_input *in = &e->rep->inputs[e->input];
+	in->size = e->bytes;
+	if (err > 0)
+		add(e, DSB_C015, (int64_t)e->bytes, "at byte %llu of the file: %s",
+		    (unsigned long long)e->bytes, strerror(err));
+	else if (err < 0)
+		out_of_memory(e);
+	unsigned char sha[32];
+	if (err == 0 && EVP_DigestFinal_ex(e->md, sha, NULL) == 1) {
+		hex_of(sha, in->sha256);
+		in->has_sha256 = true;
+	}
+done:
+	free(head);
+	EVP_MD_CTX_free(e->md);
+}
+
+int dsb_verify_ese_file(struct dsb_report *rep, const char *path,
+			const struct dsb_verify_opts *opts)
+{
+	int input = dsb_report_add_input(rep, path);
+	if (input < 0)
+		return -1;
+	struct esefile e = { .rep = rep, .input = input, .opts = opts };
+	rep->inputs[input].ese_file = true;
+
+	if (strcmp(path, "-") == 0) {
+		/* Standard input is read to its end, whatever it is. */
+		check_fd(&e, STDIN_FILENO, NULL);
+		return input;
+	}
+	/* Looked at before it is opened: opening a device can have effects
+	 * of its own (a tape rewinds). */
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		add(&e, DSB_C015, -1, "cannot open the file: %s", strerror(errno));
+		return input;
+	}
+	if (refuse(&e, &st))
+		return input;
+	/* Read-only, blocking (a named FIFO is waited on), never a terminal
+	 * taken over. */
+	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		add(&e, DSB_C015, -1, "cannot open the file: %s", strerror(errno));
+		return input;
+	}
+	/* The same checks on what was opened: the path may have changed. */
+	if (fstat(fd, &st) != 0) {
+		add(&e, DSB_C015, -1, "cannot read the file: %s", strerror(errno));
+		close(fd);
+		return input;
+	}
+	if (refuse(&e, &st)) {
+		close(fd);
+		return input;
+	}
+	e.total = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	check_fd(&e, fd, path);
+	close(fd);
+	return input;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `dsbinspect ese FILE`: one loose file, read once, hashed as it streams
+ * through the ESE verifier (verify/ese/ese.h).
+ */
+#ifndef DSB_VERIFY_ESE_FILE_H
+#define DSB_VERIFY_ESE_FILE_H
+
+#include "verify/capture/capture.h"
+#include "verify/report.h"
+
+/* Bytes read before deciding what the file is: the shadow header of a
+ * 32 KiB-page database starts at 32 KiB (the same bound as a capture
+ * member's sniffing). */
+#define DSB_ESE_FILE_SNIFF_MAX (64u << 10)
+
+/* Verify one ESE database file ("-" for standard input) in one pass,
+ * hashing it as it streams through the verifier.  The file is opened
+ * read-only and never written.  Adds the input (container null, no
+ * filters, ese_file set), the verifier's findings (no member, no line)
+ * and one database entry.
+ *
+ * What is not a database is said in one DSB-E001 naming what the first
+ * bytes show (an archive, a compressed file, an ESE log, checkpoint,
+ * reserve log or patch file, a folder, an empty file) and the command
+ * that checks it; no page is looked at, no database entry is added, and
+ * the file is still read to its end for its hash.  A character or block
+ * device given by name is refused before any read (C015: /dev/zero would
+ * never end); standard input is read to its end, whatever it is.
+ *
+ * The input is incomplete when it cannot be read (C015), is not a
+ * database (E001), or neither header copy verifies (E002): then nothing
+ * about a database could be checked.  Returns the input's index, or -1 on
+ * out-of-memory before the input entry existed. */
+int dsb_verify_ese_file(struct dsb_report *rep, const char *path,
+			const struct dsb_verify_opts *opts);
+
+#endif
