@@ -163,6 +163,15 @@ static void one_line(char *s)
 void dsb_findings_add(struct dsb_findings *f, int input, enum dsb_rule rule,
 		      const struct dsb_loc *loc, const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
+	dsb_findings_vadd(f, input, rule, loc, fmt, ap);
+	va_end(ap);
+}
+
+void dsb_findings_vadd(struct dsb_findings *f, int input, enum dsb_rule rule,
+		       const struct dsb_loc *loc, const char *fmt, va_list ap)
+{
 	struct bucket *bk = bucket_for(f, input, rule);
 	if (!bk) {
 		f->oom = true;
@@ -171,10 +180,7 @@ void dsb_findings_add(struct dsb_findings *f, int input, enum dsb_rule rule,
 	bk->total++;
 
 	char buf[DSB_MESSAGE_MAX];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
 	one_line(buf);
 
 	static const struct dsb_loc none = DSB_LOC_INIT;
