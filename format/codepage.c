@@ -14,6 +14,7 @@
  * pages (932, 936, 949, 950) are not supported: an A list from such a
  * system is decoded as 1252, which keeps every ASCII path exact.
  */
+#define DSB_JOURNAL_INTERNAL
 #include "format/journal_int.h"
 
 #include <string.h>

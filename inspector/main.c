@@ -17,13 +17,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dsbinspect.h"
 #include "inspector/args.h"
 #include "inspector/output.h"
 #include "inspector/progress.h"
 #include "inspector/render.h"
 #include "inspector/term.h"
 #include "inspector/timeline.h"
-#include "verify/capture/capture.h"
 
 #define ERR_MAX 1024
 

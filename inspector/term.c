@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "inspector/term.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "lib/hex.h"
 
 size_t dsb_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
@@ -48,8 +51,21 @@ static bool cp_is_unsafe(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069);           /* bidi isolates */
 }
 
+/* A byte as "\xHH", in lib/hex.h's form. */
+static size_t byte_escape(char esc[16], unsigned char b)
+{
+	esc[0] = '\\';
+	esc[1] = 'x';
+	dsb_hex(esc + 2, &b, 1);
+	return 4;
+}
+
 /* What to print for the character at p[0..n): the bytes themselves, or an
- * escape written into esc.  *consumed is how many bytes of p it covers. */
+ * escape written into esc.  *consumed is how many bytes of p it covers.
+ * This is the terminal's filter, a layer after lib/hex.h's escape set:
+ * messages and fields arrive already escaped where they quote untrusted
+ * bytes, and here valid UTF-8 stays readable while what could move the
+ * cursor, reorder the text or is not UTF-8 at all is escaped. */
 static const char *piece_at(const unsigned char *p, size_t n, char esc[16],
 			    size_t *plen, size_t *consumed)
 {
@@ -57,7 +73,7 @@ static const char *piece_at(const unsigned char *p, size_t n, char esc[16],
 	size_t k = dsb_utf8_next(p, n, &cp);
 	if (k == 0) {
 		*consumed = 1;
-		*plen = (size_t)snprintf(esc, 16, "\\x%02x", p[0]);
+		*plen = byte_escape(esc, p[0]);
 		return esc;
 	}
 	*consumed = k;
@@ -66,7 +82,7 @@ static const char *piece_at(const unsigned char *p, size_t n, char esc[16],
 		return (const char *)p;
 	}
 	if (cp < 0x80)
-		*plen = (size_t)snprintf(esc, 16, "\\x%02x", (unsigned)cp);
+		*plen = byte_escape(esc, (unsigned char)cp);
 	else
 		*plen = (size_t)snprintf(esc, 16, "\\u{%04x}", (unsigned)cp);
 	return esc;

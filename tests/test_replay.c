@@ -10,6 +10,7 @@
  * DsIsNTDSOnline is line 2, DsBackupPrepare line 3, GetDatabaseNames 4.
  */
 #include "tests/test_replay_util.h"
+#define DSB_REPLAY_INTERNAL
 #include "verify/protocol/replay_int.h"
 #include "tests/cunit_main.h"
 

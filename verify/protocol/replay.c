@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "format/paths.h"
+#define DSB_REPLAY_INTERNAL
 #include "verify/protocol/replay_int.h"
 
 /* ---- small helpers ------------------------------------------------------ */

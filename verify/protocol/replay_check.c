@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#define DSB_REPLAY_INTERNAL
 #include "verify/protocol/replay_int.h"
 
 #define HINT_UNIT  8192u    /* read hints and buffers: multiples of this ... */

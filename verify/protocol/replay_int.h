@@ -10,7 +10,8 @@
  *   verify/protocol/replay_check.c  one function per check (the P and R rules)
  *   verify/protocol/replay_mem.c    buffers (P019, P020) and backup tokens (R004)
  *
- * Not for use outside verify/protocol/ (every .c file) and tests/test_replay*.c.
+ * Not for use outside verify/protocol/ (every .c file) and tests/test_replay*.c:
+ * including it elsewhere is an error unless DSB_REPLAY_INTERNAL is defined.
  *
  * Memory is per handle (struct rsession), per open (struct ropen), per data
  * record (struct rdata), per distinct pointer (struct rptr) and per
@@ -21,6 +22,11 @@
  */
 #ifndef DSB_VERIFY_REPLAY_INT_H
 #define DSB_VERIFY_REPLAY_INT_H
+
+/* Defined by the .c files of verify/protocol/, and by the tests that check internals. */
+#ifndef DSB_REPLAY_INTERNAL
+#error "verify/protocol/replay_int.h is internal to verify/protocol/: include verify/protocol/replay.h"
+#endif
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -21,6 +21,7 @@
 
 #include <openssl/evp.h>
 
+#define DSB_REPLAY_INTERNAL
 #include "verify/protocol/replay_int.h"
 
 static uint64_t key_hash(const char *s, size_t len)

@@ -18,6 +18,7 @@
  */
 #include <assert.h>
 
+#define DSB_REPLAY_INTERNAL
 #include "verify/protocol/replay_int.h"
 
 /* Names as the capture format writes them, indexed by enum dsb_charset:
