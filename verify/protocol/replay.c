@@ -67,11 +67,7 @@ void dsb_rp_strfree(struct dsb_replay *rp, char *s, size_t len)
 
 const char *dsb_rp_fn_name(enum dsb_fn fn, enum dsb_charset cs)
 {
-	if ((unsigned)fn >= DSB_FN_COUNT)
-		fn = DSB_FN_NONE;
-	if ((unsigned)cs > DSB_CS_W)
-		cs = DSB_CS_GENERIC;
-	return dsb_rp_fn[fn].name[cs];
+	return dsb_fn_recorded_name(fn, cs);
 }
 
 static const char *rec_fn(const struct dsb_record *rec)
@@ -852,7 +848,7 @@ static void handle_call(struct dsb_replay *rp, const struct dsb_record *rec)
 		judge_p018(&st);
 
 	/* A returned buffer is tracked even on an isolated call (RC §4.1). */
-	if (st.ok && dsb_rp_fn[rec->fn].returns_list)
+	if (st.ok && dsb_fn_info(rec->fn)->returns_list)
 		dsb_rp_buffer_returned(rp, rec, &rec->list_ptr, st.si, rec->hbc.s);
 
 	if (!st.t->isolated) {
@@ -1135,7 +1131,7 @@ void dsb_replay_call(struct dsb_replay *rp, const struct dsb_record *rec)
 	default:
 		break;
 	}
-	if (dsb_rp_fn[rec->fn].scope == FS_NONE)
+	if (dsb_fn_info(rec->fn)->scope == DSB_SCOPE_NONE)
 		trace(rp, rec, RP_NONE, "no handle");
 	else
 		handle_call(rp, rec);

@@ -6,7 +6,7 @@
  *                          sessions, opens, data records, the end of the
  *                          journal and the export to the report
  *   verify/protocol/replay_table.c  THE table {state, call} -> {next state, checks,
- *                          effects}, the state names, the function facts
+ *                          effects}, the state names (function facts: format/dsapi.c)
  *   verify/protocol/replay_check.c  one function per check (the P and R rules)
  *   verify/protocol/replay_mem.c    buffers (P019, P020) and backup tokens (R004)
  *
@@ -34,6 +34,7 @@
 
 #include "lib/hashmap.h"
 #include "lib/strbuf.h"
+#include "format/dsapi.h"
 #include "verify/protocol/replay.h"
 
 #define RP_NONE UINT32_MAX   /* "no index" for every uint32_t index below */
@@ -101,15 +102,8 @@ struct transition {
 
 extern const struct transition dsb_rp_table[HS_COUNT][DSB_FN_COUNT];
 
-enum fscope { FS_NONE, FS_BACKUP, FS_RESTORE, FS_BOTH };
-
-struct fn_facts {
-	const char *name[3];  /* by enum dsb_charset: "DsBackupOpenFile", ...A, ...W */
-	enum fscope scope;    /* FS_NONE: takes no handle */
-	bool returns_list;    /* a list and maybe a list_ptr (RC §4.5) */
-};
-
-extern const struct fn_facts dsb_rp_fn[DSB_FN_COUNT];
+/* The facts of each function (names, the handle it takes, whether it
+ * returns a list) are format/dsapi.h's table. */
 
 /* ---- replay state ----------------------------------------------------- */
 
