@@ -12,6 +12,7 @@
 #include "lib/hex.h"
 #include "lib/ring.h"
 #include "lib/strbuf.h"
+#include "lib/utf8.h"
 #include "lib/vec.h"
 #include "verify/findings.h"
 #include "tests/cunit_main.h"
@@ -177,6 +178,55 @@ static void test_escape_cut(void)
 	char big[DSB_ESCAPE_SIZE(16)];
 	CU_ASSERT_EQUAL(dsb_escape(big, sizeof big, worst, sizeof worst), 16);
 	CU_ASSERT_EQUAL(strlen(big), 64);
+}
+
+/* ---- utf8 ----------------------------------------------------------------- */
+
+/* Strict decoding: every boundary of every length, and damage of each kind. */
+static void test_utf8_next(void)
+{
+	static const struct {
+		const char *s;
+		size_t n, len;
+		uint32_t cp;
+	} cases[] = {
+		{ "A", 1, 1, 0x41 },
+		{ "\x7f", 1, 1, 0x7f },
+		{ "\xc2\x80", 2, 2, 0x80 },
+		{ "\xdf\xbf", 2, 2, 0x7ff },
+		{ "\xe0\xa0\x80", 3, 3, 0x800 },
+		{ "\xed\x9f\xbf", 3, 3, 0xd7ff },
+		{ "\xee\x80\x80", 3, 3, 0xe000 },
+		{ "\xef\xbf\xbf", 3, 3, 0xffff },
+		{ "\xf0\x90\x80\x80", 4, 4, 0x10000 },
+		{ "\xf4\x8f\xbf\xbf", 4, 4, 0x10ffff },
+		{ "\xc3\xa9xyz", 5, 2, 0xe9 },          /* stops after one character */
+		/* invalid: */
+		{ "\x80", 1, 0, 0 },                    /* a lone continuation */
+		{ "\xc0\x80", 2, 0, 0 },                /* overlong NUL */
+		{ "\xc1\xbf", 2, 0, 0 },                /* overlong */
+		{ "\xe0\x9f\xbf", 3, 0, 0 },            /* overlong */
+		{ "\xf0\x8f\xbf\xbf", 4, 0, 0 },        /* overlong */
+		{ "\xed\xa0\x80", 3, 0, 0 },            /* a surrogate */
+		{ "\xed\xbf\xbf", 3, 0, 0 },            /* a surrogate */
+		{ "\xf4\x90\x80\x80", 4, 0, 0 },        /* above U+10FFFF */
+		{ "\xf5\x80\x80\x80", 4, 0, 0 },
+		{ "\xf8\x88\x80\x80\x80", 5, 0, 0 },    /* five-byte form */
+		{ "\xff", 1, 0, 0 },
+		{ "\xc3", 1, 0, 0 },                    /* cut by the end */
+		{ "\xe2\x80", 2, 0, 0 },
+		{ "\xc3\x28", 2, 0, 0 },                /* continuation missing */
+		{ "", 0, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint32_t cp = 0xdeadbeef;
+		size_t k = dsb_utf8_next((const unsigned char *)cases[i].s, cases[i].n, &cp);
+		CU_ASSERT_EQUAL(k, cases[i].len);
+		if (k)
+			CU_ASSERT_EQUAL(cp, cases[i].cp);
+		if (k != cases[i].len)
+			fprintf(stderr, "utf8 case %zu: %zu, want %zu\n", i, k, cases[i].len);
+	}
 }
 
 /* ---- vec ------------------------------------------------------------------ */
@@ -510,6 +560,10 @@ static const struct dsb_test hex_tests[] = {
 	{ "escape: whole escapes only", test_escape_cut },
 	{ NULL, NULL },
 };
+static const struct dsb_test utf8_tests[] = {
+	{ "strict decoding", test_utf8_next },
+	{ NULL, NULL },
+};
 static const struct dsb_test vec_tests[] = {
 	{ "push and grow", test_vec_push },
 	{ "hard limit", test_vec_limit },
@@ -535,6 +589,7 @@ static const struct dsb_test findings_tests[] = {
 static const struct dsb_suite suites[] = {
 	{ "lib/strbuf", strbuf_tests },
 	{ "lib/hex", hex_tests },
+	{ "lib/utf8", utf8_tests },
 	{ "lib/vec", vec_tests },
 	{ "lib/hashmap", hmap_tests },
 	{ "lib/ring", ring_tests },
