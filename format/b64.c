@@ -8,6 +8,7 @@
  * unused low bits before the padding are not checked (RFC 4648 §3.5 leaves
  * that to the decoder); tokens compare by their decoded bytes anyway.
  */
+#define DSB_JOURNAL_INTERNAL
 #include "format/journal_int.h"
 
 #include <stdlib.h>

@@ -14,9 +14,12 @@
  * pages (932, 936, 949, 950) are not supported: an A list from such a
  * system is decoded as 1252, which keeps every ASCII path exact.
  */
+#define DSB_JOURNAL_INTERNAL
 #include "format/journal_int.h"
 
 #include <string.h>
+
+#include "lib/utf8.h"
 
 static const uint16_t cp874_high[128] = {
 	0x20AC, 0x0081, 0x0082, 0x0083, 0x0084, 0x2026, 0x0086, 0x0087,  /* 0x80 */
@@ -267,41 +270,12 @@ static size_t put_utf8(char *o, uint32_t c)
 	return 4;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid:
+ * lib's decoder, the one the renderers read names with. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
-	unsigned char c = s[0];
-	if (c < 0x80)
-		return 1;
-	/* Lead bytes: C0, C1 and F5..FF never start a valid sequence; the
-	 * minimum rejects the remaining overlong forms. */
-	size_t len;
-	uint32_t min, cp;
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-		min = 0x80;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		min = 0x800;
-		cp = c & 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		min = 0x10000;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
+	uint32_t cp;
+	return dsb_utf8_next(s, n, &cp);
 }
 
 bool dsb_utf8_valid(const char *s, size_t len, size_t *bad, uint64_t *col)

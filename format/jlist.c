@@ -11,6 +11,7 @@
  * bit of enum dsb_list_fault (P021 reasons); decoding never stops at the
  * first one, so the message can name them all.
  */
+#define DSB_JOURNAL_INTERNAL
 #include "format/journal_int.h"
 
 #include <stdlib.h>

@@ -17,6 +17,7 @@
  * The decoder judges nothing: faults go into rec->faults and the rules are
  * raised by verify/capture/jcheck.c.
  */
+#define DSB_JOURNAL_INTERNAL
 #include "format/journal_int.h"
 
 #include <jansson.h>

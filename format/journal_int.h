@@ -16,6 +16,12 @@
 #ifndef DSB_FORMAT_JOURNAL_INT_H
 #define DSB_FORMAT_JOURNAL_INT_H
 
+/* Defined by the journal decoder's .c files in format/, and by the tests
+ * that check its pieces. */
+#ifndef DSB_JOURNAL_INTERNAL
+#error "format/journal_int.h is internal to format/: include format/journal.h"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -10,6 +10,7 @@
  * one of the line, and the BOM is matched byte by byte, so both work across
  * chunk boundaries and the buffer never needs more than the line itself.
  */
+#define DSB_JOURNAL_INTERNAL
 #include "format/journal_int.h"
 
 #include <stdlib.h>

@@ -5,6 +5,7 @@
  * counted from 0001-01-01, so that times compare as integers.  The date must
  * exist in the proleptic Gregorian calendar; year 0000 does not.
  */
+#define DSB_JOURNAL_INTERNAL
 #include "format/journal_int.h"
 
 #include <stdio.h>

@@ -5,6 +5,7 @@
  * and "0x80070057" are the same error.  Positive raw codes are failures:
  * only a normalized 0 is success (FAILED() would call 87 a success).
  */
+#define DSB_JOURNAL_INTERNAL
 #include "format/journal_int.h"
 
 #include <stdio.h>

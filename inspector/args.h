@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "verify/report.h"
+#include "dsbinspect.h"
 
 /* Exit statuses (report-contract §2).  A usage error is 2 as well. */
 #define DSB_EXIT_PASS       0

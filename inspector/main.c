@@ -18,14 +18,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dsbinspect.h"
 #include "inspector/args.h"
 #include "inspector/output.h"
 #include "inspector/progress.h"
 #include "inspector/render.h"
 #include "inspector/term.h"
 #include "inspector/timeline.h"
-#include "verify/capture/capture.h"
-#include "verify/ese/ese_file.h"
 
 #define ERR_MAX 1024
 

@@ -17,8 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dsbinspect.h"
 #include "inspector/args.h"
-#include "verify/report.h"
 
 #define DSB_REPORT_SCHEMA "dsbinspect-report/1"
 #define DSB_RULES_SCHEMA  "dsbinspect-rules/1"

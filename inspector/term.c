@@ -1,41 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "inspector/term.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-size_t dsb_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	if (n == 0)
-		return 0;
-	unsigned char c = s[0];
-	size_t len;
-	uint32_t v, min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if ((c & 0xe0) == 0xc0) {
-		len = 2, v = c & 0x1f, min = 0x80;
-	} else if ((c & 0xf0) == 0xe0) {
-		len = 3, v = c & 0x0f, min = 0x800;
-	} else if ((c & 0xf8) == 0xf0) {
-		len = 4, v = c & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
-}
+#include "lib/hex.h"
 
 /* Code points that must not reach a terminal as they are: they can hide,
  * reorder or fake text (the "Trojan Source" bidi controls among them). */
@@ -48,8 +19,21 @@ static bool cp_is_unsafe(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069);           /* bidi isolates */
 }
 
+/* A byte as "\xHH", in lib/hex.h's form. */
+static size_t byte_escape(char esc[16], unsigned char b)
+{
+	esc[0] = '\\';
+	esc[1] = 'x';
+	dsb_hex(esc + 2, &b, 1);
+	return 4;
+}
+
 /* What to print for the character at p[0..n): the bytes themselves, or an
- * escape written into esc.  *consumed is how many bytes of p it covers. */
+ * escape written into esc.  *consumed is how many bytes of p it covers.
+ * This is the terminal's filter, a layer after lib/hex.h's escape set:
+ * messages and fields arrive already escaped where they quote untrusted
+ * bytes, and here valid UTF-8 stays readable while what could move the
+ * cursor, reorder the text or is not UTF-8 at all is escaped. */
 static const char *piece_at(const unsigned char *p, size_t n, char esc[16],
 			    size_t *plen, size_t *consumed)
 {
@@ -57,7 +41,7 @@ static const char *piece_at(const unsigned char *p, size_t n, char esc[16],
 	size_t k = dsb_utf8_next(p, n, &cp);
 	if (k == 0) {
 		*consumed = 1;
-		*plen = (size_t)snprintf(esc, 16, "\\x%02x", p[0]);
+		*plen = byte_escape(esc, p[0]);
 		return esc;
 	}
 	*consumed = k;
@@ -66,7 +50,7 @@ static const char *piece_at(const unsigned char *p, size_t n, char esc[16],
 		return (const char *)p;
 	}
 	if (cp < 0x80)
-		*plen = (size_t)snprintf(esc, 16, "\\x%02x", (unsigned)cp);
+		*plen = byte_escape(esc, (unsigned char)cp);
 	else
 		*plen = (size_t)snprintf(esc, 16, "\\u{%04x}", (unsigned)cp);
 	return esc;

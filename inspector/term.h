@@ -14,10 +14,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* Decode one UTF-8 sequence of s[0..n).  Returns its length (1-4) and the
- * code point, or 0 when the bytes there are not valid UTF-8 (overlong
- * forms, surrogates and values above U+10FFFF included). */
-size_t dsb_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
+#include "lib/utf8.h"
+
+/* dsb_utf8_next, the one UTF-8 decoder, is lib/utf8.h's. */
 
 /* Copy s into dst[0..dstlen) with every control character (C0, DEL, C1),
  * every bidirectional or line-separator control, and every byte that is

@@ -4,7 +4,6 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "format/journal.h"
 #include "inspector/term.h"
 
 void dsb_format_ticks(char buf[DSB_TIME_TEXT_MAX], int64_t ticks)

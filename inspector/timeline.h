@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "format/journal.h"
+#include "dsbinspect.h"
 
 struct dsb_timeline {
 	FILE *fp;

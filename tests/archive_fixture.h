@@ -24,6 +24,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/hex.h"
+
 enum tw_kind { TW_REG = 0, TW_DIR, TW_SYMLINK, TW_HARDLINK, TW_FIFO };
 
 struct tw_member {
@@ -123,18 +125,12 @@ static uint8_t *tw_read_file(const char *path, size_t *len)
 	return p;
 }
 
-static void tw_hex(const unsigned char *d, char hex[65])
-{
-	for (int i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
-}
-
 /* SHA-256 of bytes, independently of the code under test. */
 static void tw_sha256(const void *p, size_t len, char hex[65])
 {
 	unsigned char d[32];
 	EVP_Digest(p, len, d, NULL, EVP_sha256(), NULL);
-	tw_hex(d, hex);
+	dsb_sha256_hex(hex, d);
 }
 
 static bool tw_sha256_file(const char *path, char hex[65], uint64_t *size)

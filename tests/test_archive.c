@@ -82,7 +82,7 @@ static void drain(struct dsb_ar *ar, struct seen *s)
 		unsigned char d[32];
 		EVP_DigestFinal_ex(md, d, NULL);
 		EVP_MD_CTX_free(md);
-		tw_hex(d, s->sha[i]);
+		dsb_sha256_hex(s->sha[i], d);
 		if (st == DSB_AR_MEMBER_ERROR) {
 			s->member_errors++;
 			note_error(ar, s);

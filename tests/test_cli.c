@@ -49,6 +49,7 @@
 
 #include "fixtures/lib/fxproto.h"
 #include "fixtures/lib/scenarios.h"
+#include "lib/hex.h"
 #include "verify/rules.h"
 
 #include "cunit_main.h"
@@ -927,7 +928,7 @@ static void check_readback(const char *ctx, const char *path, const char *prefix
 		char hex[65];
 		EVP_DigestFinal_ex(md, d, NULL);
 		EVP_MD_CTX_free(md);
-		dfx_hex(hex, d, 32);
+		dsb_sha256_hex(hex, d);
 		if (is_journal)
 			journal = dfx_buf_take(&body, &jlen);
 		dfx_buf_free(&body);

@@ -19,6 +19,7 @@
 #include "fixtures/lib/fxproto.h"
 #include "fixtures/lib/payload.h"
 #include "format/ese.h"
+#include "lib/hex.h"
 #include "verify/ese/ese.h"
 #include "verify/findings.h"
 
@@ -323,8 +324,7 @@ static void sha_of(struct dfx_ese *g, size_t chunk, bool random_order, char out[
 	unsigned int dl = 0;
 	EVP_DigestFinal_ex(md, d, &dl);
 	EVP_MD_CTX_free(md);
-	for (int i = 0; i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	dsb_sha256_hex(out, d);
 	free(buf);
 }
 

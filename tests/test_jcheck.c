@@ -571,6 +571,40 @@ static void test_c009(void)
 	CU_ASSERT_EQUAL(count(DSB_C002), 0);
 }
 
+/* The unsafe path in C009's message is escaped with lib's one set
+ * (lib/hex.h): quote, backslash, controls and non-ASCII as \xHH, cut
+ * after 200 bytes with "..."; the same bytes in a safe path raise nothing. */
+static void test_c009_message_escapes_with_lib_set(void)
+{
+	char j[2048];
+	/* JSON: ../q, a quote, a backslash, U+00E9, DEL, ~ */
+	snprintf(j, sizeof j, "%s%s%s", CAP, DATA(2, "../q\\\"\\\\\\u00e9\\u007f~"), END(3, 3));
+	run(j);
+	CU_ASSERT_EQUAL(count(DSB_C009), 1);
+	CU_ASSERT_TRUE(msg_has(DSB_C009, "\"../q\\x22\\x5c\\xc3\\xa9\\x7f~\""));
+	/* The twin: the same bytes but the backslash, in a safe path. */
+	snprintf(j, sizeof j, "%s%s%s", CAP, DATA(2, "data/q\\\"\\u00e9\\u007f~"), END(3, 3));
+	run(j);
+	CU_ASSERT_EQUAL(count(DSB_C009), 0);
+	CU_ASSERT_EQUAL(count(DSB_C002), 0);
+
+	/* 300 bytes: the first 200 shown, then "...". */
+	char member[301];
+	memset(member, 'a', 300);
+	memcpy(member, "../", 3);
+	member[300] = '\0';
+	char data[1024];
+	snprintf(data, sizeof data, "{\"rec\":\"data\",\"seq\":2,\"hbc\":\"0x1\",\"name\":\"n\","
+		 "\"member\":\"%s\",\"size\":0,\"sha256\":"
+		 "\"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"}\n", member);
+	snprintf(j, sizeof j, "%s%s%s", CAP, data, END(3, 3));
+	run(j);
+	CU_ASSERT_EQUAL(count(DSB_C009), 1);
+	char want[260];
+	snprintf(want, sizeof want, "\"%.200s...\"", member);
+	CU_ASSERT_TRUE(msg_has(DSB_C009, want));
+}
+
 /* ---- streaming ------------------------------------------------------------- */
 
 static void test_long_journal(void)
@@ -619,6 +653,7 @@ static const struct dsb_test tests[] = {
 	{ "C004 records after the end", test_c004_after_end },
 	{ "C004 wrong count", test_c004_count },
 	{ "C009 unsafe member", test_c009 },
+	{ "C009 message escapes with lib's set", test_c009_message_escapes_with_lib_set },
 	{ "C010", test_c010 },
 	{ "C011", test_c011 },
 	{ "C012", test_c012 },

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "format/journal.h"
+#define DSB_JOURNAL_INTERNAL
 #include "format/journal_int.h"
 #include "tests/cunit_main.h"
 

@@ -10,6 +10,7 @@
  * DsIsNTDSOnline is line 2, DsBackupPrepare line 3, GetDatabaseNames 4.
  */
 #include "tests/test_replay_util.h"
+#define DSB_REPLAY_INTERNAL
 #include "verify/protocol/replay_int.h"
 #include "tests/cunit_main.h"
 
@@ -24,18 +25,18 @@ static void test_table_shape(void)
 	static const enum hstate backup[] = { HS_B_READY, HS_B_OPEN };
 	static const enum hstate restore[] = { HS_R_READY, HS_R_REGISTERED, HS_R_COMPLETE };
 	for (int fn = 1; fn < DSB_FN_COUNT; fn++) {
-		enum fscope sc = dsb_rp_fn[fn].scope;
-		if (sc == FS_NONE)
+		enum dsb_fn_scope sc = dsb_fn_info((enum dsb_fn)fn)->scope;
+		if (sc == DSB_SCOPE_NONE)
 			continue;
 		for (size_t i = 0; i < 2; i++) {
 			const struct transition *t = &dsb_rp_table[backup[i]][fn];
-			CU_ASSERT_EQUAL(t->isolated, sc == FS_RESTORE);
-			CU_ASSERT_EQUAL(!!(t->checks & BIT(CK_R009)), sc == FS_RESTORE);
+			CU_ASSERT_EQUAL(t->isolated, sc == DSB_SCOPE_RESTORE);
+			CU_ASSERT_EQUAL(!!(t->checks & BIT(CK_R009)), sc == DSB_SCOPE_RESTORE);
 		}
 		for (size_t i = 0; i < 3; i++) {
 			const struct transition *t = &dsb_rp_table[restore[i]][fn];
-			CU_ASSERT_EQUAL(t->isolated, sc == FS_BACKUP);
-			CU_ASSERT_EQUAL(!!(t->checks & BIT(CK_R009)), sc == FS_BACKUP);
+			CU_ASSERT_EQUAL(t->isolated, sc == DSB_SCOPE_BACKUP);
+			CU_ASSERT_EQUAL(!!(t->checks & BIT(CK_R009)), sc == DSB_SCOPE_BACKUP);
 		}
 		CU_ASSERT_TRUE(dsb_rp_table[HS_NONE][fn].isolated);
 		CU_ASSERT_TRUE(dsb_rp_table[HS_NONE][fn].checks & BIT(CK_P001));

@@ -6,6 +6,7 @@
  * and the trace.  See tests/test_replay_util.h.
  */
 #include "tests/test_replay_util.h"
+#define DSB_REPLAY_INTERNAL
 #include "verify/protocol/replay_int.h"
 #include "tests/cunit_main.h"
 

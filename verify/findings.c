@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "verify/findings.h"
 
+#include "lib/vec.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* One bucket per (input, rule).  It holds at most 2 * DSB_LIST_CAP listed
+/* One bucket per (input, rule).  It holds at most BUCKET_MAX listed
  * findings between trims; a trim sorts it and drops everything past the
  * first DSB_LIST_CAP, which are never going to be listed.  `total` counts
  * every finding ever added, so suppressed = total - listed after a trim. */
+#define BUCKET_MAX (2 * DSB_LIST_CAP)
+
+DSB_VEC_DEFINE(finding_vec, struct dsb_finding);
+
 struct bucket {
-	struct dsb_finding *v;
-	size_t n, cap;
+	struct finding_vec l;
 	uint64_t total;
 };
 
@@ -50,9 +55,9 @@ void dsb_findings_free(struct dsb_findings *f)
 	if (!f)
 		return;
 	for (int i = 0; i < f->ninputs * DSB_RULE_COUNT; i++) {
-		for (size_t k = 0; k < f->b[i].n; k++)
-			finding_clear(&f->b[i].v[k]);
-		free(f->b[i].v);
+		for (size_t k = 0; k < f->b[i].l.n; k++)
+			finding_clear(&f->b[i].l.v[k]);
+		finding_vec_free(&f->b[i].l);
 	}
 	free(f->b);
 	free(f->sorted);
@@ -120,35 +125,24 @@ static int qcmp(const void *a, const void *b)
 
 static void bucket_trim(struct bucket *bk, size_t keep)
 {
-	if (bk->n <= keep)
+	if (bk->l.n <= keep)
 		return;
-	qsort(bk->v, bk->n, sizeof(*bk->v), qcmp);
-	for (size_t k = keep; k < bk->n; k++)
-		finding_clear(&bk->v[k]);
-	bk->n = keep;
+	qsort(bk->l.v, bk->l.n, sizeof(*bk->l.v), qcmp);
+	for (size_t k = keep; k < bk->l.n; k++)
+		finding_clear(&bk->l.v[k]);
+	bk->l.n = keep;
 }
 
 /* Takes ownership of *x's strings in every case. */
 static void bucket_push(struct dsb_findings *f, struct bucket *bk, struct dsb_finding *x)
 {
-	if (bk->n == bk->cap) {
-		if (bk->cap >= 2 * DSB_LIST_CAP) {
-			bucket_trim(bk, DSB_LIST_CAP);
-		} else {
-			size_t nc = bk->cap ? bk->cap * 2 : 8;
-			if (nc > 2 * DSB_LIST_CAP)
-				nc = 2 * DSB_LIST_CAP;
-			struct dsb_finding *nv = realloc(bk->v, nc * sizeof(*nv));
-			if (!nv) {
-				f->oom = true;
-				finding_clear(x);
-				return;
-			}
-			bk->v = nv;
-			bk->cap = nc;
-		}
+	if (bk->l.n == BUCKET_MAX)
+		bucket_trim(bk, DSB_LIST_CAP);
+	if (finding_vec_push(&bk->l, *x, BUCKET_MAX) != DSB_VEC_OK) {
+		f->oom = true;
+		finding_clear(x);
+		return;
 	}
-	bk->v[bk->n++] = *x;
 	f->dirty = true;
 }
 
@@ -163,6 +157,15 @@ static void one_line(char *s)
 void dsb_findings_add(struct dsb_findings *f, int input, enum dsb_rule rule,
 		      const struct dsb_loc *loc, const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
+	dsb_findings_vadd(f, input, rule, loc, fmt, ap);
+	va_end(ap);
+}
+
+void dsb_findings_vadd(struct dsb_findings *f, int input, enum dsb_rule rule,
+		       const struct dsb_loc *loc, const char *fmt, va_list ap)
+{
 	struct bucket *bk = bucket_for(f, input, rule);
 	if (!bk) {
 		f->oom = true;
@@ -171,10 +174,7 @@ void dsb_findings_add(struct dsb_findings *f, int input, enum dsb_rule rule,
 	bk->total++;
 
 	char buf[DSB_MESSAGE_MAX];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
 	one_line(buf);
 
 	static const struct dsb_loc none = DSB_LOC_INIT;
@@ -219,9 +219,9 @@ void dsb_findings_merge(struct dsb_findings *dst, struct dsb_findings *src)
 				continue;
 			}
 			d->total += s->total;
-			for (size_t k = 0; k < s->n; k++)
-				bucket_push(dst, d, &s->v[k]);
-			s->n = 0;
+			for (size_t k = 0; k < s->l.n; k++)
+				bucket_push(dst, d, &s->l.v[k]);
+			s->l.n = 0;
 			s->total = 0;
 		}
 	}
@@ -243,8 +243,8 @@ void dsb_findings_merge_anchor(struct dsb_findings *dst, struct dsb_findings *sr
 {
 	for (int i = 0; i < src->ninputs * DSB_RULE_COUNT; i++) {
 		struct bucket *bk = &src->b[i];
-		for (size_t k = 0; k < bk->n; k++) {
-			struct dsb_finding *x = &bk->v[k];
+		for (size_t k = 0; k < bk->l.n; k++) {
+			struct dsb_finding *x = &bk->l.v[k];
 			x->line = line;
 			if (!replace_str(&x->file, file) || !replace_str(&x->member, member))
 				dst->oom = true;   /* the finding stays, counted and listed */
@@ -258,8 +258,8 @@ void dsb_findings_merge_table(struct dsb_findings *dst, struct dsb_findings *src
 {
 	for (int i = 0; i < src->ninputs * DSB_RULE_COUNT; i++) {
 		struct bucket *bk = &src->b[i];
-		for (size_t k = 0; k < bk->n; k++) {
-			struct dsb_finding *x = &bk->v[k];
+		for (size_t k = 0; k < bk->l.n; k++) {
+			struct dsb_finding *x = &bk->l.v[k];
 			if (x->table || x->page < 0)
 				continue;
 			char buf[DSB_TABLE_NAME_MAX];
@@ -277,7 +277,7 @@ const struct dsb_finding *dsb_findings_sorted(struct dsb_findings *f, size_t *co
 		size_t n = 0;
 		for (int i = 0; i < f->ninputs * DSB_RULE_COUNT; i++) {
 			bucket_trim(&f->b[i], DSB_LIST_CAP);
-			n += f->b[i].n;
+			n += f->b[i].l.n;
 		}
 		free(f->sorted);
 		f->sorted = malloc((n ? n : 1) * sizeof(*f->sorted));
@@ -289,10 +289,10 @@ const struct dsb_finding *dsb_findings_sorted(struct dsb_findings *f, size_t *co
 		}
 		/* A shallow copy: the strings stay owned by the buckets. */
 		for (int i = 0; i < f->ninputs * DSB_RULE_COUNT; i++) {
-			if (f->b[i].n == 0)   /* an empty bucket's v may be NULL */
+			if (f->b[i].l.n == 0)   /* an empty bucket's v may be NULL */
 				continue;
-			memcpy(f->sorted + f->nsorted, f->b[i].v, f->b[i].n * sizeof(*f->sorted));
-			f->nsorted += f->b[i].n;
+			memcpy(f->sorted + f->nsorted, f->b[i].l.v, f->b[i].l.n * sizeof(*f->sorted));
+			f->nsorted += f->b[i].l.n;
 		}
 		qsort(f->sorted, f->nsorted, sizeof(*f->sorted), qcmp);
 		f->dirty = false;
@@ -324,7 +324,7 @@ uint64_t dsb_findings_suppressed(const struct dsb_findings *f, enum dsb_rule rul
 	uint64_t t = 0;
 	for (int in = 0; in < f->ninputs; in++) {
 		const struct bucket *bk = &f->b[(size_t)in * DSB_RULE_COUNT + rule];
-		size_t listed = bk->n < DSB_LIST_CAP ? bk->n : DSB_LIST_CAP;
+		size_t listed = bk->l.n < DSB_LIST_CAP ? bk->l.n : DSB_LIST_CAP;
 		t += bk->total - listed;
 	}
 	return t;

@@ -10,6 +10,7 @@
 #ifndef DSB_VERIFY_FINDINGS_H
 #define DSB_VERIFY_FINDINGS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -60,6 +61,11 @@ void dsb_findings_free(struct dsb_findings *f);
 void dsb_findings_add(struct dsb_findings *f, int input, enum dsb_rule rule,
 		      const struct dsb_loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* The same with a va_list: what every checker's own printf-style adding
+ * function calls, so that a message is formatted once, here. */
+void dsb_findings_vadd(struct dsb_findings *f, int input, enum dsb_rule rule,
+		       const struct dsb_loc *loc, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 
 /* Move every finding and count of src into dst, applying the caps; src is
  * left empty. */

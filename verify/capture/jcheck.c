@@ -22,6 +22,8 @@
 
 #include "format/journal.h"
 #include "format/paths.h"
+#include "lib/hex.h"
+#include "lib/strbuf.h"
 
 /* How much of an unsafe member path a C009 message shows (escaped). */
 #define MEMBER_SHOWN_MAX 200
@@ -73,30 +75,26 @@ static struct dsb_loc loc_of(const struct dsb_jcheck *jc, const struct dsb_recor
 	return loc;
 }
 
-/* A small string builder for messages that list several reasons. */
+/* A message that lists several reasons: a buffer and lib's bounded
+ * builder over it. */
 struct msg {
 	char b[DSB_MESSAGE_MAX];
-	size_t n;
+	struct dsb_strbuf s;
 };
 
 /* Not an initializer: that would clear the whole buffer for every record. */
 static void msg_init(struct msg *m)
 {
-	m->n = 0;
-	m->b[0] = '\0';
+	dsb_sb_init(&m->s, m->b, sizeof m->b);
 }
 
 __attribute__((format(printf, 2, 3)))
 static void msg_add(struct msg *m, const char *fmt, ...)
 {
-	if (m->n >= sizeof m->b - 1)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	int k = vsnprintf(m->b + m->n, sizeof m->b - m->n, fmt, ap);
+	dsb_sb_vprintf(&m->s, fmt, ap);
 	va_end(ap);
-	if (k > 0)
-		m->n += (size_t)k < sizeof m->b - m->n ? (size_t)k : sizeof m->b - m->n - 1;
 }
 
 static bool is_blank(const char *s, size_t n)
@@ -136,7 +134,7 @@ static void list_fields(struct msg *m, const struct dsb_record *rec, bool want_m
 	}
 	if (count == 0)
 		return;
-	if (m->n)
+	if (m->s.n)
 		msg_add(m, "; ");
 	if (count > 1)
 		sep = want_missing ? "missing fields " : "invalid fields ";
@@ -182,7 +180,7 @@ static void check_c002(struct dsb_jcheck *jc, const struct dsb_record *rec,
 	list_fields(&m, rec, true);
 	list_fields(&m, rec, false);
 	if (rec->has_nul)
-		msg_add(&m, "%sa string holds NUL (\\u0000)", m.n ? "; " : "");
+		msg_add(&m, "%sa string holds NUL (\\u0000)", m.s.n ? "; " : "");
 	dsb_findings_add(jc->f, jc->input, DSB_C002, &loc, "line %llu: %s",
 			 (unsigned long long)rec->line, m.b);
 }
@@ -211,7 +209,7 @@ static void unknown_result(struct msg *m, const char *field, const struct dsb_re
 {
 	if (!r->present || !r->unknown_name)
 		return;
-	if (m->n)
+	if (m->s.n)
 		msg_add(m, "; ");
 	/* A name of letters, digits and _ may be quoted (RC §3.7), up to
 	 * 64 of them: r->text is empty beyond that. */
@@ -242,7 +240,7 @@ static void check_c012(struct dsb_jcheck *jc, const struct dsb_record *rec)
 		unknown_result(&m, "hr", &rec->hr);
 		unknown_result(&m, "in.restore_state", &rec->restore_state);
 	}
-	if (m.n) {
+	if (m.s.n) {
 		struct dsb_loc loc = loc_of(jc, rec);
 		dsb_findings_add(jc->f, jc->input, DSB_C012, &loc, "%s", m.b);
 	}
@@ -264,7 +262,7 @@ static void check_c013(struct dsb_jcheck *jc, const struct dsb_record *rec)
 		if (rec->t.present && jc->started.present && rec->t.ticks < jc->started.ticks) {
 			dsb_time_format(rec->t.ticks, a, sizeof a);
 			dsb_time_format(jc->started.ticks, b, sizeof b);
-			msg_add(&m, "%st %s is before the capture started (%s)", m.n ? "; " : "", a, b);
+			msg_add(&m, "%st %s is before the capture started (%s)", m.s.n ? "; " : "", a, b);
 		}
 		/* Completion: t_end, or t without it.  A call with neither
 		 * leaves the previous completion in place. */
@@ -274,7 +272,7 @@ static void check_c013(struct dsb_jcheck *jc, const struct dsb_record *rec)
 			dsb_time_format(done->ticks, a, sizeof a);
 			dsb_time_format(jc->last_done.ticks, b, sizeof b);
 			msg_add(&m, "%sthe call completes at %s, before the previous call (%s)",
-				m.n ? "; " : "", a, b);
+				m.s.n ? "; " : "", a, b);
 		}
 		if (done)
 			jc->last_done = *done;
@@ -286,7 +284,7 @@ static void check_c013(struct dsb_jcheck *jc, const struct dsb_record *rec)
 			msg_add(&m, "finished %s is before the last call completed (%s)", a, b);
 		}
 	}
-	if (m.n) {
+	if (m.s.n) {
 		struct dsb_loc loc = loc_of(jc, rec);
 		dsb_findings_add(jc->f, jc->input, DSB_C013, &loc, "time goes backwards: %s", m.b);
 	}
@@ -319,12 +317,12 @@ static bool check_c010(struct dsb_jcheck *jc, const struct dsb_record *rec)
 			 memcmp(rec->format.s, want, sizeof want - 1) != 0)
 			msg_add(&m, "format is not \"%s\"", want);
 		if (!rec->has_version)
-			msg_add(&m, "%sversion is missing", m.n ? "; " : "");
+			msg_add(&m, "%sversion is missing", m.s.n ? "; " : "");
 		else if (!rec->version_is_1)
 			msg_add(&m, "%sversion is not the integer 1 (this reads version 1 only)",
-				m.n ? "; " : "");
+				m.s.n ? "; " : "");
 	}
-	if (!m.n)
+	if (!m.s.n)
 		return true;
 	struct dsb_loc loc = loc_of(jc, rec);
 	dsb_findings_add(jc->f, jc->input, DSB_C010, &loc,
@@ -340,18 +338,11 @@ static void check_member(struct dsb_jcheck *jc, const struct dsb_record *rec)
 	if (rec->member.state != DSB_PRESENT ||
 	    !dsb_member_path_unsafe(rec->member.s, rec->member.len))
 		return;
-	/* Member paths may be quoted (RC §3.7); control bytes, NUL and
-	 * non-ASCII are escaped so that the message stays one clean line. */
-	char shown[MEMBER_SHOWN_MAX * 4 + 8];
-	size_t o = 0;
-	for (size_t i = 0; i < rec->member.len && i < MEMBER_SHOWN_MAX; i++) {
-		unsigned char c = (unsigned char)rec->member.s[i];
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-			o += (size_t)snprintf(shown + o, sizeof shown - o, "\\x%02x", c);
-		else
-			shown[o++] = (char)c;
-	}
-	shown[o] = '\0';
+	/* Member paths may be quoted (RC §3.7); escaped with lib's one set
+	 * (lib/hex.h) so that the message stays one clean line. */
+	char shown[DSB_ESCAPE_SIZE(MEMBER_SHOWN_MAX)];
+	size_t len = rec->member.len < MEMBER_SHOWN_MAX ? rec->member.len : MEMBER_SHOWN_MAX;
+	dsb_escape(shown, sizeof shown, rec->member.s, len);
 	struct dsb_loc loc = loc_of(jc, rec);
 	dsb_findings_add(jc->f, jc->input, DSB_C009, &loc,
 			 "unsafe member path \"%s%s\" in a data record; it is never opened or matched",

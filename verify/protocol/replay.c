@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "format/paths.h"
+#define DSB_REPLAY_INTERNAL
 #include "verify/protocol/replay_int.h"
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -66,11 +67,7 @@ void dsb_rp_strfree(struct dsb_replay *rp, char *s, size_t len)
 
 const char *dsb_rp_fn_name(enum dsb_fn fn, enum dsb_charset cs)
 {
-	if ((unsigned)fn >= DSB_FN_COUNT)
-		fn = DSB_FN_NONE;
-	if ((unsigned)cs > DSB_CS_W)
-		cs = DSB_CS_GENERIC;
-	return dsb_rp_fn[fn].name[cs];
+	return dsb_fn_recorded_name(fn, cs);
 }
 
 static const char *rec_fn(const struct dsb_record *rec)
@@ -127,31 +124,40 @@ struct dsb_loc dsb_rp_rec_loc(const struct dsb_replay *rp, const struct dsb_reco
 void dsb_rp_add(struct dsb_replay *rp, enum dsb_rule rule, const struct dsb_loc *loc,
 		const char *fmt, ...)
 {
-	char buf[DSB_MESSAGE_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	dsb_findings_vadd(rp->f, rp->input, rule, loc, fmt, ap);
 	va_end(ap);
-	dsb_findings_add(rp->f, rp->input, rule, loc, "%s", buf);
+}
+
+bool dsb_rp_map_insert(struct dsb_replay *rp, struct dsb_hmap *m, uint64_t hash, uint32_t val)
+{
+	switch (dsb_hmap_insert(m, hash, val)) {
+	case DSB_HMAP_OK:
+		return true;
+	case DSB_HMAP_LIMIT:
+		dsb_rp_fail_limit(rp, "more entries in one lookup table than the replay keeps");
+		return false;
+	case DSB_HMAP_NOMEM:
+		break;
+	}
+	dsb_rp_fail_limit(rp, "out of memory");
+	return false;
 }
 
 void dsb_rp_why(struct why *w, const char *fmt, ...)
 {
-	size_t room = sizeof w->buf - w->n;
-	if (w->count && room > 2) {
-		memcpy(w->buf + w->n, "; ", 3);
-		w->n += 2;
-		room -= 2;
-	}
+	/* Set up on the first reason, so that `struct why w = { .count = 0 }`
+	 * need not be followed by an init call at every use. */
+	if (w->count == 0)
+		dsb_sb_init(&w->sb, w->buf, sizeof w->buf);
+	else if (dsb_sb_room(&w->sb) >= 2)   /* the whole separator or none */
+		dsb_sb_puts(&w->sb, "; ");
 	w->count++;
-	if (room <= 1)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	int k = vsnprintf(w->buf + w->n, room, fmt, ap);
+	dsb_sb_vprintf(&w->sb, fmt, ap);
 	va_end(ap);
-	if (k > 0)
-		w->n += (size_t)k < room ? (size_t)k : room - 1;
 }
 
 static uint64_t sat_add(uint64_t a, uint64_t b)
@@ -168,7 +174,7 @@ static const char *plural(uint64_t n)
 
 static uint64_t key_hash(const char *s, size_t len)
 {
-	return dsb_rmap_mix(dsb_rmap_hash(DSB_RMAP_SEED, s, len));
+	return dsb_hash_str(s, len);
 }
 
 static bool hbc_eq(const void *ctx, uint32_t v, const void *key)
@@ -184,7 +190,7 @@ static bool hbc_eq(const void *ctx, uint32_t v, const void *key)
 static uint32_t *session_slot(struct dsb_replay *rp, const char *s, size_t len)
 {
 	struct rkey k = { s, len };
-	return dsb_rmap_find(&rp->hmap, key_hash(s, len), hbc_eq, rp, &k);
+	return dsb_hmap_find(&rp->hmap, key_hash(s, len), hbc_eq, rp, &k);
 }
 
 static bool is_live(enum hstate st)
@@ -228,7 +234,7 @@ struct rpath *dsb_rp_path_find(struct dsb_replay *rp, struct rsession *s,
 	if (!name)
 		return NULL;
 	struct rkey k = { name, len };
-	uint32_t *v = dsb_rmap_find(&s->pathmap, key_hash(name, len), path_eq, s, &k);
+	uint32_t *v = dsb_hmap_find(&s->pathmap, key_hash(name, len), path_eq, s, &k);
 	return v ? &s->paths[*v] : NULL;
 }
 
@@ -237,7 +243,7 @@ static uint32_t path_intern(struct dsb_replay *rp, struct rsession *s,
 {
 	struct rkey k = { name, len };
 	uint64_t h = key_hash(name, len);
-	uint32_t *v = dsb_rmap_find(&s->pathmap, h, path_eq, s, &k);
+	uint32_t *v = dsb_hmap_find(&s->pathmap, h, path_eq, s, &k);
 	if (v)
 		return *v;
 	if (s->npaths >= DSB_MAX_LIST_PATHS) {
@@ -257,9 +263,8 @@ static uint32_t path_intern(struct dsb_replay *rp, struct rsession *s,
 	char *c = dsb_rp_strdup(rp, name, len);
 	if (!c)
 		return RP_NONE;
-	if (!dsb_rmap_insert(&s->pathmap, h, s->npaths)) {
+	if (!dsb_rp_map_insert(rp, &s->pathmap, h, s->npaths)) {
 		dsb_rp_strfree(rp, c, len);
-		dsb_rp_fail_limit(rp, "out of memory");
 		return RP_NONE;
 	}
 	s->paths[s->npaths] = (struct rpath){ .s = c, .len = len, .first_bft = -1 };
@@ -326,9 +331,9 @@ struct bkey {
 
 static uint64_t bind_hash(const char *hbc, size_t hl, const char *name, size_t nl)
 {
-	uint64_t h = dsb_rmap_hash(DSB_RMAP_SEED, hbc, hl);
-	h = dsb_rmap_hash(h, "", 1);   /* separator: a NUL, which neither holds */
-	return dsb_rmap_mix(dsb_rmap_hash(h, name, nl));
+	uint64_t h = dsb_hash_bytes(DSB_HASH_SEED, hbc, hl);
+	h = dsb_hash_bytes(h, "", 1);   /* separator: a NUL, which neither holds */
+	return dsb_hash_mix(dsb_hash_bytes(h, name, nl));
 }
 
 static bool bind_eq(const void *ctx, uint32_t v, const void *key)
@@ -349,7 +354,7 @@ static void bind_push(struct dsb_replay *rp, uint32_t oi)
 	const struct rsession *s = &rp->ses[o->session];
 	struct bkey k = { s->hbc, o->name, s->hbc_len, o->name_len };
 	uint64_t h = bind_hash(k.hbc, k.hbc_len, k.name, k.name_len);
-	uint32_t *v = dsb_rmap_find(&rp->bindmap, h, bind_eq, rp, &k);
+	uint32_t *v = dsb_hmap_find(&rp->bindmap, h, bind_eq, rp, &k);
 	uint32_t gi;
 	if (v) {
 		gi = *v;
@@ -366,10 +371,8 @@ static void bind_push(struct dsb_replay *rp, uint32_t oi)
 		}
 		gi = rp->nbinds;
 		rp->binds[gi] = (struct rbind){ .rep = oi, .head = RP_NONE };
-		if (!dsb_rmap_insert(&rp->bindmap, h, gi)) {
-			dsb_rp_fail_limit(rp, "out of memory");
+		if (!dsb_rp_map_insert(rp, &rp->bindmap, h, gi))
 			return;
-		}
 		rp->nbinds++;
 	}
 	o->next_unbound = rp->binds[gi].head;
@@ -384,7 +387,7 @@ static uint32_t bind_pop(struct dsb_replay *rp, const struct dsb_str *hbc,
 	if (!hbc->s || !name->s)
 		return RP_NONE;
 	struct bkey k = { hbc->s, name->s, hbc->len, name->len };
-	uint32_t *v = dsb_rmap_find(&rp->bindmap, bind_hash(k.hbc, k.hbc_len, k.name, k.name_len),
+	uint32_t *v = dsb_hmap_find(&rp->bindmap, bind_hash(k.hbc, k.hbc_len, k.name, k.name_len),
 				    bind_eq, rp, &k);
 	if (!v)
 		return RP_NONE;
@@ -624,7 +627,7 @@ static void session_close(struct dsb_replay *rp, uint32_t si, enum close_how how
 	free(s->paths);
 	s->paths = NULL;
 	s->npaths = s->cappaths = 0;
-	dsb_rmap_free(&s->pathmap);
+	dsb_hmap_free(&s->pathmap);
 	set_state(rp, s, HS_ENDED);
 }
 
@@ -700,9 +703,8 @@ static uint32_t session_start(struct dsb_replay *rp, const struct dsb_record *re
 	slot = session_slot(rp, h->s, h->len);
 	if (slot) {
 		*slot = si;
-	} else if (!dsb_rmap_insert(&rp->hmap, key_hash(h->s, h->len), si)) {
+	} else if (!dsb_rp_map_insert(rp, &rp->hmap, key_hash(h->s, h->len), si)) {
 		dsb_rp_strfree(rp, copy, h->len);
-		dsb_rp_fail_limit(rp, "out of memory");
 		return RP_NONE;
 	}
 	rp->nses++;
@@ -846,7 +848,7 @@ static void handle_call(struct dsb_replay *rp, const struct dsb_record *rec)
 		judge_p018(&st);
 
 	/* A returned buffer is tracked even on an isolated call (RC §4.1). */
-	if (st.ok && dsb_rp_fn[rec->fn].returns_list)
+	if (st.ok && dsb_fn_info(rec->fn)->returns_list)
 		dsb_rp_buffer_returned(rp, rec, &rec->list_ptr, st.si, rec->hbc.s);
 
 	if (!st.t->isolated) {
@@ -901,7 +903,7 @@ static void judge_p016(struct dsb_replay *rp, const struct dsb_record *rec,
 		       const struct dsb_loc *loc)
 {
 	const struct dsb_token *t = &rec->out_token;
-	struct why w = { .n = 0 };
+	struct why w = { .count = 0 };
 	if (t->state == DSB_ABSENT)
 		dsb_rp_why(&w, "out.token is absent");
 	else if (t->state == DSB_NULL)
@@ -934,7 +936,7 @@ static void backup_prepare(struct dsb_replay *rp, const struct dsb_record *rec)
 			   "%s after DsIsNTDSOnline at line %" PRIu64 " answered false: a backup must run online",
 			   fn, rp->online_line);
 
-	struct why w = { .n = 0 };
+	struct why w = { .count = 0 };
 	if (gr != 0)
 		dsb_rp_why(&w, "grbit %" PRIu64 ", which must be 0", gr);
 	if (bt != 1) {
@@ -1015,7 +1017,7 @@ static void restore_prepare(struct dsb_replay *rp, const struct dsb_record *rec)
 	bool has_token = t->state == DSB_PRESENT && t->valid && t->len > 0 && t->bytes &&
 			 rec->in_token_size.present && rec->in_token_size.v > 0;
 	if (has_token) {
-		struct why w = { .n = 0 };
+		struct why w = { .count = 0 };
 		if (rp->ntokens > 0 && !dsb_rp_token_known(rp, t->bytes, t->len))
 			dsb_rp_why(&w, "its %zu-byte token equals none of the %" PRIu32 " backup token%s earlier in the journal",
 				   t->len, rp->ntokens, plural(rp->ntokens));
@@ -1080,15 +1082,15 @@ void dsb_replay_free(struct dsb_replay *rp)
 		for (uint32_t k = 0; k < s->npaths; k++)
 			free(s->paths[k].s);
 		free(s->paths);
-		dsb_rmap_free(&s->pathmap);
+		dsb_hmap_free(&s->pathmap);
 	}
 	free(rp->ses);
-	dsb_rmap_free(&rp->hmap);
+	dsb_hmap_free(&rp->hmap);
 	for (uint32_t i = 0; i < rp->nopens; i++)
 		free(rp->opens[i].name);
 	free(rp->opens);
 	free(rp->binds);
-	dsb_rmap_free(&rp->bindmap);
+	dsb_hmap_free(&rp->bindmap);
 	for (uint32_t i = 0; i < rp->ndata; i++) {
 		free(rp->data[i].hbc);
 		free(rp->data[i].name);
@@ -1129,7 +1131,7 @@ void dsb_replay_call(struct dsb_replay *rp, const struct dsb_record *rec)
 	default:
 		break;
 	}
-	if (dsb_rp_fn[rec->fn].scope == FS_NONE)
+	if (dsb_fn_info(rec->fn)->scope == DSB_SCOPE_NONE)
 		trace(rp, rec, RP_NONE, "no handle");
 	else
 		handle_call(rp, rec);
@@ -1257,7 +1259,7 @@ static struct dsb_loc data_loc(const struct dsb_replay *rp, const struct rdata *
 /* C006 for one data record, with every reason it has (RC §4.1). */
 static void judge_c006(struct dsb_replay *rp, const struct rdata *d, bool member_case)
 {
-	struct why w = { .n = 0 };
+	struct why w = { .count = 0 };
 	if (member_case)
 		dsb_rp_why(&w, "data member %s holds %" PRIu64 " byte%s, its data record says %" PRIu64,
 			   d->member, d->member_size, plural(d->member_size), d->size);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#define DSB_REPLAY_INTERNAL
 #include "verify/protocol/replay_int.h"
 
 #define HINT_UNIT  8192u    /* read hints and buffers: multiples of this ... */
@@ -63,13 +64,11 @@ static void emit(struct step *st, enum dsb_rule rule, const char *fmt, ...)
 
 static void emit(struct step *st, enum dsb_rule rule, const char *fmt, ...)
 {
-	char buf[DSB_MESSAGE_MAX];
+	struct dsb_loc loc = loc_of(st);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	dsb_findings_vadd(st->rp->f, st->rp->input, rule, &loc, fmt, ap);
 	va_end(ap);
-	struct dsb_loc loc = loc_of(st);
-	dsb_rp_add(st->rp, rule, &loc, "%s", buf);
 }
 
 static const char *plural(uint64_t n)
@@ -187,7 +186,7 @@ static void ck_p008(struct step *st)
 {
 	if (!st->counts)
 		return;
-	struct why w = { .n = 0 };
+	struct why w = { .count = 0 };
 	const struct dsb_record *r = st->rec;
 	if (st->bytes > r->buffer_size.v)
 		dsb_rp_why(&w, "returned %" PRIu64 " bytes into a buffer of %" PRIu64,
@@ -226,7 +225,7 @@ static void ck_p011(struct step *st)
 {
 	struct rsession *s = ses_of(st);
 	struct ropen *o = open_of(st);
-	struct why w = { .n = 0 };
+	struct why w = { .count = 0 };
 	uint32_t b, d, l;
 	if (o)
 		dsb_rp_why(&w, "while %s is open", o->name);
@@ -259,7 +258,7 @@ static void ck_p013(struct step *st)
 {
 	struct rsession *s = ses_of(st);
 	struct ropen *o = open_of(st);
-	struct why w = { .n = 0 };
+	struct why w = { .count = 0 };
 	uint32_t b, d, l;
 	if (o)
 		dsb_rp_why(&w, "while %s is open", o->name);
@@ -292,7 +291,7 @@ static void ck_p021(struct step *st)
 	const struct dsb_list *l = &st->rec->list;
 	if (!st->ok || l->faults == 0)
 		return;
-	struct why w = { .n = 0 };
+	struct why w = { .count = 0 };
 	unsigned f = l->faults;
 	if (f & DSB_LF_SIZE_MISMATCH) {
 		if (st->rec->list_size.present)
@@ -365,7 +364,7 @@ static void path_reason(struct why *w, const char *field, const struct dsb_str *
 static void ck_r005(struct step *st)
 {
 	const struct dsb_record *r = st->rec;
-	struct why w = { .n = 0 };
+	struct why w = { .count = 0 };
 	path_reason(&w, "checkpoint_path", &r->checkpoint_path);
 	path_reason(&w, "log_path", &r->log_path);
 	path_reason(&w, "backup_log_path", &r->backup_log_path);
@@ -378,7 +377,7 @@ static void ck_r006(struct step *st)
 {
 	const struct dsb_record *r = st->rec;
 	uint64_t lo = r->gen_low.v, hi = r->gen_high.v;
-	struct why w = { .n = 0 };
+	struct why w = { .count = 0 };
 	if (lo > GEN_MAX)
 		dsb_rp_why(&w, "gen_low 0x%" PRIx64 " is above 0xFFFFF", lo);
 	if (hi > GEN_MAX)

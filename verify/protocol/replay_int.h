@@ -6,12 +6,12 @@
  *                          sessions, opens, data records, the end of the
  *                          journal and the export to the report
  *   verify/protocol/replay_table.c  THE table {state, call} -> {next state, checks,
- *                          effects}, the state names, the function facts
+ *                          effects}, the state names (function facts: format/dsapi.c)
  *   verify/protocol/replay_check.c  one function per check (the P and R rules)
  *   verify/protocol/replay_mem.c    buffers (P019, P020) and backup tokens (R004)
- *   verify/protocol/replay_map.c    the hash map every lookup goes through
  *
- * Not for use outside verify/protocol/ (every .c file) and tests/test_replay*.c.
+ * Not for use outside verify/protocol/ (every .c file) and tests/test_replay*.c:
+ * including it elsewhere is an error unless DSB_REPLAY_INTERNAL is defined.
  *
  * Memory is per handle (struct rsession), per open (struct ropen), per data
  * record (struct rdata), per distinct pointer (struct rptr) and per
@@ -23,40 +23,29 @@
 #ifndef DSB_VERIFY_REPLAY_INT_H
 #define DSB_VERIFY_REPLAY_INT_H
 
+/* Defined by the .c files of verify/protocol/, and by the tests that check internals. */
+#ifndef DSB_REPLAY_INTERNAL
+#error "verify/protocol/replay_int.h is internal to verify/protocol/: include verify/protocol/replay.h"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/hashmap.h"
+#include "lib/strbuf.h"
+#include "format/dsapi.h"
 #include "verify/protocol/replay.h"
 
 #define RP_NONE UINT32_MAX   /* "no index" for every uint32_t index below */
 
-/* ---- the hash map (replay_map.c) -------------------------------------- */
+/* ---- lookups ------------------------------------------------------------ */
 
-/* Open addressing with linear probing.  It stores only a hash and an
- * index; the key lives in whatever the index names, and the caller's `eq`
- * compares against it.  That lets one map type serve plain strings and the
- * (handle, name) pairs of data-record binding without copying keys. */
-struct dsb_rmap {
-	uint64_t *hash;
-	uint32_t *val;      /* RP_NONE: empty slot */
-	size_t cap;         /* 0 or a power of two */
-	size_t n;
-};
-
-typedef bool (*dsb_rmap_eq_fn)(const void *ctx, uint32_t val, const void *key);
-
-/* FNV-1a over `len` bytes continuing from `h` (start with DSB_RMAP_SEED);
- * finish with dsb_rmap_mix() before use. */
-#define DSB_RMAP_SEED 0xcbf29ce484222325ull
-uint64_t dsb_rmap_hash(uint64_t h, const void *p, size_t len);
-uint64_t dsb_rmap_mix(uint64_t h);
-/* The slot holding the matching value, or NULL. */
-uint32_t *dsb_rmap_find(const struct dsb_rmap *m, uint64_t hash,
-			dsb_rmap_eq_fn eq, const void *ctx, const void *key);
-/* Add a value the caller knows is absent.  false on out-of-memory. */
-bool dsb_rmap_insert(struct dsb_rmap *m, uint64_t hash, uint32_t val);
-void dsb_rmap_free(struct dsb_rmap *m);
+/* Every lookup goes through lib/hashmap.h: the map stores a hash and an
+ * index, the key lives in whatever the index names (a session's handle
+ * string, a path, a pointer string, an open's (handle, name), a token
+ * digest), and each lookup compares against it with its own eq function.
+ * Every map is bounded by the limit of the array it indexes (DSB_MAX_*). */
 
 /* A borrowed byte string, the key type of most maps. */
 struct rkey {
@@ -113,15 +102,8 @@ struct transition {
 
 extern const struct transition dsb_rp_table[HS_COUNT][DSB_FN_COUNT];
 
-enum fscope { FS_NONE, FS_BACKUP, FS_RESTORE, FS_BOTH };
-
-struct fn_facts {
-	const char *name[3];  /* by enum dsb_charset: "DsBackupOpenFile", ...A, ...W */
-	enum fscope scope;    /* FS_NONE: takes no handle */
-	bool returns_list;    /* a list and maybe a list_ptr (RC §4.5) */
-};
-
-extern const struct fn_facts dsb_rp_fn[DSB_FN_COUNT];
+/* The facts of each function (names, the handle it takes, whether it
+ * returns a list) are format/dsapi.h's table. */
 
 /* ---- replay state ----------------------------------------------------- */
 
@@ -186,7 +168,7 @@ struct rsession {
 	/* the handle's lists and opened names; freed when the session closes */
 	struct rpath *paths;
 	uint32_t npaths, cappaths;
-	struct dsb_rmap pathmap;
+	struct dsb_hmap pathmap;
 	uint32_t unread_backup, unread_db, unread_logs;
 };
 
@@ -266,7 +248,7 @@ struct dsb_replay {
 
 	struct rsession *ses;
 	uint32_t nses, capses;
-	struct dsb_rmap hmap;          /* handle string -> latest session */
+	struct dsb_hmap hmap;          /* handle string -> latest session */
 	uint32_t live_backups;
 	uint32_t last_backup;          /* latest backup session, for P017's message */
 
@@ -274,14 +256,14 @@ struct dsb_replay {
 	uint32_t nopens, capopens;
 	struct rbind *binds;
 	uint32_t nbinds, capbinds;
-	struct dsb_rmap bindmap;       /* (hbc, name) -> rbind */
+	struct dsb_hmap bindmap;       /* (hbc, name) -> rbind */
 
 	struct rdata *data;
 	uint32_t ndata, capdata;
 
 	struct rptr *ptrs;
 	uint32_t nptrs, capptrs;
-	struct dsb_rmap ptrmap;
+	struct dsb_hmap ptrmap;
 	struct rbuf *bufs;
 	uint32_t nbufs, capbufs, freebuf;
 	uint32_t outstanding;
@@ -289,7 +271,7 @@ struct dsb_replay {
 
 	struct rtoken *tokens;
 	uint32_t ntokens, captokens;
-	struct dsb_rmap tokmap;
+	struct dsb_hmap tokmap;
 
 	bool has_online, online;
 	uint64_t online_line;
@@ -336,6 +318,9 @@ struct dsb_loc dsb_rp_rec_loc(const struct dsb_replay *rp,
 void dsb_rp_add(struct dsb_replay *rp, enum dsb_rule rule,
 		const struct dsb_loc *loc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Insert into one of the replay's maps; false (and the replay's limit
+ * set, naming why) when it cannot. */
+bool dsb_rp_map_insert(struct dsb_replay *rp, struct dsb_hmap *m, uint64_t hash, uint32_t val);
 
 /* The session's current open, or NULL. */
 struct ropen *dsb_rp_cur_open(struct dsb_replay *rp, uint32_t si);
@@ -350,8 +335,8 @@ void dsb_rp_unread(struct dsb_replay *rp, struct rsession *s,
  * several reasons names all of them). */
 struct why {
 	char buf[DSB_MESSAGE_MAX];
-	size_t n;
-	int count;
+	struct dsb_strbuf sb;   /* over buf, from the first reason on */
+	int count;              /* reasons so far; buf is set only when > 0 */
 };
 void dsb_rp_why(struct why *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -21,11 +21,12 @@
 
 #include <openssl/evp.h>
 
+#define DSB_REPLAY_INTERNAL
 #include "verify/protocol/replay_int.h"
 
 static uint64_t key_hash(const char *s, size_t len)
 {
-	return dsb_rmap_mix(dsb_rmap_hash(DSB_RMAP_SEED, s, len));
+	return dsb_hash_str(s, len);
 }
 
 static bool ptr_eq(const void *ctx, uint32_t v, const void *key)
@@ -38,7 +39,7 @@ static bool ptr_eq(const void *ctx, uint32_t v, const void *key)
 static uint32_t ptr_find(const struct dsb_replay *rp, const char *s, size_t len)
 {
 	struct rkey k = { s, len };
-	uint32_t *v = dsb_rmap_find(&rp->ptrmap, key_hash(s, len), ptr_eq, rp, &k);
+	uint32_t *v = dsb_hmap_find(&rp->ptrmap, key_hash(s, len), ptr_eq, rp, &k);
 	return v ? *v : RP_NONE;
 }
 
@@ -62,9 +63,8 @@ static uint32_t ptr_add(struct dsb_replay *rp, const char *s, size_t len)
 	if (!copy)
 		return RP_NONE;
 	uint32_t i = rp->nptrs;
-	if (!dsb_rmap_insert(&rp->ptrmap, key_hash(s, len), i)) {
+	if (!dsb_rp_map_insert(rp, &rp->ptrmap, key_hash(s, len), i)) {
 		dsb_rp_strfree(rp, copy, len);
-		dsb_rp_fail_limit(rp, "out of memory");
 		return RP_NONE;
 	}
 	rp->ptrs[i] = (struct rptr){ .s = copy, .len = len, .head = RP_NONE,
@@ -223,7 +223,7 @@ void dsb_rp_buffers_clear(struct dsb_replay *rp)
 	}
 	free(rp->ptrs);
 	free(rp->bufs);
-	dsb_rmap_free(&rp->ptrmap);
+	dsb_hmap_free(&rp->ptrmap);
 	rp->ptrs = NULL;
 	rp->bufs = NULL;
 	rp->nptrs = rp->capptrs = rp->nbufs = rp->capbufs = 0;
@@ -257,7 +257,7 @@ bool dsb_rp_token_known(const struct dsb_replay *rp, const uint8_t *b, size_t le
 	unsigned char d[32];
 	if (!digest(b, len, d))
 		return false;
-	return dsb_rmap_find(&rp->tokmap, digest_hash(d), tok_eq, rp, d) != NULL;
+	return dsb_hmap_find(&rp->tokmap, digest_hash(d), tok_eq, rp, d) != NULL;
 }
 
 void dsb_rp_token_add(struct dsb_replay *rp, const uint8_t *b, size_t len)
@@ -267,7 +267,7 @@ void dsb_rp_token_add(struct dsb_replay *rp, const uint8_t *b, size_t len)
 		dsb_rp_fail_limit(rp, "out of memory");
 		return;
 	}
-	if (dsb_rmap_find(&rp->tokmap, digest_hash(d), tok_eq, rp, d))
+	if (dsb_hmap_find(&rp->tokmap, digest_hash(d), tok_eq, rp, d))
 		return;
 	/* One per successful DsBackupPrepare at most: bounded like sessions. */
 	if (rp->ntokens >= DSB_MAX_HANDLES) {
@@ -285,17 +285,15 @@ void dsb_rp_token_add(struct dsb_replay *rp, const uint8_t *b, size_t len)
 		rp->captokens = nc;
 	}
 	memcpy(rp->tokens[rp->ntokens].digest, d, 32);
-	if (!dsb_rmap_insert(&rp->tokmap, digest_hash(d), rp->ntokens)) {
-		dsb_rp_fail_limit(rp, "out of memory");
+	if (!dsb_rp_map_insert(rp, &rp->tokmap, digest_hash(d), rp->ntokens))
 		return;
-	}
 	rp->ntokens++;
 }
 
 void dsb_rp_tokens_clear(struct dsb_replay *rp)
 {
 	free(rp->tokens);
-	dsb_rmap_free(&rp->tokmap);
+	dsb_hmap_free(&rp->tokmap);
 	rp->tokens = NULL;
 	rp->ntokens = rp->captokens = 0;
 }

@@ -18,34 +18,8 @@
  */
 #include <assert.h>
 
+#define DSB_REPLAY_INTERNAL
 #include "verify/protocol/replay_int.h"
-
-/* Names as the capture format writes them, indexed by enum dsb_charset:
- * the generic name, then the A and W forms (the same three times for the
- * functions that have no A/W forms). */
-#define AW(n)   { n, n "A", n "W" }
-#define ONE(n)  { n, n, n }
-
-const struct fn_facts dsb_rp_fn[DSB_FN_COUNT] = {
-	[DSB_FN_NONE]                           = { ONE("?"),                           FS_NONE,    false },
-	[DSB_FN_IS_NTDS_ONLINE]                 = { AW("DsIsNTDSOnline"),               FS_NONE,    false },
-	[DSB_FN_SET_AUTH_IDENTITY]              = { AW("DsSetAuthIdentity"),            FS_NONE,    false },
-	[DSB_FN_BACKUP_PREPARE]                 = { AW("DsBackupPrepare"),              FS_NONE,    false },
-	[DSB_FN_BACKUP_GET_DATABASE_NAMES]      = { AW("DsBackupGetDatabaseNames"),     FS_BACKUP,  true  },
-	[DSB_FN_BACKUP_OPEN_FILE]               = { AW("DsBackupOpenFile"),             FS_BACKUP,  false },
-	[DSB_FN_BACKUP_READ]                    = { ONE("DsBackupRead"),                FS_BACKUP,  false },
-	[DSB_FN_BACKUP_CLOSE]                   = { ONE("DsBackupClose"),               FS_BACKUP,  false },
-	[DSB_FN_BACKUP_GET_BACKUP_LOGS]         = { AW("DsBackupGetBackupLogs"),        FS_BACKUP,  true  },
-	[DSB_FN_BACKUP_TRUNCATE_LOGS]           = { ONE("DsBackupTruncateLogs"),        FS_BACKUP,  false },
-	[DSB_FN_BACKUP_END]                     = { ONE("DsBackupEnd"),                 FS_BACKUP,  false },
-	[DSB_FN_BACKUP_FREE]                    = { ONE("DsBackupFree"),                FS_NONE,    false },
-	[DSB_FN_RESTORE_PREPARE]                = { AW("DsRestorePrepare"),             FS_NONE,    false },
-	[DSB_FN_RESTORE_GET_DATABASE_LOCATIONS] = { AW("DsRestoreGetDatabaseLocations"), FS_BOTH,   true  },
-	[DSB_FN_RESTORE_REGISTER]               = { AW("DsRestoreRegister"),            FS_RESTORE, false },
-	[DSB_FN_RESTORE_REGISTER_COMPLETE]      = { ONE("DsRestoreRegisterComplete"),   FS_RESTORE, false },
-	[DSB_FN_RESTORE_END]                    = { ONE("DsRestoreEnd"),                FS_RESTORE, false },
-	[DSB_FN_SET_CURRENT_BACKUP_LOG]         = { AW("DsSetCurrentBackupLog"),        FS_NONE,    false },
-};
 
 const char *const dsb_rp_state_names[HS_COUNT] = {
 	[HS_NONE]         = "not live",

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The public interface of the core (format/ and verify/) for its one
+ * client, the CLI in inspector/: what it may call and the types it
+ * renders.  inspector/ includes this header and no other header of
+ * format/ or verify/, so that the core's internals can move without the
+ * CLI noticing (tests/test_headers.c checks it).  lib/ is no layer's: the
+ * CLI includes its headers directly.
+ *
+ *   verify/capture/capture.h  dsb_verify_input, dsb_verify_memory and
+ *                             their options
+ *   verify/ese/ese_file.h     dsb_verify_ese_file (`dsbinspect ese`)
+ *   verify/report.h           the report model every renderer reads
+ *   verify/findings.h         findings, totals and report order
+ *   verify/rules.h            the rule catalogue (`dsbinspect rules`)
+ *   verify/protocol/replay.h  the trace callback of `dsbinspect replay`
+ *   format/journal.h          the record that callback is given, and the
+ *                             journal's timestamp form
+ */
+#ifndef DSB_DSBINSPECT_H
+#define DSB_DSBINSPECT_H
+
+#include "format/journal.h"
+#include "verify/capture/capture.h"
+#include "verify/ese/ese_file.h"
+#include "verify/findings.h"
+#include "verify/protocol/replay.h"
+#include "verify/report.h"
+#include "verify/rules.h"
+
+#endif

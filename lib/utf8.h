@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The one strict UTF-8 decoder: the journal's validation (format/codepage.c,
+ * CF §2), the terminal filter and the JSON renderer's repair of names
+ * (inspector/) all read UTF-8 the same way.
+ */
+#ifndef DSB_LIB_UTF8_H
+#define DSB_LIB_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decode one UTF-8 sequence of s[0..n).  Returns its length (1-4) and the
+ * code point, or 0 when the bytes there are not valid UTF-8 (overlong
+ * forms, surrogates, values above U+10FFFF, a sequence cut by n; n == 0
+ * included). */
+size_t dsb_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
+
+#endif
