@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "format/gzcheck.h"
 #include "format/paths.h"
 #include "format/zipcd.h"
 
@@ -76,6 +77,7 @@ struct hash_job {
 	const uint8_t *p;
 	size_t n;
 	int buf;
+	bool gz;      /* the bytes go to the gzip trailer check too */
 };
 
 struct hasher {
@@ -158,6 +160,18 @@ struct dsb_ar {
 	size_t zwin_len;
 	uint8_t *tail;            /* a stream's last ZIP_TAIL_MAX bytes, a ring */
 	char hint[sizeof(((struct dsb_zipcd *)0)->message) + 2];   /* "; " + its message */
+
+	/* A gzip input's trailers, checked beside libarchive (gzcheck.h).
+	 * Decided on the first DSB_GZCHECK_MAGIC_LEN raw bytes, which may
+	 * come in more than one read: those of earlier reads wait in gzhead
+	 * and are fed first (gz_prefix, by whoever feeds the check). */
+	struct dsb_gzcheck *gz;
+	bool gz_decided;
+	bool gz_nomem;
+	bool gz_reported;
+	uint8_t gzhead[DSB_GZCHECK_MAGIC_LEN];
+	size_t gzhead_n;
+	size_t gz_prefix;
 
 	dsb_ar_progress_fn progress;
 	void *progress_ctx;
@@ -304,6 +318,40 @@ static void progress(struct dsb_ar *ar, uint64_t done, bool force)
 	ar->progress(ar->progress_ctx, done, ar->progress_total);
 }
 
+/* Bytes in input order to the gzip check: the magic held from earlier
+ * reads first.  On the hasher's thread when there is one. */
+static void gz_feed(struct dsb_ar *ar, const uint8_t *p, size_t n)
+{
+	if (ar->gz_prefix) {
+		dsb_gzcheck_feed(ar->gz, ar->gzhead, ar->gz_prefix);
+		ar->gz_prefix = 0;
+	}
+	dsb_gzcheck_feed(ar->gz, p, n);
+}
+
+/* On the reading thread, for the bytes that extend the hashed prefix:
+ * decide, once the first bytes are known, whether the input is gzip.
+ * True when these bytes go to the check. */
+static bool gz_route(struct dsb_ar *ar, const uint8_t *p, size_t n)
+{
+	if (ar->gz_decided)
+		return ar->gz != NULL;
+	size_t k = 0;
+	while (k < n && ar->gzhead_n < DSB_GZCHECK_MAGIC_LEN)
+		ar->gzhead[ar->gzhead_n++] = p[k++];
+	if (ar->gzhead_n < DSB_GZCHECK_MAGIC_LEN)
+		return false;   /* the bytes wait in gzhead */
+	ar->gz_decided = true;
+	if (!dsb_gzcheck_magic(ar->gzhead, ar->gzhead_n))
+		return false;
+	if (!(ar->gz = dsb_gzcheck_new())) {
+		ar->gz_nomem = true;
+		return false;
+	}
+	ar->gz_prefix = DSB_GZCHECK_MAGIC_LEN - k;   /* magic bytes of earlier reads */
+	return true;
+}
+
 static void *hasher_main(void *arg)
 {
 	struct dsb_ar *ar = arg;
@@ -317,6 +365,8 @@ static void *hasher_main(void *arg)
 		struct hash_job j = h->job[h->head];
 		pthread_mutex_unlock(&h->mu);
 		EVP_DigestUpdate(ar->sha, j.p, j.n);
+		if (j.gz)
+			gz_feed(ar, j.p, j.n);
 		pthread_mutex_lock(&h->mu);
 		h->head = (h->head + 1) % HASH_BUFS;
 		h->count--;
@@ -370,12 +420,25 @@ static void hasher_wait_buf(struct dsb_ar *ar, int buf)
 	pthread_mutex_unlock(&h->mu);
 }
 
-static void hasher_queue(struct dsb_ar *ar, const uint8_t *p, size_t n, int buf)
+/* Wait until every queued job was hashed (and checked). */
+static void hasher_sync(struct dsb_ar *ar)
+{
+	struct hasher *h = &ar->h;
+	if (!h->running)
+		return;
+	pthread_mutex_lock(&h->mu);
+	while (h->count > 0)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+}
+
+static void hasher_queue(struct dsb_ar *ar, const uint8_t *p, size_t n, int buf, bool gz)
 {
 	struct hasher *h = &ar->h;
 	pthread_mutex_lock(&h->mu);
 	/* Never full: each queued job holds a buffer that is not busy. */
-	h->job[(h->head + h->count) % HASH_BUFS] = (struct hash_job){ .p = p, .n = n, .buf = buf };
+	h->job[(h->head + h->count) % HASH_BUFS] =
+		(struct hash_job){ .p = p, .n = n, .buf = buf, .gz = gz };
 	h->count++;
 	h->busy[buf] = true;
 	pthread_cond_broadcast(&h->cv);
@@ -409,10 +472,14 @@ static void hash_raw(struct dsb_ar *ar, uint64_t at, const uint8_t *p, size_t n,
 	size_t skip = (size_t)(ar->hashed - at);
 	if (ar->tail)
 		tail_keep(ar, p + skip, n - skip);
-	if (ar->h.running && buf >= 0)
-		hasher_queue(ar, p + skip, n - skip, buf);
-	else
+	bool gz = gz_route(ar, p + skip, n - skip);
+	if (ar->h.running && buf >= 0) {
+		hasher_queue(ar, p + skip, n - skip, buf, gz);
+	} else {
 		EVP_DigestUpdate(ar->sha, p + skip, n - skip);
+		if (gz)
+			gz_feed(ar, p + skip, n - skip);
+	}
 	ar->hashed = at + n;
 	progress(ar, ar->hashed, false);
 }
@@ -832,6 +899,7 @@ void dsb_ar_free(struct dsb_ar *ar)
 	for (int i = 0; i < HASH_BUFS; i++)
 		free(ar->bufs[i]);
 	dsb_zipcd_free(&ar->zip);
+	dsb_gzcheck_free(ar->gz);   /* after hasher_stop: the hasher feeds it */
 	free(ar->zwin);
 	free(ar->tail);
 	free(ar);
@@ -962,6 +1030,52 @@ static void zip_check(struct dsb_ar *ar)
 	ar->zwin = NULL;
 }
 
+/* Read the raw input from the end of the hashed prefix to its end, through
+ * the hash (and the gzip check).  A file from the end of the hashed prefix
+ * (after a seek, the rest of the input is read again here); a stream
+ * where it stands, which is the same place: its reads are always in
+ * order.  False on a read error (raw_failed). */
+static bool drain_raw(struct dsb_ar *ar)
+{
+	if (ar->raw_failed)
+		return false;
+	if (ar->src == SRC_MEMORY) {
+		hash_raw(ar, ar->hashed, ar->mem + ar->hashed, ar->mem_len - ar->hashed, -1);
+		return true;
+	}
+	const uint8_t *p;
+	ssize_t n;
+	while ((n = fd_chunk(ar, ar->hashed, &p)) > 0)
+		;
+	if (n < 0)
+		ar->raw_failed = true;
+	return n == 0;
+}
+
+/* After the last member of a gzip input: the rest of the input through
+ * the gzip check (libarchive stopped pulling at the format's end marker),
+ * then every member's CRC-32 and length.  Once. */
+static enum dsb_ar_status gz_end(struct dsb_ar *ar)
+{
+	if ((!ar->gz && !ar->gz_nomem) || ar->gz_reported)
+		return DSB_AR_END;
+	ar->gz_reported = true;
+	if (ar->gz_nomem)
+		return ar_fail(ar, DSB_AR_MEMBER_ERROR, NULL, -1,
+			       "out of memory: the gzip stream's trailers were not checked");
+	if (!drain_raw(ar))
+		return ar_fail(ar, DSB_AR_FATAL, NULL, (int64_t)ar->hashed, "read error: %s",
+			       strerror(errno));
+	hasher_sync(ar);
+	char msg[200];
+	int64_t at = -1;
+	if (dsb_gzcheck_finish(ar->gz, msg, sizeof msg, &at))
+		return DSB_AR_END;
+	return ar_fail(ar, DSB_AR_MEMBER_ERROR, NULL, at,
+		       "the gzip stream is damaged (%s); found on reading it to its end, after the archive's last member",
+		       msg);
+}
+
 /* After the last member of a zip: what the central directory check
  * found, once, as an error of the input outside any member. */
 static enum dsb_ar_status zip_end(struct dsb_ar *ar)
@@ -1000,8 +1114,11 @@ static enum dsb_ar_status zip_end(struct dsb_ar *ar)
 static enum dsb_ar_status archive_next(struct dsb_ar *ar, struct dsb_ar_member *m)
 {
 	struct archive_entry *e = NULL;
-	if (ar->at_end)
-		return ar->container && strcmp(ar->container, "zip") == 0 ? zip_end(ar) : DSB_AR_END;
+	if (ar->at_end) {
+		if (ar->container && strcmp(ar->container, "zip") == 0)
+			return zip_end(ar);
+		return gz_end(ar);
+	}
 	int r = archive_read_next_header(ar->a, &e);
 	if (!ar->started) {
 		ar->started = true;
@@ -1312,20 +1429,7 @@ void dsb_ar_finish(struct dsb_ar *ar)
 		return;
 	}
 	if (!ar->raw_failed && !ar->have_digest) {
-		if (ar->src == SRC_MEMORY) {
-			hash_raw(ar, ar->hashed, ar->mem + ar->hashed, ar->mem_len - ar->hashed, -1);
-		} else {
-			/* A file from the end of the hashed prefix (after a seek,
-			 * the rest of the input is read again here); a stream
-			 * where it stands, which is the same place: its reads are
-			 * always in order. */
-			const uint8_t *p;
-			ssize_t n;
-			while ((n = fd_chunk(ar, ar->hashed, &p)) > 0)
-				;
-			if (n < 0)
-				ar->raw_failed = true;
-		}
+		drain_raw(ar);
 		hasher_stop(ar);
 		if (!ar->raw_failed && EVP_DigestFinal_ex(ar->sha, ar->digest, NULL))
 			ar->have_digest = true;
