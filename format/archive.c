@@ -24,8 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "format/gzcheck.h"
 #include "format/paths.h"
+#include "format/zcheck.h"
 #include "format/zipcd.h"
 
 /* Not exported by archive.h; archive_platform.h sets it to EILSEQ on
@@ -161,15 +161,15 @@ struct dsb_ar {
 	uint8_t *tail;            /* a stream's last ZIP_TAIL_MAX bytes, a ring */
 	char hint[sizeof(((struct dsb_zipcd *)0)->message) + 2];   /* "; " + its message */
 
-	/* A gzip input's trailers, checked beside libarchive (gzcheck.h).
-	 * Decided on the first DSB_GZCHECK_MAGIC_LEN raw bytes, which may
+	/* A gzip or xz input's own checks, run beside libarchive (zcheck.h).
+	 * Decided on the first DSB_ZCHECK_MAGIC_LEN raw bytes, which may
 	 * come in more than one read: those of earlier reads wait in gzhead
 	 * and are fed first (gz_prefix, by whoever feeds the check). */
-	struct dsb_gzcheck *gz;
+	struct dsb_zcheck *gz;
 	bool gz_decided;
 	bool gz_nomem;
 	bool gz_reported;
-	uint8_t gzhead[DSB_GZCHECK_MAGIC_LEN];
+	uint8_t gzhead[DSB_ZCHECK_MAGIC_LEN];
 	size_t gzhead_n;
 	size_t gz_prefix;
 
@@ -323,32 +323,34 @@ static void progress(struct dsb_ar *ar, uint64_t done, bool force)
 static void gz_feed(struct dsb_ar *ar, const uint8_t *p, size_t n)
 {
 	if (ar->gz_prefix) {
-		dsb_gzcheck_feed(ar->gz, ar->gzhead, ar->gz_prefix);
+		dsb_zcheck_feed(ar->gz, ar->gzhead, ar->gz_prefix);
 		ar->gz_prefix = 0;
 	}
-	dsb_gzcheck_feed(ar->gz, p, n);
+	dsb_zcheck_feed(ar->gz, p, n);
 }
 
 /* On the reading thread, for the bytes that extend the hashed prefix:
- * decide, once the first bytes are known, whether the input is gzip.
- * True when these bytes go to the check. */
+ * decide, once the first bytes are known, whether the input is gzip or
+ * xz.  True when these bytes go to the check.  (An input shorter than the
+ * magic is never checked: no gzip or xz stream is that short.) */
 static bool gz_route(struct dsb_ar *ar, const uint8_t *p, size_t n)
 {
 	if (ar->gz_decided)
 		return ar->gz != NULL;
 	size_t k = 0;
-	while (k < n && ar->gzhead_n < DSB_GZCHECK_MAGIC_LEN)
+	while (k < n && ar->gzhead_n < DSB_ZCHECK_MAGIC_LEN)
 		ar->gzhead[ar->gzhead_n++] = p[k++];
-	if (ar->gzhead_n < DSB_GZCHECK_MAGIC_LEN)
+	if (ar->gzhead_n < DSB_ZCHECK_MAGIC_LEN)
 		return false;   /* the bytes wait in gzhead */
 	ar->gz_decided = true;
-	if (!dsb_gzcheck_magic(ar->gzhead, ar->gzhead_n))
+	enum dsb_zcheck_kind kind = dsb_zcheck_magic(ar->gzhead, ar->gzhead_n);
+	if (kind == DSB_ZCHECK_NONE)
 		return false;
-	if (!(ar->gz = dsb_gzcheck_new())) {
+	if (!(ar->gz = dsb_zcheck_new(kind))) {
 		ar->gz_nomem = true;
 		return false;
 	}
-	ar->gz_prefix = DSB_GZCHECK_MAGIC_LEN - k;   /* magic bytes of earlier reads */
+	ar->gz_prefix = DSB_ZCHECK_MAGIC_LEN - k;   /* magic bytes of earlier reads */
 	return true;
 }
 
@@ -899,7 +901,7 @@ void dsb_ar_free(struct dsb_ar *ar)
 	for (int i = 0; i < HASH_BUFS; i++)
 		free(ar->bufs[i]);
 	dsb_zipcd_free(&ar->zip);
-	dsb_gzcheck_free(ar->gz);   /* after hasher_stop: the hasher feeds it */
+	dsb_zcheck_free(ar->gz);   /* after hasher_stop: the hasher feeds it */
 	free(ar->zwin);
 	free(ar->tail);
 	free(ar);
@@ -1052,9 +1054,10 @@ static bool drain_raw(struct dsb_ar *ar)
 	return n == 0;
 }
 
-/* After the last member of a gzip input: the rest of the input through
- * the gzip check (libarchive stopped pulling at the format's end marker),
- * then every member's CRC-32 and length.  Once. */
+/* After the last member of a gzip or xz input: the rest of the input
+ * through the check (libarchive stopped pulling at the format's end
+ * marker), then its verdict: every gzip member's CRC-32 and length, every
+ * xz block check, index and footer.  Once. */
 static enum dsb_ar_status gz_end(struct dsb_ar *ar)
 {
 	if ((!ar->gz && !ar->gz_nomem) || ar->gz_reported)
@@ -1062,17 +1065,17 @@ static enum dsb_ar_status gz_end(struct dsb_ar *ar)
 	ar->gz_reported = true;
 	if (ar->gz_nomem)
 		return ar_fail(ar, DSB_AR_MEMBER_ERROR, NULL, -1,
-			       "out of memory: the gzip stream's trailers were not checked");
+			       "out of memory: the compressed stream's own checks were not run");
 	if (!drain_raw(ar))
 		return ar_fail(ar, DSB_AR_FATAL, NULL, (int64_t)ar->hashed, "read error: %s",
 			       strerror(errno));
 	hasher_sync(ar);
 	char msg[200];
 	int64_t at = -1;
-	if (dsb_gzcheck_finish(ar->gz, msg, sizeof msg, &at))
+	if (dsb_zcheck_finish(ar->gz, msg, sizeof msg, &at))
 		return DSB_AR_END;
 	return ar_fail(ar, DSB_AR_MEMBER_ERROR, NULL, at,
-		       "the gzip stream is damaged (%s); found on reading it to its end, after the archive's last member",
+		       "the compressed stream is damaged (%s); found on reading it to its end, after the archive's last member",
 		       msg);
 }
 

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <sys/stat.h>
+#include <lzma.h>
 #include <zlib.h>
 
 #include "format/journal.h"
@@ -383,6 +384,89 @@ static void twin_gzip_intact(void)
 		run_free(&r);
 		free(gz);
 	}
+}
+
+/* xz: the stream's index, after the tar's end, is where liblzma checks
+ * the last block and the whole stream; libarchive never reads it. */
+static uint8_t *good_tar_xz(size_t *len)
+{
+	struct cap c;
+	good(&c);
+	int f = ARCHIVE_FILTER_XZ;
+	return slurp(write_cap(&c, ARCHIVE_FORMAT_TAR_USTAR, &f, 1, "x.tar.xz"), len);
+}
+
+/* A second xz stream after the one holding the tar (2 MiB of random
+ * bytes: libarchive stops decoding far before its end), its index
+ * damaged.  `damage`: false for the twin. */
+static uint8_t *tar_xz_then_stream(bool damage, size_t *len, size_t *first)
+{
+	uint8_t *xz = good_tar_xz(first);
+	size_t jl = 2u << 20;
+	uint8_t *junk = malloc(jl);
+	tw_fill(junk, jl, 3);
+	size_t cap = lzma_stream_buffer_bound(jl);
+	xz = realloc(xz, *first + cap);
+	size_t pos = *first;
+	CU_ASSERT_FATAL(lzma_easy_buffer_encode(0, LZMA_CHECK_CRC64, NULL, junk, jl, xz, &pos,
+						*first + cap) == LZMA_OK);
+	*len = pos;
+	free(junk);
+	if (damage)
+		xz[*len - 13] ^= 0x01;   /* the second stream's index CRC-32 */
+	return xz;
+}
+
+static void regression_xz_index_damaged_after_last_member(void)
+{
+	size_t len, first;
+	uint8_t *xz = tar_xz_then_stream(true, &len, &first);
+	CU_ASSERT_FATAL(memcmp(xz + len - 2, "YZ", 2) == 0);   /* the stream footer */
+	const char *path = put(xz, len, "idx.tar.xz");
+	struct run r;
+	run_path(&r, path);
+	assert_gz_c015(&r, (int64_t)len - 12, "xz: the data is damaged or a check does not match");
+	run_free(&r);
+	run_stdin(&r, path);
+	assert_gz_c015(&r, (int64_t)len - 12, "xz: the data is damaged or a check does not match");
+	run_free(&r);
+	/* Undamaged, but cut inside the last footer: the stream ends inside
+	 * itself. */
+	xz[len - 13] ^= 0x01;
+	run_path(&r, put(xz, len - 6, "cut.tar.xz"));
+	assert_gz_c015(&r, (int64_t)len - 6, "xz: the stream ends inside a stream");
+	run_free(&r);
+	/* A small tar.xz damaged the same way: libarchive decodes all of it
+	 * while it bids, and fails there itself; still one C015. */
+	uint8_t *small = good_tar_xz(&len);
+	small[len - 13] ^= 0x01;
+	run_path(&r, put(small, len, "small.tar.xz"));
+	CU_ASSERT_EQUAL(count(&r, DSB_C015), 1);
+	CU_ASSERT(incomplete(&r));
+	run_free(&r);
+	free(small);
+	free(xz);
+}
+
+static void twin_xz_intact(void)
+{
+	size_t len, first;
+	uint8_t *xz = tar_xz_then_stream(false, &len, &first);
+	const char *path = put(xz, len, "ok.tar.xz");
+	struct run r;
+	run_path(&r, path);
+	assert_clean(&r);
+	CU_ASSERT_EQUAL(r.rep->inputs[0].size, len);
+	run_free(&r);
+	run_stdin(&r, path);
+	assert_clean(&r);
+	run_free(&r);
+	free(xz);
+	xz = good_tar_xz(&len);
+	run_path(&r, put(xz, len, "small-ok.tar.xz"));
+	assert_clean(&r);
+	run_free(&r);
+	free(xz);
 }
 
 /* ---- 3. a zip cut short, or without its central directory ---------------------- */
@@ -939,6 +1023,9 @@ static const struct dsb_test tests[] = {
 	{ "regression_gzip_second_member_after_tar_end",
 	  regression_gzip_second_member_after_tar_end },
 	{ "twin_gzip_intact", twin_gzip_intact },
+	{ "regression_xz_index_damaged_after_last_member",
+	  regression_xz_index_damaged_after_last_member },
+	{ "twin_xz_intact", twin_xz_intact },
 	{ "regression_zip_cut_10_bytes", regression_zip_cut_10_bytes },
 	{ "regression_zip_without_central_directory", regression_zip_without_central_directory },
 	{ "regression_zip_central_directory_damaged", regression_zip_central_directory_damaged },
