@@ -639,6 +639,32 @@ static void twin_zip_intact(void)
 	run_free(&r);
 }
 
+/* A zip behind a compression filter: its raw bytes are gzip, not the
+ * zip; the central directory is not looked for there. */
+static void twin_zip_behind_gzip_not_checked(void)
+{
+	struct cap c;
+	good(&c);
+	int f = ARCHIVE_FILTER_GZIP;
+	const char *path = write_cap(&c, ARCHIVE_FORMAT_ZIP, &f, 1, "x.zip.gz");
+	struct run r;
+	run_path(&r, path);
+	assert_clean(&r);
+	CU_ASSERT_STRING_EQUAL(r.rep->inputs[0].container, "zip");
+	run_free(&r);
+	run_stdin(&r, path);
+	assert_clean(&r);
+	run_free(&r);
+	/* Its gzip trailer is still checked. */
+	size_t len;
+	uint8_t *gz = slurp(path, &len);
+	gz[len - 8] ^= 0x01;
+	run_path(&r, put(gz, len, "crc.zip.gz"));
+	assert_gz_c015(&r, (int64_t)len - 8, "CRC-32 does not match");
+	run_free(&r);
+	free(gz);
+}
+
 /* The central directory check itself, on a buffer: zip64 end records
  * and a prefix before the zip (a self-extractor's stub) are fine. */
 static const uint8_t *buf_read(void *ctx, uint64_t off, size_t n)
@@ -1031,6 +1057,7 @@ static const struct dsb_test tests[] = {
 	{ "regression_zip_central_directory_damaged", regression_zip_central_directory_damaged },
 	{ "regression_zip_cut_at_central_directory", regression_zip_cut_at_central_directory },
 	{ "twin_zip_intact", twin_zip_intact },
+	{ "twin_zip_behind_gzip_not_checked", twin_zip_behind_gzip_not_checked },
 	{ "zipcd_prefix_and_limits", zipcd_prefix_and_limits },
 	{ "regression_zip_name_with_nul", regression_zip_name_with_nul },
 	{ "regression_zip_name_with_nul_masquerades_as_data",
