@@ -1086,15 +1086,9 @@ static enum dsb_ar_status zip_end(struct dsb_ar *ar)
 	if (ar->src == SRC_STREAM && !ar->zip_checked) {
 		/* The directory and the end record come after the last member:
 		 * read the stream to its end (through the hash) first. */
-		const uint8_t *p;
-		ssize_t n;
-		while ((n = fd_chunk(ar, ar->hashed, &p)) > 0)
-			;
-		if (n < 0) {
-			ar->raw_failed = true;
+		if (!drain_raw(ar))
 			return ar_fail(ar, DSB_AR_FATAL, NULL, (int64_t)ar->hashed,
 				       "read error: %s", strerror(errno));
-		}
 		zip_check(ar);
 		if (ar->zip.status == DSB_ZIPCD_OK && ar->zip.ncut > 0) {
 			char shown[64];
