@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include "format/paths.h"
+#include "format/zcheck.h"
+#include "format/zipcd.h"
 
 /* Not exported by archive.h; archive_platform.h sets it to EILSEQ on
  * POSIX systems, and libarchive reports "Unrecognized archive format"
@@ -55,10 +57,27 @@ enum source {
  */
 #define HASH_BUFS 2
 
+/*
+ * A zip's central directory is checked from the bytes (format/zipcd.h):
+ * libarchive's streaming reader, which it falls back to when the
+ * directory is missing or cut, never looks for it.  A file or a buffer is
+ * read where the directory is (ZIP_WINDOW at a time, outside the input
+ * hash's in-order reads, like libarchive's own seeks); standard input
+ * cannot seek, so the last ZIP_TAIL_MAX bytes it gave are kept in a ring
+ * while the container is not yet known or is a zip, and the directory is
+ * checked from them at the end.  A zip whose directory starts earlier than
+ * that is refused on standard input (CF §1.2 allows it).
+ */
+#define ZIP_WINDOW   (1u << 20)
+#define ZIP_TAIL_MAX (4u << 20)
+_Static_assert(ZIP_WINDOW >= DSB_ZIPCD_SPAN_MAX, "one window holds the widest span the zip check reads");
+_Static_assert(ZIP_TAIL_MAX >= ZIP_WINDOW, "the tail holds at least one window");
+
 struct hash_job {
 	const uint8_t *p;
 	size_t n;
 	int buf;
+	bool gz;      /* the bytes go to the gzip trailer check too */
 };
 
 struct hasher {
@@ -130,6 +149,29 @@ struct dsb_ar {
 	uint64_t dir_read;        /* bytes read from them */
 
 	struct dsb_ar_error err;
+
+	/* A zip's central directory (see ZIP_WINDOW). */
+	struct dsb_zipcd zip;
+	bool zip_checked;
+	bool zip_reported;        /* its error was returned once */
+	bool at_end;              /* libarchive said EOF: never asked again */
+	uint8_t *zwin;            /* ZIP_WINDOW bytes, on first use */
+	uint64_t zwin_off;
+	size_t zwin_len;
+	uint8_t *tail;            /* a stream's last ZIP_TAIL_MAX bytes, a ring */
+	char hint[sizeof(((struct dsb_zipcd *)0)->message) + 2];   /* "; " + its message */
+
+	/* A gzip or xz input's own checks, run beside libarchive (zcheck.h).
+	 * Decided on the first DSB_ZCHECK_MAGIC_LEN raw bytes, which may
+	 * come in more than one read: those of earlier reads wait in gzhead
+	 * and are fed first (gz_prefix, by whoever feeds the check). */
+	struct dsb_zcheck *gz;
+	bool gz_decided;
+	bool gz_nomem;
+	bool gz_reported;
+	uint8_t gzhead[DSB_ZCHECK_MAGIC_LEN];
+	size_t gzhead_n;
+	size_t gz_prefix;
 
 	dsb_ar_progress_fn progress;
 	void *progress_ctx;
@@ -242,11 +284,21 @@ static const char *la_error(struct archive *a)
 }
 
 /* A zip on a stream is read without its central directory (libarchive's
- * streaming reader); when that fails, reading the file may not. */
-static const char *stream_hint(const struct dsb_ar *ar)
+ * streaming reader); when that fails, reading the file may not.  A file
+ * whose central directory was found missing or cut is read by that same
+ * streaming reader: when it fails, the directory is why, and it is said
+ * here, once (so no second C015 repeats it at the end). */
+static const char *stream_hint(struct dsb_ar *ar)
 {
-	if (ar->src == SRC_STREAM && ar->container && strcmp(ar->container, "zip") == 0)
+	if (!ar->container || strcmp(ar->container, "zip") != 0)
+		return "";
+	if (ar->src == SRC_STREAM)
 		return "; a zip read from a pipe is read without its central directory: pass the file";
+	if (ar->zip_checked && ar->zip.status != DSB_ZIPCD_OK && !ar->zip_reported) {
+		ar->zip_reported = true;
+		snprintf(ar->hint, sizeof ar->hint, "; %s", ar->zip.message);
+		return ar->hint;
+	}
 	return "";
 }
 
@@ -266,6 +318,42 @@ static void progress(struct dsb_ar *ar, uint64_t done, bool force)
 	ar->progress(ar->progress_ctx, done, ar->progress_total);
 }
 
+/* Bytes in input order to the gzip check: the magic held from earlier
+ * reads first.  On the hasher's thread when there is one. */
+static void gz_feed(struct dsb_ar *ar, const uint8_t *p, size_t n)
+{
+	if (ar->gz_prefix) {
+		dsb_zcheck_feed(ar->gz, ar->gzhead, ar->gz_prefix);
+		ar->gz_prefix = 0;
+	}
+	dsb_zcheck_feed(ar->gz, p, n);
+}
+
+/* On the reading thread, for the bytes that extend the hashed prefix:
+ * decide, once the first bytes are known, whether the input is gzip or
+ * xz.  True when these bytes go to the check.  (An input shorter than the
+ * magic is never checked: no gzip or xz stream is that short.) */
+static bool gz_route(struct dsb_ar *ar, const uint8_t *p, size_t n)
+{
+	if (ar->gz_decided)
+		return ar->gz != NULL;
+	size_t k = 0;
+	while (k < n && ar->gzhead_n < DSB_ZCHECK_MAGIC_LEN)
+		ar->gzhead[ar->gzhead_n++] = p[k++];
+	if (ar->gzhead_n < DSB_ZCHECK_MAGIC_LEN)
+		return false;   /* the bytes wait in gzhead */
+	ar->gz_decided = true;
+	enum dsb_zcheck_kind kind = dsb_zcheck_magic(ar->gzhead, ar->gzhead_n);
+	if (kind == DSB_ZCHECK_NONE)
+		return false;
+	if (!(ar->gz = dsb_zcheck_new(kind))) {
+		ar->gz_nomem = true;
+		return false;
+	}
+	ar->gz_prefix = DSB_ZCHECK_MAGIC_LEN - k;   /* magic bytes of earlier reads */
+	return true;
+}
+
 static void *hasher_main(void *arg)
 {
 	struct dsb_ar *ar = arg;
@@ -279,6 +367,8 @@ static void *hasher_main(void *arg)
 		struct hash_job j = h->job[h->head];
 		pthread_mutex_unlock(&h->mu);
 		EVP_DigestUpdate(ar->sha, j.p, j.n);
+		if (j.gz)
+			gz_feed(ar, j.p, j.n);
 		pthread_mutex_lock(&h->mu);
 		h->head = (h->head + 1) % HASH_BUFS;
 		h->count--;
@@ -332,16 +422,44 @@ static void hasher_wait_buf(struct dsb_ar *ar, int buf)
 	pthread_mutex_unlock(&h->mu);
 }
 
-static void hasher_queue(struct dsb_ar *ar, const uint8_t *p, size_t n, int buf)
+/* Wait until every queued job was hashed (and checked). */
+static void hasher_sync(struct dsb_ar *ar)
+{
+	struct hasher *h = &ar->h;
+	if (!h->running)
+		return;
+	pthread_mutex_lock(&h->mu);
+	while (h->count > 0)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+}
+
+static void hasher_queue(struct dsb_ar *ar, const uint8_t *p, size_t n, int buf, bool gz)
 {
 	struct hasher *h = &ar->h;
 	pthread_mutex_lock(&h->mu);
 	/* Never full: each queued job holds a buffer that is not busy. */
-	h->job[(h->head + h->count) % HASH_BUFS] = (struct hash_job){ .p = p, .n = n, .buf = buf };
+	h->job[(h->head + h->count) % HASH_BUFS] =
+		(struct hash_job){ .p = p, .n = n, .buf = buf, .gz = gz };
 	h->count++;
 	h->busy[buf] = true;
 	pthread_cond_broadcast(&h->cv);
 	pthread_mutex_unlock(&h->mu);
+}
+
+/* Bytes [hashed, hashed + n) into the tail ring: byte x at x % ZIP_TAIL_MAX. */
+static void tail_keep(struct dsb_ar *ar, const uint8_t *p, size_t n)
+{
+	uint64_t at = ar->hashed;
+	if (n > ZIP_TAIL_MAX) {
+		at += n - ZIP_TAIL_MAX;
+		p += n - ZIP_TAIL_MAX;
+		n = ZIP_TAIL_MAX;
+	}
+	size_t o = (size_t)(at % ZIP_TAIL_MAX);
+	size_t first = n < ZIP_TAIL_MAX - o ? n : ZIP_TAIL_MAX - o;
+	memcpy(ar->tail + o, p, first);
+	memcpy(ar->tail, p + first, n - first);
 }
 
 /* Raw bytes [at, at + n) were read (into buffer `buf`, or -1 for memory
@@ -354,10 +472,16 @@ static void hash_raw(struct dsb_ar *ar, uint64_t at, const uint8_t *p, size_t n,
 	if (at > ar->hashed || at + n <= ar->hashed)
 		return;
 	size_t skip = (size_t)(ar->hashed - at);
-	if (ar->h.running && buf >= 0)
-		hasher_queue(ar, p + skip, n - skip, buf);
-	else
+	if (ar->tail)
+		tail_keep(ar, p + skip, n - skip);
+	bool gz = gz_route(ar, p + skip, n - skip);
+	if (ar->h.running && buf >= 0) {
+		hasher_queue(ar, p + skip, n - skip, buf, gz);
+	} else {
 		EVP_DigestUpdate(ar->sha, p + skip, n - skip);
+		if (gz)
+			gz_feed(ar, p + skip, n - skip);
+	}
 	ar->hashed = at + n;
 	progress(ar, ar->hashed, false);
 }
@@ -617,7 +741,10 @@ static enum dsb_ar_status dir_push(struct dsb_ar *ar, int fd, size_t prefix_len)
 		st = ar_fail(ar, DSB_AR_MEMBER_ERROR, prefix_len ? ar->name : NULL, -1,
 			     "cannot read the folder: %s", strerror(errno));
 	closedir(d);
-	qsort(l->names, l->n, sizeof(*l->names), cmp_names);
+	/* An empty folder has no names array at all: qsort(NULL, 0, ...) is
+	 * undefined behaviour (UBSan aborts on it), so only sort what is there. */
+	if (l->n > 1)
+		qsort(l->names, l->n, sizeof(*l->names), cmp_names);
 	ar->depth++;   /* even on error, so that dir_pop frees what was read */
 	return st;
 }
@@ -633,15 +760,46 @@ static void dir_pop(struct dsb_ar *ar)
 	memset(l, 0, sizeof(*l));
 }
 
+/* A named character or block device (/dev/zero, /dev/urandom, a disk) may
+ * never end, or end only after terabytes: CF §1.2 refuses it with C015
+ * before a byte is read.  A FIFO is not refused: it is waited on and read
+ * to its end like standard input. */
+static const char *device_kind(mode_t mode)
+{
+	if (S_ISCHR(mode))
+		return "character device";
+	if (S_ISBLK(mode))
+		return "block device";
+	return NULL;
+}
+
+static struct dsb_ar *refuse_device(struct dsb_ar *ar, const char *kind)
+{
+	ar->raw_failed = true;   /* nothing read: no input hash */
+	ar->src = SRC_STREAM;
+	ar_fail(ar, DSB_AR_FATAL, NULL, -1,
+		"the input is a %s, which may never end; it was not read (pass a file, or pipe it to standard input)",
+		kind);
+	return ar;
+}
+
 static struct dsb_ar *open_fd(struct dsb_ar *ar, const char *path)
 {
 	struct stat st;
 	if (strcmp(path, "-") == 0) {
+		/* Standard input is read to its end, whatever it is (CF §1.2). */
 		ar->fd = STDIN_FILENO;
 	} else {
+		/* Looked at before it is opened: opening some devices (a tape,
+		 * a terminal) does something by itself. */
+		const char *dev = stat(path, &st) == 0 ? device_kind(st.st_mode) : NULL;
+		if (dev)
+			return refuse_device(ar, dev);
 		/* Blocking: a FIFO named on the command line is waited on like
-		 * cat would (inside a folder, FIFOs are never opened). */
-		ar->fd = open(path, O_RDONLY | O_CLOEXEC);
+		 * cat would (inside a folder, FIFOs are never opened).  O_NOCTTY:
+		 * a path swapped for a terminal since the stat never becomes our
+		 * controlling terminal; the fstat below refuses it. */
+		ar->fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 		if (ar->fd < 0) {
 			ar->raw_failed = true;
 			ar->src = SRC_STREAM;
@@ -657,6 +815,9 @@ static struct dsb_ar *open_fd(struct dsb_ar *ar, const char *path)
 		ar_fail(ar, DSB_AR_FATAL, NULL, -1, "cannot read the input: %s", strerror(errno));
 		return ar;
 	}
+	/* Again on what was opened: the path may have changed since the stat. */
+	if (ar->own_fd && device_kind(st.st_mode))
+		return refuse_device(ar, device_kind(st.st_mode));
 	if (S_ISDIR(st.st_mode) && ar->own_fd) {
 		ar->src = SRC_DIR;
 		ar->container = "dir";
@@ -685,6 +846,11 @@ static struct dsb_ar *open_fd(struct dsb_ar *ar, const char *path)
 			dsb_ar_free(ar);
 			return NULL;
 		}
+	}
+	/* Until the container is known, any stream may be a zip. */
+	if (ar->src == SRC_STREAM && !(ar->tail = malloc(ZIP_TAIL_MAX))) {
+		dsb_ar_free(ar);
+		return NULL;
 	}
 	hasher_start(ar);
 	if (!ar_start_archive(ar)) {
@@ -734,6 +900,10 @@ void dsb_ar_free(struct dsb_ar *ar)
 	EVP_MD_CTX_free(ar->sha);
 	for (int i = 0; i < HASH_BUFS; i++)
 		free(ar->bufs[i]);
+	dsb_zipcd_free(&ar->zip);
+	dsb_zcheck_free(ar->gz);   /* after hasher_stop: the hasher feeds it */
+	free(ar->zwin);
+	free(ar->tail);
 	free(ar);
 }
 
@@ -787,14 +957,185 @@ static void kind_from_mode(mode_t mode, struct dsb_ar_member *m)
 	}
 }
 
+/* ---- a zip's central directory ------------------------------------------ */
+
+/* n bytes of the input at off for the zip check: a buffer in place, a
+ * file through the window, a stream from its tail ring. */
+static const uint8_t *zip_read(void *ctx, uint64_t off, size_t n)
+{
+	struct dsb_ar *ar = ctx;
+	if (ar->src == SRC_MEMORY)
+		return off <= ar->mem_len && n <= ar->mem_len - off ? ar->mem + off : NULL;
+	if (n > ZIP_WINDOW)
+		return NULL;
+	if (ar->zwin && off >= ar->zwin_off && off + n <= ar->zwin_off + ar->zwin_len)
+		return ar->zwin + (off - ar->zwin_off);
+	if (!ar->zwin && !(ar->zwin = malloc(ZIP_WINDOW)))
+		return NULL;
+	ar->zwin_len = 0;
+	if (ar->src == SRC_STREAM) {
+		/* The ring holds [hashed - ZIP_TAIL_MAX, hashed); zipcd asks
+		 * for nothing before that (avail_from). */
+		size_t o = (size_t)(off % ZIP_TAIL_MAX);
+		size_t first = n < ZIP_TAIL_MAX - o ? n : ZIP_TAIL_MAX - o;
+		memcpy(ar->zwin, ar->tail + o, first);
+		memcpy(ar->zwin + first, ar->tail, n - first);
+		ar->zwin_off = off;
+		ar->zwin_len = n;
+		return ar->zwin;
+	}
+	/* A file: a whole window, so that consecutive central headers are
+	 * one read.  Not hashed here: dsb_ar_finish() hashes in order. */
+	int64_t size = source_size(ar);
+	if (size < 0 || off >= (uint64_t)size)
+		return NULL;
+	size_t want = (uint64_t)size - off < ZIP_WINDOW ? (size_t)((uint64_t)size - off) : ZIP_WINDOW;
+	size_t got = 0;
+	while (got < want) {
+		ssize_t r = pread_retry(ar->fd, ar->zwin + got, want - got,
+					ar->base + (off_t)(off + got));
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got < n)
+		return NULL;
+	ar->zwin_off = off;
+	ar->zwin_len = got;
+	return ar->zwin;
+}
+
+/* Check the central directory of a zip.  A file or a buffer: when the
+ * container is first known, so that names cut at a NUL are known before
+ * their members come.  A stream: at its end, from the tail ring. */
+static void zip_check(struct dsb_ar *ar)
+{
+	ar->zip_checked = true;
+	uint64_t size, avail_from = 0;
+	if (ar->src == SRC_STREAM) {
+		size = ar->hashed;
+		avail_from = size > ZIP_TAIL_MAX ? size - ZIP_TAIL_MAX : 0;
+	} else {
+		int64_t sz = source_size(ar);
+		if (sz < 0) {
+			ar->zip.status = DSB_ZIPCD_BAD;
+			ar->zip.offset = -1;
+			snprintf(ar->zip.message, sizeof ar->zip.message,
+				 "cannot find the input's size to read the zip's central directory: %s",
+				 strerror(errno));
+			return;
+		}
+		size = (uint64_t)sz;
+	}
+	dsb_zipcd_check(size, avail_from, zip_read, ar, &ar->zip);
+	free(ar->zwin);
+	ar->zwin = NULL;
+}
+
+/* Read the raw input from the end of the hashed prefix to its end, through
+ * the hash (and the gzip check).  A file from the end of the hashed prefix
+ * (after a seek, the rest of the input is read again here); a stream
+ * where it stands, which is the same place: its reads are always in
+ * order.  False on a read error (raw_failed). */
+static bool drain_raw(struct dsb_ar *ar)
+{
+	if (ar->raw_failed)
+		return false;
+	if (ar->src == SRC_MEMORY) {
+		hash_raw(ar, ar->hashed, ar->mem + ar->hashed, ar->mem_len - ar->hashed, -1);
+		return true;
+	}
+	const uint8_t *p;
+	ssize_t n;
+	while ((n = fd_chunk(ar, ar->hashed, &p)) > 0)
+		;
+	if (n < 0)
+		ar->raw_failed = true;
+	return n == 0;
+}
+
+/* After the last member of a gzip or xz input: the rest of the input
+ * through the check (libarchive stopped pulling at the format's end
+ * marker), then its verdict: every gzip member's CRC-32 and length, every
+ * xz block check, index and footer.  Once. */
+static enum dsb_ar_status gz_end(struct dsb_ar *ar)
+{
+	if ((!ar->gz && !ar->gz_nomem) || ar->gz_reported)
+		return DSB_AR_END;
+	ar->gz_reported = true;
+	if (ar->gz_nomem)
+		return ar_fail(ar, DSB_AR_MEMBER_ERROR, NULL, -1,
+			       "out of memory: the compressed stream's own checks were not run");
+	if (!drain_raw(ar))
+		return ar_fail(ar, DSB_AR_FATAL, NULL, (int64_t)ar->hashed, "read error: %s",
+			       strerror(errno));
+	hasher_sync(ar);
+	char msg[200];
+	int64_t at = -1;
+	if (dsb_zcheck_finish(ar->gz, msg, sizeof msg, &at))
+		return DSB_AR_END;
+	return ar_fail(ar, DSB_AR_MEMBER_ERROR, NULL, at,
+		       "the compressed stream is damaged (%s); found on reading it to its end, after the archive's last member",
+		       msg);
+}
+
+/* After the last member of a zip: what the central directory check
+ * found, once, as an error of the input outside any member. */
+static enum dsb_ar_status zip_end(struct dsb_ar *ar)
+{
+	if (ar->src == SRC_STREAM && !ar->zip_checked) {
+		/* The directory and the end record come after the last member:
+		 * read the stream to its end (through the hash) first. */
+		if (!drain_raw(ar))
+			return ar_fail(ar, DSB_AR_FATAL, NULL, (int64_t)ar->hashed,
+				       "read error: %s", strerror(errno));
+		zip_check(ar);
+		if (ar->zip.status == DSB_ZIPCD_OK && ar->zip.ncut > 0) {
+			char shown[64];
+			snprintf(shown, sizeof shown, "%s", ar->zip.cut[0]);
+			return ar_fail(ar, DSB_AR_MEMBER_ERROR, NULL, -1,
+				       "the zip stores %zu member name(s) with a NUL inside (the first reads \"%s\" up to it), which a zip read from a pipe cannot tell apart from other names; pass the file",
+				       ar->zip.ncut, shown);
+		}
+	}
+	if (ar->zip.status == DSB_ZIPCD_OK || ar->zip_reported)
+		return DSB_AR_END;
+	ar->zip_reported = true;
+	if (ar->zip.status == DSB_ZIPCD_UNREACHABLE)
+		return ar_fail(ar, DSB_AR_MEMBER_ERROR, NULL, -1,
+			       "%s; a zip read from a pipe is checked from its last %u bytes (ZIP_TAIL_MAX): pass the file",
+			       ar->zip.message, ZIP_TAIL_MAX);
+	return ar_fail(ar, DSB_AR_MEMBER_ERROR, NULL, ar->zip.offset, "%s", ar->zip.message);
+}
+
 static enum dsb_ar_status archive_next(struct dsb_ar *ar, struct dsb_ar_member *m)
 {
 	struct archive_entry *e = NULL;
+	if (ar->at_end) {
+		/* Each end check reports once, then says END: a zip.gz has both. */
+		if (ar->container && strcmp(ar->container, "zip") == 0) {
+			enum dsb_ar_status st = zip_end(ar);
+			if (st != DSB_AR_END)
+				return st;
+		}
+		return gz_end(ar);
+	}
 	int r = archive_read_next_header(ar->a, &e);
 	if (!ar->started) {
 		ar->started = true;
 		int fmt = archive_format(ar->a) & ARCHIVE_FORMAT_BASE_MASK;
 		ar->container = code_name(containers, ARRAY_LEN(containers), fmt);
+		/* Only a zip needs its end, and only when its bytes are the
+		 * input's: behind a compression filter (a zip.gz) the raw
+		 * bytes are not the zip, and libarchive reads it streaming. */
+		bool raw_zip = fmt == ARCHIVE_FORMAT_ZIP && archive_filter_count(ar->a) <= 1;
+		if (!raw_zip) {
+			free(ar->tail);
+			ar->tail = NULL;
+			ar->zip_checked = true;   /* nothing to check: status OK */
+		} else if (ar->src != SRC_STREAM) {
+			zip_check(ar);
+		}
 		/* 7z keeps its index at the end and reads members by seeking
 		 * back: refuse it up front on a stream rather than fail on some
 		 * inputs and not others (CF §1.2). */
@@ -804,8 +1145,10 @@ static enum dsb_ar_status archive_next(struct dsb_ar *ar, struct dsb_ar_member *
 				       "7z cannot be read from standard input; pass the file" :
 				       "7z cannot be read from a pipe or device; pass the file");
 	}
-	if (r == ARCHIVE_EOF)
-		return DSB_AR_END;
+	if (r == ARCHIVE_EOF) {
+		ar->at_end = true;
+		return archive_next(ar, m);
+	}
 	if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
 		/* RETRY and FAILED on a header mean a damaged header; going on
 		 * would mean guessing where the next one is.  We stop. */
@@ -836,6 +1179,9 @@ static enum dsb_ar_status archive_next(struct dsb_ar *ar, struct dsb_ar_member *
 			       DSB_AR_NAME_MAX);
 	m->name = ar->name;
 	m->name_len = strlen(ar->name);
+	/* libarchive cuts a name at a NUL without a word (CF §1.4): a zip's
+	 * central directory tells which names it stored with one. */
+	m->name_cut = ar->zip.ncut > 0 && dsb_zipcd_name_cut(&ar->zip, m->name, m->name_len);
 	if (archive_entry_hardlink(e) != NULL) {
 		/* A hard link names another member; its data, if any, is that
 		 * member's.  Never a regular file for us (CF §1.4). */
@@ -1089,20 +1435,7 @@ void dsb_ar_finish(struct dsb_ar *ar)
 		return;
 	}
 	if (!ar->raw_failed && !ar->have_digest) {
-		if (ar->src == SRC_MEMORY) {
-			hash_raw(ar, ar->hashed, ar->mem + ar->hashed, ar->mem_len - ar->hashed, -1);
-		} else {
-			/* A file from the end of the hashed prefix (after a seek,
-			 * the rest of the input is read again here); a stream
-			 * where it stands, which is the same place: its reads are
-			 * always in order. */
-			const uint8_t *p;
-			ssize_t n;
-			while ((n = fd_chunk(ar, ar->hashed, &p)) > 0)
-				;
-			if (n < 0)
-				ar->raw_failed = true;
-		}
+		drain_raw(ar);
 		hasher_stop(ar);
 		if (!ar->raw_failed && EVP_DigestFinal_ex(ar->sha, ar->digest, NULL))
 			ar->have_digest = true;

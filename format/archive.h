@@ -41,7 +41,10 @@
 enum dsb_ar_status {
 	DSB_AR_OK = 0,
 	DSB_AR_END,            /* no more members; or no more data in this member */
-	DSB_AR_MEMBER_ERROR,   /* this member cannot be read; the next one may be */
+	DSB_AR_MEMBER_ERROR,   /* this member cannot be read; the next one may be.  With
+	                        * no member (err.member NULL) after the last one: the
+	                        * input is damaged outside any member (a zip's central
+	                        * directory); the next call says END */
 	DSB_AR_FATAL,          /* the input cannot be read any further */
 };
 
@@ -56,6 +59,8 @@ struct dsb_ar_member {
 	size_t name_len;
 	enum dsb_ar_kind kind;
 	const char *what;      /* "regular file", "directory", "symbolic link", "hard link", ... */
+	bool name_cut;         /* the container stores the name with a NUL inside, and
+	                        * `name` is (or equals) the part before it (CF §1.4) */
 	bool size_known;
 	uint64_t size;         /* the declared size of a regular member */
 };

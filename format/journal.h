@@ -40,6 +40,10 @@ struct dsb_jsplit *dsb_jsplit_new(dsb_line_fn fn, void *ctx);
 bool dsb_jsplit_feed(struct dsb_jsplit *s, const void *buf, size_t len);
 /* Flush the last line (which needs no \n). */
 bool dsb_jsplit_finish(struct dsb_jsplit *s);
+/* Inside a too_long callback: whether the discarded line held a JSON key
+ * "password" (escapes decoded) followed by ':', outside string values.
+ * The bytes are scanned as they are discarded; no value is kept (CF §2). */
+bool dsb_jsplit_long_password(const struct dsb_jsplit *s);
 void dsb_jsplit_free(struct dsb_jsplit *s);
 
 /* ---- results (CF §5.3) ----------------------------------------------- */

@@ -18,6 +18,129 @@
 
 static const unsigned char bom[3] = { 0xEF, 0xBB, 0xBF };
 
+/*
+ * An over-long line is discarded, but a `password` key in it still owes
+ * C011 (CF §2).  This scanner looks at the discarded bytes as they go by,
+ * holding a few bytes of state and never the value: it tracks whether it
+ * is inside a JSON string, decodes each string's escapes (\u0070assword
+ * spells password) while comparing it with the key, and reports a match
+ * when the string that spelled it is followed by ':' (spaces allowed), the
+ * mark of a key.  Strings inside string values are escaped quotes, so they
+ * never look like keys.  Lexical only, like the decoder's check on lines
+ * that do not parse (format/journal.c).
+ */
+static const char pw_key[] = "password";
+#define PW_KEY_LEN (sizeof pw_key - 1)
+#define PW_HEX_DIGITS 4               /* \uXXXX */
+
+enum pw_state {
+	PW_OUT,       /* between tokens */
+	PW_STR,       /* inside a string */
+	PW_ESC,       /* after a backslash inside a string */
+	PW_HEX,       /* inside the four hex digits of \u */
+	PW_AFTER,     /* after a string that spelled the key: ':' next? */
+};
+
+struct pw_scan {
+	enum pw_state state;
+	size_t matched;       /* characters of the key the string spelled so far */
+	bool alive;           /* the string is still a prefix of the key */
+	unsigned hex_n;       /* hex digits of \u read */
+	uint32_t hex_v;
+	bool found;
+};
+
+_Static_assert(PW_KEY_LEN == 8, "pw_key is the JSON key \"password\" (CF §2)");
+
+static void pw_char(struct pw_scan *w, uint32_t c)
+{
+	if (w->alive && w->matched < PW_KEY_LEN && c == (unsigned char)pw_key[w->matched])
+		w->matched++;
+	else
+		w->alive = false;
+}
+
+static int hex_val(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void pw_feed(struct pw_scan *w, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n && !w->found; i++) {
+		unsigned char c = (unsigned char)p[i];
+		switch (w->state) {
+		case PW_AFTER:
+			if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+				break;
+			if (c == ':') {
+				w->found = true;
+				break;
+			}
+			w->state = PW_OUT;
+			/* fall through - this byte starts the next token */
+		case PW_OUT:
+			if (c == '"') {
+				w->state = PW_STR;
+				w->matched = 0;
+				w->alive = true;
+			}
+			break;
+		case PW_STR:
+			if (c == '"')
+				w->state = w->alive && w->matched == PW_KEY_LEN ? PW_AFTER : PW_OUT;
+			else if (c == '\\')
+				w->state = PW_ESC;
+			else
+				pw_char(w, c);
+			break;
+		case PW_ESC: {
+			static const char esc_from[] = "\"\\/bfnrt";
+			static const char esc_to[] = "\"\\/\b\f\n\r\t";
+			_Static_assert(sizeof esc_from == sizeof esc_to, "one decoded byte per escape");
+			const char *k = c ? strchr(esc_from, c) : NULL;
+			w->state = PW_STR;
+			if (c == 'u') {
+				w->state = PW_HEX;
+				w->hex_n = 0;
+				w->hex_v = 0;
+			} else if (k) {
+				pw_char(w, (unsigned char)esc_to[k - esc_from]);
+			} else {
+				w->alive = false;   /* not JSON; the line fails to parse anyway */
+			}
+			break;
+		}
+		case PW_HEX: {
+			int d = hex_val(c);
+			if (d < 0) {
+				/* A bad escape: the string can no longer be the key,
+				 * and this byte is read as string content again. */
+				w->alive = false;
+				w->state = PW_STR;
+				if (c == '"')
+					w->state = PW_OUT;
+				else if (c == '\\')
+					w->state = PW_ESC;
+				break;
+			}
+			w->hex_v = w->hex_v << 4 | (uint32_t)d;
+			if (++w->hex_n == PW_HEX_DIGITS) {
+				pw_char(w, w->hex_v);
+				w->state = PW_STR;
+			}
+			break;
+		}
+		}
+	}
+}
+
 struct dsb_jsplit {
 	dsb_line_fn fn;
 	void *ctx;
@@ -26,6 +149,7 @@ struct dsb_jsplit {
 	uint64_t lineno;      /* of the current line, from 1 */
 	uint64_t total;       /* length of an over-long line so far */
 	bool too_long;
+	struct pw_scan pw;    /* over the bytes of an over-long line */
 	bool started;         /* the current line has at least one byte */
 	bool pending_cr;      /* a \r not yet known to be the line's last byte */
 	bool bom_done;        /* line 1's BOM was matched or ruled out */
@@ -58,13 +182,18 @@ static bool append(struct dsb_jsplit *s, const char *p, size_t n)
 		return true;
 	if (s->too_long) {
 		s->total += n;
+		pw_feed(&s->pw, p, n);
 		return true;
 	}
 	if (n > DSB_JOURNAL_LINE_MAX - s->len) {
-		/* Over the limit: from now on only count.  The buffer keeps its
-		 * capacity (bounded by the limit) for the next lines. */
+		/* Over the limit: from now on only count, and scan for a
+		 * password key (the part held so far first).  The buffer keeps
+		 * its capacity (bounded by the limit) for the next lines. */
 		s->too_long = true;
 		s->total = (uint64_t)s->len + n;
+		memset(&s->pw, 0, sizeof s->pw);
+		pw_feed(&s->pw, s->buf, s->len);
+		pw_feed(&s->pw, p, n);
 		s->len = 0;
 		return true;
 	}
@@ -117,6 +246,7 @@ static void deliver(struct dsb_jsplit *s)
 	s->len = 0;
 	s->total = 0;
 	s->too_long = false;
+	memset(&s->pw, 0, sizeof s->pw);
 	s->started = false;
 	s->pending_cr = false;
 }
@@ -181,6 +311,11 @@ bool dsb_jsplit_finish(struct dsb_jsplit *s)
 	if (s->started)
 		deliver(s);
 	return true;
+}
+
+bool dsb_jsplit_long_password(const struct dsb_jsplit *s)
+{
+	return s->too_long && s->pw.found;
 }
 
 size_t dsb_jsplit_held(const struct dsb_jsplit *s)

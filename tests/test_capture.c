@@ -521,25 +521,36 @@ static void test_trace(void)
 
 /* A name written twice: the last member wins, as an extraction would
  * leave it on disk (a tar appended to with -r). */
-static void test_duplicate_name_last_wins(void)
+/* CF §1.4: a second regular member of the same path is C009 and never
+ * used; records are judged against the first copy, whichever it is. */
+static void test_duplicate_name_first_wins(void)
 {
 	struct capture c;
 	good_capture(&c, 1000, false, NULL);
-	struct tw_member last = c.m[1];
-	c.m[1].data = "stale bytes";
-	c.m[1].len = 11;
-	c.m[c.n++] = last;
+	struct tw_member stale = c.m[1];
+	stale.data = "stale bytes";
+	stale.len = 11;
+	c.m[c.n++] = stale;       /* the right copy first, the stale one last */
 	const char *path = pack_tar(&c);
 	struct run r;
 	run(&r, path);
-	assert_no_capture_findings(&r);
+	CU_ASSERT_EQUAL(count(&r, DSB_C009), 1);
+	const struct dsb_finding *f = find_member(&r, DSB_C009, "cap/data/ntds.dit");
+	CU_ASSERT_PTR_NOT_NULL(f);
+	if (f)
+		CU_ASSERT(strstr(f->message, "duplicate member") != NULL);
+	CU_ASSERT_EQUAL(count(&r, DSB_C006), 0);
+	CU_ASSERT_EQUAL(count(&r, DSB_C007), 0);
+	CU_ASSERT_EQUAL(count(&r, DSB_C008), 0);
 	run_free(&r);
-	/* And the other way round: the stale copy last is C006 and C007. */
-	struct tw_member stale = c.m[1];
+	/* The other way round: the stale copy first is the member (C006 and
+	 * C007), and the right copy after it is the duplicate. */
+	struct tw_member right = c.m[1];
 	c.m[1] = c.m[c.n - 1];
-	c.m[c.n - 1] = stale;
+	c.m[c.n - 1] = right;
 	path = pack_tar(&c);
 	run(&r, path);
+	CU_ASSERT_EQUAL(count(&r, DSB_C009), 1);
 	CU_ASSERT_EQUAL(count(&r, DSB_C006), 1);
 	CU_ASSERT_EQUAL(count(&r, DSB_C007), 1);
 	CU_ASSERT_EQUAL(count(&r, DSB_C008), 0);
@@ -1129,7 +1140,7 @@ static const struct dsb_test good_tests[] = {
 	{ "journal after the data", test_journal_after_data },
 	{ "./ names", test_dot_slash_names },
 	{ "trace callback", test_trace },
-	{ "duplicate names: the last wins", test_duplicate_name_last_wins },
+	{ "duplicate names: C009, the first copy is used", test_duplicate_name_first_wins },
 	{ "folder: hard-linked file is regular", test_folder_hardlinked_file },
 	{ NULL, NULL },
 };

@@ -44,7 +44,7 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 		"Nothing to do if the file was added on purpose; otherwise find out who added it." },
 	[DSB_C009] = { "DSB-C009", E, DSB_CAT_CAPTURE,
 		"Unsafe member path or member kind",
-		"A member path is empty, absolute, has a drive letter, a backslash, a control character or NUL, or an empty, '.' or '..' component; or an archive member is a link, device, FIFO or socket. It is never opened or matched.",
+		"A member path is empty, absolute, has a drive letter, a backslash, a control character or NUL, or an empty, '.' or '..' component (a name the archive stores with a NUL inside included, even where only the part before it is readable); or an archive member is a link, device, FIFO or socket; or a regular member repeats an earlier one's path (a duplicate: records are judged against the first copy). It is never opened or matched.",
 		"Do not extract this archive blindly; repack it with plain relative paths and regular files." },
 	[DSB_C010] = { "DSB-C010", E, DSB_CAT_CAPTURE,
 		"Unsupported capture format or version",
@@ -68,7 +68,7 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 		"Recapture, and make sure the agent writes a data record after every DsBackupClose." },
 	[DSB_C015] = { "DSB-C015", E, DSB_CAT_CAPTURE,
 		"Input or member cannot be read",
-		"The input is not an archive, has a corrupt header, was cut short, failed to decompress or to read, or exceeds a documented limit. What was read before is still judged; nothing is concluded about the rest (exit status 2).",
+		"The input is not an archive, has a corrupt header, was cut short, failed to decompress or to read (a gzip CRC or length that does not match, checked to the input's last byte, included), is a zip whose central directory is missing or cut, is a named character or block device (it may never end), or exceeds a documented limit (the limit is named). What was read before is still judged; nothing is concluded about the rest (exit status 2).",
 		"Get an intact copy of the capture; for 7z or zip on standard input, pass the file instead." },
 
 	[DSB_P001] = { "DSB-P001", E, DSB_CAT_PROTOCOL,

@@ -198,9 +198,9 @@ static bool feeder_end(struct feeder *w)
 
 /* ---- the member table ----------------------------------------------------- */
 
-/* A regular member with a safe name, as read.  Names are unique: a name
- * written twice keeps the last member's facts, the one an extraction
- * would leave on disk. */
+/* A regular member with a safe name, as read.  Names are unique: a later
+ * member of the same name is a duplicate (C009, CF §1.4) and never gets a
+ * row, so records naming the path are judged against the first copy. */
 struct member {
 	char *name;
 	size_t len;
@@ -292,12 +292,7 @@ enum table_status { TABLE_OK, TABLE_LIMIT, TABLE_NOMEM };
 static enum table_status table_add(struct member_table *t, size_t max, const char *name,
 				   size_t len, struct member **out)
 {
-	struct member *m = table_find(t, name, len);
-	if (m) {
-		m->complete = false;
-		*out = m;
-		return TABLE_OK;
-	}
+	struct member *m;
 	if (t->n >= max || t->name_bytes + len > DSB_MAX_MEMBER_NAME_BYTES)
 		return TABLE_LIMIT;
 	if (2 * (t->n + 1) > t->nslot && !table_grow(t))
@@ -488,18 +483,28 @@ static void digest_end(struct verify *v, bool complete)
 	m->complete = complete && EVP_DigestFinal_ex(v->md, m->sha, NULL) == 1;
 }
 
-/* journal.jsonl: counted always, fed to the journal checks if first. */
-static bool journal_start(struct verify *v, const struct dsb_ar_member *m)
+/* Count a journal member (CF §1.3), named for C001's message.  True when
+ * it is one; *first when it is the first. */
+static bool journal_note(struct verify *v, const struct dsb_ar_member *m, size_t *root_len,
+			 bool *first)
 {
-	size_t root_len;
-	if (!dsb_member_is_journal(m->name, m->name_len, &root_len))
+	if (!dsb_member_is_journal(m->name, m->name_len, root_len))
 		return false;
 	if (v->njournals < JOURNALS_NAMED_MAX) {
 		v->jnames[v->njournals] = strdup(m->name);
 		if (!v->jnames[v->njournals])
 			out_of_memory(v);
 	}
-	if (v->njournals++ > 0)
+	*first = v->njournals++ == 0;
+	return true;
+}
+
+/* journal.jsonl: counted always, fed to the journal checks if first. */
+static bool journal_start(struct verify *v, const struct dsb_ar_member *m)
+{
+	size_t root_len;
+	bool first;
+	if (!journal_note(v, m, &root_len, &first) || !first)
 		return false;
 	v->journal = strdup(m->name);
 	v->root_len = root_len;
@@ -543,9 +548,7 @@ static void ese_drop(struct ese_db *d)
 static bool ese_start(struct verify *v, const struct dsb_ar_member *m)
 {
 	(void)m;
-	struct member *e = v->entry;
-	if (e->ese == ESE_YES)
-		ese_drop(&v->dbs[e->ese_db]);   /* a name written twice: the last one counts */
+	struct member *e = v->entry;   /* a fresh row: duplicates never get here */
 	e->ese = ESE_UNKNOWN;
 	e->e001 = false;
 	v->sniff_len = 0;
@@ -696,18 +699,39 @@ static void c009_member(struct verify *v, const struct dsb_ar_member *m, bool un
 	struct dsb_loc loc = DSB_LOC_INIT;
 	loc.member = m->name;
 	shown(name, sizeof name, m->name, m->name_len);
+	/* CF §1.4: a name stored with a NUL inside is unsafe even though the
+	 * part before the NUL, all we are handed, may look fine. */
+	const char *why = m->name_cut ?
+		"the archive stores it with a NUL inside; this is the part before the NUL" :
+		unsafe_reason(m->name, m->name_len);
 	if (unsafe && m->kind != DSB_AR_REGULAR)
 		dsb_findings_add(v->rep->findings, v->input, DSB_C009, &loc,
 				 "member %s is a %s, not a regular file, and its name is unsafe (%s); it was not read",
-				 name, m->what, unsafe_reason(m->name, m->name_len));
+				 name, m->what, why);
 	else if (unsafe)
 		dsb_findings_add(v->rep->findings, v->input, DSB_C009, &loc,
-				 "member name %s is unsafe (%s); it was not read",
-				 name, unsafe_reason(m->name, m->name_len));
+				 "member name %s is unsafe (%s); it was not read", name, why);
 	else
 		dsb_findings_add(v->rep->findings, v->input, DSB_C009, &loc,
 				 "member %s is a %s, not a regular file; it was not read",
 				 name, m->what);
+}
+
+/* CF §1.4: a second regular member of the same path makes the capture
+ * ambiguous (extractors disagree on which copy wins).  The first copy
+ * stays the member; this one is never read, hashed or matched.  A second
+ * journal.jsonl still counts as a journal: two journals are C001. */
+static void c009_duplicate(struct verify *v, const struct dsb_ar_member *m)
+{
+	char name[NAME_SHOWN_MAX + 16];
+	struct dsb_loc loc = DSB_LOC_INIT;
+	loc.member = m->name;
+	dsb_findings_add(v->rep->findings, v->input, DSB_C009, &loc,
+			 "duplicate member %s: an earlier regular member has the same path; this copy was not read, and data records are judged against the first one",
+			 shown(name, sizeof name, m->name, m->name_len));
+	size_t root_len;
+	bool first;
+	journal_note(v, m, &root_len, &first);
 }
 
 /* One member.  Returns false when reading must stop. */
@@ -715,9 +739,13 @@ static bool on_member(struct verify *v, const struct dsb_ar_member *m)
 {
 	if (m->kind == DSB_AR_DIRECTORY)
 		return true;   /* CF §1.4: ignored, names included */
-	bool unsafe = dsb_member_path_unsafe(m->name, m->name_len);
+	bool unsafe = m->name_cut || dsb_member_path_unsafe(m->name, m->name_len);
 	if (unsafe || m->kind != DSB_AR_REGULAR) {
 		c009_member(v, m, unsafe);
+		return true;
+	}
+	if (table_find(&v->mt, m->name, m->name_len)) {
+		c009_duplicate(v, m);
 		return true;
 	}
 	switch (table_add(&v->mt, v->max_members, m->name, m->name_len, &v->entry)) {

@@ -437,6 +437,7 @@ static void on_line(void *ctx, uint64_t lineno, const char *line, size_t len, bo
 		rec->line = lineno;
 		rec->perr = DSB_PE_TOO_LONG;
 		long_len = len;
+		rec->has_password = dsb_jsplit_long_password(jc->split);
 	} else if (!dsb_record_decode(line, len, lineno, jc->ansi_cp, rec)) {
 		jc->oom = true;
 		return;
