@@ -13,27 +13,34 @@
 
 #include "format/cursor.h"
 
-/* dsb_ese_node_decode on the view's tag t, into t's own fields. */
-static void node_decode(const uint8_t *page, const struct dsb_ese_pghdr *h,
-			struct dsb_ese_vtag *t)
+/* dsb_ese_node_decode on the view's tag t: its key and data spans, from
+ * the node's bytes (the tag must lie in the data area). */
+static inline void node_decode(const uint8_t *page, const struct dsb_ese_pghdr *h,
+			       struct dsb_ese_vtag *t)
 {
+	t->prefix_len = 0;
+	t->suffix_len = 0;
+	t->suffix_off = 0;
+	t->data_off = 0;
+	t->data_len = 0;
+	t->node_ok = false;
 	if ((size_t)t->ib + t->cb > h->data_size)
 		return;
 	size_t base = h->hdr_size + t->ib;
 	struct dsb_cursor c = dsb_cursor_make(page + base, t->cb);
-	bool first = true;
-	uint16_t v;
-	if (t->flags & DSB_ESE_NODE_COMPRESSED) {
+	uint16_t v, prefix_len = 0;
+	bool compressed = t->flags & DSB_ESE_NODE_COMPRESSED;
+	if (compressed) {
 		if (!dsb_get_le16(&c, &v))
 			return;
 		/* The node flags of a large page share this u16. */
-		t->prefix_len = h->large ? (uint16_t)(v & 0x1FFFu) : v;
-		first = false;
+		prefix_len = h->large ? (uint16_t)(v & 0x1FFFu) : v;
 	}
 	if (!dsb_get_le16(&c, &v))
 		return;
-	uint16_t suffix_len = (h->large && first) ? (uint16_t)(v & 0x1FFFu) : v;
+	uint16_t suffix_len = (h->large && !compressed) ? (uint16_t)(v & 0x1FFFu) : v;
 	size_t suffix_at = c.off;
+	t->prefix_len = prefix_len;   /* as dsb_ese_node_decode leaves it */
 	if (!dsb_cursor_skip(&c, suffix_len))
 		return;
 	t->suffix_len = suffix_len;
@@ -58,21 +65,24 @@ bool dsb_ese_pageview_decode(const uint8_t *page, size_t cb, struct dsb_ese_page
 	if ((size_t)n > h->data_size / DSB_ESE_TAG_SIZE)
 		n = (unsigned)(h->data_size / DSB_ESE_TAG_SIZE);
 	static_assert(DSB_ESE_ITAG_COUNT_MASK < DSB_ESE_VIEW_TAGS_MAX, "every tag count fits the view");
+	/* The whole tag array through the cursor once, then read in place:
+	 * entry k from its end is tag k. */
+	struct dsb_cursor c = dsb_cursor_make(page, cb);
+	const uint8_t *arr;
+	if (!dsb_cursor_seek(&c, cb - (size_t)DSB_ESE_TAG_SIZE * n) ||
+	    !dsb_get_span(&c, &arr, (size_t)DSB_ESE_TAG_SIZE * n))
+		return true;   /* cannot happen: n tags fit in the data area */
 	v->ntags_read = n;
 	uint16_t mask = h->large ? DSB_ESE_TAG_MASK_LARGE : DSB_ESE_TAG_MASK_SMALL;
-	/* One cursor over the tag array, read from its lowest address: the
-	 * highest tag first. */
-	struct dsb_cursor c = dsb_cursor_make(page, cb);
-	if (!dsb_cursor_seek(&c, cb - (size_t)DSB_ESE_TAG_SIZE * n))
-		return v->hdr_ok;   /* cannot happen: n tags fit in the data area */
-	for (unsigned k = n; k-- > 0;) {
+	const uint8_t *e = arr + (size_t)DSB_ESE_TAG_SIZE * n;
+	for (unsigned k = 0; k < n; k++) {
 		struct dsb_ese_vtag *t = &v->tag[k];
-		uint16_t cbv = 0, ibv = 0;
-		(void)dsb_get_le16(&c, &cbv);
-		(void)dsb_get_le16(&c, &ibv);
-		memset(t, 0, sizeof(*t));
-		t->cb = cbv & mask;
-		t->ib = ibv & mask;
+		e -= DSB_ESE_TAG_SIZE;
+		unsigned cbv = (unsigned)e[0] | (unsigned)e[1] << 8;
+		unsigned ibv = (unsigned)e[2] | (unsigned)e[3] << 8;
+		t->cb = (uint16_t)(cbv & mask);
+		t->ib = (uint16_t)(ibv & mask);
+		t->flags = 0;
 		if (!h->large) {
 			t->flags = (uint8_t)(ibv >> 13);
 		} else if (t->cb >= 2 && h->hdr_size + (size_t)t->ib + 2 <= cb) {
