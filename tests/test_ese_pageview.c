@@ -112,9 +112,12 @@ static void damage(uint8_t *p, size_t cb, unsigned shape, uint64_t *rng)
 	uint64_t r = rng_next(rng);
 	struct dsb_ese_pghdr h;
 	bool hdr = dsb_ese_pghdr_decode(p, cb, &h);
-	unsigned ntags = hdr && h.ntags ? h.ntags : 1;
-	size_t tag_at = cb - (size_t)DSB_ESE_TAG_SIZE * (1 + r % ntags);
 	size_t hdr_size = cb > DSB_ESE_SMALL_PAGE_MAX ? DSB_ESE_PGHDR2_SIZE : DSB_ESE_PGHDR_SIZE;
+	/* A tag inside the page, whatever the (damaged) count says. */
+	size_t ntags = hdr && h.ntags ? h.ntags : 1;
+	if (ntags > (cb - hdr_size) / DSB_ESE_TAG_SIZE)
+		ntags = (cb - hdr_size) / DSB_ESE_TAG_SIZE;
+	size_t tag_at = cb - (size_t)DSB_ESE_TAG_SIZE * (1 + r % ntags);
 	switch (shape) {
 	case 0:   /* a random byte of the page header */
 		p[(r >> 8) % hdr_size] = (uint8_t)(r >> 40);
@@ -138,7 +141,7 @@ static void damage(uint8_t *p, size_t cb, unsigned shape, uint64_t *rng)
 		xput16(p + DSB_ESE_PG_CB_FREE_OFF + 2 * ((r >> 8) % 3), (uint16_t)(r >> 16));
 		break;
 	case 7:   /* a node's first bytes: key lengths, large-page node flags */
-		if (hdr && (size_t)h.ib_mic_free + hdr_size < cb) {
+		if (hdr && (size_t)h.ib_mic_free + hdr_size + 1 < cb) {
 			size_t at = hdr_size + (r >> 8) % ((size_t)h.ib_mic_free + 1);
 			p[at] = (uint8_t)(r >> 40);
 			p[at + 1] = (uint8_t)(r >> 48);
