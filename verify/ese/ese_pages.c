@@ -51,7 +51,9 @@ static void problem(struct problems *p, enum dsb_rule r, size_t at, const char *
 			seen->more++;
 		return;
 	}
-	/* A rule outside E016-E019 would have no slot of its own. */
+	/* Never from input: every caller names E016-E019, one slot each.  A
+	 * rule added to the checks without a slot stops the tests here
+	 * instead of losing problems silently. */
 	if (r < DSB_ESE_PAGE_RULE_FIRST || r > DSB_ESE_PAGE_RULE_LAST || p->n >= DSB_ESE_PAGE_PROBLEMS_MAX)
 		abort();
 	struct dsb_ese_page_problem *x = &p->v[p->n++];
