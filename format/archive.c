@@ -91,6 +91,23 @@ struct hasher {
 	bool busy[HASH_BUFS];             /* the buffer has a job not yet hashed */
 };
 
+/*
+ * Loans: a consumer on another thread (the ESE worker) may keep a block of
+ * member data past the next dsb_ar_data() instead of copying it, when the
+ * block lies in one of the raw buffers.  That buffer is then read into
+ * again only once every loan on it is returned, as it waits for the
+ * hasher.  libarchive hands out blocks inside our raw buffers for data it
+ * does not transform (an uncompressed tar, a stored zip member); its own
+ * copy buffer, decompressed data, holes and a folder file's reads (one
+ * buffer, reused at once) cannot be lent.
+ */
+struct loans {
+	bool ready;                       /* mutex and condition initialised */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned held[HASH_BUFS];         /* loans out on each raw buffer */
+};
+
 /* One open folder of the walk; names sorted so the walk is deterministic. */
 struct dir_level {
 	int fd;
@@ -109,6 +126,7 @@ struct dsb_ar {
 	uint8_t *bufs[HASH_BUFS]; /* DSB_AR_BUFSIZE each; a folder uses the first */
 	int next_buf;
 	struct hasher h;
+	struct loans loans;
 
 	/* The input hash covers [0, hashed) in order; see archive.h. */
 	uint64_t pos;             /* next raw byte libarchive will get */
@@ -504,6 +522,78 @@ static ssize_t pread_retry(int fd, void *buf, size_t n, off_t off)
 	return r;
 }
 
+static void loans_init(struct dsb_ar *ar)
+{
+	struct loans *l = &ar->loans;
+	if (pthread_mutex_init(&l->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&l->cv, NULL) != 0) {
+		pthread_mutex_destroy(&l->mu);
+		return;
+	}
+	l->ready = true;
+}
+
+static void loans_destroy(struct dsb_ar *ar)
+{
+	struct loans *l = &ar->loans;
+	if (!l->ready)
+		return;
+	pthread_cond_destroy(&l->cv);
+	pthread_mutex_destroy(&l->mu);
+	l->ready = false;
+}
+
+/* Before raw buffer `buf` is read into again: every loan on it is back. */
+static void loans_wait_buf(struct dsb_ar *ar, int buf)
+{
+	struct loans *l = &ar->loans;
+	if (!l->ready)
+		return;
+	pthread_mutex_lock(&l->mu);
+	while (l->held[buf] > 0)
+		pthread_cond_wait(&l->cv, &l->mu);
+	pthread_mutex_unlock(&l->mu);
+}
+
+/* [p, p + n) inside [base, base + size)?  Addresses compared as
+ * integers: the block may belong to another object altogether. */
+static bool span_inside(const void *p, size_t n, const void *base, size_t size)
+{
+	uintptr_t a = (uintptr_t)p, b = (uintptr_t)base;
+	return base && a >= b && n <= size && a - b <= size - n;
+}
+
+bool dsb_ar_lend(struct dsb_ar *ar, const void *p, size_t n, int *loan)
+{
+	*loan = DSB_AR_NO_LOAN;
+	if (ar->src == SRC_MEMORY)
+		return span_inside(p, n, ar->mem, ar->mem_len);
+	if ((ar->src != SRC_FILE && ar->src != SRC_STREAM) || !ar->loans.ready)
+		return false;
+	for (int i = 0; i < HASH_BUFS; i++) {
+		if (!span_inside(p, n, ar->bufs[i], DSB_AR_BUFSIZE))
+			continue;
+		pthread_mutex_lock(&ar->loans.mu);
+		ar->loans.held[i]++;
+		pthread_mutex_unlock(&ar->loans.mu);
+		*loan = i;
+		return true;
+	}
+	return false;
+}
+
+void dsb_ar_return(struct dsb_ar *ar, int loan)
+{
+	if (loan == DSB_AR_NO_LOAN)
+		return;
+	struct loans *l = &ar->loans;
+	pthread_mutex_lock(&l->mu);
+	l->held[loan]--;
+	pthread_cond_broadcast(&l->cv);
+	pthread_mutex_unlock(&l->mu);
+}
+
 static ssize_t read_retry(int fd, void *buf, size_t n);
 static ssize_t pread_retry(int fd, void *buf, size_t n, off_t off);
 
@@ -514,6 +604,7 @@ static ssize_t fd_chunk(struct dsb_ar *ar, uint64_t at, const uint8_t **out)
 	int i = ar->next_buf;
 	ar->next_buf = (ar->next_buf + 1) % HASH_BUFS;
 	hasher_wait_buf(ar, i);
+	loans_wait_buf(ar, i);
 	ssize_t n = ar->src == SRC_FILE ?
 		pread_retry(ar->fd, ar->bufs[i], DSB_AR_BUFSIZE, ar->base + (off_t)at) :
 		read_retry(ar->fd, ar->bufs[i], DSB_AR_BUFSIZE);
@@ -853,6 +944,7 @@ static struct dsb_ar *open_fd(struct dsb_ar *ar, const char *path)
 		return NULL;
 	}
 	hasher_start(ar);
+	loans_init(ar);
 	if (!ar_start_archive(ar)) {
 		dsb_ar_free(ar);
 		return NULL;
@@ -891,6 +983,7 @@ void dsb_ar_free(struct dsb_ar *ar)
 	if (ar->a)
 		archive_read_free(ar->a);
 	hasher_stop(ar);   /* before its buffers go */
+	loans_destroy(ar); /* every loan was returned: the members ended */
 	while (ar->depth > 0)
 		dir_pop(ar);
 	if (ar->cur_fd >= 0)

@@ -98,6 +98,16 @@ enum dsb_ar_status dsb_ar_next(struct dsb_ar *ar, struct dsb_ar_member *m);
 /* The next block of the current regular member: OK with *len > 0, END at
  * its end.  The block is valid until the next call on `ar`. */
 enum dsb_ar_status dsb_ar_data(struct dsb_ar *ar, const void **buf, size_t *len);
+/* Lend a block dsb_ar_data() returned to another thread, to be kept past
+ * the next call on `ar` without copying it: true when [p, p + n) lies in
+ * memory the reader will not overwrite until dsb_ar_return(ar, *loan)
+ * (reads then wait for the loan to come back), false when it must be
+ * copied (decompressed data, libarchive's own buffers, a folder's
+ * files).  Every loan must be returned before dsb_ar_free(). */
+#define DSB_AR_NO_LOAN (-1)   /* lent, but nothing to return (memory input) */
+bool dsb_ar_lend(struct dsb_ar *ar, const void *p, size_t n, int *loan);
+/* Thread-safe: called by the thread the block was lent to. */
+void dsb_ar_return(struct dsb_ar *ar, int loan);
 /* Bytes of the current member delivered so far. */
 uint64_t dsb_ar_data_offset(const struct dsb_ar *ar);
 const struct dsb_ar_error *dsb_ar_error(const struct dsb_ar *ar);

@@ -449,6 +449,56 @@ struct dsb_ese_node {
 bool dsb_ese_node_decode(const uint8_t *page, size_t cb, const struct dsb_ese_pghdr *h,
 			 const struct dsb_ese_tag *t, struct dsb_ese_node *out);
 
+/* ---- one page view: a page decoded once (REF §2.1-§2.3) ---------------- */
+/*
+ * Every check of a page and every keeper (what the walk at finish needs)
+ * reads the same decoded page: the header, every tag of the tag array,
+ * and every node's flags, key prefix/suffix and data spans.  Decoding it
+ * once instead of once per consumer is what makes page verification run
+ * at memory speed.  The view never judges: a node that does not fit in
+ * its tag is marked, not reported.
+ */
+
+/* Every tag count the 12-bit itagMicFree field can hold. */
+#define DSB_ESE_VIEW_TAGS_MAX (DSB_ESE_ITAG_COUNT_MASK + 1u)
+static_assert(DSB_ESE_VIEW_TAGS_MAX == 4096, "the tag count field has 12 bits");
+/* Node offsets and lengths are kept in 16 bits: a page is at most 32 KiB. */
+static_assert(DSB_ESE_PAGE_MAX <= UINT16_MAX + 1u, "a page offset fits in 16 bits");
+
+struct dsb_ese_vtag {
+	uint16_t ib, cb;          /* as dsb_ese_tag: masked, ib after the header */
+	uint16_t prefix_len;      /* node: bytes of the tag-0 prefix its key uses */
+	uint16_t suffix_len;
+	uint16_t suffix_off;      /* node: offsets in the page (0 when !node_ok) */
+	uint16_t data_off;
+	uint16_t data_len;
+	uint8_t flags;            /* DSB_ESE_NODE_* */
+	bool node_ok;             /* the tag lies in the data area and its key
+				   * fits in it (dsb_ese_node_decode's true) */
+};
+
+struct dsb_ese_pageview {
+	const uint8_t *page;
+	size_t cb;
+	bool hdr_ok;              /* dsb_ese_pghdr_decode succeeded */
+	struct dsb_ese_pghdr h;
+	/* Tags [0, ntags_read) lie inside the page: min(h.ntags, what the
+	 * data area can hold); a tag past it is not read (dsb_ese_tag_read's
+	 * false). */
+	unsigned ntags_read;
+	struct dsb_ese_vtag tag[DSB_ESE_VIEW_TAGS_MAX];
+};
+
+/* Decode page (cb bytes) into v: header, tags and nodes, in one pass.
+ * Returns v->hdr_ok.  Equivalent to dsb_ese_pghdr_decode, dsb_ese_tag_read
+ * and dsb_ese_node_decode on every tag (tests/test_ese_pageview.c holds
+ * it to that). */
+bool dsb_ese_pageview_decode(const uint8_t *page, size_t cb, struct dsb_ese_pageview *v);
+
+/* Node i of a decoded view as a dsb_ese_node (pointers into the page);
+ * false when the node does not fit in its tag or i was not read. */
+bool dsb_ese_pageview_node(const struct dsb_ese_pageview *v, unsigned i, struct dsb_ese_node *out);
+
 /* ---- space header (tag 0 of an FDP root page) -------------------------- */
 /*
  * off size field

@@ -3,7 +3,9 @@
  * libFuzzer target: one ESE database page through every page decoder and
  * check: checksum verification and single-bit location, page header,
  * every tag and node, the space header of tag 0, extents, catalog records
- * and the page-structure checks.
+ * and the page-structure checks.  The page view (one decoding the checks
+ * and keepers share) must say what the per-tag decoders say, on every
+ * tag: it aborts otherwise.
  *
  * Input byte 0 steers: bits 0-2 page size (2 KiB << n, n < 5); bit 3
  * stamp a valid checksum (so that the structure is what is exercised);
@@ -20,6 +22,39 @@
 #include "verify/ese/ese.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct dsb_ese_pageview view;   /* 64 KiB of tags: not on the stack */
+
+/* The view against dsb_ese_pghdr_decode, dsb_ese_tag_read and
+ * dsb_ese_node_decode, tag by tag. */
+static void view_matches(const uint8_t *page, size_t cb)
+{
+	bool ok = dsb_ese_pageview_decode(page, cb, &view);
+	struct dsb_ese_pghdr h;
+	if (ok != dsb_ese_pghdr_decode(page, cb, &h))
+		abort();
+	if (!ok)
+		return;
+	if (memcmp(&h, &view.h, sizeof(h)) != 0)
+		abort();
+	for (unsigned i = 0; i < h.ntags; i++) {
+		struct dsb_ese_tag t;
+		bool t_ok = dsb_ese_tag_read(page, cb, &h, i, &t);
+		if (t_ok != (i < view.ntags_read))
+			abort();
+		if (!t_ok)
+			continue;
+		if (t.cb != view.tag[i].cb || t.ib != view.tag[i].ib || t.flags != view.tag[i].flags)
+			abort();
+		struct dsb_ese_node n, m;
+		bool n_ok = dsb_ese_node_decode(page, cb, &h, &t, &n);
+		if (n_ok != dsb_ese_pageview_node(&view, i, &m))
+			abort();
+		if (n_ok && (n.prefix_len != m.prefix_len || n.suffix_len != m.suffix_len ||
+			     n.suffix != m.suffix || n.data != m.data || n.data_len != m.data_len))
+			abort();
+	}
+}
 
 static void nodes(const uint8_t *page, size_t cb)
 {
@@ -74,6 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dsb_ese_page_problem pr[DSB_ESE_PAGE_PROBLEMS_MAX];
 	(void)dsb_ese_page_structure_check(page, cb, pr);
 	nodes(page, cb);
+	view_matches(page, cb);
 	/* The same bytes as a trailer and as a header. */
 	struct dsb_ese_trailer t;
 	(void)dsb_ese_trailer_decode(page, cb, &t);

@@ -59,23 +59,36 @@
 /*
  * A database member's bytes are hashed twice (input, member) and verified
  * once: three streams for two cores.  The verifier runs on a worker of its
- * own, fed through a ring of ESE_RING_SLOTS copied blocks of
- * ESE_READ_BLOCK bytes (4 MiB): the reader waits when the ring is full,
- * so memory stays bounded whatever the verifier's speed.  Blocks go to the
+ * own, fed through a ring of ESE_RING_SLOTS blocks: the reader waits when
+ * the ring is full, so memory stays bounded whatever the verifier's speed.
+ * A block is lent when the reader can keep it alive (dsb_ar_lend: it lies
+ * in one of the reader's raw buffers, which the reader then does not read
+ * into again until the worker returns it), and copied into the slot's own
+ * ESE_READ_BLOCK bytes otherwise (decompressed data, libarchive's copy
+ * buffer, `ese FILE`'s reads go straight into them).  Lending spares the
+ * reading thread a copy of every byte of an uncompressed capture; the
+ * copy area (4 MiB) is then reserved but never touched.  Blocks go to the
  * stream in order and the stream is touched only by the worker until
  * feeder_end() joins it; block boundaries do not change what the stream
  * finds, so the result is the same as feeding inline.  Without memory or a
  * thread, the caller feeds inline.
  */
+struct feeder_slot {
+	const uint8_t *p;           /* the block: lent, or the slot's copy area */
+	size_t len;
+	int loan;                   /* dsb_ar_return() it after feeding; DSB_AR_NO_LOAN */
+};
+
 struct feeder {
 	struct dsb_ese_stream *s;
+	struct dsb_ar *ar;          /* where loans go back; NULL when nothing is lent */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;          /* both sides wait on it: two threads, broadcast */
-	uint8_t *ring;              /* ESE_RING_SLOTS x ESE_READ_BLOCK */
-	size_t len[ESE_RING_SLOTS];
+	uint8_t *ring;              /* copy areas: ESE_RING_SLOTS x ESE_READ_BLOCK */
+	struct feeder_slot slot[ESE_RING_SLOTS];
 	unsigned head, tail;        /* slots [tail, head) are queued; free-running */
-	size_t fill;                /* reader: bytes in slot head, not yet queued */
+	size_t fill;                /* reader: bytes copied into slot head, not yet queued */
 	bool closing;               /* no more slots will be queued */
 	bool ok;                    /* worker: every feed succeeded (read after join) */
 };
@@ -89,11 +102,13 @@ static void *feeder_main(void *arg)
 			pthread_cond_wait(&w->cv, &w->mu);
 		if (w->tail == w->head)
 			break;
-		unsigned k = w->tail % ESE_RING_SLOTS;
+		struct feeder_slot sl = w->slot[w->tail % ESE_RING_SLOTS];
 		pthread_mutex_unlock(&w->mu);
 		/* After a failure the stream ignores feeds: keep draining. */
-		if (!dsb_ese_stream_feed(w->s, w->ring + (size_t)k * ESE_READ_BLOCK, w->len[k]))
+		if (!dsb_ese_stream_feed(w->s, sl.p, sl.len))
 			w->ok = false;
+		if (sl.loan != DSB_AR_NO_LOAN)
+			dsb_ar_return(w->ar, sl.loan);
 		pthread_mutex_lock(&w->mu);
 		w->tail++;
 		pthread_cond_broadcast(&w->cv);
@@ -102,13 +117,15 @@ static void *feeder_main(void *arg)
 	return NULL;
 }
 
-/* NULL (feed inline) when the ring or the thread cannot be had. */
-static struct feeder *feeder_start(struct dsb_ese_stream *s)
+/* NULL (feed inline) when the ring or the thread cannot be had.  `ar`:
+ * the reader blocks may be lent from, or NULL. */
+static struct feeder *feeder_start(struct dsb_ese_stream *s, struct dsb_ar *ar)
 {
 	struct feeder *w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
 	w->s = s;
+	w->ar = ar;
 	w->ok = true;
 	w->ring = malloc((size_t)ESE_RING_SLOTS * ESE_READ_BLOCK);
 	if (!w->ring)
@@ -131,28 +148,42 @@ no_ring:
 	return NULL;
 }
 
-/* Where the reader writes next: the free room of slot head, after waiting
- * for the worker to free it if the ring is full. */
+/* Wait until slot head is free (the worker fed it). */
+static void feeder_wait_slot(struct feeder *w)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->head - w->tail == ESE_RING_SLOTS)
+		pthread_cond_wait(&w->cv, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Where the reader copies next: the free room of slot head's copy area,
+ * after waiting for the worker to free the slot if the ring is full. */
 static uint8_t *feeder_room(struct feeder *w, size_t *room)
 {
-	if (w->fill == 0) {
-		pthread_mutex_lock(&w->mu);
-		while (w->head - w->tail == ESE_RING_SLOTS)
-			pthread_cond_wait(&w->cv, &w->mu);
-		pthread_mutex_unlock(&w->mu);
-	}
+	if (w->fill == 0)
+		feeder_wait_slot(w);
 	*room = ESE_READ_BLOCK - w->fill;
 	return w->ring + (size_t)(w->head % ESE_RING_SLOTS) * ESE_READ_BLOCK + w->fill;
 }
 
-static void feeder_queue(struct feeder *w)
+/* Hand slot head to the worker. */
+static void feeder_push(struct feeder *w, const uint8_t *p, size_t len, int loan)
 {
-	w->len[w->head % ESE_RING_SLOTS] = w->fill;
-	w->fill = 0;
+	w->slot[w->head % ESE_RING_SLOTS] = (struct feeder_slot){ .p = p, .len = len, .loan = loan };
 	pthread_mutex_lock(&w->mu);
 	w->head++;
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
+}
+
+/* The copy area of slot head, filled so far, to the worker. */
+static void feeder_queue(struct feeder *w)
+{
+	size_t k = w->head % ESE_RING_SLOTS;
+	size_t n = w->fill;
+	w->fill = 0;
+	feeder_push(w, w->ring + k * ESE_READ_BLOCK, n, DSB_AR_NO_LOAN);
 }
 
 /* n bytes were written at feeder_room(): a full slot is queued. */
@@ -163,7 +194,7 @@ static void feeder_commit(struct feeder *w, size_t n)
 		feeder_queue(w);
 }
 
-static void feeder_feed(struct feeder *w, const void *buf, size_t len)
+static void feeder_copy(struct feeder *w, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 	while (len > 0) {
@@ -177,8 +208,24 @@ static void feeder_feed(struct feeder *w, const void *buf, size_t len)
 	}
 }
 
+/* A block of the reader's: lent when it can be, else copied. */
+static void feeder_feed(struct feeder *w, const void *buf, size_t len)
+{
+	int loan;
+	if (!w->ar || len == 0 || !dsb_ar_lend(w->ar, buf, len, &loan)) {
+		feeder_copy(w, buf, len);
+		return;
+	}
+	/* Bytes copied before it go first: blocks reach the stream in order. */
+	if (w->fill > 0)
+		feeder_queue(w);
+	feeder_wait_slot(w);
+	feeder_push(w, buf, len, loan);
+}
+
 /* Queue what is left, wait for the worker to feed it all, end it.  The
- * stream is the caller's again.  False if a feed failed (out of memory). */
+ * stream is the caller's again and every loan is back.  False if a feed
+ * failed (out of memory). */
 static bool feeder_end(struct feeder *w)
 {
 	if (w->fill > 0)
@@ -602,7 +649,7 @@ static bool ese_begin(struct verify *v, bool worker)
 	e->ese = ESE_YES;
 	e->ese_db = (uint32_t)v->ndbs++;
 	if (worker)
-		v->feeder = feeder_start(v->es);
+		v->feeder = feeder_start(v->es, v->ar);
 	return ese_feed(v, v->sniff, v->sniff_len);
 }
 
@@ -1083,7 +1130,7 @@ int dsb_verify_memory(struct dsb_report *rep, const char *name, const void *buf,
 
 struct feeder *dsb_ese_feeder_start(struct dsb_ese_stream *s)
 {
-	return feeder_start(s);
+	return feeder_start(s, NULL);
 }
 
 uint8_t *dsb_ese_feeder_room(struct feeder *w, size_t *room)

@@ -161,12 +161,21 @@ struct dsb_ese_stream *dsb_ese_verify_fd(int fd, struct dsb_findings *f, int inp
 struct dsb_ese_page_problem {
 	enum dsb_rule rule;       /* DSB_E016 ... DSB_E019 */
 	uint32_t at;              /* byte offset in the page of the culprit */
+	uint32_t more;            /* further problems of this rule found on the
+				   * page and not listed (one finding per rule
+				   * and page: the first one found) */
 	char what[160];           /* one line, no input bytes */
 };
 
+/* The page-local rules, first and last: one problem slot each. */
+#define DSB_ESE_PAGE_RULE_FIRST DSB_E016
+#define DSB_ESE_PAGE_RULE_LAST  DSB_E019
 #define DSB_ESE_PAGE_PROBLEMS_MAX 4   /* at most one per rule */
+static_assert(DSB_ESE_PAGE_PROBLEMS_MAX == DSB_ESE_PAGE_RULE_LAST - DSB_ESE_PAGE_RULE_FIRST + 1,
+	      "one problem slot per page-local rule (E016-E019), no more, no fewer");
 
-/* Returns the number of problems written to out (at most one per rule). */
+/* Returns the number of problems written to out (at most one per rule;
+ * the others of a rule are counted in its `more`). */
 size_t dsb_ese_page_structure_check(const uint8_t *page, size_t cb,
 				    struct dsb_ese_page_problem out[DSB_ESE_PAGE_PROBLEMS_MAX]);
 
