@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config            # toolchain
 	libarchive-dev libjansson-dev libssl-dev    # archives, JSON, SHA-256
+	zlib1g-dev liblzma-dev                      # gzip and xz trailers checked to the end
 	libesedb-dev libesedb-utils                 # ESE deep checks; esedbinfo/esedbexport for the bench
 	libcunit1-dev                               # unit tests
 	clang libclang-rt-14-dev                    # libFuzzer targets
