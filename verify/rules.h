@@ -43,6 +43,8 @@ enum dsb_rule {
 	DSB_E015, DSB_E016, DSB_E017, DSB_E018, DSB_E019, DSB_E020, DSB_E021,
 	DSB_E022, DSB_E023, DSB_E024, DSB_E025, DSB_E026, DSB_E027, DSB_E028,
 	DSB_E029, DSB_E030, DSB_E031, DSB_E032, DSB_E033,
+	/* records through libesedb (verify/ese/esedb_records.c) */
+	DSB_E036, DSB_E037, DSB_E038,
 	DSB_RULE_COUNT
 };
 
