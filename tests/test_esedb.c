@@ -28,6 +28,7 @@
 
 #include "tests/cunit_main.h"
 
+#ifdef DSB_HAVE_LIBESEDB
 /* The samples whose records libesedb reads without E036 (large.edb is
  * the heavy test's), with libesedb's own figures, measured: values it
  * reads as bytes only (flag 0x10 multi-values) and long values it says
@@ -50,6 +51,8 @@ static const struct sample samples[] = {
 	{ "dissect.esedb/multi.edb", "multi", 2, 3, 0 },
 	{ "dissect.esedb/text.edb", "text", 1, 0, 4 },
 };
+
+#endif
 
 static void sample_path(const char *rel, char *out, size_t n)
 {
@@ -165,6 +168,7 @@ static const struct dsb_finding *first(struct run *r, enum dsb_rule rule)
 	return NULL;
 }
 
+#ifdef DSB_HAVE_LIBESEDB
 static void dump(struct run *r, const char *what)
 {
 	size_t n;
@@ -172,6 +176,8 @@ static void dump(struct run *r, const char *what)
 	for (size_t i = 0; i < n && i < 10; i++)
 		fprintf(stderr, "\n  [%s] %s: %s", what, dsb_rule_info(v[i].rule)->id, v[i].message);
 }
+
+#endif
 
 /* Our checks, then the libesedb pass into the same collection. */
 static void check(struct run *r, const char *path, const struct dsb_esedb_limits *lim)

@@ -55,6 +55,8 @@ enum {
 
 /* ---- the child ----------------------------------------------------------------------- */
 
+#ifdef DSB_HAVE_LIBESEDB
+
 /* libesedb's message, as one line of printable ASCII.  It is made by
  * libesedb from its own text and numbers (offsets, sizes, identifiers);
  * it holds no value of the record, but it may hold a name from the
@@ -78,8 +80,6 @@ static void one_line(const char *in, char *out, size_t outsz)
 	}
 	out[o] = '\0';
 }
-
-#ifdef DSB_HAVE_LIBESEDB
 
 /* Printable name, escaped exactly as our summary escapes catalog names
  * (verify/ese/ese_stream.c ese_printable), so that the two compare. */
@@ -361,12 +361,15 @@ static _Noreturn void child_main(const char *path, int wfd, const struct dsb_ese
 
 /* ---- the parent ---------------------------------------------------------------------- */
 
+#ifdef DSB_HAVE_LIBESEDB
 static double now_s(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+#endif
 
 static void set_outcome(struct dsb_esedb_result *r, enum dsb_esedb_outcome o, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -381,6 +384,7 @@ static void set_outcome(struct dsb_esedb_result *r, enum dsb_esedb_outcome o, co
 	va_end(ap);
 }
 
+#ifdef DSB_HAVE_LIBESEDB
 /* A decimal count, all digits, at most `max`; advances *p past it and
  * one space (or to the end when last). */
 static bool parse_count(const char **p, uint64_t max, bool last, uint64_t *v)
@@ -534,6 +538,8 @@ static void describe_end(struct dsb_esedb_result *r, int status, const struct pa
 			    WIFEXITED(status) ? WEXITSTATUS(status) : -1, where);
 	}
 }
+
+#endif /* DSB_HAVE_LIBESEDB */
 
 bool dsb_esedb_read_all(const char *path, const struct dsb_esedb_limits *lim,
 			dsb_esedb_record_fn on_record, void *ctx,
