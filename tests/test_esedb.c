@@ -651,6 +651,192 @@ static void test_damaged_twin_intact_copy_is_handed_over(void)
 #endif
 }
 
+/* ---- the parent's parser: what it accepts from the child ---------------------------
+ * The child is ours, but it runs libesedb over hostile bytes: its answer is
+ * parsed like input.  Each refused shape has a well-formed twin. */
+
+struct seen {
+	unsigned calls;
+	uint64_t last_record;
+	char table[DSB_ESE_NAME_MAX * 4 + 1], message[DSB_ESEDB_MESSAGE_MAX + 65];
+};
+
+static void on_record(void *ctx, const struct dsb_esedb_table *t, uint64_t record, const char *msg)
+{
+	struct seen *k = ctx;
+	k->calls++;
+	k->last_record = record;
+	snprintf(k->table, sizeof(k->table), "%s", t->name);
+	snprintf(k->message, sizeof(k->message), "%s", msg);
+}
+
+static enum dsb_esedb_outcome parse(const char *text, struct seen *k, size_t *ntables)
+{
+	struct dsb_esedb_result r;
+	struct seen dummy;
+	memset(k ? k : &dummy, 0, sizeof(dummy));
+	CU_ASSERT_TRUE_FATAL(dsb_esedb_parse_answer(text, strlen(text), on_record, k ? k : &dummy, &r));
+	enum dsb_esedb_outcome o = r.outcome;
+	if (ntables)
+		*ntables = r.ntables;
+	dsb_esedb_result_free(&r);
+	return o;
+}
+
+#define GOOD "T 3 5 2 MSysObjects\nU 0 15 0 0\nT 2 4 1 my table\nR 1 libesedb_x: bad offset 12.\nU 1 8 1 2\nD\n"
+
+static void test_parser_well_formed_answer(void)
+{
+	struct seen k;
+	size_t n;
+	CU_ASSERT_EQUAL(parse(GOOD, &k, &n), DSB_ESEDB_DONE);
+	CU_ASSERT_EQUAL(n, 2);
+	CU_ASSERT_EQUAL(k.calls, 1);
+	CU_ASSERT_EQUAL(k.last_record, 1);
+	CU_ASSERT_STRING_EQUAL(k.table, "my table");
+	CU_ASSERT_STRING_EQUAL(k.message, "libesedb_x: bad offset 12.");
+	struct dsb_esedb_result r;
+	CU_ASSERT_TRUE_FATAL(dsb_esedb_parse_answer(GOOD, strlen(GOOD), NULL, NULL, &r));
+	CU_ASSERT_EQUAL(r.tables[1].records, 2);
+	CU_ASSERT_EQUAL(r.tables[1].columns, 4);
+	CU_ASSERT_EQUAL(r.tables[1].indexes, 1);
+	CU_ASSERT_EQUAL(r.tables[1].unreadable, 1);
+	CU_ASSERT_EQUAL(r.tables[1].values, 8);
+	CU_ASSERT_EQUAL(r.tables[1].raw_values, 1);
+	CU_ASSERT_EQUAL(r.tables[1].lv_missing, 2);
+	dsb_esedb_result_free(&r);
+}
+
+static void test_parser_refuses_bad_shapes(void)
+{
+	static const struct {
+		const char *text;
+		enum dsb_esedb_outcome want;
+	} cases[] = {
+		{ "T 1 1 1 a\nU 0 1 0 0\n", DSB_ESEDB_CRASHED },                 /* no D */
+		{ "T 1 1 1 a\nU 0 1 0 0\nD", DSB_ESEDB_PROTOCOL },               /* cut in a line */
+		{ "R 0 oops\nD\n", DSB_ESEDB_PROTOCOL },                         /* R before T */
+		{ "T 1 1 1 a\nD\n", DSB_ESEDB_PROTOCOL },                        /* table not finished */
+		{ "T 1 1 1 a\nT 1 1 1 b\n", DSB_ESEDB_PROTOCOL },                /* T inside T */
+		{ "T 2147483648 1 1 a\nU 0 0 0 0\nD\n", DSB_ESEDB_PROTOCOL },   /* count > INT32_MAX */
+		{ "T 99999999999999999999999 1 1 a\n", DSB_ESEDB_PROTOCOL },      /* overflow */
+		{ "T -1 1 1 a\nU 0 0 0 0\nD\n", DSB_ESEDB_PROTOCOL },           /* sign */
+		{ "T 1 1 a\nU 0 0 0 0\nD\n", DSB_ESEDB_PROTOCOL },              /* field missing */
+		{ "T 1  1 1 a\nU 0 0 0 0\nD\n", DSB_ESEDB_PROTOCOL },           /* empty field */
+		{ "T 1 1 1 a\nU 0 1 2 0\nD\n", DSB_ESEDB_PROTOCOL },            /* raw > values */
+		{ "T 1 1 1 a\nR 0 x\nU 0 1 0 0\nD\n", DSB_ESEDB_PROTOCOL },    /* U below listed */
+		{ "T 1 1 1 a\nU 3 1 0 0\nD\n", DSB_ESEDB_PROTOCOL },            /* more bad than records */
+		{ "T 1 1 1 a\x01\nU 0 1 0 0\nD\n", DSB_ESEDB_PROTOCOL },       /* not printable */
+		{ "T 1 1 1 a\xc3\xa9\nU 0 1 0 0\nD\n", DSB_ESEDB_PROTOCOL },  /* not ASCII */
+		{ "X\nD\n", DSB_ESEDB_PROTOCOL },                                /* unknown tag */
+		{ "TT 1 1 1 a\n", DSB_ESEDB_PROTOCOL },                           /* tag too long */
+		{ "D\nT 1 1 1 a\nU 0 1 0 0\n", DSB_ESEDB_PROTOCOL },            /* after D */
+		{ "\n", DSB_ESEDB_PROTOCOL },                                     /* empty line */
+		{ "O no such file\n", DSB_ESEDB_OPEN_FAILED },
+		{ "T 1 1 1 a\nU 0 1 0 0\nO late\n", DSB_ESEDB_PROTOCOL },       /* O after a table */
+		{ "T 1 1 1 a\nM\n", DSB_ESEDB_MEM_LIMIT },
+		{ "M x\n", DSB_ESEDB_PROTOCOL },
+		{ "D\n", DSB_ESEDB_DONE },                                        /* twin: no table */
+		{ "T 0 0 0 \nU 0 0 0 0\nD\n", DSB_ESEDB_DONE },                 /* twin: empty name */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum dsb_esedb_outcome o = parse(cases[i].text, NULL, NULL);
+		if (o != cases[i].want)
+			fprintf(stderr, "\n  case %zu: outcome %d, want %d", i, o, cases[i].want);
+		CU_ASSERT_EQUAL(o, cases[i].want);
+	}
+}
+
+/* A line of exactly the limit is refused, one byte less is not. */
+static void test_parser_line_limit(void)
+{
+	char text[2 * DSB_ESEDB_LINE_MAX];
+	for (int over = 0; over < 2; over++) {
+		/* "T 1 1 1 " + name + "\n": the line without its newline has
+		 * DSB_ESEDB_LINE_MAX - 2 + over bytes. */
+		size_t name = DSB_ESEDB_LINE_MAX - 2 + (size_t)over - 8;
+		int n = snprintf(text, sizeof(text), "T 1 1 1 ");
+		memset(text + n, 'a', name);
+		snprintf(text + n + name, sizeof(text) - (size_t)n - name, "\nU 0 1 0 0\nD\n");
+		/* Names longer than a catalog name are refused either way. */
+		CU_ASSERT_EQUAL(parse(text, NULL, NULL), DSB_ESEDB_PROTOCOL);
+	}
+	/* The longest accepted name, DSB_ESE_NAME_MAX * 4 bytes, and one more. */
+	for (int over = 0; over < 2; over++) {
+		size_t name = DSB_ESE_NAME_MAX * 4 + (size_t)over;
+		int n = snprintf(text, sizeof(text), "T 1 1 1 ");
+		memset(text + n, 'b', name);
+		snprintf(text + n + name, sizeof(text) - (size_t)n - name, "\nU 0 1 0 0\nD\n");
+		CU_ASSERT_EQUAL(parse(text, NULL, NULL), over ? DSB_ESEDB_PROTOCOL : DSB_ESEDB_DONE);
+	}
+}
+
+/* At most DSB_ESEDB_MAX_LISTED R lines per table, at most
+ * DSB_ESEDB_MAX_TABLES tables: one more of either is refused. */
+static void test_parser_count_limits(void)
+{
+	for (int over = 0; over < 2; over++) {
+		size_t nr = DSB_ESEDB_MAX_LISTED + (size_t)over;
+		size_t cap = 64 + nr * 32;
+		char *t = malloc(cap);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+		size_t o = (size_t)snprintf(t, cap, "T 1000 1 1 a\n");
+		for (size_t i = 0; i < nr; i++)
+			o += (size_t)snprintf(t + o, cap - o, "R %zu m\n", i);
+		snprintf(t + o, cap - o, "U %zu 1 0 0\nD\n", nr + 5);
+		CU_ASSERT_EQUAL(parse(t, NULL, NULL), over ? DSB_ESEDB_PROTOCOL : DSB_ESEDB_DONE);
+		free(t);
+	}
+	for (int over = 0; over < 2; over++) {
+		size_t nt = DSB_ESEDB_MAX_TABLES + (size_t)over;
+		size_t cap = 16 + nt * 24;
+		char *t = malloc(cap);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+		size_t o = 0;
+		for (size_t i = 0; i < nt; i++)
+			o += (size_t)snprintf(t + o, cap - o, "T 0 0 0 t\nU 0 0 0 0\n");
+		snprintf(t + o, cap - o, "D\n");
+		size_t n = 0;
+		CU_ASSERT_EQUAL(parse(t, NULL, &n), over ? DSB_ESEDB_PROTOCOL : DSB_ESEDB_DONE);
+		CU_ASSERT_EQUAL(n, DSB_ESEDB_MAX_TABLES);
+		free(t);
+	}
+}
+
+/* Mutations of a good answer (bytes replaced, cut, duplicated): never a
+ * crash, and an answer is DONE only if it still ends in D. */
+static void test_parser_mutations_never_crash(void)
+{
+	const char *good = GOOD;
+	size_t len = strlen(good);
+	char buf[256];
+	uint32_t x = 12345;
+	unsigned done = 0;
+	for (int round = 0; round < 20000; round++) {
+		memcpy(buf, good, len);
+		size_t n = len;
+		x = x * 1103515245u + 12345u;
+		unsigned kind = (x >> 16) % 3;
+		size_t at = (x >> 8) % n;
+		if (kind == 0)
+			buf[at] = (char)(x >> 24);
+		else if (kind == 1)
+			n = at;
+		else if (n + 8 < sizeof(buf)) {
+			memmove(buf + at + 8, buf + at, n - at);
+			n += 8;
+		}
+		struct dsb_esedb_result r;
+		CU_ASSERT_TRUE_FATAL(dsb_esedb_parse_answer(buf, n, NULL, NULL, &r));
+		if (r.outcome == DSB_ESEDB_DONE) {
+			done++;
+			CU_ASSERT_TRUE(n >= 2 && buf[n - 2] == 'D' && buf[n - 1] == '\n');
+		}
+		dsb_esedb_result_free(&r);
+	}
+	CU_ASSERT_TRUE(done > 0);
+}
+
 /* ---- the command line -------------------------------------------------------------- */
 
 static int run_cli(const char *args, const char *out)
@@ -748,6 +934,15 @@ static const struct dsb_test libesedb_tests[] = {
 };
 #endif
 
+static const struct dsb_test parser_tests[] = {
+	{ "well-formed answer", test_parser_well_formed_answer },
+	{ "refuses bad shapes, accepts their twins", test_parser_refuses_bad_shapes },
+	{ "line and name length limits", test_parser_line_limit },
+	{ "listed records and tables limits", test_parser_count_limits },
+	{ "20000 mutations of an answer never crash", test_parser_mutations_never_crash },
+	{ NULL, NULL },
+};
+
 static const struct dsb_test damage_tests[] = {
 	{ "bit flip in the catalog: not handed to libesedb", test_damaged_bitflip_not_handed_to_libesedb },
 	{ "bit flip in a used page: not handed to libesedb", test_damaged_leaf_not_handed_to_libesedb },
@@ -763,6 +958,7 @@ static const struct dsb_suite suites[] = {
 #ifdef DSB_HAVE_LIBESEDB
 	{ "libesedb record pass", libesedb_tests },
 #endif
+	{ "the parent's parser", parser_tests },
 	{ "damage and the command line", damage_tests },
 };
 

@@ -384,7 +384,6 @@ static void set_outcome(struct dsb_esedb_result *r, enum dsb_esedb_outcome o, co
 	va_end(ap);
 }
 
-#ifdef DSB_HAVE_LIBESEDB
 /* A decimal count, all digits, at most `max`; advances *p past it and
  * one space (or to the end when last). */
 static bool parse_count(const char **p, uint64_t max, bool last, uint64_t *v)
@@ -418,6 +417,9 @@ struct parser {
 	struct dsb_esedb_result *r;
 	size_t cap;
 	bool done, open_failed, no_memory;
+	bool stop, oom;             /* answer refused; out of memory */
+	char line[DSB_ESEDB_LINE_MAX];
+	size_t have;
 	dsb_esedb_record_fn on_record;
 	void *ctx;
 };
@@ -512,6 +514,51 @@ bad:
 	return false;
 }
 
+/* Feed the child's bytes: lines are assembled here, at most
+ * DSB_ESEDB_LINE_MAX bytes each.  False once the answer is refused (or
+ * memory ran out: ps->oom); the rest is then ignored. */
+static bool feed(struct parser *ps, const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n && !ps->stop; i++) {
+		if (buf[i] != '\n') {
+			if (ps->have + 1 >= sizeof(ps->line)) {
+				set_outcome(ps->r, DSB_ESEDB_PROTOCOL,
+					    "the libesedb child sent a line longer than %u bytes",
+					    DSB_ESEDB_LINE_MAX);
+				ps->stop = true;
+				break;
+			}
+			ps->line[ps->have++] = buf[i];
+			continue;
+		}
+		ps->line[ps->have] = '\0';
+		ps->have = 0;
+		if (!parse_line(ps, ps->line)) {
+			ps->oom = ps->r->outcome == DSB_ESEDB_DONE;
+			ps->stop = true;
+		}
+	}
+	return !ps->stop;
+}
+
+bool dsb_esedb_parse_answer(const void *buf, size_t len, dsb_esedb_record_fn on_record,
+			    void *ctx, struct dsb_esedb_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct parser ps = { .r = out, .on_record = on_record, .ctx = ctx };
+	feed(&ps, buf, len);
+	if (ps.oom)
+		return false;
+	if (!ps.stop && ps.have)
+		set_outcome(out, DSB_ESEDB_PROTOCOL, "the libesedb child's answer ends inside a line");
+	else if (!ps.stop && ps.no_memory)
+		set_outcome(out, DSB_ESEDB_MEM_LIMIT, "stopped at the memory limit");
+	else if (!ps.stop && !ps.done)
+		set_outcome(out, DSB_ESEDB_CRASHED, "the libesedb child ended early");
+	return true;
+}
+
+#ifdef DSB_HAVE_LIBESEDB
 static void describe_end(struct dsb_esedb_result *r, int status, const struct parser *ps,
 			 const struct dsb_esedb_limits *lim, bool wall_killed)
 {
@@ -579,11 +626,9 @@ bool dsb_esedb_read_all(const char *path, const struct dsb_esedb_limits *lim,
 	close(fds[1]);
 
 	struct parser ps = { .r = out, .on_record = on_record, .ctx = ctx };
-	char line[DSB_ESEDB_LINE_MAX];
-	size_t have = 0;
-	bool wall_killed = false, stop = false, oom = false;
+	bool wall_killed = false;
 	double deadline = lim->wall_ms ? t0 + lim->wall_ms / 1000.0 : 0;
-	while (!stop) {
+	while (!ps.stop) {
 		int timeout = -1;
 		if (deadline) {
 			double left = deadline - now_s();
@@ -606,27 +651,9 @@ bool dsb_esedb_read_all(const char *path, const struct dsb_esedb_limits *lim,
 			continue;
 		if (n <= 0)
 			break;      /* end of the child's output */
-		for (ssize_t i = 0; i < n && !stop; i++) {
-			if (buf[i] != '\n') {
-				if (have + 1 >= sizeof(line)) {
-					set_outcome(out, DSB_ESEDB_PROTOCOL,
-						    "the libesedb child sent a line longer than %u bytes",
-						    DSB_ESEDB_LINE_MAX);
-					stop = true;
-					break;
-				}
-				line[have++] = buf[i];
-				continue;
-			}
-			line[have] = '\0';
-			have = 0;
-			if (!parse_line(&ps, line)) {
-				oom = out->outcome == DSB_ESEDB_DONE;
-				stop = true;
-			}
-		}
+		feed(&ps, buf, (size_t)n);
 	}
-	if (stop)
+	if (ps.stop)
 		kill(pid, SIGKILL);
 	close(fds[0]);
 	int status = 0;
@@ -636,11 +663,11 @@ bool dsb_esedb_read_all(const char *path, const struct dsb_esedb_limits *lim,
 		;
 	out->wall_seconds = now_s() - t0;
 	out->max_rss_kb = (uint64_t)ru.ru_maxrss;
-	if (oom) {
+	if (ps.oom) {
 		snprintf(err, errlen, "out of memory reading the libesedb child's answer");
 		return false;
 	}
-	if (!stop)
+	if (!ps.stop)
 		describe_end(out, status, &ps, lim, wall_killed);
 	return true;
 #endif

@@ -110,6 +110,12 @@ bool dsb_esedb_read_all(const char *path, const struct dsb_esedb_limits *lim,
 			struct dsb_esedb_result *out, char *err, size_t errlen);
 void dsb_esedb_result_free(struct dsb_esedb_result *r);
 
+/* The parent's side alone, for tests and fuzzers: parse a whole answer
+ * of the child as if it had then exited normally.  Every limit of the
+ * live pass applies.  False only on out-of-memory. */
+bool dsb_esedb_parse_answer(const void *buf, size_t len, dsb_esedb_record_fn on_record,
+			    void *ctx, struct dsb_esedb_result *out);
+
 /* The checks: read `path` through libesedb if `sum` (our verifier's
  * summary of the same file) says our checks passed, then add DSB-E036 per
  * unreadable record, DSB-E037 per table whose counts differ from ours,
