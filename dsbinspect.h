@@ -10,6 +10,7 @@
  *   verify/capture/capture.h  dsb_verify_input, dsb_verify_memory and
  *                             their options
  *   verify/ese/ese_file.h     dsb_verify_ese_file (`dsbinspect ese`)
+ *   verify/ese/esedb_records.h  the libesedb record pass (`ese --records`)
  *   verify/report.h           the report model every renderer reads
  *   verify/findings.h         findings, totals and report order
  *   verify/rules.h            the rule catalogue (`dsbinspect rules`)
@@ -23,6 +24,7 @@
 #include "format/journal.h"
 #include "verify/capture/capture.h"
 #include "verify/ese/ese_file.h"
+#include "verify/ese/esedb_records.h"
 #include "verify/findings.h"
 #include "verify/protocol/replay.h"
 #include "verify/report.h"

@@ -203,6 +203,15 @@ static int run_verify(const struct dsb_cli *cli)
 			snprintf(err, sizeof err, "out of memory while checking %s", shown);
 			op_error(err);
 			run_failed = true;
+		} else if (cli->records) {
+			/* After our own checks of the file, which decide whether
+			 * it is handed to libesedb at all. */
+			const struct dsb_esedb_limits lim = DSB_ESEDB_LIMITS_DEFAULT;
+			if (!dsb_esedb_check_ese_input(rep, input, cli->paths[i], &lim, err, sizeof err)) {
+				dsb_progress_clear(&prog);
+				op_error(err);
+				run_failed = true;
+			}
 		}
 	}
 	dsb_progress_clear(&prog);

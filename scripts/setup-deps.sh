@@ -10,6 +10,7 @@ packages=(
 	libarchive-dev libjansson-dev libssl-dev    # archives, JSON, SHA-256
 	zlib1g-dev liblzma-dev                      # gzip and xz trailers checked to the end
 	libesedb-dev libesedb-utils                 # ESE deep checks; esedbinfo/esedbexport for the bench
+	libbfio-dev                                 # libesedb.h includes libbfio.h, but libesedb-dev does not depend on it
 	libcunit1-dev                               # unit tests
 	clang libclang-rt-14-dev                    # libFuzzer targets
 	libarchive-tools zstd xz-utils bzip2 lz4    # bsdtar and filters for tests and the bench

@@ -740,7 +740,7 @@ static void test_man_exit_status_and_options(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cli_md);
 	sect = man_section(page, "OPTIONS", &a, &b);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sect);
-	static const char *const longs[] = { "format", "output", "fail-on", "quiet", "help", "version" };
+	static const char *const longs[] = { "format", "output", "fail-on", "quiet", "records", "help", "version" };
 	for (size_t i = 0; i < sizeof longs / sizeof longs[0]; i++) {
 		char man[32], md[32];
 		snprintf(man, sizeof man, "Fl -%s", longs[i]);

@@ -25,6 +25,7 @@
 
 #include "fixtures/lib/scenarios.h"
 #include "verify/capture/capture.h"
+#include "verify/ese/esedb_records.h"
 
 #include "tests/test_ese_fixture.h"
 #include "tests/cunit_main.h"
@@ -37,6 +38,10 @@ struct ecase {
 	const char *file;
 	struct dsb_ese_limits lim;   /* lowered limits; all zero: the defaults */
 	bool limited;
+	/* The libesedb record pass (E036-E038), run over an answer of its
+	 * child made from our summary (dsb_esedb_check_answer: the same gate,
+	 * parser and judgement as the live pass, with or without libesedb). */
+	enum { REC_NONE, REC_CLEAN, REC_UNREADABLE, REC_COUNT_OFF, REC_CUT } records;
 };
 
 /* Header fields are edited in the primary copy, which is then stamped
@@ -550,6 +555,62 @@ static void e035_twin(struct ecase *c)
 	xdb_avail_with(&c->x, key4, sizeof(key4), cpg, sizeof(cpg));   /* pages 20-21 */
 }
 
+/* What the record pass's child would answer for the database of
+ * `sum`, reading it as `mode` says; returns the length written. */
+static size_t records_answer(const struct dsb_ese_summary *sum, int mode, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < sum->ntables && n < cap; i++) {
+		const struct dsb_ese_table_summary *t = &sum->tables[i];
+		bool first = i == 0;
+		uint64_t records = t->records + (first && mode == REC_COUNT_OFF);
+		n += (size_t)snprintf(out + n, cap - n, "T %llu %u %u %s\n", (unsigned long long)records,
+				      t->columns, t->indexes, t->name);
+		if (n < cap && first && mode == REC_UNREADABLE)
+			n += (size_t)snprintf(out + n, cap - n, "R 0 libesedb_record_get_value: bad offset.\n");
+		if (n < cap)
+			n += (size_t)snprintf(out + n, cap - n, "U %d 0 0 0\n", first && mode == REC_UNREADABLE);
+	}
+	if (n < cap && mode != REC_CUT)
+		n += (size_t)snprintf(out + n, cap - n, "D\n");
+	CU_ASSERT_FATAL(n < cap);
+	return n;
+}
+
+static void e036_damage(struct ecase *c)
+{
+	build(c, 4096);
+	c->records = REC_UNREADABLE;
+}
+
+static void e036_twin(struct ecase *c)
+{
+	build(c, 4096);
+	c->records = REC_CLEAN;
+}
+
+static void e037_damage(struct ecase *c)
+{
+	build(c, 4096);
+	c->records = REC_COUNT_OFF;
+}
+
+static void e037_twin(struct ecase *c)
+{
+	e036_twin(c);
+}
+
+static void e038_damage(struct ecase *c)
+{
+	build(c, 4096);
+	c->records = REC_CUT;   /* the child ended before its last line */
+}
+
+static void e038_twin(struct ecase *c)
+{
+	e036_twin(c);
+}
+
 struct ese_row {
 	enum dsb_rule rule;
 	unsigned count;                    /* findings of `rule` the damage raises */
@@ -598,6 +659,9 @@ static const struct ese_row ese_rows[] = {
 	ESE_ROW(E033, 4, e033, "named ntds.dit without the AD tables / other.edb"),
 	ESE_ROW(E034, 1, e034, "room for 3 FDP roots of 4 / for 4"),
 	ESE_ROW(E035, 1, e035, "a 5-byte space-tree key / a 4-byte one"),
+	ESE_ROW(E036, 1, e036, "libesedb answers one unreadable record / none"),
+	ESE_ROW(E037, 1, e037, "libesedb counts one record more / the same"),
+	ESE_ROW(E038, 1, e038, "the record pass stops before its end / finishes"),
 };
 
 static const struct ese_row *ese_row_for(enum dsb_rule r)
@@ -618,6 +682,12 @@ static size_t ese_count(void (*make)(struct ecase *c), enum dsb_rule rule, size_
 	make(&c);
 	struct xrun r;
 	xrun_buf_lim(&r, c.x.buf, c.x.len, 0, c.file, c.limited ? &c.lim : NULL);
+	if (c.records != REC_NONE) {
+		char answer[4096];
+		size_t alen = records_answer(r.sum, c.records, answer, sizeof(answer));
+		CU_ASSERT_TRUE(dsb_esedb_check_answer(answer, alen, r.f, 0, NULL, r.sum));
+		r.v = dsb_findings_sorted(r.f, &r.n);
+	}
 	size_t n = xcount(&r, rule);
 	if (n != want) {
 		printf("\n    %s: %zu finding(s) of %s, %zu expected", what, n,

@@ -340,6 +340,18 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 		"ESE entries not understood",
 		"Entries of pages that trees reference could not be decoded and were left out of the checks: space-tree entries whose key is not a 4-byte page number or whose page count is not usable, space headers that do not decode, catalog entries of an unknown type, or catalog entries of a table the catalog does not list. The message gives the count of each kind and the first page holding one. The pages or space they describe may then read as unowned, orphaned or free.",
 		"Check the engine version that wrote the database (a newer format may be in use); treat the space and catalog findings of this database with care." },
+	[DSB_E036] = { "DSB-E036", W, DSB_CAT_ESE,
+		"Record libesedb cannot read",
+		"With --records, every record of every table is read through libesedb after our own checks passed. libesedb could not read this record (the message names the table, libesedb's record number and its error). Our checks verify pages, trees and the catalog but not the columns inside a record, so this may be damage inside the record; it may as well be a gap of libesedb 20181229, which fails on some valid databases written by Windows itself (long values on 32 KiB pages).",
+		"Open the database with esentutl /g or another reader; if they read the record, it is libesedb's gap." },
+	[DSB_E037] = { "DSB-E037", W, DSB_CAT_ESE,
+		"Record counts differ",
+		"With --records, libesedb's catalog and record count of a table are compared with our catalog and the records our walk of the table's data tree counted: a table only one side lists, or a different number of records. Two readers of the same intact pages disagree about what they hold.",
+		"Compare with esentutl /m or another reader; treat the table's contents as unverified." },
+	[DSB_E038] = { "DSB-E038", W, DSB_CAT_ESE,
+		"Records not read through libesedb",
+		"--records was asked for, but the record pass did not run or did not finish: our own checks found errors (a damaged file is not handed to libesedb), the input is standard input, libesedb cannot open the file, or its child process crashed or was stopped at a time or memory limit (the message names it). The records are unverified; nothing is known to be wrong with them.",
+		"Fix what our own findings name, or pass the file by path; a crash or a limit on an intact file is worth reporting with the file." },
 };
 
 #undef E
