@@ -14,6 +14,13 @@ struct bucket {
 	struct dsb_finding *v;
 	size_t n, cap;
 	uint64_t total;
+	/* Once trimmed, DSB_LIST_CAP findings at or before cap_line are kept,
+	 * so a finding on a later line can never be listed: it is counted and
+	 * dropped before its message is formatted (a journal of millions of
+	 * records raising the same rule on every line spent most of its
+	 * findings time formatting and copying messages nobody would see). */
+	bool capped;
+	uint64_t cap_line;
 };
 
 struct dsb_findings {
@@ -126,6 +133,12 @@ static void bucket_trim(struct bucket *bk, size_t keep)
 	for (size_t k = keep; k < bk->n; k++)
 		finding_clear(&bk->v[k]);
 	bk->n = keep;
+	/* One bucket is one input and one rule, so the line is the first key
+	 * that differs: every kept finding sorts before any later line.  Later
+	 * trims keep findings that sort no later, so the bound only tightens. */
+	bk->capped = keep > 0;
+	if (keep > 0)
+		bk->cap_line = bk->v[keep - 1].line;
 }
 
 /* Takes ownership of *x's strings in every case. */
@@ -169,6 +182,8 @@ void dsb_findings_add(struct dsb_findings *f, int input, enum dsb_rule rule,
 		return;
 	}
 	bk->total++;
+	if (bk->capped && loc && loc->line > bk->cap_line)
+		return;   /* never listed: see struct bucket */
 
 	char buf[DSB_MESSAGE_MAX];
 	va_list ap;
@@ -223,6 +238,7 @@ void dsb_findings_merge(struct dsb_findings *dst, struct dsb_findings *src)
 				bucket_push(dst, d, &s->v[k]);
 			s->n = 0;
 			s->total = 0;
+			s->capped = false;   /* its lines may have been rewritten */
 		}
 	}
 	src->dirty = true;
