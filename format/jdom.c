@@ -599,9 +599,13 @@ const struct dsb_jnode *dsb_jdom_get(const struct dsb_jdom *d, const struct dsb_
 	if (!obj || obj->type != DSB_JT_OBJ)
 		return NULL;
 	size_t kl = strlen(key);
-	for (uint32_t m = obj->u.c.first; m != DSB_JNONE; m = d->n[m].next)
-		if (d->n[m].klen == kl && memcmp(d->t + d->n[m].key, key, kl) == 0)
-			return &d->n[m];
+	/* Length and first byte first: most members differ there. */
+	for (uint32_t m = obj->u.c.first; m != DSB_JNONE; m = d->n[m].next) {
+		const struct dsb_jnode *x = &d->n[m];
+		if (x->klen == kl && (kl == 0 || d->t[x->key] == key[0]) &&
+		    memcmp(d->t + x->key, key, kl) == 0)
+			return x;
+	}
 	return NULL;
 }
 
