@@ -152,6 +152,37 @@ static void regression_findings_past_cap_dropped_early_keep_report_order(void)
 	dsb_findings_free(f);
 }
 
+/* Count-only past the cap, for callers that format before adding; its
+ * twin (a line that can still be listed, or a rule not yet capped) must
+ * do nothing at all. */
+static void findings_count_if_unlisted_counts_only_past_the_cap(void)
+{
+	struct dsb_findings *f = dsb_findings_new();
+	struct dsb_loc loc = DSB_LOC_INIT;
+	loc.line = 99999;
+	CU_ASSERT_FALSE(dsb_findings_count_if_unlisted(f, 0, DSB_P007, &loc));
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(f, 0, DSB_P007), 0);
+	for (uint64_t i = 1; i <= 2001; i++)
+		add_at(f, 0, DSB_P007, i, -1, NULL, "read");
+	/* The 2,001st trimmed the bucket to lines 1..1000 before it went in. */
+	CU_ASSERT_TRUE(dsb_findings_count_if_unlisted(f, 0, DSB_P007, &loc));
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(f, 0, DSB_P007), 2002);
+	loc.line = 1000;
+	CU_ASSERT_FALSE(dsb_findings_count_if_unlisted(f, 0, DSB_P007, &loc));
+	loc.line = 5;
+	CU_ASSERT_FALSE(dsb_findings_count_if_unlisted(f, 0, DSB_P007, &loc));
+	loc.line = 99999;
+	CU_ASSERT_FALSE(dsb_findings_count_if_unlisted(f, 0, DSB_P008, &loc));
+	CU_ASSERT_FALSE(dsb_findings_count_if_unlisted(f, 1, DSB_P007, &loc));
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(f, 0, DSB_P007), 2002);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(f, 0, DSB_P008), 0);
+	size_t n;
+	dsb_findings_sorted(f, &n);
+	CU_ASSERT_EQUAL(n, 1000);
+	CU_ASSERT_EQUAL(dsb_findings_suppressed(f, DSB_P007), 1002);
+	dsb_findings_free(f);
+}
+
 /* A collection merged away starts afresh: its bound must not drop the
  * findings added to it afterwards. */
 static void regression_findings_cap_bound_cleared_by_merge(void)
@@ -294,6 +325,8 @@ static const struct dsb_test findings_tests[] = {
 	  regression_findings_past_cap_dropped_early_keep_report_order },
 	{ "regression_findings_cap_bound_cleared_by_merge",
 	  regression_findings_cap_bound_cleared_by_merge },
+	{ "findings_count_if_unlisted_counts_only_past_the_cap",
+	  findings_count_if_unlisted_counts_only_past_the_cap },
 	{ NULL, NULL },
 };
 static const struct dsb_suite suites[] = {

@@ -173,6 +173,22 @@ static void one_line(char *s)
 			*s = ' ';
 }
 
+/* See struct bucket. */
+static bool never_listed(const struct bucket *bk, const struct dsb_loc *loc)
+{
+	return bk->capped && loc && loc->line > bk->cap_line;
+}
+
+bool dsb_findings_count_if_unlisted(struct dsb_findings *f, int input, enum dsb_rule rule,
+				    const struct dsb_loc *loc)
+{
+	struct bucket *bk = bucket_for(f, input, rule);
+	if (!bk || !never_listed(bk, loc))
+		return false;
+	bk->total++;
+	return true;
+}
+
 void dsb_findings_add(struct dsb_findings *f, int input, enum dsb_rule rule,
 		      const struct dsb_loc *loc, const char *fmt, ...)
 {
@@ -182,8 +198,8 @@ void dsb_findings_add(struct dsb_findings *f, int input, enum dsb_rule rule,
 		return;
 	}
 	bk->total++;
-	if (bk->capped && loc && loc->line > bk->cap_line)
-		return;   /* never listed: see struct bucket */
+	if (never_listed(bk, loc))
+		return;
 
 	char buf[DSB_MESSAGE_MAX];
 	va_list ap;

@@ -63,12 +63,15 @@ static void emit(struct step *st, enum dsb_rule rule, const char *fmt, ...)
 
 static void emit(struct step *st, enum dsb_rule rule, const char *fmt, ...)
 {
+	struct dsb_loc loc = loc_of(st);
+	/* Past the listing cap: counted, not formatted (see dsb_rp_add). */
+	if (dsb_findings_count_if_unlisted(st->rp->f, st->rp->input, rule, &loc))
+		return;
 	char buf[DSB_MESSAGE_MAX];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	struct dsb_loc loc = loc_of(st);
 	dsb_rp_add(st->rp, rule, &loc, "%s", buf);
 }
 
