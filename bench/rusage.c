@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * rusage: run a command and print "<wall seconds> <peak RSS KiB>" to
- * standard error, like `/usr/bin/time -f '%e %M'`.  bench.sh builds and
+ * rusage: run a command and print "<wall seconds> <peak RSS KiB> <user
+ * seconds> <system seconds>" to standard error, like
+ * `/usr/bin/time -f '%e %M %U %S'`.  bench.sh builds and
  * uses it when GNU time is not installed.  The child's stdout and stdin
  * are left as they are; its exit status is passed on.
  *
@@ -56,7 +57,9 @@ int main(int argc, char **argv)
 		perror(out);
 		return 2;
 	}
-	fprintf(f, "%.2f %ld\n", secs, ru.ru_maxrss);
+	fprintf(f, "%.2f %ld %.2f %.2f\n", secs, ru.ru_maxrss,
+		(double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+		(double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
 	if (f != stderr)
 		fclose(f);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
