@@ -34,14 +34,23 @@
 #                                 ese on the same file
 #
 # Usage: bench/bench.sh [--size 1G] [--read 65536] [--runs 5] [--rss-only]
-#                       [--journal-records N] [--keep] [--no-ese]
-#                       [--no-esedbexport]
+#                       [--journal-records N] [--journal-only] [--baseline DIR]
+#                       [--with-jq] [--keep] [--no-ese] [--no-esedbexport]
 #   --size BYTES         database payload of the capture (K/M/G), default 1G
 #   --read BYTES         DsBackupRead size in the capture's journal, default 64 KiB
 #   --runs N             interleaved runs per program; medians, default 5
 #   --rss-only           only `verify`: wall time and peak RSS (for --size 8G)
 #   --journal-records N  also time `verify` on a journal of N records, almost
-#                        all findings (10M: the scale of the capped-findings test)
+#                        all findings (10M: the scale of the capped-findings test;
+#                        target <= 20 s on an idle 2-core machine), --runs times,
+#                        interleaved with references over the same journal:
+#                        `wc -l` and `openssl dgst -sha256`; medians
+#   --with-jq            with the journal, also `jq -c . >/dev/null` (a C JSON
+#                        parser's speed; slow: about 10 minutes for 10M records)
+#   --journal-only       only the journal of --journal-records (no 1 GiB capture)
+#   --baseline DIR       a build folder of another dsbinspect (e.g. main's),
+#                        timed on the same journal in the same rounds, so that
+#                        before and after see the same machine load
 #   --keep               keep the files under $BENCH_DIR
 #   --no-ese             skip `ese`, page verification alone and (b)
 #   --no-esedbexport     skip esedbexport in (b) (about 30 s per run)
@@ -68,6 +77,9 @@ READ=65536
 RUNS=5
 RSS_ONLY=0
 JOURNAL_RECORDS=0
+JOURNAL_ONLY=0
+BASELINE=
+WITH_JQ=0
 KEEP=0
 ESE=1
 ESEDBEXPORT=1
@@ -81,6 +93,9 @@ while [ $# -gt 0 ]; do
 	--runs) RUNS=${2:?}; shift 2 ;;
 	--rss-only) RSS_ONLY=1; shift ;;
 	--journal-records) JOURNAL_RECORDS=${2:?}; shift 2 ;;
+	--journal-only) JOURNAL_ONLY=1; shift ;;
+	--baseline) BASELINE=${2:?}; shift 2 ;;
+	--with-jq) WITH_JQ=1; shift ;;
 	--keep) KEEP=1; shift ;;
 	--no-ese) ESE=0; shift ;;
 	--no-esedbexport) ESEDBEXPORT=0; shift ;;
@@ -89,6 +104,12 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case "$RUNS" in ''|*[!0-9]*|0) die "--runs needs a positive number" ;; esac
+if [ "$JOURNAL_ONLY" = 1 ] && [ "$JOURNAL_RECORDS" = 0 ]; then
+	die "--journal-only needs --journal-records N"
+fi
+if [ -n "$BASELINE" ] && [ ! -x "$BASELINE/dsbinspect" ]; then
+	die "--baseline: no dsbinspect in $BASELINE"
+fi
 
 mkdir -p "$BENCH_DIR"
 WORK=$(mktemp -d "$BENCH_DIR/run.XXXXXX")
@@ -128,7 +149,13 @@ else
 	measure() { local out=$1; shift; "$WORK/rusage" -o "$out" "$@"; }
 fi
 
+# Throughput in MiB/s; ok or MISSED for a condition (awk syntax).
+mibs() { awk -v b="$1" -v t="$2" 'BEGIN { if (t <= 0) t = 0.01; printf "%.0f", b / 1048576 / t }'; }
+verdict() { if awk "BEGIN { exit !($1) }"; then echo "ok"; else echo "MISSED"; fi; }
+
 # ---- the capture -----------------------------------------------------------
+
+if [ "$JOURNAL_ONLY" = 0 ]; then
 
 CAPTURE=$WORK/capture.tar
 PAYLOAD=$WORK/ntds.dit
@@ -141,7 +168,8 @@ if [ "$RSS_ONLY" = 0 ] && [ "$ESE" = 1 ]; then
 	PAY_BYTES=$(stat -c %s "$PAYLOAD")
 	# (a) page verification alone: a bench-only driver of the library.
 	cc -O2 -I"$SRC" -o "$WORK/eseverify" "$SRC/bench/eseverify.c" "$BUILD/libdsbcore.a" \
-		$(pkg-config --libs libarchive jansson libcrypto) -lpthread
+		$(pkg-config --libs libarchive jansson libcrypto zlib liblzma) \
+		$(pkg-config --libs libesedb 2>/dev/null) -lpthread
 	if "$DSB" --help 2>&1 | grep -q '^ *ese '; then
 		ESE_CMD=("$DSB" ese -q)
 		ESE_NAME="dsbinspect ese -q"
@@ -206,9 +234,7 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- the table ---------------------------------------------------------------
 
-mibs() { awk -v b="$1" -v t="$2" 'BEGIN { if (t <= 0) t = 0.01; printf "%.0f", b / 1048576 / t }'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) b = 0.01; printf "%.2f", a / b }'; }
-verdict() { if awk "BEGIN { exit !($1) }"; then echo "ok"; else echo "MISSED"; fi; }
 row() { printf '%-34s %12s %8s %8s %8s %12s\n' "$@"; }
 line() { row "$1" "$2" "$(median "$3" 1)" "$(mibs "$2" "$(median "$3" 1)")" "$(median "$3" 3)" "$(maxof "$3" 2)"; }
 
@@ -288,10 +314,12 @@ if [ "$RSS_ONLY" = 0 ] && [ "$ESE" = 1 ]; then
 	fi
 fi
 
+fi   # JOURNAL_ONLY
+
 # ---- a journal of many records (optional) -------------------------------------
 
 if [ "$JOURNAL_RECORDS" != 0 ]; then
-	rm -f "$CAPTURE" "$PAYLOAD"
+	rm -f "${CAPTURE:-}" "${PAYLOAD:-}"
 	case "$JOURNAL_RECORDS" in
 	*[kK]) N=$(( ${JOURNAL_RECORDS%?} * 1000 )) ;;
 	*[mM]) N=$(( ${JOURNAL_RECORDS%?} * 1000000 )) ;;
@@ -302,13 +330,84 @@ if [ "$JOURNAL_RECORDS" != 0 ]; then
 	echo
 	echo "bench: writing a journal of $JOURNAL_RECORDS records to $J"
 	"$FIX" journal "$J" --records "$JOURNAL_RECORDS"
-	rc=0
-	measure "$WORK/time.journal" "$DSB" verify -q --format json "$J" > "$WORK/journal.json" || rc=$?
-	[ "$rc" = 1 ] || die "verify on the journal: exit status $rc, expected 1 (findings)"
-	read -r J_T J_M _ < <(tail -n 1 "$WORK/time.journal")
 	J_BYTES=$(stat -c %s "$J/journal.jsonl")
-	printf 'journal of %s records (%s bytes): %s s, %s records/s, %s MiB/s, peak RSS %s KiB\n' \
-		"$N" "$J_BYTES" "$J_T" \
-		"$(awk -v n="$N" -v t="$J_T" 'BEGIN { if (t <= 0) t = 0.01; printf "%.0f", n / t }')" \
-		"$(mibs "$J_BYTES" "$J_T")" "$J_M"
+	cat "$J/journal.jsonl" > /dev/null
+
+	# One round: each program once, in the same order, so that every one
+	# sees the same load; $RUNS rounds, medians reported.
+	progs=(verify wc sha256)
+	[ -n "$BASELINE" ] && progs=(baseline "${progs[@]}")
+	if [ "$WITH_JQ" = 1 ]; then
+		command -v jq > /dev/null || die "--with-jq: no jq (apt-get install jq)"
+		progs+=(jq)
+	fi
+	run_journal() {
+		local name=$1 rc=0
+		case "$name" in
+		verify|baseline)
+			local bin=$DSB
+			[ "$name" = baseline ] && bin=$BASELINE/dsbinspect
+			measure "$WORK/time.j.$name" "$bin" verify -q --format json "$J" \
+				> "$WORK/journal.$name.json" || rc=$?
+			[ "$rc" = 1 ] || die "$name on the journal: exit status $rc, expected 1 (findings)"
+			;;
+		wc) measure "$WORK/time.j.$name" wc -l "$J/journal.jsonl" > /dev/null ;;
+		sha256) measure "$WORK/time.j.$name" openssl dgst -sha256 "$J/journal.jsonl" > /dev/null ;;
+		jq) measure "$WORK/time.j.$name" jq -c . "$J/journal.jsonl" > /dev/null ;;
+		esac
+		tail -n 1 "$WORK/time.j.$name" >> "$WORK/times.j.$name"
+	}
+	echo "bench: $RUNS round(s) of: ${progs[*]}; load average before $(cut -d' ' -f1-3 /proc/loadavg)"
+	for ((i = 1; i <= RUNS; i++)); do
+		for p in "${progs[@]}"; do run_journal "$p"; done
+	done
+	LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+	if [ -n "$BASELINE" ]; then
+		# The same report, or the comparison means nothing.
+		cmp -s "$WORK/journal.baseline.json" "$WORK/journal.verify.json" ||
+			echo "bench: WARNING: the baseline's report differs from this build's"
+	fi
+	median_in() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+	med_t() { cut -d' ' -f1 "$WORK/times.j.$1" | median_in; }
+	# CPU seconds (user + system): what the program costs, whatever the
+	# other jobs on the machine take of the wall time.
+	med_c() { awk '{ printf "%.2f\n", $3 + $4 }' "$WORK/times.j.$1" | median_in; }
+	max_m() { cut -d' ' -f2 "$WORK/times.j.$1" | sort -n | tail -n 1; }
+	echo
+	printf 'journal of %s records (%s bytes), median of %s run(s):\n' "$N" "$J_BYTES" "$RUNS"
+	jrow() { printf '  %-36s %9s %7s %12s %10s %12s\n' "$@"; }
+	jrow "program" "wall s" "CPU s" "records/s" "MiB/s" "peak RSS KiB"
+	for p in "${progs[@]}"; do
+		case "$p" in
+		verify) label="dsbinspect verify (this build)" ;;
+		baseline) label="dsbinspect verify (--baseline)" ;;
+		wc) label="wc -l" ;;
+		sha256) label="openssl dgst -sha256" ;;
+		jq) label="jq -c . >/dev/null" ;;
+		esac
+		t=$(med_t "$p")
+		jrow "$label" "$t" "$(med_c "$p")" \
+			"$(awk -v n="$N" -v t="$t" 'BEGIN { if (t <= 0) t = 0.01; printf "%.0f", n / t }')" \
+			"$(mibs "$J_BYTES" "$t")" "$(max_m "$p")"
+	done
+	J_T=$(med_t verify)
+	J_C=$(med_c verify)
+	printf 'verify: %s s wall, %s s CPU for %s records (target <= 20 s for 10M on an idle\n' \
+		"$J_T" "$J_C" "$N"
+	printf '        2-core machine: %s by wall time, %s by CPU time)\n' \
+		"$(verdict "$J_T * 10000000 / $N <= 20")" "$(verdict "$J_C * 10000000 / $N <= 20")"
+	printf '        %.1f x wc -l, %.1f x openssl sha256' \
+		"$(awk -v a="$J_T" -v b="$(med_t wc)" 'BEGIN { if (b <= 0) b = 0.01; print a / b }')" \
+		"$(awk -v a="$J_T" -v b="$(med_t sha256)" 'BEGIN { if (b <= 0) b = 0.01; print a / b }')"
+	if [ "$WITH_JQ" = 1 ]; then
+		printf ', %.2f x jq' "$(awk -v a="$J_T" -v b="$(med_t jq)" 'BEGIN { if (b <= 0) b = 0.01; print a / b }')"
+	fi
+	echo
+	if [ -n "$BASELINE" ]; then
+		printf 'baseline: %s s wall, %s s CPU; this build is %.2f x faster (wall), %.2f x (CPU)\n' \
+			"$(med_t baseline)" "$(med_c baseline)" \
+			"$(awk -v a="$(med_t baseline)" -v b="$J_T" 'BEGIN { if (b <= 0) b = 0.01; print a / b }')" \
+			"$(awk -v a="$(med_c baseline)" -v b="$J_C" 'BEGIN { if (b <= 0) b = 0.01; print a / b }')"
+	fi
+	echo "load average after the journal runs: $LOAD_AFTER"
 fi

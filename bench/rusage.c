@@ -57,9 +57,9 @@ int main(int argc, char **argv)
 		perror(out);
 		return 2;
 	}
-	fprintf(f, "%.2f %ld %ld.%02ld %ld.%02ld\n", secs, ru.ru_maxrss,
-		(long)ru.ru_utime.tv_sec, (long)ru.ru_utime.tv_usec / 10000,
-		(long)ru.ru_stime.tv_sec, (long)ru.ru_stime.tv_usec / 10000);
+	fprintf(f, "%.2f %ld %.2f %.2f\n", secs, ru.ru_maxrss,
+		(double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+		(double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
 	if (f != stderr)
 		fclose(f);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

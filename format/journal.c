@@ -6,9 +6,14 @@
  *  1. UTF-8 and nesting depth are checked here, before jansson, so that the
  *     error kind and column are exact (jansson would report both as generic
  *     syntax errors, and its depth limit is 2048, not 64).
- *  2. jansson parses with JSON_REJECT_DUPLICATES and JSON_ALLOW_NUL.  Its
- *     error text quotes the input, so only the error code, line and column
- *     are ever read from it (report-contract §3.7).
+ *  2. The line is parsed into a struct dsb_jdom (format/jdom.h) by the
+ *     lean parser when it can, else by jansson with JSON_REJECT_DUPLICATES
+ *     and JSON_ALLOW_NUL (every error, and the odd valid line the lean
+ *     parser leaves).  jansson allocated every node and key of every line,
+ *     which was most of the time of a long journal; the lean parser fills
+ *     buffers that are reused line after line.  jansson's error text quotes
+ *     the input, so only the error code, line and column are ever read
+ *     from it (report-contract §3.7).
  *  3. Every `password` key is deleted from the tree before anything reads a
  *     value: from then on the value does not exist anywhere.
  *  4. Fields are read through per-function tables (fn_specs below): the
@@ -25,6 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "format/jdom.h"
 
 /* ---- names ------------------------------------------------------------ */
 
@@ -257,11 +264,34 @@ static enum dsb_fn fn_lookup(const char *s, size_t len, enum dsb_charset *cs)
 
 /* ---- reading values ---------------------------------------------------- */
 
+/* The reader sees the line through struct dsb_jdom (format/jdom.h),
+ * whichever parser filled it; these are jansson's accessors over it. */
 struct dctx {
 	struct dsb_record *rec;
+	const struct dsb_jdom *dom;
 	uint32_t ansi_cp;
 	bool oom;
 };
+
+static bool is_type(const struct dsb_jnode *v, enum dsb_jtype t)
+{
+	return v && v->type == t;
+}
+#define is_str(v)  is_type(v, DSB_JT_STR)
+#define is_int(v)  is_type(v, DSB_JT_INT)
+#define is_obj(v)  is_type(v, DSB_JT_OBJ)
+#define is_arr(v)  is_type(v, DSB_JT_ARR)
+#define is_null(v) is_type(v, DSB_JT_NULL)
+
+static const struct dsb_jnode *get(const struct dctx *d, const struct dsb_jnode *obj, const char *key)
+{
+	return dsb_jdom_get(d->dom, obj, key);
+}
+
+static const char *sval(const struct dctx *d, const struct dsb_jnode *v)
+{
+	return dsb_jnode_str(d->dom, v);
+}
 
 static void fault(struct dctx *d, enum dsb_field f, bool required)
 {
@@ -277,32 +307,38 @@ static void missing(struct dctx *d, enum dsb_field f)
 	d->rec->required_missing = true;
 }
 
-static bool get_uint(const json_t *v, uint64_t max, uint64_t *out)
+static bool get_uint(const struct dsb_jnode *v, uint64_t max, uint64_t *out)
 {
-	if (!json_is_integer(v))
+	if (!is_int(v))
 		return false;
-	json_int_t i = json_integer_value(v);
+	int64_t i = v->u.i;
 	if (i < 0 || (uint64_t)i > max)
 		return false;
 	*out = (uint64_t)i;
 	return true;
 }
 
-static bool has_nul(const json_t *v)
+static bool has_nul(const struct dctx *d, const struct dsb_jnode *v)
 {
-	return memchr(json_string_value(v), '\0', json_string_length(v)) != NULL;
+	return memchr(sval(d, v), '\0', v->u.s.len) != NULL;
+}
+
+/* A string without NUL: what every string field but data.member must be. */
+static bool clean_str(const struct dctx *d, const struct dsb_jnode *v)
+{
+	return is_str(v) && !has_nul(d, v);
 }
 
 /* Copy a JSON string into a dsb_str (NUL allowed: len is authoritative). */
-static bool copy_str(struct dctx *d, const json_t *v, struct dsb_str *out)
+static bool copy_str(struct dctx *d, const struct dsb_jnode *v, struct dsb_str *out)
 {
-	size_t n = json_string_length(v);
+	size_t n = v->u.s.len;
 	char *s = malloc(n + 1);
 	if (!s) {
 		d->oom = true;
 		return false;
 	}
-	memcpy(s, json_string_value(v), n);
+	memcpy(s, sval(d, v), n);
 	s[n] = '\0';
 	out->state = DSB_PRESENT;
 	out->s = s;
@@ -326,13 +362,13 @@ static void set_ident(char *dst, size_t cap, const char *s, size_t len)
 }
 
 /* A result (hr, restore_state).  false when faulty (C002). */
-static bool read_result(const json_t *v, struct dsb_result *out)
+static bool read_result(const struct dctx *d, const struct dsb_jnode *v, struct dsb_result *out)
 {
 	enum dsb_rparse r;
-	if (json_is_integer(v))
-		r = dsb_result_from_int(json_integer_value(v), out);
-	else if (json_is_string(v) && !has_nul(v))
-		r = dsb_result_from_string(json_string_value(v), json_string_length(v), out);
+	if (is_int(v))
+		r = dsb_result_from_int(v->u.i, out);
+	else if (clean_str(d, v))
+		r = dsb_result_from_string(sval(d, v), v->u.s.len, out);
 	else
 		r = DSB_RP_BAD;
 	if (r == DSB_RP_BAD) {
@@ -342,25 +378,23 @@ static bool read_result(const json_t *v, struct dsb_result *out)
 	return true;
 }
 
-static bool read_time(const json_t *v, struct dsb_time *out)
+static bool read_time(const struct dctx *d, const struct dsb_jnode *v, struct dsb_time *out)
 {
-	if (!json_is_string(v) ||
-	    !dsb_time_parse(json_string_value(v), json_string_length(v), &out->ticks))
+	if (!is_str(v) || !dsb_time_parse(sval(d, v), v->u.s.len, &out->ticks))
 		return false;
 	out->present = true;
 	return true;
 }
 
-static void read_token(struct dctx *d, const json_t *v, const struct fspec *sp,
-		       struct dsb_token *t)
+static void read_token(struct dctx *d, const struct dsb_jnode *v, const struct fspec *sp, struct dsb_token *t)
 {
-	if (json_is_null(v)) {
+	if (is_null(v)) {
 		t->state = DSB_NULL;
 		return;
 	}
-	if (json_is_string(v)) {
-		const char *s = json_string_value(v);
-		size_t n = json_string_length(v);
+	if (is_str(v)) {
+		const char *s = sval(d, v);
+		size_t n = v->u.s.len;
 		if (n == 0) {
 			t->state = DSB_PRESENT;   /* "": the API's NULL, no token */
 			return;
@@ -388,33 +422,31 @@ static void read_token(struct dctx *d, const json_t *v, const struct fspec *sp,
 		fault(d, sp->field, sp->required);
 }
 
-static bool rstmap_ok(const json_t *v)
+static bool rstmap_ok(const struct dctx *d, const struct dsb_jnode *v)
 {
-	if (!json_is_array(v))
+	if (!is_arr(v))
 		return false;
-	size_t i;
-	const json_t *e;
-	json_array_foreach(v, i, e) {
-		const json_t *from = json_object_get(e, "from"), *to = json_object_get(e, "to");
-		if (!json_is_object(e) || !json_is_string(from) || !json_is_string(to) ||
-		    has_nul(from) || has_nul(to))
+	for (const struct dsb_jnode *e = dsb_jnode_first(d->dom, v); e; e = dsb_jnode_next(d->dom, e)) {
+		const struct dsb_jnode *from = get(d, e, "from");
+		const struct dsb_jnode *to = get(d, e, "to");
+		if (!is_obj(e) || !clean_str(d, from) || !clean_str(d, to))
 			return false;
 	}
 	return true;
 }
 
 /* A list entry's `bft`: integer 0..0xFFFF or "0x" and 1-4 hex digits. */
-static bool read_bft(const json_t *v, uint16_t *bft)
+static bool read_bft(const struct dctx *d, const struct dsb_jnode *v, uint16_t *bft)
 {
 	uint64_t u;
 	if (get_uint(v, 0xFFFF, &u)) {
 		*bft = (uint16_t)u;
 		return true;
 	}
-	if (!json_is_string(v))
+	if (!is_str(v))
 		return false;
-	const char *s = json_string_value(v);
-	size_t n = json_string_length(v);
+	const char *s = sval(d, v);
+	size_t n = v->u.s.len;
 	if (n < 3 || n > 6 || s[0] != '0' || s[1] != 'x')
 		return false;
 	unsigned x = 0;
@@ -432,21 +464,18 @@ static bool read_bft(const json_t *v, uint16_t *bft)
 }
 
 /* The decoded form, `list`.  false when malformed (C002). */
-static bool read_list_array(struct dctx *d, const json_t *v, bool wide, struct dsb_list *l)
+static bool read_list_array(struct dctx *d, const struct dsb_jnode *v, bool wide, struct dsb_list *l)
 {
-	if (!json_is_array(v))
+	if (!is_arr(v))
 		return false;
 	l->present = true;
-	size_t i;
-	const json_t *e;
-	json_array_foreach(v, i, e) {
+	for (const struct dsb_jnode *e = dsb_jnode_first(d->dom, v); e; e = dsb_jnode_next(d->dom, e)) {
 		uint16_t bft;
-		const json_t *path = json_object_get(e, "path");
-		if (!json_is_object(e) || !read_bft(json_object_get(e, "bft"), &bft) ||
-		    !json_is_string(path) || has_nul(path))
+		const struct dsb_jnode *path = get(d, e, "path");
+		if (!is_obj(e) || !read_bft(d, get(d, e, "bft"), &bft) || !clean_str(d, path))
 			return false;
-		const char *p = json_string_value(path);
-		size_t n = json_string_length(path);
+		const char *p = sval(d, path);
+		size_t n = path->u.s.len;
 		size_t units = wide ? dsb_utf8_utf16_units(p, n) : dsb_utf8_chars(p, n);
 		enum dsb_lparse r = dsb_list_add(l, bft, p, n, units);
 		if (r == DSB_LP_NOMEM)
@@ -458,18 +487,17 @@ static bool read_list_array(struct dctx *d, const json_t *v, bool wide, struct d
 }
 
 /* out.list_raw wins over out.list when both are there (CF §5.5). */
-static void read_list(struct dctx *d, const json_t *out)
+static void read_list(struct dctx *d, const struct dsb_jnode *out)
 {
 	struct dsb_record *rec = d->rec;
 	bool wide = rec->cs != DSB_CS_A;   /* no suffix: the SDK's UNICODE build */
-	const json_t *raw = json_object_get(out, "list_raw");
-	const json_t *arr = json_object_get(out, "list");
+	const struct dsb_jnode *raw = get(d, out, "list_raw");
+	const struct dsb_jnode *arr = get(d, out, "list");
 	if (raw) {
 		uint8_t *b = NULL;
 		size_t n = 0;
-		enum dsb_b64 r = json_is_string(raw) ?
-			dsb_b64_decode(json_string_value(raw), json_string_length(raw), &b, &n) :
-			DSB_B64_INVALID;
+		enum dsb_b64 r = is_str(raw) ?
+			dsb_b64_decode(sval(d, raw), raw->u.s.len, &b, &n) : DSB_B64_INVALID;
 		if (r == DSB_B64_NOMEM) {
 			d->oom = true;
 			return;
@@ -505,7 +533,7 @@ static void read_list(struct dctx *d, const json_t *out)
 }
 
 /* Read one field per its spec.  A faulty optional field is left absent. */
-static void read_field(struct dctx *d, const json_t *obj, const struct fspec *sp)
+static void read_field(struct dctx *d, const struct dsb_jnode *obj, const struct fspec *sp)
 {
 	struct dsb_record *rec = d->rec;
 	void *dst = sp->off == NO_OFF ? NULL : (char *)rec + sp->off;
@@ -513,7 +541,7 @@ static void read_field(struct dctx *d, const json_t *obj, const struct fspec *sp
 		read_list(d, obj);
 		return;
 	}
-	const json_t *v = json_object_get(obj, sp->key);
+	const struct dsb_jnode *v = get(d, obj, sp->key);
 	if (!v) {
 		if (sp->required)
 			missing(d, sp->field);
@@ -525,10 +553,10 @@ static void read_field(struct dctx *d, const json_t *obj, const struct fspec *sp
 	case FT_STR:
 	case FT_PTR:
 	case FT_PATH:
-		if (json_is_null(v) && sp->type != FT_STR) {
+		if (is_null(v) && sp->type != FT_STR) {
 			if (dst)
 				((struct dsb_str *)dst)->state = DSB_NULL;
-		} else if (!json_is_string(v) || has_nul(v)) {
+		} else if (!clean_str(d, v)) {
 			ok = false;
 		} else if (dst) {
 			copy_str(d, v, dst);
@@ -541,21 +569,21 @@ static void read_field(struct dctx *d, const json_t *obj, const struct fspec *sp
 			*(struct dsb_u64 *)dst = (struct dsb_u64){ .present = true, .v = u };
 		break;
 	case FT_BOOL:
-		ok = json_is_boolean(v);
+		ok = is_type(v, DSB_JT_TRUE) || is_type(v, DSB_JT_FALSE);
 		if (ok) {
 			rec->has_online = true;
-			rec->online = json_is_true(v);
+			rec->online = is_type(v, DSB_JT_TRUE);
 		}
 		break;
 	case FT_RESULT:
-		ok = read_result(v, dst);
+		ok = read_result(d, v, dst);
 		break;
 	case FT_IN_TOKEN:
 	case FT_OUT_TOKEN:
 		read_token(d, v, sp, dst);
 		return;
 	case FT_RSTMAP:
-		ok = rstmap_ok(v);
+		ok = rstmap_ok(d, v);
 		break;
 	case FT_LIST:
 		break;
@@ -564,7 +592,7 @@ static void read_field(struct dctx *d, const json_t *obj, const struct fspec *sp
 		fault(d, sp->field, sp->required);
 }
 
-static void read_specs(struct dctx *d, const json_t *obj, const struct fspec *sp)
+static void read_specs(struct dctx *d, const struct dsb_jnode *obj, const struct fspec *sp)
 {
 	for (; sp && sp->key; sp++)
 		read_field(d, obj, sp);
@@ -572,52 +600,52 @@ static void read_specs(struct dctx *d, const json_t *obj, const struct fspec *sp
 
 /* ---- records ------------------------------------------------------------ */
 
-static void read_opt_str(struct dctx *d, const json_t *root, const char *key,
+static void read_opt_str(struct dctx *d, const struct dsb_jnode *root, const char *key,
 			 enum dsb_field f, struct dsb_str *out)
 {
-	const json_t *v = json_object_get(root, key);
+	const struct dsb_jnode *v = get(d, root, key);
 	if (!v)
 		return;
-	if (!json_is_string(v) || has_nul(v))
+	if (!clean_str(d, v))
 		fault(d, f, false);
 	else
 		copy_str(d, v, out);
 }
 
-static void read_req_str(struct dctx *d, const json_t *root, const char *key,
+static void read_req_str(struct dctx *d, const struct dsb_jnode *root, const char *key,
 			 enum dsb_field f, struct dsb_str *out)
 {
-	const json_t *v = json_object_get(root, key);
+	const struct dsb_jnode *v = get(d, root, key);
 	if (!v)
 		missing(d, f);
-	else if (!json_is_string(v) || has_nul(v))
+	else if (!clean_str(d, v))
 		fault(d, f, true);
 	else
 		copy_str(d, v, out);
 }
 
-static void read_opt_time(struct dctx *d, const json_t *root, const char *key,
+static void read_opt_time(struct dctx *d, const struct dsb_jnode *root, const char *key,
 			  enum dsb_field f, struct dsb_time *out)
 {
-	const json_t *v = json_object_get(root, key);
-	if (v && !read_time(v, out))
+	const struct dsb_jnode *v = get(d, root, key);
+	if (v && !read_time(d, v, out))
 		fault(d, f, false);
 }
 
-static void read_capture(struct dctx *d, const json_t *root)
+static void read_capture(struct dctx *d, const struct dsb_jnode *root)
 {
 	struct dsb_record *rec = d->rec;
 	/* format and version are judged by C010, never C002 (CF §8). */
-	const json_t *v = json_object_get(root, "format");
-	if (json_is_string(v) && !has_nul(v))
+	const struct dsb_jnode *v = get(d, root, "format");
+	if (clean_str(d, v))
 		copy_str(d, v, &rec->format);
-	v = json_object_get(root, "version");
+	v = get(d, root, "version");
 	rec->has_version = v != NULL;
-	rec->version_is_1 = json_is_integer(v) && json_integer_value(v) == 1;
+	rec->version_is_1 = is_int(v) && v->u.i == 1;
 	read_opt_str(d, root, "host", DSB_F_HOST, &rec->host);
 	read_opt_str(d, root, "agent", DSB_F_AGENT, &rec->agent);
 	read_opt_time(d, root, "started", DSB_F_STARTED, &rec->started);
-	v = json_object_get(root, "ansi_cp");
+	v = get(d, root, "ansi_cp");
 	uint64_t u;
 	if (v && !get_uint(v, UINT32_MAX, &u))
 		fault(d, DSB_F_ANSI_CP, false);
@@ -625,17 +653,17 @@ static void read_capture(struct dctx *d, const json_t *root)
 		rec->ansi_cp = (struct dsb_u64){ .present = true, .v = u };
 }
 
-static void read_call(struct dctx *d, const json_t *root)
+static void read_call(struct dctx *d, const struct dsb_jnode *root)
 {
 	struct dsb_record *rec = d->rec;
-	const json_t *v = json_object_get(root, "fn");
+	const struct dsb_jnode *v = get(d, root, "fn");
 	if (!v) {
 		missing(d, DSB_F_FN);
-	} else if (!json_is_string(v) || has_nul(v)) {
+	} else if (!clean_str(d, v)) {
 		fault(d, DSB_F_FN, true);
 	} else {
-		const char *s = json_string_value(v);
-		size_t n = json_string_length(v);
+		const char *s = sval(d, v);
+		size_t n = v->u.s.len;
 		rec->fn = fn_lookup(s, n, &rec->cs);
 		if (rec->fn == DSB_FN_NONE) {
 			rec->unknown_fn = true;
@@ -646,13 +674,13 @@ static void read_call(struct dctx *d, const json_t *root)
 		}
 	}
 
-	v = json_object_get(root, "t");
+	v = get(d, root, "t");
 	if (!v)
 		missing(d, DSB_F_T);
-	else if (!read_time(v, &rec->t))
+	else if (!read_time(d, v, &rec->t))
 		fault(d, DSB_F_T, true);
 	read_opt_time(d, root, "t_end", DSB_F_T_END, &rec->t_end);
-	v = json_object_get(root, "tid");
+	v = get(d, root, "tid");
 	uint64_t u;
 	if (v && !get_uint(v, UINT32_MAX, &u))
 		fault(d, DSB_F_TID, false);
@@ -661,21 +689,21 @@ static void read_call(struct dctx *d, const json_t *root)
 
 	/* DsBackupFree returns nothing: an hr recorded there is ignored. */
 	if (rec->fn != DSB_FN_BACKUP_FREE) {
-		v = json_object_get(root, "hr");
+		v = get(d, root, "hr");
 		if (!v)
 			missing(d, DSB_F_HR);
-		else if (!read_result(v, &rec->hr))
+		else if (!read_result(d, v, &rec->hr))
 			fault(d, DSB_F_HR, true);
 	}
 
-	const json_t *in = json_object_get(root, "in");
+	const struct dsb_jnode *in = get(d, root, "in");
 	if (!in)
 		missing(d, DSB_F_IN);
-	else if (!json_is_object(in))
+	else if (!is_obj(in))
 		fault(d, DSB_F_IN, true);
 	else if (rec->fn != DSB_FN_NONE)
 		read_specs(d, in, fns[rec->fn].in);
-	else if (json_is_string(v = json_object_get(in, "hbc")) && !has_nul(v))
+	else if (clean_str(d, v = get(d, in, "hbc")))
 		copy_str(d, v, &rec->hbc);   /* unknown fn: for the location only */
 
 	/* Outputs count only on success, and on a read that hit the end of
@@ -686,22 +714,22 @@ static void read_call(struct dctx *d, const json_t *root)
 	if (!dsb_result_ok(&rec->hr) && !eof)
 		return;
 	rec->outputs = true;
-	const json_t *out = json_object_get(root, "out");
-	if (out && !json_is_object(out)) {
+	const struct dsb_jnode *out = get(d, root, "out");
+	if (out && !is_obj(out)) {
 		fault(d, DSB_F_OUT, !eof);
 		return;
 	}
 	if (eof) {
 		/* bytes_read is optional there; absent means 0. */
-		v = json_object_get(out, "bytes_read");
+		v = get(d, out, "bytes_read");
 		if (v && !get_uint(v, UINT32_MAX, &u))
 			fault(d, DSB_F_BYTES_READ, false);
 		else
 			rec->bytes_read = (struct dsb_u64){ .present = true, .v = v ? u : 0 };
 		return;
 	}
-	/* Without `out` every required output is missing: json_object_get()
-	 * on NULL finds nothing.  size before the list: the list's size check needs it. */
+	/* Without `out` every required output is missing: get() on NULL
+	 * finds nothing.  size before the list: the list's size check needs it. */
 	const struct fspec *sp = fns[rec->fn].out;
 	for (const struct fspec *p = sp; p->key; p++)
 		if (p->type != FT_LIST)
@@ -716,20 +744,20 @@ static bool is_hex(char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-static void read_data(struct dctx *d, const json_t *root)
+static void read_data(struct dctx *d, const struct dsb_jnode *root)
 {
 	struct dsb_record *rec = d->rec;
 	read_req_str(d, root, "hbc", DSB_F_DATA_HBC, &rec->hbc);
 	read_req_str(d, root, "name", DSB_F_DATA_NAME, &rec->name);
 	/* member may hold NUL: C009 judges it (an unsafe member path). */
-	const json_t *v = json_object_get(root, "member");
+	const struct dsb_jnode *v = get(d, root, "member");
 	if (!v)
 		missing(d, DSB_F_MEMBER);
-	else if (!json_is_string(v))
+	else if (!is_str(v))
 		fault(d, DSB_F_MEMBER, true);
 	else
 		copy_str(d, v, &rec->member);
-	v = json_object_get(root, "size");
+	v = get(d, root, "size");
 	uint64_t u;
 	if (!v)
 		missing(d, DSB_F_DATA_SIZE);
@@ -737,13 +765,13 @@ static void read_data(struct dctx *d, const json_t *root)
 		fault(d, DSB_F_DATA_SIZE, true);
 	else
 		rec->size = (struct dsb_u64){ .present = true, .v = u };
-	v = json_object_get(root, "sha256");
+	v = get(d, root, "sha256");
 	if (!v) {
 		missing(d, DSB_F_SHA256);
 		return;
 	}
-	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
-	bool ok = s && json_string_length(v) == 64;
+	const char *s = is_str(v) ? sval(d, v) : NULL;
+	bool ok = s && v->u.s.len == 64;
 	for (size_t i = 0; ok && i < 64; i++)
 		ok = is_hex(s[i]);
 	if (!ok) {
@@ -755,10 +783,10 @@ static void read_data(struct dctx *d, const json_t *root)
 	rec->sha256[64] = '\0';
 }
 
-static void read_end(struct dctx *d, const json_t *root)
+static void read_end(struct dctx *d, const struct dsb_jnode *root)
 {
 	struct dsb_record *rec = d->rec;
-	const json_t *v = json_object_get(root, "records");
+	const struct dsb_jnode *v = get(d, root, "records");
 	uint64_t u;
 	if (!v)
 		missing(d, DSB_F_RECORDS);
@@ -773,54 +801,34 @@ static void read_end(struct dctx *d, const json_t *root)
 
 /* Delete every `password` key at any depth (depth is at most 64 here, so
  * the recursion is bounded).  Returns true when one was found. */
-static bool strip_passwords(json_t *v)
+static bool strip_passwords(struct dsb_jdom *dom, const struct dsb_jnode *v)
 {
 	bool found = false;
-	if (json_is_object(v)) {
-		if (json_object_get(v, "password")) {
-			json_object_del(v, "password");
-			found = true;
-		}
-		const char *k;
-		json_t *x;
-		json_object_foreach(v, k, x)
-			found |= strip_passwords(x);
-	} else if (json_is_array(v)) {
-		size_t i;
-		json_t *x;
-		json_array_foreach(v, i, x)
-			found |= strip_passwords(x);
-	}
+	if (is_obj(v) && dsb_jdom_del(dom, v, "password"))
+		found = true;
+	for (const struct dsb_jnode *x = dsb_jnode_first(dom, v); x; x = dsb_jnode_next(dom, x))
+		found |= strip_passwords(dom, x);
 	return found;
 }
 
-static bool any_nul(const json_t *v)
+static bool any_nul(const struct dctx *d, const struct dsb_jnode *v)
 {
-	if (json_is_string(v))
-		return has_nul(v);
-	const char *k;
-	const json_t *x;
-	size_t i;
-	if (json_is_object(v)) {
-		json_object_foreach((json_t *)v, k, x)
-			if (any_nul(x))
-				return true;
-	} else if (json_is_array(v)) {
-		json_array_foreach(v, i, x)
-			if (any_nul(x))
-				return true;
-	}
+	if (is_str(v))
+		return has_nul(d, v);
+	for (const struct dsb_jnode *x = dsb_jnode_first(d->dom, v); x; x = dsb_jnode_next(d->dom, x))
+		if (any_nul(d, x))
+			return true;
 	return false;
 }
 
 /* NUL is C002 in every string but data.member (CF §2).  Ignored parts are
  * not judged: the outputs of a failed call, DsBackupFree's hr, capture's
  * format (C010 judges it). */
-static bool nul_outside_member(const struct dsb_record *rec, const json_t *root)
+static bool nul_outside_member(const struct dctx *d, const struct dsb_jnode *root)
 {
-	const char *k;
-	const json_t *x;
-	json_object_foreach((json_t *)root, k, x) {
+	const struct dsb_record *rec = d->rec;
+	for (const struct dsb_jnode *x = dsb_jnode_first(d->dom, root); x; x = dsb_jnode_next(d->dom, x)) {
+		const char *k = dsb_jnode_key(d->dom, x);
 		if (rec->kind == DSB_REC_DATA && strcmp(k, "member") == 0)
 			continue;
 		if (rec->kind == DSB_REC_CALL && strcmp(k, "out") == 0 && !rec->outputs)
@@ -830,7 +838,7 @@ static bool nul_outside_member(const struct dsb_record *rec, const json_t *root)
 			continue;
 		if (rec->kind == DSB_REC_CAPTURE && strcmp(k, "format") == 0)
 			continue;
-		if (any_nul(x))
+		if (any_nul(d, x))
 			return true;
 	}
 	return false;
@@ -904,35 +912,64 @@ static void parse_failed(struct dsb_record *rec, enum dsb_parse_error e, uint64_
 	rec->has_password = lexical_password(line, len);
 }
 
-static const char *find(const char *s, size_t len, const char *what)
+/* Most lines are ASCII, which is valid UTF-8: checked eight bytes at a
+ * time before the byte-by-byte validator is needed. */
+static bool all_ascii(const char *s, size_t len)
 {
-	size_t wl = strlen(what);
-	if (len < wl)
-		return NULL;
-	for (const char *p = s; (p = memchr(p, what[0], len - wl + 1 - (size_t)(p - s))); p++)
-		if (memcmp(p, what, wl) == 0)
-			return p;
-	return NULL;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080ull)
+			return false;
+	}
+	for (; i < len; i++)
+		if ((unsigned char)s[i] & 0x80)
+			return false;
+	return true;
 }
 
-bool dsb_record_decode(const char *line, size_t len, uint64_t lineno,
-		       uint32_t ansi_cp, struct dsb_record *rec)
+/* ---- decoders ------------------------------------------------------------- */
+
+/* A decoder: the parsed form of the line, kept from one line to the next
+ * so that a journal of millions of lines allocates its parse buffers once
+ * (see format/jdom.h).  Owned by one caller at a time: nothing in it is
+ * shared between decoders, and no process-global state is set (jansson's
+ * allocators stay the default ones). */
+struct dsb_jdec {
+	struct dsb_jdom dom;
+	uint64_t fast, fallback;   /* lines parsed by each parser, for tests */
+};
+
+struct dsb_jdec *dsb_jdec_new(void)
 {
-	memset(rec, 0, sizeof(*rec));
-	rec->line = lineno;
+	struct dsb_jdec *dec = calloc(1, sizeof(*dec));
+	if (dec)
+		dsb_jdom_init(&dec->dom);
+	return dec;
+}
 
-	size_t bad;
-	uint64_t col;
-	if (!dsb_utf8_valid(line, len, &bad, &col)) {
-		parse_failed(rec, DSB_PE_UTF8, col, line, len);
-		return true;
-	}
-	size_t deep = too_deep(line, len);
-	if (deep != (size_t)-1) {
-		parse_failed(rec, DSB_PE_DEPTH, dsb_utf8_chars(line, deep) + 1, line, len);
-		return true;
-	}
+void dsb_jdec_free(struct dsb_jdec *dec)
+{
+	if (!dec)
+		return;
+	dsb_jdom_free(&dec->dom);
+	free(dec);
+}
 
+void dsb_jdec_stats(const struct dsb_jdec *dec, uint64_t *fast, uint64_t *fallback)
+{
+	*fast = dec->fast;
+	*fallback = dec->fallback;
+}
+
+/* jansson's parse of the line into dec->dom.  Returns false only on
+ * out-of-memory; a line that does not parse is described in *rec. */
+static bool parse_jansson(struct dsb_jdec *dec, const char *line, size_t len,
+			  struct dsb_record *rec, bool *parsed)
+{
+	*parsed = false;
+	dec->fallback++;
 	json_error_t err;
 	json_t *root = json_loadb(line, len,
 				  JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &err);
@@ -964,29 +1001,74 @@ bool dsb_record_decode(const char *line, size_t len, uint64_t lineno,
 		parse_failed(rec, e, err.column > 0 ? (uint64_t)err.column : 0, line, len);
 		return true;
 	}
-	if (!json_is_object(root)) {
+	bool ok = dsb_jdom_from_jansson(&dec->dom, root);
+	json_decref(root);
+	*parsed = ok;
+	return ok;
+}
+
+bool dsb_record_decode_using(struct dsb_jdec *dec, enum dsb_jparser parser,
+			     const char *line, size_t len, uint64_t lineno,
+			     uint32_t ansi_cp, struct dsb_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->line = lineno;
+
+	size_t bad;
+	uint64_t col;
+	if (!all_ascii(line, len) && !dsb_utf8_valid(line, len, &bad, &col)) {
+		parse_failed(rec, DSB_PE_UTF8, col, line, len);
+		return true;
+	}
+
+	/* The lean parser takes no line nested deeper than 64: for one it
+	 * takes, the depth check below could only pass. */
+	enum dsb_jparse jp = DSB_JP_FALLBACK;
+	if (parser == DSB_JPARSER_LEAN)
+		jp = dsb_jdom_parse(&dec->dom, line, len);
+	if (jp == DSB_JP_NOMEM)
+		return false;
+	if (jp == DSB_JP_OK) {
+		dec->fast++;
+	} else {
+		size_t deep = too_deep(line, len);
+		if (deep != (size_t)-1) {
+			parse_failed(rec, DSB_PE_DEPTH, dsb_utf8_chars(line, deep) + 1, line, len);
+			return true;
+		}
+		bool parsed;
+		if (!parse_jansson(dec, line, len, rec, &parsed))
+			return false;
+		if (!parsed)
+			return true;   /* C002, described in rec */
+	}
+
+	struct dsb_jdom *dom = &dec->dom;
+	const struct dsb_jnode *root = dsb_jdom_root(dom);
+	if (!is_obj(root)) {
 		size_t i = 0;
 		while (i < len && (line[i] == ' ' || line[i] == '\t'))
 			i++;
-		json_decref(root);
+		dsb_jdom_reset(dom);
 		parse_failed(rec, DSB_PE_NOT_OBJECT, i + 1, line, len);
 		return true;
 	}
 
-	/* The password goes first, before any value is read.  A key can only
-	 * spell "password" if the line holds that text or a \u escape. */
-	if (find(line, len, "password") || find(line, len, "\\u"))
-		rec->has_password = strip_passwords(root);
+	/* The password goes first, before any value is read.  Both parsers
+	 * note a key "password" as they meet it, so the tree is searched only
+	 * when there is one. */
+	if (dom->key_password)
+		rec->has_password = strip_passwords(dom, root);
 
-	struct dctx d = { .rec = rec, .ansi_cp = ansi_cp };
-	const json_t *v = json_object_get(root, "rec");
+	struct dctx d = { .rec = rec, .dom = dom, .ansi_cp = ansi_cp };
+	const struct dsb_jnode *v = get(&d, root, "rec");
 	if (!v) {
 		missing(&d, DSB_F_REC);
-	} else if (!json_is_string(v)) {
+	} else if (!is_str(v)) {
 		fault(&d, DSB_F_REC, true);
 	} else {
-		const char *s = json_string_value(v);
-		size_t n = json_string_length(v);
+		const char *s = sval(&d, v);
+		size_t n = v->u.s.len;
 		static const struct { const char *name; enum dsb_rec_kind kind; } kinds[] = {
 			{ "capture", DSB_REC_CAPTURE }, { "call", DSB_REC_CALL },
 			{ "data", DSB_REC_DATA }, { "end", DSB_REC_END },
@@ -999,7 +1081,7 @@ bool dsb_record_decode(const char *line, size_t len, uint64_t lineno,
 			set_ident(rec->rec_text, sizeof rec->rec_text, s, n);
 	}
 
-	v = json_object_get(root, "seq");
+	v = get(&d, root, "seq");
 	uint64_t u;
 	if (!v)
 		missing(&d, DSB_F_SEQ);
@@ -1025,14 +1107,36 @@ bool dsb_record_decode(const char *line, size_t len, uint64_t lineno,
 	case DSB_REC_UNKNOWN:
 		break;   /* skipped: only rec and seq count */
 	}
-	if (rec->kind != DSB_REC_UNKNOWN && find(line, len, "\\u0000"))
-		rec->has_nul = nul_outside_member(rec, root);
-	json_decref(root);
+	/* NUL can only come from a \u0000 escape, which the parsers note. */
+	if (rec->kind != DSB_REC_UNKNOWN && dom->str_nul)
+		rec->has_nul = nul_outside_member(&d, root);
+	/* Nothing of the line outlives the record's own copies. */
+	dsb_jdom_reset(dom);
 	if (d.oom) {
 		dsb_record_clear(rec);
 		return false;
 	}
 	return true;
+}
+
+bool dsb_record_decode_with(struct dsb_jdec *dec, const char *line, size_t len,
+			    uint64_t lineno, uint32_t ansi_cp, struct dsb_record *rec)
+{
+	return dsb_record_decode_using(dec, DSB_JPARSER_LEAN, line, len, lineno, ansi_cp, rec);
+}
+
+bool dsb_record_decode(const char *line, size_t len, uint64_t lineno,
+		       uint32_t ansi_cp, struct dsb_record *rec)
+{
+	struct dsb_jdec *dec = dsb_jdec_new();
+	if (!dec) {
+		memset(rec, 0, sizeof(*rec));
+		rec->line = lineno;
+		return false;
+	}
+	bool ok = dsb_record_decode_with(dec, line, len, lineno, ansi_cp, rec);
+	dsb_jdec_free(dec);
+	return ok;
 }
 
 static void str_free(struct dsb_str *s)

@@ -7,9 +7,10 @@
  * Streaming: dsb_jsplit_* cuts a byte stream into lines without ever
  * holding more than DSB_JOURNAL_LINE_MAX bytes; an over-long line is
  * reported by length and discarded.  dsb_record_decode() then parses one
- * line with jansson (duplicate keys rejected, depth limited, NUL allowed
- * in strings so the checks can judge it), strips every `password` key
- * before anything else sees the value, and fills a struct dsb_record.
+ * line (a lean parser, with jansson for errors and the lines it leaves:
+ * duplicate keys rejected, depth limited, NUL allowed in strings so the
+ * checks can judge it), strips every `password` key before anything else
+ * sees the value, and fills a struct dsb_record.
  */
 #ifndef DSB_FORMAT_JOURNAL_H
 #define DSB_FORMAT_JOURNAL_H
@@ -285,6 +286,17 @@ bool dsb_record_any_fault(const struct dsb_record *r);
  * dsb_record_clear(). */
 bool dsb_record_decode(const char *line, size_t len, uint64_t lineno,
 		       uint32_t ansi_cp, struct dsb_record *rec);
+
+/* The same with a decoder that keeps its parse buffers from one line to
+ * the next: what a reader of many lines uses (verify/capture/jcheck.c).
+ * A decoder serves one thread at a time; each holds its own buffers and
+ * no process-global state is touched, so decoders on different threads
+ * are independent. */
+struct dsb_jdec;
+struct dsb_jdec *dsb_jdec_new(void);
+void dsb_jdec_free(struct dsb_jdec *dec);
+bool dsb_record_decode_with(struct dsb_jdec *dec, const char *line, size_t len,
+			    uint64_t lineno, uint32_t ansi_cp, struct dsb_record *rec);
 void dsb_record_clear(struct dsb_record *rec);
 
 /* A null pointer (CF §5.1): JSON null, "0+", or "0[xX]0+".  An absent

@@ -9,7 +9,8 @@
  *   format/codepage.c  UTF-8 checking, UTF-16LE and ANSI code pages to UTF-8
  *   format/jlist.c     multi-string lists (CF §5.5), both forms
  *   format/jsplit.c    the streaming line splitter
- *   format/journal.c   one line to one struct dsb_record (jansson)
+ *   format/jdom.c      the parsed line: the lean parser, jansson's tree copied
+ *   format/journal.c   one line to one struct dsb_record
  *
  * Not for use outside format/ and the tests: verify/ sees journal.h only.
  */
@@ -83,6 +84,21 @@ size_t dsb_cp_to_utf8(uint32_t cp, const uint8_t *in, size_t n, char *out);
 /* Decode n UTF-16LE units (2 * n bytes) to UTF-8 in out, which has room for
  * 3 * n + 1 bytes; an unpaired surrogate becomes U+FFFD and sets *bad. */
 size_t dsb_utf16le_to_utf8(const uint8_t *in, size_t n, char *out, bool *bad);
+
+/* ---- parsers ------------------------------------------------------------ */
+
+enum dsb_jparser {
+	DSB_JPARSER_LEAN,      /* the lean parser, jansson for what it leaves */
+	DSB_JPARSER_JANSSON,   /* jansson for every line: the reference */
+};
+
+/* dsb_record_decode_with() with the parser chosen: the differential tests
+ * and fuzzer decode each line both ways and compare the records. */
+bool dsb_record_decode_using(struct dsb_jdec *dec, enum dsb_jparser parser,
+			     const char *line, size_t len, uint64_t lineno,
+			     uint32_t ansi_cp, struct dsb_record *rec);
+/* Lines this decoder parsed with the lean parser and with jansson. */
+void dsb_jdec_stats(const struct dsb_jdec *dec, uint64_t *fast, uint64_t *fallback);
 
 /* ---- line splitter ------------------------------------------------------ */
 

@@ -115,6 +115,94 @@ static void test_cap_and_suppressed(void)
 	dsb_findings_free(f);
 }
 
+/* Past the cap, findings on later lines are dropped unformatted: the
+ * listing must still be the first 1,000 in report order, ties on the
+ * last kept line included, and every finding counted. */
+static void regression_findings_past_cap_dropped_early_keep_report_order(void)
+{
+	struct dsb_findings *f = dsb_findings_new();
+	char msg[32];
+	for (uint64_t i = 1; i <= 3000; i++)
+		add_at(f, 0, DSB_P007, i, -1, NULL, "read");
+	/* The bucket trimmed at 2,000 and kept lines 1..1000.  The same line
+	 * as the last kept one, with a message that sorts first, must take
+	 * its place; an earlier line must be kept; a later one never. */
+	add_at(f, 0, DSB_P007, 1000, -1, NULL, "a read");
+	add_at(f, 0, DSB_P007, 0, -1, NULL, "line zero");
+	for (uint64_t i = 0; i < 2500; i++) {
+		snprintf(msg, sizeof msg, "late %llu", (unsigned long long)i);
+		add_at(f, 0, DSB_P007, 5000 + i, -1, NULL, msg);
+	}
+	add_at(f, 0, DSB_P007, 0, 7, NULL, "page");   /* line 0, a page: after "line zero" */
+	size_t n;
+	const struct dsb_finding *v = dsb_findings_sorted(f, &n);
+	CU_ASSERT_EQUAL_FATAL(n, 1000);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(f, 0, DSB_P007), 3000 + 2 + 2500 + 1);
+	CU_ASSERT_EQUAL(dsb_findings_suppressed(f, DSB_P007), 3000 + 2 + 2500 + 1 - 1000);
+	CU_ASSERT_EQUAL(v[0].line, 0);
+	CU_ASSERT_STRING_EQUAL(v[0].message, "line zero");
+	CU_ASSERT_EQUAL(v[1].line, 0);
+	CU_ASSERT_STRING_EQUAL(v[1].message, "page");
+	CU_ASSERT_EQUAL(v[2].line, 1);
+	CU_ASSERT_EQUAL(v[999].line, 998);
+	/* The same list as without the early drop: lines 0, 0, 1..998, then
+	 * nothing from 999 on, nothing "late". */
+	for (size_t i = 0; i < n; i++)
+		CU_ASSERT(v[i].line <= 998);
+	dsb_findings_free(f);
+}
+
+/* Count-only past the cap, for callers that format before adding; its
+ * twin (a line that can still be listed, or a rule not yet capped) must
+ * do nothing at all. */
+static void findings_count_if_unlisted_counts_only_past_the_cap(void)
+{
+	struct dsb_findings *f = dsb_findings_new();
+	struct dsb_loc loc = DSB_LOC_INIT;
+	loc.line = 99999;
+	CU_ASSERT_FALSE(dsb_findings_count_if_unlisted(f, 0, DSB_P007, &loc));
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(f, 0, DSB_P007), 0);
+	for (uint64_t i = 1; i <= 2001; i++)
+		add_at(f, 0, DSB_P007, i, -1, NULL, "read");
+	/* The 2,001st trimmed the bucket to lines 1..1000 before it went in. */
+	CU_ASSERT_TRUE(dsb_findings_count_if_unlisted(f, 0, DSB_P007, &loc));
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(f, 0, DSB_P007), 2002);
+	loc.line = 1000;
+	CU_ASSERT_FALSE(dsb_findings_count_if_unlisted(f, 0, DSB_P007, &loc));
+	loc.line = 5;
+	CU_ASSERT_FALSE(dsb_findings_count_if_unlisted(f, 0, DSB_P007, &loc));
+	loc.line = 99999;
+	CU_ASSERT_FALSE(dsb_findings_count_if_unlisted(f, 0, DSB_P008, &loc));
+	CU_ASSERT_FALSE(dsb_findings_count_if_unlisted(f, 1, DSB_P007, &loc));
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(f, 0, DSB_P007), 2002);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(f, 0, DSB_P008), 0);
+	size_t n;
+	dsb_findings_sorted(f, &n);
+	CU_ASSERT_EQUAL(n, 1000);
+	CU_ASSERT_EQUAL(dsb_findings_suppressed(f, DSB_P007), 1002);
+	dsb_findings_free(f);
+}
+
+/* A collection merged away starts afresh: its bound must not drop the
+ * findings added to it afterwards. */
+static void regression_findings_cap_bound_cleared_by_merge(void)
+{
+	struct dsb_findings *a = dsb_findings_new(), *b = dsb_findings_new();
+	for (uint64_t i = 1; i <= 2500; i++)
+		add_at(b, 0, DSB_E001, i, -1, NULL, "x");
+	dsb_findings_merge_anchor(a, b, 9, NULL, NULL);
+	add_at(b, 0, DSB_E001, 5000, -1, NULL, "after the merge");
+	size_t n;
+	const struct dsb_finding *v = dsb_findings_sorted(b, &n);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_STRING_EQUAL(v[0].message, "after the merge");
+	v = dsb_findings_sorted(a, &n);
+	CU_ASSERT_EQUAL(n, 1000);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(a, 0, DSB_E001), 2500);
+	dsb_findings_free(a);
+	dsb_findings_free(b);
+}
+
 static void test_merge(void)
 {
 	struct dsb_findings *a = dsb_findings_new(), *b = dsb_findings_new();
@@ -233,6 +321,12 @@ static const struct dsb_test findings_tests[] = {
 	{ "message_one_line", test_message_one_line },
 	{ "verdicts", test_verdicts },
 	{ "regression_sorted_empty_buckets", test_regression_sorted_empty_buckets },
+	{ "regression_findings_past_cap_dropped_early_keep_report_order",
+	  regression_findings_past_cap_dropped_early_keep_report_order },
+	{ "regression_findings_cap_bound_cleared_by_merge",
+	  regression_findings_cap_bound_cleared_by_merge },
+	{ "findings_count_if_unlisted_counts_only_past_the_cap",
+	  findings_count_if_unlisted_counts_only_past_the_cap },
 	{ NULL, NULL },
 };
 static const struct dsb_suite suites[] = {

@@ -311,6 +311,42 @@ static void test_time_format(void)
 	CU_ASSERT_STRING_EQUAL(a, "2100-03-01T00:00:00Z");
 }
 
+/* Every day from 0001-01-01 to 2400-12-31 (three leap-century rules
+ * inside): one day of ticks after the one before, and back to the same
+ * text.  Guards the table of days before each month in jtime.c. */
+static void jtime_every_day_follows_the_one_before(void)
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int64_t prev = -1;
+	unsigned bad = 0;
+	for (int y = 1; y <= 2400; y++) {
+		bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+		for (int m = 1; m <= 12; m++) {
+			int last = mdays[m - 1] + (m == 2 && leap);
+			for (int d = 1; d <= last; d++) {
+				char s[40], back[40];
+				snprintf(s, sizeof s, "%04d-%02d-%02dT00:00:00Z", y, m, d);
+				int64_t t;
+				if (!dsb_time_parse(s, strlen(s), &t) ||
+				    (prev >= 0 && t - prev != 86400LL * DSB_TICKS_PER_SEC)) {
+					bad++;
+					continue;
+				}
+				dsb_time_format(t, back, sizeof back);
+				bad += strcmp(back, s) != 0;
+				prev = t;
+			}
+			/* The day after the month's last does not exist. */
+			char s[40];
+			int64_t t;
+			snprintf(s, sizeof s, "%04d-%02d-%02dT00:00:00Z", y, m, last + 1);
+			bad += last + 1 <= 31 && dsb_time_parse(s, strlen(s), &t);
+		}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(prev, (int64_t)876581 * 86400LL * DSB_TICKS_PER_SEC);
+}
+
 static void test_timestamps(void)
 {
 	static const struct {
@@ -1499,6 +1535,7 @@ static const struct dsb_test result_tests[] = {
 static const struct dsb_test value_tests[] = {
 	{ "timestamps", test_timestamps },
 	{ "time_format", test_time_format },
+	{ "jtime_every_day_follows_the_one_before", jtime_every_day_follows_the_one_before },
 	{ "base64", test_base64 },
 	{ "tokens", test_tokens },
 	{ "pointers", test_ptr_null },

@@ -19,6 +19,13 @@ DSB_VEC_DEFINE(finding_vec, struct dsb_finding);
 struct bucket {
 	struct finding_vec l;
 	uint64_t total;
+	/* Once trimmed, DSB_LIST_CAP findings at or before cap_line are kept,
+	 * so a finding on a later line can never be listed: it is counted and
+	 * dropped before its message is formatted (a journal of millions of
+	 * records raising the same rule on every line spent most of its
+	 * findings time formatting and copying messages nobody would see). */
+	bool capped;
+	uint64_t cap_line;
 };
 
 struct dsb_findings {
@@ -131,6 +138,12 @@ static void bucket_trim(struct bucket *bk, size_t keep)
 	for (size_t k = keep; k < bk->l.n; k++)
 		finding_clear(&bk->l.v[k]);
 	bk->l.n = keep;
+	/* One bucket is one input and one rule, so the line is the first key
+	 * that differs: every kept finding sorts before any later line.  Later
+	 * trims keep findings that sort no later, so the bound only tightens. */
+	bk->capped = keep > 0;
+	if (keep > 0)
+		bk->cap_line = bk->l.v[keep - 1].line;
 }
 
 /* Takes ownership of *x's strings in every case. */
@@ -154,6 +167,22 @@ static void one_line(char *s)
 			*s = ' ';
 }
 
+/* See struct bucket. */
+static bool never_listed(const struct bucket *bk, const struct dsb_loc *loc)
+{
+	return bk->capped && loc && loc->line > bk->cap_line;
+}
+
+bool dsb_findings_count_if_unlisted(struct dsb_findings *f, int input, enum dsb_rule rule,
+				    const struct dsb_loc *loc)
+{
+	struct bucket *bk = bucket_for(f, input, rule);
+	if (!bk || !never_listed(bk, loc))
+		return false;
+	bk->total++;
+	return true;
+}
+
 void dsb_findings_add(struct dsb_findings *f, int input, enum dsb_rule rule,
 		      const struct dsb_loc *loc, const char *fmt, ...)
 {
@@ -172,6 +201,8 @@ void dsb_findings_vadd(struct dsb_findings *f, int input, enum dsb_rule rule,
 		return;
 	}
 	bk->total++;
+	if (never_listed(bk, loc))
+		return;
 
 	char buf[DSB_MESSAGE_MAX];
 	vsnprintf(buf, sizeof buf, fmt, ap);
@@ -223,6 +254,7 @@ void dsb_findings_merge(struct dsb_findings *dst, struct dsb_findings *src)
 				bucket_push(dst, d, &s->l.v[k]);
 			s->l.n = 0;
 			s->total = 0;
+			s->capped = false;   /* its lines may have been rewritten */
 		}
 	}
 	src->dirty = true;

@@ -67,6 +67,14 @@ void dsb_findings_vadd(struct dsb_findings *f, int input, enum dsb_rule rule,
 		       const struct dsb_loc *loc, const char *fmt, va_list ap)
 	__attribute__((format(printf, 5, 0)));
 
+/* For callers that build a message before adding it: when a finding at
+ * `loc` could never be listed (its rule's listing is full with findings
+ * that sort before it), count it as dsb_findings_add would and return
+ * true, so that the caller skips the message.  false: nothing done, add
+ * the finding as usual. */
+bool dsb_findings_count_if_unlisted(struct dsb_findings *f, int input, enum dsb_rule rule,
+				    const struct dsb_loc *loc);
+
 /* Move every finding and count of src into dst, applying the caps; src is
  * left empty. */
 void dsb_findings_merge(struct dsb_findings *dst, struct dsb_findings *src);

@@ -34,6 +34,7 @@ struct dsb_jcheck {
 	char *member;              /* the journal's archive member name */
 	struct dsb_replay *rp;
 	struct dsb_jsplit *split;
+	struct dsb_jdec *dec;      /* parse buffers, reused for every line */
 	struct dsb_record rec;     /* reused for every line */
 	bool oom;
 	bool finished;
@@ -438,7 +439,7 @@ static void on_line(void *ctx, uint64_t lineno, const char *line, size_t len, bo
 		rec->perr = DSB_PE_TOO_LONG;
 		long_len = len;
 		rec->has_password = dsb_jsplit_long_password(jc->split);
-	} else if (!dsb_record_decode(line, len, lineno, jc->ansi_cp, rec)) {
+	} else if (!dsb_record_decode_with(jc->dec, line, len, lineno, jc->ansi_cp, rec)) {
 		jc->oom = true;
 		return;
 	}
@@ -461,7 +462,8 @@ struct dsb_jcheck *dsb_jcheck_new(struct dsb_findings *f, int input,
 	jc->ansi_cp = 1252;
 	jc->member = strdup(journal_member ? journal_member : "journal.jsonl");
 	jc->split = dsb_jsplit_new(on_line, jc);
-	if (!jc->member || !jc->split) {
+	jc->dec = dsb_jdec_new();
+	if (!jc->member || !jc->split || !jc->dec) {
 		dsb_jcheck_free(jc);
 		return NULL;
 	}
@@ -474,6 +476,7 @@ void dsb_jcheck_free(struct dsb_jcheck *jc)
 		return;
 	dsb_record_clear(&jc->rec);
 	dsb_jsplit_free(jc->split);
+	dsb_jdec_free(jc->dec);
 	free(jc->member);
 	free(jc);
 }

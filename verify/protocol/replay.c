@@ -124,6 +124,10 @@ struct dsb_loc dsb_rp_rec_loc(const struct dsb_replay *rp, const struct dsb_reco
 void dsb_rp_add(struct dsb_replay *rp, enum dsb_rule rule, const struct dsb_loc *loc,
 		const char *fmt, ...)
 {
+	/* A journal can raise one rule millions of times: past the listing
+	 * cap the message is not even formatted. */
+	if (dsb_findings_count_if_unlisted(rp->f, rp->input, rule, loc))
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	dsb_findings_vadd(rp->f, rp->input, rule, loc, fmt, ap);
