@@ -26,6 +26,8 @@
 #include "fixtures/lib/scenarios.h"
 #include "format/jdom.h"
 #include "format/journal.h"
+/* The decoders this target holds against each other are internal. */
+#define DSB_JOURNAL_INTERNAL
 #include "format/journal_int.h"
 #include "tests/cunit_main.h"
 #include "tests/record_cmp.h"
