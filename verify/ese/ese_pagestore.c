@@ -32,27 +32,47 @@ static uint32_t hash32(uint32_t v)
 
 /* ---- the objid dictionary --------------------------------------------------- */
 
+/* Rebuild the objid index with `slots` slots (a power of two). */
+static bool oid_rehash(struct ese_pstore *st, size_t slots)
+{
+	uint16_t *ix = calloc(slots, sizeof(*ix));
+	if (!ix)
+		return false;
+	for (size_t i = 0; i < st->nobjids; i++) {
+		size_t h = hash32(st->objids[i]) & (slots - 1);
+		while (ix[h])
+			h = (h + 1) & (slots - 1);
+		ix[h] = (uint16_t)(i + 1);
+	}
+	free(st->oid_index);
+	st->oid_index = ix;
+	st->oid_slots = slots;
+	return true;
+}
+
 /* The oid of objid, added when new; OID_NONE when the dictionary is full
- * (or memory ran out: s->oom). */
+ * (or memory ran out: s->oom).  The dictionary and its index grow with the
+ * distinct objids (the index at most half full), up to OID_MAX. */
 static uint16_t oid_of(struct dsb_ese_stream *s, uint32_t objid)
 {
 	struct ese_pstore *st = &s->pages;
 	if (st->nobjids && st->last_objid == objid)
 		return st->last_oid;
-	if (!st->oid_index) {
-		st->oid_index = calloc(OID_HASH_SLOTS, sizeof(*st->oid_index));
-		st->objids = malloc(OID_MAX * sizeof(*st->objids));
-		if (!st->oid_index || !st->objids) {
-			free(st->oid_index);
-			free(st->objids);
-			st->oid_index = NULL;
-			st->objids = NULL;
+	if (st->nobjids * 2 >= st->oid_slots && st->nobjids < OID_MAX) {
+		size_t want = st->oid_slots ? st->oid_slots * 2 : 64;
+		uint32_t *nv = want / 2 <= st->objids_cap ? st->objids
+			       : realloc(st->objids, want / 2 * sizeof(*st->objids));
+		if (!nv || !oid_rehash(st, want)) {
+			if (nv)
+				st->objids = nv;
 			s->oom = true;
 			return OID_NONE;
 		}
+		st->objids = nv;
+		st->objids_cap = want / 2;
 	}
-	uint32_t mask = OID_HASH_SLOTS - 1;
-	for (uint32_t h = hash32(objid) & mask;; h = (h + 1) & mask) {
+	size_t mask = st->oid_slots - 1;
+	for (size_t h = hash32(objid) & mask;; h = (h + 1) & mask) {
 		uint16_t e = st->oid_index[h];
 		if (e == 0) {
 			if (st->nobjids >= OID_MAX)
@@ -201,8 +221,7 @@ size_t ese_pg_bytes(const struct dsb_ese_stream *s)
 	const struct ese_pstore *st = &s->pages;
 	size_t b = st->n * sizeof(*st->v) + st->xcap * sizeof(*st->x) +
 		   s->children.n * sizeof(*s->children.v);
-	if (st->oid_index)
-		b += OID_HASH_SLOTS * sizeof(*st->oid_index) + OID_MAX * sizeof(*st->objids);
+	b += st->oid_slots * sizeof(*st->oid_index) + st->objids_cap * sizeof(*st->objids);
 	return b;
 }
 

@@ -86,8 +86,8 @@ _Static_assert(sizeof(struct ese_pslot) == 6, "6 bytes a page: the point of the 
 
 #define OID_NONE     0xFFFFu             /* objid kept in the exception */
 #define OID_MAX      0xFFFFu             /* dictionary entries: every oid but OID_NONE */
-#define OID_HASH_SLOTS (1u << 17)        /* twice OID_MAX: the dictionary's index stays half empty */
-_Static_assert(OID_HASH_SLOTS >= 2u * OID_MAX, "the objid index must stay at most half full");
+#define OID_HASH_SLOTS_MAX (1u << 17)    /* the index at OID_MAX entries, half full */
+_Static_assert(OID_HASH_SLOTS_MAX >= 2u * OID_MAX, "the objid index must stay at most half full");
 
 /* One page whose record does not fit its slot. */
 struct ese_pgx {
@@ -101,8 +101,10 @@ struct ese_pstore {
 	struct ese_pslot *v;     /* index pgno - 1 */
 	size_t n, cap;
 	uint32_t *objids;        /* the dictionary: oid -> objid */
-	size_t nobjids;
-	uint16_t *oid_index;     /* OID_HASH_SLOTS: oid + 1 by objid hash, 0 free */
+	size_t nobjids, objids_cap;
+	uint16_t *oid_index;     /* oid_slots (a power of two, at least twice nobjids): oid + 1
+				  * by objid hash, 0 free */
+	size_t oid_slots;
 	uint32_t last_objid;     /* one-entry cache: pages come in runs of one tree */
 	uint16_t last_oid;
 	struct ese_pgx *x;       /* exceptions; xcap a power of two or 0 */

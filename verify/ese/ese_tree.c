@@ -31,6 +31,39 @@ struct u32vec {
 	size_t n, cap;
 };
 
+/* A level of a tree as runs of consecutive pgnos (a run of NO_PGNO
+ * placeholders repeats 0): the children of a database's internal pages are
+ * mostly runs, so the widest level (the leaves of the biggest table) costs
+ * a few runs instead of 4 bytes a page.  Hostile child pointers cost 8
+ * bytes an entry, bounded by the child limit. */
+struct lrun {
+	uint32_t first, n;
+};
+
+struct level {
+	struct lrun *v;
+	size_t n, cap;                 /* runs */
+	size_t entries;
+};
+
+/* Walks a level entry by entry, in order. */
+struct level_it {
+	const struct level *l;
+	size_t r;
+	uint32_t k;
+};
+
+static uint32_t level_next(struct level_it *it)
+{
+	const struct lrun *r = &it->l->v[it->r];
+	uint32_t v = r->first == NO_PGNO ? NO_PGNO : r->first + it->k;
+	if (++it->k == r->n) {
+		it->k = 0;
+		it->r++;
+	}
+	return v;
+}
+
 /* A space-tree leaf and what its extents say (few pages: a list, sorted
  * and searched by the space pass, rather than a byte for every page). */
 struct role_entry {
@@ -39,7 +72,7 @@ struct role_entry {
 };
 
 struct walk {
-	struct u32vec cur, next;       /* the level being walked, the one below */
+	struct level cur, next;        /* the level being walked, the one below */
 	DYN(struct role_entry) roles;  /* space leaves walked */
 	size_t peak_bytes;             /* of cur, next and roles: for summary.walk_bytes */
 	struct u32vec incomplete;      /* objids of trees that lost pages */
@@ -60,7 +93,7 @@ static struct ese_page *pg(const struct dsb_ese_stream *s, uint32_t pgno, struct
 
 static void walk_note_peak(struct walk *w)
 {
-	size_t b = (w->cur.cap + w->next.cap) * sizeof(uint32_t) + w->roles.cap * sizeof(*w->roles.v);
+	size_t b = (w->cur.cap + w->next.cap) * sizeof(struct lrun) + w->roles.cap * sizeof(*w->roles.v);
 	if (b > w->peak_bytes)
 		w->peak_bytes = b;
 }
@@ -151,6 +184,30 @@ static bool push_u32(struct dsb_ese_stream *s, struct u32vec *a, uint32_t v)
 		return false;
 	a->v[a->n++] = v;
 	return true;
+}
+
+static bool level_push(struct dsb_ese_stream *s, struct level *l, uint32_t pgno)
+{
+	if (l->n) {
+		struct lrun *r = &l->v[l->n - 1];
+		bool extends = r->first == NO_PGNO ? pgno == NO_PGNO : pgno == r->first + r->n;
+		if (extends && r->n < UINT32_MAX) {
+			r->n++;
+			l->entries++;
+			return true;
+		}
+	}
+	if (!ESE_PUSH(s, *l, DSB_ESE_MAX_PAGES + 1u))
+		return false;
+	l->v[l->n++] = (struct lrun){ pgno, 1 };
+	l->entries++;
+	return true;
+}
+
+static void level_clear(struct level *l)
+{
+	l->n = 0;
+	l->entries = 0;
 }
 
 static void mark_incomplete(struct dsb_ese_stream *s, struct walk *w, uint32_t objid)
@@ -275,33 +332,48 @@ static uint32_t claim(struct dsb_ese_stream *s, struct walk *w, uint32_t c, uint
 #undef FROM
 }
 
-/* The leaves of one level, in key order: each one's links must name its
- * neighbours in this list, and the ends must be 0.  Placeholders hide
- * both links next to them. */
-static void check_siblings(struct dsb_ese_stream *s, const uint32_t *lv, size_t n,
+/* Leaf lv[i] of a level of n entries, between lv[i - 1] = prev and
+ * lv[i + 1] = next: its links must name them, and the ends must be 0.
+ * Placeholders hide both links next to them. */
+static void check_leaf_links(struct dsb_ese_stream *s, uint32_t cur, size_t i, size_t n,
+			     uint32_t prev, uint32_t next, const char *what, const char *table)
+{
+	struct ese_page rec;
+	const struct ese_page *ps = pg(s, cur, &rec);
+	if (cur == NO_PGNO || !ps || !(ps->flags & PS_LEAF) || page_state_of(ps) != PG_VALID)
+		return;
+	bool known_prev = i == 0 || prev != NO_PGNO;
+	bool known_next = i + 1 == n || next != NO_PGNO;
+	uint32_t want_prev = i ? prev : 0;
+	uint32_t want_next = i + 1 < n ? next : 0;
+	if ((known_prev && ps->a != want_prev) || (known_next && ps->b != want_next)) {
+		char msg[256];
+		snprintf(msg, sizeof(msg),
+			 "leaf page %u of %s links to previous %u and next %u; in key order they are %u and %u",
+			 cur, what, ps->a, ps->b, want_prev, want_next);
+		if (s->sum.fuzzy)
+			ese_fuzzy(s, FZ_LEAF_LINKS, cur, "%s", msg);
+		else
+			ese_add(s, DSB_E024, cur, page_offset(s, cur) + DSB_ESE_PG_PREV_OFF,
+				table, "%s", msg);
+	}
+}
+
+/* The leaves of one level, in key order, each against its neighbours in
+ * the level (a window of three entries over the runs). */
+static void check_siblings(struct dsb_ese_stream *s, const struct level *l,
 			   const char *what, const char *table)
 {
+	size_t n = l->entries;
+	if (!n)
+		return;
+	struct level_it it = { .l = l };
+	uint32_t prev = NO_PGNO, cur = level_next(&it);
 	for (size_t i = 0; i < n; i++) {
-		struct ese_page rec;
-		const struct ese_page *ps = pg(s, lv[i], &rec);
-		if (lv[i] == NO_PGNO || !ps || !(ps->flags & PS_LEAF) ||
-		    page_state_of(ps) != PG_VALID)
-			continue;
-		bool known_prev = i == 0 || lv[i - 1] != NO_PGNO;
-		bool known_next = i + 1 == n || lv[i + 1] != NO_PGNO;
-		uint32_t want_prev = i ? lv[i - 1] : 0;
-		uint32_t want_next = i + 1 < n ? lv[i + 1] : 0;
-		if ((known_prev && ps->a != want_prev) || (known_next && ps->b != want_next)) {
-			char msg[256];
-			snprintf(msg, sizeof(msg),
-				 "leaf page %u of %s links to previous %u and next %u; in key order they are %u and %u",
-				 lv[i], what, ps->a, ps->b, want_prev, want_next);
-			if (s->sum.fuzzy)
-				ese_fuzzy(s, FZ_LEAF_LINKS, lv[i], "%s", msg);
-			else
-				ese_add(s, DSB_E024, lv[i], page_offset(s, lv[i]) + DSB_ESE_PG_PREV_OFF,
-					table, "%s", msg);
-		}
+		uint32_t next = i + 1 < n ? level_next(&it) : NO_PGNO;
+		check_leaf_links(s, cur, i, n, prev, next, what, table);
+		prev = cur;
+		cur = next;
 	}
 }
 
@@ -322,8 +394,8 @@ static void walk_tree(struct dsb_ese_stream *s, struct walk *w, uint32_t root, u
 	*ese_pg_flags(s, root) |= PS_WALKED_ROOT;
 	(void)push_u32(s, &w->walked, root);
 
-	w->cur.n = 0;
-	(void)push_u32(s, &w->cur, first);
+	level_clear(&w->cur);
+	(void)level_push(s, &w->cur, first);
 	for (unsigned depth = 0; w->cur.n && !s->oom; depth++) {
 		if (depth >= s->lim.depth) {
 			/* A limit, not a verdict on the tree: the levels below
@@ -334,10 +406,11 @@ static void walk_tree(struct dsb_ese_stream *s, struct walk *w, uint32_t root, u
 			r->complete = false;
 			break;
 		}
-		w->next.n = 0;
+		level_clear(&w->next);
 		bool any_leaf = false;
-		for (size_t i = 0; i < w->cur.n; i++) {
-			uint32_t p = w->cur.v[i];
+		struct level_it it = { .l = &w->cur };
+		for (size_t i = 0; i < w->cur.entries; i++) {
+			uint32_t p = level_next(&it);
 			struct ese_page rec;
 			const struct ese_page *ps = pg(s, p, &rec);
 			if (p == NO_PGNO || !ps)
@@ -356,22 +429,18 @@ static void walk_tree(struct dsb_ese_stream *s, struct walk *w, uint32_t root, u
 			for (uint32_t k = 0; k < ps->b; k++) {
 				uint32_t c = ese_pg_child(s, ps, k);
 				uint32_t got = claim(s, w, c, p, objid, type, what, table, r);
-				if (!push_u32(s, &w->next, got))
+				if (!level_push(s, &w->next, got))
 					return;
 			}
 		}
 		if (any_leaf)
-			check_siblings(s, w->cur.v, w->cur.n, what, table);
+			check_siblings(s, &w->cur, what, table);
 		walk_note_peak(w);
 		/* Swap the level buffers. */
-		uint32_t *tv = w->cur.v;
-		size_t tc = w->cur.cap;
-		w->cur.v = w->next.v;
-		w->cur.cap = w->next.cap;
-		w->cur.n = w->next.n;
-		w->next.v = tv;
-		w->next.cap = tc;
-		w->next.n = 0;
+		struct level tl = w->cur;
+		w->cur = w->next;
+		w->next = tl;
+		level_clear(&w->next);
 	}
 	if (!r->complete)
 		mark_incomplete(s, w, objid);
