@@ -60,6 +60,19 @@ static bool mut_links(struct mutator *m, uint32_t pgno, uint8_t *p, uint32_t cb)
 	return true;
 }
 
+/* A damaged page (no restamp) whose header names an objid of its own:
+ * enough of them fill the store's objid dictionary (65535), and the rest
+ * keep their objid in an exception. */
+static bool mut_objid(struct mutator *m, uint32_t pgno, uint8_t *p, uint32_t cb)
+{
+	(void)cb;
+	if (!plain_leaf(pgno, p) || m->eligible++ % m->every)
+		return false;
+	xput32(p + DSB_ESE_PG_OBJID_OFF, 0x01000000u + m->changed);
+	m->no_stamp = true;
+	return true;
+}
+
 /* Damage of several shapes, one per eligible page in turn: links, a
  * damaged byte, a zeroed page, another tree's objid, one flipped bit, a
  * sibling link to the page itself. */
@@ -186,6 +199,39 @@ static void regression_random_links_many_pages_same_findings(void)
 	xrun_free(&r);
 }
 
+/* 99k damaged leaves, each naming an objid of its own: more distinct
+ * objids than the dictionary holds.  Each is an E013 (a tree reaches it),
+ * or an E014 for the one whose new objid differs from the old by one bit,
+ * and nothing else, as with the 16-byte records (every message compared). */
+static void regression_distinct_objids_past_dictionary_same_findings(void)
+{
+	struct mutator m = { .fn = mut_objid, .every = 1 };
+	struct xrun r;
+	run_gen(&r, 4096, 100000, &m);
+	CU_ASSERT_TRUE(m.changed > 70000);
+	if (getenv("DSB_ESE_MEMORY_DUMP")) {
+		printf("\n  changed %u bad %llu", m.changed, (unsigned long long)r.sum->pages_bad);
+		for (int k = 0; k < DSB_RULE_COUNT; k++)
+			if (dsb_findings_count_rule(r.f, 0, (enum dsb_rule)k))
+				printf("\n  %s %llu", dsb_rule_info((enum dsb_rule)k)->id,
+				       (unsigned long long)dsb_findings_count_rule(r.f, 0, (enum dsb_rule)k));
+		for (size_t i = 0; i < r.n; i++)
+			printf("\n  %s page %lld: %s", dsb_rule_info(r.v[i].rule)->id,
+			       (long long)r.v[i].page, r.v[i].message);
+	}
+	CU_ASSERT_TRUE(r.sum->tree_walk_done);
+	CU_ASSERT_EQUAL(r.sum->pages_bad, m.changed);
+	CU_ASSERT_EQUAL(m.changed, 99460);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.f, 0, DSB_E013), m.changed - 1);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.f, 0, DSB_E014), 1);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.f, 0, DSB_E034), 0);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.f, 0, DSB_E027), 0);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.f, 0, DSB_E029), 0);
+	CU_ASSERT_EQUAL(r.n, 1001);   /* DSB_LIST_CAP of E013, the E014, nothing else */
+	CU_ASSERT_EQUAL(count_msg(&r, DSB_E013, "checksum mismatch"), 1000);
+	xrun_free(&r);
+}
+
 #ifndef DSB_TEST_OLD
 /* Every leaf with random links: past DSB_ESE_IRREGULAR_BASE plus a
  * quarter of the pages the store stops keeping (E034 naming the limit,
@@ -264,6 +310,7 @@ static void regression_damage_shapes_same_findings_32k(void) { check_shapes(&sha
 static const struct dsb_test memory_tests[] = {
 	{ "regression_walk_bytes_per_page_below_8", regression_walk_bytes_per_page_below_8 },
 	{ "regression_random_links_many_pages_same_findings", regression_random_links_many_pages_same_findings },
+	{ "regression_distinct_objids_past_dictionary_same_findings", regression_distinct_objids_past_dictionary_same_findings },
 #ifndef DSB_TEST_OLD
 	{ "regression_random_links_every_page_capped_e034", regression_random_links_every_page_capped_e034 },
 #endif
