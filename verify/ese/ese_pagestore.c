@@ -60,16 +60,19 @@ static uint16_t oid_of(struct dsb_ese_stream *s, uint32_t objid)
 		return st->last_oid;
 	if (st->nobjids * 2 >= st->oid_slots && st->nobjids < OID_MAX) {
 		size_t want = st->oid_slots ? st->oid_slots * 2 : 64;
-		uint32_t *nv = want / 2 <= st->objids_cap ? st->objids
-			       : realloc(st->objids, want / 2 * sizeof(*st->objids));
-		if (!nv || !oid_rehash(st, want)) {
-			if (nv)
-				st->objids = nv;
+		if (want / 2 > st->objids_cap) {
+			uint32_t *nv = realloc(st->objids, want / 2 * sizeof(*st->objids));
+			if (!nv) {
+				s->oom = true;
+				return OID_NONE;
+			}
+			st->objids = nv;
+			st->objids_cap = want / 2;
+		}
+		if (!oid_rehash(st, want)) {
 			s->oom = true;
 			return OID_NONE;
 		}
-		st->objids = nv;
-		st->objids_cap = want / 2;
 	}
 	size_t mask = st->oid_slots - 1;
 	for (size_t h = hash32(objid) & mask;; h = (h + 1) & mask) {
