@@ -68,7 +68,7 @@ static const struct limit_text limit_texts[] = {
 	[LIM_MISPLACED] = { "DSB_ESE_MAX_MISPLACED", "pages whose checksum names another page number",
 		"whether the later ones are misplaced copies; they are reported as damaged" },
 	[LIM_IRREGULAR] = { "DSB_ESE_IRREGULAR_BASE plus a quarter of the pages",
-		"pages whose summary does not fit the compact record (sibling links that are not the neighbouring pages, large node counts, more than 65535 distinct objids)",
+		"irregular pages kept aside by the page store, such as leaves linked to far pages",
 		"the B-tree walk, the space and catalog checks and the classification of unreferenced pages (checksums and page structure were still checked, and damaged pages are reported as errors)" },
 };
 _Static_assert(sizeof(limit_texts) / sizeof(limit_texts[0]) == LIM_COUNT,
