@@ -13,11 +13,17 @@
  *	...
  *	dsb_ese_stream_free(s);
  *
- * What it keeps per page is a 16-byte summary (type, flags, objid,
- * siblings or children) for the B-tree walk at finish, up to
- * DSB_ESE_MAX_PAGES pages; past that the walk is skipped (an operational
- * limit, reported in the summary, not a finding) and every page is still
- * checksummed.  Findings are added to `f` with the location `base` (member,
+ * What it keeps per page is a summary (type, flags, objid, siblings or
+ * children) for the B-tree walk at finish, in about 6 bytes a page on a
+ * typical database (a 6-byte slot, the rest in side tables: the objids in a
+ * dictionary, the few pages whose links or counts do not fit in
+ * exceptions; summary.walk_bytes says how much), up to DSB_ESE_MAX_PAGES
+ * pages, and the child pointers of internal pages whose children are not a
+ * run of consecutive pages (4 bytes each).  Hostile pages cost at most
+ * about 20 bytes a page: past DSB_ESE_IRREGULAR_BASE plus a quarter of the
+ * pages in exceptions, or past DSB_ESE_MAX_PAGES, the walk is skipped
+ * (DSB-E034) and every page is still checksummed.  docs/architecture.md
+ * says how memory grows with each dimension.  Findings are added to `f` with the location `base` (member,
  * line, file) plus the page and its byte offset in the file.  Most are
  * added at finish: whether a damaged page matters depends on whether a
  * tree references it, which is known only once every page has been seen.
@@ -45,6 +51,10 @@
 #define DSB_ESE_MAX_DEPTH     32          /* levels of one B-tree */
 #define DSB_ESE_MAX_MISPLACED (1u << 16)  /* pages kept as "written for another pgno" candidates */
 #define DSB_ESE_MAX_UNDECODED (1u << 16)  /* pages noted as holding entries not understood */
+/* Pages whose summary does not fit the compact slot (sibling links that
+ * are not the neighbouring pages, large counts, more distinct objids than
+ * 65535) may be this many plus a quarter of the pages kept so far. */
+#define DSB_ESE_IRREGULAR_BASE (1u << 16)
 
 /* The limits one stream applies: the hard limits above by default.  Tests
  * lower them (dsb_ese_stream_set_limits) to reach each limit with a small
@@ -115,6 +125,10 @@ struct dsb_ese_summary {
 	/* operational */
 	bool out_of_memory;
 	bool checks_incomplete;   /* a limit stopped a check (DSB-E034 says which) */
+	/* memory: bytes of the per-page store at finish (slots, objid
+	 * dictionary, exceptions, child pointers), and pages it held */
+	uint64_t walk_bytes;
+	uint64_t walk_pages;
 };
 
 /* Is the database input "not checked in full" (RC §2, exit status 2)?  No

@@ -67,12 +67,16 @@ static const struct limit_text limit_texts[] = {
 		"the levels below it: their pages, links and records" },
 	[LIM_MISPLACED] = { "DSB_ESE_MAX_MISPLACED", "pages whose checksum names another page number",
 		"whether the later ones are misplaced copies; they are reported as damaged" },
+	[LIM_IRREGULAR] = { "DSB_ESE_IRREGULAR_BASE plus a quarter of the pages",
+		"irregular pages kept aside by the page store, such as leaves linked to far pages",
+		"the B-tree walk, the space and catalog checks and the classification of unreferenced pages (checksums and page structure were still checked, and damaged pages are reported as errors)" },
 };
 _Static_assert(sizeof(limit_texts) / sizeof(limit_texts[0]) == LIM_COUNT,
 	       "one text per limit");
 
-static uint32_t limit_value(const struct dsb_ese_limits *l, enum ese_limit k)
+static uint32_t limit_value(const struct dsb_ese_stream *s, enum ese_limit k)
 {
+	const struct dsb_ese_limits *l = &s->lim;
 	switch (k) {
 	case LIM_PAGES: return l->pages;
 	case LIM_CHILDREN: return l->children;
@@ -81,6 +85,7 @@ static uint32_t limit_value(const struct dsb_ese_limits *l, enum ese_limit k)
 	case LIM_ROOTS: return l->roots;
 	case LIM_DEPTH: return l->depth;
 	case LIM_MISPLACED: return l->misplaced;
+	case LIM_IRREGULAR: return s->pages.irregular_cap;   /* depends on the pages kept */
 	case LIM_COUNT: break;
 	}
 	return 0;
@@ -102,7 +107,7 @@ void ese_report_limits(struct dsb_ese_stream *s)
 			where[0] = '\0';
 		ese_add(s, DSB_E034, pg ? (int64_t)pg : -1, pg ? page_offset(s, pg) : -1, NULL,
 			"ESE check not completed: the limit of %u %s (%s) was reached%s; not checked: %s",
-			limit_value(&s->lim, (enum ese_limit)k), t->what, t->name, where, t->unchecked);
+			limit_value(s, (enum ese_limit)k), t->what, t->name, where, t->unchecked);
 	}
 	if (s->limits_hit)
 		s->sum.checks_incomplete = true;
@@ -158,9 +163,8 @@ void ese_report_undecoded(struct dsb_ese_stream *s)
 			if (u->kind != k)
 				continue;
 			if (walked) {
-				const struct ese_page *ps = u->pgno >= 1 && u->pgno <= s->pages.n
-					? &s->pages.v[u->pgno - 1] : NULL;
-				if (!ps || !(ps->flags & PS_REF))
+				const uint16_t *fl = ese_pg_flags(s, u->pgno);
+				if (!fl || !(*fl & PS_REF))
 					continue;
 			}
 			if (!first || u->pgno < first)
@@ -264,9 +268,11 @@ static const struct ese_misplaced *find_candidate(const struct dsb_ese_stream *s
 	return lo < s->misp.n && s->misp.v[lo].pgno == pgno ? &s->misp.v[lo] : NULL;
 }
 
-static const struct ese_page *slot(const struct dsb_ese_stream *s, uint32_t pgno)
+/* Page pgno's record into *out; NULL when not kept. */
+static const struct ese_page *slot(const struct dsb_ese_stream *s, uint32_t pgno,
+				   struct ese_page *out)
 {
-	return pgno >= 1 && pgno <= s->pages.n ? &s->pages.v[pgno - 1] : NULL;
+	return ese_pg_get(s, pgno, out) ? out : NULL;
 }
 
 static bool intact(const struct ese_page *p)
@@ -283,7 +289,8 @@ static bool corroborated(const struct dsb_ese_stream *s, const struct ese_mispla
 {
 	if (!m->hdr_ok || m->claimed == m->pgno)
 		return false;
-	const struct ese_page *t = slot(s, m->claimed);
+	struct ese_page trec, prec, nrec;
+	const struct ese_page *t = slot(s, m->claimed, &trec);
 	if (!t)
 		return false;
 	if (intact(t)) {
@@ -295,11 +302,12 @@ static bool corroborated(const struct dsb_ese_stream *s, const struct ese_mispla
 			return t->a == m->prev && t->b == m->next && t->nodes == m->nodes;
 		if (!(t->flags & PS_CHILDREN) || t->b != m->nodes || !m->nodes)
 			return false;
-		return t->a < s->children.n && s->children.v[t->a] == m->first_child;
+		return ((t->flags & PS_CHILD_RUN) || t->a < s->children.n) &&
+		       ese_pg_child(s, t, 0) == m->first_child;
 	}
 	if (!(m->kind & PS_LEAF))
 		return false;
-	const struct ese_page *pv = slot(s, m->prev), *nx = slot(s, m->next);
+	const struct ese_page *pv = slot(s, m->prev, &prec), *nx = slot(s, m->next, &nrec);
 	return (m->prev && intact(pv) && pv->objid == m->objid && pv->b == m->claimed) ||
 	       (m->next && intact(nx) && nx->objid == m->objid && nx->a == m->claimed);
 }
@@ -309,8 +317,13 @@ void ese_misplaced_confirm(struct dsb_ese_stream *s)
 	if (s->cb > DSB_ESE_SMALL_PAGE_MAX)
 		return;
 	for (uint32_t p = 1; p <= s->pages.n; p++) {
-		struct ese_page *ps = &s->pages.v[p - 1];
-		if (page_state_of(ps) != PG_MISPLACED || (ps->b & 2u))
+		/* Most pages are not misplaced: their flags say so. */
+		if ((s->pages.v[p - 1].flags & PS_STATE_MASK) != (unsigned)PG_MISPLACED << PS_STATE_SHIFT)
+			continue;
+		struct ese_page rec;
+		struct ese_page *ps = &rec;
+		(void)ese_pg_get(s, p, ps);
+		if (ps->b & 2u)
 			continue;
 		const struct ese_misplaced *m = find_candidate(s, p);
 		if (m && corroborated(s, m))
@@ -324,6 +337,7 @@ void ese_misplaced_confirm(struct dsb_ese_stream *s)
 					       ((unsigned)PG_BITFLIP << PS_STATE_SHIFT));
 			ps->a = bit;
 			ps->b = 1;
+			(void)ese_pg_put(s, p, ps, false);
 			s->sum.pages_bitflip++;
 			continue;
 		}
@@ -332,5 +346,6 @@ void ese_misplaced_confirm(struct dsb_ese_stream *s)
 		ps->a = 1;   /* the one block of a small page */
 		/* The checksum format it was read in, for the damage text. */
 		ps->b = m ? m->new_format : 1u;
+		(void)ese_pg_put(s, p, ps, false);
 	}
 }

@@ -316,18 +316,20 @@ size_t dsb_ese_page_structure_check(const uint8_t *page, size_t cb,
 
 /* ---- what the walk needs from a valid page --------------------------------- */
 
-static struct ese_page *page_slot(struct dsb_ese_stream *s, uint32_t pgno)
+/* Keep a slot for page pgno, the next one: false once the page limit is
+ * reached (the walk is skipped) or before.  Its record is filled in a
+ * local struct ese_page and stored once the page is read (commit). */
+static bool page_slot(struct dsb_ese_stream *s, uint32_t pgno)
 {
 	if (s->pages_limit)
-		return NULL;
+		return false;
 	if (pgno != s->pages.n + 1 || !ESE_PUSH(s, s->pages, s->lim.pages)) {
 		s->pages_limit = true;
 		ese_limit_hit(s, LIM_PAGES, pgno);
-		return NULL;
+		return false;
 	}
-	struct ese_page *ps = &s->pages.v[s->pages.n++];
-	memset(ps, 0, sizeof(*ps));
-	return ps;
+	memset(&s->pages.v[s->pages.n++], 0, sizeof(*s->pages.v));
+	return true;
 }
 
 static uint16_t kind_bits(uint32_t f)
@@ -360,7 +362,6 @@ static void set_state(struct ese_page *ps, enum page_state st)
 static void keep_children(struct dsb_ese_stream *s, const struct dsb_ese_pageview *v,
 			  struct ese_page *ps, uint32_t pgno)
 {
-	(void)pgno;
 	size_t first = s->children.n;
 	for (unsigned i = v->h.ctag_reserved; i < v->ntags_read; i++) {
 		const struct dsb_ese_vtag *t = &v->tag[i];
@@ -370,16 +371,31 @@ static void keep_children(struct dsb_ese_stream *s, const struct dsb_ese_pagevie
 		struct dsb_cursor c = dsb_cursor_make(v->page + t->data_off, t->data_len);
 		if (!dsb_get_le32(&c, &child))
 			continue;
-		if (!ESE_PUSH(s, s->children, s->lim.children)) {
+		/* The limit counts every child, kept or not (a run below). */
+		if (s->pages.children_kept >= s->lim.children ||
+		    !ESE_PUSH(s, s->children, s->lim.children)) {
 			s->pages_limit = true;
-			ese_limit_hit(s, LIM_CHILDREN, (uint32_t)(ps - s->pages.v) + 1);
+			ese_limit_hit(s, LIM_CHILDREN, pgno);
 			return;
 		}
 		s->children.v[s->children.n++] = child;
+		s->pages.children_kept++;
 	}
+	uint32_t n = (uint32_t)(s->children.n - first);
 	ps->a = (uint32_t)first;
-	ps->b = (uint32_t)(s->children.n - first);
+	ps->b = n;
 	ps->flags |= PS_CHILDREN;
+	/* Children that are consecutive pages (most internal pages of a
+	 * database written in order) are kept as their first pgno and count:
+	 * 4 bytes a child less (ese_pg_child). */
+	bool run = n > 0;
+	for (uint32_t k = 1; k < n && run; k++)
+		run = s->children.v[first + k] == s->children.v[first] + k;
+	if (run) {
+		ps->a = s->children.v[first];
+		ps->flags |= PS_CHILD_RUN;
+		s->children.n = first;
+	}
 }
 
 static void keep_node_count(struct dsb_ese_stream *s, const struct dsb_ese_pageview *v,
@@ -545,10 +561,45 @@ static void run_keepers(struct dsb_ese_stream *s, const struct dsb_ese_pageview 
 			keepers[i].keep(s, v, ps, pgno);
 }
 
+/* A damaged page that cannot be kept for finish: reported now, as damaged. */
+static void report_unkept(struct dsb_ese_stream *s, uint32_t pgno, enum page_state st, uint32_t bit)
+{
+	enum dsb_rule r = st == PG_BITFLIP ? DSB_E014 : st == PG_MISPLACED ? DSB_E015 : DSB_E013;
+	int64_t off = page_offset(s, pgno) + (st == PG_BITFLIP ? bit / 8 : 0);
+	ese_add(s, r, pgno, off, NULL,
+		"page %u (offset %lld): checksum does not verify (%s); not classified: the page-summary limit was reached",
+		pgno, (long long)off,
+		st == PG_BITFLIP ? "one flipped bit" :
+		st == PG_MISPLACED ? "written for another page" : "damaged");
+}
+
+static void page_read(struct dsb_ese_stream *s, const uint8_t *page, uint32_t pgno,
+		      struct ese_page *ps);
+
 void ese_page_process(struct dsb_ese_stream *s, const uint8_t *page, uint32_t pgno)
 {
+	struct ese_page rec;
+	memset(&rec, 0, sizeof(rec));
+	bool keep = page_slot(s, pgno);
+	page_read(s, page, pgno, keep ? &rec : NULL);
+	if (!keep || ese_pg_put(s, pgno, &rec, true))
+		return;
+	/* The store refused it: too many pages that do not fit a slot (or no
+	 * memory).  Stop keeping, as at the page limit. */
+	s->pages.n--;
+	s->pages_limit = true;
+	if (!s->oom)
+		ese_limit_hit(s, LIM_IRREGULAR, pgno);
+	enum page_state st = page_state_of(&rec);
+	if (state_damaged(st))
+		report_unkept(s, pgno, st, rec.a);
+}
+
+/* Read one page: its findings now, its record into *ps (NULL: not kept). */
+static void page_read(struct dsb_ese_stream *s, const uint8_t *page, uint32_t pgno,
+		      struct ese_page *ps)
+{
 	struct dsb_ese_summary *sum = &s->sum;
-	struct ese_page *ps = page_slot(s, pgno);
 	struct dsb_ese_page_check ck;
 
 	sum->pages_total++;
@@ -578,15 +629,9 @@ void ese_page_process(struct dsb_ese_stream *s, const uint8_t *page, uint32_t pg
 			sum->pages_misplaced++;
 		if (!ps) {
 			/* No room to classify it at finish: report it now. */
-			enum dsb_rule r = ck.status == DSB_ESE_PAGE_BITFLIP ? DSB_E014 :
-					  ck.status == DSB_ESE_PAGE_MISPLACED ? DSB_E015 : DSB_E013;
-			int64_t off = page_offset(s, pgno) +
-				      (ck.status == DSB_ESE_PAGE_BITFLIP ? ck.bit / 8 : 0);
-			ese_add(s, r, pgno, off, NULL,
-				"page %u (offset %lld): checksum does not verify (%s); not classified: the page-summary limit was reached",
-				pgno, (long long)off,
-				ck.status == DSB_ESE_PAGE_BITFLIP ? "one flipped bit" :
-				ck.status == DSB_ESE_PAGE_MISPLACED ? "written for another page" : "damaged");
+			report_unkept(s, pgno, ck.status == DSB_ESE_PAGE_BITFLIP ? PG_BITFLIP :
+				      ck.status == DSB_ESE_PAGE_MISPLACED ? PG_MISPLACED : PG_MISMATCH,
+				      ck.bit);
 			return;
 		}
 		/* A damaged page's header is read only for its objid: its tags

@@ -19,7 +19,11 @@
  * largest page size. */
 #define HDR_BUF (2u * DSB_ESE_PAGE_MAX)
 
-/* ---- per-page summary: 16 bytes, kept for the walk at finish ----------- */
+/* ---- per-page summary, kept for the walk at finish ---------------------- */
+
+/* What the walk knows of one page.  A value, decoded from the compact
+ * store below on each read (ese_pg_get) and encoded on each write
+ * (ese_pg_put): never kept per page as such. */
 
 /* Page kind and tree-type bits, copied from the page flags. */
 #define PS_ROOT      0x0001u
@@ -48,12 +52,65 @@ enum page_state {
 #define PS_OWNED     0x1000u   /* inside the database root's owned extents */
 #define PS_CHILDREN  0x2000u   /* a = first child index, b = child count */
 #define PS_WALKED_ROOT 0x4000u /* walked as the root of a tree */
+#define PS_CHILD_RUN 0x8000u   /* with PS_CHILDREN: the children are pgnos a, a+1, ... a+b-1,
+				* not kept in s->children (ese_pg_child) */
 
 struct ese_page {
 	uint32_t objid;          /* from the page header (untrusted if damaged) */
 	uint32_t a, b;           /* leaf: prev, next; internal: children; damaged: detail */
 	uint16_t flags;          /* PS_* */
 	uint16_t nodes;          /* leaf: non-deleted nodes */
+};
+
+/* The store, about 6 bytes a page (issue 6 §4: 16-byte records made a
+ * 32 GiB database cost 64 MiB).  Each page has one slot:
+ *   flags  PS_* as above;
+ *   oid    its objid's index in a dictionary of the distinct objids
+ *          (a database has a few thousand trees), OID_NONE when the
+ *          dictionary is full: the objid is then in the page's exception;
+ *   aux    a, b and nodes, in one of two forms that hold the common
+ *          cases (AUX_LINK: a leaf whose siblings are 0 or its
+ *          neighbours and up to 4095 nodes; AUX_SMALL: small detail
+ *          values, e.g. a mismatch's block mask), else AUX_EXCEPTION:
+ *          they are in the page's exception.
+ * Exceptions are an open-addressing table by pgno.  It may hold at most
+ * DSB_ESE_IRREGULAR_BASE + pages / 4 entries when a page is kept, so that
+ * hostile pages (random sibling links, random objids) cost at most about
+ * 20 bytes a page before DSB-E034 stops the keeping (checksums only). */
+struct ese_pslot {
+	uint16_t flags;
+	uint16_t oid;
+	uint16_t aux;
+};
+_Static_assert(sizeof(struct ese_pslot) == 6, "6 bytes a page: the point of the store");
+
+#define OID_NONE     0xFFFFu             /* objid kept in the exception */
+#define OID_MAX      0xFFFFu             /* dictionary entries: every oid but OID_NONE */
+#define OID_HASH_SLOTS_MAX (1u << 17)    /* the index at OID_MAX entries, half full */
+_Static_assert(OID_HASH_SLOTS_MAX >= 2u * OID_MAX, "the objid index must stay at most half full");
+
+/* One page whose record does not fit its slot. */
+struct ese_pgx {
+	uint32_t pgno;           /* 0: a free entry (pgno 0 never exists) */
+	uint32_t objid;          /* when the slot's oid is OID_NONE */
+	uint32_t a, b;           /* when the slot's aux is AUX_EXCEPTION */
+	uint16_t nodes;
+};
+
+struct ese_pstore {
+	struct ese_pslot *v;     /* index pgno - 1 */
+	size_t n, cap;
+	uint32_t *objids;        /* the dictionary: oid -> objid */
+	size_t nobjids, objids_cap;
+	uint16_t *oid_index;     /* oid_slots (a power of two, at least twice nobjids): oid + 1
+				  * by objid hash, 0 free */
+	size_t oid_slots;
+	uint32_t last_objid;     /* one-entry cache: pages come in runs of one tree */
+	uint16_t last_oid;
+	struct ese_pgx *x;       /* exceptions; xcap a power of two or 0 */
+	size_t xn, xcap;
+	size_t children_kept;    /* children counted against s->lim.children (runs included) */
+	uint32_t irregular_cap;  /* the exception cap when LIM_IRREGULAR was hit */
 };
 
 static inline enum page_state page_state_of(const struct ese_page *p)
@@ -118,6 +175,7 @@ struct ese_owner {
 /* Which limit stopped a check (s->limits_hit), reported as DSB-E034. */
 enum ese_limit {
 	LIM_PAGES, LIM_CHILDREN, LIM_CATALOG, LIM_EXTENTS, LIM_ROOTS, LIM_DEPTH, LIM_MISPLACED,
+	LIM_IRREGULAR,   /* exceptions of the page store (struct ese_pstore) */
 	LIM_COUNT
 };
 
@@ -169,7 +227,7 @@ struct dsb_ese_stream {
 	uint32_t hold_pgno;
 	uint32_t next_pgno;      /* pgno of the next complete page */
 
-	DYN(struct ese_page) pages;   /* index pgno - 1 */
+	struct ese_pstore pages;      /* one compact slot per page, index pgno - 1 */
 	bool pages_limit;             /* stopped keeping summaries: no walk */
 	DYN(uint32_t) children;
 	DYN(struct ese_cat) cat;
@@ -248,14 +306,37 @@ void ese_fuzzy(struct dsb_ese_stream *s, enum fuzzy_kind k, int64_t page, const 
 /* Printable copy of a catalog name: bytes outside [ -~] and '\\' as \xHH. */
 void ese_printable(const char *in, size_t len, char *out, size_t outsz);
 
+/* ---- the page store (ese_pagestore.c) ------------------------------------ */
+
+/* Page pgno's record; false (and *out zeroed) when no page pgno is kept. */
+bool ese_pg_get(const struct dsb_ese_stream *s, uint32_t pgno, struct ese_page *out);
+/* Write page pgno's record (a kept page).  `capped`: while pages are
+ * being read, an exception past the store's cap is refused (false, with
+ * s->oom unchanged); at finish it is always taken.  False with s->oom set
+ * when memory ran out. */
+bool ese_pg_put(struct dsb_ese_stream *s, uint32_t pgno, const struct ese_page *in, bool capped);
+/* Page pgno's flags, to read and set bits in place (NULL: not kept). */
+static inline uint16_t *ese_pg_flags(struct dsb_ese_stream *s, uint32_t pgno)
+{
+	return pgno >= 1 && pgno <= s->pages.n ? &s->pages.v[pgno - 1].flags : NULL;
+}
+/* Child k (< p->b) of an internal page's record p (PS_CHILDREN). */
+static inline uint32_t ese_pg_child(const struct dsb_ese_stream *s, const struct ese_page *p,
+				    uint32_t k)
+{
+	return (p->flags & PS_CHILD_RUN) ? p->a + k : s->children.v[p->a + k];
+}
+/* Bytes the store holds now (slots, dictionary, exceptions, children). */
+size_t ese_pg_bytes(const struct dsb_ese_stream *s);
+void ese_pg_free(struct dsb_ese_stream *s);
+
 /* A catalog entry counts only if it came from a catalog leaf the
  * catalog walk reached intact. */
 static inline bool ese_cat_trusted(const struct dsb_ese_stream *s, const struct ese_cat *c)
 {
-	const struct ese_page *ps = c->src_pgno >= 1 && c->src_pgno <= s->pages.n
-		? &s->pages.v[c->src_pgno - 1] : NULL;
-	return ps && (ps->flags & PS_REF) && ps->objid == DSB_ESE_OBJID_CATALOG &&
-	       page_state_of(ps) == PG_VALID;
+	struct ese_page ps;
+	return ese_pg_get(s, c->src_pgno, &ps) && (ps.flags & PS_REF) &&
+	       ps.objid == DSB_ESE_OBJID_CATALOG && page_state_of(&ps) == PG_VALID;
 }
 
 /* ese_tables.c: the tree a page belongs to, by name. */

@@ -157,7 +157,7 @@ void dsb_ese_stream_free(struct dsb_ese_stream *s)
 	free(s->hbuf);
 	free(s->part);
 	free(s->hold);
-	free(s->pages.v);
+	ese_pg_free(s);
 	free(s->children.v);
 	free(s->cat.v);
 	free(s->ext.v);

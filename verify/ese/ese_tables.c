@@ -121,7 +121,9 @@ const char *ese_page_table(struct dsb_ese_stream *s, uint32_t pgno, char *out, s
 {
 	if (!s->owners_done || pgno < 1 || pgno > s->pages.n)
 		return NULL;
-	const struct ese_page *ps = &s->pages.v[pgno - 1];
+	struct ese_page rec;
+	const struct ese_page *ps = &rec;
+	(void)ese_pg_get(s, pgno, &rec);
 	enum page_state st = page_state_of(ps);
 	bool intact = st == PG_VALID || st == PG_BAD_STRUCT;
 	/* A damaged page's header is not trusted; the tree that reached it

@@ -31,9 +31,50 @@ struct u32vec {
 	size_t n, cap;
 };
 
+/* A level of a tree as runs of consecutive pgnos (a run of NO_PGNO
+ * placeholders repeats 0): the children of a database's internal pages are
+ * mostly runs, so the widest level (the leaves of the biggest table) costs
+ * a few runs instead of 4 bytes a page.  Hostile child pointers cost 8
+ * bytes an entry, bounded by the child limit. */
+struct lrun {
+	uint32_t first, n;
+};
+
+struct level {
+	struct lrun *v;
+	size_t n, cap;                 /* runs */
+	size_t entries;
+};
+
+/* Walks a level entry by entry, in order. */
+struct level_it {
+	const struct level *l;
+	size_t r;
+	uint32_t k;
+};
+
+static uint32_t level_next(struct level_it *it)
+{
+	const struct lrun *r = &it->l->v[it->r];
+	uint32_t v = r->first == NO_PGNO ? NO_PGNO : r->first + it->k;
+	if (++it->k == r->n) {
+		it->k = 0;
+		it->r++;
+	}
+	return v;
+}
+
+/* A space-tree leaf and what its extents say (few pages: a list, sorted
+ * and searched by the space pass, rather than a byte for every page). */
+struct role_entry {
+	uint32_t pgno;
+	uint32_t role;                 /* enum leaf_role */
+};
+
 struct walk {
-	struct u32vec cur, next;       /* the level being walked, the one below */
-	uint8_t *role;                 /* per page: enum leaf_role of space leaves */
+	struct level cur, next;        /* the level being walked, the one below */
+	DYN(struct role_entry) roles;  /* space leaves walked */
+	size_t peak_bytes;             /* of cur, next and roles: for summary.walk_bytes */
 	struct u32vec incomplete;      /* objids of trees that lost pages */
 	struct u32vec walked;          /* FDP pgnos walked, for the space pass */
 	uint32_t last;                 /* highest pgno with a summary */
@@ -44,9 +85,17 @@ struct tree_result {
 	bool complete;
 };
 
-static struct ese_page *pg(struct dsb_ese_stream *s, uint32_t pgno)
+/* Page pgno's record into *out: NULL when no page pgno is kept. */
+static struct ese_page *pg(const struct dsb_ese_stream *s, uint32_t pgno, struct ese_page *out)
 {
-	return (pgno >= 1 && pgno <= s->pages.n) ? &s->pages.v[pgno - 1] : NULL;
+	return ese_pg_get(s, pgno, out) ? out : NULL;
+}
+
+static void walk_note_peak(struct walk *w)
+{
+	size_t b = (w->cur.cap + w->next.cap) * sizeof(struct lrun) + w->roles.cap * sizeof(*w->roles.v);
+	if (b > w->peak_bytes)
+		w->peak_bytes = b;
 }
 
 /* ---- reporting helpers --------------------------------------------------- */
@@ -137,6 +186,30 @@ static bool push_u32(struct dsb_ese_stream *s, struct u32vec *a, uint32_t v)
 	return true;
 }
 
+static bool level_push(struct dsb_ese_stream *s, struct level *l, uint32_t pgno)
+{
+	if (l->n) {
+		struct lrun *r = &l->v[l->n - 1];
+		bool extends = r->first == NO_PGNO ? pgno == NO_PGNO : pgno == r->first + r->n;
+		if (extends && r->n < UINT32_MAX) {
+			r->n++;
+			l->entries++;
+			return true;
+		}
+	}
+	if (!ESE_PUSH(s, *l, DSB_ESE_MAX_PAGES + 1u))
+		return false;
+	l->v[l->n++] = (struct lrun){ pgno, 1 };
+	l->entries++;
+	return true;
+}
+
+static void level_clear(struct level *l)
+{
+	l->n = 0;
+	l->entries = 0;
+}
+
 static void mark_incomplete(struct dsb_ese_stream *s, struct walk *w, uint32_t objid)
 {
 	for (size_t i = 0; i < w->incomplete.n; i++)
@@ -172,16 +245,18 @@ static uint32_t claim(struct dsb_ese_stream *s, struct walk *w, uint32_t c, uint
 		      uint32_t objid, uint16_t type, const char *what, const char *table,
 		      struct tree_result *r)
 {
-	struct ese_page *ps = pg(s, c);
+	struct ese_page rec;
+	struct ese_page *ps = pg(s, c, &rec);
+	/* What pointed here, formatted only when a finding names it: most
+	 * pages claimed raise none (it was 5% of the verification's work). */
 	char from[DSB_ESE_NAME_MAX * 4 + 160];
-	if (parent)
-		snprintf(from, sizeof(from), "page %u of %s points to page %u", parent, what, c);
-	else
-		snprintf(from, sizeof(from), "the root (FDP) of %s is page %u", what, c);
+#define FROM() (parent ? (snprintf(from, sizeof(from), "page %u of %s points to page %u", \
+				   parent, what, c), from) \
+		       : (snprintf(from, sizeof(from), "the root (FDP) of %s is page %u", what, c), from))
 
 	if (c == 0) {
 		r->complete = false;
-		tree_problem(s, DSB_E022, FZ_TREE_REF, parent, table, "%s, which does not exist", from);
+		tree_problem(s, DSB_E022, FZ_TREE_REF, parent, table, "%s, which does not exist", FROM());
 		return NO_PGNO;
 	}
 	if (!ps) {
@@ -190,7 +265,7 @@ static uint32_t claim(struct dsb_ese_stream *s, struct walk *w, uint32_t c, uint
 		if (s->sum.truncated && c > w->last)
 			return NO_PGNO;
 		tree_problem(s, DSB_E022, FZ_TREE_REF, parent ? parent : c, table, "%s, beyond the end of the file (%u pages)",
-			    from, w->last);
+			    FROM(), w->last);
 		return NO_PGNO;
 	}
 	enum page_state st = page_state_of(ps);
@@ -202,7 +277,7 @@ static uint32_t claim(struct dsb_ese_stream *s, struct walk *w, uint32_t c, uint
 		 * JET_errPageNotInitialized (-1019) until replay rewrites it,
 		 * which no offline check can promise. */
 		ese_add(s, DSB_E022, c, page_offset(s, c), table,
-			"%s, which is uninitialized (all zero)", from);
+			"%s, which is uninitialized (all zero)", FROM());
 		return NO_PGNO;
 	}
 	if (state_damaged(st)) {
@@ -211,75 +286,94 @@ static uint32_t claim(struct dsb_ese_stream *s, struct walk *w, uint32_t c, uint
 		 * references it (the table its findings name). */
 		ps->flags |= PS_REF;
 		ps->objid = objid;
+		(void)ese_pg_put(s, c, ps, false);
 		r->complete = false;
 		mark_incomplete(s, w, objid);
 		return NO_PGNO;
 	}
 	if (ps->flags & PS_REF) {
 		r->complete = false;
-		tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, which is already part of a tree", from);
+		tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, which is already part of a tree", FROM());
 		return NO_PGNO;
 	}
 	if (ps->objid != objid) {
 		r->complete = false;
-		tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, which belongs to objid %u, not %u", from, ps->objid, objid);
+		tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, which belongs to objid %u, not %u", FROM(), ps->objid, objid);
 		return NO_PGNO;
 	}
 	if (ps->flags & PS_EMPTY) {
 		r->complete = false;
-		ps->flags |= PS_REF;
-		tree_problem(s, DSB_E022, FZ_TREE_REF, c, table, "%s, which is an empty (freed) page", from);
+		*ese_pg_flags(s, c) |= PS_REF;
+		tree_problem(s, DSB_E022, FZ_TREE_REF, c, table, "%s, which is an empty (freed) page", FROM());
 		return NO_PGNO;
 	}
-	ps->flags |= PS_REF;
+	*ese_pg_flags(s, c) |= PS_REF;
 	r->pages++;
 	if ((ps->flags & PS_TYPE_MASK) != type)
-		tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, whose tree type is %s, not %s", from,
+		tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, whose tree type is %s, not %s", FROM(),
 			      type_name(ps->flags & PS_TYPE_MASK), type_name(type));
 	if (!parent && !(ps->flags & PS_ROOT))
-		tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, which is not a root page", from);
+		tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, which is not a root page", FROM());
 	if (parent && (ps->flags & PS_ROOT))
-		tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, which is a root page", from);
+		tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, which is a root page", FROM());
 	if (parent) {
-		const struct ese_page *pp = pg(s, parent);
+		struct ese_page prec;
+		const struct ese_page *pp = pg(s, parent, &prec);
 		bool want_leaf = pp && (pp->flags & PS_POL);
 		if (want_leaf != !!(ps->flags & PS_LEAF))
 			tree_problem(s, DSB_E023, FZ_TREE_SHAPE, c, table, "%s, which is %s a leaf, but the parent is %sa parent-of-leaf page",
-				      from, (ps->flags & PS_LEAF) ? "" : "not", want_leaf ? "" : "not ");
+				      FROM(), (ps->flags & PS_LEAF) ? "" : "not", want_leaf ? "" : "not ");
 	}
 	if (page_state_of(ps) == PG_BAD_STRUCT) {
 		r->complete = false;
 		mark_incomplete(s, w, objid);
 	}
 	return c;
+#undef FROM
 }
 
-/* The leaves of one level, in key order: each one's links must name its
- * neighbours in this list, and the ends must be 0.  Placeholders hide
- * both links next to them. */
-static void check_siblings(struct dsb_ese_stream *s, const uint32_t *lv, size_t n,
+/* Leaf lv[i] of a level of n entries, between lv[i - 1] = prev and
+ * lv[i + 1] = next: its links must name them, and the ends must be 0.
+ * Placeholders hide both links next to them. */
+static void check_leaf_links(struct dsb_ese_stream *s, uint32_t cur, size_t i, size_t n,
+			     uint32_t prev, uint32_t next, const char *what, const char *table)
+{
+	struct ese_page rec;
+	const struct ese_page *ps = pg(s, cur, &rec);
+	if (cur == NO_PGNO || !ps || !(ps->flags & PS_LEAF) || page_state_of(ps) != PG_VALID)
+		return;
+	bool known_prev = i == 0 || prev != NO_PGNO;
+	bool known_next = i + 1 == n || next != NO_PGNO;
+	uint32_t want_prev = i ? prev : 0;
+	uint32_t want_next = i + 1 < n ? next : 0;
+	if ((known_prev && ps->a != want_prev) || (known_next && ps->b != want_next)) {
+		char msg[256];
+		snprintf(msg, sizeof(msg),
+			 "leaf page %u of %s links to previous %u and next %u; in key order they are %u and %u",
+			 cur, what, ps->a, ps->b, want_prev, want_next);
+		if (s->sum.fuzzy)
+			ese_fuzzy(s, FZ_LEAF_LINKS, cur, "%s", msg);
+		else
+			ese_add(s, DSB_E024, cur, page_offset(s, cur) + DSB_ESE_PG_PREV_OFF,
+				table, "%s", msg);
+	}
+}
+
+/* The leaves of one level, in key order, each against its neighbours in
+ * the level (a window of three entries over the runs). */
+static void check_siblings(struct dsb_ese_stream *s, const struct level *l,
 			   const char *what, const char *table)
 {
+	size_t n = l->entries;
+	if (!n)
+		return;
+	struct level_it it = { .l = l };
+	uint32_t prev = NO_PGNO, cur = level_next(&it);
 	for (size_t i = 0; i < n; i++) {
-		const struct ese_page *ps = pg(s, lv[i]);
-		if (lv[i] == NO_PGNO || !ps || !(ps->flags & PS_LEAF) ||
-		    page_state_of(ps) != PG_VALID)
-			continue;
-		bool known_prev = i == 0 || lv[i - 1] != NO_PGNO;
-		bool known_next = i + 1 == n || lv[i + 1] != NO_PGNO;
-		uint32_t want_prev = i ? lv[i - 1] : 0;
-		uint32_t want_next = i + 1 < n ? lv[i + 1] : 0;
-		if ((known_prev && ps->a != want_prev) || (known_next && ps->b != want_next)) {
-			char msg[256];
-			snprintf(msg, sizeof(msg),
-				 "leaf page %u of %s links to previous %u and next %u; in key order they are %u and %u",
-				 lv[i], what, ps->a, ps->b, want_prev, want_next);
-			if (s->sum.fuzzy)
-				ese_fuzzy(s, FZ_LEAF_LINKS, lv[i], "%s", msg);
-			else
-				ese_add(s, DSB_E024, lv[i], page_offset(s, lv[i]) + DSB_ESE_PG_PREV_OFF,
-					table, "%s", msg);
-		}
+		uint32_t next = i + 1 < n ? level_next(&it) : NO_PGNO;
+		check_leaf_links(s, cur, i, n, prev, next, what, table);
+		prev = cur;
+		cur = next;
 	}
 }
 
@@ -289,18 +383,19 @@ static void walk_tree(struct dsb_ese_stream *s, struct walk *w, uint32_t root, u
 {
 	memset(r, 0, sizeof(*r));
 	r->complete = true;
-	struct ese_page *rp = pg(s, root);
+	struct ese_page rrec;
+	const struct ese_page *rp = pg(s, root, &rrec);
 	/* An FDP shared by two catalog entries, or walked already: once. */
 	if (rp && (rp->flags & PS_WALKED_ROOT) && rp->objid == objid)
 		return;
 	uint32_t first = claim(s, w, root, 0, objid, type, what, table, r);
 	if (first == NO_PGNO)
 		return;
-	rp->flags |= PS_WALKED_ROOT;
+	*ese_pg_flags(s, root) |= PS_WALKED_ROOT;
 	(void)push_u32(s, &w->walked, root);
 
-	w->cur.n = 0;
-	(void)push_u32(s, &w->cur, first);
+	level_clear(&w->cur);
+	(void)level_push(s, &w->cur, first);
 	for (unsigned depth = 0; w->cur.n && !s->oom; depth++) {
 		if (depth >= s->lim.depth) {
 			/* A limit, not a verdict on the tree: the levels below
@@ -311,18 +406,20 @@ static void walk_tree(struct dsb_ese_stream *s, struct walk *w, uint32_t root, u
 			r->complete = false;
 			break;
 		}
-		w->next.n = 0;
+		level_clear(&w->next);
 		bool any_leaf = false;
-		for (size_t i = 0; i < w->cur.n; i++) {
-			uint32_t p = w->cur.v[i];
-			struct ese_page *ps = pg(s, p);
+		struct level_it it = { .l = &w->cur };
+		for (size_t i = 0; i < w->cur.entries; i++) {
+			uint32_t p = level_next(&it);
+			struct ese_page rec;
+			const struct ese_page *ps = pg(s, p, &rec);
 			if (p == NO_PGNO || !ps)
 				continue;
 			if (ps->flags & PS_LEAF) {
 				any_leaf = true;
 				r->records += ps->nodes;
-				if (role != ROLE_NONE)
-					w->role[p - 1] = (uint8_t)role;
+				if (role != ROLE_NONE && ESE_PUSH(s, w->roles, DSB_ESE_MAX_PAGES + 1u))
+					w->roles.v[w->roles.n++] = (struct role_entry){ p, (uint32_t)role };
 				continue;
 			}
 			if (!(ps->flags & PS_CHILDREN))
@@ -330,23 +427,20 @@ static void walk_tree(struct dsb_ese_stream *s, struct walk *w, uint32_t root, u
 			if (ps->b == 0)
 				tree_problem(s, DSB_E023, FZ_TREE_SHAPE, p, table, "internal page %u of %s has no children", p, what);
 			for (uint32_t k = 0; k < ps->b; k++) {
-				uint32_t c = s->children.v[ps->a + k];
+				uint32_t c = ese_pg_child(s, ps, k);
 				uint32_t got = claim(s, w, c, p, objid, type, what, table, r);
-				if (!push_u32(s, &w->next, got))
+				if (!level_push(s, &w->next, got))
 					return;
 			}
 		}
 		if (any_leaf)
-			check_siblings(s, w->cur.v, w->cur.n, what, table);
+			check_siblings(s, &w->cur, what, table);
+		walk_note_peak(w);
 		/* Swap the level buffers. */
-		uint32_t *tv = w->cur.v;
-		size_t tc = w->cur.cap;
-		w->cur.v = w->next.v;
-		w->cur.cap = w->next.cap;
-		w->cur.n = w->next.n;
-		w->next.v = tv;
-		w->next.cap = tc;
-		w->next.n = 0;
+		struct level tl = w->cur;
+		w->cur = w->next;
+		w->next = tl;
+		level_clear(&w->next);
 	}
 	if (!r->complete)
 		mark_incomplete(s, w, objid);
@@ -377,7 +471,7 @@ static void walk_space_trees(struct dsb_ese_stream *s, struct walk *w)
 		if (!r || !r->sph.multi_extent || !r->sph.pgno_oe)
 			continue;
 		/* Space-tree pages carry their owner's tree type as well. */
-		uint16_t type = PS_SPACE | (pg(s, fdp)->flags & (PS_INDEX | PS_LV));
+		uint16_t type = PS_SPACE | (*ese_pg_flags(s, fdp) & (PS_INDEX | PS_LV));
 		char what[96];
 		struct tree_result tr;
 		snprintf(what, sizeof(what), "the owned-space tree of objid %u", r->objid);
@@ -415,6 +509,21 @@ static void mark_ranges(struct dsb_ese_stream *s, struct range *v, size_t n, uin
 	}
 }
 
+static int cmp_role(const void *a, const void *b)
+{
+	const struct role_entry *x = a, *y = b;
+	return x->pgno < y->pgno ? -1 : x->pgno > y->pgno;
+}
+
+/* What the walk found space leaf pgno to be (w->roles sorted). */
+static enum leaf_role role_of(const struct walk *w, uint32_t pgno)
+{
+	struct role_entry key = { .pgno = pgno };
+	const struct role_entry *e = w->roles.n
+		? bsearch(&key, w->roles.v, w->roles.n, sizeof(key), cmp_role) : NULL;
+	return e ? (enum leaf_role)e->role : ROLE_NONE;
+}
+
 /* Owned space of the database root and free space of every FDP.  Returns
  * false when the database root's owned space is unknown. */
 static bool space_pass(struct dsb_ese_stream *s, struct walk *w)
@@ -432,12 +541,13 @@ static bool space_pass(struct dsb_ese_stream *s, struct walk *w)
 		return false;
 	}
 	uint32_t last_owned = 0;
+	if (w->roles.n)
+		qsort(w->roles.v, w->roles.n, sizeof(*w->roles.v), cmp_role);
 	for (size_t i = 0; i < s->ext.n; i++) {
 		const struct ese_ext *e = &s->ext.v[i];
 		if (e->src_pgno < 1 || e->src_pgno > s->pages.n)
 			continue;
-		const struct ese_page *src = pg(s, e->src_pgno);
-		if (!(src->flags & PS_REF))
+		if (!(*ese_pg_flags(s, e->src_pgno) & PS_REF))
 			continue;
 		/* An extent of no pages, ending at pgno 0, or starting before
 		 * page 1 describes no space: not understood, and counted. */
@@ -447,7 +557,7 @@ static bool space_pass(struct dsb_ese_stream *s, struct walk *w)
 		}
 		uint32_t first = e->last - e->cpg + 1;
 		struct range r = { first, e->last };
-		switch ((enum leaf_role)w->role[e->src_pgno - 1]) {
+		switch (role_of(w, e->src_pgno)) {
 		case ROLE_DB_OE:
 			owned[nown++] = r;
 			if (e->last > last_owned)
@@ -465,8 +575,8 @@ static bool space_pass(struct dsb_ese_stream *s, struct walk *w)
 	 * extent: bit i is page pgnoFDP + 1 + i. */
 	for (size_t i = 0; i < s->roots.n; i++) {
 		const struct ese_root *r = &s->roots.v[i];
-		const struct ese_page *ps = pg(s, r->pgno);
-		if (r->sph.multi_extent || !ps || !(ps->flags & PS_WALKED_ROOT))
+		const uint16_t *fl = ese_pg_flags(s, r->pgno);
+		if (r->sph.multi_extent || !fl || !(*fl & PS_WALKED_ROOT))
 			continue;
 		if (r->objid == DSB_ESE_OBJID_ROOT && r->sph.cpg_primary) {
 			owned[nown++] = (struct range){ 1, r->sph.cpg_primary };
@@ -749,7 +859,8 @@ static void classify(struct dsb_ese_stream *s, struct walk *w, bool space_known,
 	enum uclass run = UC_NONE;
 	uint32_t run_first = 0, run_last = 0;
 	for (uint32_t p = 1; p <= s->pages.n; p++) {
-		struct ese_page *ps = &s->pages.v[p - 1];
+		struct ese_page rec;
+		const struct ese_page *ps = pg(s, p, &rec);
 		enum page_state st = page_state_of(ps);
 		enum uclass c = UC_NONE;
 		if (st == PG_UNINIT) {
@@ -860,14 +971,19 @@ static void report_online(struct dsb_ese_stream *s)
 static void recheck_misplaced(struct dsb_ese_stream *s)
 {
 	for (uint32_t p = 1; p <= s->pages.n; p++) {
-		struct ese_page *ps = &s->pages.v[p - 1];
-		if (page_state_of(ps) != PG_MISPLACED || (ps->b & 2u))
+		/* Most pages are not misplaced: their flags say so. */
+		if ((s->pages.v[p - 1].flags & PS_STATE_MASK) != (unsigned)PG_MISPLACED << PS_STATE_SHIFT)
+			continue;
+		struct ese_page rec;
+		struct ese_page *ps = pg(s, p, &rec);
+		if (ps->b & 2u)
 			continue;
 		if (ps->a == 0 || ps->a > s->sum.pages_total + 1) {
 			ps->flags = (uint16_t)((ps->flags & ~PS_STATE_MASK) |
 					       ((unsigned)PG_MISMATCH << PS_STATE_SHIFT));
 			ps->a = 1;
 			ps->b = 1;
+			(void)ese_pg_put(s, p, ps, false);
 			s->sum.pages_misplaced--;
 		}
 	}
@@ -883,21 +999,20 @@ void ese_finish_trees(struct dsb_ese_stream *s)
 		sum->tree_walk_skipped = s->pages_limit
 			? "the page-summary limit was reached: checksums only"
 			: "a catalog, extent or FDP limit was reached: checksums only";
-		for (uint32_t p = 1; p <= s->pages.n; p++)
-			if (state_damaged(page_state_of(&s->pages.v[p - 1])))
-				report_damage(s, p, &s->pages.v[p - 1], "");
+		for (uint32_t p = 1; p <= s->pages.n; p++) {
+			struct ese_page rec;
+			if (ese_pg_get(s, p, &rec) && state_damaged(page_state_of(&rec)))
+				report_damage(s, p, &rec, "");
+		}
 		report_fuzzy(s);
 		ese_report_undecoded(s);
 		ese_report_limits(s);
+		sum->walk_bytes = ese_pg_bytes(s);
+		sum->walk_pages = s->pages.n;
 		return;
 	}
 
 	struct walk w = { .last = (uint32_t)s->pages.n };
-	w.role = calloc(s->pages.n + 1, 1);
-	if (!w.role) {
-		s->oom = true;
-		return;
-	}
 	if (s->roots.n)
 		qsort(s->roots.v, s->roots.n, sizeof(*s->roots.v), cmp_root);
 
@@ -908,7 +1023,8 @@ void ese_finish_trees(struct dsb_ese_stream *s)
 		  ROLE_NONE, &tr);
 
 	bool catalog_ok = true;
-	struct ese_page *cp = pg(s, DSB_ESE_PGNO_CATALOG);
+	struct ese_page crec;
+	struct ese_page *cp = pg(s, DSB_ESE_PGNO_CATALOG, &crec);
 	enum page_state cst = cp ? page_state_of(cp) : PG_UNINIT;
 	if (!cp && sum->truncated) {
 		/* Cut before the catalog: the cut is the finding. */
@@ -919,6 +1035,7 @@ void ese_finish_trees(struct dsb_ese_stream *s)
 		if (cp && state_damaged(cst)) {
 			cp->flags |= PS_REF;   /* its damage is reported as such */
 			cp->objid = DSB_ESE_OBJID_CATALOG;   /* page 4 is the catalog's */
+			(void)ese_pg_put(s, DSB_ESE_PGNO_CATALOG, cp, false);
 		}
 		ese_add(s, DSB_E031, DSB_ESE_PGNO_CATALOG, page_offset(s, DSB_ESE_PGNO_CATALOG), NULL,
 			"the catalog root, page 4, is %s",
@@ -933,7 +1050,8 @@ void ese_finish_trees(struct dsb_ese_stream *s)
 		tr = cat_tr;
 		uint64_t bad = 0;
 		if (s->cat_bad_records) {
-			const struct ese_page *bp = pg(s, s->cat_bad_first_pgno);
+			struct ese_page brec;
+			const struct ese_page *bp = pg(s, s->cat_bad_first_pgno, &brec);
 			if (bp && (bp->flags & PS_REF))
 				bad = s->cat_bad_records;
 		}
@@ -982,7 +1100,9 @@ void ese_finish_trees(struct dsb_ese_stream *s)
 	ese_report_undecoded(s);
 	ese_report_limits(s);
 
-	free(w.role);
+	sum->walk_bytes = ese_pg_bytes(s) + w.peak_bytes;
+	sum->walk_pages = s->pages.n;
+	free(w.roles.v);
 	free(w.cur.v);
 	free(w.next.v);
 	free(w.incomplete.v);
