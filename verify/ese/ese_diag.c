@@ -183,26 +183,6 @@ void ese_report_undecoded(struct dsb_ese_stream *s)
 
 /* ---- pages written for another pgno --------------------------------------------- */
 
-static uint16_t kind_of(uint32_t f)
-{
-	uint16_t k = 0;
-	if (f & DSB_ESE_PF_ROOT)
-		k |= PS_ROOT;
-	if (f & DSB_ESE_PF_LEAF)
-		k |= PS_LEAF;
-	if (f & DSB_ESE_PF_PARENT_OF_LEAF)
-		k |= PS_POL;
-	if (f & (DSB_ESE_PF_EMPTY | DSB_ESE_PF_PREINIT))
-		k |= PS_EMPTY;
-	if (f & DSB_ESE_PF_SPACE_TREE)
-		k |= PS_SPACE;
-	if (f & DSB_ESE_PF_INDEX)
-		k |= PS_INDEX;
-	if (f & DSB_ESE_PF_LONG_VALUE)
-		k |= PS_LV;
-	return k;
-}
-
 #define KIND_MASK (PS_ROOT | PS_LEAF | PS_POL | PS_EMPTY | PS_TYPE_MASK)
 
 void ese_misplaced_keep(struct dsb_ese_stream *s, const uint8_t *page, uint32_t pgno,
@@ -223,7 +203,7 @@ void ese_misplaced_keep(struct dsb_ese_stream *s, const uint8_t *page, uint32_t 
 		m.objid = h.objid;
 		m.prev = h.prev;
 		m.next = h.next;
-		m.kind = kind_of(h.flags);
+		m.kind = ese_kind_bits(h.flags);
 		m.new_format = h.flags & DSB_ESE_PF_NEW_CHECKSUM;
 		/* The same counts the page path keeps for a valid page: a leaf's
 		 * non-deleted nodes, an internal page's children. */

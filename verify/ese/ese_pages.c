@@ -332,26 +332,6 @@ static bool page_slot(struct dsb_ese_stream *s, uint32_t pgno)
 	return true;
 }
 
-static uint16_t kind_bits(uint32_t f)
-{
-	uint16_t k = 0;
-	if (f & DSB_ESE_PF_ROOT)
-		k |= PS_ROOT;
-	if (f & DSB_ESE_PF_LEAF)
-		k |= PS_LEAF;
-	if (f & DSB_ESE_PF_PARENT_OF_LEAF)
-		k |= PS_POL;
-	if (f & (DSB_ESE_PF_EMPTY | DSB_ESE_PF_PREINIT))
-		k |= PS_EMPTY;
-	if (f & DSB_ESE_PF_SPACE_TREE)
-		k |= PS_SPACE;
-	if (f & DSB_ESE_PF_INDEX)
-		k |= PS_INDEX;
-	if (f & DSB_ESE_PF_LONG_VALUE)
-		k |= PS_LV;
-	return k;
-}
-
 static void set_state(struct ese_page *ps, enum page_state st)
 {
 	ps->flags = (uint16_t)((ps->flags & ~PS_STATE_MASK) | ((unsigned)st << PS_STATE_SHIFT));
@@ -703,7 +683,7 @@ static void page_read(struct dsb_ese_stream *s, const uint8_t *page, uint32_t pg
 	if (!ps)
 		return;
 	ps->objid = h->objid;
-	ps->flags |= kind_bits(h->flags);
+	ps->flags |= ese_kind_bits(h->flags);
 	set_state(ps, bad_struct ? PG_BAD_STRUCT : PG_VALID);
 	ps->a = h->prev;
 	ps->b = h->next;

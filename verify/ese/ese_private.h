@@ -113,6 +113,28 @@ struct ese_pstore {
 	uint32_t irregular_cap;  /* the exception cap when LIM_IRREGULAR was hit */
 };
 
+/* A page header's flags as the PS_* kind bits a page record keeps (the
+ * page store and the misplaced-page corroboration read the same bits). */
+static inline uint16_t ese_kind_bits(uint32_t f)
+{
+	uint16_t k = 0;
+	if (f & DSB_ESE_PF_ROOT)
+		k |= PS_ROOT;
+	if (f & DSB_ESE_PF_LEAF)
+		k |= PS_LEAF;
+	if (f & DSB_ESE_PF_PARENT_OF_LEAF)
+		k |= PS_POL;
+	if (f & (DSB_ESE_PF_EMPTY | DSB_ESE_PF_PREINIT))
+		k |= PS_EMPTY;
+	if (f & DSB_ESE_PF_SPACE_TREE)
+		k |= PS_SPACE;
+	if (f & DSB_ESE_PF_INDEX)
+		k |= PS_INDEX;
+	if (f & DSB_ESE_PF_LONG_VALUE)
+		k |= PS_LV;
+	return k;
+}
+
 static inline enum page_state page_state_of(const struct ese_page *p)
 {
 	return (enum page_state)((p->flags & PS_STATE_MASK) >> PS_STATE_SHIFT);
