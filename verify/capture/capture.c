@@ -25,7 +25,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,213 +34,27 @@
 
 #include "format/archive.h"
 #include "format/paths.h"
+#include "lib/hashmap.h"
+#include "lib/hex.h"
+#include "lib/strbuf.h"
 #include "verify/capture/ese_feeder.h"
 #include "verify/ese/ese.h"
 #include "verify/ese/ese_report.h"
 #include "verify/capture/jcheck.h"
+#include "verify/status.h"
 
 /* The member table's names, together; with DSB_MAX_MEMBERS this bounds
  * the memory of an input whatever its size. */
 #define DSB_MAX_MEMBER_NAME_BYTES (256u << 20)
 #define JOURNALS_NAMED_MAX 8        /* journal members a C001 message lists */
-#define NAME_SHOWN_MAX     512      /* bytes of a member name quoted in a message */
+#define NAME_SHOWN_MAX     DSB_STATUS_NAME_MAX  /* bytes of a member name quoted in a message */
+#define NAME_SHOWN_SIZE    DSB_ESCAPE_CUT_SIZE(NAME_SHOWN_MAX)
 /* Bytes buffered to decide whether a member is an ESE database: the
  * shadow header of a 32 KiB-page database starts at 32 KiB. */
 #define ESE_SNIFF_MAX      (64u << 10)
-#define ESE_READ_BLOCK     (1u << 20)   /* `ese FILE`: bytes per read; a ring slot */
-#define ESE_RING_SLOTS     4            /* blocks queued for the ESE worker */
 #define BFT_DATABASE       0x44         /* RC §4.3: a database file */
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---- the ESE worker ---------------------------------------------------------- */
-
-/*
- * A database member's bytes are hashed twice (input, member) and verified
- * once: three streams for two cores.  The verifier runs on a worker of its
- * own, fed through a ring of ESE_RING_SLOTS blocks: the reader waits when
- * the ring is full, so memory stays bounded whatever the verifier's speed.
- * A block is lent when the reader can keep it alive (dsb_ar_lend: it lies
- * in one of the reader's raw buffers, which the reader then does not read
- * into again until the worker returns it), and copied into the slot's own
- * ESE_READ_BLOCK bytes otherwise (decompressed data, libarchive's copy
- * buffer, `ese FILE`'s reads go straight into them).  Lending spares the
- * reading thread a copy of every byte of an uncompressed capture; the
- * copy area (4 MiB) is then reserved but never touched.  Blocks go to the
- * stream in order and the stream is touched only by the worker until
- * feeder_end() joins it; block boundaries do not change what the stream
- * finds, so the result is the same as feeding inline.  Without memory or a
- * thread, the caller feeds inline.
- */
-struct feeder_slot {
-	const uint8_t *p;           /* the block: lent, or the slot's copy area */
-	size_t len;
-	int loan;                   /* dsb_ar_return() it after feeding; DSB_AR_NO_LOAN */
-};
-
-struct feeder {
-	struct dsb_ese_stream *s;
-	struct dsb_ar *ar;          /* where loans go back; NULL when nothing is lent */
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;          /* both sides wait on it: two threads, broadcast */
-	uint8_t *ring;              /* copy areas: ESE_RING_SLOTS x ESE_READ_BLOCK */
-	struct feeder_slot slot[ESE_RING_SLOTS];
-	unsigned head, tail;        /* slots [tail, head) are queued; free-running */
-	size_t fill;                /* reader: bytes copied into slot head, not yet queued */
-	bool closing;               /* no more slots will be queued */
-	bool ok;                    /* worker: every feed succeeded (read after join) */
-};
-
-static void *feeder_main(void *arg)
-{
-	struct feeder *w = arg;
-	pthread_mutex_lock(&w->mu);
-	for (;;) {
-		while (w->tail == w->head && !w->closing)
-			pthread_cond_wait(&w->cv, &w->mu);
-		if (w->tail == w->head)
-			break;
-		struct feeder_slot sl = w->slot[w->tail % ESE_RING_SLOTS];
-		pthread_mutex_unlock(&w->mu);
-		/* After a failure the stream ignores feeds: keep draining. */
-		if (!dsb_ese_stream_feed(w->s, sl.p, sl.len))
-			w->ok = false;
-		if (sl.loan != DSB_AR_NO_LOAN)
-			dsb_ar_return(w->ar, sl.loan);
-		pthread_mutex_lock(&w->mu);
-		w->tail++;
-		pthread_cond_broadcast(&w->cv);
-	}
-	pthread_mutex_unlock(&w->mu);
-	return NULL;
-}
-
-/* NULL (feed inline) when the ring or the thread cannot be had.  `ar`:
- * the reader blocks may be lent from, or NULL. */
-static struct feeder *feeder_start(struct dsb_ese_stream *s, struct dsb_ar *ar)
-{
-	struct feeder *w = calloc(1, sizeof(*w));
-	if (!w)
-		return NULL;
-	w->s = s;
-	w->ar = ar;
-	w->ok = true;
-	w->ring = malloc((size_t)ESE_RING_SLOTS * ESE_READ_BLOCK);
-	if (!w->ring)
-		goto no_ring;
-	if (pthread_mutex_init(&w->mu, NULL) != 0)
-		goto no_mutex;
-	if (pthread_cond_init(&w->cv, NULL) != 0)
-		goto no_cond;
-	if (pthread_create(&w->thread, NULL, feeder_main, w) != 0)
-		goto no_thread;
-	return w;
-no_thread:
-	pthread_cond_destroy(&w->cv);
-no_cond:
-	pthread_mutex_destroy(&w->mu);
-no_mutex:
-	free(w->ring);
-no_ring:
-	free(w);
-	return NULL;
-}
-
-/* Wait until slot head is free (the worker fed it). */
-static void feeder_wait_slot(struct feeder *w)
-{
-	pthread_mutex_lock(&w->mu);
-	while (w->head - w->tail == ESE_RING_SLOTS)
-		pthread_cond_wait(&w->cv, &w->mu);
-	pthread_mutex_unlock(&w->mu);
-}
-
-/* Where the reader copies next: the free room of slot head's copy area,
- * after waiting for the worker to free the slot if the ring is full. */
-static uint8_t *feeder_room(struct feeder *w, size_t *room)
-{
-	if (w->fill == 0)
-		feeder_wait_slot(w);
-	*room = ESE_READ_BLOCK - w->fill;
-	return w->ring + (size_t)(w->head % ESE_RING_SLOTS) * ESE_READ_BLOCK + w->fill;
-}
-
-/* Hand slot head to the worker. */
-static void feeder_push(struct feeder *w, const uint8_t *p, size_t len, int loan)
-{
-	w->slot[w->head % ESE_RING_SLOTS] = (struct feeder_slot){ .p = p, .len = len, .loan = loan };
-	pthread_mutex_lock(&w->mu);
-	w->head++;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-}
-
-/* The copy area of slot head, filled so far, to the worker. */
-static void feeder_queue(struct feeder *w)
-{
-	size_t k = w->head % ESE_RING_SLOTS;
-	size_t n = w->fill;
-	w->fill = 0;
-	feeder_push(w, w->ring + k * ESE_READ_BLOCK, n, DSB_AR_NO_LOAN);
-}
-
-/* n bytes were written at feeder_room(): a full slot is queued. */
-static void feeder_commit(struct feeder *w, size_t n)
-{
-	w->fill += n;
-	if (w->fill == ESE_READ_BLOCK)
-		feeder_queue(w);
-}
-
-static void feeder_copy(struct feeder *w, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	while (len > 0) {
-		size_t room;
-		uint8_t *to = feeder_room(w, &room);
-		size_t n = len < room ? len : room;
-		memcpy(to, p, n);
-		feeder_commit(w, n);
-		p += n;
-		len -= n;
-	}
-}
-
-/* A block of the reader's: lent when it can be, else copied. */
-static void feeder_feed(struct feeder *w, const void *buf, size_t len)
-{
-	int loan;
-	if (!w->ar || len == 0 || !dsb_ar_lend(w->ar, buf, len, &loan)) {
-		feeder_copy(w, buf, len);
-		return;
-	}
-	/* Bytes copied before it go first: blocks reach the stream in order. */
-	if (w->fill > 0)
-		feeder_queue(w);
-	feeder_wait_slot(w);
-	feeder_push(w, buf, len, loan);
-}
-
-/* Queue what is left, wait for the worker to feed it all, end it.  The
- * stream is the caller's again and every loan is back.  False if a feed
- * failed (out of memory). */
-static bool feeder_end(struct feeder *w)
-{
-	if (w->fill > 0)
-		feeder_queue(w);
-	pthread_mutex_lock(&w->mu);
-	w->closing = true;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
-	bool ok = w->ok;
-	pthread_cond_destroy(&w->cv);
-	pthread_mutex_destroy(&w->mu);
-	free(w->ring);
-	free(w);
-	return ok;
-}
 
 /* ---- the member table ----------------------------------------------------- */
 
@@ -252,7 +65,7 @@ struct member {
 	char *name;
 	size_t len;
 	uint64_t size;
-	unsigned char sha[32];
+	unsigned char sha[DSB_SHA256_LEN];
 	bool complete;      /* read to its end: size and sha are the member's */
 	bool named;         /* a data record names it */
 	uint8_t ese;        /* enum ese_kind */
@@ -279,71 +92,41 @@ struct ese_db {
 	char *file;
 };
 
+/* The rows, in archive order, and lib/hashmap over their names (the map
+ * holds row indexes; the names live in the rows). */
 struct member_table {
 	struct member *v;
 	size_t n, cap;
-	uint32_t *slot;     /* open addressing: index + 1, 0 = empty */
-	size_t nslot;       /* a power of two, at least twice n */
+	struct dsb_hmap map;
 	size_t name_bytes;
 };
 
-static uint64_t name_hash(const char *p, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325u;   /* FNV-1a */
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3u;
-	}
-	return h;
-}
+_Static_assert(DSB_MAX_MEMBERS <= DSB_HMAP_MAX, "the map holds every member allowed");
+_Static_assert(DSB_MAX_MEMBERS <= UINT32_MAX, "a row index fits the map's value");
 
-/* The slot holding `name`, or the empty slot where it would go. */
-static size_t table_slot(const struct member_table *t, const char *name, size_t len)
+static const void *member_key(const void *ctx, uint32_t val, size_t *len)
 {
-	size_t mask = t->nslot - 1;
-	for (size_t i = (size_t)name_hash(name, len) & mask;; i = (i + 1) & mask) {
-		uint32_t k = t->slot[i];
-		if (k == 0)
-			return i;
-		const struct member *m = &t->v[k - 1];
-		if (m->len == len && memcmp(m->name, name, len) == 0)
-			return i;
-	}
+	const struct member_table *t = ctx;
+	*len = t->v[val].len;
+	return t->v[val].name;
 }
 
 static struct member *table_find(const struct member_table *t, const char *name, size_t len)
 {
-	if (t->nslot == 0)
-		return NULL;
-	uint32_t k = t->slot[table_slot(t, name, len)];
-	return k ? &t->v[k - 1] : NULL;
-}
-
-static bool table_grow(struct member_table *t)
-{
-	size_t nslot = t->nslot ? t->nslot * 2 : 1024;
-	uint32_t *slot = calloc(nslot, sizeof(*slot));
-	if (!slot)
-		return false;
-	uint32_t *old = t->slot;
-	t->slot = slot;
-	t->nslot = nslot;
-	for (size_t i = 0; i < t->n; i++)
-		t->slot[table_slot(t, t->v[i].name, t->v[i].len)] = (uint32_t)(i + 1);
-	free(old);
-	return true;
+	uint32_t *k = dsb_hmap_find_str(&t->map, name, len, member_key, t);
+	return k ? &t->v[*k] : NULL;
 }
 
 enum table_status { TABLE_OK, TABLE_LIMIT, TABLE_NOMEM };
 
+/* A row for a name the caller knows is absent.  `max` rows at most
+ * (DSB_MAX_MEMBERS, or lower in tests) and DSB_MAX_MEMBER_NAME_BYTES of
+ * names. */
 static enum table_status table_add(struct member_table *t, size_t max, const char *name,
 				   size_t len, struct member **out)
 {
-	struct member *m;
 	if (t->n >= max || t->name_bytes + len > DSB_MAX_MEMBER_NAME_BYTES)
 		return TABLE_LIMIT;
-	if (2 * (t->n + 1) > t->nslot && !table_grow(t))
-		return TABLE_NOMEM;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 64;
 		struct member *v = realloc(t->v, cap * sizeof(*v));
@@ -352,7 +135,7 @@ static enum table_status table_add(struct member_table *t, size_t max, const cha
 		t->v = v;
 		t->cap = cap;
 	}
-	m = &t->v[t->n];
+	struct member *m = &t->v[t->n];
 	memset(m, 0, sizeof(*m));
 	m->name = malloc(len + 1);
 	if (!m->name)
@@ -360,7 +143,16 @@ static enum table_status table_add(struct member_table *t, size_t max, const cha
 	memcpy(m->name, name, len);
 	m->name[len] = '\0';
 	m->len = len;
-	t->slot[table_slot(t, name, len)] = (uint32_t)(t->n + 1);
+	switch (dsb_hmap_insert(&t->map, dsb_hash_str(name, len), (uint32_t)t->n)) {
+	case DSB_HMAP_OK:
+		break;
+	case DSB_HMAP_LIMIT:
+		free(m->name);
+		return TABLE_LIMIT;
+	case DSB_HMAP_NOMEM:
+		free(m->name);
+		return TABLE_NOMEM;
+	}
 	t->n++;
 	t->name_bytes += len;
 	*out = m;
@@ -372,7 +164,7 @@ static void table_free(struct member_table *t)
 	for (size_t i = 0; i < t->n; i++)
 		free(t->v[i].name);
 	free(t->v);
-	free(t->slot);
+	dsb_hmap_free(&t->map);
 }
 
 /* ---- one input's state -------------------------------------------------------- */
@@ -404,8 +196,9 @@ struct verify {
 
 	bool c015;                  /* part of the input could not be read */
 	bool stopped;               /* reading stopped before the end of the input */
-	bool oom;
-	bool lookup_oom;            /* a lookup could not build its path */
+	struct dsb_status st;       /* what stopped the check, first cause first */
+	bool lookup_oom;            /* a lookup could not build its path (raised at the end:
+				     * the replay's callbacks cannot stop it) */
 	char *path;                 /* capture root + member path, for lookups */
 	size_t path_cap;
 
@@ -416,7 +209,7 @@ struct verify {
 	size_t sniff_len;
 	bool ese_decided;           /* for the member being read */
 	struct dsb_ese_stream *es;  /* its stream, when it is a database */
-	struct feeder *feeder;      /* its worker, if one could be started */
+	struct dsb_ese_feeder *feeder; /* its worker, if one could be started */
 	bool ese_limit;             /* DSB_MAX_DATABASES was reported */
 };
 
@@ -425,73 +218,61 @@ static void set_incomplete(struct verify *v)
 	v->rep->inputs[v->input].incomplete = true;
 }
 
-/* A member name for a message: control bytes escaped, long ones cut. */
+/* A member name for a message: the one escape set (lib/hex.h), cut at
+ * NAME_SHOWN_MAX bytes with "...". */
 static const char *shown(char *out, size_t cap, const char *s, size_t len)
 {
-	size_t o = 0;
-	for (size_t i = 0; i < len && o + 8 < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (o >= NAME_SHOWN_MAX) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c < 0x20 || c == 0x7f)
-			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
-		else
-			out[o++] = (char)c;
-	}
-	out[o] = '\0';
-	return out;
+	(void)cap;   /* every caller's buffer is NAME_SHOWN_SIZE */
+	return dsb_escape_cut(out, NAME_SHOWN_MAX, s, len);
 }
 
-static void c015(struct verify *v, const char *member, int64_t offset, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void c015(struct verify *v, const char *member, int64_t offset, const char *fmt, ...)
+/* C015 through the one wording (verify/status.h). */
+static void c015(struct verify *v, const struct dsb_op_cause *c)
 {
-	char msg[DSB_MESSAGE_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	struct dsb_loc loc = DSB_LOC_INIT;
-	loc.member = member;
-	loc.offset = offset;
-	dsb_findings_add(v->rep->findings, v->input, DSB_C015, &loc, "%s", msg);
+	dsb_status_c015(v->rep->findings, v->input, c);
 	v->c015 = true;
 	set_incomplete(v);
 }
 
-/* C015 from what the reader said; `fatal`: the rest of the input is lost. */
+/* A cause that stops the check: the first is reported, later ones counted. */
+static void stop(struct verify *v, const struct dsb_op_cause *c)
+{
+	v->stopped = true;
+	if (dsb_status_raise(&v->st, v->rep->findings, v->input, c)) {
+		v->c015 = true;
+		set_incomplete(v);
+	}
+}
+
+static bool out_of_mem(const struct verify *v)
+{
+	return v->st.first == DSB_OP_NOMEM;
+}
+
+/* C015 from what the reader said; `fatal`: the rest of the input is lost.
+ * (The reader does not say why in a code of its own yet: every one of its
+ * errors is "unreadable".) */
 static void c015_reader(struct verify *v, bool fatal)
 {
 	const struct dsb_ar_error *e = dsb_ar_error(v->ar);
-	char name[NAME_SHOWN_MAX + 16];
-	const char *tail = fatal ? "; the rest of the input was not read" : "";
-	if (e->member && e->offset >= 0)
-		c015(v, e->member, e->offset, "%s, at byte %lld: %s%s",
-		     shown(name, sizeof name, e->member, strlen(e->member)),
-		     (long long)e->offset, e->message, tail);
-	else if (e->member)
-		c015(v, e->member, -1, "%s: %s%s",
-		     shown(name, sizeof name, e->member, strlen(e->member)), e->message, tail);
-	else if (e->offset >= 0)
-		c015(v, NULL, e->offset, "at byte %lld of the input: %s%s", (long long)e->offset,
-		     e->message, tail);
-	else
-		c015(v, NULL, -1, "%s%s", e->message, tail);
+	struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
+	c.error = DSB_OP_UNREADABLE;
+	c.member = e->member;
+	c.offset = e->offset;
+	c.detail = e->message;
+	c.rest_lost = fatal;
 	if (fatal)
-		v->stopped = true;
+		stop(v, &c);
+	else
+		c015(v, &c);
 }
 
 static void out_of_memory(struct verify *v)
 {
-	if (v->oom)
-		return;
-	v->oom = true;
-	v->stopped = true;
-	c015(v, NULL, -1, "out of memory; the input was not checked in full");
+	struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
+	c.error = DSB_OP_NOMEM;
+	c.detail = "out of memory; the input was not checked in full";
+	stop(v, &c);
 }
 
 /* ---- member consumers ------------------------------------------------------------ */
@@ -615,7 +396,7 @@ static bool ese_feed(struct verify *v, const void *buf, size_t len)
 {
 	if (!v->feeder)
 		return dsb_ese_stream_feed(v->es, buf, len);
-	feeder_feed(v->feeder, buf, len);
+	dsb_ese_feeder_feed(v->feeder, buf, len);
 	return true;
 }
 
@@ -627,10 +408,17 @@ static bool ese_begin(struct verify *v, bool worker)
 	v->ese_decided = true;
 	if (v->ndbs == DSB_MAX_DATABASES) {
 		if (!v->ese_limit) {
-			char name[NAME_SHOWN_MAX + 16];
-			c015(v, e->name, -1,
-			     "%s: more than %d ESE databases in one input (DSB_MAX_DATABASES); it and later ones were hashed but not verified",
-			     shown(name, sizeof name, e->name, e->len), DSB_MAX_DATABASES);
+			/* Not a stop: the member and later ones are still hashed. */
+			char detail[160];
+			snprintf(detail, sizeof detail,
+				 "more than %d ESE databases in one input (DSB_MAX_DATABASES); it and later ones were hashed but not verified",
+				 DSB_MAX_DATABASES);
+			struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
+			c.error = DSB_OP_LIMIT;
+			c.limit = "DSB_MAX_DATABASES";
+			c.member = e->name;
+			c.detail = detail;
+			c015(v, &c);
 			v->ese_limit = true;
 		}
 		return true;
@@ -649,7 +437,7 @@ static bool ese_begin(struct verify *v, bool worker)
 	e->ese = ESE_YES;
 	e->ese_db = (uint32_t)v->ndbs++;
 	if (worker)
-		v->feeder = feeder_start(v->es, v->ar);
+		v->feeder = dsb_ese_feeder_start(v->es, v->ar);
 	return ese_feed(v, v->sniff, v->sniff_len);
 }
 
@@ -693,7 +481,7 @@ static void ese_end(struct verify *v, bool complete)
 	/* The stream is ours again once the worker fed it everything queued
 	 * (its out-of-memory, if any, is in the summary). */
 	if (v->feeder) {
-		if (!feeder_end(v->feeder))
+		if (!dsb_ese_feeder_end(v->feeder))
 			out_of_memory(v);
 		v->feeder = NULL;
 	}
@@ -742,7 +530,7 @@ static const char *unsafe_reason(const char *p, size_t len)
 
 static void c009_member(struct verify *v, const struct dsb_ar_member *m, bool unsafe)
 {
-	char name[NAME_SHOWN_MAX + 16];
+	char name[NAME_SHOWN_SIZE];
 	struct dsb_loc loc = DSB_LOC_INIT;
 	loc.member = m->name;
 	shown(name, sizeof name, m->name, m->name_len);
@@ -770,7 +558,7 @@ static void c009_member(struct verify *v, const struct dsb_ar_member *m, bool un
  * journal.jsonl still counts as a journal: two journals are C001. */
 static void c009_duplicate(struct verify *v, const struct dsb_ar_member *m)
 {
-	char name[NAME_SHOWN_MAX + 16];
+	char name[NAME_SHOWN_SIZE];
 	struct dsb_loc loc = DSB_LOC_INIT;
 	loc.member = m->name;
 	dsb_findings_add(v->rep->findings, v->input, DSB_C009, &loc,
@@ -798,12 +586,19 @@ static bool on_member(struct verify *v, const struct dsb_ar_member *m)
 	switch (table_add(&v->mt, v->max_members, m->name, m->name_len, &v->entry)) {
 	case TABLE_OK:
 		break;
-	case TABLE_LIMIT:
-		c015(v, NULL, -1,
-		     "more than %zu regular members, or %u bytes of member names (DSB_MAX_MEMBERS, DSB_MAX_MEMBER_NAME_BYTES); the rest of the input was not read",
-		     v->max_members, DSB_MAX_MEMBER_NAME_BYTES);
-		v->stopped = true;
+	case TABLE_LIMIT: {
+		char detail[200];
+		snprintf(detail, sizeof detail,
+			 "more than %zu regular members, or %u bytes of member names (DSB_MAX_MEMBERS, DSB_MAX_MEMBER_NAME_BYTES)",
+			 v->max_members, DSB_MAX_MEMBER_NAME_BYTES);
+		struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
+		c.error = DSB_OP_LIMIT;
+		c.limit = "DSB_MAX_MEMBERS";
+		c.detail = detail;
+		c.rest_lost = true;
+		stop(v, &c);
 		return false;
+	}
 	case TABLE_NOMEM:
 		out_of_memory(v);
 		return false;
@@ -814,7 +609,7 @@ static bool on_member(struct verify *v, const struct dsb_ar_member *m)
 	for (size_t i = 0; i < ARRAY_LEN(consumers); i++)
 		if (consumers[i].start(v, m))
 			v->attached |= 1u << i;
-	if (v->oom)
+	if (out_of_mem(v))
 		return false;
 
 	enum dsb_ar_status st;
@@ -824,15 +619,15 @@ static bool on_member(struct verify *v, const struct dsb_ar_member *m)
 		for (size_t i = 0; i < ARRAY_LEN(consumers); i++)
 			if ((v->attached & (1u << i)) && !consumers[i].data(v, buf, len))
 				out_of_memory(v);
-		if (v->oom)
+		if (out_of_mem(v))
 			break;
 	}
-	bool complete = !v->oom && st == DSB_AR_END;
+	bool complete = !out_of_mem(v) && st == DSB_AR_END;
 	for (size_t i = 0; i < ARRAY_LEN(consumers); i++)
 		if (v->attached & (1u << i))
 			consumers[i].end(v, complete);
 	v->cur = NULL;
-	if (v->oom)
+	if (out_of_mem(v))
 		return false;
 	if (st == DSB_AR_MEMBER_ERROR)
 		c015_reader(v, false);
@@ -890,13 +685,8 @@ static bool lookup(void *ctx, const char *member_path, struct dsb_member_facts *
 	struct member *m = member_of(ctx, member_path);
 	if (!m || !m->complete)
 		return false;
-	static const char digits[] = "0123456789abcdef";
 	out->size = m->size;
-	for (int i = 0; i < 32; i++) {
-		out->sha256[2 * i] = digits[m->sha[i] >> 4];
-		out->sha256[2 * i + 1] = digits[m->sha[i] & 15];
-	}
-	out->sha256[64] = '\0';
+	dsb_sha256_hex(out->sha256, m->sha);
 	return true;
 }
 
@@ -910,7 +700,7 @@ static void mark_named(void *ctx, const char *member_path)
 /* C008: regular members, the journal aside, that no data record names. */
 static void c008_unnamed(struct verify *v)
 {
-	char name[NAME_SHOWN_MAX + 16], root[NAME_SHOWN_MAX + 16];
+	char name[NAME_SHOWN_SIZE], root[NAME_SHOWN_SIZE];
 	shown(root, sizeof root, v->journal, v->root_len);
 	for (size_t i = 0; i < v->mt.n; i++) {
 		const struct member *m = &v->mt.v[i];
@@ -953,7 +743,7 @@ static void ese_binding(void *ctx, const char *member_path, const struct dsb_mem
 		d->bound = b->bound;
 		d->anchored = true;
 	} else if (m->ese == ESE_NO && b->bound && b->bft == BFT_DATABASE && !m->e001) {
-		char name[NAME_SHOWN_MAX + 16];
+		char name[NAME_SHOWN_SIZE];
 		struct dsb_loc loc = DSB_LOC_INIT;
 		loc.member = m->name;
 		loc.line = b->line;
@@ -995,7 +785,7 @@ static void c001(struct verify *v)
 	char list[DSB_MESSAGE_MAX] = "";
 	size_t o = 0;
 	for (size_t i = 0; i < v->njournals && i < JOURNALS_NAMED_MAX; i++) {
-		char name[NAME_SHOWN_MAX + 16];
+		char name[NAME_SHOWN_SIZE];
 		const char *s = v->jnames[i] ? v->jnames[i] : "?";
 		int w = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "",
 				 shown(name, sizeof name, s, strlen(s)));
@@ -1037,9 +827,18 @@ static void judge_journal(struct verify *v)
 		c008_unnamed(v);
 	}
 	const char *what = NULL;
-	if (dsb_replay_limit_hit(v->rp, &what))
-		c015(v, NULL, -1, "the replay exceeded a limit (%s); the journal was not judged in full",
-		     what ? what : "unknown");
+	if (dsb_replay_limit_hit(v->rp, &what)) {
+		/* Not a stop: what was replayed is still judged. */
+		char detail[200];
+		snprintf(detail, sizeof detail,
+			 "the replay exceeded a limit (%s); the journal was not judged in full",
+			 what ? what : "unknown");
+		struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
+		c.error = DSB_OP_LIMIT;
+		c.limit = what;
+		c.detail = detail;
+		c015(v, &c);
+	}
 	if (!dsb_replay_export(v->rp, v->rep))
 		out_of_memory(v);
 	dsb_findings_merge(v->rep->findings, v->jf);
@@ -1124,26 +923,4 @@ int dsb_verify_memory(struct dsb_report *rep, const char *name, const void *buf,
 		      const struct dsb_verify_opts *opts)
 {
 	return verify(rep, name, buf ? buf : "", len, opts);
-}
-
-/* ---- the ESE worker, for `dsbinspect ese FILE` (verify/ese/ese_file.c) ---- */
-
-struct feeder *dsb_ese_feeder_start(struct dsb_ese_stream *s)
-{
-	return feeder_start(s, NULL);
-}
-
-uint8_t *dsb_ese_feeder_room(struct feeder *w, size_t *room)
-{
-	return feeder_room(w, room);
-}
-
-void dsb_ese_feeder_commit(struct feeder *w, size_t n)
-{
-	feeder_commit(w, n);
-}
-
-bool dsb_ese_feeder_end(struct feeder *w)
-{
-	return feeder_end(w);
 }
