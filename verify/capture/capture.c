@@ -33,10 +33,12 @@
 #include <unistd.h>
 
 #include "format/archive.h"
+#include "format/filekind.h"
 #include "format/paths.h"
 #include "lib/hashmap.h"
 #include "lib/hex.h"
 #include "lib/strbuf.h"
+#include "lib/vec.h"
 #include "verify/capture/ese_feeder.h"
 #include "verify/ese/ese.h"
 #include "verify/ese/ese_report.h"
@@ -58,6 +60,21 @@
 
 /* ---- the member table ----------------------------------------------------- */
 
+/* What a member is, decided once: by its name for the journal (CF §1.3),
+ * else by its first bytes (format/filekind.c's sniffer).  The kind picks
+ * the verifier it is handed to (kinds[] below). */
+enum member_kind {
+	MK_UNDECIDED,       /* cut short before its first bytes decided */
+	MK_JOURNAL,         /* journal.jsonl at the top level or one folder deep */
+	MK_ESE_DATABASE,
+	MK_ESE_LOG,         /* a transaction log or a reserve log */
+	MK_ESE_CHECKPOINT,
+	MK_OTHER,           /* anything else: an archive, a patch file, unknown bytes */
+	MK_COUNT
+};
+
+#define NO_IX UINT32_MAX    /* member.ix: nothing kept */
+
 /* A regular member with a safe name, as read.  Names are unique: a later
  * member of the same name is a duplicate (C009, CF §1.4) and never gets a
  * row, so records naming the path are judged against the first copy. */
@@ -68,17 +85,19 @@ struct member {
 	unsigned char sha[DSB_SHA256_LEN];
 	bool complete;      /* read to its end: size and sha are the member's */
 	bool named;         /* a data record names it */
-	uint8_t ese;        /* enum ese_kind */
+	uint8_t kind;       /* enum member_kind */
 	bool e001;          /* "not an ESE database" was raised on it */
-	uint32_t ese_db;    /* ESE_YES: its index in verify.dbs */
+	uint32_t ix;        /* MK_ESE_DATABASE: its index in verify.dbs; another
+			     * kind the sniffer recognised: its index in
+			     * verify.sniffs (to say what it is); else NO_IX */
 };
 
-/* What the member's first bytes say. */
-enum ese_kind {
-	ESE_UNKNOWN,        /* not decided: read cut short, or not verified (limit) */
-	ESE_NO,             /* read whole (or 64 KiB of it): no ESE magic */
-	ESE_YES,            /* sniffed as ESE: streamed through the verifier */
-};
+_Static_assert(MK_COUNT <= UINT8_MAX, "a kind fits member.kind");
+
+/* What the sniffer said about members that are not databases, for E001's
+ * "it is an ESE transaction log (...)": one entry per recognised member at
+ * most, so DSB_MAX_MEMBERS bounds it. */
+DSB_VEC_DEFINE(sniff_vec, struct dsb_file_sniff);
 
 /* A database verified while its member streamed by.  Its findings are
  * anchored (line, file) only at the end, once the journal is known. */
@@ -182,7 +201,11 @@ struct verify {
 	const struct dsb_ar_member *cur;
 	struct member *entry;       /* its row in the member table */
 	uint64_t bytes;
-	unsigned attached;          /* bit i: consumers[i] takes its data */
+	const struct verifier *vf;  /* the verifier of its kind that took it, or NULL */
+	uint8_t *sniff;             /* its first bytes until they decide: ESE_SNIFF_MAX,
+				     * allocated on first use */
+	size_t sniff_len;
+	struct sniff_vec sniffs;    /* member.ix of recognised non-databases */
 
 	/* Journals (CF §1.3): the first one is read, all are counted. */
 	size_t njournals;
@@ -202,15 +225,13 @@ struct verify {
 	char *path;                 /* capture root + member path, for lookups */
 	size_t path_cap;
 
-	/* ESE databases (the `ese` consumer). */
+	/* ESE databases (the ESE verifier). */
 	struct ese_db dbs[DSB_MAX_DATABASES];
 	size_t ndbs;
-	uint8_t *sniff;             /* ESE_SNIFF_MAX bytes, allocated on first use */
-	size_t sniff_len;
-	bool ese_decided;           /* for the member being read */
-	struct dsb_ese_stream *es;  /* its stream, when it is a database */
+	struct dsb_ese_stream *es;  /* the member's stream, when it is a database */
 	struct dsb_ese_feeder *feeder; /* its worker, if one could be started */
 	bool ese_limit;             /* DSB_MAX_DATABASES was reported */
+	bool more;                  /* hand_over: more of the member's data is coming */
 };
 
 static void set_incomplete(struct verify *v)
@@ -275,24 +296,9 @@ static void out_of_memory(struct verify *v)
 	stop(v, &c);
 }
 
-/* ---- member consumers ------------------------------------------------------------ */
+/* ---- every member: hashed ------------------------------------------------------ */
 
-/*
- * Everything that wants a member's bytes is one row here.  start() says
- * whether it takes this member; data() gets each block in order (false:
- * out of memory); end() is called for every member started, `complete`
- * telling whether its data was read to the end.  A check that sniffs
- * data members (the ESE page verifier) is one more row.
- */
-struct consumer {
-	const char *name;
-	bool (*start)(struct verify *v, const struct dsb_ar_member *m);
-	bool (*data)(struct verify *v, const void *buf, size_t len);
-	void (*end)(struct verify *v, bool complete);
-};
-
-/* Every member: SHA-256 and byte count into the member table. */
-static bool digest_start(struct verify *v, const struct dsb_ar_member *m)
+static bool digest_start(struct verify *v)
 {
 	v->bytes = 0;
 	return EVP_DigestInit_ex(v->md, EVP_sha256(), NULL) == 1;
@@ -311,6 +317,22 @@ static void digest_end(struct verify *v, bool complete)
 	m->complete = complete && EVP_DigestFinal_ex(v->md, m->sha, NULL) == 1;
 }
 
+/* ---- the verifiers, one per kind ---------------------------------------------- */
+
+/*
+ * A verifier takes the members of its kind.  start() says whether it
+ * takes this one (false: hashed only; a verifier that runs out of memory
+ * says so through out_of_memory()); data() gets its bytes in order, the
+ * first bytes that decided its kind included (false: out of memory);
+ * end() is called for every member it took, `complete` telling whether
+ * the data was read to the end.
+ */
+struct verifier {
+	bool (*start)(struct verify *v);
+	bool (*data)(struct verify *v, const void *buf, size_t len);
+	void (*end)(struct verify *v, bool complete);
+};
+
 /* Count a journal member (CF §1.3), named for C001's message.  True when
  * it is one; *first when it is the first. */
 static bool journal_note(struct verify *v, const struct dsb_ar_member *m, size_t *root_len,
@@ -324,18 +346,19 @@ static bool journal_note(struct verify *v, const struct dsb_ar_member *m, size_t
 			out_of_memory(v);
 	}
 	*first = v->njournals++ == 0;
+	if (*first)
+		v->root_len = *root_len;
 	return true;
 }
 
-/* journal.jsonl: counted always, fed to the journal checks if first. */
-static bool journal_start(struct verify *v, const struct dsb_ar_member *m)
+/* The journal: the first one is fed to the journal checks; later ones
+ * are only counted (C001) and hashed. */
+static bool journal_start(struct verify *v)
 {
-	size_t root_len;
-	bool first;
-	if (!journal_note(v, m, &root_len, &first) || !first)
+	if (v->njournals != 1 || v->journal)
 		return false;
+	const struct dsb_ar_member *m = v->cur;
 	v->journal = strdup(m->name);
-	v->root_len = root_len;
 	v->jf = dsb_findings_new();
 	v->rp = v->jf ? dsb_replay_new(v->jf, v->input, m->name) : NULL;
 	v->jc = v->rp ? dsb_jcheck_new(v->jf, v->input, m->name, v->rp) : NULL;
@@ -358,9 +381,6 @@ static void journal_end(struct verify *v, bool complete)
 	v->journal_complete = complete;
 }
 
-/* Every member: sniff the first bytes; a database streams through the
- * ESE verifier.  The first bytes are buffered (at most ESE_SNIFF_MAX)
- * until they decide, then fed to the verifier: no byte is read twice. */
 static void ese_drop(struct ese_db *d)
 {
 	dsb_findings_free(d->f);
@@ -373,39 +393,11 @@ static void ese_drop(struct ese_db *d)
 	d->dead = true;
 }
 
-static bool ese_start(struct verify *v, const struct dsb_ar_member *m)
-{
-	(void)m;
-	struct member *e = v->entry;   /* a fresh row: duplicates never get here */
-	e->ese = ESE_UNKNOWN;
-	e->e001 = false;
-	v->sniff_len = 0;
-	v->ese_decided = false;
-	v->es = NULL;
-	v->feeder = NULL;
-	if (!v->sniff && !(v->sniff = malloc(ESE_SNIFF_MAX))) {
-		out_of_memory(v);
-		return false;
-	}
-	return true;
-}
-
-/* To the worker if there is one (a failed feed is then known at the end,
- * when ese_end joins it), else inline. */
-static bool ese_feed(struct verify *v, const void *buf, size_t len)
-{
-	if (!v->feeder)
-		return dsb_ese_stream_feed(v->es, buf, len);
-	dsb_ese_feeder_feed(v->feeder, buf, len);
-	return true;
-}
-
-/* The member is a database: start its stream (on a worker if more data
- * is coming) and feed what was buffered. */
-static bool ese_begin(struct verify *v, bool worker)
+/* An ESE database: its stream, on a worker when more data is coming
+ * (v->more).  Past DSB_MAX_DATABASES it is hashed only (one C015). */
+static bool ese_start(struct verify *v)
 {
 	struct member *e = v->entry;
-	v->ese_decided = true;
 	if (v->ndbs == DSB_MAX_DATABASES) {
 		if (!v->ese_limit) {
 			/* Not a stop: the member and later ones are still hashed. */
@@ -421,7 +413,7 @@ static bool ese_begin(struct verify *v, bool worker)
 			c015(v, &c);
 			v->ese_limit = true;
 		}
-		return true;
+		return false;
 	}
 	struct ese_db *d = &v->dbs[v->ndbs];
 	memset(d, 0, sizeof(*d));
@@ -432,52 +424,27 @@ static bool ese_begin(struct verify *v, bool worker)
 	v->es = d->member && d->f ? dsb_ese_stream_new(d->f, v->input, &loc) : NULL;
 	if (!v->es) {
 		ese_drop(d);
+		out_of_memory(v);
 		return false;
 	}
-	e->ese = ESE_YES;
-	e->ese_db = (uint32_t)v->ndbs++;
-	if (worker)
-		v->feeder = dsb_ese_feeder_start(v->es, v->ar);
-	return ese_feed(v, v->sniff, v->sniff_len);
+	e->ix = (uint32_t)v->ndbs++;
+	v->feeder = v->more ? dsb_ese_feeder_start(v->es, v->ar) : NULL;
+	return true;
 }
 
+/* To the worker if there is one (a failed feed is then known at the end,
+ * when ese_end joins it), else inline. */
 static bool ese_data(struct verify *v, const void *buf, size_t len)
 {
-	if (v->ese_decided)
-		return v->es ? ese_feed(v, buf, len) : true;
-	size_t take = ESE_SNIFF_MAX - v->sniff_len;
-	if (take > len)
-		take = len;
-	memcpy(v->sniff + v->sniff_len, buf, take);
-	v->sniff_len += take;
-	if (dsb_ese_sniff(v->sniff, v->sniff_len)) {
-		if (!ese_begin(v, true))
-			return false;
-		return v->es && take < len
-			? ese_feed(v, (const uint8_t *)buf + take, len - take)
-			: true;
-	}
-	if (v->sniff_len == ESE_SNIFF_MAX) {
-		v->ese_decided = true;
-		v->entry->ese = ESE_NO;
-	}
+	if (!v->feeder)
+		return dsb_ese_stream_feed(v->es, buf, len);
+	dsb_ese_feeder_feed(v->feeder, buf, len);
 	return true;
 }
 
 static void ese_end(struct verify *v, bool complete)
 {
 	struct member *e = v->entry;
-	if (!v->ese_decided) {
-		/* Shorter than ESE_SNIFF_MAX, or cut short. */
-		if (v->sniff_len > 0 && dsb_ese_sniff(v->sniff, v->sniff_len)) {
-			if (!ese_begin(v, false))
-				out_of_memory(v);
-		} else if (complete) {
-			e->ese = ESE_NO;
-		}
-	}
-	if (!v->es)
-		return;
 	/* The stream is ours again once the worker fed it everything queued
 	 * (its out-of-memory, if any, is in the summary). */
 	if (v->feeder) {
@@ -488,7 +455,7 @@ static void ese_end(struct verify *v, bool complete)
 	/* Cut by a read error (C015): no finding about the missing part. */
 	dsb_ese_stream_finish(v->es, complete);
 	const struct dsb_ese_summary *sum = dsb_ese_stream_summary(v->es);
-	if (!dsb_ese_fill_database(&v->dbs[e->ese_db].db, v->input, sum, complete))
+	if (!dsb_ese_fill_database(&v->dbs[e->ix].db, v->input, sum, complete))
 		out_of_memory(v);
 	if (dsb_ese_summary_incomplete(sum))
 		set_incomplete(v);   /* E001/E002/E034 said why */
@@ -499,13 +466,121 @@ static void ese_end(struct verify *v, bool complete)
 	v->es = NULL;
 }
 
-static const struct consumer consumers[] = {
-	{ .name = "sha256",  .start = digest_start,  .data = digest_data,  .end = digest_end },
-	{ .name = "journal", .start = journal_start, .data = journal_data, .end = journal_end },
-	{ .name = "ese",     .start = ese_start,     .data = ese_data,     .end = ese_end },
+static const struct verifier journal_verifier = {
+	.start = journal_start, .data = journal_data, .end = journal_end,
+};
+static const struct verifier ese_verifier = {
+	.start = ese_start, .data = ese_data, .end = ese_end,
 };
 
-_Static_assert(ARRAY_LEN(consumers) <= 8 * sizeof(unsigned), "one bit per consumer");
+/* {kind -> verifier}.  Logs and checkpoints have no verifier yet: they
+ * are hashed and matched against the journal only (part 4 adds
+ * verify/logs/ as their row). */
+static const struct kind_row {
+	const char *name;
+	const struct verifier *verifier;
+} kinds[MK_COUNT] = {
+	[MK_UNDECIDED]      = { .name = "undecided" },
+	[MK_JOURNAL]        = { .name = "journal", .verifier = &journal_verifier },
+	[MK_ESE_DATABASE]   = { .name = "ESE database", .verifier = &ese_verifier },
+	[MK_ESE_LOG]        = { .name = "ESE log" },
+	[MK_ESE_CHECKPOINT] = { .name = "ESE checkpoint" },
+	[MK_OTHER]          = { .name = "other" },
+};
+
+/* ---- classification: once per member -------------------------------------------- */
+
+/* The kind is known: hand the member to its verifier, with the first
+ * bytes buffered so far.  `more`: data is still coming (a worker is worth
+ * starting).  False: out of memory. */
+static bool hand_over(struct verify *v, enum member_kind k, bool more)
+{
+	v->entry->kind = (uint8_t)k;
+	const struct verifier *vf = kinds[k].verifier;
+	v->more = more;
+	if (!vf || !vf->start(v))
+		return !out_of_mem(v);
+	v->vf = vf;
+	bool ok = v->sniff_len == 0 || vf->data(v, v->sniff, v->sniff_len);
+	v->sniff_len = 0;
+	return ok;
+}
+
+/* What the sniffer makes of the first bytes, as a member kind.  A
+ * recognised non-database is kept (member.ix) so that E001 can say what
+ * it is. */
+static enum member_kind classify_bytes(struct verify *v)
+{
+	struct dsb_file_sniff k;
+	dsb_file_sniff(v->sniff, v->sniff_len, v->entry->name, dsb_ese_sniff, &k);
+	enum member_kind mk;
+	switch (k.kind) {
+	case DSB_KIND_ESE_DATABASE:
+		return MK_ESE_DATABASE;
+	case DSB_KIND_ESE_LOG:
+	case DSB_KIND_ESE_RESERVE_LOG:
+		mk = MK_ESE_LOG;
+		break;
+	case DSB_KIND_ESE_CHECKPOINT:
+		mk = MK_ESE_CHECKPOINT;
+		break;
+	case DSB_KIND_UNKNOWN:
+		return MK_OTHER;   /* said as "no ESE magic" */
+	case DSB_KIND_EMPTY:
+	case DSB_KIND_ZEROS:
+	case DSB_KIND_ESE_PATCH:
+	case DSB_KIND_ESE_OTHER:
+	case DSB_KIND_ARCHIVE:
+	case DSB_KIND_COMPRESSED:
+	default:
+		mk = MK_OTHER;
+		break;
+	}
+	switch (sniff_vec_push(&v->sniffs, k, v->max_members)) {
+	case DSB_VEC_OK:
+		v->entry->ix = (uint32_t)(v->sniffs.n - 1);
+		break;
+	case DSB_VEC_LIMIT:
+		break;   /* cannot be: one per member at most */
+	case DSB_VEC_NOMEM:
+		out_of_memory(v);
+		break;
+	}
+	return mk;
+}
+
+/* A member's data while its kind is undecided: buffer the first bytes
+ * until they decide (an ESE database as soon as its header says so, so
+ * that it streams on to its worker; anything else once ESE_SNIFF_MAX
+ * bytes are in), then hand it over.  No byte is read twice. */
+static bool sniff_data(struct verify *v, const void *buf, size_t len)
+{
+	size_t take = ESE_SNIFF_MAX - v->sniff_len;
+	if (take > len)
+		take = len;
+	memcpy(v->sniff + v->sniff_len, buf, take);
+	v->sniff_len += take;
+	enum member_kind k;
+	if (dsb_ese_sniff(v->sniff, v->sniff_len))
+		k = MK_ESE_DATABASE;
+	else if (v->sniff_len == ESE_SNIFF_MAX)
+		k = classify_bytes(v);
+	else
+		return true;
+	if (!hand_over(v, k, true))
+		return false;
+	return v->vf && take < len ? v->vf->data(v, (const uint8_t *)buf + take, len - take) : true;
+}
+
+/* The member ended undecided: shorter than ESE_SNIFF_MAX, or cut short. */
+static bool sniff_end(struct verify *v, bool complete)
+{
+	if (v->sniff_len > 0 && dsb_ese_sniff(v->sniff, v->sniff_len))
+		return hand_over(v, MK_ESE_DATABASE, false);
+	if (complete)
+		return hand_over(v, classify_bytes(v), false);
+	return true;   /* MK_UNDECIDED: never judged as anything */
+}
 
 /* ---- reading ------------------------------------------------------------------------ */
 
@@ -605,10 +680,17 @@ static bool on_member(struct verify *v, const struct dsb_ar_member *m)
 	}
 
 	v->cur = m;
-	v->attached = 0;
-	for (size_t i = 0; i < ARRAY_LEN(consumers); i++)
-		if (consumers[i].start(v, m))
-			v->attached |= 1u << i;
+	v->vf = NULL;
+	v->sniff_len = 0;
+	v->entry->ix = NO_IX;
+	if (!v->sniff && !(v->sniff = malloc(ESE_SNIFF_MAX)))
+		out_of_memory(v);
+	bool hashing = digest_start(v);
+	size_t root_len;
+	bool first;
+	bool journal = journal_note(v, m, &root_len, &first);
+	if (journal && !out_of_mem(v))
+		hand_over(v, MK_JOURNAL, true);
 	if (out_of_mem(v))
 		return false;
 
@@ -616,16 +698,24 @@ static bool on_member(struct verify *v, const struct dsb_ar_member *m)
 	const void *buf;
 	size_t len;
 	while ((st = dsb_ar_data(v->ar, &buf, &len)) == DSB_AR_OK) {
-		for (size_t i = 0; i < ARRAY_LEN(consumers); i++)
-			if ((v->attached & (1u << i)) && !consumers[i].data(v, buf, len))
-				out_of_memory(v);
+		bool ok = !hashing || digest_data(v, buf, len);
+		if (v->vf)
+			ok = v->vf->data(v, buf, len) && ok;
+		else if (v->entry->kind == MK_UNDECIDED)
+			ok = sniff_data(v, buf, len) && ok;
+		if (!ok)
+			out_of_memory(v);
 		if (out_of_mem(v))
 			break;
 	}
 	bool complete = !out_of_mem(v) && st == DSB_AR_END;
-	for (size_t i = 0; i < ARRAY_LEN(consumers); i++)
-		if (v->attached & (1u << i))
-			consumers[i].end(v, complete);
+	if (hashing)
+		digest_end(v, complete);
+	if (v->entry->kind == MK_UNDECIDED && !out_of_mem(v) && !sniff_end(v, complete))
+		out_of_memory(v);
+	if (v->vf)
+		v->vf->end(v, complete);
+	v->vf = NULL;
 	v->cur = NULL;
 	if (out_of_mem(v))
 		return false;
@@ -719,6 +809,39 @@ static void c008_unnamed(struct verify *v)
 	}
 }
 
+/* E001 on a member backed up as a database file that is something else:
+ * named as `dsbinspect ese` names it (format/filekind.c's description),
+ * the generic "no ESE magic" only when its bytes are nothing known.  An
+ * ESE log or checkpoint is an ESE file, only not a database: never "not
+ * ESE". */
+static void e001_not_database(struct verify *v, struct member *m,
+			      const struct dsb_member_binding *b)
+{
+	char name[NAME_SHOWN_SIZE], what[DSB_FILE_KIND_DESC_MAX];
+	struct dsb_loc loc = DSB_LOC_INIT;
+	loc.member = m->name;
+	loc.line = b->line;
+	loc.file = b->file;
+	m->e001 = true;
+	shown(name, sizeof name, m->name, m->len);
+	if (m->kind == MK_JOURNAL) {
+		dsb_findings_add(v->rep->findings, v->input, DSB_E001, &loc,
+				 "member %s is backed up as a database file (bft 0x44) but is the capture's journal, not an ESE database",
+				 name);
+	} else if (m->ix != NO_IX) {
+		const struct dsb_file_sniff *k = &v->sniffs.v[m->ix];
+		bool ese = k->kind >= DSB_KIND_ESE_LOG && k->kind <= DSB_KIND_ESE_OTHER;
+		dsb_file_kind_describe(k, what, sizeof what);
+		dsb_findings_add(v->rep->findings, v->input, DSB_E001, &loc,
+				 "member %s is backed up as a database file (bft 0x44) but is %s, not %s database",
+				 name, what, ese ? "a" : "an ESE");
+	} else {
+		dsb_findings_add(v->rep->findings, v->input, DSB_E001, &loc,
+				 "member %s is backed up as a database file (bft 0x44) but is not an ESE database: no ESE magic in either header copy",
+				 name);
+	}
+}
+
 /* One data record: anchor a database at it, or say that a member backed
  * up as a database file is not one. */
 static void ese_binding(void *ctx, const char *member_path, const struct dsb_member_binding *b)
@@ -727,8 +850,10 @@ static void ese_binding(void *ctx, const char *member_path, const struct dsb_mem
 	struct member *m = member_of(v, member_path);
 	if (!m)
 		return;
-	if (m->ese == ESE_YES) {
-		struct ese_db *d = &v->dbs[m->ese_db];
+	if (m->kind == MK_ESE_DATABASE) {
+		if (m->ix == NO_IX)
+			return;   /* past DSB_MAX_DATABASES: not verified */
+		struct ese_db *d = &v->dbs[m->ix];
 		/* The first bound record, else the first that names it. */
 		if (d->anchored && (d->bound || !b->bound))
 			return;
@@ -742,16 +867,8 @@ static void ese_binding(void *ctx, const char *member_path, const struct dsb_mem
 		d->line = b->line;
 		d->bound = b->bound;
 		d->anchored = true;
-	} else if (m->ese == ESE_NO && b->bound && b->bft == BFT_DATABASE && !m->e001) {
-		char name[NAME_SHOWN_SIZE];
-		struct dsb_loc loc = DSB_LOC_INIT;
-		loc.member = m->name;
-		loc.line = b->line;
-		loc.file = b->file;
-		m->e001 = true;
-		dsb_findings_add(v->rep->findings, v->input, DSB_E001, &loc,
-				 "member %s is backed up as a database file (bft 0x44) but is not an ESE database: no ESE magic in either header copy",
-				 shown(name, sizeof name, m->name, m->len));
+	} else if (m->kind != MK_UNDECIDED && b->bound && b->bft == BFT_DATABASE && !m->e001) {
+		e001_not_database(v, m, b);
 	}
 }
 
@@ -903,6 +1020,7 @@ static int verify(struct dsb_report *rep, const char *path, const void *mem, siz
 		if (!v.dbs[i].dead)
 			ese_drop(&v.dbs[i]);
 	free(v.sniff);
+	sniff_vec_free(&v.sniffs);
 	for (size_t i = 0; i < JOURNALS_NAMED_MAX; i++)
 		free(v.jnames[i]);
 	free(v.journal);
