@@ -228,22 +228,22 @@ static void test_clean(void)
 		CU_ASSERT_EQUAL_FATAL(c.rep->ndatabases, 1);
 		const struct dsb_database *db = &c.rep->databases[0];
 		CU_ASSERT_EQUAL(db->input, 0);
-		CU_ASSERT_EQUAL(db->page_size, 8192);
-		CU_ASSERT_EQUAL(db->format_version, 0x620);
-		CU_ASSERT(db->header_ok);
+		CU_ASSERT_EQUAL(db->sum.page_size, 8192);
+		CU_ASSERT_EQUAL(db->sum.format_version, 0x620);
+		CU_ASSERT(db->sum.header_ok);
 		CU_ASSERT(db->complete);
-		CU_ASSERT(db->tree_walk_done);
-		CU_ASSERT(db->catalog_ok);
-		CU_ASSERT_EQUAL(db->bytes, d.len);
-		CU_ASSERT_EQUAL(db->pages_bad, 0);
+		CU_ASSERT(db->sum.tree_walk_done);
+		CU_ASSERT(db->sum.catalog_ok);
+		CU_ASSERT_EQUAL(db->sum.bytes, d.len);
+		CU_ASSERT_EQUAL(db->sum.pages_bad, 0);
 		CU_ASSERT_EQUAL(db->line, c.db_line);
 		CU_ASSERT_STRING_EQUAL(db->member, DB_MEMBER);
 		CU_ASSERT_STRING_EQUAL(db->file, DB_NAME_VALUE);
 		if (d.sample) {
-			CU_ASSERT_EQUAL(db->format_revision, 20);
-			CU_ASSERT_EQUAL(db->pages_total, d.len / 8192 - 2);
-			CU_ASSERT(db->looks_like_ad && db->ad_tables_present);
-			CU_ASSERT_STRING_EQUAL(db->state_name, "clean-shutdown");
+			CU_ASSERT_EQUAL(db->sum.format_revision, 20);
+			CU_ASSERT_EQUAL(db->sum.pages_total, d.len / 8192 - 2);
+			CU_ASSERT(db->sum.looks_like_ad && db->sum.ad_tables_present);
+			CU_ASSERT_STRING_EQUAL(db->sum.state_name, "clean-shutdown");
 		}
 		cap_free(&c);
 	}
@@ -285,8 +285,8 @@ static void test_bitflip(void)
 		CU_ASSERT_STRING_EQUAL(e->file, DB_NAME_VALUE);
 		seen[last] = *e;
 		CU_ASSERT_EQUAL_FATAL(c.rep->ndatabases, 1);
-		CU_ASSERT_EQUAL(c.rep->databases[0].pages_bitflip, 1);
-		CU_ASSERT_EQUAL(c.rep->databases[0].pages_bad, 1);
+		CU_ASSERT_EQUAL(c.rep->databases[0].sum.pages_bitflip, 1);
+		CU_ASSERT_EQUAL(c.rep->databases[0].sum.pages_bad, 1);
 		cap_free(&c);
 	}
 	CU_ASSERT_EQUAL(seen[0].line, seen[1].line);
@@ -467,7 +467,7 @@ static void test_cut(void)
 	CU_ASSERT_EQUAL(dsb_report_verdict(c.rep, -1), DSB_INCOMPLETE);
 	CU_ASSERT_EQUAL_FATAL(c.rep->ndatabases, 1);
 	CU_ASSERT_FALSE(c.rep->databases[0].complete);
-	CU_ASSERT(c.rep->databases[0].bytes < d.len);
+	CU_ASSERT(c.rep->databases[0].sum.bytes < d.len);
 	cap_free(&c);
 	free(d.buf);
 }
