@@ -3,22 +3,23 @@
  * One input, one pass (capture-format §1, report-contract §3.2, §5.1).
  *
  * The reader (format/archive.h) yields members in archive order.  Each
- * regular member with a safe name streams once through the consumers of
- * the table below: every one is hashed and counted into the member table,
- * and the journal is also fed to the journal checks as it goes by.  The
- * journal may come before or after the data members: data records are
- * matched against the member table only once the whole input was read,
- * so order never matters and no member is read twice.
+ * regular member with a safe name streams once: it is hashed and counted
+ * into the member table, classified once (the journal by its name, CF
+ * §1.3; anything else by its first bytes, format/filekind.c) and handed to
+ * the verifier of its kind (kinds[] below).  The journal may come before
+ * or after the data members: data records are matched against the member
+ * table only once the whole input was read, so order never matters and no
+ * member is read twice.
  *
  * The journal's findings and sessions are built on the side (their own
  * findings collection) and kept only if the input turns out to hold
  * exactly one journal (CF §1.3).
  *
  * A member whose first bytes sniff as an ESE database streams through the
- * ESE verifier as well.  Its findings wait in their own collection until
- * the end, when the journal says which data record the member belongs to:
- * they are then anchored at that record's line and backed-up file name
- * (RC §3.6) and merged.
+ * ESE verifier (on its worker, verify/capture/ese_feeder.c).  Its findings
+ * wait in their own collection until the end, when the journal says which
+ * data record the member belongs to: they are then anchored at that
+ * record's line and backed-up file name (RC §3.6) and merged.
  */
 #include "verify/capture/capture.h"
 
