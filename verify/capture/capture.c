@@ -57,8 +57,6 @@
 #define ESE_SNIFF_MAX      (64u << 10)
 #define BFT_DATABASE       0x44         /* RC §4.3: a database file */
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
 /* ---- the member table ----------------------------------------------------- */
 
 /* What a member is, decided once: by its name for the journal (CF §1.3),
@@ -106,7 +104,7 @@ struct ese_db {
 	char *member;
 	struct dsb_findings *f;
 	struct dsb_database db;     /* member, file and line filled at the end */
-	bool dead;                  /* a later member of the same name replaced it */
+	bool dead;                  /* dropped: its stream could not be had (out of memory) */
 	bool anchored, bound;
 	uint64_t line;
 	char *file;
@@ -242,9 +240,8 @@ static void set_incomplete(struct verify *v)
 
 /* A member name for a message: the one escape set (lib/hex.h), cut at
  * NAME_SHOWN_MAX bytes with "...". */
-static const char *shown(char *out, size_t cap, const char *s, size_t len)
+static const char *shown(char out[NAME_SHOWN_SIZE], const char *s, size_t len)
 {
-	(void)cap;   /* every caller's buffer is NAME_SHOWN_SIZE */
 	return dsb_escape_cut(out, NAME_SHOWN_MAX, s, len);
 }
 
@@ -609,7 +606,7 @@ static void c009_member(struct verify *v, const struct dsb_ar_member *m, bool un
 	char name[NAME_SHOWN_SIZE];
 	struct dsb_loc loc = DSB_LOC_INIT;
 	loc.member = m->name;
-	shown(name, sizeof name, m->name, m->name_len);
+	shown(name, m->name, m->name_len);
 	/* CF §1.4: a name stored with a NUL inside is unsafe even though the
 	 * part before the NUL, all we are handed, may look fine. */
 	const char *why = m->name_cut ?
@@ -639,7 +636,7 @@ static void c009_duplicate(struct verify *v, const struct dsb_ar_member *m)
 	loc.member = m->name;
 	dsb_findings_add(v->rep->findings, v->input, DSB_C009, &loc,
 			 "duplicate member %s: an earlier regular member has the same path; this copy was not read, and data records are judged against the first one",
-			 shown(name, sizeof name, m->name, m->name_len));
+			 shown(name, m->name, m->name_len));
 	size_t root_len;
 	bool first;
 	journal_note(v, m, &root_len, &first);
@@ -792,14 +789,14 @@ static void mark_named(void *ctx, const char *member_path)
 static void c008_unnamed(struct verify *v)
 {
 	char name[NAME_SHOWN_SIZE], root[NAME_SHOWN_SIZE];
-	shown(root, sizeof root, v->journal, v->root_len);
+	shown(root, v->journal, v->root_len);
 	for (size_t i = 0; i < v->mt.n; i++) {
 		const struct member *m = &v->mt.v[i];
 		if (m->named || strcmp(m->name, v->journal) == 0)
 			continue;
 		struct dsb_loc loc = DSB_LOC_INIT;
 		loc.member = m->name;
-		shown(name, sizeof name, m->name, m->len);
+		shown(name, m->name, m->len);
 		if (m->len <= v->root_len || memcmp(m->name, v->journal, v->root_len) != 0)
 			dsb_findings_add(v->rep->findings, v->input, DSB_C008, &loc,
 					 "member %s is outside the capture root %s, and no data record names it",
@@ -824,7 +821,7 @@ static void e001_not_database(struct verify *v, struct member *m,
 	loc.line = b->line;
 	loc.file = b->file;
 	m->e001 = true;
-	shown(name, sizeof name, m->name, m->len);
+	shown(name, m->name, m->len);
 	if (m->kind == MK_JOURNAL) {
 		dsb_findings_add(v->rep->findings, v->input, DSB_E001, &loc,
 				 "member %s is backed up as a database file (bft 0x44) but is the capture's journal, not an ESE database",
@@ -906,7 +903,7 @@ static void c001(struct verify *v)
 		char name[NAME_SHOWN_SIZE];
 		const char *s = v->jnames[i] ? v->jnames[i] : "?";
 		int w = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "",
-				 shown(name, sizeof name, s, strlen(s)));
+				 shown(name, s, strlen(s)));
 		if (w < 0 || (size_t)w >= sizeof list - o)
 			break;
 		o += (size_t)w;
