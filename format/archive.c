@@ -24,9 +24,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "format/filekind.h"
 #include "format/paths.h"
 #include "format/zcheck.h"
 #include "format/zipcd.h"
+#include "lib/hex.h"
+#include "lib/ring.h"
+#include "lib/strbuf.h"
 
 /* Not exported by archive.h; archive_platform.h sets it to EILSEQ on
  * POSIX systems, and libarchive reports "Unrecognized archive format"
@@ -73,22 +77,14 @@ enum source {
 _Static_assert(ZIP_WINDOW >= DSB_ZIPCD_SPAN_MAX, "one window holds the widest span the zip check reads");
 _Static_assert(ZIP_TAIL_MAX >= ZIP_WINDOW, "the tail holds at least one window");
 
-struct hash_job {
-	const uint8_t *p;
-	size_t n;
-	int buf;
-	bool gz;      /* the bytes go to the gzip trailer check too */
-};
-
+/* The input hasher is lib/ring's consumer: raw reads are lent to it in
+ * input order, each job tagged with whether its bytes also go to the
+ * gzip/xz trailer check (decided on the reading thread, gz_route).  A
+ * buffer is read into again once the ticket of its last job is done. */
 struct hasher {
-	bool running;
-	bool quit;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct hash_job job[HASH_BUFS];   /* a ring, `count` from `head` */
-	unsigned head, count;
-	bool busy[HASH_BUFS];             /* the buffer has a job not yet hashed */
+	struct dsb_ring ring;
+	uint64_t ticket[HASH_BUFS];       /* the last job lent from each buffer */
+	uint64_t last;                    /* the last job queued */
 };
 
 /*
@@ -134,7 +130,7 @@ struct dsb_ar {
 	uint64_t high;            /* highest raw offset read */
 	bool raw_failed;          /* reading the input itself failed: no hash */
 	EVP_MD_CTX *sha;
-	unsigned char digest[32];
+	unsigned char digest[DSB_SHA256_LEN];
 	bool have_digest;
 
 	struct archive *a;
@@ -199,53 +195,6 @@ struct dsb_ar {
 
 /* ---- names ------------------------------------------------------------ */
 
-struct code_name {
-	int code;
-	const char *name;
-};
-
-/* libarchive's format families, named as RC §3.2 names containers. */
-static const struct code_name containers[] = {
-	{ .code = ARCHIVE_FORMAT_TAR,     .name = "tar" },
-	{ .code = ARCHIVE_FORMAT_ZIP,     .name = "zip" },
-	{ .code = ARCHIVE_FORMAT_7ZIP,    .name = "7z" },
-	{ .code = ARCHIVE_FORMAT_CPIO,    .name = "cpio" },
-	{ .code = ARCHIVE_FORMAT_AR,      .name = "ar" },
-	{ .code = ARCHIVE_FORMAT_ISO9660, .name = "iso9660" },
-	{ .code = ARCHIVE_FORMAT_CAB,     .name = "cab" },
-	{ .code = ARCHIVE_FORMAT_RAR,     .name = "rar" },
-	{ .code = ARCHIVE_FORMAT_RAR_V5,  .name = "rar" },
-	{ .code = ARCHIVE_FORMAT_XAR,     .name = "xar" },
-	{ .code = ARCHIVE_FORMAT_LHA,     .name = "lha" },
-	{ .code = ARCHIVE_FORMAT_WARC,    .name = "warc" },
-};
-
-/* Compression filters as RC §3.2 names them.  "none" (the input itself)
- * is never listed, and neither is rpm: it strips a package header, it
- * compresses nothing, and the contract's list has no name for it. */
-static const struct code_name filters[] = {
-	{ .code = ARCHIVE_FILTER_GZIP,     .name = "gzip" },
-	{ .code = ARCHIVE_FILTER_BZIP2,    .name = "bzip2" },
-	{ .code = ARCHIVE_FILTER_XZ,       .name = "xz" },
-	{ .code = ARCHIVE_FILTER_LZMA,     .name = "lzma" },
-	{ .code = ARCHIVE_FILTER_LZIP,     .name = "lzip" },
-	{ .code = ARCHIVE_FILTER_ZSTD,     .name = "zstd" },
-	{ .code = ARCHIVE_FILTER_LZ4,      .name = "lz4" },
-	{ .code = ARCHIVE_FILTER_COMPRESS, .name = "compress" },
-	{ .code = ARCHIVE_FILTER_LZOP,     .name = "lzop" },
-	{ .code = ARCHIVE_FILTER_LRZIP,    .name = "lrzip" },
-	{ .code = ARCHIVE_FILTER_GRZIP,    .name = "grzip" },
-	{ .code = ARCHIVE_FILTER_UU,       .name = "uu" },
-};
-
-static const char *code_name(const struct code_name *t, size_t n, int code)
-{
-	for (size_t i = 0; i < n; i++)
-		if (t[i].code == code)
-			return t[i].name;
-	return NULL;
-}
-
 /* Every reader of archive_read_support_format_all() except three:
  * "raw" (a non-archive must be an error, not one member), "empty" (a
  * 0-byte input is not an archive either), and "mtree", whose entries name
@@ -281,9 +230,11 @@ static enum dsb_ar_status ar_fail(struct dsb_ar *ar, enum dsb_ar_status st,
 				  const char *member, int64_t offset,
 				  const char *fmt, ...)
 {
+	struct dsb_strbuf sb;
 	va_list ap;
+	dsb_sb_init(&sb, ar->err.message, sizeof ar->err.message);
 	va_start(ap, fmt);
-	vsnprintf(ar->err.message, sizeof ar->err.message, fmt, ap);
+	dsb_sb_vprintf(&sb, fmt, ap);
 	va_end(ap);
 	for (char *c = ar->err.message; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
@@ -372,97 +323,42 @@ static bool gz_route(struct dsb_ar *ar, const uint8_t *p, size_t n)
 	return true;
 }
 
-static void *hasher_main(void *arg)
+/* The ring's consumer, on the hasher's thread when there is one. */
+static bool hasher_job(void *ctx, const void *p, size_t n, int gz)
 {
-	struct dsb_ar *ar = arg;
-	struct hasher *h = &ar->h;
-	pthread_mutex_lock(&h->mu);
-	for (;;) {
-		while (h->count == 0 && !h->quit)
-			pthread_cond_wait(&h->cv, &h->mu);
-		if (h->count == 0)
-			break;
-		struct hash_job j = h->job[h->head];
-		pthread_mutex_unlock(&h->mu);
-		EVP_DigestUpdate(ar->sha, j.p, j.n);
-		if (j.gz)
-			gz_feed(ar, j.p, j.n);
-		pthread_mutex_lock(&h->mu);
-		h->head = (h->head + 1) % HASH_BUFS;
-		h->count--;
-		h->busy[j.buf] = false;
-		pthread_cond_broadcast(&h->cv);
-	}
-	pthread_mutex_unlock(&h->mu);
-	return NULL;
+	struct dsb_ar *ar = ctx;
+	EVP_DigestUpdate(ar->sha, p, n);
+	if (gz)
+		gz_feed(ar, p, n);
+	return true;
 }
 
 static void hasher_start(struct dsb_ar *ar)
 {
-	struct hasher *h = &ar->h;
-	if (pthread_mutex_init(&h->mu, NULL) != 0)
-		return;
-	if (pthread_cond_init(&h->cv, NULL) != 0) {
-		pthread_mutex_destroy(&h->mu);
-		return;
-	}
-	h->running = pthread_create(&h->thread, NULL, hasher_main, ar) == 0;
-	if (!h->running) {
-		pthread_cond_destroy(&h->cv);
-		pthread_mutex_destroy(&h->mu);
-	}
+	dsb_ring_start(&ar->h.ring, HASH_BUFS, hasher_job, ar, true);
 }
 
 /* Hashes every job queued, then ends the thread. */
 static void hasher_stop(struct dsb_ar *ar)
 {
-	struct hasher *h = &ar->h;
-	if (!h->running)
-		return;
-	pthread_mutex_lock(&h->mu);
-	h->quit = true;
-	pthread_cond_broadcast(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-	pthread_join(h->thread, NULL);
-	pthread_cond_destroy(&h->cv);
-	pthread_mutex_destroy(&h->mu);
-	h->running = false;
+	dsb_ring_stop(&ar->h.ring);
 }
 
 static void hasher_wait_buf(struct dsb_ar *ar, int buf)
 {
-	struct hasher *h = &ar->h;
-	if (!h->running)
-		return;
-	pthread_mutex_lock(&h->mu);
-	while (h->busy[buf])
-		pthread_cond_wait(&h->cv, &h->mu);
-	pthread_mutex_unlock(&h->mu);
+	dsb_ring_wait(&ar->h.ring, ar->h.ticket[buf]);
 }
 
 /* Wait until every queued job was hashed (and checked). */
 static void hasher_sync(struct dsb_ar *ar)
 {
-	struct hasher *h = &ar->h;
-	if (!h->running)
-		return;
-	pthread_mutex_lock(&h->mu);
-	while (h->count > 0)
-		pthread_cond_wait(&h->cv, &h->mu);
-	pthread_mutex_unlock(&h->mu);
+	dsb_ring_wait(&ar->h.ring, ar->h.last);
 }
 
 static void hasher_queue(struct dsb_ar *ar, const uint8_t *p, size_t n, int buf, bool gz)
 {
-	struct hasher *h = &ar->h;
-	pthread_mutex_lock(&h->mu);
-	/* Never full: each queued job holds a buffer that is not busy. */
-	h->job[(h->head + h->count) % HASH_BUFS] =
-		(struct hash_job){ .p = p, .n = n, .buf = buf, .gz = gz };
-	h->count++;
-	h->busy[buf] = true;
-	pthread_cond_broadcast(&h->cv);
-	pthread_mutex_unlock(&h->mu);
+	/* Never waits: each queued job holds a buffer that is not busy. */
+	ar->h.last = ar->h.ticket[buf] = dsb_ring_push_tag(&ar->h.ring, p, n, gz);
 }
 
 /* Bytes [hashed, hashed + n) into the tail ring: byte x at x % ZIP_TAIL_MAX. */
@@ -493,7 +389,7 @@ static void hash_raw(struct dsb_ar *ar, uint64_t at, const uint8_t *p, size_t n,
 	if (ar->tail)
 		tail_keep(ar, p + skip, n - skip);
 	bool gz = gz_route(ar, p + skip, n - skip);
-	if (ar->h.running && buf >= 0) {
+	if (ar->h.ring.threaded && buf >= 0) {
 		hasher_queue(ar, p + skip, n - skip, buf, gz);
 	} else {
 		EVP_DigestUpdate(ar->sha, p + skip, n - skip);
@@ -1217,7 +1113,7 @@ static enum dsb_ar_status archive_next(struct dsb_ar *ar, struct dsb_ar_member *
 	if (!ar->started) {
 		ar->started = true;
 		int fmt = archive_format(ar->a) & ARCHIVE_FORMAT_BASE_MASK;
-		ar->container = code_name(containers, ARRAY_LEN(containers), fmt);
+		ar->container = dsb_container_name(fmt);
 		/* Only a zip needs its end, and only when its bytes are the
 		 * input's: behind a compression filter (a zip.gz) the raw
 		 * bytes are not the zip, and libarchive reads it streaming. */
@@ -1550,8 +1446,7 @@ int dsb_ar_filters(const struct dsb_ar *ar, const char **names, int max)
 	 * is the reverse (checked by tests/test_archive.c). */
 	int k = 0;
 	for (int i = archive_filter_count(ar->a) - 1; i >= 0 && k < max; i--) {
-		const char *n = code_name(filters, ARRAY_LEN(filters),
-					  archive_filter_code(ar->a, i));
+		const char *n = dsb_filter_name(archive_filter_code(ar->a, i));
 		if (n)
 			names[k++] = n;
 	}
@@ -1570,11 +1465,6 @@ bool dsb_ar_input_sha256(const struct dsb_ar *ar, char hex[65])
 	hex[0] = '\0';
 	if (!ar->have_digest)
 		return false;
-	static const char digits[] = "0123456789abcdef";
-	for (int i = 0; i < 32; i++) {
-		hex[2 * i] = digits[ar->digest[i] >> 4];
-		hex[2 * i + 1] = digits[ar->digest[i] & 15];
-	}
-	hex[64] = '\0';
+	dsb_sha256_hex(hex, ar->digest);
 	return true;
 }

@@ -207,13 +207,67 @@ static const struct magic magics[] = {
 	{ .off = 0,     .bytes = "\x89LZO\0\r\n\x1A\n", .len = 9, .kind = DSB_KIND_COMPRESSED, .name = "lzop" },
 };
 
-/* libarchive's format families, named as RC §3.2 names containers (for
- * what a compressed stream holds). */
-static const struct { int code; const char *name; } inner_formats[] = {
-	{ .code = ARCHIVE_FORMAT_TAR, .name = "tar" },   { .code = ARCHIVE_FORMAT_ZIP, .name = "zip" },
-	{ .code = ARCHIVE_FORMAT_CPIO, .name = "cpio" }, { .code = ARCHIVE_FORMAT_AR, .name = "ar" },
-	{ .code = ARCHIVE_FORMAT_7ZIP, .name = "7z" },   { .code = ARCHIVE_FORMAT_XAR, .name = "xar" },
+/* ---- libarchive's codes, named ---------------------------------------- */
+
+/* The one table of names for libarchive's format families and filters:
+ * the reader (format/archive.c: the input's container and filters in the
+ * report) and the sniffer (what a compressed stream holds) say the same
+ * word for the same thing, RC §3.2's. */
+struct code_name {
+	int code;
+	const char *name;
 };
+
+static const struct code_name containers[] = {
+	{ .code = ARCHIVE_FORMAT_TAR,     .name = "tar" },
+	{ .code = ARCHIVE_FORMAT_ZIP,     .name = "zip" },
+	{ .code = ARCHIVE_FORMAT_7ZIP,    .name = "7z" },
+	{ .code = ARCHIVE_FORMAT_CPIO,    .name = "cpio" },
+	{ .code = ARCHIVE_FORMAT_AR,      .name = "ar" },
+	{ .code = ARCHIVE_FORMAT_ISO9660, .name = "iso9660" },
+	{ .code = ARCHIVE_FORMAT_CAB,     .name = "cab" },
+	{ .code = ARCHIVE_FORMAT_RAR,     .name = "rar" },
+	{ .code = ARCHIVE_FORMAT_RAR_V5,  .name = "rar" },
+	{ .code = ARCHIVE_FORMAT_XAR,     .name = "xar" },
+	{ .code = ARCHIVE_FORMAT_LHA,     .name = "lha" },
+	{ .code = ARCHIVE_FORMAT_WARC,    .name = "warc" },
+};
+
+/* "none" (the input itself) is never listed, and neither is rpm: it
+ * strips a package header, it compresses nothing, and the contract's list
+ * has no name for it. */
+static const struct code_name filters[] = {
+	{ .code = ARCHIVE_FILTER_GZIP,     .name = "gzip" },
+	{ .code = ARCHIVE_FILTER_BZIP2,    .name = "bzip2" },
+	{ .code = ARCHIVE_FILTER_XZ,       .name = "xz" },
+	{ .code = ARCHIVE_FILTER_LZMA,     .name = "lzma" },
+	{ .code = ARCHIVE_FILTER_LZIP,     .name = "lzip" },
+	{ .code = ARCHIVE_FILTER_ZSTD,     .name = "zstd" },
+	{ .code = ARCHIVE_FILTER_LZ4,      .name = "lz4" },
+	{ .code = ARCHIVE_FILTER_COMPRESS, .name = "compress" },
+	{ .code = ARCHIVE_FILTER_LZOP,     .name = "lzop" },
+	{ .code = ARCHIVE_FILTER_LRZIP,    .name = "lrzip" },
+	{ .code = ARCHIVE_FILTER_GRZIP,    .name = "grzip" },
+	{ .code = ARCHIVE_FILTER_UU,       .name = "uu" },
+};
+
+static const char *code_name(const struct code_name *t, size_t n, int code)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].code == code)
+			return t[i].name;
+	return NULL;
+}
+
+const char *dsb_container_name(int format_family)
+{
+	return code_name(containers, sizeof containers / sizeof containers[0], format_family);
+}
+
+const char *dsb_filter_name(int filter_code)
+{
+	return code_name(filters, sizeof filters / sizeof filters[0], filter_code);
+}
 
 static void sniff_at(const uint8_t *buf, size_t len, const char *name, dsb_sniff_db_fn is_db,
 		     bool look_inside, struct dsb_file_sniff *out);
@@ -244,12 +298,11 @@ static void look_inside(const uint8_t *buf, size_t len, dsb_sniff_db_fn is_db,
 	if (archive_filter_count(a) < 2)
 		goto done;
 	int fmt = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
-	for (size_t i = 0; i < sizeof inner_formats / sizeof inner_formats[0]; i++) {
-		if (inner_formats[i].code == fmt) {
-			out->inner = DSB_KIND_ARCHIVE;
-			out->container = inner_formats[i].name;
-			goto done;
-		}
+	const char *inner_name = dsb_container_name(fmt);
+	if (inner_name) {
+		out->inner = DSB_KIND_ARCHIVE;
+		out->container = inner_name;
+		goto done;
 	}
 	if (fmt != ARCHIVE_FORMAT_RAW)
 		goto done;

@@ -73,6 +73,13 @@ void dsb_file_sniff(const uint8_t *buf, size_t len, const char *name, dsb_sniff_
  * kind and header numbers only. */
 void dsb_file_kind_describe(const struct dsb_file_sniff *k, char *out, size_t n);
 
+/* RC §3.2's names for libarchive's format families (archive_format() &
+ * ARCHIVE_FORMAT_BASE_MASK) and filters (archive_filter_code()), or NULL
+ * for one the contract does not name.  The one table of both: the reader
+ * and the sniffer use it. */
+const char *dsb_container_name(int format_family);
+const char *dsb_filter_name(int filter_code);
+
 /* The name of an ESE file type (REF §1.5), or NULL when unknown. */
 const char *dsb_ese_filetype_name(uint32_t filetype);
 

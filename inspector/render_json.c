@@ -304,13 +304,13 @@ static json_t *range_json(int64_t low, int64_t high)
 static json_t *pages_json(const struct dsb_database *db)
 {
 	json_t *o = json_object();
-	bool ok = jset(o, "total", dsb_json_u64(db->pages_total)) &&
-		  jset(o, "used", dsb_json_u64(db->pages_used)) &&
-		  jset(o, "empty", dsb_json_u64(db->pages_empty)) &&
-		  jset(o, "uninitialized", dsb_json_u64(db->pages_uninit)) &&
-		  jset(o, "bad", dsb_json_u64(db->pages_bad)) &&
-		  jset(o, "bit_flips", dsb_json_u64(db->pages_bitflip)) &&
-		  jset(o, "misplaced", dsb_json_u64(db->pages_misplaced));
+	bool ok = jset(o, "total", dsb_json_u64(db->sum.pages_total)) &&
+		  jset(o, "used", dsb_json_u64(db->sum.pages_used)) &&
+		  jset(o, "empty", dsb_json_u64(db->sum.pages_empty)) &&
+		  jset(o, "uninitialized", dsb_json_u64(db->sum.pages_uninit)) &&
+		  jset(o, "bad", dsb_json_u64(db->sum.pages_bad)) &&
+		  jset(o, "bit_flips", dsb_json_u64(db->sum.pages_bitflip)) &&
+		  jset(o, "misplaced", dsb_json_u64(db->sum.pages_misplaced));
 	if (!ok) {
 		json_decref(o);
 		return NULL;
@@ -346,8 +346,10 @@ static json_t *tables_json(const struct dsb_database *db)
 
 json_t *dsb_json_database(const struct dsb_report *r, const struct dsb_database *db)
 {
+	struct dsb_db_view vw;
+	dsb_database_view(db, &vw);
 	char ver[12];
-	snprintf(ver, sizeof ver, "0x%x", (unsigned)db->format_version);
+	snprintf(ver, sizeof ver, "0x%x", (unsigned)db->sum.format_version);
 	const char *path = db->input >= 0 && (size_t)db->input < r->ninputs
 		? r->inputs[db->input].path : NULL;
 	json_t *o = json_object();
@@ -359,34 +361,34 @@ json_t *dsb_json_database(const struct dsb_report *r, const struct dsb_database 
 	ok = ok && jset(o, "file", dsb_json_str(db->file));
 	if (db->line)
 		ok = ok && jset(o, "line", dsb_json_u64(db->line));
-	ok = ok && jset(o, "bytes", dsb_json_u64(db->bytes)) &&
+	ok = ok && jset(o, "bytes", dsb_json_u64(db->sum.bytes)) &&
 	     jset(o, "complete", json_boolean(db->complete)) &&
-	     jset(o, "header_ok", json_boolean(db->header_ok));
-	if (db->header_ok) {
-		ok = ok && jset(o, "page_size", json_integer(db->page_size)) &&
+	     jset(o, "header_ok", json_boolean(db->sum.header_ok));
+	if (db->sum.header_ok) {
+		ok = ok && jset(o, "page_size", json_integer(db->sum.page_size)) &&
 		     jset(o, "format_version", json_string(ver)) &&
-		     jset(o, "format_revision", json_integer(db->format_revision)) &&
-		     jset(o, "state", dsb_json_str(db->state_name)) &&
-		     jset(o, "fuzzy", json_boolean(db->fuzzy)) &&
-		     jset(o, "backup_in_progress", json_boolean(db->backup_in_progress)) &&
-		     jset(o, "sign_db", signature_json(&db->sign_db)) &&
-		     jset(o, "sign_log", signature_json(&db->sign_log)) &&
+		     jset(o, "format_revision", json_integer(db->sum.format_revision)) &&
+		     jset(o, "state", dsb_json_str(db->sum.state_name)) &&
+		     jset(o, "fuzzy", json_boolean(db->sum.fuzzy)) &&
+		     jset(o, "backup_in_progress", json_boolean(db->sum.backup_in_progress)) &&
+		     jset(o, "sign_db", signature_json(&vw.sign_db)) &&
+		     jset(o, "sign_log", signature_json(&vw.sign_log)) &&
 		     jset(o, "log_generations_required",
-			  range_json(db->gen_min_required, db->gen_max_required)) &&
-		     jset(o, "log_generation_committed", json_integer(db->gen_max_committed)) &&
-		     jset(o, "logs_needed", range_json(db->logs_needed_low, db->logs_needed_high)) &&
-		     jset(o, "backup_full_prev", backup_json(&db->full_prev)) &&
-		     jset(o, "backup_full_cur", backup_json(&db->full_cur)) &&
-		     jset(o, "trailer", db->trailer_present ? json_boolean(db->trailer_ok)
+			  range_json(db->sum.gen_min_required, db->sum.gen_max_required)) &&
+		     jset(o, "log_generation_committed", json_integer(db->sum.gen_max_committed)) &&
+		     jset(o, "logs_needed", range_json(db->sum.logs_needed_low, db->sum.logs_needed_high)) &&
+		     jset(o, "backup_full_prev", backup_json(&vw.full_prev)) &&
+		     jset(o, "backup_full_cur", backup_json(&vw.full_cur)) &&
+		     jset(o, "trailer", db->sum.trailer_present ? json_boolean(db->sum.trailer_ok)
 							 : json_null());
 	}
 	ok = ok && jset(o, "pages", pages_json(db)) &&
-	     jset(o, "tree_walk", json_boolean(db->tree_walk_done)) &&
-	     jset(o, "tree_walk_skipped", dsb_json_str(db->tree_walk_skipped)) &&
-	     jset(o, "catalog_ok", json_boolean(db->catalog_ok)) &&
+	     jset(o, "tree_walk", json_boolean(db->sum.tree_walk_done)) &&
+	     jset(o, "tree_walk_skipped", dsb_json_str(db->sum.tree_walk_skipped)) &&
+	     jset(o, "catalog_ok", json_boolean(db->sum.catalog_ok)) &&
 	     jset(o, "tables", tables_json(db));
-	if (db->looks_like_ad)
-		ok = ok && jset(o, "ad_tables_present", json_boolean(db->ad_tables_present));
+	if (db->sum.looks_like_ad)
+		ok = ok && jset(o, "ad_tables_present", json_boolean(db->sum.ad_tables_present));
 	if (!ok) {
 		json_decref(o);
 		return NULL;

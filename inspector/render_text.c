@@ -302,7 +302,7 @@ static void put_tables(struct text *t, const struct dsb_database *db)
 	for (size_t i = 0; db->tables && i < db->ntables; i++) {
 		const struct dsb_db_table *tb = &db->tables[i];
 		bool show = !tb->complete ||
-			    (db->looks_like_ad ? ad_table(tb->name) : db->ntables <= TEXT_TABLES_ALL_MAX);
+			    (db->sum.looks_like_ad ? ad_table(tb->name) : db->ntables <= TEXT_TABLES_ALL_MAX);
 		if (!show)
 			continue;
 		shown++;
@@ -327,6 +327,8 @@ static void put_tables(struct text *t, const struct dsb_database *db)
 static void put_database(struct text *t, const struct dsb_database *db)
 {
 	FILE *fp = t->fp;
+	struct dsb_db_view vw;
+	dsb_database_view(db, &vw);
 	fprintf(fp, "\n  %sDatabase%s ", dsb_term_on(t->colour, DSB_STYLE_HEADING),
 		dsb_term_off(t->colour));
 	if (db->file)
@@ -343,49 +345,49 @@ static void put_database(struct text *t, const struct dsb_database *db)
 		fputc(')', fp);
 	}
 	fputc('\n', fp);
-	if (!db->header_ok) {
+	if (!db->sum.header_ok) {
 		fprintf(fp, "    %s; %" PRIu64 " bytes, nothing else checked\n",
-			db->is_ese ? "both header copies are damaged" : "not an ESE database",
-			db->bytes);
+			db->sum.is_ese ? "both header copies are damaged" : "not an ESE database",
+			db->sum.bytes);
 		return;
 	}
 	fprintf(fp, "    ESE 0x%" PRIx32 " revision %" PRIu32 ", %" PRIu32 "-byte pages, %s%s%s\n",
-		db->format_version, db->format_revision, db->page_size,
-		db->state_name ? db->state_name : "unknown",
-		db->fuzzy ? ", online copy" : "",
-		db->backup_in_progress ? ", backup in progress" : "");
+		db->sum.format_version, db->sum.format_revision, db->sum.page_size,
+		db->sum.state_name ? db->sum.state_name : "unknown",
+		db->sum.fuzzy ? ", online copy" : "",
+		db->sum.backup_in_progress ? ", backup in progress" : "");
 	fputs("    logs: required ", fp);
-	if (db->gen_min_required == 0 && db->gen_max_required == 0)
+	if (db->sum.gen_min_required == 0 && db->sum.gen_max_required == 0)
 		fputs("none", fp);
 	else
-		fprintf(fp, "%" PRId32 "-%" PRId32, db->gen_min_required, db->gen_max_required);
-	fprintf(fp, ", committed %" PRId32 ", needed for restore ", db->gen_max_committed);
-	if (db->logs_needed_low == 0 && db->logs_needed_high == 0)
+		fprintf(fp, "%" PRId32 "-%" PRId32, db->sum.gen_min_required, db->sum.gen_max_required);
+	fprintf(fp, ", committed %" PRId32 ", needed for restore ", db->sum.gen_max_committed);
+	if (db->sum.logs_needed_low == 0 && db->sum.logs_needed_high == 0)
 		fputs("none\n", fp);
 	else
-		fprintf(fp, "%" PRIu32 "-%" PRIu32 "\n", db->logs_needed_low, db->logs_needed_high);
+		fprintf(fp, "%" PRIu32 "-%" PRIu32 "\n", db->sum.logs_needed_low, db->sum.logs_needed_high);
 	fputs("    signatures: ", fp);
-	put_signature(fp, "db", &db->sign_db);
+	put_signature(fp, "db", &vw.sign_db);
 	fputs("; ", fp);
-	put_signature(fp, "log", &db->sign_log);
+	put_signature(fp, "log", &vw.sign_log);
 	fputs("\n    backups: ", fp);
-	put_backup(fp, "last full", &db->full_prev);
+	put_backup(fp, "last full", &vw.full_prev);
 	fputs("; ", fp);
-	put_backup(fp, "current", &db->full_cur);
+	put_backup(fp, "current", &vw.full_cur);
 	fprintf(fp, "\n    pages: %" PRIu64 " total, %" PRIu64 " used, %" PRIu64 " empty, %" PRIu64
 		" uninitialized, %" PRIu64 " bad (%" PRIu64 " bit flip%s, %" PRIu64 " misplaced)\n",
-		db->pages_total, db->pages_used, db->pages_empty, db->pages_uninit, db->pages_bad,
-		db->pages_bitflip, db->pages_bitflip == 1 ? "" : "s", db->pages_misplaced);
-	if (db->tree_walk_done)
+		db->sum.pages_total, db->sum.pages_used, db->sum.pages_empty, db->sum.pages_uninit, db->sum.pages_bad,
+		db->sum.pages_bitflip, db->sum.pages_bitflip == 1 ? "" : "s", db->sum.pages_misplaced);
+	if (db->sum.tree_walk_done)
 		fputs("    trees walked", fp);
 	else
 		fprintf(fp, "    trees not walked (%s)",
-			db->tree_walk_skipped ? db->tree_walk_skipped : "the read stopped");
-	fprintf(fp, ", catalog %s, %zu table%s", db->catalog_ok ? "ok" : "damaged", db->ntables,
+			db->sum.tree_walk_skipped ? db->sum.tree_walk_skipped : "the read stopped");
+	fprintf(fp, ", catalog %s, %zu table%s", db->sum.catalog_ok ? "ok" : "damaged", db->ntables,
 		db->ntables == 1 ? "" : "s");
-	if (db->looks_like_ad)
+	if (db->sum.looks_like_ad)
 		fprintf(fp, ", Active Directory tables %s",
-			db->ad_tables_present ? "present" : "missing");
+			db->sum.ad_tables_present ? "present" : "missing");
 	if (!db->complete)
 		fputs(", read cut short", fp);
 	fputc('\n', fp);

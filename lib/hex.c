@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "lib/hex.h"
 
+#include <string.h>
+
 static const char digits[16] = "0123456789abcdef";
 
 void dsb_hex(char *out, const void *p, size_t n)
@@ -45,4 +47,12 @@ size_t dsb_escape(char *out, size_t cap, const void *in, size_t len)
 	}
 	out[o] = '\0';
 	return i;
+}
+
+const char *dsb_escape_cut(char *out, size_t max, const void *in, size_t len)
+{
+	size_t done = dsb_escape(out, max + 1, in, len);
+	if (done < len)
+		memcpy(out + strlen(out), "...", 4);
+	return out;
 }

@@ -57,4 +57,11 @@ bool dsb_escape_plain(unsigned char c);
  * (len when everything fitted); the output's length is strlen(out). */
 size_t dsb_escape(char *out, size_t cap, const void *in, size_t len);
 
+/* A name as a message quotes it: dsb_escape cut at `max` output bytes,
+ * "..." appended when something was left out, so that a long name does
+ * not crowd the rest of a one-line message out.  `out` holds
+ * DSB_ESCAPE_CUT_SIZE(max) bytes.  Returns out. */
+#define DSB_ESCAPE_CUT_SIZE(max) ((max) + 4)
+const char *dsb_escape_cut(char *out, size_t max, const void *in, size_t len);
+
 #endif

@@ -20,7 +20,7 @@ static void *consumer(void *arg)
 		/* The job runs unlocked: the producer queues the next ones
 		 * meanwhile, which is the point of the ring. */
 		pthread_mutex_unlock(&r->mu);
-		bool ok = r->fn(r->ctx, j.p, j.n);
+		bool ok = r->fn(r->ctx, j.p, j.n, j.tag);
 		pthread_mutex_lock(&r->mu);
 		if (!ok)
 			r->ok = false;
@@ -58,8 +58,13 @@ bool dsb_ring_start(struct dsb_ring *r, unsigned slots, dsb_ring_fn fn, void *ct
 
 uint64_t dsb_ring_push(struct dsb_ring *r, const void *p, size_t n)
 {
+	return dsb_ring_push_tag(r, p, n, 0);
+}
+
+uint64_t dsb_ring_push_tag(struct dsb_ring *r, const void *p, size_t n, int tag)
+{
 	if (!r->threaded) {
-		if (!r->fn(r->ctx, p, n))
+		if (!r->fn(r->ctx, p, n, tag))
 			r->ok = false;
 		r->queued++;
 		r->done++;
@@ -68,7 +73,7 @@ uint64_t dsb_ring_push(struct dsb_ring *r, const void *p, size_t n)
 	pthread_mutex_lock(&r->mu);
 	while (r->queued - r->done == r->slots)
 		pthread_cond_wait(&r->cv, &r->mu);
-	r->job[r->queued % r->slots] = (struct dsb_ring_job){ .p = p, .n = n };
+	r->job[r->queued % r->slots] = (struct dsb_ring_job){ .p = p, .n = n, .tag = tag };
 	r->queued++;
 	uint64_t ticket = r->queued;
 	pthread_cond_broadcast(&r->cv);

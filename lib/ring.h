@@ -30,12 +30,17 @@
 #define DSB_RING_MAX_SLOTS 8
 
 /* The consumer: false records a failure (dsb_ring_stop reports it); the
- * ring goes on running later jobs, so the producer never waits forever. */
-typedef bool (*dsb_ring_fn)(void *ctx, const void *p, size_t n);
+ * ring goes on running later jobs, so the producer never waits forever.
+ * `tag` is the producer's word about the job, handed over with it (the
+ * hasher: whether the bytes also go to the gzip check; the ESE feeder:
+ * the loan to give back to the reader once fed), so that the consumer
+ * never reads producer state that has moved on since the push. */
+typedef bool (*dsb_ring_fn)(void *ctx, const void *p, size_t n, int tag);
 
 struct dsb_ring_job {
 	const void *p;
 	size_t n;
+	int tag;
 };
 
 struct dsb_ring {
@@ -60,6 +65,8 @@ bool dsb_ring_start(struct dsb_ring *r, unsigned slots, dsb_ring_fn fn, void *ct
 
 /* Queue a job, waiting while the ring is full.  Returns its ticket. */
 uint64_t dsb_ring_push(struct dsb_ring *r, const void *p, size_t n);
+/* The same, with a tag for the consumer (dsb_ring_push's is 0). */
+uint64_t dsb_ring_push_tag(struct dsb_ring *r, const void *p, size_t n, int tag);
 
 /* Wait until the job of `ticket` (and all before it) is done. */
 void dsb_ring_wait(struct dsb_ring *r, uint64_t ticket);

@@ -229,9 +229,9 @@ static void test_capture_lent_and_copied_same_findings(void)
 	CU_ASSERT_EQUAL(count(lent, DSB_E014) + count(lent, DSB_E027), 1);
 	CU_ASSERT_EQUAL(count(lent, DSB_E016), 1);
 	CU_ASSERT_EQUAL_FATAL(lent->ndatabases, 1);
-	CU_ASSERT_EQUAL(lent->databases[0].pages_total, 760);
-	CU_ASSERT_EQUAL(lent->databases[0].pages_bitflip, 1);
-	CU_ASSERT_EQUAL(lent->databases[0].pages_uninit, copied->databases[0].pages_uninit);
+	CU_ASSERT_EQUAL(lent->databases[0].sum.pages_total, 760);
+	CU_ASSERT_EQUAL(lent->databases[0].sum.pages_bitflip, 1);
+	CU_ASSERT_EQUAL(lent->databases[0].sum.pages_uninit, copied->databases[0].sum.pages_uninit);
 	CU_ASSERT_TRUE(same_findings(lent, copied));
 	CU_ASSERT_TRUE(same_findings(lent, mem));
 	dsb_report_free(lent);

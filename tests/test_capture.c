@@ -806,6 +806,89 @@ static void test_c008_twin(void)
 	cap_free(&c);
 }
 
+/* Member names in messages go through the one escape set (lib/hex.h):
+ * a byte >= 0x80 and a '"' are written \xHH, so every output format holds
+ * the same printable ASCII.  (Before lib/, capture.c passed them through.)
+ * The member's location keeps the raw name. */
+static void test_non_ascii_name_escaped_in_c008_message(void)
+{
+	struct capture c;
+	good_capture(&c, 1000, false, NULL);
+	cap_add(&c, "cap/data/caf\xc3\xa9 \"x\".bin", "extra", 5);
+	const char *path = lay_out(&c);   /* raw name bytes: a folder */
+	struct run r;
+	run(&r, path);
+	CU_ASSERT_EQUAL(count(&r, DSB_C008), 1);
+	const struct dsb_finding *f = find_member(&r, DSB_C008, "cap/data/caf\xc3\xa9 \"x\".bin");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_STRING_EQUAL(f->message,
+			       "member cap/data/caf\\xc3\\xa9 \\x22x\\x22.bin is not named by any data record");
+	run_free(&r);
+	cap_free(&c);
+}
+
+/* The twin: a printable ASCII name is quoted as it is. */
+static void test_ascii_name_verbatim_in_c008_message(void)
+{
+	struct capture c;
+	good_capture(&c, 1000, false, NULL);
+	cap_add(&c, "cap/data/cafe x.bin", "extra", 5);
+	const char *path = lay_out(&c);   /* raw name bytes: a folder */
+	struct run r;
+	run(&r, path);
+	const struct dsb_finding *f = find_member(&r, DSB_C008, "cap/data/cafe x.bin");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_STRING_EQUAL(f->message, "member cap/data/cafe x.bin is not named by any data record");
+	run_free(&r);
+	cap_free(&c);
+}
+
+/* C001 lists the journals' names escaped the same way. */
+static void test_non_ascii_name_escaped_in_c001_message(void)
+{
+	struct capture c;
+	good_capture(&c, 1000, false, NULL);
+	static const char j[] = "{}\n";
+	cap_add(&c, "\xc3\xa9t\xc3\xa9/journal.jsonl", j, sizeof j - 1);
+	const char *path = lay_out(&c);   /* raw name bytes: a folder */
+	struct run r;
+	run(&r, path);
+	const struct dsb_finding *fd = nth(&r, DSB_C001, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fd);
+	CU_ASSERT(strstr(fd->message, ", \\xc3\\xa9t\\xc3\\xa9/journal.jsonl)") != NULL);
+	CU_ASSERT(strchr(fd->message, 0xc3) == NULL);
+	run_free(&r);
+	cap_free(&c);
+}
+
+/* A name longer than a message quotes is cut with "..." after whole
+ * escapes: 600 bytes of \xc3 would be 2400; 512 are shown. */
+static void test_long_non_ascii_name_cut_in_c008_message(void)
+{
+	struct capture c;
+	good_capture(&c, 1000, false, NULL);
+	char name[9 + 200 + 1] = "cap/data/";
+	memset(name + 9, 0xc3, 200);
+	name[209] = '\0';
+	cap_add(&c, keep(&c, strdup(name)), "x", 1);
+	const char *path = lay_out(&c);   /* raw name bytes: a folder */
+	struct run r;
+	run(&r, path);
+	const struct dsb_finding *f = find_member(&r, DSB_C008, name);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	/* "member " + 9 + 125 escapes (500 bytes) = 509: the 126th does not fit in 512. */
+	const char *p = f->message + strlen("member cap/data/");
+	size_t esc = 0;
+	while (strncmp(p, "\\xc3", 4) == 0) {
+		esc++;
+		p += 4;
+	}
+	CU_ASSERT_EQUAL(esc, (512 - 9) / 4);
+	CU_ASSERT(strncmp(p, "... is not named", 16) == 0);
+	run_free(&r);
+	cap_free(&c);
+}
+
 /* ---- C005, C006, C007: records against members ------------------------------- */
 
 static void rename_member(struct jfile *f) { f[0].member = "data/missing.dit"; }
@@ -1167,6 +1250,10 @@ static const struct dsb_test rule_tests[] = {
 	{ "C008 extra member", test_c008_extra },
 	{ "C008 outside the root", test_c008_outside_root },
 	{ "C008 twin", test_c008_twin },
+	{ "escape: non-ASCII and quote in a C008 message", test_non_ascii_name_escaped_in_c008_message },
+	{ "escape twin: ASCII name verbatim in a C008 message", test_ascii_name_verbatim_in_c008_message },
+	{ "escape: non-ASCII journal names in a C001 message", test_non_ascii_name_escaped_in_c001_message },
+	{ "escape: a long non-ASCII name cut after whole escapes", test_long_non_ascii_name_cut_in_c008_message },
 	{ "C005 missing member", test_c005_missing_member },
 	{ "C005 case-sensitive", test_c005_case_sensitive },
 	{ "C006 size", test_c006_size },

@@ -16,6 +16,7 @@
 
 #include <stdarg.h>
 
+#include "format/ese.h"
 #include "tests/archive_fixture.h"
 #include "tests/test_ese_fixture.h"
 #include "tests/cunit_main.h"
@@ -227,22 +228,22 @@ static void test_clean(void)
 		CU_ASSERT_EQUAL_FATAL(c.rep->ndatabases, 1);
 		const struct dsb_database *db = &c.rep->databases[0];
 		CU_ASSERT_EQUAL(db->input, 0);
-		CU_ASSERT_EQUAL(db->page_size, 8192);
-		CU_ASSERT_EQUAL(db->format_version, 0x620);
-		CU_ASSERT(db->header_ok);
+		CU_ASSERT_EQUAL(db->sum.page_size, 8192);
+		CU_ASSERT_EQUAL(db->sum.format_version, 0x620);
+		CU_ASSERT(db->sum.header_ok);
 		CU_ASSERT(db->complete);
-		CU_ASSERT(db->tree_walk_done);
-		CU_ASSERT(db->catalog_ok);
-		CU_ASSERT_EQUAL(db->bytes, d.len);
-		CU_ASSERT_EQUAL(db->pages_bad, 0);
+		CU_ASSERT(db->sum.tree_walk_done);
+		CU_ASSERT(db->sum.catalog_ok);
+		CU_ASSERT_EQUAL(db->sum.bytes, d.len);
+		CU_ASSERT_EQUAL(db->sum.pages_bad, 0);
 		CU_ASSERT_EQUAL(db->line, c.db_line);
 		CU_ASSERT_STRING_EQUAL(db->member, DB_MEMBER);
 		CU_ASSERT_STRING_EQUAL(db->file, DB_NAME_VALUE);
 		if (d.sample) {
-			CU_ASSERT_EQUAL(db->format_revision, 20);
-			CU_ASSERT_EQUAL(db->pages_total, d.len / 8192 - 2);
-			CU_ASSERT(db->looks_like_ad && db->ad_tables_present);
-			CU_ASSERT_STRING_EQUAL(db->state_name, "clean-shutdown");
+			CU_ASSERT_EQUAL(db->sum.format_revision, 20);
+			CU_ASSERT_EQUAL(db->sum.pages_total, d.len / 8192 - 2);
+			CU_ASSERT(db->sum.looks_like_ad && db->sum.ad_tables_present);
+			CU_ASSERT_STRING_EQUAL(db->sum.state_name, "clean-shutdown");
 		}
 		cap_free(&c);
 	}
@@ -284,8 +285,8 @@ static void test_bitflip(void)
 		CU_ASSERT_STRING_EQUAL(e->file, DB_NAME_VALUE);
 		seen[last] = *e;
 		CU_ASSERT_EQUAL_FATAL(c.rep->ndatabases, 1);
-		CU_ASSERT_EQUAL(c.rep->databases[0].pages_bitflip, 1);
-		CU_ASSERT_EQUAL(c.rep->databases[0].pages_bad, 1);
+		CU_ASSERT_EQUAL(c.rep->databases[0].sum.pages_bitflip, 1);
+		CU_ASSERT_EQUAL(c.rep->databases[0].sum.pages_bad, 1);
 		cap_free(&c);
 	}
 	CU_ASSERT_EQUAL(seen[0].line, seen[1].line);
@@ -333,6 +334,94 @@ static void test_not_ese_not_database(void)
 	free(junk);
 }
 
+/* REF §3.2: a v8 log's LGFILEHDR (generation `gen`, format
+ * 8.4000.60.140), then filler: only the header decides what it is. */
+static void make_log(uint8_t *b, size_t len, uint32_t gen)
+{
+	memset(b, 0, len);
+	tw_fill(b + 4096, len - 4096, gen);
+	b[4] = (uint8_t)gen;
+	b[9] = 0x10;                 /* cbSec 4096 */
+	b[13] = 0x0A;                /* csecLGFile 2560 */
+	b[15] = 0x20;                /* cbPageSize 8192 */
+	b[32] = 8;
+	b[36] = 0xA0; b[37] = 0x0F;
+	b[40] = 60;
+	b[648] = 140;
+	b[667] = 3;                  /* file type: log */
+	uint32_t c = dsb_ese_header_checksum(b, 4096);
+	b[0] = (uint8_t)c; b[1] = (uint8_t)(c >> 8); b[2] = (uint8_t)(c >> 16); b[3] = (uint8_t)(c >> 24);
+}
+
+/* A member classified once by its first bytes: backed up as a database
+ * file (bft 0x44) but holding an ESE log, E001 names what it is, as
+ * `dsbinspect ese` does, and never calls an ESE file "not ESE". */
+static void test_e001_names_log_bound_as_database(void)
+{
+	size_t len = 4 * 4096;
+	uint8_t *logb = malloc(len);
+	CU_ASSERT_FATAL(logb != NULL);
+	make_log(logb, len, 0x2A);
+	struct cap c;
+	struct cap_opts o = { 0 };
+	cap_verify(&c, logb, len, &o);
+	CU_ASSERT_EQUAL(count_rule(c.rep, DSB_E001), 1);
+	CU_ASSERT_EQUAL(c.rep->ndatabases, 0);
+	const struct dsb_finding *e;
+	CU_ASSERT_EQUAL(ese_errors(c.rep, &e), 1);
+	CU_ASSERT_FATAL(e != NULL);
+	CU_ASSERT_EQUAL(e->line, c.db_line);
+	CU_ASSERT_STRING_EQUAL(e->member, DB_MEMBER);
+	char want[400];
+	snprintf(want, sizeof want,
+		 "member %s is backed up as a database file (bft 0x44) but is an ESE transaction log (generation 42, 0x2A; format 8.4000.60.140), not a database",
+		 DB_MEMBER);
+	CU_ASSERT_STRING_EQUAL(e->message, want);
+	CU_ASSERT(strstr(e->message, "not an ESE") == NULL);
+	cap_free(&c);
+	free(logb);
+}
+
+/* The twin: the same log backed up as a log (bft 0x21) is only hashed. */
+static void test_e001_log_bound_as_log_twin(void)
+{
+	size_t len = 4 * 4096;
+	uint8_t *logb = malloc(len);
+	CU_ASSERT_FATAL(logb != NULL);
+	make_log(logb, len, 0x2A);
+	struct cap c;
+	struct cap_opts o = { .db_bft = "0x21" };
+	cap_verify(&c, logb, len, &o);
+	CU_ASSERT_EQUAL(count_rule(c.rep, DSB_E001), 0);
+	CU_ASSERT_EQUAL(c.rep->ndatabases, 0);
+	cap_free(&c);
+	free(logb);
+}
+
+/* Other damage shapes of a bft 0x44 member: all zero bytes and an empty
+ * member are named, each once. */
+static void test_e001_names_zeros_and_empty(void)
+{
+	static const struct { size_t len; const char *what; } cases[] = {
+		{ 70000, "but is all zero bytes, not an ESE database" },
+		{ 0, "but is an empty file, not an ESE database" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint8_t *z = calloc(1, cases[i].len + 1);
+		CU_ASSERT_FATAL(z != NULL);
+		struct cap c;
+		struct cap_opts o = { 0 };
+		cap_verify(&c, z, cases[i].len, &o);
+		const struct dsb_finding *e;
+		CU_ASSERT_EQUAL(ese_errors(c.rep, &e), 1);
+		CU_ASSERT_FATAL(e != NULL);
+		CU_ASSERT_EQUAL(e->rule, DSB_E001);
+		CU_ASSERT(strstr(e->message, cases[i].what) != NULL);
+		cap_free(&c);
+		free(z);
+	}
+}
+
 /* An ESE member that no data record names: its findings keep line 0 and
  * the member; C008 as for any unnamed member. */
 static void test_unbound(void)
@@ -378,7 +467,7 @@ static void test_cut(void)
 	CU_ASSERT_EQUAL(dsb_report_verdict(c.rep, -1), DSB_INCOMPLETE);
 	CU_ASSERT_EQUAL_FATAL(c.rep->ndatabases, 1);
 	CU_ASSERT_FALSE(c.rep->databases[0].complete);
-	CU_ASSERT(c.rep->databases[0].bytes < d.len);
+	CU_ASSERT(c.rep->databases[0].sum.bytes < d.len);
 	cap_free(&c);
 	free(d.buf);
 }
@@ -417,6 +506,9 @@ static const struct dsb_test db_tests[] = {
 /* No database in them: run once, with the built-database suites. */
 static const struct dsb_test other_tests[] = {
 	{ "bft 0x44 member that is not ESE: E001", test_not_ese },
+	{ "E001 names an ESE log bound as a database", test_e001_names_log_bound_as_database },
+	{ "E001 twin: the log bound as a log", test_e001_log_bound_as_log_twin },
+	{ "E001 names zeros and an empty member", test_e001_names_zeros_and_empty },
 	{ "twin: the same bytes as a log raise nothing", test_not_ese_not_database },
 	{ NULL, NULL },
 };

@@ -886,6 +886,24 @@ static void table_labels_escaped(void)
 	CU_ASSERT_STRING_EQUAL(out, "objid 10 (index ix\\x5c1)");
 }
 
+/* Catalog names go through the one escape set since ese_printable became
+ * dsb_escape: a '"' (once passed through) is \x22 like in every other
+ * quoted name, and a byte >= 0x80 is \xHH.  The twin: a plain name stays
+ * as it is. */
+static void table_label_quote_escaped(void)
+{
+	struct ese_cat t = { .type = DSB_ESE_SYSOBJ_TABLE, .id = 10 };
+	memcpy(t.name, "d\"t\xc3\xa9", 5);
+	t.name_len = 5;
+	char out[DSB_TABLE_NAME_MAX];
+	ese_tree_label(&t, &t, 10, false, out, sizeof out);
+	CU_ASSERT_STRING_EQUAL(out, "d\\x22t\\xc3\\xa9");
+	memcpy(t.name, "datatable", 9);
+	t.name_len = 9;
+	ese_tree_label(&t, &t, 10, false, out, sizeof out);
+	CU_ASSERT_STRING_EQUAL(out, "datatable");
+}
+
 /* ---- the sniffer itself, on bytes --------------------------------------------- */
 
 static void filekind_kinds(void)
@@ -965,6 +983,7 @@ static const struct dsb_test tables[] = {
 	{ "damaged free page has no table (twin)", damaged_free_page_has_no_table },
 	{ "header findings have no table (twin)", header_findings_have_no_table },
 	{ "table labels: index, long values, space, escaped", table_labels_escaped },
+	{ "table label: a quote and non-ASCII escaped, a plain name not", table_label_quote_escaped },
 	{ "databases[].tables from the generator", database_tables_listed },
 	{ "a damaged table is shown incomplete", damaged_table_shown_incomplete },
 	{ "databases[].tables of the sample ntds.dit", sample_tables_listed },

@@ -180,6 +180,18 @@ static void test_escape_cut(void)
 	CU_ASSERT_EQUAL(strlen(big), 64);
 }
 
+/* dsb_escape_cut: a name as messages quote it, "..." only when cut; the
+ * twin is a name that fits exactly. */
+static void test_escape_cut_dots(void)
+{
+	char out[DSB_ESCAPE_CUT_SIZE(8)];
+	CU_ASSERT_STRING_EQUAL(dsb_escape_cut(out, 8, "abcdefgh", 8), "abcdefgh");
+	CU_ASSERT_STRING_EQUAL(dsb_escape_cut(out, 8, "abcdefghi", 9), "abcdefgh...");
+	CU_ASSERT_STRING_EQUAL(dsb_escape_cut(out, 8, "ab\xc3\xa9x", 5), "ab\\xc3...");
+	CU_ASSERT_STRING_EQUAL(dsb_escape_cut(out, 8, "a\xc3", 2), "a\\xc3");
+	CU_ASSERT_STRING_EQUAL(dsb_escape_cut(out, 8, "", 0), "");
+}
+
 /* ---- utf8 ----------------------------------------------------------------- */
 
 /* Strict decoding: every boundary of every length, and damage of each kind. */
@@ -399,11 +411,15 @@ struct sink {
 	EVP_MD_CTX *md;
 	unsigned jobs;
 	uint64_t bytes;
+	bool check_tags;    /* job k was pushed with tag k */
+	unsigned bad_tags;
 };
 
-static bool sink_fn(void *ctx, const void *p, size_t n)
+static bool sink_fn(void *ctx, const void *p, size_t n, int tag)
 {
 	struct sink *s = ctx;
+	if (s->check_tags && tag != (int)s->jobs)
+		s->bad_tags++;
 	EVP_DigestUpdate(s->md, p, n);
 	s->jobs++;
 	s->bytes += n;
@@ -428,7 +444,7 @@ static void run_lent_buffers(bool threaded, unsigned slots)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(bufs);
 	for (size_t i = 0; i < (size_t)BUF * ROUNDS; i++)
 		all[i] = (unsigned char)(i * 131 + i / 977);
-	struct sink s = { .md = EVP_MD_CTX_new() };
+	struct sink s = { .md = EVP_MD_CTX_new(), .check_tags = true };
 	EVP_DigestInit_ex(s.md, EVP_sha256(), NULL);
 	struct dsb_ring r;
 	bool th = dsb_ring_start(&r, slots, sink_fn, &s, threaded);
@@ -440,7 +456,7 @@ static void run_lent_buffers(bool threaded, unsigned slots)
 		dsb_ring_wait(&r, ticket[b]);   /* the consumer is done with it */
 		size_t n = BUF - (k % 7) * 100;  /* uneven sizes */
 		memcpy(bufs + (size_t)b * BUF, all + off, n);
-		ticket[b] = dsb_ring_push(&r, bufs + (size_t)b * BUF, n);
+		ticket[b] = dsb_ring_push_tag(&r, bufs + (size_t)b * BUF, n, (int)k);
 		off += n;
 	}
 	CU_ASSERT_TRUE(dsb_ring_stop(&r));
@@ -452,6 +468,7 @@ static void run_lent_buffers(bool threaded, unsigned slots)
 	CU_ASSERT_EQUAL(memcmp(got, want, 32), 0);
 	CU_ASSERT_EQUAL(s.jobs, ROUNDS);
 	CU_ASSERT_EQUAL(s.bytes, off);
+	CU_ASSERT_EQUAL(s.bad_tags, 0);   /* each tag came with its own job */
 	free(all);
 	free(bufs);
 }
@@ -558,6 +575,7 @@ static const struct dsb_test hex_tests[] = {
 	{ "the escape set, every byte", test_escape_set },
 	{ "escape: damage of many shapes", test_escape_shapes },
 	{ "escape: whole escapes only", test_escape_cut },
+	{ "escape_cut: dots only when cut", test_escape_cut_dots },
 	{ NULL, NULL },
 };
 static const struct dsb_test utf8_tests[] = {

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "verify/report.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "lib/hex.h"
 
 struct dsb_report *dsb_report_new(enum dsb_fail_on fail_on)
 {
@@ -125,4 +128,62 @@ const char *dsb_verdict_name(enum dsb_verdict v)
 	case DSB_INCOMPLETE: return "incomplete";
 	}
 	return "?";
+}
+
+/* ---- what renderers show of a database's header -------------------------- */
+
+static void show_time(char *out, size_t n, const struct dsb_ese_logtime *t)
+{
+	if (!t->is_null)
+		snprintf(out, n, "%04u-%02u-%02uT%02u:%02u:%02u",
+			 t->year % 10000u, t->month % 100u, t->day % 100u, t->hour % 100u,
+			 t->min % 100u, t->sec % 100u);
+}
+
+/* The computer name: 16 bytes of the raw signature at offset 12, NUL
+ * padded, through the one escape set (it is header structure, not record
+ * content, but need not be printable). */
+#define SIGN_COMPUTER_OFF 12
+#define SIGN_COMPUTER_LEN 16
+_Static_assert(SIGN_COMPUTER_OFF + SIGN_COMPUTER_LEN <= DSB_ESE_SIGNATURE_SIZE,
+	       "the computer name lies inside the raw signature");
+_Static_assert(sizeof(((struct dsb_db_signature *)0)->computer) >= DSB_ESCAPE_SIZE(SIGN_COMPUTER_LEN),
+	       "every escaped computer name fits");
+
+static void show_signature(struct dsb_db_signature *o, const struct dsb_ese_signature *sg)
+{
+	memset(o, 0, sizeof(*o));
+	o->present = !sg->is_null;
+	if (!o->present)
+		return;
+	o->random = sg->random;
+	show_time(o->created, sizeof o->created, &sg->created);
+	const uint8_t *name = sg->raw + SIGN_COMPUTER_OFF;
+	size_t len = 0;
+	while (len < SIGN_COMPUTER_LEN && name[len])
+		len++;
+	dsb_escape(o->computer, sizeof o->computer, name, len);
+}
+
+static void show_backup(struct dsb_db_backup *o, const struct dsb_ese_bkinfo *b)
+{
+	memset(o, 0, sizeof(*o));
+	o->present = b->gen_low || b->gen_high || b->mark.generation || !b->time.is_null;
+	o->gen_low = b->gen_low;
+	o->gen_high = b->gen_high;
+	o->mark_generation = b->mark.generation;
+	o->mark_isec = b->mark.isec;
+	o->mark_ib = b->mark.ib;
+	show_time(o->time, sizeof o->time, &b->time);
+}
+
+void dsb_database_view(const struct dsb_database *db, struct dsb_db_view *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!db->sum.header_ok)
+		return;
+	show_signature(&out->sign_db, &db->sum.header.sign_db);
+	show_signature(&out->sign_log, &db->sum.header.sign_log);
+	show_backup(&out->full_prev, &db->sum.header.bk_full_prev);
+	show_backup(&out->full_cur, &db->sum.header.bk_full_cur);
 }

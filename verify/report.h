@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "verify/ese/ese.h"
 #include "verify/findings.h"
 
 #define DSB_MAX_FILTERS 8
@@ -94,34 +95,32 @@ struct dsb_db_table {
 };
 
 /* One verified ESE database: a backed-up file in a capture, or a file
- * given to `dsbinspect ese`.  Copied out of the verifier's summary, so
- * that the verifier's per-page memory is gone before the next member. */
+ * given to `dsbinspect ese`.  The entry holds what the verifier produced,
+ * its plain-data summary (verify/ese/ese.h), whole: header fields and raw
+ * signatures included, so that a field the verifier adds reaches the
+ * renderers without being copied by hand.  The one conversion is
+ * dsb_ese_fill_database (verify/ese/ese_report.c): the summary's only
+ * pointer to the verifier's memory, its table array, is copied into
+ * `tables` and cleared, so the verifier's per-page memory is gone before
+ * the next member. */
 struct dsb_database {
 	int input;
 	char *member;               /* archive member, or NULL (`ese` FILE) */
 	char *file;                 /* backed-up file name, or NULL */
 	uint64_t line;              /* the bound data record's line, 0 = none */
-	bool is_ese, header_ok;
 	bool complete;              /* read to its end */
-	uint64_t bytes;
-	uint32_t page_size;
-	uint32_t format_version, format_revision;
-	const char *state_name;     /* static */
-	bool fuzzy, backup_in_progress;
-	struct dsb_db_signature sign_db, sign_log;
-	int32_t gen_min_required, gen_max_required, gen_max_committed;
-	uint32_t logs_needed_low, logs_needed_high;   /* 0-0: none */
-	struct dsb_db_backup full_prev, full_cur;
-	bool trailer_present, trailer_ok;
-	uint64_t pages_total, pages_used, pages_empty, pages_uninit, pages_bad;
-	uint64_t pages_bitflip, pages_misplaced;
-	bool tree_walk_done;
-	const char *tree_walk_skipped;   /* static, or NULL */
-	bool catalog_ok;
+	struct dsb_ese_summary sum; /* sum.tables is NULL: see `tables` */
 	size_t ntables;
 	struct dsb_db_table *tables;     /* ntables entries, owned; NULL when none */
-	bool looks_like_ad, ad_tables_present;
 };
+
+/* What renderers show of the header, made printable from the raw summary
+ * (all absent when no header copy verified). */
+struct dsb_db_view {
+	struct dsb_db_signature sign_db, sign_log;
+	struct dsb_db_backup full_prev, full_cur;
+};
+void dsb_database_view(const struct dsb_database *db, struct dsb_db_view *out);
 
 struct dsb_report {
 	struct dsb_input *inputs;

@@ -3,29 +3,29 @@
  * One input, one pass (capture-format §1, report-contract §3.2, §5.1).
  *
  * The reader (format/archive.h) yields members in archive order.  Each
- * regular member with a safe name streams once through the consumers of
- * the table below: every one is hashed and counted into the member table,
- * and the journal is also fed to the journal checks as it goes by.  The
- * journal may come before or after the data members: data records are
- * matched against the member table only once the whole input was read,
- * so order never matters and no member is read twice.
+ * regular member with a safe name streams once: it is hashed and counted
+ * into the member table, classified once (the journal by its name, CF
+ * §1.3; anything else by its first bytes, format/filekind.c) and handed to
+ * the verifier of its kind (kinds[] below).  The journal may come before
+ * or after the data members: data records are matched against the member
+ * table only once the whole input was read, so order never matters and no
+ * member is read twice.
  *
  * The journal's findings and sessions are built on the side (their own
  * findings collection) and kept only if the input turns out to hold
  * exactly one journal (CF §1.3).
  *
  * A member whose first bytes sniff as an ESE database streams through the
- * ESE verifier as well.  Its findings wait in their own collection until
- * the end, when the journal says which data record the member belongs to:
- * they are then anchored at that record's line and backed-up file name
- * (RC §3.6) and merged.
+ * ESE verifier (on its worker, verify/capture/ese_feeder.c).  Its findings
+ * wait in their own collection until the end, when the journal says which
+ * data record the member belongs to: they are then anchored at that
+ * record's line and backed-up file name (RC §3.6) and merged.
  */
 #include "verify/capture/capture.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,216 +34,45 @@
 #include <unistd.h>
 
 #include "format/archive.h"
+#include "format/filekind.h"
 #include "format/paths.h"
+#include "lib/hashmap.h"
+#include "lib/hex.h"
+#include "lib/strbuf.h"
+#include "lib/vec.h"
 #include "verify/capture/ese_feeder.h"
 #include "verify/ese/ese.h"
 #include "verify/ese/ese_report.h"
 #include "verify/capture/jcheck.h"
+#include "verify/status.h"
 
 /* The member table's names, together; with DSB_MAX_MEMBERS this bounds
  * the memory of an input whatever its size. */
 #define DSB_MAX_MEMBER_NAME_BYTES (256u << 20)
 #define JOURNALS_NAMED_MAX 8        /* journal members a C001 message lists */
-#define NAME_SHOWN_MAX     512      /* bytes of a member name quoted in a message */
+#define NAME_SHOWN_MAX     DSB_STATUS_NAME_MAX  /* bytes of a member name quoted in a message */
+#define NAME_SHOWN_SIZE    DSB_ESCAPE_CUT_SIZE(NAME_SHOWN_MAX)
 /* Bytes buffered to decide whether a member is an ESE database: the
  * shadow header of a 32 KiB-page database starts at 32 KiB. */
 #define ESE_SNIFF_MAX      (64u << 10)
-#define ESE_READ_BLOCK     (1u << 20)   /* `ese FILE`: bytes per read; a ring slot */
-#define ESE_RING_SLOTS     4            /* blocks queued for the ESE worker */
 #define BFT_DATABASE       0x44         /* RC §4.3: a database file */
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---- the ESE worker ---------------------------------------------------------- */
-
-/*
- * A database member's bytes are hashed twice (input, member) and verified
- * once: three streams for two cores.  The verifier runs on a worker of its
- * own, fed through a ring of ESE_RING_SLOTS blocks: the reader waits when
- * the ring is full, so memory stays bounded whatever the verifier's speed.
- * A block is lent when the reader can keep it alive (dsb_ar_lend: it lies
- * in one of the reader's raw buffers, which the reader then does not read
- * into again until the worker returns it), and copied into the slot's own
- * ESE_READ_BLOCK bytes otherwise (decompressed data, libarchive's copy
- * buffer, `ese FILE`'s reads go straight into them).  Lending spares the
- * reading thread a copy of every byte of an uncompressed capture; the
- * copy area (4 MiB) is then reserved but never touched.  Blocks go to the
- * stream in order and the stream is touched only by the worker until
- * feeder_end() joins it; block boundaries do not change what the stream
- * finds, so the result is the same as feeding inline.  Without memory or a
- * thread, the caller feeds inline.
- */
-struct feeder_slot {
-	const uint8_t *p;           /* the block: lent, or the slot's copy area */
-	size_t len;
-	int loan;                   /* dsb_ar_return() it after feeding; DSB_AR_NO_LOAN */
-};
-
-struct feeder {
-	struct dsb_ese_stream *s;
-	struct dsb_ar *ar;          /* where loans go back; NULL when nothing is lent */
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;          /* both sides wait on it: two threads, broadcast */
-	uint8_t *ring;              /* copy areas: ESE_RING_SLOTS x ESE_READ_BLOCK */
-	struct feeder_slot slot[ESE_RING_SLOTS];
-	unsigned head, tail;        /* slots [tail, head) are queued; free-running */
-	size_t fill;                /* reader: bytes copied into slot head, not yet queued */
-	bool closing;               /* no more slots will be queued */
-	bool ok;                    /* worker: every feed succeeded (read after join) */
-};
-
-static void *feeder_main(void *arg)
-{
-	struct feeder *w = arg;
-	pthread_mutex_lock(&w->mu);
-	for (;;) {
-		while (w->tail == w->head && !w->closing)
-			pthread_cond_wait(&w->cv, &w->mu);
-		if (w->tail == w->head)
-			break;
-		struct feeder_slot sl = w->slot[w->tail % ESE_RING_SLOTS];
-		pthread_mutex_unlock(&w->mu);
-		/* After a failure the stream ignores feeds: keep draining. */
-		if (!dsb_ese_stream_feed(w->s, sl.p, sl.len))
-			w->ok = false;
-		if (sl.loan != DSB_AR_NO_LOAN)
-			dsb_ar_return(w->ar, sl.loan);
-		pthread_mutex_lock(&w->mu);
-		w->tail++;
-		pthread_cond_broadcast(&w->cv);
-	}
-	pthread_mutex_unlock(&w->mu);
-	return NULL;
-}
-
-/* NULL (feed inline) when the ring or the thread cannot be had.  `ar`:
- * the reader blocks may be lent from, or NULL. */
-static struct feeder *feeder_start(struct dsb_ese_stream *s, struct dsb_ar *ar)
-{
-	struct feeder *w = calloc(1, sizeof(*w));
-	if (!w)
-		return NULL;
-	w->s = s;
-	w->ar = ar;
-	w->ok = true;
-	w->ring = malloc((size_t)ESE_RING_SLOTS * ESE_READ_BLOCK);
-	if (!w->ring)
-		goto no_ring;
-	if (pthread_mutex_init(&w->mu, NULL) != 0)
-		goto no_mutex;
-	if (pthread_cond_init(&w->cv, NULL) != 0)
-		goto no_cond;
-	if (pthread_create(&w->thread, NULL, feeder_main, w) != 0)
-		goto no_thread;
-	return w;
-no_thread:
-	pthread_cond_destroy(&w->cv);
-no_cond:
-	pthread_mutex_destroy(&w->mu);
-no_mutex:
-	free(w->ring);
-no_ring:
-	free(w);
-	return NULL;
-}
-
-/* Wait until slot head is free (the worker fed it). */
-static void feeder_wait_slot(struct feeder *w)
-{
-	pthread_mutex_lock(&w->mu);
-	while (w->head - w->tail == ESE_RING_SLOTS)
-		pthread_cond_wait(&w->cv, &w->mu);
-	pthread_mutex_unlock(&w->mu);
-}
-
-/* Where the reader copies next: the free room of slot head's copy area,
- * after waiting for the worker to free the slot if the ring is full. */
-static uint8_t *feeder_room(struct feeder *w, size_t *room)
-{
-	if (w->fill == 0)
-		feeder_wait_slot(w);
-	*room = ESE_READ_BLOCK - w->fill;
-	return w->ring + (size_t)(w->head % ESE_RING_SLOTS) * ESE_READ_BLOCK + w->fill;
-}
-
-/* Hand slot head to the worker. */
-static void feeder_push(struct feeder *w, const uint8_t *p, size_t len, int loan)
-{
-	w->slot[w->head % ESE_RING_SLOTS] = (struct feeder_slot){ .p = p, .len = len, .loan = loan };
-	pthread_mutex_lock(&w->mu);
-	w->head++;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-}
-
-/* The copy area of slot head, filled so far, to the worker. */
-static void feeder_queue(struct feeder *w)
-{
-	size_t k = w->head % ESE_RING_SLOTS;
-	size_t n = w->fill;
-	w->fill = 0;
-	feeder_push(w, w->ring + k * ESE_READ_BLOCK, n, DSB_AR_NO_LOAN);
-}
-
-/* n bytes were written at feeder_room(): a full slot is queued. */
-static void feeder_commit(struct feeder *w, size_t n)
-{
-	w->fill += n;
-	if (w->fill == ESE_READ_BLOCK)
-		feeder_queue(w);
-}
-
-static void feeder_copy(struct feeder *w, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	while (len > 0) {
-		size_t room;
-		uint8_t *to = feeder_room(w, &room);
-		size_t n = len < room ? len : room;
-		memcpy(to, p, n);
-		feeder_commit(w, n);
-		p += n;
-		len -= n;
-	}
-}
-
-/* A block of the reader's: lent when it can be, else copied. */
-static void feeder_feed(struct feeder *w, const void *buf, size_t len)
-{
-	int loan;
-	if (!w->ar || len == 0 || !dsb_ar_lend(w->ar, buf, len, &loan)) {
-		feeder_copy(w, buf, len);
-		return;
-	}
-	/* Bytes copied before it go first: blocks reach the stream in order. */
-	if (w->fill > 0)
-		feeder_queue(w);
-	feeder_wait_slot(w);
-	feeder_push(w, buf, len, loan);
-}
-
-/* Queue what is left, wait for the worker to feed it all, end it.  The
- * stream is the caller's again and every loan is back.  False if a feed
- * failed (out of memory). */
-static bool feeder_end(struct feeder *w)
-{
-	if (w->fill > 0)
-		feeder_queue(w);
-	pthread_mutex_lock(&w->mu);
-	w->closing = true;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
-	bool ok = w->ok;
-	pthread_cond_destroy(&w->cv);
-	pthread_mutex_destroy(&w->mu);
-	free(w->ring);
-	free(w);
-	return ok;
-}
-
 /* ---- the member table ----------------------------------------------------- */
+
+/* What a member is, decided once: by its name for the journal (CF §1.3),
+ * else by its first bytes (format/filekind.c's sniffer).  The kind picks
+ * the verifier it is handed to (kinds[] below). */
+enum member_kind {
+	MK_UNDECIDED,       /* cut short before its first bytes decided */
+	MK_JOURNAL,         /* journal.jsonl at the top level or one folder deep */
+	MK_ESE_DATABASE,
+	MK_ESE_LOG,         /* a transaction log or a reserve log */
+	MK_ESE_CHECKPOINT,
+	MK_OTHER,           /* anything else: an archive, a patch file, unknown bytes */
+	MK_COUNT
+};
+
+#define NO_IX UINT32_MAX    /* member.ix: nothing kept */
 
 /* A regular member with a safe name, as read.  Names are unique: a later
  * member of the same name is a duplicate (C009, CF §1.4) and never gets a
@@ -252,20 +81,22 @@ struct member {
 	char *name;
 	size_t len;
 	uint64_t size;
-	unsigned char sha[32];
+	unsigned char sha[DSB_SHA256_LEN];
 	bool complete;      /* read to its end: size and sha are the member's */
 	bool named;         /* a data record names it */
-	uint8_t ese;        /* enum ese_kind */
+	uint8_t kind;       /* enum member_kind */
 	bool e001;          /* "not an ESE database" was raised on it */
-	uint32_t ese_db;    /* ESE_YES: its index in verify.dbs */
+	uint32_t ix;        /* MK_ESE_DATABASE: its index in verify.dbs; another
+			     * kind the sniffer recognised: its index in
+			     * verify.sniffs (to say what it is); else NO_IX */
 };
 
-/* What the member's first bytes say. */
-enum ese_kind {
-	ESE_UNKNOWN,        /* not decided: read cut short, or not verified (limit) */
-	ESE_NO,             /* read whole (or 64 KiB of it): no ESE magic */
-	ESE_YES,            /* sniffed as ESE: streamed through the verifier */
-};
+_Static_assert(MK_COUNT <= UINT8_MAX, "a kind fits member.kind");
+
+/* What the sniffer said about members that are not databases, for E001's
+ * "it is an ESE transaction log (...)": one entry per recognised member at
+ * most, so DSB_MAX_MEMBERS bounds it. */
+DSB_VEC_DEFINE(sniff_vec, struct dsb_file_sniff);
 
 /* A database verified while its member streamed by.  Its findings are
  * anchored (line, file) only at the end, once the journal is known. */
@@ -273,77 +104,47 @@ struct ese_db {
 	char *member;
 	struct dsb_findings *f;
 	struct dsb_database db;     /* member, file and line filled at the end */
-	bool dead;                  /* a later member of the same name replaced it */
+	bool dead;                  /* dropped: its stream could not be had (out of memory) */
 	bool anchored, bound;
 	uint64_t line;
 	char *file;
 };
 
+/* The rows, in archive order, and lib/hashmap over their names (the map
+ * holds row indexes; the names live in the rows). */
 struct member_table {
 	struct member *v;
 	size_t n, cap;
-	uint32_t *slot;     /* open addressing: index + 1, 0 = empty */
-	size_t nslot;       /* a power of two, at least twice n */
+	struct dsb_hmap map;
 	size_t name_bytes;
 };
 
-static uint64_t name_hash(const char *p, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325u;   /* FNV-1a */
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3u;
-	}
-	return h;
-}
+_Static_assert(DSB_MAX_MEMBERS <= DSB_HMAP_MAX, "the map holds every member allowed");
+_Static_assert(DSB_MAX_MEMBERS <= UINT32_MAX, "a row index fits the map's value");
 
-/* The slot holding `name`, or the empty slot where it would go. */
-static size_t table_slot(const struct member_table *t, const char *name, size_t len)
+static const void *member_key(const void *ctx, uint32_t val, size_t *len)
 {
-	size_t mask = t->nslot - 1;
-	for (size_t i = (size_t)name_hash(name, len) & mask;; i = (i + 1) & mask) {
-		uint32_t k = t->slot[i];
-		if (k == 0)
-			return i;
-		const struct member *m = &t->v[k - 1];
-		if (m->len == len && memcmp(m->name, name, len) == 0)
-			return i;
-	}
+	const struct member_table *t = ctx;
+	*len = t->v[val].len;
+	return t->v[val].name;
 }
 
 static struct member *table_find(const struct member_table *t, const char *name, size_t len)
 {
-	if (t->nslot == 0)
-		return NULL;
-	uint32_t k = t->slot[table_slot(t, name, len)];
-	return k ? &t->v[k - 1] : NULL;
-}
-
-static bool table_grow(struct member_table *t)
-{
-	size_t nslot = t->nslot ? t->nslot * 2 : 1024;
-	uint32_t *slot = calloc(nslot, sizeof(*slot));
-	if (!slot)
-		return false;
-	uint32_t *old = t->slot;
-	t->slot = slot;
-	t->nslot = nslot;
-	for (size_t i = 0; i < t->n; i++)
-		t->slot[table_slot(t, t->v[i].name, t->v[i].len)] = (uint32_t)(i + 1);
-	free(old);
-	return true;
+	uint32_t *k = dsb_hmap_find_str(&t->map, name, len, member_key, t);
+	return k ? &t->v[*k] : NULL;
 }
 
 enum table_status { TABLE_OK, TABLE_LIMIT, TABLE_NOMEM };
 
+/* A row for a name the caller knows is absent.  `max` rows at most
+ * (DSB_MAX_MEMBERS, or lower in tests) and DSB_MAX_MEMBER_NAME_BYTES of
+ * names. */
 static enum table_status table_add(struct member_table *t, size_t max, const char *name,
 				   size_t len, struct member **out)
 {
-	struct member *m;
 	if (t->n >= max || t->name_bytes + len > DSB_MAX_MEMBER_NAME_BYTES)
 		return TABLE_LIMIT;
-	if (2 * (t->n + 1) > t->nslot && !table_grow(t))
-		return TABLE_NOMEM;
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 64;
 		struct member *v = realloc(t->v, cap * sizeof(*v));
@@ -352,7 +153,7 @@ static enum table_status table_add(struct member_table *t, size_t max, const cha
 		t->v = v;
 		t->cap = cap;
 	}
-	m = &t->v[t->n];
+	struct member *m = &t->v[t->n];
 	memset(m, 0, sizeof(*m));
 	m->name = malloc(len + 1);
 	if (!m->name)
@@ -360,7 +161,16 @@ static enum table_status table_add(struct member_table *t, size_t max, const cha
 	memcpy(m->name, name, len);
 	m->name[len] = '\0';
 	m->len = len;
-	t->slot[table_slot(t, name, len)] = (uint32_t)(t->n + 1);
+	switch (dsb_hmap_insert(&t->map, dsb_hash_str(name, len), (uint32_t)t->n)) {
+	case DSB_HMAP_OK:
+		break;
+	case DSB_HMAP_LIMIT:
+		free(m->name);
+		return TABLE_LIMIT;
+	case DSB_HMAP_NOMEM:
+		free(m->name);
+		return TABLE_NOMEM;
+	}
 	t->n++;
 	t->name_bytes += len;
 	*out = m;
@@ -372,7 +182,7 @@ static void table_free(struct member_table *t)
 	for (size_t i = 0; i < t->n; i++)
 		free(t->v[i].name);
 	free(t->v);
-	free(t->slot);
+	dsb_hmap_free(&t->map);
 }
 
 /* ---- one input's state -------------------------------------------------------- */
@@ -390,7 +200,11 @@ struct verify {
 	const struct dsb_ar_member *cur;
 	struct member *entry;       /* its row in the member table */
 	uint64_t bytes;
-	unsigned attached;          /* bit i: consumers[i] takes its data */
+	const struct verifier *vf;  /* the verifier of its kind that took it, or NULL */
+	uint8_t *sniff;             /* its first bytes until they decide: ESE_SNIFF_MAX,
+				     * allocated on first use */
+	size_t sniff_len;
+	struct sniff_vec sniffs;    /* member.ix of recognised non-databases */
 
 	/* Journals (CF §1.3): the first one is read, all are counted. */
 	size_t njournals;
@@ -404,20 +218,19 @@ struct verify {
 
 	bool c015;                  /* part of the input could not be read */
 	bool stopped;               /* reading stopped before the end of the input */
-	bool oom;
-	bool lookup_oom;            /* a lookup could not build its path */
+	struct dsb_status st;       /* what stopped the check, first cause first */
+	bool lookup_oom;            /* a lookup could not build its path (raised at the end:
+				     * the replay's callbacks cannot stop it) */
 	char *path;                 /* capture root + member path, for lookups */
 	size_t path_cap;
 
-	/* ESE databases (the `ese` consumer). */
+	/* ESE databases (the ESE verifier). */
 	struct ese_db dbs[DSB_MAX_DATABASES];
 	size_t ndbs;
-	uint8_t *sniff;             /* ESE_SNIFF_MAX bytes, allocated on first use */
-	size_t sniff_len;
-	bool ese_decided;           /* for the member being read */
-	struct dsb_ese_stream *es;  /* its stream, when it is a database */
-	struct feeder *feeder;      /* its worker, if one could be started */
+	struct dsb_ese_stream *es;  /* the member's stream, when it is a database */
+	struct dsb_ese_feeder *feeder; /* its worker, if one could be started */
 	bool ese_limit;             /* DSB_MAX_DATABASES was reported */
+	bool more;                  /* hand_over: more of the member's data is coming */
 };
 
 static void set_incomplete(struct verify *v)
@@ -425,93 +238,65 @@ static void set_incomplete(struct verify *v)
 	v->rep->inputs[v->input].incomplete = true;
 }
 
-/* A member name for a message: control bytes escaped, long ones cut. */
-static const char *shown(char *out, size_t cap, const char *s, size_t len)
+/* A member name for a message: the one escape set (lib/hex.h), cut at
+ * NAME_SHOWN_MAX bytes with "...". */
+static const char *shown(char out[NAME_SHOWN_SIZE], const char *s, size_t len)
 {
-	size_t o = 0;
-	for (size_t i = 0; i < len && o + 8 < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (o >= NAME_SHOWN_MAX) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			break;
-		}
-		if (c < 0x20 || c == 0x7f)
-			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
-		else
-			out[o++] = (char)c;
-	}
-	out[o] = '\0';
-	return out;
+	return dsb_escape_cut(out, NAME_SHOWN_MAX, s, len);
 }
 
-static void c015(struct verify *v, const char *member, int64_t offset, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void c015(struct verify *v, const char *member, int64_t offset, const char *fmt, ...)
+/* C015 through the one wording (verify/status.h). */
+static void c015(struct verify *v, const struct dsb_op_cause *c)
 {
-	char msg[DSB_MESSAGE_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	struct dsb_loc loc = DSB_LOC_INIT;
-	loc.member = member;
-	loc.offset = offset;
-	dsb_findings_add(v->rep->findings, v->input, DSB_C015, &loc, "%s", msg);
+	dsb_status_c015(v->rep->findings, v->input, c);
 	v->c015 = true;
 	set_incomplete(v);
 }
 
-/* C015 from what the reader said; `fatal`: the rest of the input is lost. */
+/* A cause that stops the check: the first is reported, later ones counted. */
+static void stop(struct verify *v, const struct dsb_op_cause *c)
+{
+	v->stopped = true;
+	if (dsb_status_raise(&v->st, v->rep->findings, v->input, c)) {
+		v->c015 = true;
+		set_incomplete(v);
+	}
+}
+
+static bool out_of_mem(const struct verify *v)
+{
+	return v->st.first == DSB_OP_NOMEM;
+}
+
+/* C015 from what the reader said; `fatal`: the rest of the input is lost.
+ * (The reader does not say why in a code of its own yet: every one of its
+ * errors is "unreadable".) */
 static void c015_reader(struct verify *v, bool fatal)
 {
 	const struct dsb_ar_error *e = dsb_ar_error(v->ar);
-	char name[NAME_SHOWN_MAX + 16];
-	const char *tail = fatal ? "; the rest of the input was not read" : "";
-	if (e->member && e->offset >= 0)
-		c015(v, e->member, e->offset, "%s, at byte %lld: %s%s",
-		     shown(name, sizeof name, e->member, strlen(e->member)),
-		     (long long)e->offset, e->message, tail);
-	else if (e->member)
-		c015(v, e->member, -1, "%s: %s%s",
-		     shown(name, sizeof name, e->member, strlen(e->member)), e->message, tail);
-	else if (e->offset >= 0)
-		c015(v, NULL, e->offset, "at byte %lld of the input: %s%s", (long long)e->offset,
-		     e->message, tail);
-	else
-		c015(v, NULL, -1, "%s%s", e->message, tail);
+	struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
+	c.error = DSB_OP_UNREADABLE;
+	c.member = e->member;
+	c.offset = e->offset;
+	c.detail = e->message;
+	c.rest_lost = fatal;
 	if (fatal)
-		v->stopped = true;
+		stop(v, &c);
+	else
+		c015(v, &c);
 }
 
 static void out_of_memory(struct verify *v)
 {
-	if (v->oom)
-		return;
-	v->oom = true;
-	v->stopped = true;
-	c015(v, NULL, -1, "out of memory; the input was not checked in full");
+	struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
+	c.error = DSB_OP_NOMEM;
+	c.detail = "out of memory; the input was not checked in full";
+	stop(v, &c);
 }
 
-/* ---- member consumers ------------------------------------------------------------ */
+/* ---- every member: hashed ------------------------------------------------------ */
 
-/*
- * Everything that wants a member's bytes is one row here.  start() says
- * whether it takes this member; data() gets each block in order (false:
- * out of memory); end() is called for every member started, `complete`
- * telling whether its data was read to the end.  A check that sniffs
- * data members (the ESE page verifier) is one more row.
- */
-struct consumer {
-	const char *name;
-	bool (*start)(struct verify *v, const struct dsb_ar_member *m);
-	bool (*data)(struct verify *v, const void *buf, size_t len);
-	void (*end)(struct verify *v, bool complete);
-};
-
-/* Every member: SHA-256 and byte count into the member table. */
-static bool digest_start(struct verify *v, const struct dsb_ar_member *m)
+static bool digest_start(struct verify *v)
 {
 	v->bytes = 0;
 	return EVP_DigestInit_ex(v->md, EVP_sha256(), NULL) == 1;
@@ -530,6 +315,22 @@ static void digest_end(struct verify *v, bool complete)
 	m->complete = complete && EVP_DigestFinal_ex(v->md, m->sha, NULL) == 1;
 }
 
+/* ---- the verifiers, one per kind ---------------------------------------------- */
+
+/*
+ * A verifier takes the members of its kind.  start() says whether it
+ * takes this one (false: hashed only; a verifier that runs out of memory
+ * says so through out_of_memory()); data() gets its bytes in order, the
+ * first bytes that decided its kind included (false: out of memory);
+ * end() is called for every member it took, `complete` telling whether
+ * the data was read to the end.
+ */
+struct verifier {
+	bool (*start)(struct verify *v);
+	bool (*data)(struct verify *v, const void *buf, size_t len);
+	void (*end)(struct verify *v, bool complete);
+};
+
 /* Count a journal member (CF §1.3), named for C001's message.  True when
  * it is one; *first when it is the first. */
 static bool journal_note(struct verify *v, const struct dsb_ar_member *m, size_t *root_len,
@@ -543,18 +344,19 @@ static bool journal_note(struct verify *v, const struct dsb_ar_member *m, size_t
 			out_of_memory(v);
 	}
 	*first = v->njournals++ == 0;
+	if (*first)
+		v->root_len = *root_len;
 	return true;
 }
 
-/* journal.jsonl: counted always, fed to the journal checks if first. */
-static bool journal_start(struct verify *v, const struct dsb_ar_member *m)
+/* The journal: the first one is fed to the journal checks; later ones
+ * are only counted (C001) and hashed. */
+static bool journal_start(struct verify *v)
 {
-	size_t root_len;
-	bool first;
-	if (!journal_note(v, m, &root_len, &first) || !first)
+	if (v->njournals != 1 || v->journal)
 		return false;
+	const struct dsb_ar_member *m = v->cur;
 	v->journal = strdup(m->name);
-	v->root_len = root_len;
 	v->jf = dsb_findings_new();
 	v->rp = v->jf ? dsb_replay_new(v->jf, v->input, m->name) : NULL;
 	v->jc = v->rp ? dsb_jcheck_new(v->jf, v->input, m->name, v->rp) : NULL;
@@ -577,9 +379,6 @@ static void journal_end(struct verify *v, bool complete)
 	v->journal_complete = complete;
 }
 
-/* Every member: sniff the first bytes; a database streams through the
- * ESE verifier.  The first bytes are buffered (at most ESE_SNIFF_MAX)
- * until they decide, then fed to the verifier: no byte is read twice. */
 static void ese_drop(struct ese_db *d)
 {
 	dsb_findings_free(d->f);
@@ -592,48 +391,27 @@ static void ese_drop(struct ese_db *d)
 	d->dead = true;
 }
 
-static bool ese_start(struct verify *v, const struct dsb_ar_member *m)
-{
-	(void)m;
-	struct member *e = v->entry;   /* a fresh row: duplicates never get here */
-	e->ese = ESE_UNKNOWN;
-	e->e001 = false;
-	v->sniff_len = 0;
-	v->ese_decided = false;
-	v->es = NULL;
-	v->feeder = NULL;
-	if (!v->sniff && !(v->sniff = malloc(ESE_SNIFF_MAX))) {
-		out_of_memory(v);
-		return false;
-	}
-	return true;
-}
-
-/* To the worker if there is one (a failed feed is then known at the end,
- * when ese_end joins it), else inline. */
-static bool ese_feed(struct verify *v, const void *buf, size_t len)
-{
-	if (!v->feeder)
-		return dsb_ese_stream_feed(v->es, buf, len);
-	feeder_feed(v->feeder, buf, len);
-	return true;
-}
-
-/* The member is a database: start its stream (on a worker if more data
- * is coming) and feed what was buffered. */
-static bool ese_begin(struct verify *v, bool worker)
+/* An ESE database: its stream, on a worker when more data is coming
+ * (v->more).  Past DSB_MAX_DATABASES it is hashed only (one C015). */
+static bool ese_start(struct verify *v)
 {
 	struct member *e = v->entry;
-	v->ese_decided = true;
 	if (v->ndbs == DSB_MAX_DATABASES) {
 		if (!v->ese_limit) {
-			char name[NAME_SHOWN_MAX + 16];
-			c015(v, e->name, -1,
-			     "%s: more than %d ESE databases in one input (DSB_MAX_DATABASES); it and later ones were hashed but not verified",
-			     shown(name, sizeof name, e->name, e->len), DSB_MAX_DATABASES);
+			/* Not a stop: the member and later ones are still hashed. */
+			char detail[160];
+			snprintf(detail, sizeof detail,
+				 "more than %d ESE databases in one input (DSB_MAX_DATABASES); it and later ones were hashed but not verified",
+				 DSB_MAX_DATABASES);
+			struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
+			c.error = DSB_OP_LIMIT;
+			c.limit = "DSB_MAX_DATABASES";
+			c.member = e->name;
+			c.detail = detail;
+			c015(v, &c);
 			v->ese_limit = true;
 		}
-		return true;
+		return false;
 	}
 	struct ese_db *d = &v->dbs[v->ndbs];
 	memset(d, 0, sizeof(*d));
@@ -644,63 +422,38 @@ static bool ese_begin(struct verify *v, bool worker)
 	v->es = d->member && d->f ? dsb_ese_stream_new(d->f, v->input, &loc) : NULL;
 	if (!v->es) {
 		ese_drop(d);
+		out_of_memory(v);
 		return false;
 	}
-	e->ese = ESE_YES;
-	e->ese_db = (uint32_t)v->ndbs++;
-	if (worker)
-		v->feeder = feeder_start(v->es, v->ar);
-	return ese_feed(v, v->sniff, v->sniff_len);
+	e->ix = (uint32_t)v->ndbs++;
+	v->feeder = v->more ? dsb_ese_feeder_start(v->es, v->ar) : NULL;
+	return true;
 }
 
+/* To the worker if there is one (a failed feed is then known at the end,
+ * when ese_end joins it), else inline. */
 static bool ese_data(struct verify *v, const void *buf, size_t len)
 {
-	if (v->ese_decided)
-		return v->es ? ese_feed(v, buf, len) : true;
-	size_t take = ESE_SNIFF_MAX - v->sniff_len;
-	if (take > len)
-		take = len;
-	memcpy(v->sniff + v->sniff_len, buf, take);
-	v->sniff_len += take;
-	if (dsb_ese_sniff(v->sniff, v->sniff_len)) {
-		if (!ese_begin(v, true))
-			return false;
-		return v->es && take < len
-			? ese_feed(v, (const uint8_t *)buf + take, len - take)
-			: true;
-	}
-	if (v->sniff_len == ESE_SNIFF_MAX) {
-		v->ese_decided = true;
-		v->entry->ese = ESE_NO;
-	}
+	if (!v->feeder)
+		return dsb_ese_stream_feed(v->es, buf, len);
+	dsb_ese_feeder_feed(v->feeder, buf, len);
 	return true;
 }
 
 static void ese_end(struct verify *v, bool complete)
 {
 	struct member *e = v->entry;
-	if (!v->ese_decided) {
-		/* Shorter than ESE_SNIFF_MAX, or cut short. */
-		if (v->sniff_len > 0 && dsb_ese_sniff(v->sniff, v->sniff_len)) {
-			if (!ese_begin(v, false))
-				out_of_memory(v);
-		} else if (complete) {
-			e->ese = ESE_NO;
-		}
-	}
-	if (!v->es)
-		return;
 	/* The stream is ours again once the worker fed it everything queued
 	 * (its out-of-memory, if any, is in the summary). */
 	if (v->feeder) {
-		if (!feeder_end(v->feeder))
+		if (!dsb_ese_feeder_end(v->feeder))
 			out_of_memory(v);
 		v->feeder = NULL;
 	}
 	/* Cut by a read error (C015): no finding about the missing part. */
 	dsb_ese_stream_finish(v->es, complete);
 	const struct dsb_ese_summary *sum = dsb_ese_stream_summary(v->es);
-	if (!dsb_ese_fill_database(&v->dbs[e->ese_db].db, v->input, sum, complete))
+	if (!dsb_ese_fill_database(&v->dbs[e->ix].db, v->input, sum, complete))
 		out_of_memory(v);
 	if (dsb_ese_summary_incomplete(sum))
 		set_incomplete(v);   /* E001/E002/E034 said why */
@@ -711,13 +464,121 @@ static void ese_end(struct verify *v, bool complete)
 	v->es = NULL;
 }
 
-static const struct consumer consumers[] = {
-	{ .name = "sha256",  .start = digest_start,  .data = digest_data,  .end = digest_end },
-	{ .name = "journal", .start = journal_start, .data = journal_data, .end = journal_end },
-	{ .name = "ese",     .start = ese_start,     .data = ese_data,     .end = ese_end },
+static const struct verifier journal_verifier = {
+	.start = journal_start, .data = journal_data, .end = journal_end,
+};
+static const struct verifier ese_verifier = {
+	.start = ese_start, .data = ese_data, .end = ese_end,
 };
 
-_Static_assert(ARRAY_LEN(consumers) <= 8 * sizeof(unsigned), "one bit per consumer");
+/* {kind -> verifier}.  Logs and checkpoints have no verifier yet: they
+ * are hashed and matched against the journal only (part 4 adds
+ * verify/logs/ as their row). */
+static const struct kind_row {
+	const char *name;
+	const struct verifier *verifier;
+} kinds[MK_COUNT] = {
+	[MK_UNDECIDED]      = { .name = "undecided" },
+	[MK_JOURNAL]        = { .name = "journal", .verifier = &journal_verifier },
+	[MK_ESE_DATABASE]   = { .name = "ESE database", .verifier = &ese_verifier },
+	[MK_ESE_LOG]        = { .name = "ESE log" },
+	[MK_ESE_CHECKPOINT] = { .name = "ESE checkpoint" },
+	[MK_OTHER]          = { .name = "other" },
+};
+
+/* ---- classification: once per member -------------------------------------------- */
+
+/* The kind is known: hand the member to its verifier, with the first
+ * bytes buffered so far.  `more`: data is still coming (a worker is worth
+ * starting).  False: out of memory. */
+static bool hand_over(struct verify *v, enum member_kind k, bool more)
+{
+	v->entry->kind = (uint8_t)k;
+	const struct verifier *vf = kinds[k].verifier;
+	v->more = more;
+	if (!vf || !vf->start(v))
+		return !out_of_mem(v);
+	v->vf = vf;
+	bool ok = v->sniff_len == 0 || vf->data(v, v->sniff, v->sniff_len);
+	v->sniff_len = 0;
+	return ok;
+}
+
+/* What the sniffer makes of the first bytes, as a member kind.  A
+ * recognised non-database is kept (member.ix) so that E001 can say what
+ * it is. */
+static enum member_kind classify_bytes(struct verify *v)
+{
+	struct dsb_file_sniff k;
+	dsb_file_sniff(v->sniff, v->sniff_len, v->entry->name, dsb_ese_sniff, &k);
+	enum member_kind mk;
+	switch (k.kind) {
+	case DSB_KIND_ESE_DATABASE:
+		return MK_ESE_DATABASE;
+	case DSB_KIND_ESE_LOG:
+	case DSB_KIND_ESE_RESERVE_LOG:
+		mk = MK_ESE_LOG;
+		break;
+	case DSB_KIND_ESE_CHECKPOINT:
+		mk = MK_ESE_CHECKPOINT;
+		break;
+	case DSB_KIND_UNKNOWN:
+		return MK_OTHER;   /* said as "no ESE magic" */
+	case DSB_KIND_EMPTY:
+	case DSB_KIND_ZEROS:
+	case DSB_KIND_ESE_PATCH:
+	case DSB_KIND_ESE_OTHER:
+	case DSB_KIND_ARCHIVE:
+	case DSB_KIND_COMPRESSED:
+	default:
+		mk = MK_OTHER;
+		break;
+	}
+	switch (sniff_vec_push(&v->sniffs, k, v->max_members)) {
+	case DSB_VEC_OK:
+		v->entry->ix = (uint32_t)(v->sniffs.n - 1);
+		break;
+	case DSB_VEC_LIMIT:
+		break;   /* cannot be: one per member at most */
+	case DSB_VEC_NOMEM:
+		out_of_memory(v);
+		break;
+	}
+	return mk;
+}
+
+/* A member's data while its kind is undecided: buffer the first bytes
+ * until they decide (an ESE database as soon as its header says so, so
+ * that it streams on to its worker; anything else once ESE_SNIFF_MAX
+ * bytes are in), then hand it over.  No byte is read twice. */
+static bool sniff_data(struct verify *v, const void *buf, size_t len)
+{
+	size_t take = ESE_SNIFF_MAX - v->sniff_len;
+	if (take > len)
+		take = len;
+	memcpy(v->sniff + v->sniff_len, buf, take);
+	v->sniff_len += take;
+	enum member_kind k;
+	if (dsb_ese_sniff(v->sniff, v->sniff_len))
+		k = MK_ESE_DATABASE;
+	else if (v->sniff_len == ESE_SNIFF_MAX)
+		k = classify_bytes(v);
+	else
+		return true;
+	if (!hand_over(v, k, true))
+		return false;
+	return v->vf && take < len ? v->vf->data(v, (const uint8_t *)buf + take, len - take) : true;
+}
+
+/* The member ended undecided: shorter than ESE_SNIFF_MAX, or cut short. */
+static bool sniff_end(struct verify *v, bool complete)
+{
+	if (v->sniff_len > 0 && dsb_ese_sniff(v->sniff, v->sniff_len))
+		return hand_over(v, MK_ESE_DATABASE, false);
+	if (complete)
+		return hand_over(v, classify_bytes(v), false);
+	return true;   /* MK_UNDECIDED: never judged as anything */
+}
 
 /* ---- reading ------------------------------------------------------------------------ */
 
@@ -742,10 +603,10 @@ static const char *unsafe_reason(const char *p, size_t len)
 
 static void c009_member(struct verify *v, const struct dsb_ar_member *m, bool unsafe)
 {
-	char name[NAME_SHOWN_MAX + 16];
+	char name[NAME_SHOWN_SIZE];
 	struct dsb_loc loc = DSB_LOC_INIT;
 	loc.member = m->name;
-	shown(name, sizeof name, m->name, m->name_len);
+	shown(name, m->name, m->name_len);
 	/* CF §1.4: a name stored with a NUL inside is unsafe even though the
 	 * part before the NUL, all we are handed, may look fine. */
 	const char *why = m->name_cut ?
@@ -770,12 +631,12 @@ static void c009_member(struct verify *v, const struct dsb_ar_member *m, bool un
  * journal.jsonl still counts as a journal: two journals are C001. */
 static void c009_duplicate(struct verify *v, const struct dsb_ar_member *m)
 {
-	char name[NAME_SHOWN_MAX + 16];
+	char name[NAME_SHOWN_SIZE];
 	struct dsb_loc loc = DSB_LOC_INIT;
 	loc.member = m->name;
 	dsb_findings_add(v->rep->findings, v->input, DSB_C009, &loc,
 			 "duplicate member %s: an earlier regular member has the same path; this copy was not read, and data records are judged against the first one",
-			 shown(name, sizeof name, m->name, m->name_len));
+			 shown(name, m->name, m->name_len));
 	size_t root_len;
 	bool first;
 	journal_note(v, m, &root_len, &first);
@@ -798,41 +659,63 @@ static bool on_member(struct verify *v, const struct dsb_ar_member *m)
 	switch (table_add(&v->mt, v->max_members, m->name, m->name_len, &v->entry)) {
 	case TABLE_OK:
 		break;
-	case TABLE_LIMIT:
-		c015(v, NULL, -1,
-		     "more than %zu regular members, or %u bytes of member names (DSB_MAX_MEMBERS, DSB_MAX_MEMBER_NAME_BYTES); the rest of the input was not read",
-		     v->max_members, DSB_MAX_MEMBER_NAME_BYTES);
-		v->stopped = true;
+	case TABLE_LIMIT: {
+		char detail[200];
+		snprintf(detail, sizeof detail,
+			 "more than %zu regular members, or %u bytes of member names (DSB_MAX_MEMBERS, DSB_MAX_MEMBER_NAME_BYTES)",
+			 v->max_members, DSB_MAX_MEMBER_NAME_BYTES);
+		struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
+		c.error = DSB_OP_LIMIT;
+		c.limit = "DSB_MAX_MEMBERS";
+		c.detail = detail;
+		c.rest_lost = true;
+		stop(v, &c);
 		return false;
+	}
 	case TABLE_NOMEM:
 		out_of_memory(v);
 		return false;
 	}
 
 	v->cur = m;
-	v->attached = 0;
-	for (size_t i = 0; i < ARRAY_LEN(consumers); i++)
-		if (consumers[i].start(v, m))
-			v->attached |= 1u << i;
-	if (v->oom)
+	v->vf = NULL;
+	v->sniff_len = 0;
+	v->entry->ix = NO_IX;
+	if (!v->sniff && !(v->sniff = malloc(ESE_SNIFF_MAX)))
+		out_of_memory(v);
+	bool hashing = digest_start(v);
+	size_t root_len;
+	bool first;
+	bool journal = journal_note(v, m, &root_len, &first);
+	if (journal && !out_of_mem(v))
+		hand_over(v, MK_JOURNAL, true);
+	if (out_of_mem(v))
 		return false;
 
 	enum dsb_ar_status st;
 	const void *buf;
 	size_t len;
 	while ((st = dsb_ar_data(v->ar, &buf, &len)) == DSB_AR_OK) {
-		for (size_t i = 0; i < ARRAY_LEN(consumers); i++)
-			if ((v->attached & (1u << i)) && !consumers[i].data(v, buf, len))
-				out_of_memory(v);
-		if (v->oom)
+		bool ok = !hashing || digest_data(v, buf, len);
+		if (v->vf)
+			ok = v->vf->data(v, buf, len) && ok;
+		else if (v->entry->kind == MK_UNDECIDED)
+			ok = sniff_data(v, buf, len) && ok;
+		if (!ok)
+			out_of_memory(v);
+		if (out_of_mem(v))
 			break;
 	}
-	bool complete = !v->oom && st == DSB_AR_END;
-	for (size_t i = 0; i < ARRAY_LEN(consumers); i++)
-		if (v->attached & (1u << i))
-			consumers[i].end(v, complete);
+	bool complete = !out_of_mem(v) && st == DSB_AR_END;
+	if (hashing)
+		digest_end(v, complete);
+	if (v->entry->kind == MK_UNDECIDED && !out_of_mem(v) && !sniff_end(v, complete))
+		out_of_memory(v);
+	if (v->vf)
+		v->vf->end(v, complete);
+	v->vf = NULL;
 	v->cur = NULL;
-	if (v->oom)
+	if (out_of_mem(v))
 		return false;
 	if (st == DSB_AR_MEMBER_ERROR)
 		c015_reader(v, false);
@@ -890,13 +773,8 @@ static bool lookup(void *ctx, const char *member_path, struct dsb_member_facts *
 	struct member *m = member_of(ctx, member_path);
 	if (!m || !m->complete)
 		return false;
-	static const char digits[] = "0123456789abcdef";
 	out->size = m->size;
-	for (int i = 0; i < 32; i++) {
-		out->sha256[2 * i] = digits[m->sha[i] >> 4];
-		out->sha256[2 * i + 1] = digits[m->sha[i] & 15];
-	}
-	out->sha256[64] = '\0';
+	dsb_sha256_hex(out->sha256, m->sha);
 	return true;
 }
 
@@ -910,15 +788,15 @@ static void mark_named(void *ctx, const char *member_path)
 /* C008: regular members, the journal aside, that no data record names. */
 static void c008_unnamed(struct verify *v)
 {
-	char name[NAME_SHOWN_MAX + 16], root[NAME_SHOWN_MAX + 16];
-	shown(root, sizeof root, v->journal, v->root_len);
+	char name[NAME_SHOWN_SIZE], root[NAME_SHOWN_SIZE];
+	shown(root, v->journal, v->root_len);
 	for (size_t i = 0; i < v->mt.n; i++) {
 		const struct member *m = &v->mt.v[i];
 		if (m->named || strcmp(m->name, v->journal) == 0)
 			continue;
 		struct dsb_loc loc = DSB_LOC_INIT;
 		loc.member = m->name;
-		shown(name, sizeof name, m->name, m->len);
+		shown(name, m->name, m->len);
 		if (m->len <= v->root_len || memcmp(m->name, v->journal, v->root_len) != 0)
 			dsb_findings_add(v->rep->findings, v->input, DSB_C008, &loc,
 					 "member %s is outside the capture root %s, and no data record names it",
@@ -926,6 +804,39 @@ static void c008_unnamed(struct verify *v)
 		else
 			dsb_findings_add(v->rep->findings, v->input, DSB_C008, &loc,
 					 "member %s is not named by any data record", name);
+	}
+}
+
+/* E001 on a member backed up as a database file that is something else:
+ * named as `dsbinspect ese` names it (format/filekind.c's description),
+ * the generic "no ESE magic" only when its bytes are nothing known.  An
+ * ESE log or checkpoint is an ESE file, only not a database: never "not
+ * ESE". */
+static void e001_not_database(struct verify *v, struct member *m,
+			      const struct dsb_member_binding *b)
+{
+	char name[NAME_SHOWN_SIZE], what[DSB_FILE_KIND_DESC_MAX];
+	struct dsb_loc loc = DSB_LOC_INIT;
+	loc.member = m->name;
+	loc.line = b->line;
+	loc.file = b->file;
+	m->e001 = true;
+	shown(name, m->name, m->len);
+	if (m->kind == MK_JOURNAL) {
+		dsb_findings_add(v->rep->findings, v->input, DSB_E001, &loc,
+				 "member %s is backed up as a database file (bft 0x44) but is the capture's journal, not an ESE database",
+				 name);
+	} else if (m->ix != NO_IX) {
+		const struct dsb_file_sniff *k = &v->sniffs.v[m->ix];
+		bool ese = k->kind >= DSB_KIND_ESE_LOG && k->kind <= DSB_KIND_ESE_OTHER;
+		dsb_file_kind_describe(k, what, sizeof what);
+		dsb_findings_add(v->rep->findings, v->input, DSB_E001, &loc,
+				 "member %s is backed up as a database file (bft 0x44) but is %s, not %s database",
+				 name, what, ese ? "a" : "an ESE");
+	} else {
+		dsb_findings_add(v->rep->findings, v->input, DSB_E001, &loc,
+				 "member %s is backed up as a database file (bft 0x44) but is not an ESE database: no ESE magic in either header copy",
+				 name);
 	}
 }
 
@@ -937,8 +848,10 @@ static void ese_binding(void *ctx, const char *member_path, const struct dsb_mem
 	struct member *m = member_of(v, member_path);
 	if (!m)
 		return;
-	if (m->ese == ESE_YES) {
-		struct ese_db *d = &v->dbs[m->ese_db];
+	if (m->kind == MK_ESE_DATABASE) {
+		if (m->ix == NO_IX)
+			return;   /* past DSB_MAX_DATABASES: not verified */
+		struct ese_db *d = &v->dbs[m->ix];
 		/* The first bound record, else the first that names it. */
 		if (d->anchored && (d->bound || !b->bound))
 			return;
@@ -952,16 +865,8 @@ static void ese_binding(void *ctx, const char *member_path, const struct dsb_mem
 		d->line = b->line;
 		d->bound = b->bound;
 		d->anchored = true;
-	} else if (m->ese == ESE_NO && b->bound && b->bft == BFT_DATABASE && !m->e001) {
-		char name[NAME_SHOWN_MAX + 16];
-		struct dsb_loc loc = DSB_LOC_INIT;
-		loc.member = m->name;
-		loc.line = b->line;
-		loc.file = b->file;
-		m->e001 = true;
-		dsb_findings_add(v->rep->findings, v->input, DSB_E001, &loc,
-				 "member %s is backed up as a database file (bft 0x44) but is not an ESE database: no ESE magic in either header copy",
-				 shown(name, sizeof name, m->name, m->len));
+	} else if (m->kind != MK_UNDECIDED && b->bound && b->bft == BFT_DATABASE && !m->e001) {
+		e001_not_database(v, m, b);
 	}
 }
 
@@ -995,10 +900,10 @@ static void c001(struct verify *v)
 	char list[DSB_MESSAGE_MAX] = "";
 	size_t o = 0;
 	for (size_t i = 0; i < v->njournals && i < JOURNALS_NAMED_MAX; i++) {
-		char name[NAME_SHOWN_MAX + 16];
+		char name[NAME_SHOWN_SIZE];
 		const char *s = v->jnames[i] ? v->jnames[i] : "?";
 		int w = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "",
-				 shown(name, sizeof name, s, strlen(s)));
+				 shown(name, s, strlen(s)));
 		if (w < 0 || (size_t)w >= sizeof list - o)
 			break;
 		o += (size_t)w;
@@ -1037,9 +942,18 @@ static void judge_journal(struct verify *v)
 		c008_unnamed(v);
 	}
 	const char *what = NULL;
-	if (dsb_replay_limit_hit(v->rp, &what))
-		c015(v, NULL, -1, "the replay exceeded a limit (%s); the journal was not judged in full",
-		     what ? what : "unknown");
+	if (dsb_replay_limit_hit(v->rp, &what)) {
+		/* Not a stop: what was replayed is still judged. */
+		char detail[200];
+		snprintf(detail, sizeof detail,
+			 "the replay exceeded a limit (%s); the journal was not judged in full",
+			 what ? what : "unknown");
+		struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
+		c.error = DSB_OP_LIMIT;
+		c.limit = what;
+		c.detail = detail;
+		c015(v, &c);
+	}
 	if (!dsb_replay_export(v->rp, v->rep))
 		out_of_memory(v);
 	dsb_findings_merge(v->rep->findings, v->jf);
@@ -1104,6 +1018,7 @@ static int verify(struct dsb_report *rep, const char *path, const void *mem, siz
 		if (!v.dbs[i].dead)
 			ese_drop(&v.dbs[i]);
 	free(v.sniff);
+	sniff_vec_free(&v.sniffs);
 	for (size_t i = 0; i < JOURNALS_NAMED_MAX; i++)
 		free(v.jnames[i]);
 	free(v.journal);
@@ -1124,26 +1039,4 @@ int dsb_verify_memory(struct dsb_report *rep, const char *name, const void *buf,
 		      const struct dsb_verify_opts *opts)
 {
 	return verify(rep, name, buf ? buf : "", len, opts);
-}
-
-/* ---- the ESE worker, for `dsbinspect ese FILE` (verify/ese/ese_file.c) ---- */
-
-struct feeder *dsb_ese_feeder_start(struct dsb_ese_stream *s)
-{
-	return feeder_start(s, NULL);
-}
-
-uint8_t *dsb_ese_feeder_room(struct feeder *w, size_t *room)
-{
-	return feeder_room(w, room);
-}
-
-void dsb_ese_feeder_commit(struct feeder *w, size_t n)
-{
-	feeder_commit(w, n);
-}
-
-bool dsb_ese_feeder_end(struct feeder *w)
-{
-	return feeder_end(w);
 }

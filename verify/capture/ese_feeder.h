@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The ESE worker of verify/capture/capture.c (a thread fed through a ring
- * of copied blocks, docs/architecture.md "A third stream, a worker"),
- * exported for `dsbinspect ese FILE` (verify/ese/ese_file.c), which reads
- * straight into the ring.  One ring for both paths: the file path must
- * not grow a second copy of it.
+ * The ESE worker: a database's bytes fed to its verifier stream on a
+ * thread of its own (docs/architecture.md "A third stream, a worker"),
+ * through lib/ring.  Used by the capture verifier (verify/capture/capture.c,
+ * blocks of the reader, lent when the reader can keep them alive) and by
+ * `dsbinspect ese FILE` (verify/ese/ese_file.c, which reads straight into
+ * the feeder's copy areas).  One worker for both paths.
  *
- *	struct feeder *w = dsb_ese_feeder_start(stream);   NULL: feed inline
- *	for (;;) { buf = dsb_ese_feeder_room(w, &room); n = read(fd, buf, room);
- *		   dsb_ese_feeder_commit(w, n); }
+ *	struct dsb_ese_feeder *w = dsb_ese_feeder_start(stream, ar);  NULL: feed inline
+ *	dsb_ese_feeder_feed(w, block, len);                 a reader's block
+ *	or: buf = dsb_ese_feeder_room(w, &room); n = read(fd, buf, room);
+ *	    dsb_ese_feeder_commit(w, n);
  *	ok = dsb_ese_feeder_end(w);   the stream is the caller's again
  */
 #ifndef DSB_VERIFY_CAPTURE_ESE_FEEDER_H
@@ -18,17 +20,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct dsb_ese_stream;
-struct feeder;
+/* Bytes per copy area (`ese FILE` reads this much at a time), and areas:
+ * the reader runs at most this many blocks ahead of the verifier. */
+#define DSB_ESE_FEED_BLOCK (1u << 20)
+#define DSB_ESE_FEED_SLOTS 4
 
-/* NULL (feed inline) when the ring or the thread cannot be had. */
-struct feeder *dsb_ese_feeder_start(struct dsb_ese_stream *s);
-/* Where to write next, and how many bytes fit (waits for a free slot). */
-uint8_t *dsb_ese_feeder_room(struct feeder *w, size_t *room);
-/* n bytes were written at the room: a full slot is queued. */
-void dsb_ese_feeder_commit(struct feeder *w, size_t n);
-/* Queue the rest, join the worker, free the ring.  False if a feed ran
- * out of memory. */
-bool dsb_ese_feeder_end(struct feeder *w);
+struct dsb_ar;
+struct dsb_ese_stream;
+struct dsb_ese_feeder;
+
+/* NULL (feed inline) when the copy areas or the thread cannot be had.
+ * `ar`: the reader whose blocks may be lent (dsb_ar_lend), or NULL. */
+struct dsb_ese_feeder *dsb_ese_feeder_start(struct dsb_ese_stream *s, struct dsb_ar *ar);
+/* A block the caller reuses after the call: lent when the reader can keep
+ * it alive, else copied (waits while the worker is DSB_ESE_FEED_SLOTS
+ * blocks behind). */
+void dsb_ese_feeder_feed(struct dsb_ese_feeder *w, const void *buf, size_t len);
+/* Where to write next, and how many bytes fit (waits for a free area). */
+uint8_t *dsb_ese_feeder_room(struct dsb_ese_feeder *w, size_t *room);
+/* n bytes were written at the room: a full area is queued. */
+void dsb_ese_feeder_commit(struct dsb_ese_feeder *w, size_t n);
+/* Queue the rest, wait for the worker to feed it all, end it: every loan
+ * is back.  False if a feed failed (out of memory). */
+bool dsb_ese_feeder_end(struct dsb_ese_feeder *w);
 
 #endif

@@ -20,12 +20,14 @@
 #include <unistd.h>
 
 #include "format/filekind.h"
+#include "lib/hex.h"
 #include "verify/capture/ese_feeder.h"
 #include "verify/ese/ese.h"
 #include "verify/ese/ese_report.h"
+#include "verify/status.h"
 
 /* Bytes per read when there is no worker, or nothing to verify. */
-#define ESE_FILE_READ_BLOCK (1u << 20)
+#define ESE_FILE_READ_BLOCK DSB_ESE_FEED_BLOCK
 
 _Static_assert(DSB_ESE_FILE_SNIFF_MAX >= 2u * DSB_ESE_PAGE_MAX,
 	       "the sniffed head holds both header copies at the largest page size");
@@ -36,43 +38,49 @@ struct esefile {
 	const struct dsb_verify_opts *opts;
 	EVP_MD_CTX *md;
 	uint64_t bytes, total;
-	bool oom;
+	struct dsb_status st;       /* what stopped the check, first cause first */
 };
 
-static void add(struct esefile *e, enum dsb_rule rule, int64_t offset, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+static void e001(struct esefile *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* SHA-256 as lowercase hex, as the report keeps it (RC §3.2). */
-static void hex_of(const unsigned char sha[32], char out[65])
+/* E001: the file is not a database.  It leaves the input incomplete. */
+static void e001(struct esefile *e, const char *fmt, ...)
 {
-	static const char digits[] = "0123456789abcdef";
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = digits[sha[i] >> 4];
-		out[2 * i + 1] = digits[sha[i] & 15];
-	}
-	out[64] = '\0';
+	va_list ap;
+	struct dsb_loc loc = DSB_LOC_INIT;
+	va_start(ap, fmt);
+	dsb_findings_vadd(e->rep->findings, e->input, DSB_E001, &loc, fmt, ap);
+	va_end(ap);
+	e->rep->inputs[e->input].incomplete = true;
 }
 
-/* A finding that leaves the input incomplete (E001, C015). */
-static void add(struct esefile *e, enum dsb_rule rule, int64_t offset, const char *fmt, ...)
+/* What kept the file from being checked: a C015 in the one wording
+ * (verify/status.h), the first cause only. */
+static void stop(struct esefile *e, enum dsb_op_error error, int64_t offset, const char *detail)
 {
-	char msg[DSB_MESSAGE_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	struct dsb_loc loc = DSB_LOC_INIT;
-	loc.offset = offset;
-	dsb_findings_add(e->rep->findings, e->input, rule, &loc, "%s", msg);
+	struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
+	c.error = error;
+	c.offset = offset;
+	c.whole = "the file";
+	c.detail = detail;
+	dsb_status_raise(&e->st, e->rep->findings, e->input, &c);
 	e->rep->inputs[e->input].incomplete = true;
+}
+
+/* The path could not be opened or looked at. */
+static void cannot(struct esefile *e, const char *what, int err)
+{
+	char detail[256];
+	snprintf(detail, sizeof detail, "%s%s", what, strerror(err));
+	stop(e, DSB_OP_IO, -1, detail);
 }
 
 static void out_of_memory(struct esefile *e)
 {
-	if (e->oom)
-		return;
-	e->oom = true;
-	add(e, DSB_C015, -1, "out of memory; the input was not checked in full");
+	if (e->st.first == DSB_OP_NOMEM)
+		return;   /* said once; other causes after one are counted */
+	if (dsb_status_nomem(&e->st, e->rep->findings, e->input))
+		e->rep->inputs[e->input].incomplete = true;
 }
 
 /* n bytes just read at p: hash, count, progress.  False: out of memory. */
@@ -120,7 +128,7 @@ static int read_head(struct esefile *e, int fd, uint8_t *head, size_t cap, size_
 static int read_rest(struct esefile *e, int fd, struct dsb_ese_stream *s,
 		     const uint8_t *head, size_t hlen)
 {
-	struct feeder *w = s ? dsb_ese_feeder_start(s) : NULL;
+	struct dsb_ese_feeder *w = s ? dsb_ese_feeder_start(s, NULL) : NULL;
 	uint8_t *buf = w ? NULL : malloc(ESE_FILE_READ_BLOCK);
 	if (!w && !buf)
 		return -1;
@@ -200,22 +208,19 @@ static void not_a_database(struct esefile *e, const struct dsb_file_sniff *k, si
 		out_of_memory(e);
 	switch (k->kind) {
 	case DSB_KIND_EMPTY:
-		add(e, DSB_E001, -1, "the file is empty (0 bytes): there is no ESE database header");
+		e001(e, "the file is empty (0 bytes): there is no ESE database header");
 		return;
 	case DSB_KIND_ZEROS:
-		add(e, DSB_E001, -1,
-		    "the first %zu bytes are all zero: no ESE database header at offset 0 nor a shadow copy at 2-32 KiB",
+		e001(e, "the first %zu bytes are all zero: no ESE database header at offset 0 nor a shadow copy at 2-32 KiB",
 		    hlen);
 		return;
 	case DSB_KIND_UNKNOWN:
-		add(e, DSB_E001, -1,
-		    "no ESE database header: no 0x89ABCDEF magic at offset 4 nor in a shadow copy at 2-32 KiB, and the first %zu bytes are not an archive, a compressed file or another ESE file",
+		e001(e, "no ESE database header: no 0x89ABCDEF magic at offset 4 nor in a shadow copy at 2-32 KiB, and the first %zu bytes are not an archive, a compressed file or another ESE file",
 		    hlen);
 		return;
 	case DSB_KIND_COMPRESSED:
 		if (k->inner == DSB_KIND_ESE_DATABASE) {
-			add(e, DSB_E001, -1,
-			    "the file is %s: decompress it, then check the database with `dsbinspect ese`",
+			e001(e, "the file is %s: decompress it, then check the database with `dsbinspect ese`",
 			    what);
 			return;
 		}
@@ -232,7 +237,7 @@ static void not_a_database(struct esefile *e, const struct dsb_file_sniff *k, si
 	/* An ESE log or checkpoint is an ESE file, only not a database: never
 	 * "not ESE", never "corrupt". */
 	bool ese = k->kind >= DSB_KIND_ESE_LOG && k->kind <= DSB_KIND_ESE_OTHER;
-	add(e, DSB_E001, -1, "the file is %s, not %s database: %s", what, ese ? "a" : "an ESE",
+	e001(e, "the file is %s, not %s database: %s", what, ese ? "a" : "an ESE",
 	    advice(k));
 }
 
@@ -245,15 +250,15 @@ static bool refuse(struct esefile *e, const struct stat *st)
 		in->file_kind = strdup("a folder");
 		if (!in->file_kind)
 			out_of_memory(e);
-		add(e, DSB_E001, -1,
-		    "the path is a folder, not an ESE database: `dsbinspect ese` does not search folders yet (name the database file); a capture folder is checked with `dsbinspect verify`");
+		e001(e, "the path is a folder, not an ESE database: `dsbinspect ese` does not search folders yet (name the database file); a capture folder is checked with `dsbinspect verify`");
 		return true;
 	}
 	/* /dev/zero or a disk would be read forever, or for terabytes; a
 	 * named FIFO is a stream someone writes, and is waited on. */
 	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
-		add(e, DSB_C015, -1, "the path is a %s device, not a file: refused without reading it",
-		    S_ISCHR(st->st_mode) ? "character" : "block");
+		stop(e, DSB_OP_DEVICE, -1, S_ISCHR(st->st_mode) ?
+		     "the path is a character device, not a file: refused without reading it" :
+		     "the path is a block device, not a file: refused without reading it");
 		return true;
 	}
 	return false;
@@ -308,13 +313,12 @@ static void check_fd(struct esefile *e, int fd, const char *name)
 	struct dsb_input *in = &e->rep->inputs[e->input];
 	in->size = e->bytes;
 	if (err > 0)
-		add(e, DSB_C015, (int64_t)e->bytes, "at byte %llu of the file: %s",
-		    (unsigned long long)e->bytes, strerror(err));
+		stop(e, DSB_OP_IO, (int64_t)e->bytes, strerror(err));
 	else if (err < 0)
 		out_of_memory(e);
-	unsigned char sha[32];
+	unsigned char sha[DSB_SHA256_LEN];
 	if (err == 0 && EVP_DigestFinal_ex(e->md, sha, NULL) == 1) {
-		hex_of(sha, in->sha256);
+		dsb_sha256_hex(in->sha256, sha);
 		in->has_sha256 = true;
 	}
 done:
@@ -340,7 +344,7 @@ int dsb_verify_ese_file(struct dsb_report *rep, const char *path,
 	 * of its own (a tape rewinds). */
 	struct stat st;
 	if (stat(path, &st) != 0) {
-		add(&e, DSB_C015, -1, "cannot open the file: %s", strerror(errno));
+		cannot(&e, "cannot open the file: ", errno);
 		return input;
 	}
 	if (refuse(&e, &st))
@@ -349,12 +353,12 @@ int dsb_verify_ese_file(struct dsb_report *rep, const char *path,
 	 * taken over. */
 	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
-		add(&e, DSB_C015, -1, "cannot open the file: %s", strerror(errno));
+		cannot(&e, "cannot open the file: ", errno);
 		return input;
 	}
 	/* The same checks on what was opened: the path may have changed. */
 	if (fstat(fd, &st) != 0) {
-		add(&e, DSB_C015, -1, "cannot read the file: %s", strerror(errno));
+		cannot(&e, "cannot read the file: ", errno);
 		close(fd);
 		return input;
 	}

@@ -304,6 +304,8 @@ void ese_report_undecoded(struct dsb_ese_stream *s);
 /* Add a finding at `page` (or -1) and byte `offset` in the file (or -1). */
 void ese_add(struct dsb_ese_stream *s, enum dsb_rule rule, int64_t page, int64_t offset,
 	     const char *table, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void ese_vadd(struct dsb_ese_stream *s, enum dsb_rule rule, int64_t page, int64_t offset,
+	      const char *table, const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
 
 /* Make room for element n of an array with capacity *cap: returns the
  * array to use (grown, or v unchanged with *cap unchanged when `limit` is

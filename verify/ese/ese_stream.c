@@ -23,17 +23,23 @@
 #include <unistd.h>
 
 #include "format/cursor.h"
+#include "lib/hex.h"
 
 /* ---- helpers shared by the ese_*.c files -------------------------------- */
 
 void ese_add(struct dsb_ese_stream *s, enum dsb_rule rule, int64_t page, int64_t offset,
 	     const char *table, const char *fmt, ...)
 {
-	char msg[DSB_MESSAGE_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ese_vadd(s, rule, page, offset, table, fmt, ap);
 	va_end(ap);
+}
+
+/* The va_list form: the message is formatted once, by dsb_findings_vadd. */
+void ese_vadd(struct dsb_ese_stream *s, enum dsb_rule rule, int64_t page, int64_t offset,
+	      const char *table, const char *fmt, va_list ap)
+{
 	struct dsb_loc loc = s->base;
 	loc.page = page;
 	loc.offset = offset;
@@ -44,12 +50,12 @@ void ese_add(struct dsb_ese_stream *s, enum dsb_rule rule, int64_t page, int64_t
 	char owner[DSB_TABLE_NAME_MAX];
 	if (!table && page >= 1 && page <= UINT32_MAX) {
 		if (!s->owners_done && s->early) {
-			dsb_findings_add(s->early, s->input, rule, &loc, "%s", msg);
+			dsb_findings_vadd(s->early, s->input, rule, &loc, fmt, ap);
 			return;
 		}
 		loc.table = ese_page_table(s, (uint32_t)page, owner, sizeof owner);
 	}
-	dsb_findings_add(s->f, s->input, rule, &loc, "%s", msg);
+	dsb_findings_vadd(s->f, s->input, rule, &loc, fmt, ap);
 }
 
 void ese_fuzzy(struct dsb_ese_stream *s, enum fuzzy_kind k, int64_t page, const char *fmt, ...)
@@ -85,28 +91,11 @@ void *ese_grow(struct dsb_ese_stream *s, void *v, size_t *cap, size_t n, size_t 
 	return nv;
 }
 
+/* A catalog name as findings and the report show it: the one escape set
+ * (lib/hex.h), so a '"' is written \x22 like every other quoted name. */
 void ese_printable(const char *in, size_t len, char *out, size_t outsz)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-	if (!outsz)
-		return;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)in[i];
-		bool plain = ch >= 0x20 && ch < 0x7F && ch != '\\';
-		size_t need = plain ? 1 : 4;
-		if (o + need >= outsz)
-			break;
-		if (plain) {
-			out[o++] = (char)ch;
-		} else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[ch >> 4];
-			out[o++] = hex[ch & 15];
-		}
-	}
-	out[o] = '\0';
+	dsb_escape(out, outsz, in, len);
 }
 
 /* ---- life cycle ---------------------------------------------------------- */

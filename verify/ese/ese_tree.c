@@ -107,15 +107,17 @@ __attribute__((format(printf, 6, 7)))
 static void tree_problem(struct dsb_ese_stream *s, enum dsb_rule rule, enum fuzzy_kind fz_kind,
 			 uint32_t page, const char *table, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (s->sum.fuzzy)
+	if (s->sum.fuzzy) {
+		/* Only the first difference of a kind is kept, described. */
+		char msg[DSB_MESSAGE_MAX];
+		vsnprintf(msg, sizeof(msg), fmt, ap);
 		ese_fuzzy(s, fz_kind, page, "%s", msg);
-	else
-		ese_add(s, rule, page, page ? page_offset(s, page) : -1, table, "%s", msg);
+	} else {
+		ese_vadd(s, rule, page, page ? page_offset(s, page) : -1, table, fmt, ap);
+	}
+	va_end(ap);
 }
 
 static void damage_text(const struct ese_page *ps, char *out, size_t n)
