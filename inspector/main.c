@@ -181,11 +181,17 @@ static int run_verify(const struct dsb_cli *cli)
 	struct dsb_progress prog;
 	struct dsb_timeline tl;
 	dsb_progress_init(&prog, stderr, progress);
+	struct dsb_esedb_records records = {
+		.lim = DSB_ESEDB_LIMITS_DEFAULT,
+		.err = err,
+		.errlen = sizeof err,
+	};
 	struct dsb_verify_opts vo = {
 		.progress = progress ? dsb_progress_update : NULL,
 		.progress_ctx = &prog,
 		.trace = replay ? dsb_timeline_trace : NULL,
 		.trace_ctx = &tl,
+		.records = cli->cmd == DSB_CMD_ESE && cli->records ? &records : NULL,
 	};
 	if (replay)
 		dsb_timeline_begin(&tl, out.fp, cli->paths[0]);
@@ -203,15 +209,14 @@ static int run_verify(const struct dsb_cli *cli)
 			snprintf(err, sizeof err, "out of memory while checking %s", shown);
 			op_error(err);
 			run_failed = true;
-		} else if (cli->records) {
-			/* After our own checks of the file, which decide whether
-			 * it is handed to libesedb at all. */
-			const struct dsb_esedb_limits lim = DSB_ESEDB_LIMITS_DEFAULT;
-			if (!dsb_esedb_check_ese_input(rep, input, cli->paths[i], &lim, err, sizeof err)) {
-				dsb_progress_clear(&prog);
-				op_error(err);
-				run_failed = true;
-			}
+		} else if (records.failed) {
+			/* The libesedb pass ran inside dsb_verify_ese_file(),
+			 * after our own checks of the file decided whether it is
+			 * handed to libesedb at all. */
+			dsb_progress_clear(&prog);
+			op_error(err);
+			run_failed = true;
+			records.failed = false;
 		}
 	}
 	dsb_progress_clear(&prog);

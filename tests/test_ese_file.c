@@ -7,8 +7,10 @@
  * (tests/archive_fixture.h), ESE log, checkpoint and reserve-log headers
  * from REF §3, databases with the fixtures' generator (fixtures/lib/
  * esegen.h), which says which table owns which pages and how many
- * records each holds.  The real samples (DSB_SAMPLES_DIR) are used when
- * present; without them the test says so and uses the generator.
+ * records each holds.  The checks on the real samples are in
+ * sample_suites (tests/cunit_main.h): they run as the ctest test
+ * test_ese_file_samples (`--samples`), listed as skipped when the samples
+ * are absent; the always-run suites use the generator and say so.
  */
 #include <jansson.h>
 #include <signal.h>
@@ -429,17 +431,20 @@ static void regression_ese_dev_zero_refused(void)
 
 /* ---- databases: they still pass, and their findings name tables -------------- */
 
-/* Twin of every case above: a database is verified, no E001. */
+/* Twin of every case above: a database is verified, no E001 (the sample
+ * ntds.dit in a sample suite, else the generated one named ntds.dit). */
 static void database_still_verifies(void)
 {
 	const char *dir = tw_tmpdir();
 	char out[600], p[600];
 	snprintf(out, sizeof out, "%s/report.json", dir);
-	snprintf(p, sizeof p, "%s/DSInternals/Initial/ntds.dit", DSB_SAMPLES_DIR);
 	struct gendb d = { 0 };
-	if (access(p, R_OK) != 0) {
-		printf("\n    skipped: samples absent (%s); the generated database instead\n",
-		       DSB_SAMPLES_DIR);
+	if (dsb_on_samples) {
+		dsb_sample_path("DSInternals/Initial/ntds.dit", p, sizeof p);
+		if (access(p, R_OK) != 0)
+			printf("\n    missing sample %s", p);
+		CU_ASSERT_FATAL(access(p, R_OK) == 0);
+	} else {
 		gendb_make(&d, 8192);
 		snprintf(p, sizeof p, "%s/ntds.dit", dir);
 		CU_ASSERT_FATAL(tw_write_file(p, d.buf, d.len));
@@ -751,18 +756,17 @@ static void damaged_table_shown_incomplete(void)
 	gendb_free(&d);
 }
 
-/* On the real samples: every table of the AD template is listed, the
- * ones with rows have records > 0. */
+/* On the real samples (a sample suite only; database_tables_listed covers
+ * the generator): every table of the AD template is listed, the ones
+ * with rows have records > 0. */
 static void sample_tables_listed(void)
 {
 	char p[600], out[600];
-	snprintf(p, sizeof p, "%s/DSInternals/Initial/ntds.dit", DSB_SAMPLES_DIR);
+	dsb_sample_path("DSInternals/Initial/ntds.dit", p, sizeof p);
 	snprintf(out, sizeof out, "%s/report.json", tw_tmpdir());
-	if (access(p, R_OK) != 0) {
-		printf("\n    skipped: samples absent (%s); database_tables_listed covers the generator\n",
-		       DSB_SAMPLES_DIR);
-		return;
-	}
+	if (access(p, R_OK) != 0)
+		printf("\n    missing sample %s", p);
+	CU_ASSERT_FATAL(access(p, R_OK) == 0);
 	const char *args[] = { "ese", "-q", "--format", "json", p, NULL };
 	CU_ASSERT_EQUAL(run(args, NULL, out), 0);
 	json_t *doc = load_json(out);
@@ -969,7 +973,6 @@ static const struct dsb_test kinds[] = {
 	{ "regression_ese_folder_named", regression_ese_folder_named },
 	{ "regression_ese_empty_and_random_files", regression_ese_empty_and_random_files },
 	{ "regression_ese_dev_zero_refused", regression_ese_dev_zero_refused },
-	{ "database_still_verifies (twin)", database_still_verifies },
 	{ "filekind: every kind from bytes", filekind_kinds },
 	{ NULL, NULL },
 };
@@ -986,23 +989,41 @@ static const struct dsb_test tables[] = {
 	{ "table label: a quote and non-ASCII escaped, a plain name not", table_label_quote_escaped },
 	{ "databases[].tables from the generator", database_tables_listed },
 	{ "a damaged table is shown incomplete", damaged_table_shown_incomplete },
-	{ "databases[].tables of the sample ntds.dit", sample_tables_listed },
 	{ "verify: a capture's database names tables too", capture_member_names_table },
 	{ "regression_database_member_twice_frees_tables", regression_database_member_twice_frees_tables },
 	{ NULL, NULL },
 };
 
+/* Run on the generated database (suites) and on the sample ntds.dit
+ * (sample_suites): dsb_on_samples tells them which. */
+static const struct dsb_test still_verifies[] = {
+	{ "database_still_verifies (twin)", database_still_verifies },
+	{ NULL, NULL },
+};
+
+static const struct dsb_test sample_tests[] = {
+	{ "databases[].tables of the sample ntds.dit", sample_tables_listed },
+	{ NULL, NULL },
+};
+
 static const struct dsb_suite suites[] = {
 	{ "ese: what a file is", kinds },
+	{ "ese: a database still verifies: built database", still_verifies },
 	{ "ese: findings name their table", tables },
 };
 
-int main(void)
+static const struct dsb_suite sample_suites[] = {
+	{ "ese: a database still verifies: the ntds.dit sample", still_verifies },
+	{ "ese: the tables of the ntds.dit sample", sample_tests },
+};
+
+int main(int argc, char **argv)
 {
 	/* archive_fixture.h helpers this program does not need. */
 	(void)tw_stdin_from;
 	(void)tw_stdin_restore;
-	int rc = dsb_run_suites(suites, sizeof(suites) / sizeof(suites[0]));
+	int rc = dsb_test_main_samples(argc, argv, suites, sizeof(suites) / sizeof(suites[0]),
+				       sample_suites, sizeof(sample_suites) / sizeof(sample_suites[0]));
 	tw_cleanup();
 	return rc;
 }

@@ -5,29 +5,39 @@
  * of.  About 50 s of CPU in libesedb (its catalog of 65,068 entries and a
  * table of 64,994 columns), hence a _heavy test: the release build only.
  * Its twin, a sample whose every record libesedb reads, is basic.edb.
+ *
+ * Both need the samples: they are in sample_suites (tests/cunit_main.h),
+ * run as the ctest test test_esedb_heavy_samples (labels samples and
+ * heavy), listed as skipped when the samples are absent.  The always-run
+ * suite holds the twin on the generated database, so that the program
+ * alone never passes on a check of the samples it did not make.
  */
 #include <CUnit/CUnit.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fixtures/lib/esegen.h"
 #include "verify/ese/ese.h"
 #include "verify/ese/esedb_records.h"
 #include "verify/findings.h"
 
 #include "tests/cunit_main.h"
 
-#define LARGE DSB_SAMPLES_DIR "/dissect.esedb/large.edb"
-#define BASIC DSB_SAMPLES_DIR "/dissect.esedb/basic.edb"
+#define LARGE "dissect.esedb/large.edb"
+#define BASIC "dissect.esedb/basic.edb"
 
-#ifdef DSB_HAVE_LIBESEDB
-static bool present(const char *path)
+/* The path of sample `rel`: the sample suites run only when the samples
+ * folder is there, so a missing file fails (a broken checkout). */
+static bool sample(const char *rel, char *out, size_t n)
 {
-	if (access(path, R_OK) == 0)
+	dsb_sample_path(rel, out, n);
+	if (access(out, R_OK) == 0)
 		return true;
-	printf("\n  skipped: sample %s absent ", path);
-	fflush(stdout);
+	printf("\n    missing sample %s", out);
+	CU_FAIL("missing sample");
 	return false;
 }
 
@@ -57,17 +67,18 @@ static void run_free(struct run *r)
 	dsb_findings_free(r->f);
 }
 
-#endif
-
 static void test_e036_large_edb_records_libesedb_cannot_read(void)
 {
-#ifndef DSB_HAVE_LIBESEDB
-	printf("\n  skipped: built without libesedb ");
-#else
-	if (!present(LARGE))
+	char path[1024];
+	if (!sample(LARGE, path, sizeof(path)))
 		return;
 	struct run r;
-	check(&r, LARGE);
+	check(&r, path);
+#ifndef DSB_HAVE_LIBESEDB
+	/* Built without libesedb: the pass says it did not run. */
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.f, 0, DSB_E038), 1);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.f, 0, DSB_E036), 0);
+#else
 	/* Our checks pass; libesedb reads record 15 of table large, and
 	 * none of records 0-14, each for the same reason. */
 	CU_ASSERT_EQUAL(dsb_findings_total(r.f, 0, DSB_SEV_ERROR), 0);
@@ -94,31 +105,76 @@ static void test_e036_large_edb_records_libesedb_cannot_read(void)
 	}
 	for (unsigned k = 0; k < 15; k++)
 		CU_ASSERT_TRUE(seen[k]);
-	run_free(&r);
 #endif
+	run_free(&r);
+}
+
+/* Every record read: no E036 (without libesedb, one E038 instead). */
+static void every_record_read(const char *path)
+{
+	struct run r;
+	check(&r, path);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.f, 0, DSB_E036), 0);
+#ifdef DSB_HAVE_LIBESEDB
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.f, 0, DSB_E038), 0);
+#else
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.f, 0, DSB_E038), 1);
+#endif
+	CU_ASSERT_EQUAL(dsb_findings_total(r.f, 0, DSB_SEV_ERROR), 0);
+	run_free(&r);
 }
 
 static void test_e036_twin_basic_edb_every_record_read(void)
 {
-#ifdef DSB_HAVE_LIBESEDB
-	if (!present(BASIC))
-		return;
-	struct run r;
-	check(&r, BASIC);
-	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.f, 0, DSB_E036), 0);
-	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.f, 0, DSB_E038), 0);
-	run_free(&r);
-#endif
+	char path[1024];
+	if (sample(BASIC, path, sizeof(path)))
+		every_record_read(path);
 }
 
-static const struct dsb_test tests[] = {
+/* The same twin on the generated database (2 MiB of 32 KiB pages, like
+ * large.edb's page size), written to a mkstemp file. */
+static void test_e036_twin_generated_every_record_read(void)
+{
+	const uint32_t cb = 32768;
+	char err[256], path[64] = "/tmp/dsb-esedb-heavy-XXXXXX";
+	struct dfx_ese_opts o = { .page_size = cb, .pages = (2u << 20) / cb - 2, .seed = 42 };
+	struct dfx_ese *g = dfx_ese_new(&o, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	uint8_t *buf = malloc(cb);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	bool ok = true;
+	for (uint64_t b = 0; ok && b < dfx_ese_blocks(g); b++) {
+		dfx_ese_block(g, b, buf);
+		ok = write(fd, buf, cb) == (ssize_t)cb;
+	}
+	free(buf);
+	close(fd);
+	dfx_ese_free(g);
+	CU_ASSERT_TRUE(ok);
+	if (ok)
+		every_record_read(path);
+	unlink(path);
+}
+
+static const struct dsb_test sample_tests[] = {
 	{ "E036: large.edb, records 0-14 of table large", test_e036_large_edb_records_libesedb_cannot_read },
 	{ "E036 twin: basic.edb, every record read", test_e036_twin_basic_edb_every_record_read },
 	{ NULL, NULL },
 };
 
-static const struct dsb_suite suites[] = {
-	{ "libesedb on large.edb", tests },
+static const struct dsb_test built_tests[] = {
+	{ "E036 twin: generated database, every record read", test_e036_twin_generated_every_record_read },
+	{ NULL, NULL },
 };
 
-DSB_TEST_MAIN(suites)
+static const struct dsb_suite suites[] = {
+	{ "libesedb on the built database", built_tests },
+};
+
+static const struct dsb_suite sample_suites[] = {
+	{ "libesedb on large.edb and basic.edb", sample_tests },
+};
+
+DSB_TEST_MAIN_WITH_SAMPLES(suites, sample_suites)

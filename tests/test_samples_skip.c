@@ -24,7 +24,11 @@
 #include "tests/cunit_main.h"
 
 /* The programs with sample suites (CMakeLists.txt registers each twice). */
-static const char *const programs[] = { "test_ese_samples", "test_ese_capture", "test_ese_cli" };
+static const char *const programs[] = {
+	"test_ese_samples", "test_ese_capture", "test_ese_cli", "test_ese_diag", "test_ese_file",
+	"test_ese_pageview", "test_esedb", "test_esedb_heavy",
+};
+#define NPROGRAMS (sizeof(programs) / sizeof(programs[0]))
 
 static char bindir[PATH_MAX], tmp[64];
 
@@ -93,7 +97,7 @@ static void regression_samples_absent_reported_as_skipped(void)
 	char empty[128];
 	snprintf(empty, sizeof(empty), "%s/no-samples", tmp);
 	CU_ASSERT_FATAL(mkdir(empty, 0700) == 0);
-	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+	for (size_t i = 0; i < NPROGRAMS; i++) {
 		run(programs[i], "--samples", empty, &r);
 		if (r.status != DSB_SKIP_STATUS)
 			printf("\n    %s --samples: exit %d", programs[i], r.status);
@@ -117,9 +121,13 @@ static void regression_partial_samples_fail_not_skip(void)
 	CU_ASSERT_FATAL(f != NULL);
 	fputs("# samples index only\n", f);
 	fclose(f);
-	run("test_ese_samples", "--samples", dir, &r);
-	CU_ASSERT_EQUAL(r.status, 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "missing sample"));
+	for (size_t i = 0; i < NPROGRAMS; i++) {
+		run(programs[i], "--samples", dir, &r);
+		if (r.status != 1 || !strstr(r.out, "missing sample"))
+			printf("\n    %s --samples on INDEX.md alone: exit %d", programs[i], r.status);
+		CU_ASSERT_EQUAL(r.status, 1);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "missing sample"));
+	}
 	unlink(index);
 	rmdir(dir);
 }
@@ -149,26 +157,33 @@ static void test_ctest_registration(void)
 	snprintf(path, sizeof(path), "%s/CTestTestfile.cmake", bindir);
 	FILE *f = fopen(path, "r");
 	CU_ASSERT_FATAL(f != NULL);
-	unsigned added[3] = { 0 }, skippable[3] = { 0 };
-	_Static_assert(sizeof(added) / sizeof(added[0]) == sizeof(programs) / sizeof(programs[0]),
-		       "one counter per program");
+	unsigned added[NPROGRAMS] = { 0 }, skippable[NPROGRAMS] = { 0 }, heavy[NPROGRAMS] = { 0 };
+	_Static_assert(sizeof(added) / sizeof(added[0]) == NPROGRAMS, "one counter per program");
 	while (fgets(line, sizeof(line), f))
-		for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+		for (size_t i = 0; i < NPROGRAMS; i++) {
 			char name[64];
 			snprintf(name, sizeof(name), "%s_samples", programs[i]);
 			if (!strstr(line, name))
 				continue;
 			added[i] += strncmp(line, "add_test(", 9) == 0 && strstr(line, "\"--samples\"");
-			skippable[i] += strncmp(line, "set_tests_properties(", 21) == 0 &&
-					strstr(line, "SKIP_RETURN_CODE \"77\"") != NULL;
+			bool props = strncmp(line, "set_tests_properties(", 21) == 0;
+			skippable[i] += props && strstr(line, "SKIP_RETURN_CODE \"77\"") != NULL;
+			heavy[i] += props && strstr(line, "LABELS \"samples;heavy\"") != NULL;
 		}
 	fclose(f);
-	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+	for (size_t i = 0; i < NPROGRAMS; i++) {
 		if (added[i] != 1 || skippable[i] != 1)
 			printf("\n    %s_samples: %u add_test, %u with SKIP_RETURN_CODE 77", programs[i],
 			       added[i], skippable[i]);
 		CU_ASSERT_EQUAL(added[i], 1);
 		CU_ASSERT_EQUAL(skippable[i], 1);
+		/* A heavy program's sample run keeps the heavy label, so the
+		 * sanitizer run (-LE 'fuzz|heavy') leaves it out as well. */
+		size_t len = strlen(programs[i]);
+		bool is_heavy = len > 6 && strcmp(programs[i] + len - 6, "_heavy") == 0;
+		if (heavy[i] != (is_heavy ? 1u : 0u))
+			printf("\n    %s_samples: labels samples;heavy %u times", programs[i], heavy[i]);
+		CU_ASSERT_EQUAL(heavy[i], is_heavy ? 1u : 0u);
 	}
 }
 

@@ -29,12 +29,20 @@
  * not: stdin, a compressed stream). */
 typedef void (*dsb_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
+struct dsb_esedb_records;   /* verify/ese/esedb_records.h */
+
 struct dsb_verify_opts {
 	dsb_progress_fn progress;
 	void *progress_ctx;
 	dsb_trace_fn trace;        /* for `dsbinspect replay`; NULL otherwise */
 	void *trace_ctx;
 	size_t max_members;        /* 0: DSB_MAX_MEMBERS (tests set a lower one) */
+	/* `dsbinspect ese --records`: dsb_verify_ese_file() runs the libesedb
+	 * record pass on the file it has just verified, with its verifier's
+	 * summary (verify/ese/esedb_records.h), and says there whether the
+	 * pass failed operationally.  NULL: no pass.  dsb_verify_input()
+	 * ignores it. */
+	struct dsb_esedb_records *records;
 };
 
 /* Returns the input's index, or -1 on an operational error that left no

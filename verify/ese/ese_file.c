@@ -6,6 +6,11 @@
  * (verify/capture/ese_feeder.h: reads go straight into its ring and are
  * hashed there while the worker verifies the blocks before them), anything
  * else is named in one E001 and only hashed.
+ *
+ * With `--records` (dsb_verify_opts.records) the libesedb record pass
+ * runs on the database once our stream has finished with it, from that
+ * stream's summary and through the descriptor it read, so the file goes
+ * through our verifier once, not a second time for the pass's summary.
  */
 #include "verify/ese/ese_file.h"
 
@@ -24,6 +29,7 @@
 #include "verify/capture/ese_feeder.h"
 #include "verify/ese/ese.h"
 #include "verify/ese/ese_report.h"
+#include "verify/ese/esedb_records.h"
 #include "verify/status.h"
 
 /* Bytes per read when there is no worker, or nothing to verify. */
@@ -36,6 +42,9 @@ struct esefile {
 	struct dsb_report *rep;
 	int input;
 	const struct dsb_verify_opts *opts;
+	const char *path;         /* as given: "-" is standard input */
+	int fd;                   /* the descriptor read, -1 before one is open */
+	bool records_done;        /* the --records pass ran (once per input) */
 	EVP_MD_CTX *md;
 	uint64_t bytes, total;
 	struct dsb_status st;       /* what stopped the check, first cause first */
@@ -264,6 +273,20 @@ static bool refuse(struct esefile *e, const struct stat *st)
 	return false;
 }
 
+/* `--records`: the libesedb pass over the input just read, judged with
+ * our summary of it (NULL: no database was verified).  Once per input;
+ * nothing when the option is not given. */
+static void records_pass(struct esefile *e, const struct dsb_ese_summary *sum)
+{
+	struct dsb_esedb_records *rec = e->opts ? e->opts->records : NULL;
+	if (!rec || e->records_done)
+		return;
+	e->records_done = true;
+	if (!dsb_esedb_check_ese_fd(e->rep->findings, e->input, e->path, e->fd, sum, &rec->lim,
+				    rec->err, rec->errlen))
+		rec->failed = true;
+}
+
 /* A database: the head, then the rest, through the verifier. */
 static void verify_database(struct esefile *e, int fd, const uint8_t *head, size_t hlen,
 			    int *err)
@@ -287,6 +310,10 @@ static void verify_database(struct esefile *e, int fd, const uint8_t *head, size
 		out_of_memory(e);
 	if (!dsb_report_add_database(e->rep, &db))
 		out_of_memory(e);
+	/* Before the stream, and the tables of its summary, are freed; the
+	 * worker thread is joined (read_rest), so the pass's child is forked
+	 * from a process with no other thread of ours. */
+	records_pass(e, sum);
 	dsb_ese_stream_free(s);
 }
 
@@ -326,48 +353,58 @@ done:
 	EVP_MD_CTX_free(e->md);
 }
 
+/* Stat, refuse, open and read `path`; the descriptor opened stays in
+ * e->fd for the --records pass (the caller closes it). */
+static void check_path(struct esefile *e, const char *path)
+{
+	if (strcmp(path, "-") == 0) {
+		/* Standard input is read to its end, whatever it is. */
+		check_fd(e, STDIN_FILENO, NULL);
+		return;
+	}
+	/* Looked at before it is opened: opening a device can have effects
+	 * of its own (a tape rewinds). */
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		cannot(e, "cannot open the file: ", errno);
+		return;
+	}
+	if (refuse(e, &st))
+		return;
+	/* Read-only, blocking (a named FIFO is waited on), never a terminal
+	 * taken over. */
+	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		cannot(e, "cannot open the file: ", errno);
+		return;
+	}
+	e->fd = fd;
+	/* The same checks on what was opened: the path may have changed. */
+	if (fstat(fd, &st) != 0) {
+		cannot(e, "cannot read the file: ", errno);
+		return;
+	}
+	if (refuse(e, &st))
+		return;
+	e->total = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	check_fd(e, fd, path);
+}
+
 int dsb_verify_ese_file(struct dsb_report *rep, const char *path,
 			const struct dsb_verify_opts *opts)
 {
 	int input = dsb_report_add_input(rep, path);
 	if (input < 0)
 		return -1;
-	struct esefile e = { .rep = rep, .input = input, .opts = opts };
+	struct esefile e = { .rep = rep, .input = input, .opts = opts, .path = path, .fd = -1 };
 	rep->inputs[input].ese_file = true;
-
-	if (strcmp(path, "-") == 0) {
-		/* Standard input is read to its end, whatever it is. */
-		check_fd(&e, STDIN_FILENO, NULL);
-		return input;
-	}
-	/* Looked at before it is opened: opening a device can have effects
-	 * of its own (a tape rewinds). */
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		cannot(&e, "cannot open the file: ", errno);
-		return input;
-	}
-	if (refuse(&e, &st))
-		return input;
-	/* Read-only, blocking (a named FIFO is waited on), never a terminal
-	 * taken over. */
-	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0) {
-		cannot(&e, "cannot open the file: ", errno);
-		return input;
-	}
-	/* The same checks on what was opened: the path may have changed. */
-	if (fstat(fd, &st) != 0) {
-		cannot(&e, "cannot read the file: ", errno);
-		close(fd);
-		return input;
-	}
-	if (refuse(&e, &st)) {
-		close(fd);
-		return input;
-	}
-	e.total = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-	check_fd(&e, fd, path);
-	close(fd);
+	if (strcmp(path, "-") == 0)
+		e.fd = STDIN_FILENO;
+	check_path(&e, path);
+	/* A database had its pass in verify_database(); anything else (not
+	 * a database, not opened, refused) gets its E038 here. */
+	records_pass(&e, NULL);
+	if (e.fd >= 0 && e.fd != STDIN_FILENO)
+		close(e.fd);
 	return input;
 }

@@ -13,7 +13,6 @@
  * by then), so the child's copy of the heap is consistent.
  */
 #include "verify/ese/esedb_records.h"
-#include "verify/report.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -836,40 +835,29 @@ bool dsb_esedb_check_answer(const void *answer, size_t len, struct dsb_findings 
 	return ok;
 }
 
-bool dsb_esedb_check_ese_input(struct dsb_report *rep, int input, const char *path,
-			       const struct dsb_esedb_limits *lim, char *err, size_t errlen)
+bool dsb_esedb_check_ese_fd(struct dsb_findings *f, int input, const char *path, int fd,
+			    const struct dsb_ese_summary *sum, const struct dsb_esedb_limits *lim,
+			    char *err, size_t errlen)
 {
 	struct dsb_loc loc = DSB_LOC_INIT;
 	if (strcmp(path, "-") == 0) {
-		dsb_findings_add(rep->findings, input, DSB_E038, &loc,
+		dsb_findings_add(f, input, DSB_E038, &loc,
 				 "records not read through libesedb: it reads a file by path, not standard input");
 		return true;
 	}
-	int fd = open(path, O_RDONLY | O_NOCTTY);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		/* dsb_verify_ese_file() already reported why (C015). */
-		dsb_findings_add(rep->findings, input, DSB_E038, &loc,
+		/* dsb_verify_ese_file() already reported why (C015, E001), or
+		 * read a FIFO that cannot be read a second time. */
+		dsb_findings_add(f, input, DSB_E038, &loc,
 				 "records not read through libesedb: the file cannot be read as a regular file");
-		if (fd >= 0)
-			close(fd);
 		return true;
 	}
-	struct dsb_findings *scratch = dsb_findings_new();
-	struct dsb_ese_stream *s = scratch ? dsb_ese_verify_fd(fd, scratch, input, &loc, NULL) : NULL;
-	bool ok;
-	if (!s) {
-		snprintf(err, errlen, "out of memory verifying the file for the libesedb pass");
-		ok = false;
-	} else {
-		char proc[64];
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-		const char *via = access(proc, R_OK) == 0 ? proc : path;
-		ok = dsb_esedb_check_file(via, rep->findings, input, &loc, dsb_ese_stream_summary(s),
-					  lim, err, errlen);
-	}
-	dsb_ese_stream_free(s);
-	dsb_findings_free(scratch);
-	close(fd);
-	return ok;
+	/* Not a database: nothing was verified, and a summary of nothing
+	 * makes the gate say so (no header copy verified). */
+	static const struct dsb_ese_summary none;
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	const char *via = access(proc, R_OK) == 0 ? proc : path;
+	return dsb_esedb_check_file(via, f, input, &loc, sum ? sum : &none, lim, err, errlen);
 }

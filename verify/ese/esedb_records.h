@@ -136,15 +136,28 @@ bool dsb_esedb_check_file(const char *path, struct dsb_findings *f, int input,
 bool dsb_esedb_check_answer(const void *answer, size_t len, struct dsb_findings *f, int input,
 			    const struct dsb_loc *base, const struct dsb_ese_summary *sum);
 
-/* `dsbinspect ese --records FILE`: the same, for an input that
- * dsb_verify_ese_file() has just verified (its findings are in
- * rep->findings).  That function keeps no per-table summary, so the file
- * is verified once more, into a scratch collection, for the summary; the
- * child then opens the very file descriptor that was verified
- * (/proc/self/fd/N), not the path again.  Standard input cannot be
- * handed over (libesedb reads by path): DSB-E038 says so. */
-struct dsb_report;
-bool dsb_esedb_check_ese_input(struct dsb_report *rep, int input, const char *path,
-			       const struct dsb_esedb_limits *lim, char *err, size_t errlen);
+/* `dsbinspect ese --records FILE`, through dsb_verify_opts.records: the
+ * limits in, and whether an operational error (pipe, fork, memory)
+ * stopped a pass out, with its message in err (errlen bytes, the
+ * caller's). */
+struct dsb_esedb_records {
+	struct dsb_esedb_limits lim;
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+/* The same checks for the input dsb_verify_ese_file() is verifying
+ * (verify/ese/ese_file.c calls it once per input, before it frees its
+ * stream): `sum` is its verifier's summary of the file it read through
+ * `fd`, so the file is verified once, and the child opens that very
+ * descriptor (/proc/self/fd/N), not the path again.  `sum` is NULL when
+ * the input is no database (nothing verified: the gate says no header
+ * copy verified), `fd` -1 when nothing was opened.  Standard input ("-")
+ * cannot be handed over (libesedb reads by path), nor anything but a
+ * regular file: DSB-E038 says so.  False only on an operational error. */
+bool dsb_esedb_check_ese_fd(struct dsb_findings *f, int input, const char *path, int fd,
+			    const struct dsb_ese_summary *sum, const struct dsb_esedb_limits *lim,
+			    char *err, size_t errlen);
 
 #endif
