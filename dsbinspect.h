@@ -14,6 +14,7 @@
  *   verify/report.h           the report model every renderer reads
  *   verify/findings.h         findings, totals and report order
  *   verify/rules.h            the rule catalogue (`dsbinspect rules`)
+ *   verify/status.h           operational errors, and their one wording
  *   verify/protocol/replay.h  the trace callback of `dsbinspect replay`
  *   format/journal.h          the record that callback is given, and the
  *                             journal's timestamp form
@@ -29,5 +30,6 @@
 #include "verify/protocol/replay.h"
 #include "verify/report.h"
 #include "verify/rules.h"
+#include "verify/status.h"
 
 #endif

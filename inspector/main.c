@@ -33,8 +33,15 @@ static void usage_error(const char *msg)
 	fprintf(stderr, "dsbinspect: %s\nTry 'dsbinspect --help' for more information.\n", msg);
 }
 
-static void op_error(const char *msg)
+/* An operational error of the run itself (not of one input, which is a
+ * C015 in the report): worded by verify/status.c like every other. */
+static void op_error_of(enum dsb_op_error error, const char *detail)
 {
+	struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
+	c.error = error;
+	c.detail = detail;
+	char msg[ERR_MAX];
+	dsb_status_message(&c, msg, sizeof msg);
 	fprintf(stderr, "dsbinspect: %s\n", msg);
 }
 
@@ -52,7 +59,7 @@ static int status_of(enum dsb_verdict v)
 static int finish_stdout(void)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		op_error("cannot write to standard output");
+		op_error_of(DSB_OP_IO, "cannot write to standard output");
 		return DSB_EXIT_INCOMPLETE;
 	}
 	return DSB_EXIT_PASS;
@@ -77,12 +84,12 @@ static int run_rules(const struct dsb_cli *cli)
 	}
 	bool colour = cli->format == DSB_FORMAT_TEXT && dsb_term_colour(out.fp);
 	if (!dsb_render_rules(out.fp, cli->format, colour)) {
-		op_error("cannot write the rule catalogue");
+		op_error_of(DSB_OP_IO, "cannot write the rule catalogue");
 		dsb_output_abort(&out);
 		return DSB_EXIT_INCOMPLETE;
 	}
 	if (!dsb_output_commit(&out, err, sizeof err)) {
-		op_error(err);
+		op_error_of(DSB_OP_IO, err);
 		return DSB_EXIT_INCOMPLETE;
 	}
 	return DSB_EXIT_PASS;
@@ -168,7 +175,7 @@ static int run_verify(const struct dsb_cli *cli)
 	}
 	struct dsb_report *rep = dsb_report_new(cli->fail_on);
 	if (!rep) {
-		op_error("out of memory");
+		op_error_of(DSB_OP_NOMEM, "out of memory");
 		dsb_output_abort(&out);
 		return DSB_EXIT_INCOMPLETE;
 	}
@@ -207,14 +214,14 @@ static int run_verify(const struct dsb_cli *cli)
 			dsb_progress_clear(&prog);
 			dsb_term_escape(shown, sizeof shown, cli->paths[i]);
 			snprintf(err, sizeof err, "out of memory while checking %s", shown);
-			op_error(err);
+			op_error_of(DSB_OP_NOMEM, err);
 			run_failed = true;
 		} else if (records.failed) {
 			/* The libesedb pass ran inside dsb_verify_ese_file(),
 			 * after our own checks of the file decided whether it is
 			 * handed to libesedb at all. */
 			dsb_progress_clear(&prog);
-			op_error(err);
+			op_error_of(DSB_OP_IO, err);
 			run_failed = true;
 			records.failed = false;
 		}
@@ -223,7 +230,7 @@ static int run_verify(const struct dsb_cli *cli)
 	if (replay)
 		dsb_timeline_end(&tl);
 	if (dsb_findings_oom(rep->findings)) {
-		op_error("out of memory: some findings are not listed (the counts are complete)");
+		op_error_of(DSB_OP_NOMEM, "out of memory: some findings are not listed (the counts are complete)");
 		run_failed = true;
 	}
 
@@ -234,13 +241,13 @@ static int run_verify(const struct dsb_cli *cli)
 		.run_failed = run_failed,
 	};
 	if (!render(out.fp, cli, rep, &ro)) {
-		op_error("cannot write the report (out of memory or a write error)");
+		op_error_of(DSB_OP_IO, "cannot write the report (out of memory or a write error)");
 		dsb_output_abort(&out);
 		dsb_report_free(rep);
 		return DSB_EXIT_INCOMPLETE;
 	}
 	if (!dsb_output_commit(&out, err, sizeof err)) {
-		op_error(err);
+		op_error_of(DSB_OP_IO, err);
 		status = DSB_EXIT_INCOMPLETE;
 	}
 	dsb_report_free(rep);
