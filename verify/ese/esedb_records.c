@@ -14,6 +14,8 @@
  */
 #include "verify/ese/esedb_records.h"
 
+#include "lib/hex.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
@@ -81,27 +83,12 @@ static void one_line(const char *in, char *out, size_t outsz)
 }
 
 /* Printable name, escaped exactly as our summary escapes catalog names
- * (verify/ese/ese_stream.c ese_printable), so that the two compare. */
+ * (ese_printable is lib/hex.h's dsb_escape: one escape set), so that the
+ * two compare; libesedb's name ends at its NUL. */
 static void escape_name(const uint8_t *in, size_t len, char *out, size_t outsz)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-	for (size_t i = 0; i < len && in[i]; i++) {
-		uint8_t ch = in[i];
-		bool plain = ch >= 0x20 && ch < 0x7F && ch != '\\';
-		size_t need = plain ? 1 : 4;
-		if (o + need >= outsz)
-			break;
-		if (plain) {
-			out[o++] = (char)ch;
-		} else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[ch >> 4];
-			out[o++] = hex[ch & 15];
-		}
-	}
-	out[o] = '\0';
+	const uint8_t *nul = memchr(in, 0, len);
+	dsb_escape(out, outsz, in, nul ? (size_t)(nul - in) : len);
 }
 
 struct child {
