@@ -25,6 +25,7 @@
  * (format/cursor.h).
  */
 #include "format/jdom.h"
+#include "lib/hex.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -151,13 +152,6 @@ static void skip_ws(struct jp *p)
 	}
 }
 
-static int hexval(uint8_t ch)
-{
-	return ch >= '0' && ch <= '9' ? ch - '0' :
-	       ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 :
-	       ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
-}
-
 /* The four hex digits of a \u escape (the cursor is past the 'u'). */
 static bool get_hex4(struct jp *p, uint32_t *v)
 {
@@ -166,7 +160,7 @@ static bool get_hex4(struct jp *p, uint32_t *v)
 		return false;
 	uint32_t x = 0;
 	for (int k = 0; k < 4; k++) {
-		int hv = hexval(h[k]);
+		int hv = dsb_hex_digit((unsigned char)h[k]);
 		if (hv < 0)
 			return false;
 		x = x << 4 | (uint32_t)hv;

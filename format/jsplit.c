@@ -12,6 +12,7 @@
  */
 #define DSB_JOURNAL_INTERNAL
 #include "format/journal_int.h"
+#include "lib/hex.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -58,17 +59,6 @@ static void pw_char(struct pw_scan *w, uint32_t c)
 		w->matched++;
 	else
 		w->alive = false;
-}
-
-static int hex_val(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static void pw_feed(struct pw_scan *w, const char *p, size_t n)
@@ -118,7 +108,7 @@ static void pw_feed(struct pw_scan *w, const char *p, size_t n)
 			break;
 		}
 		case PW_HEX: {
-			int d = hex_val(c);
+			int d = dsb_hex_digit((unsigned char)c);
 			if (d < 0) {
 				/* A bad escape: the string can no longer be the key,
 				 * and this byte is read as string content again. */

@@ -7,6 +7,7 @@
  */
 #define DSB_JOURNAL_INTERNAL
 #include "format/journal_int.h"
+#include "lib/hex.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -310,17 +311,6 @@ enum dsb_rparse dsb_result_from_int(long long v, struct dsb_result *out)
 	return DSB_RP_OK;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool is_ident(const char *s, size_t len)
 {
 	if (len == 0 || (s[0] >= '0' && s[0] <= '9'))
@@ -353,7 +343,7 @@ enum dsb_rparse dsb_result_from_string(const char *s, size_t len, struct dsb_res
 			return DSB_RP_BAD;
 		uint32_t v = 0;
 		for (size_t i = 2; i < len; i++) {
-			int h = hexval(s[i]);
+			int h = dsb_hex_digit((unsigned char)s[i]);
 			if (h < 0)
 				return DSB_RP_BAD;
 			v = v << 4 | (uint32_t)h;

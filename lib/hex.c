@@ -56,3 +56,14 @@ const char *dsb_escape_cut(char *out, size_t max, const void *in, size_t len)
 		memcpy(out + strlen(out), "...", 4);
 	return out;
 }
+
+int dsb_hex_digit(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

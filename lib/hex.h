@@ -46,6 +46,10 @@ void dsb_hex(char *out, const void *p, size_t n);
 /* A SHA-256 digest as 64 lowercase hex digits and a NUL. */
 void dsb_sha256_hex(char out[DSB_SHA256_HEX], const uint8_t digest[DSB_SHA256_LEN]);
 
+/* The value of one hex digit of either case, or -1 for any other byte
+ * (JSON's \uXXXX, result codes, the password-key scanner). */
+int dsb_hex_digit(unsigned char c);
+
 /* True when byte c is written as itself by dsb_escape (see above). */
 bool dsb_escape_plain(unsigned char c);
 

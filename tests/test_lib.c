@@ -80,6 +80,23 @@ static void test_strbuf_exact_fit(void)
 
 /* ---- hex and the escape set -------------------------------------------- */
 
+/* One hex-digit decoder for the three parsers that had their own. */
+static void test_hex_digit(void)
+{
+	const char *digits = "0123456789abcdef", *upper = "ABCDEF";
+	for (int i = 0; i < 16; i++)
+		CU_ASSERT_EQUAL(dsb_hex_digit((unsigned char)digits[i]), i);
+	for (int i = 0; i < 6; i++)
+		CU_ASSERT_EQUAL(dsb_hex_digit((unsigned char)upper[i]), 10 + i);
+	unsigned others = 0;
+	for (int c = 0; c < 256; c++)
+		others += dsb_hex_digit((unsigned char)c) < 0;
+	CU_ASSERT_EQUAL(others, 256 - 22);   /* 10 digits, 6 lower, 6 upper */
+	CU_ASSERT_EQUAL(dsb_hex_digit('g'), -1);
+	CU_ASSERT_EQUAL(dsb_hex_digit('/'), -1);
+	CU_ASSERT_EQUAL(dsb_hex_digit(':'), -1);
+}
+
 static void test_hex(void)
 {
 	char out[9];
@@ -571,6 +588,7 @@ static const struct dsb_test strbuf_tests[] = {
 };
 static const struct dsb_test hex_tests[] = {
 	{ "lowercase hex", test_hex },
+	{ "hex digits of either case, nothing else", test_hex_digit },
 	{ "SHA-256 to 65 bytes", test_sha256_hex },
 	{ "the escape set, every byte", test_escape_set },
 	{ "escape: damage of many shapes", test_escape_shapes },
