@@ -58,10 +58,12 @@ static void put_verdict(struct text *t, int input)
 		dsb_term_off(t->colour), e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", i);
 }
 
-/* ", " between the parts of a parenthesized list. */
-static void sep(FILE *fp, int *n)
+/* ", " between the parts of a parenthesized list; the list opens with a
+ * space only after a member or line (a finding of a loose file has none:
+ * "DSB-E014  (page 11, ...)", not three spaces). */
+static void sep(FILE *fp, int *n, bool after)
 {
-	fputs((*n)++ ? ", " : " (", fp);
+	fputs((*n)++ ? ", " : after ? " (" : "(", fp);
 }
 
 static void put_finding(struct text *t, const struct dsb_finding *f, bool show_hbc)
@@ -83,38 +85,38 @@ static void put_finding(struct text *t, const struct dsb_finding *f, bool show_h
 	}
 	int n = 0;
 	if (f->has_seq) {
-		sep(fp, &n);
+		sep(fp, &n, where);
 		fprintf(fp, "seq %" PRIu64, f->seq);
 	}
 	if (f->hbc && show_hbc) {
-		sep(fp, &n);
+		sep(fp, &n, where);
 		fputs("handle ", fp);
 		dsb_term_puts(fp, f->hbc);
 	}
 	if (f->fn) {
-		sep(fp, &n);
+		sep(fp, &n, where);
 		dsb_term_puts(fp, f->fn);
 	}
 	if (f->file) {
-		sep(fp, &n);
+		sep(fp, &n, where);
 		fputs("file ", fp);
 		dsb_term_puts(fp, f->file);
 	}
 	if (f->page >= 0) {
-		sep(fp, &n);
+		sep(fp, &n, where);
 		fprintf(fp, "page %" PRId64, f->page);
 	}
 	if (f->offset >= 0) {
-		sep(fp, &n);
+		sep(fp, &n, where);
 		fprintf(fp, "offset %" PRId64, f->offset);
 	}
 	if (f->table) {
-		sep(fp, &n);
+		sep(fp, &n, where);
 		fputs("table ", fp);
 		dsb_term_puts(fp, f->table);
 	}
 	if (f->generation >= 0) {
-		sep(fp, &n);
+		sep(fp, &n, where);
 		fprintf(fp, "generation %" PRId64, f->generation);
 	}
 	if (n)

@@ -650,6 +650,35 @@ static void test_text_grouping(void)
 	dsb_report_free(r);
 }
 
+/* A finding of a loose file has no member and no line: its location list
+ * opens right after the rule id's two spaces ("DSB-E014  (page 11"), not
+ * after three; with a member it is "member:line (seq ...)". */
+static void regression_text_location_without_member_one_gap(void)
+{
+	struct dsb_report *r = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_EQUAL_FATAL(dsb_report_add_input(r, "ntds.dit"), 0);
+	struct dsb_loc l = DSB_LOC_INIT;
+	l.page = 11;
+	l.offset = 49452;
+	l.table = "datatable";
+	dsb_findings_add(r->findings, 0, DSB_E014, &l, "one flipped bit");
+	char *s = render_text_str(r, false);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-E014  (page 11, offset 49452, table datatable): one flipped bit\n"));
+	CU_ASSERT_PTR_NULL(strstr(s, "DSB-E014   ("));
+	free(s);
+	dsb_report_free(r);
+	/* The twin: with a member and a line, a space before the list. */
+	r = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_EQUAL_FATAL(dsb_report_add_input(r, "a.tar"), 0);
+	l.member = "cap/data/ntds.dit";
+	l.line = 14;
+	dsb_findings_add(r->findings, 0, DSB_E014, &l, "one flipped bit");
+	s = render_text_str(r, false);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-E014  cap/data/ntds.dit:14 (page 11, offset 49452, table datatable): one flipped bit\n"));
+	free(s);
+	dsb_report_free(r);
+}
+
 static void test_text_escapes_control_characters(void)
 {
 	struct dsb_report *r = sample_report(DSB_FAIL_ON_ERROR, false);
@@ -833,6 +862,7 @@ static const struct dsb_test sarif_tests[] = {
 static const struct dsb_test text_tests[] = {
 	{ "verdict line", test_text_verdict_line },
 	{ "grouping by session", test_text_grouping },
+	{ "regression_text_location_without_member_one_gap", regression_text_location_without_member_one_gap },
 	{ "control characters escaped", test_text_escapes_control_characters },
 	{ "colour when asked", test_text_colour },
 	{ "colour decision: terminal, NO_COLOR, TERM=dumb", test_colour_decision },
