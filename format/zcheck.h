@@ -6,8 +6,9 @@
  * own checks run (a gzip member's CRC-32 and length, xz's block checks and
  * index), and a mismatch anywhere is C015, even after the archive's last
  * member.  libarchive does not give that: its gzip filter skips each
- * trailer unchecked (3.6: "XXX TODO: Verify the length and CRC"), and a
- * format stops pulling its filter at its own end marker, so the last xz
+ * trailer unchecked (its 3.6 source leaves the length and CRC check as
+ * a to-do note), and a format stops pulling its filter at its own end
+ * marker, so the last xz
  * block's check and the stream's index are never reached either.  This
  * decompresses the raw input once more, as it is hashed (on the hasher's
  * thread), output thrown away, and lets zlib or liblzma check it all, to

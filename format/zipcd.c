@@ -325,7 +325,7 @@ void dsb_zipcd_check(uint64_t size, uint64_t avail_from, dsb_zipcd_read_fn rd, v
 		return;
 	}
 	/* The directory ends where the end records start.  Bytes before the
-	 * zip (a self-extractor's stub) shift every offset by as much; a
+	 * zip (a self-extracting program in front of it) shift every offset by as much; a
 	 * directory claiming to run past its end is cut or damaged. */
 	if (w.cd_offset > w.end || w.cd_size > w.end - w.cd_offset) {
 		fail(&z, DSB_ZIPCD_BAD, (int64_t)w.end,

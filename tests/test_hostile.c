@@ -666,7 +666,7 @@ static void twin_zip_behind_gzip_not_checked(void)
 }
 
 /* The central directory check itself, on a buffer: zip64 end records
- * and a prefix before the zip (a self-extractor's stub) are fine. */
+ * and a prefix before the zip (a self-extracting program) are fine. */
 static const uint8_t *buf_read(void *ctx, uint64_t off, size_t n)
 {
 	const uint8_t **b = ctx;
