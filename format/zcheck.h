@@ -8,8 +8,8 @@
  * member.  libarchive does not give that: its gzip filter skips each
  * trailer unchecked (its 3.6 source leaves the length and CRC check as
  * a to-do note), and a format stops pulling its filter at its own end
- * marker, so the last xz
- * block's check and the stream's index are never reached either.  This
+ * marker, so the last xz block's check and the stream's index are never
+ * reached either.  This
  * decompresses the raw input once more, as it is hashed (on the hasher's
  * thread), output thrown away, and lets zlib or liblzma check it all, to
  * the input's last byte.
