@@ -25,6 +25,7 @@
 
 #include <CUnit/Basic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,29 @@ static inline const char *dsb_samples_dir(void)
 static inline void dsb_sample_path(const char *rel, char *out, size_t n)
 {
 	snprintf(out, n, "%s/%s", dsb_samples_dir(), rel);
+}
+
+/* A whole sample in memory (malloc'd; *len its size).  Only sample suites
+ * call it, which run when the samples folder is there: a file missing
+ * from it is a broken checkout, so NULL (said here) fails the test rather
+ * than skipping it. */
+static inline uint8_t *dsb_sample_load(const char *rel, size_t *len)
+{
+	char path[1024];
+	dsb_sample_path(rel, path, sizeof(path));
+	*len = 0;
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	if (f && fseek(f, 0, SEEK_END) == 0) {
+		long size = ftell(f);
+		if (size > 0 && fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)size)))
+			*len = fread(buf, 1, (size_t)size, f);
+	}
+	if (f)
+		fclose(f);
+	if (!buf)
+		printf("\n    missing sample %s", path);
+	return buf;
 }
 
 /* The samples are there when their INDEX.md is: a folder without it (or

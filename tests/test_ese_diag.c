@@ -27,36 +27,6 @@
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-/* Read a whole sample into memory.  Only sample suites call it, which run
- * when the samples folder is there: a file missing from it is a broken
- * checkout, so NULL (said here) fails the test rather than skipping it. */
-static uint8_t *load(const char *rel, size_t *len)
-{
-	char path[1024];
-	dsb_sample_path(rel, path, sizeof(path));
-	*len = 0;
-	int fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		printf("\n    missing sample %s", path);
-		return NULL;
-	}
-	struct stat st;
-	uint8_t *buf = NULL;
-	*len = 0;
-	if (fstat(fd, &st) == 0 && st.st_size > 0 && (buf = malloc((size_t)st.st_size))) {
-		size_t off = 0;
-		while (off < (size_t)st.st_size) {
-			ssize_t r = read(fd, buf + off, (size_t)st.st_size - off);
-			if (r <= 0)
-				break;
-			off += (size_t)r;
-		}
-		*len = off;
-	}
-	close(fd);
-	return buf;
-}
-
 /* Run the verifier over buf with limits (NULL: the defaults). */
 static void run_lim(struct xrun *r, const uint8_t *buf, size_t len,
 		    const struct dsb_ese_limits *lim)
@@ -264,7 +234,7 @@ static void regression_bitflip_past_owned_space_located(void)
 static void regression_bitflip_in_free_page_sample(void)
 {
 	size_t len;
-	uint8_t *buf = load("dissect.esedb/Current.mdb", &len);
+	uint8_t *buf = dsb_sample_load("dissect.esedb/Current.mdb", &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
 	const uint32_t cb = 4096;
 	uint32_t npages = (uint32_t)(len / cb) - 2;
@@ -428,7 +398,7 @@ static void regression_inverted_byte_not_misplaced_samples(void)
 	};
 	for (size_t k = 0; k < sizeof(sm) / sizeof(sm[0]); k++) {
 		size_t len;
-		uint8_t *buf = load(sm[k].path, &len);
+		uint8_t *buf = dsb_sample_load(sm[k].path, &len);
 		CU_ASSERT_PTR_NOT_NULL(buf);
 		if (!buf)
 			continue;
@@ -590,7 +560,7 @@ static void regression_page_size_field_samples(void)
 	};
 	for (size_t k = 0; k < 2; k++) {
 		size_t len;
-		uint8_t *buf = load(sm[k].path, &len);
+		uint8_t *buf = dsb_sample_load(sm[k].path, &len);
 		CU_ASSERT_PTR_NOT_NULL(buf);
 		if (!buf)
 			continue;
@@ -704,7 +674,7 @@ static void regression_limits_only_lowered_before_feeding(void)
 static void regression_limit_reached_sample(void)
 {
 	size_t len;
-	uint8_t *buf = load("DSInternals/Initial/ntds.dit", &len);
+	uint8_t *buf = dsb_sample_load("DSInternals/Initial/ntds.dit", &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
 	struct xrun r;
 	struct dsb_ese_limits lo = { .pages = 1000 }, ok = { .pages = 1536 };
@@ -897,7 +867,7 @@ static void regression_no_e035_on_samples(void)
 	};
 	for (size_t k = 0; k < sizeof(paths) / sizeof(paths[0]); k++) {
 		size_t len;
-		uint8_t *buf = load(paths[k], &len);
+		uint8_t *buf = dsb_sample_load(paths[k], &len);
 		CU_ASSERT_PTR_NOT_NULL(buf);
 		if (!buf)
 			continue;

@@ -195,38 +195,11 @@ static const struct {
 	{ "dissect.esedb/large.edb", 32768 },
 };
 
-/* A whole sample in memory; NULL (said here) when the samples folder is
- * there but the file is not: a broken checkout fails, it is no skip. */
-static uint8_t *load(const char *rel, size_t *len)
-{
-	char path[1024];
-	dsb_sample_path(rel, path, sizeof(path));
-	int fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		printf("\n    missing sample %s", path);
-		return NULL;
-	}
-	struct stat st;
-	uint8_t *buf = NULL;
-	if (fstat(fd, &st) == 0 && st.st_size > 0 && (buf = malloc((size_t)st.st_size))) {
-		size_t off = 0;
-		while (off < (size_t)st.st_size) {
-			ssize_t n = read(fd, buf + off, (size_t)st.st_size - off);
-			if (n <= 0)
-				break;
-			off += (size_t)n;
-		}
-		*len = off;
-	}
-	close(fd);
-	return buf;
-}
-
 static void test_pageview_matches_old_decoding_samples(void)
 {
 	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
 		size_t len = 0;
-		uint8_t *buf = load(samples[i].path, &len);
+		uint8_t *buf = dsb_sample_load(samples[i].path, &len);
 		CU_ASSERT_PTR_NOT_NULL(buf);
 		if (!buf)
 			continue;

@@ -40,34 +40,6 @@ static const struct sample samples[] = {
 	{ "dissect.esedb/large.edb", 32768, 0x620, 20, DSB_ESE_STATE_CLEAN, false },
 };
 
-/* Read a whole sample into memory; NULL when it is absent, which in a
- * samples suite fails the test (the samples folder is there, the file
- * is not: a broken checkout, not a skip). */
-static uint8_t *load(const char *rel, size_t *len)
-{
-	char path[1024];
-	dsb_sample_path(rel, path, sizeof(path));
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	uint8_t *buf = NULL;
-	if (fstat(fd, &st) == 0 && st.st_size > 0 && (buf = malloc((size_t)st.st_size))) {
-		size_t off = 0;
-		while (off < (size_t)st.st_size) {
-			ssize_t r = read(fd, buf + off, (size_t)st.st_size - off);
-			if (r <= 0)
-				break;
-			off += (size_t)r;
-		}
-		*len = off;
-	}
-	close(fd);
-	if (!buf)
-		printf("\n    missing sample %s", path);
-	return buf;
-}
-
 /* Verify an image through a temporary file and dsb_ese_verify_fd. */
 static void run_file(struct xrun *r, const uint8_t *buf, size_t len, const char *file)
 {
@@ -102,7 +74,7 @@ static void image_get(struct image *im)
 {
 	memset(im, 0, sizeof(*im));
 	if (dsb_on_samples) {
-		im->buf = load("DSInternals/Initial/ntds.dit", &im->len);
+		im->buf = dsb_sample_load("DSInternals/Initial/ntds.dit", &im->len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(im->buf);
 		im->cb = 8192;
 		im->real = true;
@@ -215,7 +187,7 @@ static void test_built_clean(void)
 static void test_srudb_garbage(void)
 {
 	size_t len;
-	uint8_t *buf = load("dissect.esedb/SRUDB.dat", &len);
+	uint8_t *buf = dsb_sample_load("dissect.esedb/SRUDB.dat", &len);
 	struct xrun r;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
 	run_file(&r, buf, len, NULL);
@@ -455,7 +427,7 @@ static void test_not_ese_file(void)
 	size_t len = 0;
 	uint8_t *zip = NULL;
 	if (dsb_on_samples) {
-		zip = load("DSInternals/Initial.zip", &len);
+		zip = dsb_sample_load("DSInternals/Initial.zip", &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(zip);
 	} else {
 		len = 50000;
@@ -523,7 +495,7 @@ static void test_chunks_basic(void)
 	uint8_t *buf = NULL;
 	struct xdb x = { 0 };
 	if (dsb_on_samples) {
-		buf = load("dissect.esedb/basic.edb", &len);
+		buf = dsb_sample_load("dissect.esedb/basic.edb", &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
 	} else {
 		xdb_build(&x, 4096);
@@ -549,7 +521,7 @@ static void test_chunks_large_pages(void)
 	uint8_t *buf = NULL;
 	struct xdb x = { 0 };
 	if (dsb_on_samples) {
-		buf = load("dissect.esedb/large.edb", &len);
+		buf = dsb_sample_load("dissect.esedb/large.edb", &len);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
 	} else {
 		xdb_build(&x, 32768);

@@ -87,14 +87,7 @@ static bool write_generated_pages(char path[64], uint32_t page_size, uint64_t pa
 	snprintf(path, 64, "/tmp/dsb-esedb-test-XXXXXX");
 	int fd = mkstemp(path);
 	CU_ASSERT_FATAL(fd >= 0);
-	uint8_t *buf = malloc(page_size);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-	bool ok = true;
-	for (uint64_t b = 0; ok && b < dfx_ese_blocks(g); b++) {
-		dfx_ese_block(g, b, buf);
-		ok = write(fd, buf, page_size) == (ssize_t)page_size;
-	}
-	free(buf);
+	bool ok = dfx_ese_write_fd(g, fd);
 	close(fd);
 	dfx_ese_free(g);
 	return ok;

@@ -142,14 +142,7 @@ static void test_e036_twin_generated_every_record_read(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
 	int fd = mkstemp(path);
 	CU_ASSERT_FATAL(fd >= 0);
-	uint8_t *buf = malloc(cb);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-	bool ok = true;
-	for (uint64_t b = 0; ok && b < dfx_ese_blocks(g); b++) {
-		dfx_ese_block(g, b, buf);
-		ok = write(fd, buf, cb) == (ssize_t)cb;
-	}
-	free(buf);
+	bool ok = dfx_ese_write_fd(g, fd);
 	close(fd);
 	dfx_ese_free(g);
 	CU_ASSERT_TRUE(ok);
