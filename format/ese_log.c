@@ -209,23 +209,26 @@ void dsb_pat_decode(const uint8_t *buf, size_t len, uint32_t cb_hint, struct dsb
 		out->kind = DSB_PAT_EMPTY;
 		return;
 	}
-	/* Candidate layouts: len is one or two pages of a valid size. */
+	/* Candidate layouts: len is one or two pages of a valid size.  A
+	 * layout whose every copy verifies beats one where only some do (a
+	 * 16 KiB page verifies as its first 8 KiB too, its zero second half
+	 * does not). */
 	struct dsb_pat_file best, cand;
 	bool have = false;
-	unsigned best_ok = 0;
+	unsigned best_score = 0;
 	for (uint32_t cb = DSB_ESE_PAGE_MIN; cb <= DSB_ESE_PAGE_MAX; cb *= 2) {
 		for (unsigned n = 2; n >= 1; n--) {
 			if (len != (size_t)n * cb)
 				continue;
 			unsigned ok = pat_layout(buf, cb, n, &cand);
-			bool shaped = ok > 0 || cand.copy[0].t.pghdr_zero;
-			if (!shaped)
+			if (ok == 0 && !cand.copy[0].t.pghdr_zero)
 				continue;
-			bool better = !have || (cb_hint && cb == cb_hint && best.cb_page != cb_hint) ||
-				      ((!cb_hint || best.cb_page != cb_hint) && ok > best_ok);
-			if (better) {
+			unsigned score = ok == n ? 2 : ok > 0;
+			bool hinted = cb_hint && cb == cb_hint;
+			bool best_hinted = have && cb_hint && best.cb_page == cb_hint;
+			if (!have || (hinted && !best_hinted) || (!best_hinted && score > best_score)) {
 				best = cand;
-				best_ok = ok;
+				best_score = score;
 				have = true;
 			}
 		}
