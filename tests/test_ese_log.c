@@ -11,28 +11,11 @@
 
 #include "format/ese.h"
 #include "format/ese_log.h"
+#include "lib/le.h"
 
 #include "tests/cunit_main.h"
 
 /* ---- byte helpers --------------------------------------------------------- */
-
-static void put16(uint8_t *p, size_t off, uint16_t v)
-{
-	p[off] = (uint8_t)v;
-	p[off + 1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, size_t off, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[off + i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, size_t off, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[off + i] = (uint8_t)(v >> (8 * i));
-}
 
 static uint64_t get64(const uint8_t *p)
 {
@@ -45,9 +28,9 @@ static uint64_t get64(const uint8_t *p)
 /* LGPOS (REF §1.3): ib, isec, generation. */
 static void put_lgpos(uint8_t *p, size_t off, uint16_t ib, uint16_t isec, int32_t gen)
 {
-	put16(p, off, ib);
-	put16(p, off + 2, isec);
-	put32(p, off + 4, (uint32_t)gen);
+	dsb_put_le16(p, off, ib);
+	dsb_put_le16(p, off + 2, isec);
+	dsb_put_le32(p, off + 4, (uint32_t)gen);
 }
 
 /* REF §1.4: 0x89ABCDEF ^ XOR32(block, 4), written out here rather than
@@ -63,7 +46,7 @@ static uint32_t ref_checksum(const uint8_t *b, size_t n)
 
 static void stamp4(uint8_t *b, size_t n)
 {
-	put32(b, 0, ref_checksum(b, n));
+	dsb_put_le32(b, 0, ref_checksum(b, n));
 }
 
 /* A LOGTIME: 2026-12-02 01:02:03.456 UTC (REF §1.3 bit layout). */
@@ -90,37 +73,37 @@ static void put_logtime(uint8_t *p, size_t off, uint8_t sec)
 static void build_log_header(uint8_t *h)
 {
 	memset(h, 0, 4096);
-	put32(h, 4, GEN);
-	put16(h, 8, 4096);
-	put16(h, 10, 1);
-	put16(h, 12, CSEC);
-	put16(h, 14, 8192);
+	dsb_put_le32(h, 4, GEN);
+	dsb_put_le16(h, 8, 4096);
+	dsb_put_le16(h, 10, 1);
+	dsb_put_le16(h, 12, CSEC);
+	dsb_put_le16(h, 14, 8192);
 	put_logtime(h, 16, 3);
 	put_logtime(h, 24, 4);
-	put32(h, 32, 8);
-	put32(h, 36, 4000);
-	put32(h, 40, 60);
-	put32(h, 44, 0x11223344u);          /* signLog.ulRandom */
+	dsb_put_le32(h, 32, 8);
+	dsb_put_le32(h, 36, 4000);
+	dsb_put_le32(h, 40, 60);
+	dsb_put_le32(h, 44, 0x11223344u);          /* signLog.ulRandom */
 	put_logtime(h, 48, 5);              /* signLog.logtimeCreate */
 	h[639] = 0x04;                      /* fLGFlags: circular ever */
 	put_lgpos(h, 640, 0x28, 7, GEN - 1);
-	put32(h, 648, 140);
+	dsb_put_le32(h, 648, 140);
 	h[652] = 1;
-	put64(h, 653, 0x0123456789ABCDEFull);
-	put32(h, 661, 9180);
-	put32(h, 667, 3);
+	dsb_put_le64(h, 653, 0x0123456789ABCDEFull);
+	dsb_put_le32(h, 661, 9180);
+	dsb_put_le32(h, 667, 3);
 	/* ATTACHINFO at 671 */
 	uint8_t *a = h + 671;
 	static const char path[] = "C:\\ntds.dit";
 	a[0] = 1;
 	a[1] = 0x20;
-	put16(a, 2, (uint16_t)(sizeof path - 1));
-	put64(a, 4, 0x5566);
-	put32(a, 12, 0x777);
-	put32(a, 16, 0x888);
+	dsb_put_le16(a, 2, (uint16_t)(sizeof path - 1));
+	dsb_put_le64(a, 4, 0x5566);
+	dsb_put_le32(a, 12, 0x777);
+	dsb_put_le32(a, 16, 0x888);
 	put_lgpos(a, 20, 0, 1, 1);
 	put_lgpos(a, 28, 0x40, 2, 3);
-	put32(a, 36, 0xCAFEF00Du);
+	dsb_put_le32(a, 36, 0xCAFEF00Du);
 	memcpy(a + 64, path, sizeof path - 1);
 	/* the terminator follows at 64 + 11: already zero */
 	stamp4(h, 4096);
@@ -238,8 +221,8 @@ static void test_versions(void)
 static size_t put_attach(uint8_t *a, uint8_t dbid, uint16_t cb)
 {
 	a[0] = dbid;
-	put16(a, 2, cb);
-	put32(a, 12, dbid * 10u);
+	dsb_put_le16(a, 2, cb);
+	dsb_put_le32(a, 12, dbid * 10u);
 	for (uint16_t i = 0; i < cb; i++)
 		a[64 + i] = (uint8_t)('a' + i % 26);
 	return 64u + cb;
@@ -290,7 +273,7 @@ static void test_attach_edges(void)
 	/* cbNames past the end of the area: the record is not kept. */
 	memset(h, 0, sizeof h);
 	put_attach(h + 671, 1, 10);
-	put16(h + 671 + 74, 2, 2048);
+	dsb_put_le16(h + 671 + 74, 2, 2048);
 	h[671 + 74] = 2;
 	dsb_log_attach_decode(h, sizeof h, 671, &l);
 	CU_ASSERT_EQUAL(l.count, 1);
@@ -298,7 +281,7 @@ static void test_attach_edges(void)
 	CU_ASSERT_EQUAL(l.end_off, 74);
 	CU_ASSERT_EQUAL(l.rec[1].dbid, 0);
 	/* cbNames exactly to the end: kept, and then unterminated. */
-	put16(h + 671 + 74, 2, 2048 - 74 - 64);
+	dsb_put_le16(h + 671 + 74, 2, 2048 - 74 - 64);
 	dsb_log_attach_decode(h, sizeof h, 671, &l);
 	CU_ASSERT_EQUAL(l.count, 2);
 	CU_ASSERT_EQUAL(l.end, DSB_LOG_ATTACH_UNTERMINATED);
@@ -332,7 +315,7 @@ static void build_chk_copy(uint8_t *c, uint16_t isec)
 	memset(c, 0, 4096);
 	put_lgpos(c, 4, 1, 2, 3);
 	put_lgpos(c, 12, 0x30, isec, GEN);
-	put32(c, 20, 0x11223344u);
+	dsb_put_le32(c, 20, 0x11223344u);
 	put_logtime(c, 24, 5);
 	put_lgpos(c, 615, 4, 5, 6);
 	put_logtime(c, 623, 7);
@@ -340,7 +323,7 @@ static void build_chk_copy(uint8_t *c, uint16_t isec)
 	put_logtime(c, 639, 11);
 	c[647] = 1;
 	put_lgpos(c, 648, 12, 13, 14);
-	put32(c, 667, 4);
+	dsb_put_le32(c, 667, 4);
 	put_attach(c + 679, 1, 4);
 	stamp4(c, 4096);
 }
@@ -441,10 +424,10 @@ static void build_patchhdr(uint8_t *p, uint32_t cb, uint32_t gen_high)
 	memset(p, 0, cb);
 	put_lgpos(p, 40, 0x4E, 0x16, 1);   /* bkinfo.lgposMark */
 	put_logtime(p, 48, 9);
-	put32(p, 56, 1);                    /* genLow */
-	put32(p, 60, gen_high);             /* genHigh */
-	put32(p, 64, 0xDB);                 /* signDb */
-	put32(p, 92, 0x1065);               /* signLog */
+	dsb_put_le32(p, 56, 1);                    /* genLow */
+	dsb_put_le32(p, 60, gen_high);             /* genHigh */
+	dsb_put_le32(p, 64, 0xDB);                 /* signDb */
+	dsb_put_le32(p, 92, 0x1065);               /* signLog */
 	stamp4(p, cb);
 }
 
@@ -693,7 +676,7 @@ static void build_seg(uint8_t *s, uint32_t as, uint16_t lg_isec, int32_t gen, ui
 	memset(s, 0, SEG);
 	put_lgpos(s, 8, ib, lg_isec, gen);
 	put_logtime(s, 16, 1);
-	put32(s, 36, 0x2000);
+	dsb_put_le32(s, 36, 0x2000);
 	/* Pseudo-random records: a periodic fill would XOR to zero over a
 	 * block and hide the damage the tests make. */
 	uint32_t x = fill * 2654435761u + 1u;
@@ -819,7 +802,7 @@ static void test_walk_clean(void)
 	memset(b, 0, (CSEC - 1) * SEG);
 	for (unsigned i = 1; i <= 3; i++) {
 		build_seg(seg_at(b, i), i, (uint16_t)i, GEN, 0, 9);
-		put32(seg_at(b, i), 36, 0);
+		dsb_put_le32(seg_at(b, i), 36, 0);
 		dsb_ese_page_stamp(seg_at(b, i), SEG, i);
 	}
 	walk(&r, b);
