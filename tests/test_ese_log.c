@@ -516,107 +516,76 @@ static struct dsb_log_name parse(const char *s)
 	return n;
 }
 
+/* One row per name: what the parser must say.  gen 0 where none;
+ * base NULL where the kind has none; ext NULL for OTHER. */
+static const struct name_case {
+	const char *name;
+	enum dsb_log_name_kind kind;
+	enum dsb_log_name_reject reject;
+	const char *base, *ext;
+	uint32_t gen;
+	bool five, lower;
+} name_cases[] = {
+	{ "edb0002A.log", DSB_LNAME_ARCHIVED, DSB_LNAME_OK, "edb", ".log", 0x2A, true, false },
+	{ "C:\\Windows\\NTDS\\EDB0002a.LOG", DSB_LNAME_ARCHIVED, DSB_LNAME_OK, "EDB", ".log", 0x2A,
+	  true, true },
+	{ "logs/edbFFFFF.jtx", DSB_LNAME_ARCHIVED, DSB_LNAME_OK, "edb", ".jtx", 0xFFFFF, true, false },
+	{ "edbfffff.log", DSB_LNAME_ARCHIVED, DSB_LNAME_OK, "edb", ".log", 0xFFFFF, true, true },
+	{ "edb00100000.log", DSB_LNAME_ARCHIVED, DSB_LNAME_OK, "edb", ".log", 0x100000, false, false },
+	{ "edb7FFFFFFF.log", DSB_LNAME_ARCHIVED, DSB_LNAME_OK, "edb", ".log", 0x7FFFFFFF, false, false },
+	/* 8 digits for a small generation (no EightDotThreeSoftCompat) */
+	{ "edb0000002A.log", DSB_LNAME_ARCHIVED, DSB_LNAME_OK, "edb", ".log", 0x2A, false, false },
+	/* 5 digits after "res" are an archived log of base "res" */
+	{ "res00001.log", DSB_LNAME_ARCHIVED, DSB_LNAME_OK, "res", ".log", 1, true, false },
+	{ "edb80000000.log", DSB_LNAME_OTHER, DSB_LNAME_RANGE, NULL, NULL, 0, false, false },
+	{ "edbFFFFFFFF.log", DSB_LNAME_OTHER, DSB_LNAME_RANGE, NULL, NULL, 0, false, false },
+	{ "edb00000.log", DSB_LNAME_OTHER, DSB_LNAME_RANGE, NULL, NULL, 0, false, false },
+	{ "edb100000A.log", DSB_LNAME_OTHER, DSB_LNAME_DIGITS, NULL, NULL, 0, false, false },
+	/* 9 digits: would overflow 32 bits */
+	{ "edb1FFFFFFFF.log", DSB_LNAME_OTHER, DSB_LNAME_DIGITS, NULL, NULL, 0, false, false },
+	{ "edb0002.log", DSB_LNAME_OTHER, DSB_LNAME_DIGITS, NULL, NULL, 0, false, false },
+	{ "edb0002G.log", DSB_LNAME_OTHER, DSB_LNAME_NOT_HEX, NULL, NULL, 0, false, false },
+	{ "edb 0002.log", DSB_LNAME_OTHER, DSB_LNAME_NOT_HEX, NULL, NULL, 0, false, false },
+	{ "edb.log", DSB_LNAME_CURRENT, DSB_LNAME_OK, "edb", ".log", 0, false, false },
+	{ "EDB.JTX", DSB_LNAME_CURRENT, DSB_LNAME_OK, "EDB", ".jtx", 0, false, false },
+	{ "edbtmp.log", DSB_LNAME_NEXT, DSB_LNAME_OK, "edb", ".log", 0, false, false },
+	{ "EdbTmp.Log", DSB_LNAME_NEXT, DSB_LNAME_OK, "Edb", ".log", 0, false, false },
+	{ "edbres00001.jrs", DSB_LNAME_RESERVE, DSB_LNAME_OK, "edb", ".jrs", 0, false, false },
+	{ "other.jrs", DSB_LNAME_RESERVE, DSB_LNAME_OK, "", ".jrs", 0, false, false },
+	{ "res2.log", DSB_LNAME_RESERVE, DSB_LNAME_OK, "", ".log", 0, false, false },
+	{ "RES1.LOG", DSB_LNAME_RESERVE, DSB_LNAME_OK, "", ".log", 0, false, false },
+	{ "edb.chk", DSB_LNAME_CHECKPOINT, DSB_LNAME_OK, "edb", ".chk", 0, false, false },
+	{ "EDB.JCP", DSB_LNAME_CHECKPOINT, DSB_LNAME_OK, "EDB", ".jcp", 0, false, false },
+	{ "edbx.chk", DSB_LNAME_OTHER, DSB_LNAME_OK, NULL, NULL, 0, false, false },
+	{ "ntds.pat", DSB_LNAME_PATCH, DSB_LNAME_OK, "", ".pat", 0, false, false },
+	{ "ntds.dit", DSB_LNAME_OTHER, DSB_LNAME_OK, NULL, NULL, 0, false, false },
+	{ "", DSB_LNAME_OTHER, DSB_LNAME_OK, NULL, NULL, 0, false, false },
+	{ ".log", DSB_LNAME_OTHER, DSB_LNAME_OK, NULL, NULL, 0, false, false },
+	{ "ed.log", DSB_LNAME_OTHER, DSB_LNAME_OK, NULL, NULL, 0, false, false },
+	{ "edb/", DSB_LNAME_OTHER, DSB_LNAME_OK, NULL, NULL, 0, false, false },
+	{ "e.b.log", DSB_LNAME_OTHER, DSB_LNAME_OK, NULL, NULL, 0, false, false },
+};
+
 static void test_names(void)
 {
-	struct dsb_log_name n = parse("edb0002A.log");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_ARCHIVED);
-	CU_ASSERT_EQUAL(n.generation, 0x2A);
-	CU_ASSERT_TRUE(n.five_digit);
-	CU_ASSERT_FALSE(n.lowercase_hex);
-	CU_ASSERT_STRING_EQUAL(n.base, "edb");
-	CU_ASSERT_STRING_EQUAL(n.ext, ".log");
-
-	n = parse("C:\\Windows\\NTDS\\EDB0002a.LOG");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_ARCHIVED);
-	CU_ASSERT_EQUAL(n.generation, 0x2A);
-	CU_ASSERT_TRUE(n.lowercase_hex);
-	CU_ASSERT_STRING_EQUAL(n.base, "EDB");
-	CU_ASSERT_STRING_EQUAL(n.ext, ".log");
-
-	n = parse("logs/edbFFFFF.jtx");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_ARCHIVED);
-	CU_ASSERT_EQUAL(n.generation, 0xFFFFF);
-	CU_ASSERT_TRUE(n.five_digit);
-	CU_ASSERT_STRING_EQUAL(n.ext, ".jtx");
-
-	n = parse("edb00100000.log");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_ARCHIVED);
-	CU_ASSERT_EQUAL(n.generation, 0x100000);
-	CU_ASSERT_FALSE(n.five_digit);
-	n = parse("edb7FFFFFFF.log");
-	CU_ASSERT_EQUAL(n.generation, 0x7FFFFFFF);
-	n = parse("edb0000002A.log");   /* 8 digits for a small generation */
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_ARCHIVED);
-	CU_ASSERT_EQUAL(n.generation, 0x2A);
-	CU_ASSERT_FALSE(n.five_digit);
-
-	/* Rejected archived shapes. */
-	n = parse("edb80000000.log");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_OTHER);
-	CU_ASSERT_EQUAL(n.reject, DSB_LNAME_RANGE);
-	CU_ASSERT_PTR_NULL(n.ext);
-	n = parse("edbFFFFFFFF.log");
-	CU_ASSERT_EQUAL(n.reject, DSB_LNAME_RANGE);
-	n = parse("edb00000.log");
-	CU_ASSERT_EQUAL(n.reject, DSB_LNAME_RANGE);
-	n = parse("edb100000A.log");     /* 7 digits */
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_OTHER);
-	CU_ASSERT_EQUAL(n.reject, DSB_LNAME_DIGITS);
-	n = parse("edb1FFFFFFFF.log");   /* 9 digits: would overflow */
-	CU_ASSERT_EQUAL(n.reject, DSB_LNAME_DIGITS);
-	n = parse("edb0002.log");
-	CU_ASSERT_EQUAL(n.reject, DSB_LNAME_DIGITS);
-	n = parse("edb0002G.log");
-	CU_ASSERT_EQUAL(n.reject, DSB_LNAME_NOT_HEX);
-	n = parse("edb 0002.log");
-	CU_ASSERT_EQUAL(n.reject, DSB_LNAME_NOT_HEX);
-
-	n = parse("edb.log");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_CURRENT);
-	CU_ASSERT_STRING_EQUAL(n.base, "edb");
-	n = parse("EDB.JTX");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_CURRENT);
-	CU_ASSERT_STRING_EQUAL(n.ext, ".jtx");
-	n = parse("edbtmp.log");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_NEXT);
-	n = parse("EdbTmp.Log");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_NEXT);
-	CU_ASSERT_STRING_EQUAL(n.base, "Edb");
-
-	n = parse("edbres00001.jrs");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_RESERVE);
+	for (size_t i = 0; i < sizeof name_cases / sizeof name_cases[0]; i++) {
+		const struct name_case *c = &name_cases[i];
+		struct dsb_log_name n = parse(c->name);
+		bool ok = n.kind == c->kind && n.reject == c->reject && n.generation == c->gen &&
+			  n.five_digit == c->five && n.lowercase_hex == c->lower &&
+			  (c->base ? strcmp(n.base, c->base) == 0 : n.base[0] == '\0') &&
+			  (c->ext ? n.ext && strcmp(n.ext, c->ext) == 0 : n.ext == NULL);
+		if (!ok)
+			fprintf(stderr, "\n    %s: kind %d reject %d gen %u\n", c->name, n.kind,
+				n.reject, n.generation);
+		CU_ASSERT_TRUE(ok);
+	}
+	struct dsb_log_name n = parse("edbres00001.jrs");
 	CU_ASSERT_EQUAL(n.reserve_number, 1);
-	CU_ASSERT_STRING_EQUAL(n.base, "edb");
 	CU_ASSERT_FALSE(n.legacy_reserve);
-	n = parse("other.jrs");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_RESERVE);
-	CU_ASSERT_STRING_EQUAL(n.base, "");
 	n = parse("res2.log");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_RESERVE);
-	CU_ASSERT_TRUE(n.legacy_reserve);
 	CU_ASSERT_EQUAL(n.reserve_number, 2);
-	n = parse("RES1.LOG");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_RESERVE);
-	n = parse("res00001.log");   /* 5 digits: an archived log of base "res" */
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_ARCHIVED);
-	CU_ASSERT_STRING_EQUAL(n.base, "res");
-
-	n = parse("edb.chk");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_CHECKPOINT);
-	n = parse("EDB.JCP");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_CHECKPOINT);
-	CU_ASSERT_STRING_EQUAL(n.ext, ".jcp");
-	n = parse("edbx.chk");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_OTHER);
-	n = parse("ntds.pat");
-	CU_ASSERT_EQUAL(n.kind, DSB_LNAME_PATCH);
-
-	CU_ASSERT_EQUAL(parse("ntds.dit").kind, DSB_LNAME_OTHER);
-	CU_ASSERT_EQUAL(parse("").kind, DSB_LNAME_OTHER);
-	CU_ASSERT_EQUAL(parse(".log").kind, DSB_LNAME_OTHER);
-	CU_ASSERT_EQUAL(parse("ed.log").kind, DSB_LNAME_OTHER);
-	CU_ASSERT_EQUAL(parse("edb/").kind, DSB_LNAME_OTHER);
-	CU_ASSERT_EQUAL(parse("e.b.log").kind, DSB_LNAME_OTHER);
+	CU_ASSERT_TRUE(n.legacy_reserve);
 
 	/* An embedded NUL is no name; the length limit. */
 	dsb_log_name_parse("edb\0.log", 8, &n);
