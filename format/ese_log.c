@@ -165,7 +165,7 @@ void dsb_chk_file_decode(const uint8_t *buf, size_t len, struct dsb_chk_file *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->len = len;
-	for (unsigned i = 0; i < 2; i++) {
+	for (unsigned i = 0; i < DSB_CHK_FILE_SIZE / DSB_CHK_COPY_SIZE; i++) {
 		size_t off = (size_t)i * DSB_CHK_COPY_SIZE;
 		if (len < off + DSB_CHK_COPY_SIZE)
 			break;
@@ -217,7 +217,7 @@ void dsb_pat_decode(const uint8_t *buf, size_t len, uint32_t cb_hint, struct dsb
 	bool have = false;
 	unsigned best_score = 0;
 	for (uint32_t cb = DSB_ESE_PAGE_MIN; cb <= DSB_ESE_PAGE_MAX; cb *= 2) {
-		for (unsigned n = 2; n >= 1; n--) {
+		for (unsigned n = DSB_PAT_COPIES_MAX; n >= 1; n--) {
 			if (len != (size_t)n * cb)
 				continue;
 			unsigned ok = pat_layout(buf, cb, n, &cand);

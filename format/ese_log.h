@@ -289,6 +289,8 @@ struct dsb_chk_file {
 	int used;                      /* the copy ESE reads (the primary when it
 					* is good, else a good shadow), -1: none */
 };
+static_assert(sizeof(((struct dsb_chk_file *)0)->copy) / sizeof(struct dsb_chk_copy) ==
+	      DSB_CHK_FILE_SIZE / DSB_CHK_COPY_SIZE, "one decoded copy per copy in the file");
 
 /* The file-level decode of edb.chk (REF §3.8): both copies, whether each
  * verifies, whether they are equal, which one ESE would use. */
@@ -309,11 +311,14 @@ struct dsb_pat_copy {
 	bool rest_zero;             /* bytes past the 148-byte PATCHHDR are zero */
 };
 
+/* A .pat holds the PATCHHDR once or, shadowed like a header, twice. */
+#define DSB_PAT_COPIES_MAX 2
+
 struct dsb_pat_file {
 	enum dsb_pat_kind kind;
 	uint32_t cb_page;           /* PATCHHDR: the page size of its copies */
 	unsigned ncopies;           /* PATCHHDR: 1 or 2 */
-	struct dsb_pat_copy copy[2];
+	struct dsb_pat_copy copy[DSB_PAT_COPIES_MAX];
 	bool copies_equal;          /* two copies, byte for byte equal */
 };
 
