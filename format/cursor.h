@@ -120,4 +120,34 @@ static inline bool dsb_peek_le64(const struct dsb_cursor *c, size_t off, uint64_
 	return dsb_cursor_seek(&t, off) && dsb_get_le64(&t, v);
 }
 
+/* Field readers for layout tables whose whole structure the caller has
+ * already found inside the buffer: the value at `off`, or 0 should it lie
+ * outside after all (a decoder bug then shows as a zero, never as a read
+ * past the buffer). */
+static inline uint8_t dsb_at_u8(const struct dsb_cursor *c, size_t off)
+{
+	return off < c->len ? c->p[off] : 0;
+}
+
+static inline uint16_t dsb_at_le16(const struct dsb_cursor *c, size_t off)
+{
+	struct dsb_cursor t = *c;
+	uint16_t v = 0;
+	if (!dsb_cursor_seek(&t, off) || !dsb_get_le16(&t, &v))
+		return 0;
+	return v;
+}
+
+static inline uint32_t dsb_at_le32(const struct dsb_cursor *c, size_t off)
+{
+	uint32_t v = 0;
+	return dsb_peek_le32(c, off, &v) ? v : 0;
+}
+
+static inline uint64_t dsb_at_le64(const struct dsb_cursor *c, size_t off)
+{
+	uint64_t v = 0;
+	return dsb_peek_le64(c, off, &v) ? v : 0;
+}
+
 #endif

@@ -239,6 +239,25 @@ struct dsb_ese_signature {
 	bool is_null;                         /* all zero: no log stream */
 };
 
+/* LGPOS field offsets (REF §1.3). */
+#define DSB_ESE_LGPOS_IB_OFF    0
+#define DSB_ESE_LGPOS_ISEC_OFF  2
+#define DSB_ESE_LGPOS_GEN_OFF   4
+static_assert(DSB_ESE_LGPOS_GEN_OFF + 4 == DSB_ESE_LGPOS_SIZE, "LGPOS is ib, isec, lGeneration");
+
+/* Order of two positions: (generation, isec, ib), as ESE compares them
+ * (REF §1.3).  -1, 0 or 1. */
+int dsb_ese_lgpos_cmp(const struct dsb_ese_lgpos *a, const struct dsb_ese_lgpos *b);
+
+struct dsb_cursor;
+/* Sub-structure readers (REF §1.3) at a fixed offset of a cursor's
+ * buffer, shared by every ESE header decoder (database, trailer, log,
+ * checkpoint).  The caller has checked that the structure lies in the
+ * buffer; bytes outside it would read as zero. */
+void dsb_ese_read_logtime(const struct dsb_cursor *c, size_t off, struct dsb_ese_logtime *t);
+void dsb_ese_read_lgpos(const struct dsb_cursor *c, size_t off, struct dsb_ese_lgpos *p);
+void dsb_ese_read_signature(const struct dsb_cursor *c, size_t off, struct dsb_ese_signature *s);
+
 struct dsb_ese_bkinfo {
 	struct dsb_ese_lgpos mark;
 	uint8_t mark_raw[DSB_ESE_LGPOS_SIZE];

@@ -2,41 +2,27 @@
 #include "format/filekind.h"
 
 #include <archive.h>
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "format/cursor.h"
 #include "format/ese.h"
+#include "format/ese_log.h"
 
 /* ---- ESE headers other than the database's (REF §3.2, §3.8) ------------- */
 
 /* Log and checkpoint headers are 4096 bytes, checksummed like the
- * database header, with the file type at the same offset. */
-#define ESE_FILE_HDR_SIZE        4096u
-#define LOG_HDR_GENERATION_OFF   4     /* le_lGeneration */
-#define LOG_HDR_VERSION_MAJOR_OFF 32   /* le_ulMajor, then minor, update major */
-#define LOG_HDR_VERSION_MINOR_OFF 36
-#define LOG_HDR_UPDATE_MAJOR_OFF 40
-#define LOG_HDR_UPDATE_MINOR_OFF 648   /* le_ulUpdateMinor */
-#define CHK_HDR_CHECKPOINT_GEN_OFF 16  /* le_lgposCheckpoint (at 12): its lGeneration */
+ * database header, with the file type at the same offset; their layout
+ * is format/ese_log.h's. */
 #define PATCH_PGHDR_ZERO_FROM    4     /* PATCHHDR: PGHDR bytes 4..39 are zero */
 #define PATCH_PGHDR_ZERO_TO      40
 #define LOG_EXTEND_SECTOR        512u  /* the log-extend pattern repeats per sector */
 #define LOG_EXTEND_BYTE          0xDAu
-/* Reserve logs are named edbres00001.jrs or res1.log (REF §3.1): a base
- * name longer than this is not one. */
-#define RESERVE_NAME_MAX         63
-_Static_assert(sizeof "edbres00001.jrs" - 1 <= RESERVE_NAME_MAX, "a reserve name fits");
-
-static_assert(LOG_HDR_UPDATE_MINOR_OFF < DSB_ESE_HDR_FILETYPE_OFF &&
-	      DSB_ESE_HDR_FILETYPE_OFF + 4 <= ESE_FILE_HDR_SIZE,
-	      "the log header fields read here lie inside its 4096 bytes");
 
 enum {
-	FILETYPE_UNKNOWN = 0, FILETYPE_DATABASE = 1, FILETYPE_STREAMING = 2, FILETYPE_LOG = 3,
-	FILETYPE_CHECKPOINT = 4, FILETYPE_TEMP_DB = 5, FILETYPE_FTL = 6, FILETYPE_FLUSH_MAP = 7,
+	FILETYPE_UNKNOWN = 0, FILETYPE_DATABASE = 1, FILETYPE_STREAMING = 2, FILETYPE_LOG = DSB_ESE_FILETYPE_LOG,
+	FILETYPE_CHECKPOINT = DSB_ESE_FILETYPE_CHECKPOINT, FILETYPE_TEMP_DB = 5, FILETYPE_FTL = 6, FILETYPE_FLUSH_MAP = 7,
 	FILETYPE_CACHED = 8, FILETYPE_CACHING = 9, FILETYPE_SNAPSHOT = 10, FILETYPE_RBS_CHECKPOINT = 11,
 	FILETYPE_COUNT
 };
@@ -100,41 +86,33 @@ static bool reserve_name(const char *path)
 {
 	if (!path)
 		return false;
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t n = strlen(base);
-	char low[RESERVE_NAME_MAX + 1];   /* longer names are not reserve names */
-	if (n > RESERVE_NAME_MAX)
-		return false;
-	for (size_t i = 0; i <= n; i++)
-		low[i] = (char)tolower((unsigned char)base[i]);
-	if (n > 4 && strcmp(low + n - 4, ".jrs") == 0)
-		return true;
-	return n > 7 && strncmp(low, "res", 3) == 0 && strcmp(low + n - 4, ".log") == 0;
+	struct dsb_log_name n;
+	dsb_log_name_parse(path, strlen(path), &n);
+	return n.kind == DSB_LNAME_RESERVE;
 }
 
 /* A 4096-byte ESE header (log, checkpoint, ...) whose checksum verifies. */
 static bool ese_file_header(const uint8_t *buf, size_t len, struct dsb_file_sniff *out)
 {
-	if (len < ESE_FILE_HDR_SIZE ||
-	    dsb_ese_header_checksum(buf, ESE_FILE_HDR_SIZE) != le32(buf, len, 0))
+	if (len < DSB_LOG_HDR_SIZE ||
+	    dsb_ese_header_checksum(buf, DSB_LOG_HDR_SIZE) != le32(buf, len, 0))
 		return false;
 	uint32_t ft = le32(buf, len, DSB_ESE_HDR_FILETYPE_OFF);
 	out->ese_filetype = ft;
-	bool two_copies = len >= 2 * ESE_FILE_HDR_SIZE &&
-			  memcmp(buf, buf + ESE_FILE_HDR_SIZE, ESE_FILE_HDR_SIZE) == 0;
+	bool two_copies = len >= 2 * DSB_LOG_HDR_SIZE &&
+			  memcmp(buf, buf + DSB_LOG_HDR_SIZE, DSB_LOG_HDR_SIZE) == 0;
 	/* File type 0 is what engines before the field wrote: a checkpoint
 	 * is two equal copies, a log is a header and then log data. */
 	if (ft == FILETYPE_CHECKPOINT || (ft == FILETYPE_UNKNOWN && two_copies)) {
 		out->kind = DSB_KIND_ESE_CHECKPOINT;
-		out->log_generation = le32(buf, len, CHK_HDR_CHECKPOINT_GEN_OFF);
+		out->log_generation = le32(buf, len, DSB_CHK_LGPOS_CHECKPOINT_OFF + DSB_ESE_LGPOS_GEN_OFF);
 	} else if (ft == FILETYPE_LOG || ft == FILETYPE_UNKNOWN) {
 		out->kind = DSB_KIND_ESE_LOG;
-		out->log_generation = le32(buf, len, LOG_HDR_GENERATION_OFF);
-		out->log_version[0] = le32(buf, len, LOG_HDR_VERSION_MAJOR_OFF);
-		out->log_version[1] = le32(buf, len, LOG_HDR_VERSION_MINOR_OFF);
-		out->log_version[2] = le32(buf, len, LOG_HDR_UPDATE_MAJOR_OFF);
-		out->log_version[3] = le32(buf, len, LOG_HDR_UPDATE_MINOR_OFF);
+		out->log_generation = le32(buf, len, DSB_LOG_HDR_GENERATION_OFF);
+		out->log_version[0] = le32(buf, len, DSB_LOG_HDR_MAJOR_OFF);
+		out->log_version[1] = le32(buf, len, DSB_LOG_HDR_MINOR_OFF);
+		out->log_version[2] = le32(buf, len, DSB_LOG_HDR_UPDATE_MAJOR_OFF);
+		out->log_version[3] = le32(buf, len, DSB_LOG_HDR_UPDATE_MINOR_OFF);
 	} else {
 		out->kind = DSB_KIND_ESE_OTHER;
 	}
@@ -348,7 +326,7 @@ static void sniff_at(const uint8_t *buf, size_t len, const char *name, dsb_sniff
 			out->kind = DSB_KIND_ESE_RESERVE_LOG;
 		return;
 	}
-	size_t head = len < ESE_FILE_HDR_SIZE ? len : ESE_FILE_HDR_SIZE;
+	size_t head = len < DSB_LOG_HDR_SIZE ? len : DSB_LOG_HDR_SIZE;
 	if (log_extend_pattern(buf, head) || (reserve && all_zero(buf, len))) {
 		out->kind = DSB_KIND_ESE_RESERVE_LOG;
 		return;
