@@ -233,9 +233,9 @@ static void test_clean_capture_every_record_read(void)
 	run_free(&without);
 }
 
-/* The 26-page database satisfies our verifier but not libesedb 20181229,
- * which refuses to open it (test_esedb.c: the smallest generated
- * database): one E038 with libesedb's reason, at the data record; a
+/* The 25-page database satisfies our verifier but not libesedb 20181229,
+ * which refuses to open it (as it refuses the smallest generated database
+ * in test_esedb.c): one E038 with libesedb's reason, at the data record; a
  * warning, so the exit status is that of the run without --records. */
 static void test_libesedb_cannot_open_the_member(void)
 {
@@ -583,6 +583,21 @@ static void test_cli_verify_records(void)
 	free(text);
 	CU_ASSERT_EQUAL(entries(c.tmp), 0);
 
+	/* Standard input too: the copy is made from the stream (`ese
+	 * --records -` cannot: it has no file to hand over). */
+	snprintf(cmd, sizeof(cmd),
+		 "TMPDIR='%s' %s verify -q --records --format json - <'%s' >'%s' 2>&1",
+		 c.tmp, DSB_BINARY, c.tar, out);
+	st = sh(cmd);
+	text = slurp(out);
+	CU_ASSERT_EQUAL(st, 0);
+#ifdef DSB_HAVE_LIBESEDB
+	CU_ASSERT_PTR_NULL(strstr(text, "DSB-E03"));
+#endif
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"member\": \"data/ntds.dit\""));
+	free(text);
+	CU_ASSERT_EQUAL(entries(c.tmp), 0);
+
 	/* A TMPDIR that does not exist: C015, exit 2, the report written. */
 	snprintf(cmd, sizeof(cmd), "TMPDIR='%s/missing' %s verify -q --records --format json '%s' >'%s' 2>&1",
 		 c.dir, DSB_BINARY, c.tar, out);
@@ -666,7 +681,7 @@ static const struct dsb_test capture_tests[] = {
 };
 
 static const struct dsb_test cli_tests[] = {
-	{ "verify --records: accepted, TMPDIR missing, ulimit -f, replay refused",
+	{ "verify --records: a file, standard input, TMPDIR missing, ulimit -f, replay refused",
 	  test_cli_verify_records },
 	{ NULL, NULL },
 };
