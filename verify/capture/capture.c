@@ -19,7 +19,10 @@
  * ESE verifier (on its worker, verify/capture/ese_feeder.c).  Its findings
  * wait in their own collection until the end, when the journal says which
  * data record the member belongs to: they are then anchored at that
- * record's line and backed-up file name (RC §3.6) and merged.
+ * record's line and backed-up file name (RC §3.6) and merged.  With
+ * --records its blocks are also written to a private temporary file as
+ * they pass, and libesedb reads that file when the member ends
+ * (verify/ese/esedb_copy.h): still one read of the member.
  */
 #include "verify/capture/capture.h"
 

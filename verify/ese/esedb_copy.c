@@ -19,6 +19,11 @@
 /* The folder as a message shows it: from the environment, so escaped
  * (the one escape set) and cut, like any name we did not write. */
 #define DIR_SHOWN_MAX 160
+/* What dsb_esedb_check_file says when it cannot run the pass (a pipe or a
+ * fork refused, with errno's text), behind our prefix in a C015. */
+#define PASS_ERR_MAX 256
+_Static_assert(sizeof("could not run the record pass: ") + PASS_ERR_MAX <= DSB_STATUS_DETAIL_MAX,
+	       "the pass's own error fits a C015's detail");
 _Static_assert(DSB_ESCAPE_CUT_SIZE(DIR_SHOWN_MAX) + 120 <= DSB_ESEDB_COPY_WHY_MAX,
 	       "a reason (words, the folder shown, a byte count, errno's text) fits c->why");
 
@@ -105,7 +110,7 @@ bool dsb_esedb_copy_check(struct dsb_esedb_copy *c, struct dsb_findings *f, int 
 		return false;
 	}
 	const char *path = c->name[0] ? c->name : c->proc;
-	char why[256];
+	char why[PASS_ERR_MAX];
 	if (!dsb_esedb_check_file(path, f, input, base, sum, lim, why, sizeof(why))) {
 		snprintf(err, errlen, "could not run the record pass: %s", why);
 		return false;

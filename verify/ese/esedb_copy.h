@@ -47,12 +47,16 @@
 #define DSB_ESEDB_COPY_DIR_MAX 3072
 /* Why the copy failed, for the C015: the folder (escaped, cut) and errno's text. */
 #define DSB_ESEDB_COPY_WHY_MAX 400
+/* "/proc/self/fd/" and a descriptor's decimal digits. */
+#define DSB_ESEDB_COPY_PROC_MAX 40
+_Static_assert(sizeof("/proc/self/fd/") + sizeof("-2147483648") <= DSB_ESEDB_COPY_PROC_MAX,
+	       "any descriptor's /proc name fits dsb_esedb_copy.proc");
 
 struct dsb_esedb_copy {
 	int fd;                   /* -1: none (not opened, failed, or closed) */
 	char name[DSB_ESEDB_COPY_DIR_MAX + sizeof("/" DSB_ESEDB_COPY_PREFIX "XXXXXX")];
 	                          /* "" once unlinked (at once where /proc names fd) */
-	char proc[40];            /* /proc/self/fd/N */
+	char proc[DSB_ESEDB_COPY_PROC_MAX];   /* /proc/self/fd/N */
 	uint64_t written;         /* bytes written so far */
 	char why[DSB_ESEDB_COPY_WHY_MAX];   /* the first failure, "" none */
 };
