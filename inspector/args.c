@@ -33,7 +33,11 @@ static const struct command commands[] = {
 			"Runs every check on each PATH -- an archive file, - for standard input,\n"
 			"or an unpacked capture folder -- and writes one report over all of them.\n"
 			"The exit status is 0 (pass), 1 (a finding at or above --fail-on) or 2\n"
-			"(an input could not be checked in full).",
+			"(an input could not be checked in full).  With --records, each ESE\n"
+			"database of a capture is also written, as it streams, to a private\n"
+			"temporary file in $TMPDIR (else /tmp; it needs the database's size on\n"
+			"disk, and is removed at once) and, if our checks found no error in it,\n"
+			"read record by record through libesedb as `ese --records` does.",
 		.formats = FMT(DSB_FORMAT_TEXT) | FMT(DSB_FORMAT_JSON) | FMT(DSB_FORMAT_SARIF),
 		.formats_shown = FMT(DSB_FORMAT_TEXT) | FMT(DSB_FORMAT_JSON) | FMT(DSB_FORMAT_SARIF),
 		.min_paths = 1, .max_paths = SIZE_MAX,
@@ -109,7 +113,7 @@ static const struct option options[] = {
 	{ OPT_QUIET, "quiet", 'q', NULL,
 	  "no progress line, only the report" },
 	{ OPT_RECORDS, "records", 0, NULL,
-	  "ese: also read every record through libesedb (slower)" },
+	  "ese, verify: also read every record through libesedb (slower)" },
 	{ OPT_HELP, "help", 'h', NULL,
 	  "show this help, or the help of a command" },
 	{ OPT_VERSION, "version", 0, NULL,
@@ -365,10 +369,10 @@ static bool check_command(struct parse_state *ps)
 			snprintf(ps->err, ps->errlen, "%s takes exactly one PATH", c->name);
 		return false;
 	}
-	/* Only `ese` has the record pass so far: a capture's database would
-	 * have to be written to a temporary file first (docs/cli.md). */
-	if (cli->records && cli->cmd != DSB_CMD_ESE) {
-		snprintf(ps->err, ps->errlen, "--records is an option of ese only");
+	/* `replay` shows the sessions; the record pass is `verify`'s and
+	 * `ese`'s (docs/cli.md). */
+	if (cli->records && cli->cmd != DSB_CMD_ESE && cli->cmd != DSB_CMD_VERIFY) {
+		snprintf(ps->err, ps->errlen, "--records is an option of ese and verify only");
 		return false;
 	}
 	size_t stdin_uses = 0;

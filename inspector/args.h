@@ -44,7 +44,7 @@ struct dsb_cli {
 	const char *output;         /* -o FILE, or NULL: standard output */
 	enum dsb_fail_on fail_on;
 	bool quiet;                 /* -q: no progress line */
-	bool records;               /* --records (ese): every record through libesedb */
+	bool records;               /* --records (ese, verify): every record through libesedb */
 	const char **paths;         /* the PATH operands (pointers into argv) */
 	size_t npaths;
 	const char *topic;          /* DSB_CMD_HELP: the command asked about, or NULL */

@@ -924,12 +924,12 @@ static void test_cli_ese_records_options(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "DSB-E038"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "not standard input"));
 
-	/* Only `ese` has it. */
-	snprintf(args, sizeof(args), "verify --records '%s'", db);
+	/* Only `ese` and `verify` have it (verify's: test_verify_records.c). */
+	snprintf(args, sizeof(args), "replay --records '%s'", db);
 	st = run_cli(args, out);
 	text = slurp(out);
 	CU_ASSERT_EQUAL(st, 2);
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "--records is an option of ese only"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "--records is an option of ese and verify only"));
 
 	/* Without --records, no pass and no E038. */
 	snprintf(args, sizeof(args), "ese --format json '%s'", db);
@@ -1100,7 +1100,7 @@ static const struct dsb_test damage_tests[] = {
 };
 
 static const struct dsb_test cli_tests[] = {
-	{ "dsbinspect ese --records: standard input, verify, without it", test_cli_ese_records_options },
+	{ "dsbinspect ese --records: standard input, replay, without it", test_cli_ese_records_options },
 	{ "regression_ese_records_reads_the_file_once", regression_ese_records_reads_the_file_once },
 	{ "twin: dsb_verify_ese_file without records, no pass", test_ese_file_without_records_no_pass },
 	{ "regression_ese_records_fifo_not_reopened", regression_ese_records_fifo_not_reopened },

@@ -19,7 +19,10 @@
  * ESE verifier (on its worker, verify/capture/ese_feeder.c).  Its findings
  * wait in their own collection until the end, when the journal says which
  * data record the member belongs to: they are then anchored at that
- * record's line and backed-up file name (RC §3.6) and merged.
+ * record's line and backed-up file name (RC §3.6) and merged.  With
+ * --records its blocks are also written to a private temporary file as
+ * they pass, and libesedb reads that file when the member ends
+ * (verify/ese/esedb_copy.h): still one read of the member.
  */
 #include "verify/capture/capture.h"
 
@@ -43,6 +46,7 @@
 #include "verify/capture/ese_feeder.h"
 #include "verify/ese/ese.h"
 #include "verify/ese/ese_report.h"
+#include "verify/ese/esedb_copy.h"
 #include "verify/capture/jcheck.h"
 #include "verify/status.h"
 
@@ -230,6 +234,10 @@ struct verify {
 	struct dsb_ese_stream *es;  /* the member's stream, when it is a database */
 	struct dsb_ese_feeder *feeder; /* its worker, if one could be started */
 	bool ese_limit;             /* DSB_MAX_DATABASES was reported */
+	/* `verify --records`: the database member's bytes, also written to a
+	 * private temporary file as they stream, for libesedb (esedb_copy.h).
+	 * One member at a time; fd -1 when none. */
+	struct dsb_esedb_copy copy;
 	bool more;                  /* hand_over: more of the member's data is coming */
 };
 
@@ -427,6 +435,9 @@ static bool ese_start(struct verify *v)
 	}
 	e->ix = (uint32_t)v->ndbs++;
 	v->feeder = v->more ? dsb_ese_feeder_start(v->es, v->ar) : NULL;
+	/* Only when asked: without --records no file is made. */
+	if (v->opts && v->opts->records)
+		dsb_esedb_copy_open(&v->copy);
 	return true;
 }
 
@@ -434,10 +445,41 @@ static bool ese_start(struct verify *v)
  * when ese_end joins it), else inline. */
 static bool ese_data(struct verify *v, const void *buf, size_t len)
 {
+	/* The same block, before the worker may be handed it: one read of
+	 * the member serves both.  A failed write is kept for the end (a
+	 * C015 if the pass would have run), not a reason to stop. */
+	if (v->copy.fd >= 0)
+		dsb_esedb_copy_write(&v->copy, buf, len);
 	if (!v->feeder)
 		return dsb_ese_stream_feed(v->es, buf, len);
 	dsb_ese_feeder_feed(v->feeder, buf, len);
 	return true;
+}
+
+/* `verify --records`: the libesedb pass over the member's temporary
+ * copy, from our verifier's summary of the same bytes, while the stream
+ * (and the summary's tables) still exist.  E036-E038 go into the
+ * member's own findings, anchored at its data record with the rest; a
+ * copy or a pass that could not be had is a C015 on the member, and
+ * every other check goes on.  The copy is gone afterwards either way. */
+static void records_pass(struct verify *v, const struct dsb_ese_summary *sum)
+{
+	if (!v->opts || !v->opts->records)
+		return;
+	struct ese_db *d = &v->dbs[v->entry->ix];
+	char err[DSB_STATUS_DETAIL_MAX];
+	struct dsb_loc loc = DSB_LOC_INIT;
+	loc.member = d->member;
+	if (!out_of_mem(v) &&
+	    !dsb_esedb_copy_check(&v->copy, d->f, v->input, &loc, sum, &v->opts->records->lim, err,
+				  sizeof err)) {
+		struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
+		c.error = DSB_OP_IO;
+		c.member = d->member;
+		c.detail = err;
+		c015(v, &c);
+	}
+	dsb_esedb_copy_close(&v->copy);
 }
 
 static void ese_end(struct verify *v, bool complete)
@@ -459,6 +501,7 @@ static void ese_end(struct verify *v, bool complete)
 		set_incomplete(v);   /* E001/E002/E034 said why */
 	if (sum->out_of_memory)
 		out_of_memory(v);
+	records_pass(v, sum);
 	/* The report keeps the summary; the per-page memory goes now. */
 	dsb_ese_stream_free(v->es);
 	v->es = NULL;
@@ -996,6 +1039,7 @@ static int verify(struct dsb_report *rep, const char *path, const void *mem, siz
 		.input = input,
 		.opts = opts,
 		.max_members = opts && opts->max_members ? opts->max_members : DSB_MAX_MEMBERS,
+		.copy = { .fd = -1 },
 	};
 	struct dsb_ar_opts aropts = {
 		.progress = opts ? opts->progress : NULL,
@@ -1014,6 +1058,7 @@ static int verify(struct dsb_report *rep, const char *path, const void *mem, siz
 	}
 	drop_journal(&v);
 	dsb_ese_stream_free(v.es);   /* left by an out-of-memory stop */
+	dsb_esedb_copy_close(&v.copy);
 	for (size_t i = 0; i < v.ndbs; i++)
 		if (!v.dbs[i].dead)
 			ese_drop(&v.dbs[i]);

@@ -37,11 +37,16 @@ struct dsb_verify_opts {
 	dsb_trace_fn trace;        /* for `dsbinspect replay`; NULL otherwise */
 	void *trace_ctx;
 	size_t max_members;        /* 0: DSB_MAX_MEMBERS (tests set a lower one) */
-	/* `dsbinspect ese --records`: dsb_verify_ese_file() runs the libesedb
-	 * record pass on the file it has just verified, with its verifier's
-	 * summary (verify/ese/esedb_records.h), and says there whether the
-	 * pass failed operationally.  NULL: no pass.  dsb_verify_input()
-	 * ignores it. */
+	/* `--records`: the libesedb record pass (verify/ese/esedb_records.h),
+	 * with these limits; NULL: no pass, and no cost.
+	 * `dsbinspect ese`: dsb_verify_ese_file() runs it on the file it has
+	 * just verified, with its verifier's summary, and says here whether
+	 * the pass failed operationally (failed, err).
+	 * `dsbinspect verify`: dsb_verify_input() writes each database member
+	 * to a private temporary file as it streams (verify/ese/esedb_copy.h)
+	 * and runs it there when the member ends; a copy or a pass that could
+	 * not be had is a C015 on the member in the report, so `failed` and
+	 * `err` are left alone. */
 	struct dsb_esedb_records *records;
 };
 

@@ -8,9 +8,15 @@
  * its crash is a finding, its loop is killed by the parent's clock and
  * its appetite by RLIMIT_AS, and nothing it allocates or corrupts can
  * reach the report.  The child is forked, not exec'd: no shell and no
- * second binary to find, and `dsbinspect ese` has no other thread of
- * ours running when it forks (the hashing thread of a capture is joined
- * by then), so the child's copy of the heap is consistent.
+ * second binary to find.  `dsbinspect ese` has no other thread of ours
+ * running when it forks.  `verify --records` forks at the end of a
+ * database member (esedb_copy.h): the ESE worker is joined by then, but
+ * the reader's input hasher (lib/ring) may still be hashing.  The child
+ * takes none of that thread's locks (it never touches the ring, OpenSSL,
+ * zlib or liblzma); what it does use -- malloc, a new stdio stream over
+ * the pipe, libesedb's own objects, _exit -- glibc keeps consistent
+ * across fork (it holds malloc's arena locks and stdio's list lock over
+ * the fork and resets them in the child).
  */
 #include "verify/ese/esedb_records.h"
 
@@ -787,6 +793,14 @@ static void judge(struct sink *k, const struct dsb_esedb_result *r,
 					 "our catalog lists table %s, which libesedb does not", o->name);
 		}
 	}
+}
+
+bool dsb_esedb_gate(struct dsb_findings *f, int input, const struct dsb_loc *base,
+		    const struct dsb_ese_summary *sum)
+{
+	struct sink k;
+	sink_init(&k, f, input, base);
+	return gate(&k, sum);
 }
 
 bool dsb_esedb_check_file(const char *path, struct dsb_findings *f, int input,

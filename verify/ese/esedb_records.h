@@ -128,6 +128,14 @@ bool dsb_esedb_check_file(const char *path, struct dsb_findings *f, int input,
 			  const struct dsb_loc *base, const struct dsb_ese_summary *sum,
 			  const struct dsb_esedb_limits *lim, char *err, size_t errlen);
 
+/* The gate of dsb_esedb_check_file alone: true when our checks (`sum`,
+ * and the errors `f` holds for `input`) let the file be handed to
+ * libesedb; otherwise one DSB-E038, anchored at `base`, says why.  For a
+ * caller that has work to do between the decision and the pass (a
+ * capture's member must first be on disk: esedb_copy.h). */
+bool dsb_esedb_gate(struct dsb_findings *f, int input, const struct dsb_loc *base,
+		    const struct dsb_ese_summary *sum);
+
 /* The same checks over an answer the child would have sent (its bytes,
  * as dsb_esedb_parse_answer reads them), without libesedb: the gate, the
  * parsing and the judgement are those of the live pass.  For tests (the
