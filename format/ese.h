@@ -282,6 +282,14 @@ struct dsb_ese_header {
  * not judge anything, not even the magic. */
 bool dsb_ese_header_decode(const uint8_t *buf, size_t len, struct dsb_ese_header *out);
 
+/* The sub-structures (REF §1.3) at byte `off` of buf, for the other ESE
+ * headers (log, checkpoint: format/filekind.c) that share them with
+ * DBFILEHDR.  False, and a zeroed out, when they do not fit in len. */
+bool dsb_ese_logtime_at(const uint8_t *buf, size_t len, size_t off, struct dsb_ese_logtime *out);
+bool dsb_ese_lgpos_at(const uint8_t *buf, size_t len, size_t off, struct dsb_ese_lgpos *out);
+bool dsb_ese_signature_at(const uint8_t *buf, size_t len, size_t off,
+			  struct dsb_ese_signature *out);
+
 /* Why one header copy is not good (REF §1.4): a bit set per problem. */
 enum {
 	DSB_ESE_HDRCOPY_SHORT     = 1u << 0,  /* fewer than cb bytes available */

@@ -103,6 +103,37 @@ static void rd_bkinfo(const struct dsb_cursor *c, size_t off, struct dsb_ese_bki
 	b->gen_high = rd32(c, off + 20);
 }
 
+bool dsb_ese_logtime_at(const uint8_t *buf, size_t len, size_t off, struct dsb_ese_logtime *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (off > len || len - off < DSB_ESE_LOGTIME_SIZE)
+		return false;
+	struct dsb_cursor c = dsb_cursor_make(buf, len);
+	rd_logtime(&c, off, out);
+	return true;
+}
+
+bool dsb_ese_lgpos_at(const uint8_t *buf, size_t len, size_t off, struct dsb_ese_lgpos *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (off > len || len - off < DSB_ESE_LGPOS_SIZE)
+		return false;
+	struct dsb_cursor c = dsb_cursor_make(buf, len);
+	rd_lgpos(&c, off, out);
+	return true;
+}
+
+bool dsb_ese_signature_at(const uint8_t *buf, size_t len, size_t off,
+			  struct dsb_ese_signature *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (off > len || len - off < DSB_ESE_SIGNATURE_SIZE)
+		return false;
+	struct dsb_cursor c = dsb_cursor_make(buf, len);
+	rd_signature(&c, off, out);
+	return true;
+}
+
 bool dsb_ese_header_decode(const uint8_t *buf, size_t len, struct dsb_ese_header *h)
 {
 	memset(h, 0, sizeof(*h));

@@ -20,7 +20,12 @@
 #define LOG_HDR_VERSION_MINOR_OFF 36
 #define LOG_HDR_UPDATE_MAJOR_OFF 40
 #define LOG_HDR_UPDATE_MINOR_OFF 648   /* le_ulUpdateMinor */
-#define CHK_HDR_CHECKPOINT_GEN_OFF 16  /* le_lgposCheckpoint (at 12): its lGeneration */
+#define LOG_HDR_CB_SEC_OFF       8     /* le_cbSec */
+#define LOG_HDR_TM_CREATE_OFF    16    /* tmCreate (LOGTIME) */
+#define LOG_HDR_TM_PREV_GEN_OFF  24    /* tmPrevGen (LOGTIME) */
+#define LOG_HDR_SIGN_LOG_OFF     44    /* signLog (SIGNATURE) */
+#define CHK_HDR_CHECKPOINT_OFF   12    /* le_lgposCheckpoint (LGPOS) */
+#define CHK_HDR_SIGN_LOG_OFF     20    /* signLog (SIGNATURE) */
 #define PATCH_PGHDR_ZERO_FROM    4     /* PATCHHDR: PGHDR bytes 4..39 are zero */
 #define PATCH_PGHDR_ZERO_TO      40
 #define LOG_EXTEND_SECTOR        512u  /* the log-extend pattern repeats per sector */
@@ -30,6 +35,12 @@
 #define RESERVE_NAME_MAX         63
 _Static_assert(sizeof "edbres00001.jrs" - 1 <= RESERVE_NAME_MAX, "a reserve name fits");
 
+static_assert(LOG_HDR_TM_CREATE_OFF + DSB_ESE_LOGTIME_SIZE == LOG_HDR_TM_PREV_GEN_OFF &&
+	      LOG_HDR_TM_PREV_GEN_OFF + DSB_ESE_LOGTIME_SIZE == LOG_HDR_VERSION_MAJOR_OFF &&
+	      LOG_HDR_UPDATE_MAJOR_OFF + 4 == LOG_HDR_SIGN_LOG_OFF,
+	      "LGFILEHDR: tmCreate, tmPrevGen, the version, then signLog (REF §3.2)");
+static_assert(CHK_HDR_CHECKPOINT_OFF + DSB_ESE_LGPOS_SIZE == CHK_HDR_SIGN_LOG_OFF,
+	      "CHECKPOINT: lgposCheckpoint is followed by signLog (REF §3.8)");
 static_assert(LOG_HDR_UPDATE_MINOR_OFF < DSB_ESE_HDR_FILETYPE_OFF &&
 	      DSB_ESE_HDR_FILETYPE_OFF + 4 <= ESE_FILE_HDR_SIZE,
 	      "the log header fields read here lie inside its 4096 bytes");
@@ -67,6 +78,15 @@ static uint32_t le32(const uint8_t *buf, size_t len, size_t off)
 	struct dsb_cursor c = dsb_cursor_make(buf, len);
 	uint32_t v = 0;
 	(void)dsb_peek_le32(&c, off, &v);
+	return v;
+}
+
+static uint16_t le16(const uint8_t *buf, size_t len, size_t off)
+{
+	struct dsb_cursor c = dsb_cursor_make(buf, len);
+	uint16_t v = 0;
+	if (dsb_cursor_seek(&c, off))
+		(void)dsb_get_le16(&c, &v);
 	return v;
 }
 
@@ -113,12 +133,43 @@ static bool reserve_name(const char *path)
 	return n > 7 && strncmp(low, "res", 3) == 0 && strcmp(low + n - 4, ".log") == 0;
 }
 
-/* A 4096-byte ESE header (log, checkpoint, ...) whose checksum verifies. */
+/* Does the 4096-byte header copy at `off` verify? */
+static bool header_copy_ok(const uint8_t *buf, size_t len, size_t off)
+{
+	return len >= off + ESE_FILE_HDR_SIZE &&
+	       dsb_ese_header_checksum(buf + off, ESE_FILE_HDR_SIZE) == le32(buf, len, off);
+}
+
+/* A checkpoint's fields, from the copy at `off` (the first that verifies:
+ * ESE reads the primary and falls back on the shadow, REF §3.8). */
+static void checkpoint_fields(const uint8_t *buf, size_t len, size_t off,
+			      struct dsb_file_sniff *out)
+{
+	const uint8_t *h = buf + off;
+	out->kind = DSB_KIND_ESE_CHECKPOINT;
+	out->copy_ok[0] = header_copy_ok(buf, len, 0);
+	out->copy_ok[1] = header_copy_ok(buf, len, ESE_FILE_HDR_SIZE);
+	out->copies_equal = len >= 2 * ESE_FILE_HDR_SIZE &&
+			    memcmp(buf, buf + ESE_FILE_HDR_SIZE, ESE_FILE_HDR_SIZE) == 0;
+	(void)dsb_ese_lgpos_at(h, ESE_FILE_HDR_SIZE, CHK_HDR_CHECKPOINT_OFF, &out->checkpoint);
+	(void)dsb_ese_signature_at(h, ESE_FILE_HDR_SIZE, CHK_HDR_SIGN_LOG_OFF, &out->sign_log);
+	out->log_generation = (uint32_t)out->checkpoint.generation;
+}
+
+/* A 4096-byte ESE header (log, checkpoint, ...) whose checksum verifies;
+ * or a checkpoint whose primary copy is damaged and whose shadow, at
+ * 4096, verifies and says checkpoint. */
 static bool ese_file_header(const uint8_t *buf, size_t len, struct dsb_file_sniff *out)
 {
-	if (len < ESE_FILE_HDR_SIZE ||
-	    dsb_ese_header_checksum(buf, ESE_FILE_HDR_SIZE) != le32(buf, len, 0))
+	if (!header_copy_ok(buf, len, 0)) {
+		if (header_copy_ok(buf, len, ESE_FILE_HDR_SIZE) &&
+		    le32(buf, len, ESE_FILE_HDR_SIZE + DSB_ESE_HDR_FILETYPE_OFF) == FILETYPE_CHECKPOINT) {
+			out->ese_filetype = FILETYPE_CHECKPOINT;
+			checkpoint_fields(buf, len, ESE_FILE_HDR_SIZE, out);
+			return true;
+		}
 		return false;
+	}
 	uint32_t ft = le32(buf, len, DSB_ESE_HDR_FILETYPE_OFF);
 	out->ese_filetype = ft;
 	bool two_copies = len >= 2 * ESE_FILE_HDR_SIZE &&
@@ -126,8 +177,7 @@ static bool ese_file_header(const uint8_t *buf, size_t len, struct dsb_file_snif
 	/* File type 0 is what engines before the field wrote: a checkpoint
 	 * is two equal copies, a log is a header and then log data. */
 	if (ft == FILETYPE_CHECKPOINT || (ft == FILETYPE_UNKNOWN && two_copies)) {
-		out->kind = DSB_KIND_ESE_CHECKPOINT;
-		out->log_generation = le32(buf, len, CHK_HDR_CHECKPOINT_GEN_OFF);
+		checkpoint_fields(buf, len, 0, out);
 	} else if (ft == FILETYPE_LOG || ft == FILETYPE_UNKNOWN) {
 		out->kind = DSB_KIND_ESE_LOG;
 		out->log_generation = le32(buf, len, LOG_HDR_GENERATION_OFF);
@@ -135,6 +185,10 @@ static bool ese_file_header(const uint8_t *buf, size_t len, struct dsb_file_snif
 		out->log_version[1] = le32(buf, len, LOG_HDR_VERSION_MINOR_OFF);
 		out->log_version[2] = le32(buf, len, LOG_HDR_UPDATE_MAJOR_OFF);
 		out->log_version[3] = le32(buf, len, LOG_HDR_UPDATE_MINOR_OFF);
+		out->log_sector_size = le16(buf, len, LOG_HDR_CB_SEC_OFF);
+		(void)dsb_ese_logtime_at(buf, len, LOG_HDR_TM_CREATE_OFF, &out->log_created);
+		(void)dsb_ese_logtime_at(buf, len, LOG_HDR_TM_PREV_GEN_OFF, &out->log_prev_created);
+		(void)dsb_ese_signature_at(buf, len, LOG_HDR_SIGN_LOG_OFF, &out->sign_log);
 	} else {
 		out->kind = DSB_KIND_ESE_OTHER;
 	}
@@ -344,6 +398,7 @@ static void sniff_at(const uint8_t *buf, size_t len, const char *name, dsb_sniff
 	if (patch_page(buf, len, out))
 		return;
 	if (ese_file_header(buf, len, out)) {
+		out->ese_header = true;
 		if (reserve && out->kind == DSB_KIND_ESE_LOG)
 			out->kind = DSB_KIND_ESE_RESERVE_LOG;
 		return;

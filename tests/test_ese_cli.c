@@ -418,10 +418,10 @@ static void test_text(void)
 
 	const char *help[] = { "help", "ese", NULL };
 	CU_ASSERT_EQUAL(run(help, NULL, out), 0);
-	CU_ASSERT(file_has(out, "Usage: dsbinspect ese [OPTIONS] FILE..."));
+	CU_ASSERT(file_has(out, "Usage: dsbinspect ese [OPTIONS] PATH..."));
 	const char *top[] = { "--help", NULL };
 	CU_ASSERT_EQUAL(run(top, NULL, out), 0);
-	CU_ASSERT(file_has(out, "ese FILE..."));
+	CU_ASSERT(file_has(out, "ese PATH..."));
 	const char *none[] = { "ese", NULL };
 	CU_ASSERT_EQUAL(run(none, NULL, out), 2);
 }
