@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "tests/archive_fixture.h"
+#include "tests/cli_run.h"
 #include "tests/cunit_main.h"
 #include "fixtures/lib/esegen.h"
 #include "format/ese.h"
@@ -26,55 +27,6 @@
 /* ese_tree_label, the naming itself, is internal to verify/ese/. */
 #define DSB_ESE_INTERNAL
 #include "verify/ese/ese_private.h"
-
-#define RUN_TIMEOUT_S 60    /* a run that takes longer never ends */
-
-/* Run dsbinspect with args (NULL-terminated), standard input from `in`
- * (or /dev/null), standard output to `out`.  The exit status; -1 if it
- * did not exit by itself within `timeout_s` (it is then killed). */
-static int run_for(const char *const *args, const char *in, const char *out, int timeout_s)
-{
-	const char *argv[16];
-	size_t n = 0;
-	argv[n++] = DSB_BINARY;
-	for (size_t i = 0; args[i] && n < 15; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	pid_t pid = fork();
-	if (pid == 0) {
-		int fi = open(in ? in : "/dev/null", O_RDONLY);
-		int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int fe = open("/dev/null", O_WRONLY);
-		if (fi < 0 || fo < 0 || fe < 0)
-			_exit(127);
-		dup2(fi, 0);
-		dup2(fo, 1);
-		dup2(fe, 2);
-		execv(DSB_BINARY, (char *const *)argv);
-		_exit(127);
-	}
-	if (pid < 0)
-		return -1;
-	int st;
-	for (int waited_ms = 0;; waited_ms += 10) {
-		pid_t r = waitpid(pid, &st, WNOHANG);
-		if (r == pid)
-			break;
-		if (r < 0 || waited_ms >= timeout_s * 1000) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
-			return -1;
-		}
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-	}
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int run(const char *const *args, const char *in, const char *out)
-{
-	return run_for(args, in, out, RUN_TIMEOUT_S);
-}
 
 static json_t *load_json(const char *path)
 {

@@ -381,9 +381,10 @@ static void walk_folder(struct dsb_ese_collection *c, const char *path)
 		}
 	}
 	struct dsb_ese_folder *f = &c->rep->folders[fi];
-	if (f->ese_files == 0 && f->complete) {
-		/* Nothing was checked: never a pass on an empty report
-		 * (RC §2).  E001 (not an ESE file) on the folder itself. */
+	if (f->ese_files == 0 && f->duplicates == 0 && f->complete) {
+		/* Nothing was checked, here or (a folder given twice) as an
+		 * earlier input: never a pass on an empty report (RC §2).
+		 * E001 (not an ESE file) on the folder itself. */
 		int input = folder_input(&w);
 		if (input >= 0) {
 			struct dsb_loc loc = DSB_LOC_INIT;
