@@ -405,13 +405,14 @@ static void put_database(struct text *t, const struct dsb_database *db)
 
 /* The heading of a log's or checkpoint's block: its own name, then where
  * its bytes came from when that is a capture member. */
-static void put_entry_head(struct text *t, const char *what, const char *name,
+static void put_entry_head(struct text *t, const char *what, int input, const char *name,
 			   const char *member, const char *file)
 {
 	FILE *fp = t->fp;
 	fprintf(fp, "\n  %s%s%s ", dsb_term_on(t->colour, DSB_STYLE_HEADING), what,
 		dsb_term_off(t->colour));
-	dsb_term_puts(fp, file ? file : name ? name : "");
+	/* Standard input has no name of its own: its path, "-". */
+	dsb_term_puts(fp, file ? file : name ? name : t->r->inputs[input].path);
 	if (member) {
 		fputs(" (data ", fp);
 		dsb_term_puts(fp, member);
@@ -424,7 +425,7 @@ static void put_entry_head(struct text *t, const char *what, const char *name,
 static void put_log(struct text *t, const struct dsb_log_entry *lg)
 {
 	FILE *fp = t->fp;
-	put_entry_head(t, lg->kind == DSB_LOG_RESERVE ? "Reserve log" : "Log", lg->name,
+	put_entry_head(t, lg->kind == DSB_LOG_RESERVE ? "Reserve log" : "Log", lg->input, lg->name,
 		       lg->member, lg->file);
 	if (!lg->header_ok) {
 		fprintf(fp, "    %" PRIu64 " bytes, no header (a reserve log holds none)\n", lg->size);
@@ -451,7 +452,7 @@ static void put_log(struct text *t, const struct dsb_log_entry *lg)
 static void put_checkpoint(struct text *t, const struct dsb_checkpoint_entry *ck)
 {
 	FILE *fp = t->fp;
-	put_entry_head(t, "Checkpoint", ck->name, ck->member, ck->file);
+	put_entry_head(t, "Checkpoint", ck->input, ck->name, ck->member, ck->file);
 	const char *copies = ck->copy_ok[0] && ck->copy_ok[1] ? "both valid"
 			     : ck->copy_ok[0] ? "primary valid, shadow damaged"
 			     : ck->copy_ok[1] ? "primary damaged, shadow valid"

@@ -1,20 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Running the built dsbinspect (DSB_BINARY) from a test: tests/
- * test_ese_file.c and tests/test_ese_collection.c check the command end
- * to end, exit status and report, with a time limit so that a run that
- * would never end fails the test instead of hanging it.
+ * Running the built dsbinspect (DSB_BINARY) from a test and reading its
+ * JSON report: tests/test_ese_cli.c, test_ese_file.c and
+ * test_ese_collection.c check the command end to end, exit status and
+ * report, with a time limit so that a run that would never end fails the
+ * test instead of hanging it.
  */
 #ifndef DSB_TESTS_CLI_RUN_H
 #define DSB_TESTS_CLI_RUN_H
 
 #include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define RUN_TIMEOUT_S 60    /* a run that takes longer never ends */
+#define RUN_TIMEOUT_S 300   /* a run that takes longer never ends (a hang guard,
+			     * far above any run under the sanitizers) */
 
 /* Run dsbinspect with args (NULL-terminated), standard input from `in`
  * (or /dev/null), standard output to `out`.  The exit status; -1 if it
@@ -61,6 +65,26 @@ static inline int run_for(const char *const *args, const char *in, const char *o
 static inline int run(const char *const *args, const char *in, const char *out)
 {
 	return run_for(args, in, out, RUN_TIMEOUT_S);
+}
+
+static inline json_t *load_json(const char *path)
+{
+	json_error_t e;
+	json_t *j = json_load_file(path, 0, &e);
+	if (!j)
+		printf("\n    bad JSON in %s: %s (line %d)", path, e.text, e.line);
+	return j;
+}
+
+static inline const char *jstr(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "(null)";
+}
+
+static inline json_int_t jint(const json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
 }
 
 #endif

@@ -166,15 +166,6 @@ static void make_tree(char *root, size_t n)
 
 /* ---- running it ------------------------------------------------------------ */
 
-static json_t *load_json(const char *path)
-{
-	json_error_t e;
-	json_t *j = json_load_file(path, 0, &e);
-	if (!j)
-		printf("\n    bad JSON in %s: %s (line %d)", path, e.text, e.line);
-	return j;
-}
-
 /* `ese -q --format json` on args: the exit status and the report. */
 static json_t *ese_json(const char *const *paths, int *status)
 {
@@ -189,17 +180,6 @@ static json_t *ese_json(const char *const *paths, int *status)
 	json_t *doc = load_json(out);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
 	return doc;
-}
-
-static const char *jstr(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "(null)";
-}
-
-static json_int_t jint(const json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
 }
 
 static const json_t *jarr(const json_t *doc, const char *k, size_t i)
@@ -748,6 +728,7 @@ static void test_stdin_log(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
 	CU_ASSERT_EQUAL(jlen(doc, "logs"), 1);
 	CU_ASSERT_STRING_EQUAL(jstr(jarr(doc, "logs", 0), "path"), "-");
+	CU_ASSERT(json_is_null(json_object_get(jarr(doc, "logs", 0), "name")));
 	CU_ASSERT_EQUAL(jint(jarr(doc, "logs", 0), "generation"), 5);
 	json_decref(doc);
 }

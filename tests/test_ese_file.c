@@ -28,26 +28,6 @@
 #define DSB_ESE_INTERNAL
 #include "verify/ese/ese_private.h"
 
-static json_t *load_json(const char *path)
-{
-	json_error_t e;
-	json_t *j = json_load_file(path, 0, &e);
-	if (!j)
-		printf("\n    bad JSON in %s: %s (line %d)", path, e.text, e.line);
-	return j;
-}
-
-static const char *jstr(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "(null)";
-}
-
-static json_int_t jint(const json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
 static size_t count_rule(const json_t *doc, const char *rule)
 {
 	const json_t *f = json_object_get(doc, "findings");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/hex.h"
+#include "lib/vec.h"
 
 struct dsb_report *dsb_report_new(enum dsb_fail_on fail_on)
 {
@@ -129,9 +130,11 @@ bool dsb_report_add_database(struct dsb_report *r, struct dsb_database *db)
  * logs, and exports stay O(n).  False on OOM (nothing changed). */
 static bool grow(void **v, size_t *cap, size_t n, size_t size)
 {
-	if (n < *cap)
+	size_t ncap;
+	if (dsb_vec_capacity(*cap, n + 1, size, SIZE_MAX, &ncap) != DSB_VEC_OK)
+		return false;
+	if (ncap == *cap)
 		return true;
-	size_t ncap = *cap ? 2 * *cap : 16;
 	void *nv = realloc(*v, ncap * size);
 	if (!nv)
 		return false;

@@ -310,7 +310,7 @@ static void enter_log(struct esefile *e, const struct dsb_file_sniff *k, const c
 	in->file_kind = strdup(what);
 	in->ese_recognised = true;
 	e->records_done = true;
-	const char *where = name ? name : e->path;
+	const char *where = name;   /* NULL on standard input: no name of its own */
 	bool ok = in->file_kind != NULL;
 	if (dsb_ese_sniff_is_log(k)) {
 		struct dsb_log_entry lg;

@@ -66,6 +66,8 @@ bool dsb_ese_sniff_is_checkpoint(const struct dsb_file_sniff *k)
  * ("a/b/edb.log", "C:\\NTDS\\edb.log": "edb.log"). */
 static char *own_name(const char *where)
 {
+	if (!where)
+		return NULL;
 	const char *slash = strrchr(where, '/'), *back = strrchr(where, '\\');
 	const char *last = !slash ? back : !back ? slash : slash > back ? slash : back;
 	return strdup(last ? last + 1 : where);
@@ -91,7 +93,7 @@ bool dsb_ese_fill_log(struct dsb_log_entry *e, int input, const struct dsb_file_
 		e->prev_created = k->log_prev_created;
 	}
 	e->name = own_name(where);
-	return e->name != NULL;
+	return e->name != NULL || !where;
 }
 
 bool dsb_ese_fill_checkpoint(struct dsb_checkpoint_entry *e, int input,
@@ -106,5 +108,5 @@ bool dsb_ese_fill_checkpoint(struct dsb_checkpoint_entry *e, int input,
 	e->sign_log = k->sign_log;
 	e->checkpoint = k->checkpoint;
 	e->name = own_name(where);
-	return e->name != NULL;
+	return e->name != NULL || !where;
 }

@@ -29,7 +29,7 @@ bool dsb_ese_sniff_is_checkpoint(const struct dsb_file_sniff *k);
 /* A log or checkpoint entry (cleared first) from what the sniff read of
  * its header (format/filekind.c): `where` is the file's path, its
  * backed-up name or its member name, whose last part (after '/' or '\\')
- * is the entry's name; size is the file's bytes.
+ * is the entry's name (NULL: standard input, which has none); size is the file's bytes.
  * member and file are the caller's.  False on out-of-memory (nothing is
  * left to free). */
 bool dsb_ese_fill_log(struct dsb_log_entry *e, int input, const struct dsb_file_sniff *k,
