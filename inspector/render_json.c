@@ -417,6 +417,8 @@ json_t *dsb_json_log(const struct dsb_report *r, const struct dsb_log_entry *lg)
 	struct dsb_log_view vw;
 	dsb_log_view(lg, &vw);
 	char fmt[48];
+	_Static_assert(sizeof fmt >= 4 * (sizeof "4294967295" - 1) + 3 + 1,
+		       "four 32-bit version numbers and their dots fit");
 	snprintf(fmt, sizeof fmt, "%u.%u.%u.%u", (unsigned)lg->version[0], (unsigned)lg->version[1],
 		 (unsigned)lg->version[2], (unsigned)lg->version[3]);
 	bool h = lg->header_ok;

@@ -20,6 +20,7 @@
 #include "fixtures/lib/esegen.h"
 #include "format/archive.h"
 #include "format/ese.h"
+#include "format/filekind.h"
 #include "verify/ese/ese_collection.h"
 #include "verify/report.h"
 
@@ -755,7 +756,58 @@ static void test_verify_has_empty_arrays(void)
 	json_decref(doc);
 }
 
+/* What the sniff decodes from the header bytes for logs[] and
+ * checkpoints[] (format/filekind.c), field by field, and the damaged
+ * checkpoint shapes: primary bad with a good shadow is still one; its
+ * twin, a shadow that verifies but says log, is not. */
+static void test_sniff_fields(void)
+{
+	static uint8_t b[LOG_LEN];
+	make_log(b, 0x2A);
+	struct dsb_file_sniff k;
+	dsb_file_sniff(b, sizeof b, "edb0002A.log", dsb_ese_sniff, &k);
+	CU_ASSERT_EQUAL(k.kind, DSB_KIND_ESE_LOG);
+	CU_ASSERT(k.ese_header);
+	CU_ASSERT_EQUAL(k.log_generation, 0x2A);
+	CU_ASSERT_EQUAL(k.log_sector_size, 4096);
+	CU_ASSERT_EQUAL(k.log_version[3], 140);
+	CU_ASSERT_EQUAL(k.sign_log.random, SIGN_RANDOM);
+	CU_ASSERT_EQUAL(k.sign_log.created.day, 1);
+	CU_ASSERT_EQUAL(k.log_created.day, 0x2A % 28 + 1);
+	CU_ASSERT_EQUAL(k.log_prev_created.day, 0x29 % 28 + 1);
+	CU_ASSERT_EQUAL(k.log_created.year, 2025);
+	CU_ASSERT_FALSE(k.log_created.is_null);
+
+	uint8_t ck[2 * HDR];
+	make_checkpoint(ck, 9);
+	dsb_file_sniff(ck, sizeof ck, "edb.chk", dsb_ese_sniff, &k);
+	CU_ASSERT_EQUAL(k.kind, DSB_KIND_ESE_CHECKPOINT);
+	CU_ASSERT(k.copy_ok[0] && k.copy_ok[1] && k.copies_equal);
+	CU_ASSERT_EQUAL(k.checkpoint.generation, 9);
+	CU_ASSERT_EQUAL(k.checkpoint.isec, 2);
+	CU_ASSERT_EQUAL(k.checkpoint.ib, 16);
+	CU_ASSERT_EQUAL(k.sign_log.random, SIGN_RANDOM);
+	ck[100] ^= 0x80;   /* the primary damaged: read from the shadow */
+	dsb_file_sniff(ck, sizeof ck, "edb.chk", dsb_ese_sniff, &k);
+	CU_ASSERT_EQUAL(k.kind, DSB_KIND_ESE_CHECKPOINT);
+	CU_ASSERT_FALSE(k.copy_ok[0]);
+	CU_ASSERT(k.copy_ok[1]);
+	CU_ASSERT_FALSE(k.copies_equal);
+	CU_ASSERT_EQUAL(k.checkpoint.generation, 9);
+	/* Twin: the shadow verifies but is a log header: not a checkpoint. */
+	make_log(b, 3);
+	memcpy(ck + HDR, b, HDR);
+	dsb_file_sniff(ck, sizeof ck, "x.bin", dsb_ese_sniff, &k);
+	CU_ASSERT_NOT_EQUAL(k.kind, DSB_KIND_ESE_CHECKPOINT);
+	CU_ASSERT_NOT_EQUAL(k.kind, DSB_KIND_ESE_LOG);
+	/* A log cut inside its header is no log: nothing read past the end. */
+	make_log(b, 1);
+	dsb_file_sniff(b, HDR - 1, "edb00001.log", dsb_ese_sniff, &k);
+	CU_ASSERT_NOT_EQUAL(k.kind, DSB_KIND_ESE_LOG);
+}
+
 static const struct dsb_test tests[] = {
+	{ "the sniff's log and checkpoint fields; damaged checkpoint copies", test_sniff_fields },
 	{ "a folder: inputs, databases, logs, checkpoints, what was skipped (JSON)", test_folder_json },
 	{ "a folder: the text report and SARIF", test_folder_text_and_sarif },
 	{ "each file once: by name and in a folder, twice, several", test_each_file_once },

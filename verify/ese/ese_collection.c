@@ -124,10 +124,15 @@ static bool remember(struct dsb_ese_collection *c, uint64_t dev, uint64_t ino, i
 }
 
 /* A file met a second time: listed as skipped, naming its input. */
+#define DUPLICATE_FMT "the same file as input %d: checked once"
+#define DUPLICATE_SIZE 64
+_Static_assert(sizeof DUPLICATE_FMT - 2 + sizeof "-2147483648" - 1 < DUPLICATE_SIZE,
+	       "the duplicate note fits with any input number");
+
 static void duplicate(struct dsb_ese_collection *c, const char *path, int input)
 {
-	char why[64];
-	snprintf(why, sizeof why, "the same file as input %d: checked once", input);
+	char why[DUPLICATE_SIZE];
+	snprintf(why, sizeof why, DUPLICATE_FMT, input);
 	if (!dsb_report_add_skip(c->rep, path, why))
 		c->oom = true;
 }
@@ -270,6 +275,11 @@ static bool read_head(struct dsb_ar *ar, uint8_t *head, size_t *got)
 	return true;
 }
 
+#define LIMIT_FMT "more than %zu ESE files in the collection (DSB_ESE_COLLECTION_FILES_MAX); the rest of the folder was not searched"
+#define LIMIT_SIZE 160
+_Static_assert(sizeof LIMIT_FMT - 3 + sizeof "18446744073709551615" - 1 < LIMIT_SIZE,
+	       "the limit's message fits with any count");
+
 /* One regular file of the folder: an input, a duplicate, or skipped.
  * False when the walk must stop (the file limit). */
 static bool folder_file(struct walk *w, struct dsb_ar *ar, const struct dsb_ar_member *m)
@@ -307,10 +317,8 @@ static bool folder_file(struct walk *w, struct dsb_ar *ar, const struct dsb_ar_m
 		return true;
 	}
 	if (c->files >= c->files_max) {
-		char detail[160];
-		snprintf(detail, sizeof detail,
-			 "more than %zu ESE files in the collection (DSB_ESE_COLLECTION_FILES_MAX); the rest of the folder was not searched",
-			 c->files_max);
+		char detail[LIMIT_SIZE];
+		snprintf(detail, sizeof detail, LIMIT_FMT, c->files_max);
 		walk_stops(w, DSB_OP_LIMIT, "DSB_ESE_COLLECTION_FILES_MAX", detail);
 		return false;
 	}
@@ -333,6 +341,8 @@ static void folder_other(struct walk *w, const struct dsb_ar_member *m)
 		c->oom = true;
 		return;
 	}
+	/* m->what is the reader's word for the kind ("member of unknown
+	 * type" the longest): cut, never overrun, if it ever grew. */
 	char why[96];
 	snprintf(why, sizeof why, "%s, not %s", m->what,
 		 strcmp(m->what, "symbolic link") == 0 ? "followed" : "opened");
