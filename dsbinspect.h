@@ -9,7 +9,9 @@
  *
  *   verify/capture/capture.h  dsb_verify_input, dsb_verify_memory and
  *                             their options
- *   verify/ese/ese_file.h     dsb_verify_ese_file (`dsbinspect ese`)
+ *   verify/ese/ese_file.h     dsb_verify_ese_file (one loose ESE file)
+ *   verify/ese/ese_collection.h  `dsbinspect ese PATH...`: files and
+ *                             folders as one collection
  *   verify/ese/esedb_records.h  the libesedb record pass (`ese --records`)
  *   verify/report.h           the report model every renderer reads
  *   verify/findings.h         findings, totals and report order
@@ -24,6 +26,7 @@
 
 #include "format/journal.h"
 #include "verify/capture/capture.h"
+#include "verify/ese/ese_collection.h"
 #include "verify/ese/ese_file.h"
 #include "verify/ese/esedb_records.h"
 #include "verify/findings.h"

@@ -1243,6 +1243,8 @@ static enum dsb_ar_status dir_next(struct dsb_ar *ar, struct dsb_ar_member *m)
 			return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, -1,
 				       "cannot read the file's status: %s", strerror(errno));
 		kind_from_mode(ar->cur_st.st_mode, m);
+		m->dev = (uint64_t)ar->cur_st.st_dev;
+		m->ino = (uint64_t)ar->cur_st.st_ino;
 		m->size_known = m->kind == DSB_AR_REGULAR;
 		m->size = m->size_known ? (uint64_t)ar->cur_st.st_size : 0;
 		if (m->kind == DSB_AR_REGULAR)

@@ -63,6 +63,9 @@ struct dsb_ar_member {
 	                        * `name` is (or equals) the part before it (CF §1.4) */
 	bool size_known;
 	uint64_t size;         /* the declared size of a regular member */
+	uint64_t dev, ino;     /* a folder's entry: its identity as the walk looked at
+	                        * it (lstat), so that a caller that opens it again can
+	                        * check it is the same file; 0 in an archive */
 };
 
 /* Why the last call returned DSB_AR_MEMBER_ERROR or DSB_AR_FATAL. */

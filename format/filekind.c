@@ -91,12 +91,44 @@ static bool reserve_name(const char *path)
 	return n.kind == DSB_LNAME_RESERVE;
 }
 
-/* A 4096-byte ESE header (log, checkpoint, ...) whose checksum verifies. */
+/* Does the 4096-byte header copy at `off` verify? */
+static bool header_copy_ok(const uint8_t *buf, size_t len, size_t off)
+{
+	return len >= off + DSB_LOG_HDR_SIZE &&
+	       dsb_ese_header_checksum(buf + off, DSB_LOG_HDR_SIZE) == le32(buf, len, off);
+}
+
+/* A checkpoint's fields, from the copy at `off` (the first that verifies:
+ * ESE reads the primary and falls back on the shadow, REF §3.8). */
+static void checkpoint_fields(const uint8_t *buf, size_t len, size_t off,
+			      struct dsb_file_sniff *out)
+{
+	struct dsb_chk_file f;
+	dsb_chk_file_decode(buf, len, &f);
+	const struct dsb_chk_copy *c = &f.copy[off ? 1 : 0];
+	out->kind = DSB_KIND_ESE_CHECKPOINT;
+	out->copy_ok[0] = f.good[0];
+	out->copy_ok[1] = f.good[1];
+	out->copies_equal = f.copies_equal;
+	out->checkpoint = c->lgpos_checkpoint;
+	out->sign_log = c->sign_log;
+	out->log_generation = (uint32_t)out->checkpoint.generation;
+}
+
+/* A 4096-byte ESE header (log, checkpoint, ...) whose checksum verifies;
+ * or a checkpoint whose primary copy is damaged and whose shadow, at
+ * 4096, verifies and says checkpoint. */
 static bool ese_file_header(const uint8_t *buf, size_t len, struct dsb_file_sniff *out)
 {
-	if (len < DSB_LOG_HDR_SIZE ||
-	    dsb_ese_header_checksum(buf, DSB_LOG_HDR_SIZE) != le32(buf, len, 0))
+	if (!header_copy_ok(buf, len, 0)) {
+		if (header_copy_ok(buf, len, DSB_LOG_HDR_SIZE) &&
+		    le32(buf, len, DSB_LOG_HDR_SIZE + DSB_ESE_HDR_FILETYPE_OFF) == FILETYPE_CHECKPOINT) {
+			out->ese_filetype = FILETYPE_CHECKPOINT;
+			checkpoint_fields(buf, len, DSB_LOG_HDR_SIZE, out);
+			return true;
+		}
 		return false;
+	}
 	uint32_t ft = le32(buf, len, DSB_ESE_HDR_FILETYPE_OFF);
 	out->ese_filetype = ft;
 	bool two_copies = len >= 2 * DSB_LOG_HDR_SIZE &&
@@ -104,15 +136,21 @@ static bool ese_file_header(const uint8_t *buf, size_t len, struct dsb_file_snif
 	/* File type 0 is what engines before the field wrote: a checkpoint
 	 * is two equal copies, a log is a header and then log data. */
 	if (ft == FILETYPE_CHECKPOINT || (ft == FILETYPE_UNKNOWN && two_copies)) {
-		out->kind = DSB_KIND_ESE_CHECKPOINT;
-		out->log_generation = le32(buf, len, DSB_CHK_LGPOS_CHECKPOINT_OFF + DSB_ESE_LGPOS_GEN_OFF);
+		checkpoint_fields(buf, len, 0, out);
 	} else if (ft == FILETYPE_LOG || ft == FILETYPE_UNKNOWN) {
+		/* The log's fields come from the one LGFILEHDR decode. */
+		struct dsb_log_header h;
+		(void)dsb_log_header_decode(buf, len, &h);
 		out->kind = DSB_KIND_ESE_LOG;
-		out->log_generation = le32(buf, len, DSB_LOG_HDR_GENERATION_OFF);
-		out->log_version[0] = le32(buf, len, DSB_LOG_HDR_MAJOR_OFF);
-		out->log_version[1] = le32(buf, len, DSB_LOG_HDR_MINOR_OFF);
-		out->log_version[2] = le32(buf, len, DSB_LOG_HDR_UPDATE_MAJOR_OFF);
-		out->log_version[3] = le32(buf, len, DSB_LOG_HDR_UPDATE_MINOR_OFF);
+		out->log_generation = (uint32_t)h.generation;
+		out->log_version[0] = h.version.major;
+		out->log_version[1] = h.version.minor;
+		out->log_version[2] = h.version.update_major;
+		out->log_version[3] = h.version.update_minor;
+		out->log_sector_size = h.cb_sec;
+		out->log_created = h.tm_create;
+		out->log_prev_created = h.tm_prev_gen;
+		out->sign_log = h.sign_log;
 	} else {
 		out->kind = DSB_KIND_ESE_OTHER;
 	}
@@ -322,6 +360,7 @@ static void sniff_at(const uint8_t *buf, size_t len, const char *name, dsb_sniff
 	if (patch_page(buf, len, out))
 		return;
 	if (ese_file_header(buf, len, out)) {
+		out->ese_header = true;
 		if (reserve && out->kind == DSB_KIND_ESE_LOG)
 			out->kind = DSB_KIND_ESE_RESERVE_LOG;
 		return;

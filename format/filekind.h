@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "format/ese.h"
+
 /* Decompressed bytes looked at inside a compressed stream: enough for a
  * tar header (512), an ESE header and its shadow at 8 KiB pages. */
 #define DSB_SNIFF_INNER_MAX (64u << 10)
@@ -54,6 +56,18 @@ struct dsb_file_sniff {
 	uint32_t log_generation;   /* ESE_LOG: lGeneration; CHECKPOINT: its checkpoint */
 	uint32_t log_version[4];   /* ESE_LOG: major, minor, update major, update minor */
 	uint32_t page_size;        /* ESE_PATCH */
+	/* The rest of what a log or checkpoint header says (REF §3.2, §3.8),
+	 * decoded here from the bytes the sniff has verified, for the
+	 * report's logs[] and checkpoints[] (RC §3.8). */
+	bool ese_header;           /* a 4096-byte ESE header verified (not a reserve
+				    * log known by its name or pattern only) */
+	uint16_t log_sector_size;  /* ESE_LOG: le_cbSec */
+	struct dsb_ese_logtime log_created;       /* ESE_LOG: tmCreate */
+	struct dsb_ese_logtime log_prev_created;  /* ESE_LOG: tmPrevGen */
+	struct dsb_ese_signature sign_log;        /* ESE_LOG, CHECKPOINT: signLog */
+	struct dsb_ese_lgpos checkpoint;          /* CHECKPOINT: le_lgposCheckpoint */
+	bool copy_ok[2];           /* CHECKPOINT: each 4096-byte copy's checksum verifies */
+	bool copies_equal;         /* CHECKPOINT: the two copies are byte for byte equal */
 };
 
 /* Is this (a prefix of) an ESE database?  dsb_ese_sniff fits. */

@@ -55,19 +55,24 @@ static const struct command commands[] = {
 		.min_paths = 1, .max_paths = 1,
 	},
 	{
-		.name = "ese", .cmd = DSB_CMD_ESE, .operands = "FILE...",
-		.summary = "check ESE database files (ntds.dit) on their own",
+		.name = "ese", .cmd = DSB_CMD_ESE, .operands = "PATH...",
+		.summary = "check loose ESE files (ntds.dit, logs, checkpoint) and folders of them",
 		.description =
-			"Verifies each FILE -- an ESE database such as ntds.dit, or - for standard\n"
-			"input -- with the checks `verify` runs on a backed-up database: both header\n"
-			"copies, every page's checksum (a flipped bit is located), page structure,\n"
-			"B-trees, space and catalog.  The file is only read, once, and hashed as it\n"
-			"goes.  The report gives each database's format, state, log generations,\n"
-			"signatures and page counts.  The exit status is 0 (pass), 1 (a finding at\n"
-			"or above --fail-on) or 2 (a file that could not be read, is not an ESE\n"
-			"database, or has both header copies damaged).  With --records, a FILE our\n"
-			"checks found no error in is then read record by record, every value,\n"
-			"through libesedb in a child process under time and memory limits.",
+			"Checks the ESE files named, and those found in each folder PATH (searched\n"
+			"recursively, links never followed), as one collection; - is standard\n"
+			"input.  A folder's file is taken when its header says database, log,\n"
+			"checkpoint, reserve log or patch file, or its name ends in .log, .jtx,\n"
+			".chk, .jcp, .jrs or .pat; other files are skipped and counted, and each\n"
+			"file is checked once.  A database gets the checks `verify` runs on a\n"
+			"backed-up one: both header copies, every page's checksum (a flipped bit is\n"
+			"located), page structure, B-trees, space and catalog.  A log or checkpoint\n"
+			"is listed with what its header says.  Files are only read, once, and\n"
+			"hashed as they go.  The exit status is 0 (pass), 1 (a finding at or above\n"
+			"--fail-on) or 2 (a file that could not be read or is not an ESE file, a\n"
+			"database with both header copies damaged, a folder with no ESE file or\n"
+			"past a limit).  With --records, a database our checks found no error in\n"
+			"is then read record by record, every value, through libesedb in a child\n"
+			"process under time and memory limits.",
 		.formats = FMT(DSB_FORMAT_TEXT) | FMT(DSB_FORMAT_JSON) | FMT(DSB_FORMAT_SARIF),
 		.formats_shown = FMT(DSB_FORMAT_TEXT) | FMT(DSB_FORMAT_JSON) | FMT(DSB_FORMAT_SARIF),
 		.min_paths = 1, .max_paths = SIZE_MAX,
@@ -473,8 +478,8 @@ void dsb_cli_help(FILE *fp)
 	fprintf(fp,
 		"\n"
 		"PATH is an archive (tar, zip, 7z, ... with or without compression), - for\n"
-		"standard input, or an unpacked capture folder.  FILE is an ESE database\n"
-		"(ntds.dit), or - for standard input.\n"
+		"standard input, or an unpacked capture folder; for ese, an ESE file\n"
+		"(ntds.dit, a log, a checkpoint), a folder searched for them, or -.\n"
 		"\n"
 		"Exit status: 0 pass; 1 fail: a finding at or above --fail-on; 2 incomplete:\n"
 		"a usage error, or an input that could not be checked in full.\n"

@@ -24,7 +24,7 @@ enum dsb_cmd {
 	DSB_CMD_NONE,
 	DSB_CMD_VERIFY,     /* verify PATH... */
 	DSB_CMD_REPLAY,     /* replay PATH */
-	DSB_CMD_ESE,        /* ese FILE... */
+	DSB_CMD_ESE,        /* ese PATH... */
 	DSB_CMD_RULES,      /* rules */
 	DSB_CMD_HELP,       /* help [COMMAND], --help */
 	DSB_CMD_VERSION,    /* --version */

@@ -2,8 +2,8 @@
 /*
  * dsbinspect: the command line around the library.  This file only wires
  * things together: parse the arguments (args.c), run the checks
- * (verify/capture/capture.h: captures; verify/ese/ese_file.h: loose ESE files
- * for `ese`), render the report (render_*.c) to its output
+ * (verify/capture/capture.h: captures; verify/ese/ese_collection.h: loose
+ * ESE files and folders for `ese`), render the report (render_*.c) to its output
  * (output.c), and map the verdict to the exit status (report-contract §2).
  *
  * Usage errors print a message on standard error, write no report and exit
@@ -161,7 +161,7 @@ static bool output_spares_inputs(const struct dsb_cli *cli, char *err, size_t er
 	return ok;
 }
 
-/* verify PATH..., replay PATH and ese FILE... */
+/* verify PATH..., replay PATH and ese PATH... */
 static int run_verify(const struct dsb_cli *cli)
 {
 	struct dsb_output out;
@@ -210,11 +210,18 @@ static int run_verify(const struct dsb_cli *cli)
 		dsb_timeline_begin(&tl, out.fp, cli->paths[0]);
 
 	bool run_failed = false;
+	/* `ese`: every PATH into one collection (each file checked once). */
+	struct dsb_ese_collection *col = NULL;
+	if (cli->cmd == DSB_CMD_ESE && !(col = dsb_ese_collection_new(rep, &vo, 0))) {
+		op_error_of(DSB_OP_NOMEM, "out of memory");
+		dsb_output_abort(&out);
+		dsb_report_free(rep);
+		return DSB_EXIT_INCOMPLETE;
+	}
 	for (size_t i = 0; i < cli->npaths; i++) {
 		dsb_progress_begin(&prog, cli->paths[i], i, cli->npaths);
-		int input = cli->cmd == DSB_CMD_ESE
-			? dsb_verify_ese_file(rep, cli->paths[i], &vo)
-			: dsb_verify_input(rep, cli->paths[i], &vo);
+		int input = col ? dsb_ese_collection_add(col, cli->paths[i])
+				: dsb_verify_input(rep, cli->paths[i], &vo);
 		if (input < 0) {
 			char shown[512];
 			dsb_progress_clear(&prog);
@@ -232,6 +239,7 @@ static int run_verify(const struct dsb_cli *cli)
 			records.failed = false;
 		}
 	}
+	dsb_ese_collection_free(col);
 	dsb_progress_clear(&prog);
 	if (replay)
 		dsb_timeline_end(&tl);

@@ -63,5 +63,9 @@ json_t *dsb_json_location(const struct dsb_finding *f);
  * file given to `ese`): format, state, log generations, signatures,
  * backup marks, page counts, tree walk, catalog. */
 json_t *dsb_json_database(const struct dsb_report *r, const struct dsb_database *db);
+/* logs[] and checkpoints[] entries (RC §3.8), for the JSON report and
+ * SARIF's property bag. */
+json_t *dsb_json_log(const struct dsb_report *r, const struct dsb_log_entry *lg);
+json_t *dsb_json_checkpoint(const struct dsb_report *r, const struct dsb_checkpoint_entry *ck);
 
 #endif

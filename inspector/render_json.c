@@ -396,6 +396,132 @@ json_t *dsb_json_database(const struct dsb_report *r, const struct dsb_database 
 	return o;
 }
 
+/* ---- logs and checkpoints (RC §3.8) ----------------------------------------- */
+
+/* Where an entry's bytes came from: "member" in a capture, else "path"
+ * (the loose file's input path); then "file", the backed-up name. */
+static bool put_where(json_t *o, const struct dsb_report *r, int input, const char *member,
+		      const char *file)
+{
+	const char *path = input >= 0 && (size_t)input < r->ninputs ? r->inputs[input].path : NULL;
+	bool ok = jset(o, "input", json_integer(input));
+	if (member)
+		ok = ok && jset(o, "member", dsb_json_str(member));
+	else
+		ok = ok && jset(o, "path", dsb_json_str(path));
+	return ok && jset(o, "file", dsb_json_str(file));
+}
+
+json_t *dsb_json_log(const struct dsb_report *r, const struct dsb_log_entry *lg)
+{
+	struct dsb_log_view vw;
+	dsb_log_view(lg, &vw);
+	char fmt[48];
+	_Static_assert(sizeof fmt >= 4 * (sizeof "4294967295" - 1) + 3 + 1,
+		       "four 32-bit version numbers and their dots fit");
+	snprintf(fmt, sizeof fmt, "%u.%u.%u.%u", (unsigned)lg->version[0], (unsigned)lg->version[1],
+		 (unsigned)lg->version[2], (unsigned)lg->version[3]);
+	bool h = lg->header_ok;
+	json_t *o = json_object();
+	bool ok = o && put_where(o, r, lg->input, lg->member, lg->file) &&
+		  jset(o, "name", dsb_json_str(lg->name)) &&
+		  jset(o, "generation", h ? json_integer(lg->generation) : json_null()) &&
+		  jset(o, "kind", json_string(lg->kind == DSB_LOG_RESERVE ? "reserve" : "log")) &&
+		  jset(o, "format", h ? json_string(fmt) : json_null()) &&
+		  jset(o, "sector_size", h ? json_integer(lg->sector_size) : json_null()) &&
+		  jset(o, "size", dsb_json_u64(lg->size)) &&
+		  jset(o, "log_signature", signature_json(&vw.sign_log)) &&
+		  jset(o, "created", str_or_null(vw.created)) &&
+		  jset(o, "previous_created", str_or_null(vw.prev_created)) &&
+		  jset(o, "header_ok", json_boolean(h));
+	if (ok && lg->has_segments) {
+		json_t *sg = json_object();
+		ok = jset(sg, "valid", dsb_json_u64(lg->segments.valid)) &&
+		     jset(sg, "empty", dsb_json_u64(lg->segments.empty)) &&
+		     jset(sg, "bad", dsb_json_u64(lg->segments.bad)) &&
+		     jset(sg, "corrected", dsb_json_u64(lg->segments.corrected)) &&
+		     jset(sg, "shadow", dsb_json_u64(lg->segments.shadow)) &&
+		     jset(o, "segments", json_incref(sg));
+		json_decref(sg);
+	} else {
+		ok = ok && jset(o, "segments", json_null());
+	}
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *dsb_json_checkpoint(const struct dsb_report *r, const struct dsb_checkpoint_entry *ck)
+{
+	struct dsb_db_signature sg;
+	dsb_checkpoint_view(ck, &sg);
+	bool any = ck->copy_ok[0] || ck->copy_ok[1];
+	json_t *o = json_object(), *copies = json_array(), *pos = NULL;
+	bool ok = o && copies && put_where(o, r, ck->input, ck->member, ck->file) &&
+		  json_array_append_new(copies, json_boolean(ck->copy_ok[0])) == 0 &&
+		  json_array_append_new(copies, json_boolean(ck->copy_ok[1])) == 0 &&
+		  jset(o, "name", dsb_json_str(ck->name)) &&
+		  jset(o, "size", dsb_json_u64(ck->size)) &&
+		  jset(o, "header_ok", json_boolean(ck->copy_ok[0] && ck->copy_ok[1])) &&
+		  jset(o, "header_copies_ok", json_incref(copies)) &&
+		  jset(o, "copies_equal", json_boolean(ck->copies_equal)) &&
+		  jset(o, "log_signature", signature_json(&sg));
+	if (ok && any) {
+		pos = json_object();
+		ok = jset(pos, "generation", json_integer(ck->checkpoint.generation)) &&
+		     jset(pos, "sector", json_integer(ck->checkpoint.isec)) &&
+		     jset(pos, "offset", json_integer(ck->checkpoint.ib)) &&
+		     jset(o, "checkpoint", json_incref(pos));
+	} else {
+		ok = ok && jset(o, "checkpoint", json_null());
+	}
+	json_decref(copies);
+	json_decref(pos);
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* `ese`: the folders searched and the entries skipped (not in RC: the
+ * project's own field, so that nothing is skipped silently). */
+static json_t *collection_json(const struct dsb_report *r)
+{
+	json_t *o = json_object(), *folders = json_array(), *skipped = json_array();
+	bool ok = o && folders && skipped;
+	for (size_t i = 0; ok && i < r->nfolders; i++) {
+		const struct dsb_ese_folder *f = &r->folders[i];
+		json_t *fo = json_object();
+		ok = jset(fo, "path", dsb_json_str(f->path)) &&
+		     jset(fo, "input", f->input >= 0 ? json_integer(f->input) : json_null()) &&
+		     jset(fo, "ese_files", dsb_json_u64(f->ese_files)) &&
+		     jset(fo, "other_files_skipped", dsb_json_u64(f->other_skipped)) &&
+		     jset(fo, "not_regular_skipped", dsb_json_u64(f->not_regular)) &&
+		     jset(fo, "duplicates_skipped", dsb_json_u64(f->duplicates)) &&
+		     jset(fo, "complete", json_boolean(f->complete)) &&
+		     json_array_append_new(folders, fo) == 0;
+	}
+	for (size_t i = 0; ok && i < r->nskips; i++) {
+		json_t *so = json_object();
+		ok = jset(so, "path", dsb_json_str(r->skips[i].path)) &&
+		     jset(so, "why", dsb_json_str(r->skips[i].why)) &&
+		     json_array_append_new(skipped, so) == 0;
+	}
+	ok = ok && jset(o, "folders", json_incref(folders)) &&
+	     jset(o, "skipped", json_incref(skipped)) &&
+	     jset(o, "skipped_total", dsb_json_u64(r->skips_total));
+	json_decref(folders);
+	json_decref(skipped);
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 json_t *dsb_json_summary(const struct dsb_report *r)
 {
 	json_t *o = json_object(), *sup = json_object();
@@ -461,6 +587,25 @@ bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_rend
 		put(&w, dsb_json_database(r, &r->databases[i]));
 	}
 	array_end(&w, r->ndatabases, "  ");
+
+	fputs(",\n  \"logs\": [", fp);
+	for (size_t i = 0; i < r->nlogs; i++) {
+		item_start(&w, i, "    ");
+		put(&w, dsb_json_log(r, &r->logs[i]));
+	}
+	array_end(&w, r->nlogs, "  ");
+
+	fputs(",\n  \"checkpoints\": [", fp);
+	for (size_t i = 0; i < r->ncheckpoints; i++) {
+		item_start(&w, i, "    ");
+		put(&w, dsb_json_checkpoint(r, &r->checkpoints[i]));
+	}
+	array_end(&w, r->ncheckpoints, "  ");
+
+	if (r->ese_collection) {
+		fputs(",\n  \"collection\": ", fp);
+		put(&w, collection_json(r));
+	}
 
 	size_t n;
 	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);

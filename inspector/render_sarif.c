@@ -375,6 +375,19 @@ bool dsb_render_sarif(FILE *fp, const struct dsb_report *r, const struct dsb_ren
 		ok &= put(fp, dsb_json_database(r, &r->databases[i]));
 	}
 	array_end(fp, r->ndatabases, "        ");
+	/* Logs and checkpoints beside the databases, as in the JSON report. */
+	fputs(",\n        \"logs\": [", fp);
+	for (size_t i = 0; i < r->nlogs; i++) {
+		item_start(fp, i, "          ");
+		ok &= put(fp, dsb_json_log(r, &r->logs[i]));
+	}
+	array_end(fp, r->nlogs, "        ");
+	fputs(",\n        \"checkpoints\": [", fp);
+	for (size_t i = 0; i < r->ncheckpoints; i++) {
+		item_start(fp, i, "          ");
+		ok &= put(fp, dsb_json_checkpoint(r, &r->checkpoints[i]));
+	}
+	array_end(fp, r->ncheckpoints, "        ");
 	fputs("}\n    }\n  ]\n}\n", fp);
 	free(members);
 	return ok && !ferror(fp);

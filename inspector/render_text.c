@@ -24,6 +24,9 @@ struct text {
 	FILE *fp;
 	bool colour;
 	const struct dsb_report *r;
+	size_t next_log, next_ck;   /* logs and checkpoints are by input: the first
+				     * not yet shown (a collection may hold
+				     * thousands: one pass, not one per input) */
 };
 
 static enum dsb_style sev_style(enum dsb_severity s)
@@ -231,6 +234,8 @@ static void put_input_head(struct text *t, size_t i)
 			fputs(k ? ", " : " compressed with ", fp);
 			dsb_term_puts(fp, in->filters[k]);
 		}
+	} else if (in->ese_file && in->file_kind && in->ese_recognised) {
+		dsb_term_puts(fp, in->file_kind);   /* built from numbers, never input bytes */
 	} else if (in->ese_file && in->file_kind) {
 		dsb_term_puts(fp, in->file_kind);   /* built from numbers, never input bytes */
 		fputs(", not a database", fp);
@@ -396,6 +401,113 @@ static void put_database(struct text *t, const struct dsb_database *db)
 	put_tables(t, db);
 }
 
+/* ---- logs and checkpoints -------------------------------------------------- */
+
+/* The heading of a log's or checkpoint's block: its own name, then where
+ * its bytes came from when that is a capture member. */
+static void put_entry_head(struct text *t, const char *what, int input, const char *name,
+			   const char *member, const char *file)
+{
+	FILE *fp = t->fp;
+	fprintf(fp, "\n  %s%s%s ", dsb_term_on(t->colour, DSB_STYLE_HEADING), what,
+		dsb_term_off(t->colour));
+	/* Standard input has no name of its own: its path, "-". */
+	dsb_term_puts(fp, file ? file : name ? name : t->r->inputs[input].path);
+	if (member) {
+		fputs(" (data ", fp);
+		dsb_term_puts(fp, member);
+		fputc(')', fp);
+	}
+	fputc('\n', fp);
+}
+
+/* A short block per log, as per database: what its header says. */
+static void put_log(struct text *t, const struct dsb_log_entry *lg)
+{
+	FILE *fp = t->fp;
+	put_entry_head(t, lg->kind == DSB_LOG_RESERVE ? "Reserve log" : "Log", lg->input, lg->name,
+		       lg->member, lg->file);
+	if (!lg->header_ok) {
+		fprintf(fp, "    %" PRIu64 " bytes, no header (a reserve log holds none)\n", lg->size);
+		return;
+	}
+	struct dsb_log_view vw;
+	dsb_log_view(lg, &vw);
+	fprintf(fp, "    generation %" PRIu32 " (0x%" PRIX32 "), format %u.%u.%u.%u, %u-byte sectors, %"
+		PRIu64 " bytes\n", lg->generation, lg->generation, (unsigned)lg->version[0],
+		(unsigned)lg->version[1], (unsigned)lg->version[2], (unsigned)lg->version[3],
+		(unsigned)lg->sector_size, lg->size);
+	fprintf(fp, "    created %s, previous generation created %s\n",
+		vw.created[0] ? vw.created : "never", vw.prev_created[0] ? vw.prev_created : "never");
+	fputs("    signature: ", fp);
+	put_signature(fp, "log", &vw.sign_log);
+	fputs(lg->has_segments ? "\n" : "\n    body not verified yet (segments)\n", fp);
+	if (lg->has_segments)
+		fprintf(fp, "    segments: %" PRIu64 " valid, %" PRIu64 " empty, %" PRIu64 " bad, %"
+			PRIu64 " corrected, %" PRIu64 " from their shadow\n", lg->segments.valid,
+			lg->segments.empty, lg->segments.bad, lg->segments.corrected,
+			lg->segments.shadow);
+}
+
+static void put_checkpoint(struct text *t, const struct dsb_checkpoint_entry *ck)
+{
+	FILE *fp = t->fp;
+	put_entry_head(t, "Checkpoint", ck->input, ck->name, ck->member, ck->file);
+	const char *copies = ck->copy_ok[0] && ck->copy_ok[1] ? "both valid"
+			     : ck->copy_ok[0] ? "primary valid, shadow damaged"
+			     : ck->copy_ok[1] ? "primary damaged, shadow valid"
+			     : "both damaged";
+	fprintf(fp, "    header copies %s%s, %" PRIu64 " bytes\n", copies,
+		ck->copy_ok[0] && ck->copy_ok[1] ? ck->copies_equal ? " and equal" : " but different"
+						 : "", ck->size);
+	if (!ck->copy_ok[0] && !ck->copy_ok[1])
+		return;
+	struct dsb_db_signature sg;
+	dsb_checkpoint_view(ck, &sg);
+	fprintf(fp, "    checkpoint at generation %" PRId32 ", sector %u, byte %u\n",
+		ck->checkpoint.generation, (unsigned)ck->checkpoint.isec,
+		(unsigned)ck->checkpoint.ib);
+	fputs("    signature: ", fp);
+	put_signature(fp, "log", &sg);
+	fputc('\n', fp);
+}
+
+/* `ese`: each folder searched, what it gave and what it skipped; then
+ * the skipped entries that have a line of their own. */
+static void put_collection(struct text *t)
+{
+	const struct dsb_report *r = t->r;
+	FILE *fp = t->fp;
+	for (size_t i = 0; i < r->nfolders; i++) {
+		const struct dsb_ese_folder *f = &r->folders[i];
+		fprintf(fp, "%sFolder ", dsb_term_on(t->colour, DSB_STYLE_HEADING));
+		dsb_term_puts(fp, f->path);
+		fprintf(fp, "%s\n  %" PRIu64 " ESE file%s checked, %" PRIu64 " other file%s skipped",
+			dsb_term_off(t->colour), f->ese_files, f->ese_files == 1 ? "" : "s",
+			f->other_skipped, f->other_skipped == 1 ? "" : "s");
+		if (f->not_regular)
+			fprintf(fp, ", %" PRIu64 " entr%s not a regular file or folder skipped",
+				f->not_regular, f->not_regular == 1 ? "y" : "ies");
+		if (f->duplicates)
+			fprintf(fp, ", %" PRIu64 " file%s already checked", f->duplicates,
+				f->duplicates == 1 ? "" : "s");
+		fputs(f->complete ? "\n\n" : ", not searched to its end\n\n", fp);
+	}
+	if (r->skips_total == 0)
+		return;
+	fputs("Skipped\n", fp);
+	for (size_t i = 0; i < r->nskips; i++) {
+		fputs("  ", fp);
+		dsb_term_puts(fp, r->skips[i].path);
+		fputs(": ", fp);
+		dsb_term_puts(fp, r->skips[i].why);
+		fputc('\n', fp);
+	}
+	if (r->skips_total > r->nskips)
+		fprintf(fp, "  (%" PRIu64 " more, not listed)\n", r->skips_total - r->nskips);
+	fputc('\n', fp);
+}
+
 /* Findings of rules that went over the listing cap (RC §3.6). */
 static void put_left_out(struct text *t, int input, const struct dsb_finding *f, size_t n)
 {
@@ -449,6 +561,13 @@ static bool put_input(struct text *t, size_t i, const struct dsb_finding *f, siz
 	for (size_t d = 0; d < r->ndatabases; d++)
 		if (r->databases[d].input == (int)i)
 			put_database(t, &r->databases[d]);
+	for (; t->next_log < r->nlogs && r->logs[t->next_log].input <= (int)i; t->next_log++)
+		if (r->logs[t->next_log].input == (int)i)
+			put_log(t, &r->logs[t->next_log]);
+	for (; t->next_ck < r->ncheckpoints && r->checkpoints[t->next_ck].input <= (int)i;
+	     t->next_ck++)
+		if (r->checkpoints[t->next_ck].input == (int)i)
+			put_checkpoint(t, &r->checkpoints[t->next_ck]);
 	if (outside) {
 		/* A database file has no sessions to be outside of. */
 		fprintf(t->fp, "\n  %s%s%s\n", dsb_term_on(t->colour, DSB_STYLE_HEADING),
@@ -515,6 +634,7 @@ bool dsb_render_text(FILE *fp, const struct dsb_report *r, const struct dsb_rend
 			k++;
 		ok &= put_input(&t, i, f + k0, k - k0);
 	}
+	put_collection(&t);
 	put_verdict(&t, -1);
 	return ok && !ferror(fp);
 }

@@ -394,8 +394,66 @@ static void test_e001_log_bound_as_log_twin(void)
 	cap_verify(&c, logb, len, &o);
 	CU_ASSERT_EQUAL(count_rule(c.rep, DSB_E001), 0);
 	CU_ASSERT_EQUAL(c.rep->ndatabases, 0);
+	/* Issue 7: it is a logs[] entry, with its member and the name the
+	 * data record binds (RC §3.8); the other log member (random bytes)
+	 * is none. */
+	CU_ASSERT_EQUAL_FATAL(c.rep->nlogs, 1);
+	CU_ASSERT_EQUAL(c.rep->ncheckpoints, 0);
+	const struct dsb_log_entry *lg = &c.rep->logs[0];
+	CU_ASSERT_EQUAL(lg->input, 0);
+	CU_ASSERT_STRING_EQUAL(lg->member, DB_MEMBER);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lg->file);
+	CU_ASSERT_STRING_EQUAL(lg->file, DB_NAME_VALUE);
+	CU_ASSERT_STRING_EQUAL(lg->name, "ntds.dit");   /* the backed-up name's */
+	CU_ASSERT_EQUAL(lg->generation, 42);
+	CU_ASSERT_EQUAL(lg->version[0], 8);
+	CU_ASSERT_EQUAL(lg->version[1], 4000);
+	CU_ASSERT_EQUAL(lg->sector_size, 4096);
+	CU_ASSERT_EQUAL(lg->size, len);
+	CU_ASSERT(lg->header_ok);
+	CU_ASSERT_EQUAL(lg->kind, DSB_LOG_LOG);
+	CU_ASSERT_FALSE(lg->has_segments);
 	cap_free(&c);
 	free(logb);
+}
+
+/* A checkpoint member (in the database's slot, backed up with bft
+ * 0x21): a checkpoints[] entry with its bound name and both copies
+ * judged; its twin with the shadow copy damaged says so. */
+static void test_checkpoint_member_entry(void)
+{
+	uint8_t ckb[8192];
+	for (int damaged = 0; damaged <= 1; damaged++) {
+		memset(ckb, 0, sizeof ckb);
+		ckb[12] = 0x10;      /* lgposCheckpoint: ib 16, */
+		ckb[14] = 2;         /* isec 2, */
+		ckb[16] = 0x2A;      /* generation 42 */
+		ckb[20] = 0x11;      /* signLog.random */
+		ckb[667] = 4;
+		uint32_t k = dsb_ese_header_checksum(ckb, 4096);
+		ckb[0] = (uint8_t)k; ckb[1] = (uint8_t)(k >> 8); ckb[2] = (uint8_t)(k >> 16); ckb[3] = (uint8_t)(k >> 24);
+		memcpy(ckb + 4096, ckb, 4096);
+		if (damaged)
+			ckb[4096 + 700] ^= 0x40;
+		struct cap c;
+		struct cap_opts o = { .db_bft = "0x21" };
+		cap_verify(&c, ckb, sizeof ckb, &o);
+		CU_ASSERT_EQUAL(c.rep->nlogs, 0);
+		CU_ASSERT_EQUAL_FATAL(c.rep->ncheckpoints, 1);
+		const struct dsb_checkpoint_entry *ck = &c.rep->checkpoints[0];
+		CU_ASSERT_STRING_EQUAL(ck->member, DB_MEMBER);
+		CU_ASSERT_STRING_EQUAL(ck->file, DB_NAME_VALUE);
+		CU_ASSERT_STRING_EQUAL(ck->name, "ntds.dit");
+		CU_ASSERT_EQUAL(ck->checkpoint.generation, 42);
+		CU_ASSERT_EQUAL(ck->checkpoint.isec, 2);
+		CU_ASSERT_EQUAL(ck->checkpoint.ib, 16);
+		CU_ASSERT_EQUAL(ck->sign_log.random, 0x11);
+		CU_ASSERT(ck->copy_ok[0]);
+		CU_ASSERT_EQUAL(ck->copy_ok[1], !damaged);
+		CU_ASSERT_EQUAL(ck->copies_equal, !damaged);
+		CU_ASSERT_EQUAL(ck->size, sizeof ckb);
+		cap_free(&c);
+	}
 }
 
 /* Other damage shapes of a bft 0x44 member: all zero bytes and an empty
@@ -508,6 +566,7 @@ static const struct dsb_test other_tests[] = {
 	{ "bft 0x44 member that is not ESE: E001", test_not_ese },
 	{ "E001 names an ESE log bound as a database", test_e001_names_log_bound_as_database },
 	{ "E001 twin: the log bound as a log", test_e001_log_bound_as_log_twin },
+	{ "a checkpoint member: a checkpoints[] entry, both copies judged", test_checkpoint_member_entry },
 	{ "E001 names zeros and an empty member", test_e001_names_zeros_and_empty },
 	{ "twin: the same bytes as a log raise nothing", test_not_ese_not_database },
 	{ NULL, NULL },

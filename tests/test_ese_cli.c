@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "tests/archive_fixture.h"
+#include "tests/cli_run.h"
 #include "tests/test_ese_fixture.h"
 #include "tests/cunit_main.h"
 
@@ -34,45 +35,6 @@ static const struct sample {
 };
 
 #define NSAMPLES (sizeof samples / sizeof samples[0])
-
-/* Run dsbinspect with argv (NULL-terminated, without the program),
- * standard input from `in` (or /dev/null), standard output to `out`.
- * Returns the exit status, -1 if it did not exit. */
-static int run(const char *const *args, const char *in, const char *out)
-{
-	const char *argv[16];
-	size_t n = 0;
-	argv[n++] = DSB_BINARY;
-	for (size_t i = 0; args[i] && n < 15; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	pid_t pid = fork();
-	if (pid == 0) {
-		int fi = open(in ? in : "/dev/null", O_RDONLY);
-		int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int fe = open("/dev/null", O_WRONLY);
-		if (fi < 0 || fo < 0 || fe < 0)
-			_exit(127);
-		dup2(fi, 0);
-		dup2(fo, 1);
-		dup2(fe, 2);
-		execv(DSB_BINARY, (char *const *)argv);
-		_exit(127);
-	}
-	int st;
-	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
-}
-
-static json_t *load_json(const char *path)
-{
-	json_error_t e;
-	json_t *j = json_load_file(path, 0, &e);
-	if (!j)
-		printf("\n    bad JSON in %s: %s (line %d)", path, e.text, e.line);
-	return j;
-}
 
 /* The database under test: a sample, or the built one. */
 struct dbfile {
@@ -125,17 +87,6 @@ static const json_t *first_finding(const json_t *doc, const char *rule)
 			return x;
 	}
 	return NULL;
-}
-
-static json_int_t jint(const json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-static const char *jstr(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "(null)";
 }
 
 /* ---- tests ---------------------------------------------------------------- */
@@ -418,10 +369,10 @@ static void test_text(void)
 
 	const char *help[] = { "help", "ese", NULL };
 	CU_ASSERT_EQUAL(run(help, NULL, out), 0);
-	CU_ASSERT(file_has(out, "Usage: dsbinspect ese [OPTIONS] FILE..."));
+	CU_ASSERT(file_has(out, "Usage: dsbinspect ese [OPTIONS] PATH..."));
 	const char *top[] = { "--help", NULL };
 	CU_ASSERT_EQUAL(run(top, NULL, out), 0);
-	CU_ASSERT(file_has(out, "ese FILE..."));
+	CU_ASSERT(file_has(out, "ese PATH..."));
 	const char *none[] = { "ese", NULL };
 	CU_ASSERT_EQUAL(run(none, NULL, out), 2);
 }

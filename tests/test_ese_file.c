@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "tests/archive_fixture.h"
+#include "tests/cli_run.h"
 #include "tests/cunit_main.h"
 #include "fixtures/lib/esegen.h"
 #include "format/ese.h"
@@ -26,75 +27,6 @@
 /* ese_tree_label, the naming itself, is internal to verify/ese/. */
 #define DSB_ESE_INTERNAL
 #include "verify/ese/ese_private.h"
-
-#define RUN_TIMEOUT_S 60    /* a run that takes longer never ends */
-
-/* Run dsbinspect with args (NULL-terminated), standard input from `in`
- * (or /dev/null), standard output to `out`.  The exit status; -1 if it
- * did not exit by itself within `timeout_s` (it is then killed). */
-static int run_for(const char *const *args, const char *in, const char *out, int timeout_s)
-{
-	const char *argv[16];
-	size_t n = 0;
-	argv[n++] = DSB_BINARY;
-	for (size_t i = 0; args[i] && n < 15; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	pid_t pid = fork();
-	if (pid == 0) {
-		int fi = open(in ? in : "/dev/null", O_RDONLY);
-		int fo = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int fe = open("/dev/null", O_WRONLY);
-		if (fi < 0 || fo < 0 || fe < 0)
-			_exit(127);
-		dup2(fi, 0);
-		dup2(fo, 1);
-		dup2(fe, 2);
-		execv(DSB_BINARY, (char *const *)argv);
-		_exit(127);
-	}
-	if (pid < 0)
-		return -1;
-	int st;
-	for (int waited_ms = 0;; waited_ms += 10) {
-		pid_t r = waitpid(pid, &st, WNOHANG);
-		if (r == pid)
-			break;
-		if (r < 0 || waited_ms >= timeout_s * 1000) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
-			return -1;
-		}
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-	}
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int run(const char *const *args, const char *in, const char *out)
-{
-	return run_for(args, in, out, RUN_TIMEOUT_S);
-}
-
-static json_t *load_json(const char *path)
-{
-	json_error_t e;
-	json_t *j = json_load_file(path, 0, &e);
-	if (!j)
-		printf("\n    bad JSON in %s: %s (line %d)", path, e.text, e.line);
-	return j;
-}
-
-static const char *jstr(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "(null)";
-}
-
-static json_int_t jint(const json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
 
 static size_t count_rule(const json_t *doc, const char *rule)
 {
@@ -305,6 +237,38 @@ static size_t make_log(uint8_t *b, size_t cap, uint32_t gen, uint32_t filetype)
 	return len;
 }
 
+/* `ese FILE` on a log, checkpoint or reserve log (issue 7): recognised
+ * and entered in logs[] / checkpoints[], exit 0, no finding at all (never
+ * "corrupt", never E001); the input is hashed to its end and its kind is
+ * said in the text report.  Returns the report (the caller frees it). */
+static json_t *expect_recognised(const char *path, const char *array, const char *want_kind)
+{
+	const char *dir = tw_tmpdir();
+	char out[600], txt[600];
+	snprintf(out, sizeof out, "%s/report.json", dir);
+	snprintf(txt, sizeof txt, "%s/report.txt", dir);
+	const char *args[] = { "ese", "-q", "--format", "json", path, NULL };
+	CU_ASSERT_EQUAL(run(args, NULL, out), 0);
+	json_t *doc = load_json(out);
+	CU_ASSERT_FATAL(doc != NULL);
+	CU_ASSERT_EQUAL(json_array_size(json_object_get(doc, "findings")), 0);
+	CU_ASSERT_EQUAL(json_array_size(json_object_get(doc, "databases")), 0);
+	CU_ASSERT_EQUAL(json_array_size(json_object_get(doc, array)), 1);
+	const json_t *input = json_array_get(json_object_get(doc, "inputs"), 0);
+	CU_ASSERT_STRING_EQUAL(jstr(input, "verdict"), "pass");
+	char sha[65];
+	uint64_t size;
+	CU_ASSERT_FATAL(tw_sha256_file(path, sha, &size));
+	CU_ASSERT_STRING_EQUAL(jstr(input, "sha256"), sha);
+	const json_t *e = json_array_get(json_object_get(doc, array), 0);
+	CU_ASSERT_EQUAL(jint(e, "size"), (json_int_t)size);
+	CU_ASSERT_STRING_EQUAL(jstr(e, "path"), path);
+	const char *text[] = { "ese", "-q", path, NULL };
+	CU_ASSERT_EQUAL(run(text, NULL, txt), 0);
+	CU_ASSERT(file_has(txt, want_kind));
+	return doc;
+}
+
 static void regression_ese_log_named_never_corrupt(void)
 {
 	static uint8_t b[4 * 4096];
@@ -312,15 +276,29 @@ static void regression_ese_log_named_never_corrupt(void)
 	snprintf(p, sizeof p, "%s/edb0002A.log", tw_tmpdir());
 	size_t len = make_log(b, sizeof b, 0x2A, 3);
 	CU_ASSERT_FATAL(tw_write_file(p, b, len));
-	const char *want[] = { "an ESE transaction log", "generation 42", "8.4000.60.140",
-			       "not a database", NULL };
-	const char *never[] = { "corrupt", "not ESE", "not an ESE", "damaged", NULL };
-	expect_not_db(p, NULL, want, never);
+	json_t *doc = expect_recognised(p, "logs", "an ESE transaction log (generation 42, 0x2A; format 8.4000.60.140)");
+	const json_t *lg = json_array_get(json_object_get(doc, "logs"), 0);
+	CU_ASSERT_EQUAL(jint(lg, "generation"), 42);
+	CU_ASSERT_STRING_EQUAL(jstr(lg, "format"), "8.4000.60.140");
+	CU_ASSERT_STRING_EQUAL(jstr(lg, "kind"), "log");
+	CU_ASSERT_STRING_EQUAL(jstr(lg, "name"), "edb0002A.log");
+	CU_ASSERT_EQUAL(jint(lg, "sector_size"), 4096);
+	CU_ASSERT(json_is_true(json_object_get(lg, "header_ok")));
+	CU_ASSERT(json_is_null(json_object_get(lg, "segments")));
+	json_decref(doc);
 	/* File type 0 (engines before the field): still a log. */
 	len = make_log(b, sizeof b, 7, 0);
 	CU_ASSERT_FATAL(tw_write_file(p, b, len));
-	const char *want0[] = { "an ESE transaction log", "generation 7", NULL };
-	expect_not_db(p, NULL, want0, never);
+	doc = expect_recognised(p, "logs", "generation 7");
+	CU_ASSERT_EQUAL(jint(json_array_get(json_object_get(doc, "logs"), 0), "generation"), 7);
+	json_decref(doc);
+	/* Twin: one header byte changed, the checksum no longer verifies:
+	 * not a log, an E001 naming what the bytes are. */
+	len = make_log(b, sizeof b, 0x2A, 3);
+	b[100] ^= 1;
+	CU_ASSERT_FATAL(tw_write_file(p, b, len));
+	const char *want[] = { "no ESE database header", NULL };
+	expect_not_db(p, NULL, want, NULL);
 }
 
 /* REF §3.8: two equal 4096-byte copies, file type 4. */
@@ -337,9 +315,13 @@ static void regression_ese_checkpoint_named_never_corrupt(void)
 	char p[600];
 	snprintf(p, sizeof p, "%s/edb.chk", tw_tmpdir());
 	CU_ASSERT_FATAL(tw_write_file(p, b, sizeof b));
-	const char *want[] = { "an ESE checkpoint file", "generation 9", "not a database", NULL };
-	const char *never[] = { "corrupt", "not ESE", "not an ESE", NULL };
-	expect_not_db(p, NULL, want, never);
+	json_t *doc = expect_recognised(p, "checkpoints", "an ESE checkpoint file (checkpoint in log generation 9, 0x9)");
+	const json_t *ck = json_array_get(json_object_get(doc, "checkpoints"), 0);
+	CU_ASSERT_EQUAL(jint(json_object_get(ck, "checkpoint"), "generation"), 9);
+	CU_ASSERT(json_is_true(json_object_get(ck, "header_ok")));
+	CU_ASSERT(json_is_true(json_object_get(ck, "copies_equal")));
+	CU_ASSERT_STRING_EQUAL(jstr(json_object_get(ck, "log_signature"), "random"), "0x00000011");
+	json_decref(doc);
 }
 
 /* REF §3.1, §3.5: a reserve log has no header: the log-extend pattern,
@@ -354,27 +336,39 @@ static void regression_ese_reserve_log_named(void)
 	char p[600];
 	snprintf(p, sizeof p, "%s/edbres00001.jrs", tw_tmpdir());
 	CU_ASSERT_FATAL(tw_write_file(p, b, sizeof b));
-	const char *want[] = { "an ESE reserve log", "not a database", NULL };
-	const char *never[] = { "corrupt", "not an ESE", NULL };
-	expect_not_db(p, NULL, want, never);
+	const char *want = "an ESE reserve log";
+	json_t *doc = expect_recognised(p, "logs", want);
+	const json_t *lg = json_array_get(json_object_get(doc, "logs"), 0);
+	CU_ASSERT_STRING_EQUAL(jstr(lg, "kind"), "reserve");
+	CU_ASSERT(json_is_false(json_object_get(lg, "header_ok")));
+	CU_ASSERT(json_is_null(json_object_get(lg, "generation")));
+	json_decref(doc);
 	snprintf(p, sizeof p, "%s/whatever.bin", tw_tmpdir());
 	CU_ASSERT_FATAL(tw_write_file(p, b, sizeof b));
-	expect_not_db(p, NULL, want, never);
+	json_decref(expect_recognised(p, "logs", want));
 	memset(b, 0, sizeof b);
 	snprintf(p, sizeof p, "%s/res1.log", tw_tmpdir());
 	CU_ASSERT_FATAL(tw_write_file(p, b, sizeof b));
-	expect_not_db(p, NULL, want, never);
+	json_decref(expect_recognised(p, "logs", want));
 	/* Twin: the same zeros under another name are only zeros. */
 	snprintf(p, sizeof p, "%s/zeros.bin", tw_tmpdir());
 	CU_ASSERT_FATAL(tw_write_file(p, b, sizeof b));
 	const char *zeros[] = { "all zero", NULL };
+	const char *never[] = { "corrupt", "not an ESE", NULL };
 	expect_not_db(p, NULL, zeros, never);
 }
 
+/* A folder is searched (issue 7): one holding no ESE file is an E001 on
+ * the folder, exit 2 (tests/test_ese_collection.c has the rest). */
 static void regression_ese_folder_named(void)
 {
-	const char *want[] = { "folder", "does not search folders yet", "dsbinspect verify", NULL };
-	expect_not_db(tw_tmpdir(), NULL, want, NULL);
+	char d[600], p[700];
+	snprintf(d, sizeof d, "%s/nothing-ese", tw_tmpdir());
+	CU_ASSERT_FATAL(mkdir(d, 0700) == 0);
+	snprintf(p, sizeof p, "%s/notes.txt", d);
+	CU_ASSERT_FATAL(tw_write_file(p, text_data, sizeof text_data - 1));
+	const char *want[] = { "the folder holds no ESE file", "1 other file", NULL };
+	expect_not_db(d, NULL, want, NULL);
 }
 
 static void regression_ese_empty_and_random_files(void)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/hex.h"
+#include "lib/vec.h"
 
 struct dsb_report *dsb_report_new(enum dsb_fail_on fail_on)
 {
@@ -32,6 +33,22 @@ void dsb_session_clear(struct dsb_session *s)
 	memset(s, 0, sizeof(*s));
 }
 
+static void log_clear(struct dsb_log_entry *e)
+{
+	free(e->member);
+	free(e->file);
+	free(e->name);
+	memset(e, 0, sizeof(*e));
+}
+
+static void checkpoint_clear(struct dsb_checkpoint_entry *e)
+{
+	free(e->member);
+	free(e->file);
+	free(e->name);
+	memset(e, 0, sizeof(*e));
+}
+
 void dsb_report_free(struct dsb_report *r)
 {
 	if (!r)
@@ -48,6 +65,20 @@ void dsb_report_free(struct dsb_report *r)
 	for (size_t i = 0; i < r->ndatabases; i++)
 		dsb_database_clear(&r->databases[i]);
 	free(r->databases);
+	for (size_t i = 0; i < r->nlogs; i++)
+		log_clear(&r->logs[i]);
+	free(r->logs);
+	for (size_t i = 0; i < r->ncheckpoints; i++)
+		checkpoint_clear(&r->checkpoints[i]);
+	free(r->checkpoints);
+	for (size_t i = 0; i < r->nfolders; i++)
+		free(r->folders[i].path);
+	free(r->folders);
+	for (size_t i = 0; i < r->nskips; i++) {
+		free(r->skips[i].path);
+		free(r->skips[i].why);
+	}
+	free(r->skips);
 	dsb_findings_free(r->findings);
 	free(r);
 }
@@ -92,6 +123,82 @@ bool dsb_report_add_database(struct dsb_report *r, struct dsb_database *db)
 	r->databases = n;
 	r->databases[r->ndatabases++] = *db;
 	memset(db, 0, sizeof(*db));
+	return true;
+}
+
+/* Grow an entry array geometrically: a collection may hold thousands of
+ * logs, and exports stay O(n).  False on OOM (nothing changed). */
+static bool grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	if (dsb_vec_capacity(*cap, n + 1, size, SIZE_MAX, &ncap) != DSB_VEC_OK)
+		return false;
+	if (ncap == *cap)
+		return true;
+	void *nv = realloc(*v, ncap * size);
+	if (!nv)
+		return false;
+	*v = nv;
+	*cap = ncap;
+	return true;
+}
+
+bool dsb_report_add_log(struct dsb_report *r, struct dsb_log_entry *e)
+{
+	if (!grow((void **)&r->logs, &r->logs_cap, r->nlogs, sizeof(*r->logs))) {
+		log_clear(e);
+		return false;
+	}
+	r->logs[r->nlogs++] = *e;
+	memset(e, 0, sizeof(*e));
+	return true;
+}
+
+bool dsb_report_add_checkpoint(struct dsb_report *r, struct dsb_checkpoint_entry *e)
+{
+	if (!grow((void **)&r->checkpoints, &r->checkpoints_cap, r->ncheckpoints,
+		  sizeof(*r->checkpoints))) {
+		checkpoint_clear(e);
+		return false;
+	}
+	r->checkpoints[r->ncheckpoints++] = *e;
+	memset(e, 0, sizeof(*e));
+	return true;
+}
+
+int dsb_report_add_folder(struct dsb_report *r, const char *path)
+{
+	/* One per folder PATH on the command line: linear growth is fine. */
+	struct dsb_ese_folder *n = realloc(r->folders, (r->nfolders + 1) * sizeof(*n));
+	if (!n)
+		return -1;
+	r->folders = n;
+	struct dsb_ese_folder *f = &r->folders[r->nfolders];
+	memset(f, 0, sizeof(*f));
+	f->input = -1;
+	f->path = strdup(path);
+	if (!f->path)
+		return -1;
+	return (int)r->nfolders++;
+}
+
+bool dsb_report_add_skip(struct dsb_report *r, const char *path, const char *why)
+{
+	r->skips_total++;
+	if (r->nskips >= DSB_ESE_SKIPS_LISTED)
+		return true;
+	/* At most DSB_ESE_SKIPS_LISTED entries: linear growth is fine. */
+	struct dsb_ese_skip *n = realloc(r->skips, (r->nskips + 1) * sizeof(*n));
+	if (!n)
+		return false;
+	r->skips = n;
+	char *p = strdup(path), *w = strdup(why);
+	if (!p || !w) {
+		free(p);
+		free(w);
+		return false;
+	}
+	r->skips[r->nskips++] = (struct dsb_ese_skip){ .path = p, .why = w };
 	return true;
 }
 
@@ -186,4 +293,21 @@ void dsb_database_view(const struct dsb_database *db, struct dsb_db_view *out)
 	show_signature(&out->sign_log, &db->sum.header.sign_log);
 	show_backup(&out->full_prev, &db->sum.header.bk_full_prev);
 	show_backup(&out->full_cur, &db->sum.header.bk_full_cur);
+}
+
+void dsb_log_view(const struct dsb_log_entry *lg, struct dsb_log_view *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!lg->header_ok)
+		return;
+	show_signature(&out->sign_log, &lg->sign_log);
+	show_time(out->created, sizeof out->created, &lg->created);
+	show_time(out->prev_created, sizeof out->prev_created, &lg->prev_created);
+}
+
+void dsb_checkpoint_view(const struct dsb_checkpoint_entry *ck, struct dsb_db_signature *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (ck->copy_ok[0] || ck->copy_ok[1])
+		show_signature(out, &ck->sign_log);
 }

@@ -34,6 +34,9 @@ struct dsb_input {
 	char *file_kind;            /* `ese`: what a file that is not a database is
 				     * ("a tar archive", ...), owned; NULL for a
 				     * database */
+	bool ese_recognised;        /* `ese`: file_kind is a log, checkpoint,
+				     * reserve log or patch file: checked as one,
+				     * not "not a database" */
 };
 
 struct dsb_file_entry {
@@ -122,6 +125,83 @@ struct dsb_db_view {
 };
 void dsb_database_view(const struct dsb_database *db, struct dsb_db_view *out);
 
+/* One ESE transaction log or reserve log (RC §3.8): a loose file given
+ * to `dsbinspect ese` (found in a folder or named), or a capture member
+ * whose first bytes are one.  The header fields are those the sniff
+ * (format/filekind.c) read from a header whose checksum verified; the
+ * body is not verified yet, so `segments` is absent (null in JSON). */
+enum dsb_log_kind { DSB_LOG_LOG, DSB_LOG_RESERVE };
+
+struct dsb_log_segments {
+	uint64_t valid, empty, bad, corrected, shadow;
+};
+
+struct dsb_log_entry {
+	int input;
+	char *member;               /* archive member, or NULL (a loose file) */
+	char *file;                 /* backed-up file name, or NULL */
+	char *name;                 /* the file's own name: the last part of the
+				     * member or path */
+	enum dsb_log_kind kind;
+	uint64_t size;              /* bytes of the file (member) */
+	bool header_ok;             /* a log header whose checksum verifies; false
+				     * for a reserve log, which has none */
+	uint32_t generation;        /* header_ok: le_lGeneration */
+	uint32_t version[4];        /* header_ok: major, minor, update major, update minor */
+	uint16_t sector_size;       /* header_ok: le_cbSec */
+	struct dsb_ese_signature sign_log;
+	struct dsb_ese_logtime created, prev_created;
+	bool has_segments;          /* false: the body was not verified */
+	struct dsb_log_segments segments;
+};
+
+/* One checkpoint file (RC §3.8). */
+struct dsb_checkpoint_entry {
+	int input;
+	char *member;               /* archive member, or NULL (a loose file) */
+	char *file;                 /* backed-up file name, or NULL */
+	char *name;                 /* the file's own name */
+	uint64_t size;
+	bool copy_ok[2];            /* each 4096-byte copy's checksum verifies */
+	bool copies_equal;
+	struct dsb_ese_signature sign_log;   /* of the first copy that verifies */
+	struct dsb_ese_lgpos checkpoint;
+};
+
+/* What renderers show of a log's or checkpoint's header: printable, as a
+ * database's (the same signature form and timestamp form). */
+struct dsb_log_view {
+	struct dsb_db_signature sign_log;
+	char created[24], prev_created[24];   /* "" when not set */
+};
+void dsb_log_view(const struct dsb_log_entry *lg, struct dsb_log_view *out);
+void dsb_checkpoint_view(const struct dsb_checkpoint_entry *ck, struct dsb_db_signature *out);
+
+/* `dsbinspect ese` collects the files of every folder PATH (RC §1): what
+ * a folder's walk found beside its ESE files, and every entry it skipped
+ * that deserves its own line (not regular, a file already checked). */
+struct dsb_ese_folder {
+	char *path;                 /* as given */
+	int input;                  /* the folder's own input, when something about
+				     * the folder itself is a finding (no ESE file,
+				     * a limit, an entry that cannot be read); -1 */
+	uint64_t ese_files;         /* inputs it gave */
+	uint64_t other_skipped;     /* regular files neither ESE by their header
+				     * nor by their name: skipped, counted */
+	uint64_t not_regular;       /* symbolic links, FIFOs, devices, sockets */
+	uint64_t duplicates;        /* files already checked as an earlier input */
+	bool complete;              /* walked to its end */
+};
+
+struct dsb_ese_skip {
+	char *path;                 /* the skipped entry, as found */
+	char *why;                  /* "symbolic link, not followed", ... (built
+				     * from kinds and numbers, never file bytes) */
+};
+
+/* Skipped entries listed (the rest are counted in their folder). */
+#define DSB_ESE_SKIPS_LISTED 1000
+
 struct dsb_report {
 	struct dsb_input *inputs;
 	size_t ninputs;
@@ -132,6 +212,16 @@ struct dsb_report {
 	enum dsb_fail_on fail_on;
 	struct dsb_database *databases;   /* by input, then in the order verified */
 	size_t ndatabases;
+	struct dsb_log_entry *logs;       /* by input, then in the order read */
+	size_t nlogs, logs_cap;
+	struct dsb_checkpoint_entry *checkpoints;
+	size_t ncheckpoints, checkpoints_cap;
+	bool ese_collection;              /* `dsbinspect ese`: folders and skips apply */
+	struct dsb_ese_folder *folders;   /* ese: the folder PATHs, in command-line order */
+	size_t nfolders;
+	struct dsb_ese_skip *skips;       /* ese: at most DSB_ESE_SKIPS_LISTED */
+	size_t nskips;
+	uint64_t skips_total;             /* listed or not */
 };
 
 struct dsb_report *dsb_report_new(enum dsb_fail_on fail_on);
@@ -148,6 +238,16 @@ void dsb_session_clear(struct dsb_session *s);
 bool dsb_report_add_database(struct dsb_report *r, struct dsb_database *db);
 /* Free what a database entry owns (member, file, tables) and clear it. */
 void dsb_database_clear(struct dsb_database *db);
+
+/* Append a log or checkpoint entry (takes ownership of its strings and
+ * clears *e); false on OOM, and then they are freed. */
+bool dsb_report_add_log(struct dsb_report *r, struct dsb_log_entry *e);
+bool dsb_report_add_checkpoint(struct dsb_report *r, struct dsb_checkpoint_entry *e);
+/* Append a folder (path copied); returns its index, or -1 on OOM. */
+int dsb_report_add_folder(struct dsb_report *r, const char *path);
+/* Note a skipped entry: listed while fewer than DSB_ESE_SKIPS_LISTED are,
+ * counted always.  False on OOM (it is still counted). */
+bool dsb_report_add_skip(struct dsb_report *r, const char *path, const char *why);
 
 /* Verdict of one input (input >= 0) or of the whole run (input < 0),
  * under r->fail_on (report-contract §2). */

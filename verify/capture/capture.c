@@ -239,6 +239,10 @@ struct verify {
 	 * One member at a time; fd -1 when none. */
 	struct dsb_esedb_copy copy;
 	bool more;                  /* hand_over: more of the member's data is coming */
+
+	/* ESE logs and checkpoints: sniffs[i]'s backed-up name when a data
+	 * record binds that member (logs_report), NULL until one does. */
+	char **log_files;
 };
 
 static void set_incomplete(struct verify *v)
@@ -883,6 +887,8 @@ static void e001_not_database(struct verify *v, struct member *m,
 	}
 }
 
+static void bind_log_file(struct verify *v, uint32_t ix, const char *file);
+
 /* One data record: anchor a database at it, or say that a member backed
  * up as a database file is not one. */
 static void ese_binding(void *ctx, const char *member_path, const struct dsb_member_binding *b)
@@ -910,6 +916,58 @@ static void ese_binding(void *ctx, const char *member_path, const struct dsb_mem
 		d->anchored = true;
 	} else if (m->kind != MK_UNDECIDED && b->bound && b->bft == BFT_DATABASE && !m->e001) {
 		e001_not_database(v, m, b);
+	}
+	if ((m->kind == MK_ESE_LOG || m->kind == MK_ESE_CHECKPOINT) && m->ix != NO_IX && b->file)
+		bind_log_file(v, m->ix, b->file);
+}
+
+/* A log's or checkpoint's backed-up name, for its entry's `file`. */
+static void bind_log_file(struct verify *v, uint32_t ix, const char *file)
+{
+	/* Sniffs are all made by now: one slot each, allocated once. */
+	if (!v->log_files && !(v->log_files = calloc(v->sniffs.n, sizeof(*v->log_files)))) {
+		out_of_memory(v);
+		return;
+	}
+	if (v->log_files[ix])
+		return;
+	if (!(v->log_files[ix] = strdup(file)))
+		out_of_memory(v);
+}
+
+/* At the end: a logs[] or checkpoints[] entry for every member the
+ * sniffer recognised as one (RC §3.8), in member order, from what it
+ * read of the header; the body is not verified yet. */
+static void logs_report(struct verify *v)
+{
+	for (size_t i = 0; i < v->mt.n; i++) {
+		struct member *m = &v->mt.v[i];
+		if ((m->kind != MK_ESE_LOG && m->kind != MK_ESE_CHECKPOINT) || m->ix == NO_IX)
+			continue;
+		const struct dsb_file_sniff *k = &v->sniffs.v[m->ix];
+		char *member = strdup(m->name);
+		char **file = v->log_files ? &v->log_files[m->ix] : NULL;
+		/* Its own name is the backed-up one's when a record binds it
+		 * (edb0002A.log, whatever the member is called). */
+		const char *where = file && *file ? *file : m->name;
+		bool ok = member != NULL;
+		if (m->kind == MK_ESE_LOG) {
+			struct dsb_log_entry lg;
+			ok = dsb_ese_fill_log(&lg, v->input, k, where, m->size) && ok;
+			lg.member = member;
+			lg.file = file ? *file : NULL;
+			ok = dsb_report_add_log(v->rep, &lg) && ok;
+		} else {
+			struct dsb_checkpoint_entry ck;
+			ok = dsb_ese_fill_checkpoint(&ck, v->input, k, where, m->size) && ok;
+			ck.member = member;
+			ck.file = file ? *file : NULL;
+			ok = dsb_report_add_checkpoint(v->rep, &ck) && ok;
+		}
+		if (file)
+			*file = NULL;   /* the entry owns it now */
+		if (!ok)
+			out_of_memory(v);
 	}
 }
 
@@ -1055,6 +1113,7 @@ static int verify(struct dsb_report *rep, const char *path, const void *mem, siz
 		fill_input(&v);
 		judge(&v);
 		ese_report(&v);
+		logs_report(&v);
 	}
 	drop_journal(&v);
 	dsb_ese_stream_free(v.es);   /* left by an out-of-memory stop */
@@ -1063,6 +1122,9 @@ static int verify(struct dsb_report *rep, const char *path, const void *mem, siz
 		if (!v.dbs[i].dead)
 			ese_drop(&v.dbs[i]);
 	free(v.sniff);
+	for (size_t i = 0; v.log_files && i < v.sniffs.n; i++)
+		free(v.log_files[i]);
+	free(v.log_files);
 	sniff_vec_free(&v.sniffs);
 	for (size_t i = 0; i < JOURNALS_NAMED_MAX; i++)
 		free(v.jnames[i]);

@@ -48,6 +48,7 @@ struct esefile {
 	EVP_MD_CTX *md;
 	uint64_t bytes, total;
 	struct dsb_status st;       /* what stopped the check, first cause first */
+	const struct dsb_ese_file_id *found;   /* a folder's file: what the walk saw */
 };
 
 static void e001(struct esefile *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -190,13 +191,12 @@ static const char *advice(const struct dsb_file_sniff *k)
 		if (k->inner == DSB_KIND_ARCHIVE)
 			return "a capture archive is checked with `dsbinspect verify`";
 		return "a compressed capture is checked with `dsbinspect verify`; a compressed database must be decompressed first";
+	case DSB_KIND_ESE_OTHER:
+		return "`dsbinspect ese` checks databases, transaction logs, checkpoints, reserve logs and patch files only";
 	case DSB_KIND_ESE_LOG:
 	case DSB_KIND_ESE_RESERVE_LOG:
 	case DSB_KIND_ESE_CHECKPOINT:
 	case DSB_KIND_ESE_PATCH:
-		return "`dsbinspect ese` checks databases; transaction logs, checkpoints, reserve logs and patch files are not checked yet";
-	case DSB_KIND_ESE_OTHER:
-		return "`dsbinspect ese` checks databases only";
 	case DSB_KIND_EMPTY:
 	case DSB_KIND_ZEROS:
 	case DSB_KIND_UNKNOWN:
@@ -259,7 +259,10 @@ static bool refuse(struct esefile *e, const struct stat *st)
 		in->file_kind = strdup("a folder");
 		if (!in->file_kind)
 			out_of_memory(e);
-		e001(e, "the path is a folder, not an ESE database: `dsbinspect ese` does not search folders yet (name the database file); a capture folder is checked with `dsbinspect verify`");
+		/* `dsbinspect ese` walks a folder PATH itself
+		 * (ese_collection.c); one reaches here only when a file was
+		 * swapped for a folder between the walk and the read. */
+		e001(e, "the path is a folder, not an ESE file: `dsbinspect ese` searches a folder given as a PATH; a capture folder is checked with `dsbinspect verify`");
 		return true;
 	}
 	/* /dev/zero or a disk would be read forever, or for terabytes; a
@@ -285,6 +288,41 @@ static void records_pass(struct esefile *e, const struct dsb_ese_summary *sum)
 	if (!dsb_esedb_check_ese_fd(e->rep->findings, e->input, e->path, e->fd, sum, &rec->lim,
 				    rec->err, rec->errlen))
 		rec->failed = true;
+}
+
+/* The ESE files other than databases that `ese` recognises (RC §1): a
+ * log, reserve log, checkpoint or patch file.  Their bodies are not
+ * verified yet (the log verifier comes with the DSB-L rules); what the
+ * header says goes into logs[] or checkpoints[], and they are no E001. */
+static bool log_kind(const struct dsb_file_sniff *k)
+{
+	return dsb_ese_sniff_is_log(k) || dsb_ese_sniff_is_checkpoint(k) ||
+	       k->kind == DSB_KIND_ESE_PATCH;
+}
+
+/* Read to its end: the entry, with the file's size, and the input's
+ * kind.  The libesedb record pass is for databases: none here. */
+static void enter_log(struct esefile *e, const struct dsb_file_sniff *k, const char *name)
+{
+	struct dsb_input *in = &e->rep->inputs[e->input];
+	char what[DSB_FILE_KIND_DESC_MAX];
+	dsb_file_kind_describe(k, what, sizeof what);
+	in->file_kind = strdup(what);
+	in->ese_recognised = true;
+	e->records_done = true;
+	const char *where = name;   /* NULL on standard input: no name of its own */
+	bool ok = in->file_kind != NULL;
+	if (dsb_ese_sniff_is_log(k)) {
+		struct dsb_log_entry lg;
+		ok = dsb_ese_fill_log(&lg, e->input, k, where, e->bytes) &&
+		     dsb_report_add_log(e->rep, &lg) && ok;
+	} else if (dsb_ese_sniff_is_checkpoint(k)) {
+		struct dsb_checkpoint_entry ck;
+		ok = dsb_ese_fill_checkpoint(&ck, e->input, k, where, e->bytes) &&
+		     dsb_report_add_checkpoint(e->rep, &ck) && ok;
+	}
+	if (!ok)
+		out_of_memory(e);
 }
 
 /* A database: the head, then the rest, through the verifier. */
@@ -332,6 +370,10 @@ static void check_fd(struct esefile *e, int fd, const char *name)
 		dsb_file_sniff(head, hlen, name, dsb_ese_sniff, &k);
 		if (k.kind == DSB_KIND_ESE_DATABASE) {
 			verify_database(e, fd, head, hlen, &err);
+		} else if (log_kind(&k)) {
+			err = read_rest(e, fd, NULL, NULL, 0);
+			if (err == 0)
+				enter_log(e, &k, name);
 		} else {
 			not_a_database(e, &k, hlen);
 			err = read_rest(e, fd, NULL, NULL, 0);
@@ -353,6 +395,32 @@ done:
 	EVP_MD_CTX_free(e->md);
 }
 
+/* A file the folder walk found regular: opened without following a
+ * link and without waiting on a FIFO, and read only if it is still the
+ * regular file the walk looked at (the folder may change meanwhile). */
+static void check_found(struct esefile *e, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0) {
+		cannot(e, "cannot open the file: ", errno);
+		return;
+	}
+	e->fd = fd;
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		cannot(e, "cannot read the file: ", errno);
+		return;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_dev != e->found->dev ||
+	    (uint64_t)st.st_ino != e->found->ino) {
+		stop(e, DSB_OP_UNREADABLE, -1,
+		     "the file changed between the folder's walk and its read: not read");
+		return;
+	}
+	e->total = (uint64_t)st.st_size;
+	check_fd(e, fd, path);
+}
+
 /* Stat, refuse, open and read `path`; the descriptor opened stays in
  * e->fd for the --records pass (the caller closes it). */
 static void check_path(struct esefile *e, const char *path)
@@ -360,6 +428,10 @@ static void check_path(struct esefile *e, const char *path)
 	if (strcmp(path, "-") == 0) {
 		/* Standard input is read to its end, whatever it is. */
 		check_fd(e, STDIN_FILENO, NULL);
+		return;
+	}
+	if (e->found) {
+		check_found(e, path);
 		return;
 	}
 	/* Looked at before it is opened: opening a device can have effects
@@ -393,10 +465,17 @@ static void check_path(struct esefile *e, const char *path)
 int dsb_verify_ese_file(struct dsb_report *rep, const char *path,
 			const struct dsb_verify_opts *opts)
 {
+	return dsb_ese_file_check(rep, path, opts, NULL);
+}
+
+int dsb_ese_file_check(struct dsb_report *rep, const char *path,
+		       const struct dsb_verify_opts *opts, const struct dsb_ese_file_id *found)
+{
 	int input = dsb_report_add_input(rep, path);
 	if (input < 0)
 		return -1;
-	struct esefile e = { .rep = rep, .input = input, .opts = opts, .path = path, .fd = -1 };
+	struct esefile e = { .rep = rep, .input = input, .opts = opts, .path = path, .fd = -1,
+			     .found = found };
 	rep->inputs[input].ese_file = true;
 	if (strcmp(path, "-") == 0)
 		e.fd = STDIN_FILENO;

@@ -14,25 +14,39 @@
  * member's sniffing). */
 #define DSB_ESE_FILE_SNIFF_MAX (64u << 10)
 
-/* Verify one ESE database file ("-" for standard input) in one pass,
+/* Verify one ESE file ("-" for standard input) in one pass,
  * hashing it as it streams through the verifier.  The file is opened
  * read-only and never written.  Adds the input (container null, no
  * filters, ese_file set), the verifier's findings (no member, no line)
  * and one database entry.
  *
- * What is not a database is said in one DSB-E001 naming what the first
- * bytes show (an archive, a compressed file, an ESE log, checkpoint,
- * reserve log or patch file, a folder, an empty file) and the command
+ * An ESE transaction log or reserve log gets a logs[] entry, a
+ * checkpoint a checkpoints[] entry, a patch file its input only (with
+ * file_kind and ese_recognised set): what their header says, body not
+ * verified yet.  Anything else that is not a database is said in one
+ * DSB-E001 naming what the first bytes show (an archive, a compressed
+ * file, another ESE file type, a folder, an empty file) and the command
  * that checks it; no page is looked at, no database entry is added, and
  * the file is still read to its end for its hash.  A character or block
  * device given by name is refused before any read (C015: /dev/zero would
  * never end); standard input is read to its end, whatever it is.
  *
  * The input is incomplete when it cannot be read (C015), is not a
- * database (E001), or neither header copy verifies (E002): then nothing
+ * database nor a log, checkpoint, reserve log or patch file (E001), or neither header copy verifies (E002): then nothing
  * about a database could be checked.  Returns the input's index, or -1 on
  * out-of-memory before the input entry existed. */
 int dsb_verify_ese_file(struct dsb_report *rep, const char *path,
 			const struct dsb_verify_opts *opts);
+
+/* A regular file as a folder's walk saw it (verify/ese/ese_collection.c). */
+struct dsb_ese_file_id {
+	uint64_t dev, ino;
+};
+
+/* dsb_verify_ese_file, or with `found` set, the file the walk found at
+ * `path`: opened with O_NOFOLLOW | O_NONBLOCK and read only when it is
+ * still that regular file (else a C015). */
+int dsb_ese_file_check(struct dsb_report *rep, const char *path,
+		       const struct dsb_verify_opts *opts, const struct dsb_ese_file_id *found);
 
 #endif

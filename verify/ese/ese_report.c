@@ -51,3 +51,62 @@ bool dsb_ese_fill_database(struct dsb_database *db, int input,
 	db->tables = NULL;
 	return false;
 }
+
+bool dsb_ese_sniff_is_log(const struct dsb_file_sniff *k)
+{
+	return k->kind == DSB_KIND_ESE_LOG || k->kind == DSB_KIND_ESE_RESERVE_LOG;
+}
+
+bool dsb_ese_sniff_is_checkpoint(const struct dsb_file_sniff *k)
+{
+	return k->kind == DSB_KIND_ESE_CHECKPOINT;
+}
+
+/* The last part of a path, member name or backed-up Windows name
+ * ("a/b/edb.log", "C:\\NTDS\\edb.log": "edb.log"). */
+static char *own_name(const char *where)
+{
+	if (!where)
+		return NULL;
+	const char *slash = strrchr(where, '/'), *back = strrchr(where, '\\');
+	const char *last = !slash ? back : !back ? slash : slash > back ? slash : back;
+	return strdup(last ? last + 1 : where);
+}
+
+bool dsb_ese_fill_log(struct dsb_log_entry *e, int input, const struct dsb_file_sniff *k,
+		      const char *where, uint64_t size)
+{
+	memset(e, 0, sizeof(*e));
+	e->input = input;
+	e->size = size;
+	e->kind = k->kind == DSB_KIND_ESE_RESERVE_LOG ? DSB_LOG_RESERVE : DSB_LOG_LOG;
+	/* A reserve log recognised by its name or by the log-extend
+	 * pattern has no header (REF §3.1); one named so whose header
+	 * verifies (the sniff read it as a log first) keeps its numbers. */
+	e->header_ok = k->ese_header;
+	if (e->header_ok) {
+		e->generation = k->log_generation;
+		memcpy(e->version, k->log_version, sizeof e->version);
+		e->sector_size = k->log_sector_size;
+		e->sign_log = k->sign_log;
+		e->created = k->log_created;
+		e->prev_created = k->log_prev_created;
+	}
+	e->name = own_name(where);
+	return e->name != NULL || !where;
+}
+
+bool dsb_ese_fill_checkpoint(struct dsb_checkpoint_entry *e, int input,
+			     const struct dsb_file_sniff *k, const char *where, uint64_t size)
+{
+	memset(e, 0, sizeof(*e));
+	e->input = input;
+	e->size = size;
+	e->copy_ok[0] = k->copy_ok[0];
+	e->copy_ok[1] = k->copy_ok[1];
+	e->copies_equal = k->copies_equal;
+	e->sign_log = k->sign_log;
+	e->checkpoint = k->checkpoint;
+	e->name = own_name(where);
+	return e->name != NULL || !where;
+}
