@@ -1048,16 +1048,7 @@ static void test_damage_table(void)
 
 /* ---- bounded memory --------------------------------------------------------------------- */
 
-#if defined(__SANITIZE_ADDRESS__)
-#define RSS_JUDGED 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RSS_JUDGED 0
-#endif
-#endif
-#ifndef RSS_JUDGED
-#define RSS_JUDGED 1
-#endif
+#define RSS_JUDGED DSB_RSS_JUDGED
 
 /* The resident set now (statm's second field, in pages).  Sampled during
  * the read, it shows the peak of this test alone, which ru_maxrss cannot
