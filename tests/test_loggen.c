@@ -344,8 +344,8 @@ static void test_current_log(void)
 	while (used + 1 < 255 && le64(l + (size_t)(used + 1) * SEG + S_LGPOS) ==
 	       lgpos(10, (uint16_t)(used + 1), 0))
 		used++;
-	/* the loop also walked onto the shadow (same lgpos as its segment? no:
-	 * the shadow carries isec - 1, so it stops there) */
+	/* the walk stops at the shadow: it carries the lgpos of isec - 1.
+	 * edb.log is filled to somewhere in its first half */
 	CU_ASSERT_TRUE(used >= 1 && used <= 127);
 	for (uint16_t isec = 1; isec <= used; isec++)
 		check_data_segment(l + (size_t)isec * SEG, 10, isec, l + H_TM_CREATE);
