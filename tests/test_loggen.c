@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <time.h>
 
+#include "fixtures/lib/dcbackup.h"
 #include "fixtures/lib/loggen.h"
 #include "format/ese.h"   /* dsb_ese_checksum_xe only (see above) */
 
@@ -1046,6 +1047,66 @@ static void test_damage_table(void)
 	}
 }
 
+/* ---- the DC backup capture ---------------------------------------------------------- */
+
+static const struct dfx_member *member(const struct dfx_cap *c, const char *name)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->m[i].name, name) == 0)
+			return &c->m[i];
+	return NULL;
+}
+
+/* The capture's members are a bound backup set, in the order the agent
+ * read them, and the journal lists exactly the logs it holds. */
+static void test_dc_backup_capture(void)
+{
+	char err[256] = "";
+	struct dfx_cap *c = dfx_dc_backup(&(struct dfx_dcb_opts){ .log_size = 64 * 1024 },
+					  err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	const struct dfx_member *db = member(c, "data/ntds.dit");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+	CU_ASSERT_EQUAL(db->kind, DFX_M_BYTES);
+	const uint8_t *t = db->bytes + db->len - 8192;
+	CU_ASSERT_EQUAL(le32(t), hdr_checksum(t, 8192));
+	CU_ASSERT_EQUAL(le32(t + T_BKINFO + 16), 5);
+	CU_ASSERT_EQUAL(le32(t + T_BKINFO + 20), 9);
+	size_t jl = 0;
+	const char *j = dfx_jb_bytes(c->jb, &jl);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	for (int32_t g = 5; g <= 9; g++) {
+		char m[64];
+		snprintf(m, sizeof(m), "data/%s", name_of(g));
+		const struct dfx_member *l = member(c, m);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+		CU_ASSERT_EQUAL(l->len, 64 * 1024);
+		CU_ASSERT_EQUAL(le32(l->bytes + H_GEN), (uint32_t)g);
+		CU_ASSERT_EQUAL(memcmp(l->bytes + H_SIGN_LOG, db->bytes + D_SIGN_LOG, 28), 0);
+		CU_ASSERT_PTR_NOT_NULL(memmem(j, jl, name_of(g), strlen(name_of(g))));
+	}
+	CU_ASSERT_PTR_NOT_NULL(memmem(j, jl, "DsBackupTruncateLogs", 20));
+	CU_ASSERT_PTR_NULL(member(c, "data/edb.log"));
+	CU_ASSERT_PTR_NULL(member(c, "data/edb.chk"));
+	dfx_cap_free(c);
+
+	/* a log the set lacks is neither listed nor read */
+	c = dfx_dc_backup(&(struct dfx_dcb_opts){ .damage = DFX_LSD_MISSING_LOG,
+						  .log_size = 64 * 1024 }, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	j = dfx_jb_bytes(c->jb, &jl);
+	CU_ASSERT_PTR_NULL(member(c, "data/edb00007.log"));
+	CU_ASSERT_PTR_NULL(memmem(j, jl, "edb00007.log", 12));
+	CU_ASSERT_PTR_NOT_NULL(member(c, "data/edb00008.log"));
+	dfx_cap_free(c);
+
+	/* edb.log and edb.chk shapes do not apply to a streaming backup */
+	CU_ASSERT_PTR_NULL(dfx_dc_backup(&(struct dfx_dcb_opts){ .damage = DFX_LSD_TORN_WRITE },
+					 err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(dfx_dc_backup(&(struct dfx_dcb_opts){ .damage = DFX_LSD_CHK_SIGNATURE },
+					 err, sizeof(err)));
+}
+
 /* ---- bounded memory --------------------------------------------------------------------- */
 
 #define RSS_JUDGED DSB_RSS_JUDGED
@@ -1130,6 +1191,7 @@ static const struct dsb_test log_tests[] = {
 	{ "damage: checkpoint shapes", test_damage_checkpoint },
 	{ "damage: trailer shapes", test_damage_trailer },
 	{ "damage table: documented, parseable, every shape builds", test_damage_table },
+	{ "the DC backup capture: a bound set, listed and read", test_dc_backup_capture },
 	{ "a 1 GiB set through the fill functions: bounded memory", test_bounded_memory },
 	{ NULL, NULL },
 };
