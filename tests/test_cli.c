@@ -69,19 +69,7 @@ static int run_timeout_s = RUN_TIMEOUT_S;
 #define DSB_CLI_BIG_DEFAULT 3000000
 #define LONG_LINE_RSS_LIMIT_KB (40 * 1024)
 
-/* AddressSanitizer's shadow memory and quarantine make peak RSS say
- * nothing about the design: the memory bounds are judged only without it
- * (and the tests say so when they are not). */
-#if defined(__SANITIZE_ADDRESS__)
-#define RSS_JUDGED 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RSS_JUDGED 0
-#endif
-#endif
-#ifndef RSS_JUDGED
-#define RSS_JUDGED 1
-#endif
+#define RSS_JUDGED DSB_RSS_JUDGED   /* cunit_main.h: not under the sanitizer */
 
 static char tmp_root[64];
 static unsigned tmp_seq;
