@@ -17,13 +17,26 @@
  *   run through the ESE stream verifier.  The damage is that of the rule's
  *   own tests in tests/test_ese.c, which check the findings in detail.
  *
+ * - log and set rules (DSB-L, DSB-S) on loose files: set_rows[] below, one
+ *   row per rule: two sets of the log generator (fixtures/lib/loggen.h),
+ *   the damaged one and its twin, each written to a folder and checked as
+ *   `dsbinspect ese FOLDER` checks it (verify/ese/ese_collection.h).  The
+ *   generator documents each damage shape and what a verifier must say
+ *   (dfx_logset_damages()); a twin is the same set with another shape or
+ *   none.  Rules only a capture can raise use the scenario catalogue.
+ *
  * Adding an ESE rule: write its two builders, e034_damage and e034_twin,
  * and add one line to ese_rows[]: ESE_ROW(E034, 1, e034, "what / twin").
+ * Adding a log or set rule: one line to set_rows[] with the two sets'
+ * options: SET_ROW(L001, 1, ((struct dfx_logset_opts){ .db = ..., .damage =
+ * DFX_LSD_HEADER_CHECKSUM }), ((struct dfx_logset_opts){ .db = ... }), "what / twin").
  */
 #include <CUnit/CUnit.h>
 #include <sys/stat.h>
 
+#include "fixtures/lib/loggen.h"
 #include "fixtures/lib/scenarios.h"
+#include "verify/ese/ese_collection.h"
 #include "verify/capture/capture.h"
 #include "verify/ese/esedb_records.h"
 
@@ -711,6 +724,84 @@ static void test_ese_rows(void)
 	}
 }
 
+/* ---- log and set cases: generated sets in a folder -------------------------- */
+
+struct set_row {
+	enum dsb_rule rule;
+	unsigned count;                    /* findings of `rule` the damaged set raises */
+	struct dfx_logset_opts damage;     /* must raise `rule` `count` times */
+	struct dfx_logset_opts twin;       /* must not raise it */
+	const char *what;
+};
+
+#define SET_ROW(id, n, dmg, tw, text) \
+	{ .rule = DSB_##id, .count = (n), .damage = dmg, .twin = tw, .what = (text) }
+
+/* The log rules (DSB-L) and set rules (DSB-S) come with their verifiers,
+ * each with its line here. */
+static const struct set_row set_rows[] = {
+	{ .rule = DSB_RULE_COUNT, .what = "(end)" },
+};
+
+static const struct set_row *set_row_for(enum dsb_rule r)
+{
+	for (size_t i = 0; i < sizeof(set_rows) / sizeof(set_rows[0]); i++)
+		if (set_rows[i].rule == r)
+			return &set_rows[i];
+	return NULL;
+}
+
+/* Write the set into a fresh folder, check the folder as `ese FOLDER`
+ * does and count `rule` over the whole report; the findings are printed
+ * when the count is not `want`. */
+static size_t set_count(const struct dfx_logset_opts *o, enum dsb_rule rule, size_t want,
+			const char *what)
+{
+	char dir[] = "/tmp/dsb-setrow-XXXXXX", err[256];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	struct dfx_logset *set = dfx_logset_new(o, err, sizeof(err));
+	if (!set)
+		printf("\n    %s: %s", what, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(set);
+	CU_ASSERT_FATAL(dfx_logset_write_dir(set, dir, err, sizeof(err)));
+	dfx_logset_free(set);
+
+	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
+	struct dsb_ese_collection *c = dsb_ese_collection_new(rep, NULL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(dsb_ese_collection_add(c, dir), 0);
+	dsb_ese_collection_free(c);
+	size_t n = (size_t)dsb_findings_count_rule(rep->findings, -1, rule);
+	if (n != want) {
+		printf("\n    %s: %zu finding(s) of %s, %zu expected", what, n,
+		       dsb_rule_info(rule)->id, want);
+		size_t nf;
+		const struct dsb_finding *f = dsb_findings_sorted(rep->findings, &nf);
+		for (size_t i = 0; i < nf; i++)
+			printf("\n      %s %s", dsb_rule_info(f[i].rule)->id, f[i].message);
+	}
+	dsb_report_free(rep);
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	return n;
+}
+
+static void test_set_rows(void)
+{
+	for (size_t i = 0; i < sizeof(set_rows) / sizeof(set_rows[0]); i++) {
+		const struct set_row *row = &set_rows[i];
+		if (row->rule == DSB_RULE_COUNT)
+			continue;
+		char what[200];
+		snprintf(what, sizeof(what), "%s damage (%s)", dsb_rule_info(row->rule)->id, row->what);
+		CU_ASSERT_EQUAL(set_count(&row->damage, row->rule, row->count, what), row->count);
+		snprintf(what, sizeof(what), "%s twin (%s)", dsb_rule_info(row->rule)->id, row->what);
+		CU_ASSERT_EQUAL(set_count(&row->twin, row->rule, 0, what), 0);
+	}
+}
+
 /* ---- capture, protocol and restore cases: the scenario catalogue ------------ */
 
 static const struct dfx_expect *expected(const struct dfx_scenario *sc, const char *id)
@@ -811,10 +902,11 @@ static void test_every_rule(void)
 		const char *id = dsb_rule_info((enum dsb_rule)k)->id;
 		const struct dfx_scenario *twin;
 		bool scenario = scenario_for(id, &twin) != NULL;
-		bool row = ese_row_for((enum dsb_rule)k) != NULL;
+		bool row = ese_row_for((enum dsb_rule)k) != NULL ||
+			   set_row_for((enum dsb_rule)k) != NULL;
 		if (!scenario && !row) {
 			printf("\n    %s: no scenario raises it with a twin that does not, and no "
-			       "ese_rows[] line", id);
+			       "ese_rows[] or set_rows[] line", id);
 			missing++;
 		}
 	}
@@ -824,11 +916,15 @@ static void test_every_rule(void)
 	for (size_t i = 0; i < sizeof(ese_rows) / sizeof(ese_rows[0]); i++)
 		for (size_t j = 0; j < i; j++)
 			CU_ASSERT_NOT_EQUAL(ese_rows[i].rule, ese_rows[j].rule);
+	for (size_t i = 0; i < sizeof(set_rows) / sizeof(set_rows[0]); i++)
+		for (size_t j = 0; j < i; j++)
+			CU_ASSERT_NOT_EQUAL(set_rows[i].rule, set_rows[j].rule);
 }
 
 static const struct dsb_test tests[] = {
 	{ "every catalogue id has a raising case and a twin", test_every_rule },
 	{ "ESE rules: each row raises its rule, its twin does not", test_ese_rows },
+	{ "log and set rules: each row's set raises its rule, its twin does not", test_set_rows },
 	{ "capture, protocol, restore: each scenario pair, verified", test_scenario_pairs },
 	{ NULL, NULL },
 };
