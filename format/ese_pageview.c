@@ -13,40 +13,41 @@
 
 #include "format/cursor.h"
 
-/* dsb_ese_node_decode on a tag of ib, cb and flags: the view's tag, with
- * its key and data spans from the node's bytes (the tag must lie in the
- * data area).  Built in a local and stored once: stores through the view
- * may alias the page's bytes for the compiler, so fields set and then
- * overwritten would each cost a store per tag. */
-static inline struct dsb_ese_vtag node_decode(const uint8_t *page, const struct dsb_ese_pghdr *h,
-					      uint16_t ib, uint16_t cb, uint8_t flags)
+/* dsb_ese_node_decode on the view's tag t: its key and data spans, from
+ * the node's bytes (the tag must lie in the data area). */
+static inline void node_decode(const uint8_t *page, const struct dsb_ese_pghdr *h,
+			       struct dsb_ese_vtag *t)
 {
-	struct dsb_ese_vtag t = { .ib = ib, .cb = cb, .flags = flags };
-	if ((size_t)ib + cb > h->data_size)
-		return t;
-	size_t base = h->hdr_size + ib;
-	struct dsb_cursor c = dsb_cursor_make(page + base, cb);
+	t->prefix_len = 0;
+	t->suffix_len = 0;
+	t->suffix_off = 0;
+	t->data_off = 0;
+	t->data_len = 0;
+	t->node_ok = false;
+	if ((size_t)t->ib + t->cb > h->data_size)
+		return;
+	size_t base = h->hdr_size + t->ib;
+	struct dsb_cursor c = dsb_cursor_make(page + base, t->cb);
 	uint16_t v, prefix_len = 0;
-	bool compressed = flags & DSB_ESE_NODE_COMPRESSED;
+	bool compressed = t->flags & DSB_ESE_NODE_COMPRESSED;
 	if (compressed) {
 		if (!dsb_get_le16(&c, &v))
-			return t;
+			return;
 		/* The node flags of a large page share this u16. */
 		prefix_len = h->large ? (uint16_t)(v & 0x1FFFu) : v;
 	}
 	if (!dsb_get_le16(&c, &v))
-		return t;
+		return;
 	uint16_t suffix_len = (h->large && !compressed) ? (uint16_t)(v & 0x1FFFu) : v;
 	size_t suffix_at = c.off;
-	t.prefix_len = prefix_len;   /* as dsb_ese_node_decode leaves it */
+	t->prefix_len = prefix_len;   /* as dsb_ese_node_decode leaves it */
 	if (!dsb_cursor_skip(&c, suffix_len))
-		return t;
-	t.suffix_len = suffix_len;
-	t.suffix_off = (uint16_t)(base + suffix_at);
-	t.data_off = (uint16_t)(base + c.off);
-	t.data_len = (uint16_t)dsb_cursor_left(&c);
-	t.node_ok = true;
-	return t;
+		return;
+	t->suffix_len = suffix_len;
+	t->suffix_off = (uint16_t)(base + suffix_at);
+	t->data_off = (uint16_t)(base + c.off);
+	t->data_len = (uint16_t)dsb_cursor_left(&c);
+	t->node_ok = true;
 }
 
 bool dsb_ese_pageview_decode(const uint8_t *page, size_t cb, struct dsb_ese_pageview *v)
@@ -75,20 +76,22 @@ bool dsb_ese_pageview_decode(const uint8_t *page, size_t cb, struct dsb_ese_page
 	uint16_t mask = h->large ? DSB_ESE_TAG_MASK_LARGE : DSB_ESE_TAG_MASK_SMALL;
 	const uint8_t *e = arr + (size_t)DSB_ESE_TAG_SIZE * n;
 	for (unsigned k = 0; k < n; k++) {
+		struct dsb_ese_vtag *t = &v->tag[k];
 		e -= DSB_ESE_TAG_SIZE;
 		unsigned cbv = (unsigned)e[0] | (unsigned)e[1] << 8;
 		unsigned ibv = (unsigned)e[2] | (unsigned)e[3] << 8;
-		uint16_t tcb = (uint16_t)(cbv & mask), tib = (uint16_t)(ibv & mask);
-		uint8_t flags = 0;
+		t->cb = (uint16_t)(cbv & mask);
+		t->ib = (uint16_t)(ibv & mask);
+		t->flags = 0;
 		if (!h->large) {
-			flags = (uint8_t)(ibv >> 13);
-		} else if (tcb >= 2 && h->hdr_size + (size_t)tib + 2 <= cb) {
+			t->flags = (uint8_t)(ibv >> 13);
+		} else if (t->cb >= 2 && h->hdr_size + (size_t)t->ib + 2 <= cb) {
 			/* Large pages keep the node flags in the top bits of
 			 * the node's first u16, when it lies inside the page. */
-			const uint8_t *f = page + h->hdr_size + tib;
-			flags = (uint8_t)(((unsigned)f[0] | (unsigned)f[1] << 8) >> 13);
+			const uint8_t *f = page + h->hdr_size + t->ib;
+			t->flags = (uint8_t)(((unsigned)f[0] | (unsigned)f[1] << 8) >> 13);
 		}
-		v->tag[k] = node_decode(page, h, tib, tcb, flags);
+		node_decode(page, h, t);
 	}
 	return true;
 }
