@@ -110,7 +110,7 @@ uint32_t dsb_ese_checksum_xe_xor(const uint8_t *blk, size_t cb, uint32_t pgno, b
  * bit k set (parity is linear).  So the kernels only XOR whole rows into a
  * few accumulators: all rows (the columns), and one per low index bit; the
  * high index bits are shared by a whole group of rows and take one parity
- * per group.  This is how ESE's own vectorised kernels work too.
+ * per group.
  */
 
 /* What a kernel yields for rows [0, rows): the columns as two u64 (w0 | w1
