@@ -328,6 +328,21 @@ uint64_t dsb_ese_checksum_old(const uint8_t *page, size_t cb, uint32_t pgno);
  * header_block excludes the first 8 bytes (the stored checksum). */
 uint64_t dsb_ese_checksum_xe(const uint8_t *blk, size_t cb, uint32_t pgno, bool header_block);
 
+/* The kernels behind dsb_ese_checksum_xe (docs/ese-checks.md): AUTO picks
+ * AVX2 when the processor has it, the portable one otherwise; every kernel
+ * gives the same value on every input. */
+enum dsb_ese_xe_kernel {
+	DSB_ESE_XE_AUTO,
+	DSB_ESE_XE_PORTABLE,
+	DSB_ESE_XE_AVX2,
+};
+
+/* dsb_ese_checksum_xe through kernel k, for the tests that hold the kernels
+ * to each other and for bench/: false (and *out untouched) when this
+ * processor or build lacks k. */
+bool dsb_ese_checksum_xe_kernel(enum dsb_ese_xe_kernel k, const uint8_t *blk, size_t cb,
+				uint32_t pgno, bool header_block, uint64_t *out);
+
 /* Only the XOR half of dsb_ese_checksum_xe: cheaper, for benchmarks. */
 uint32_t dsb_ese_checksum_xe_xor(const uint8_t *blk, size_t cb, uint32_t pgno, bool header_block);
 

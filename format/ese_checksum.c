@@ -93,56 +93,195 @@ uint32_t dsb_ese_checksum_xe_xor(const uint8_t *blk, size_t cb, uint32_t pgno, b
 }
 
 /*
- * The XE checksum (REF §2.4): the block is read as rows of four u32 words.
- * Per row, the parity of the row's XOR selects whether the row's index
- * (counted up in the low half, down in the high half) enters the ECC; the
- * four column accumulators give the XOR half and, through their pairwise
- * parities and the bit positions set in their XOR, the remaining ECC bits.
- * A row is two u64 loads: the parity of w0^w1^w2^w3 is the parity of
- * lo^hi, and the column accumulators are the two halves of two u64s.
+ * The XE checksum (REF §2.4), computed in one pass without a parity per row.
+ *
+ * REF §2.4 reads the block as rows of four u32 words (16 bytes).  The row
+ * XORs give the four column words; and every row of odd parity XORs its
+ * index word idx_r = 0xFF800000 + r * 0xFF800080 into p.  For r < 512 (a
+ * block of at most 8 KiB) the low half of idx_r is r << 7 and the high half
+ * is 0xFF80 ^ (r << 7), so p depends only on
+ *
+ *   c = the number of odd rows, mod 2      = parity of all the data
+ *   R = the XOR of the indices of odd rows
+ *
+ *   p = (c ? 0xFF800000 : 0) ^ (R << 23) ^ (R << 7)
+ *
+ * and bit k of R is the parity of the XOR of every row whose index has
+ * bit k set (parity is linear).  So the kernels only XOR whole rows into a
+ * few accumulators: all rows (the columns), and one per low index bit; the
+ * high index bits are shared by a whole group of rows and take one parity
+ * per group.
  */
-uint64_t dsb_ese_checksum_xe(const uint8_t *blk, size_t cb, uint32_t pgno, bool header_block)
+
+/* What a kernel yields for rows [0, rows): the columns as two u64 (w0 | w1
+ * << 32, w2 | w3 << 32) and R.  Row 0 is taken whole; the header block's
+ * exclusion is applied after (row 0 has index 0 and adds nothing to R). */
+struct xe_sums {
+	uint64_t ca, cc;
+	uint32_t rodd;
+};
+
+/* The largest block whose row indices stay below 512: the closed form of p
+ * above holds up to there.  Larger blocks (never an ESE block) take the
+ * row-by-row form of REF §2.4. */
+#define XE_FAST_MAX 8192u
+
+static inline unsigned parity64(uint64_t x)
 {
-	if (cb < 16 || cb % 16)
-		return 0;
-	size_t rows = cb / 16;
-	uint64_t ca = 0, cc = 0;      /* columns: ca = w0 | w1 << 32, cc = w2 | w3 << 32 */
-	uint32_t p = 0;
-	uint32_t idx = 0xFF800000u;
+	return (unsigned)__builtin_parityll(x);
+}
 
-	uint64_t lo = header_block ? 0 : load_le64(blk);
-	uint64_t hi = load_le64(blk + 8);
-	ca ^= lo;
-	cc ^= hi;
-	p ^= idx & (0u - (uint32_t)__builtin_parityll(lo ^ hi));
-	idx += 0xFF800080u;
-
-	/* Two rows per iteration with separate parity accumulators keeps the
-	 * dependency chain short; the row indices advance in lock step. */
-	uint32_t pb = 0;
-	size_t r = 1;
-	for (; r + 2 <= rows; r += 2) {
-		const uint8_t *q = blk + 16 * r;
-		uint64_t l0 = load_le64(q), h0 = load_le64(q + 8);
-		uint64_t l1 = load_le64(q + 16), h1 = load_le64(q + 24);
-		ca ^= l0 ^ l1;
-		cc ^= h0 ^ h1;
-		p ^= idx & (0u - (uint32_t)__builtin_parityll(l0 ^ h0));
-		pb ^= (idx + 0xFF800080u) & (0u - (uint32_t)__builtin_parityll(l1 ^ h1));
-		idx += 2u * 0xFF800080u;
+/* Rows [from, rows) one at a time: a kernel's tail, and short blocks. */
+static void xe_rows_each(const uint8_t *blk, size_t from, size_t rows, struct xe_sums *s)
+{
+	for (size_t r = from; r < rows; r++) {
+		uint64_t lo = load_le64(blk + 16 * r), hi = load_le64(blk + 16 * r + 8);
+		s->ca ^= lo;
+		s->cc ^= hi;
+		s->rodd ^= (uint32_t)r & (0u - parity64(lo ^ hi));
 	}
-	for (; r < rows; r++) {
+}
+
+/* Portable kernel: groups of 8 rows.  Within a group the index bits 0-2
+ * select rows by a fixed pattern (an XOR tree); bits 3 and up are the
+ * group's own, taken once from the group's parity. */
+static void xe_sums_portable(const uint8_t *blk, size_t rows, struct xe_sums *s)
+{
+	uint64_t ca = 0, b0 = 0, b1 = 0, b2 = 0, all = 0;
+	uint32_t rodd = 0;
+	size_t r = 0;
+	for (; r + 8 <= rows; r += 8) {
 		const uint8_t *q = blk + 16 * r;
-		uint64_t l0 = load_le64(q), h0 = load_le64(q + 8);
-		ca ^= l0;
-		cc ^= h0;
-		p ^= idx & (0u - (uint32_t)__builtin_parityll(l0 ^ h0));
+		uint64_t l[8], x[8];
+		for (unsigned i = 0; i < 8; i++) {
+			l[i] = load_le64(q + 16 * i);
+			x[i] = l[i] ^ load_le64(q + 16 * i + 8);   /* the row, folded: same parity */
+		}
+		uint64_t x01 = x[0] ^ x[1], x23 = x[2] ^ x[3], x45 = x[4] ^ x[5], x67 = x[6] ^ x[7];
+		uint64_t g = x01 ^ x23 ^ x45 ^ x67;
+		b0 ^= x[1] ^ x[3] ^ x[5] ^ x[7];
+		b1 ^= x23 ^ x67;
+		b2 ^= x45 ^ x67;
+		all ^= g;
+		ca ^= l[0] ^ l[1] ^ l[2] ^ l[3] ^ l[4] ^ l[5] ^ l[6] ^ l[7];
+		rodd ^= (uint32_t)r & (0u - parity64(g));
+	}
+	s->ca = ca;
+	s->cc = ca ^ all;   /* all = XOR of every lo ^ hi */
+	s->rodd = rodd | parity64(b0) | parity64(b1) << 1 | parity64(b2) << 2;
+	xe_rows_each(blk, r, rows, s);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#define XE_HAVE_AVX2 1
+
+__attribute__((target("avx2")))
+static inline unsigned parity256(__m256i v)
+{
+	__m128i h = _mm_xor_si128(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+	return parity64((uint64_t)_mm_cvtsi128_si64(h) ^ (uint64_t)_mm_extract_epi64(h, 1));
+}
+
+__attribute__((target("avx2")))
+static inline __m256i load256(const uint8_t *p)
+{
+	return _mm256_loadu_si256((const __m256i *)(const void *)p);
+}
+
+/* AVX2 kernel: a 32-byte load is two rows, the odd one in the high lane,
+ * so index bit 0 is the high lane of the all-rows accumulator; groups of
+ * 16 rows (8 loads) give bits 1-3 by the XOR tree and bits 4 and up from
+ * the group's parity. */
+__attribute__((target("avx2")))
+static void xe_sums_avx2(const uint8_t *blk, size_t rows, struct xe_sums *s)
+{
+	__m256i all = _mm256_setzero_si256(), b1 = all, b2 = all, b3 = all;
+	uint32_t rodd = 0;
+	size_t r = 0;
+	for (; r + 16 <= rows; r += 16) {
+		const uint8_t *q = blk + 16 * r;
+		/* Eight named loads, not an array: gcc 12 copies an array of
+		 * unaligned vectors through the stack in 16-byte halves. */
+		__m256i v0 = load256(q), v1 = load256(q + 32), v2 = load256(q + 64);
+		__m256i v3 = load256(q + 96), v4 = load256(q + 128), v5 = load256(q + 160);
+		__m256i v6 = load256(q + 192), v7 = load256(q + 224);
+		__m256i v01 = _mm256_xor_si256(v0, v1), v23 = _mm256_xor_si256(v2, v3);
+		__m256i v45 = _mm256_xor_si256(v4, v5), v67 = _mm256_xor_si256(v6, v7);
+		__m256i hi4 = _mm256_xor_si256(v45, v67);
+		__m256i g = _mm256_xor_si256(_mm256_xor_si256(v01, v23), hi4);
+		b1 = _mm256_xor_si256(b1, _mm256_xor_si256(_mm256_xor_si256(v1, v3),
+							    _mm256_xor_si256(v5, v7)));
+		b2 = _mm256_xor_si256(b2, _mm256_xor_si256(v23, v67));
+		b3 = _mm256_xor_si256(b3, hi4);
+		all = _mm256_xor_si256(all, g);
+		rodd ^= (uint32_t)r & (0u - parity256(g));
+	}
+	__m128i even = _mm256_castsi256_si128(all), odd = _mm256_extracti128_si256(all, 1);
+	__m128i cols = _mm_xor_si128(even, odd);
+	s->ca = (uint64_t)_mm_cvtsi128_si64(cols);
+	s->cc = (uint64_t)_mm_extract_epi64(cols, 1);
+	unsigned bit0 = parity64((uint64_t)_mm_cvtsi128_si64(odd) ^ (uint64_t)_mm_extract_epi64(odd, 1));
+	s->rodd = rodd | bit0 | parity256(b1) << 1 | parity256(b2) << 2 | parity256(b3) << 3;
+	xe_rows_each(blk, r, rows, s);
+}
+#endif
+
+/* REF §2.4 as written, row by row: for blocks past XE_FAST_MAX only. */
+static uint32_t xe_p_rowwise(const uint8_t *blk, size_t rows, bool header_block)
+{
+	uint32_t p = 0, idx = 0xFF800000u;
+	for (size_t r = 0; r < rows; r++) {
+		uint64_t lo = r == 0 && header_block ? 0 : load_le64(blk + 16 * r);
+		p ^= idx & (0u - parity64(lo ^ load_le64(blk + 16 * r + 8)));
 		idx += 0xFF800080u;
 	}
-	p ^= pb;
+	return p;
+}
 
-	uint32_t p0 = (uint32_t)ca, p1 = (uint32_t)(ca >> 32);
-	uint32_t p2 = (uint32_t)cc, p3 = (uint32_t)(cc >> 32);
+static bool xe_kernel_available(enum dsb_ese_xe_kernel k)
+{
+	switch (k) {
+	case DSB_ESE_XE_AUTO:
+	case DSB_ESE_XE_PORTABLE:
+		return true;
+	case DSB_ESE_XE_AVX2:
+#ifdef XE_HAVE_AVX2
+		return __builtin_cpu_supports("avx2");
+#else
+		return false;
+#endif
+	}
+	return false;
+}
+
+static uint64_t xe_compute(enum dsb_ese_xe_kernel k, const uint8_t *blk, size_t cb,
+			   uint32_t pgno, bool header_block)
+{
+	size_t rows = cb / 16;
+	struct xe_sums s = { 0, 0, 0 };
+	if (cb > XE_FAST_MAX)
+		k = DSB_ESE_XE_PORTABLE;
+#ifdef XE_HAVE_AVX2
+	if (k == DSB_ESE_XE_AUTO)
+		k = __builtin_cpu_supports("avx2") ? DSB_ESE_XE_AVX2 : DSB_ESE_XE_PORTABLE;
+	if (k == DSB_ESE_XE_AVX2)
+		xe_sums_avx2(blk, rows, &s);
+	else
+#endif
+		xe_sums_portable(blk, rows, &s);
+	if (header_block)
+		s.ca ^= load_le64(blk);
+
+	uint32_t p0 = (uint32_t)s.ca, p1 = (uint32_t)(s.ca >> 32);
+	uint32_t p2 = (uint32_t)s.cc, p3 = (uint32_t)(s.cc >> 32);
+	uint32_t r2 = p0 ^ p1 ^ p2 ^ p3;
+	uint32_t p;
+	if (cb <= XE_FAST_MAX)
+		p = ((0u - parity32(r2)) & 0xFF800000u) ^ s.rodd << 23 ^ s.rodd << 7;
+	else
+		p = xe_p_rowwise(blk, rows, header_block);
 	if (parity32(p0 ^ p1))
 		p |= 0x00400000u;
 	if (parity32(p2 ^ p3))
@@ -152,17 +291,40 @@ uint64_t dsb_ese_checksum_xe(const uint8_t *blk, size_t cb, uint32_t pgno, bool 
 	if (parity32(p1 ^ p3))
 		p |= 0x00000020u;
 
-	uint32_t r2 = p0 ^ p1 ^ p2 ^ p3;
-	uint32_t rr = 0, j = 0xFFFF0000u;
-	for (unsigned b = 0; b < 32; b++) {
-		if (r2 >> b & 1u)
-			rr ^= j;
-		j += 0xFFFF0001u;
-	}
+	/* REF §2.4 XORs j_b = 0xFFFF0000 + b * 0xFFFF0001 over the set bits b
+	 * of r2.  For b < 32, j_b is ~b << 16 | b (16-bit halves), so the XOR
+	 * is B in the low half and B, inverted when r2 has an odd number of
+	 * ones, in the high half, B being the XOR of the set bit positions:
+	 * bit k of B is the parity of the bits of r2 whose position has bit k. */
+	static const uint32_t pos_bit[5] = {
+		0xAAAAAAAAu, 0xCCCCCCCCu, 0xF0F0F0F0u, 0xFF00FF00u, 0xFFFF0000u,
+	};
+	_Static_assert(sizeof(pos_bit) / sizeof(pos_bit[0]) == 5,
+		       "a bit position of a u32 has five bits");
+	uint32_t bpos = 0;
+	for (unsigned b = 0; b < 5; b++)
+		bpos |= parity32(r2 & pos_bit[b]) << b;
+	uint32_t rr = bpos | (bpos ^ ((0u - parity32(r2)) & 0x1Fu)) << 16;
 	/* 8192 << 19 is 2^32: the mask is all ones for 8 KiB blocks. */
 	uint32_t mask = (uint32_t)((uint64_t)cb << 19) - 1u;
 	uint32_t ecc = (p & 0xFFE0FFE0u & mask) | (rr & 0x001F001Fu);
 	return (uint64_t)ecc << 32 | (r2 ^ pgno);
+}
+
+uint64_t dsb_ese_checksum_xe(const uint8_t *blk, size_t cb, uint32_t pgno, bool header_block)
+{
+	if (cb < 16 || cb % 16)
+		return 0;
+	return xe_compute(DSB_ESE_XE_AUTO, blk, cb, pgno, header_block);
+}
+
+bool dsb_ese_checksum_xe_kernel(enum dsb_ese_xe_kernel k, const uint8_t *blk, size_t cb,
+				uint32_t pgno, bool header_block, uint64_t *out)
+{
+	if (!xe_kernel_available(k))
+		return false;
+	*out = cb < 16 || cb % 16 ? 0 : xe_compute(k, blk, cb, pgno, header_block);
+	return true;
 }
 
 bool dsb_ese_ecc_locate(uint64_t stored, uint64_t computed, size_t block_cb,

@@ -13,41 +13,88 @@
 
 #include "format/cursor.h"
 
-/* dsb_ese_node_decode on the view's tag t: its key and data spans, from
- * the node's bytes (the tag must lie in the data area). */
-static inline void node_decode(const uint8_t *page, const struct dsb_ese_pghdr *h,
-			       struct dsb_ese_vtag *t)
+/* A tag whose node does not fit: no spans (prefix_len as far as read). */
+static inline void node_none(struct dsb_ese_vtag *t, uint16_t prefix_len)
 {
-	t->prefix_len = 0;
+	t->prefix_len = prefix_len;
 	t->suffix_len = 0;
 	t->suffix_off = 0;
 	t->data_off = 0;
 	t->data_len = 0;
 	t->node_ok = false;
-	if ((size_t)t->ib + t->cb > h->data_size)
+}
+
+/* dsb_ese_node_decode on the view's tag t: its key and data spans, from
+ * the node's bytes (the tag must lie in the data area).  Each field is
+ * stored once on either way out: the view may alias the page's bytes for
+ * the compiler, so fields cleared first and set again cost a store each. */
+static inline void node_decode(const uint8_t *page, const struct dsb_ese_pghdr *h, bool large,
+			       uint16_t ib, uint16_t cb, uint8_t flags, struct dsb_ese_vtag *t)
+{
+	if ((size_t)ib + cb > h->data_size) {
+		node_none(t, 0);
 		return;
-	size_t base = h->hdr_size + t->ib;
-	struct dsb_cursor c = dsb_cursor_make(page + base, t->cb);
-	uint16_t v, prefix_len = 0;
-	bool compressed = t->flags & DSB_ESE_NODE_COMPRESSED;
-	if (compressed) {
-		if (!dsb_get_le16(&c, &v))
-			return;
-		/* The node flags of a large page share this u16. */
-		prefix_len = h->large ? (uint16_t)(v & 0x1FFFu) : v;
 	}
-	if (!dsb_get_le16(&c, &v))
+	size_t base = h->hdr_size + ib;
+	struct dsb_cursor c = dsb_cursor_make(page + base, cb);
+	uint16_t v, prefix_len = 0;
+	bool compressed = flags & DSB_ESE_NODE_COMPRESSED;
+	if (compressed) {
+		if (!dsb_get_le16(&c, &v)) {
+			node_none(t, 0);
+			return;
+		}
+		/* The node flags of a large page share this u16. */
+		prefix_len = large ? (uint16_t)(v & 0x1FFFu) : v;
+	}
+	if (!dsb_get_le16(&c, &v)) {
+		node_none(t, 0);
 		return;
-	uint16_t suffix_len = (h->large && !compressed) ? (uint16_t)(v & 0x1FFFu) : v;
+	}
+	uint16_t suffix_len = (large && !compressed) ? (uint16_t)(v & 0x1FFFu) : v;
 	size_t suffix_at = c.off;
-	t->prefix_len = prefix_len;   /* as dsb_ese_node_decode leaves it */
-	if (!dsb_cursor_skip(&c, suffix_len))
+	if (!dsb_cursor_skip(&c, suffix_len)) {
+		node_none(t, prefix_len);   /* as dsb_ese_node_decode leaves it */
 		return;
+	}
+	t->prefix_len = prefix_len;
 	t->suffix_len = suffix_len;
 	t->suffix_off = (uint16_t)(base + suffix_at);
 	t->data_off = (uint16_t)(base + c.off);
 	t->data_len = (uint16_t)dsb_cursor_left(&c);
 	t->node_ok = true;
+}
+
+/* The n tags of arr (entry k from its end is tag k) and their nodes.  Called
+ * with large a constant, so that each page size gets a loop without the
+ * tests of the other. */
+static inline void decode_tags(struct dsb_ese_pageview *v, const uint8_t *arr, unsigned n,
+			       bool large)
+{
+	const uint8_t *page = v->page;
+	const struct dsb_ese_pghdr *h = &v->h;
+	uint16_t mask = large ? DSB_ESE_TAG_MASK_LARGE : DSB_ESE_TAG_MASK_SMALL;
+	const uint8_t *e = arr + (size_t)DSB_ESE_TAG_SIZE * n;
+	for (unsigned k = 0; k < n; k++) {
+		struct dsb_ese_vtag *t = &v->tag[k];
+		e -= DSB_ESE_TAG_SIZE;
+		unsigned cbv = (unsigned)e[0] | (unsigned)e[1] << 8;
+		unsigned ibv = (unsigned)e[2] | (unsigned)e[3] << 8;
+		uint16_t cb = (uint16_t)(cbv & mask), ib = (uint16_t)(ibv & mask);
+		uint8_t flags = 0;
+		if (!large) {
+			flags = (uint8_t)(ibv >> 13);
+		} else if (cb >= 2 && h->hdr_size + (size_t)ib + 2 <= v->cb) {
+			/* Large pages keep the node flags in the top bits of
+			 * the node's first u16, when it lies inside the page. */
+			const uint8_t *f = page + h->hdr_size + ib;
+			flags = (uint8_t)(((unsigned)f[0] | (unsigned)f[1] << 8) >> 13);
+		}
+		t->cb = cb;
+		t->ib = ib;
+		t->flags = flags;
+		node_decode(page, h, large, ib, cb, flags, t);
+	}
 }
 
 bool dsb_ese_pageview_decode(const uint8_t *page, size_t cb, struct dsb_ese_pageview *v)
@@ -73,26 +120,10 @@ bool dsb_ese_pageview_decode(const uint8_t *page, size_t cb, struct dsb_ese_page
 	    !dsb_get_span(&c, &arr, (size_t)DSB_ESE_TAG_SIZE * n))
 		return true;   /* cannot happen: n tags fit in the data area */
 	v->ntags_read = n;
-	uint16_t mask = h->large ? DSB_ESE_TAG_MASK_LARGE : DSB_ESE_TAG_MASK_SMALL;
-	const uint8_t *e = arr + (size_t)DSB_ESE_TAG_SIZE * n;
-	for (unsigned k = 0; k < n; k++) {
-		struct dsb_ese_vtag *t = &v->tag[k];
-		e -= DSB_ESE_TAG_SIZE;
-		unsigned cbv = (unsigned)e[0] | (unsigned)e[1] << 8;
-		unsigned ibv = (unsigned)e[2] | (unsigned)e[3] << 8;
-		t->cb = (uint16_t)(cbv & mask);
-		t->ib = (uint16_t)(ibv & mask);
-		t->flags = 0;
-		if (!h->large) {
-			t->flags = (uint8_t)(ibv >> 13);
-		} else if (t->cb >= 2 && h->hdr_size + (size_t)t->ib + 2 <= cb) {
-			/* Large pages keep the node flags in the top bits of
-			 * the node's first u16, when it lies inside the page. */
-			const uint8_t *f = page + h->hdr_size + t->ib;
-			t->flags = (uint8_t)(((unsigned)f[0] | (unsigned)f[1] << 8) >> 13);
-		}
-		node_decode(page, h, t);
-	}
+	if (h->large)
+		decode_tags(v, arr, n, true);
+	else
+		decode_tags(v, arr, n, false);
 	return true;
 }
 

@@ -491,6 +491,41 @@ static void test_structure_cases(void)
 	}
 }
 
+/* Regression (check_nodes' combined test per node, 2026-12): a node with
+ * two problems gives the first and counts the second, and the nodes after
+ * the first bad one are not looked at, exactly as the test-by-test loop
+ * did.  Page 6: leaf, tag 0 empty, nodes "k1", "k2", "k3" at 0, 14, 28. */
+static void test_node_checks_first_bad_node(void)
+{
+	const size_t T = 4096;
+	struct dsb_ese_page_problem pr[DSB_ESE_PAGE_PROBLEMS_MAX];
+	struct xdb x;
+	xdb_build(&x, (uint32_t)T);
+	uint8_t *q = xdb_page(&x, 6);
+	CU_ASSERT_EQUAL(dsb_ese_page_structure_check(q, T, pr), 0);
+	/* Node 1 cut to its 2-byte key length, which says 0: an empty key
+	 * and no data.  Node 3's key would run past its node. */
+	xput16(q + T - 8, 2);
+	xput16(q + 40, 0);
+	xput16(q + 40 + 28, 40);
+	size_t n = dsb_ese_page_structure_check(q, T, pr);
+	CU_ASSERT_EQUAL_FATAL(n, 2);
+	CU_ASSERT_EQUAL(pr[0].rule, DSB_E017);   /* the space accounting, 12 bytes short */
+	CU_ASSERT_EQUAL(pr[1].rule, DSB_E016);
+	CU_ASSERT_STRING_EQUAL(pr[1].what, "node 1 has an empty key");
+	CU_ASSERT_EQUAL(pr[1].at, 40);
+	CU_ASSERT_EQUAL(pr[1].more, 1);          /* "no data"; node 3 not looked at */
+	/* Node 1 whole again: now node 3 is the first bad node. */
+	xput16(q + T - 8, 14);
+	xput16(q + 40, 2);
+	n = dsb_ese_page_structure_check(q, T, pr);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_STRING_EQUAL(pr[0].what, "node 3: its key does not fit in its 16 bytes");
+	CU_ASSERT_EQUAL(pr[0].at, 40 + 28);
+	CU_ASSERT_EQUAL(pr[0].more, 0);
+	xdb_free(&x);
+}
+
 /* Edits that need more than one field. */
 static void test_structure_special(void)
 {
@@ -1281,6 +1316,7 @@ static const struct dsb_test decode_tests[] = {
 static const struct dsb_test structure_tests[] = {
 	{ "each page check triggers and not", test_structure_cases },
 	{ "empty pages, stale empty tags, prefixes, large pages", test_structure_special },
+	{ "the first bad node only, with all its problems", test_node_checks_first_bad_node },
 	{ NULL, NULL },
 };
 
