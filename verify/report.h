@@ -149,6 +149,7 @@ struct dsb_log_entry {
 	uint32_t generation;        /* header_ok: le_lGeneration */
 	uint32_t version[4];        /* header_ok: major, minor, update major, update minor */
 	uint16_t sector_size;       /* header_ok: le_cbSec */
+	uint16_t page_size;         /* header_ok: le_cbPageSize (the database's) */
 	struct dsb_ese_signature sign_log;
 	struct dsb_ese_logtime created, prev_created;
 	bool has_segments;          /* false: the body was not verified */

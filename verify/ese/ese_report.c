@@ -88,6 +88,7 @@ bool dsb_ese_fill_log(struct dsb_log_entry *e, int input, const struct dsb_file_
 		e->generation = k->log_generation;
 		memcpy(e->version, k->log_version, sizeof e->version);
 		e->sector_size = k->log_sector_size;
+		e->page_size = k->log_page_size;
 		e->sign_log = k->sign_log;
 		e->created = k->log_created;
 		e->prev_created = k->log_prev_created;
