@@ -880,13 +880,18 @@ static void test_damage_segments(void)
 	free(b);
 	diff_free(&d);
 
-	/* corrupt: 16 bytes of one segment, no shadow after it */
+	/* corrupt: 13 bytes of one segment, no shadow after it, and the
+	 * segment's checksum fails (regression: 16 aligned inverted bytes
+	 * cancel in the XE checksum, so the first version of this shape left
+	 * a segment that verified) */
 	diff_sets(dmg_opts, DFX_LSD_CORRUPT_SEGMENT, &d);
 	CU_ASSERT_EQUAL(d.ndiffer, 1);
-	CU_ASSERT_EQUAL(differing(&d, "edb00007.log", &first, &last), 16);
-	CU_ASSERT_EQUAL(last - first, 15);
+	CU_ASSERT_EQUAL(differing(&d, "edb00007.log", &first, &last), DFX_LOG_CORRUPT_BYTES);
+	CU_ASSERT_EQUAL(last - first, DFX_LOG_CORRUPT_BYTES - 1);
 	b = load(d.bad, "edb00007.log", &n);
 	uint16_t isec = (uint16_t)(first / SEG);
+	seg = b + (size_t)isec * SEG;
+	CU_ASSERT_NOT_EQUAL(le64(seg), dsb_ese_checksum_xe(seg, SEG, isec, true));
 	const uint8_t *next = b + (size_t)(isec + 1) * SEG;
 	CU_ASSERT_EQUAL(le64(next + S_LGPOS), lgpos(7, (uint16_t)(isec + 1), 0));   /* data, not a shadow */
 	free(b);
