@@ -761,6 +761,9 @@ void dsb_lv7_walk_init(struct dsb_lv7_walk *w, int32_t generation, uint32_t cb_s
  * csecLGFile * cbSec. */
 void dsb_lv7_walk_init_header(struct dsb_lv7_walk *w, const struct dsb_log_header *h,
 			      uint64_t file_size);
+/* Field by field (padding aside): the same walk fed in other blocks must
+ * give an equal summary. */
+bool dsb_lv7_summary_equal(const struct dsb_lv7_summary *a, const struct dsb_lv7_summary *b);
 /* The next n bytes of the body. */
 void dsb_lv7_walk_feed(struct dsb_lv7_walk *w, const uint8_t *p, size_t n);
 /* The end of the body; ended_early: the caller's stream stopped before

@@ -203,11 +203,10 @@ enum dsb_lv7_rule dsb_lv7_lrck_check(const struct dsb_lv7_lrck *r, const uint8_t
 	} else {
 		return DSB_LV7_RULE_SHORT_FLAG;
 	}
-	/* The range, from the record's sector: a u64 never overflows here
-	 * (isec < 2^52 for any file the u64 offsets can describe). */
+	/* The range from the record's sector start, at most 2^32 + 4096. */
 	uint64_t range = (uint64_t)ib + DSB_LV7_LRCK_SIZE + r->cb_forwards;
 	if (file_size != UINT64_MAX && (isec > file_size / cb_sec ||
-					isec * cb_sec + range > file_size))
+					range > file_size - isec * cb_sec))
 		return DSB_LV7_RULE_PAST_EOF;
 	if (range > cb_sec) {
 		if (!multi)
@@ -646,4 +645,25 @@ void dsb_lv7_walk_finish(struct dsb_lv7_walk *w, bool ended_early)
 	m->torn = m->end == DSB_LV7_END_TORN || m->end == DSB_LV7_END_TORN_SHADOW;
 	m->clean = m->end == DSB_LV7_END_CLEAN && !m->have_problem && m->trailing_all_pattern &&
 		   !m->truncated;
+}
+
+bool dsb_lv7_summary_equal(const struct dsb_lv7_summary *a, const struct dsb_lv7_summary *b)
+{
+	const struct dsb_log_seg_counts *x = &a->counts, *y = &b->counts;
+	const struct dsb_lv7_problem *p = &a->first_problem, *q = &b->first_problem;
+	return x->valid == y->valid && x->empty == y->empty && x->bad == y->bad &&
+	       x->corrected == y->corrected && x->shadow == y->shadow && x->unread == y->unread &&
+	       a->multi_sector == b->multi_sector && a->chain_ended == b->chain_ended &&
+	       a->have_last == b->have_last && a->last_isec == b->last_isec &&
+	       a->last_ib == b->last_ib && a->last_offset == b->last_offset &&
+	       a->data_end == b->data_end && a->shadow == b->shadow &&
+	       a->shadow_offset == b->shadow_offset && a->end == b->end && a->torn == b->torn &&
+	       a->have_problem == b->have_problem &&
+	       (!a->have_problem || (p->kind == q->kind && p->rule == q->rule &&
+				     p->isec == q->isec && p->ib == q->ib && p->offset == q->offset)) &&
+	       a->trailing_all_pattern == b->trailing_all_pattern &&
+	       a->first_non_pattern == b->first_non_pattern && a->truncated == b->truncated &&
+	       a->truncated_offset == b->truncated_offset && a->partial_bytes == b->partial_bytes &&
+	       a->excess_bytes == b->excess_bytes && a->tail_bytes == b->tail_bytes &&
+	       a->clean == b->clean;
 }
