@@ -403,7 +403,11 @@ static void mutate(uint8_t *img, enum mut m, unsigned k)
 	case M_FLAG: r[21] = 0x00; break;
 	case M_SHORT_SUM: stamp(img, sec, ib, GEN7, false); r[17] ^= 0x01; return;
 	case M_SHORT_NONZERO: stamp(img, sec, ib, GEN7, false); r[17] = 1; return;
-	case M_PAST_EOF: dsb_put_le32(r, 5, FILE_SIZE); break;
+	case M_PAST_EOF:
+		/* Not restamped: that range is not in the image to be summed,
+		 * and the rule is tested before any checksum of it. */
+		dsb_put_le32(r, 5, FILE_SIZE);
+		return;
 	case M_MULTI_NO_SHORT: r[21] = 0xD1; dsb_put_le32(r, 17, 0); break;
 	case M_MULTI_GRANULAR: dsb_put_le32(r, 5, get32(r + 5) - 1); break;
 	case M_SINGLE_SHORT: r[21] = 0x9A; break;
