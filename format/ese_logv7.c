@@ -63,6 +63,11 @@ static const char *const problem_names[] = {
 	[DSB_LV7_PROB_TRAILING] = "trailing",
 };
 
+static_assert(sizeof(end_names) / sizeof(end_names[0]) == DSB_LV7_END_BAD_SECTOR + 1 &&
+	      sizeof(shadow_names) / sizeof(shadow_names[0]) == DSB_LV7_SHADOW_OTHER + 1 &&
+	      sizeof(problem_names) / sizeof(problem_names[0]) == DSB_LV7_PROB_TRAILING + 1,
+	      "a name for every value of each enum");
+
 #define NAME_OF(table, v) \
 	((size_t)(v) < sizeof(table) / sizeof((table)[0]) ? (table)[v] : "unknown")
 

@@ -16,6 +16,7 @@
  * read, "clean" with a problem, a problem without a bad count, ECC
  * corrections in a format that has none.
  */
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,6 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint32_t sector_sizes[4] = { 512, 1024, 4096, 1536 };
 static const size_t blocks[8] = { 1, 7, 333, 512, 4096, 65536, 100000, SIZE_MAX };
+static_assert(sizeof sector_sizes / sizeof sector_sizes[0] == 4, "control bits 0-1 choose one");
+static_assert(sizeof blocks / sizeof blocks[0] == 8, "control bits 4-6 choose one");
 #define CTL_SIZE_UNKNOWN 0x04u
 #define CTL_ENDED_EARLY  0x08u
 #define PREFIX 5u   /* control byte and generation */
