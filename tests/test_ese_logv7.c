@@ -446,6 +446,27 @@ static void test_lv7_rules(void)
 	}
 }
 
+/* Regression: the end-of-file rule once added the range to the record's
+ * offset, which wraps for a record near the end of a file of almost 2^64
+ * bytes and let the range pass. */
+static void test_lv7_past_eof_wrap(void)
+{
+	static uint8_t sec[CB];
+	memset(sec, 0, sizeof sec);
+	put_rec(sec, 0, 0, 0, 4000, 0, true);
+	stamp(sec, 0, 0, GEN7, false);
+	struct dsb_lv7_lrck r;
+	CU_ASSERT_TRUE(dsb_lv7_lrck_decode(sec, CB, 0, &r));
+	const uint64_t fsize = UINT64_MAX - 1;
+	const uint64_t isec = fsize / CB;
+	CU_ASSERT_EQUAL(dsb_lv7_lrck_check(&r, sec, CB, isec, 0, fsize, GEN7), DSB_LV7_RULE_PAST_EOF);
+	CU_ASSERT_EQUAL(dsb_lv7_lrck_check(&r, sec, CB, isec + 1, 0, fsize, GEN7), DSB_LV7_RULE_PAST_EOF);
+	/* Its twin: the same record far from the end passes that rule (and
+	 * then the multi-sector ones: 4022 bytes is not whole sectors). */
+	CU_ASSERT_EQUAL(dsb_lv7_lrck_check(&r, sec, CB, 8, 0, fsize, GEN7),
+			DSB_LV7_RULE_MULTI_NOT_GRANULAR);
+}
+
 /* Near-identical records that keep every rule. */
 static void test_lv7_rule_twins(void)
 {
@@ -919,6 +940,7 @@ static const struct dsb_test lv7_tests[] = {
 	{ "a valid chain in every block size", test_lv7_chain_valid },
 	{ "FValidLRCKRecord, one rule at a time", test_lv7_rules },
 	{ "near-identical records that keep the rules", test_lv7_rule_twins },
+	{ "regression: the end-of-file rule near 2^64", test_lv7_past_eof_wrap },
 	{ "a bit flipped at every byte", test_lv7_bitflips },
 	{ "bytes, blocks and sectors damaged", test_lv7_damage_shapes },
 	{ "torn writes against corruption", test_lv7_torn_vs_corrupt },
