@@ -451,7 +451,7 @@ static void test_lv7_rules(void)
  * bytes and let the range pass. */
 static void test_lv7_past_eof_wrap(void)
 {
-	static uint8_t sec[CB];
+	static uint8_t sec[8 * CB];   /* the record's sector, and room for its range */
 	memset(sec, 0, sizeof sec);
 	put_rec(sec, 0, 0, 0, 4000, 0, true);
 	stamp(sec, 0, 0, GEN7, false);
