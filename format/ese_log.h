@@ -13,6 +13,7 @@
  *                          the .pat file
  *   format/ese_logname.c   file names of a log set, both ways
  *   format/ese_logseg.c    the v8 segment walker
+ *   format/ese_logv7.c     the v7 (legacy) LRCHECKSUM chain walker
  */
 #ifndef DSB_FORMAT_ESE_LOG_H
 #define DSB_FORMAT_ESE_LOG_H
@@ -490,5 +491,283 @@ void dsb_log_walk_feed(struct dsb_log_walk *w, const uint8_t *seg, size_t len,
  * file's end (a read error).  Fewer than csec - 1 segments fed is noticed
  * anyway.  Gives out the pending segment, if any. */
 void dsb_log_walk_finish(struct dsb_log_walk *w, bool ended_early, struct dsb_log_seg_batch *out);
+
+/* ---- the v7 (legacy) body: LRCHECKSUM chain (REF §3.5, §3.11) ---------- */
+/*
+ * Logs of ESENT 7.3704.x (Windows Server 2008 R2 and earlier DCs) have
+ * cbSec-byte sectors (512 in every real one) and, from file offset 4096,
+ * a chain of LRCHECKSUM records, each covering a range of bytes around it
+ * with a 32-bit checksum.  LGPOS isec counts sectors, ib is the byte in
+ * the sector.
+ *
+ * LRCHECKSUM (22 bytes, packed):
+ * off  size  field
+ *   0     1  lrtyp               42
+ *   1     4  cbBackwards         0, or the record's own ib
+ *   5     4  cbForwards          bytes covered after the record
+ *   9     4  cbNext              next record at this one + 22 + cbNext; 0: last
+ *  13     4  ulChecksum          range checksum (shadow: ^ 0x5AD05EC7)
+ *  17     4  ulShortChecksum     0 unless the short checksum is on
+ *  21     1  bUseShortChecksum   0x9A on, 0xD1 off
+ */
+#define DSB_LV7_LRCK_LRTYP_OFF          0
+#define DSB_LV7_LRCK_CB_BACKWARDS_OFF   1
+#define DSB_LV7_LRCK_CB_FORWARDS_OFF    5
+#define DSB_LV7_LRCK_CB_NEXT_OFF        9
+#define DSB_LV7_LRCK_CHECKSUM_OFF       13
+#define DSB_LV7_LRCK_SHORT_CHECKSUM_OFF 17
+#define DSB_LV7_LRCK_USE_SHORT_OFF      21
+#define DSB_LV7_LRCK_SIZE               22
+static_assert(DSB_LV7_LRCK_CB_BACKWARDS_OFF + 4 == DSB_LV7_LRCK_CB_FORWARDS_OFF &&
+	      DSB_LV7_LRCK_CB_FORWARDS_OFF + 4 == DSB_LV7_LRCK_CB_NEXT_OFF &&
+	      DSB_LV7_LRCK_CB_NEXT_OFF + 4 == DSB_LV7_LRCK_CHECKSUM_OFF &&
+	      DSB_LV7_LRCK_CHECKSUM_OFF + 4 == DSB_LV7_LRCK_SHORT_CHECKSUM_OFF &&
+	      DSB_LV7_LRCK_SHORT_CHECKSUM_OFF + 4 == DSB_LV7_LRCK_USE_SHORT_OFF &&
+	      DSB_LV7_LRCK_USE_SHORT_OFF + 1 == DSB_LV7_LRCK_SIZE,
+	      "LRCHECKSUM is 22 packed bytes");
+
+#define DSB_LV7_LRTYP_CHECKSUM  42u          /* lrtypChecksum */
+#define DSB_LV7_SHORT_ON        0x9Au        /* bShortChecksumOn */
+#define DSB_LV7_SHORT_OFF       0xD1u        /* bShortChecksumOff */
+#define DSB_LV7_RANGE_SEED      0xFEEDBEAFu  /* ulLRCKChecksumSeed */
+#define DSB_LV7_SHORT_SEED      0xDEADC0DEu  /* ulLRCKShortChecksumSeed */
+#define DSB_LV7_SHADOW_XOR      0x5AD05EC7u  /* ulShadowSectorChecksum */
+/* The log-extend pattern: 512 bytes of 0xDA except byte 16k, which is
+ * (0xDA + 16k) mod 256, repeated over every unused sector. */
+#define DSB_LV7_PATTERN_BYTE    0xDAu
+#define DSB_LV7_PATTERN_PERIOD  512u
+#define DSB_LV7_PATTERN_STEP    16u
+/* Sector sizes the walker accepts: powers of two that divide the 4096-byte
+ * header, so the chain starts on a sector (isec = 4096 / cbSec). */
+#define DSB_LV7_SEC_MIN         512u
+#define DSB_LV7_SEC_MAX         4096u
+static_assert(DSB_LOG_HDR_SIZE % DSB_LV7_SEC_MAX == 0 && DSB_LV7_SEC_MIN % DSB_LV7_PATTERN_PERIOD == 0,
+	      "the header is whole sectors and a sector whole pattern periods");
+
+struct dsb_lv7_lrck {
+	uint8_t lrtyp;
+	uint32_t cb_backwards, cb_forwards, cb_next;
+	uint32_t checksum, short_checksum;
+	uint8_t use_short;
+};
+
+/* The record at off of buf; false (and *out zeroed) if it does not fit. */
+bool dsb_lv7_lrck_decode(const uint8_t *buf, size_t len, size_t off, struct dsb_lv7_lrck *out);
+
+/* Which of FValidLRCKRecord's rules a record breaks (REF §3.5), in the
+ * order ESE tests them; the first broken one is reported. */
+enum dsb_lv7_rule {
+	DSB_LV7_RULE_OK,
+	DSB_LV7_RULE_LRTYP,               /* lrtyp != 42 */
+	DSB_LV7_RULE_STRADDLE,            /* the record runs past its sector's end
+					   * (ESE pads with NOPs so it never does) */
+	DSB_LV7_RULE_BACKWARDS_LONG,      /* cbBackwards > cbSec - 22 */
+	DSB_LV7_RULE_BACKWARDS_NOT_IB,    /* cbBackwards not 0 and not ib (ESE
+					   * tests it after the short checksum,
+					   * which would then read the sector
+					   * before: the verdict is the same) */
+	DSB_LV7_RULE_SHORT_FLAG,          /* bUseShortChecksum not 0x9A or 0xD1 */
+	DSB_LV7_RULE_SHORT_CHECKSUM,      /* on, and the short checksum differs */
+	DSB_LV7_RULE_SHORT_NONZERO,       /* off, and ulShortChecksum != 0 */
+	DSB_LV7_RULE_PAST_EOF,            /* ib + 22 + cbForwards past the file's end */
+	DSB_LV7_RULE_MULTI_NO_SHORT,      /* range > one sector, short checksum off */
+	DSB_LV7_RULE_MULTI_NOT_GRANULAR,  /* range > one sector, not ending on a sector */
+	DSB_LV7_RULE_SINGLE_WITH_SHORT,   /* range <= one sector, short checksum on */
+	DSB_LV7_RULE_NEXT_NOT_GRANULAR,   /* cbNext != 0, range not whole sectors */
+	DSB_LV7_RULE_NEXT_NOT_AFTER,      /* cbNext != 0, next record not in the
+					   * sector right after the range */
+	DSB_LV7_RULE_COUNT
+};
+
+/* "lrtyp", "straddle", ... for messages and tests. */
+const char *dsb_lv7_rule_name(enum dsb_lv7_rule r);
+
+/* bytes(a..b) of REF §3.5 for a piece of a range: byte k of p goes into
+ * bits 8 * ((k0 + k) mod 4), k0 being the piece's offset in its range.
+ * XORing the pieces of a range gives the range's value whatever the cut. */
+uint32_t dsb_lv7_checksum_bytes(const uint8_t *p, size_t n, uint64_t k0);
+
+/* The pointer, flag and generation terms every LRCHECKSUM checksum ends
+ * with: cbBackwards ^ cbForwards ^ cbNext ^ bUseShortChecksum ^ (u32)gen. */
+uint32_t dsb_lv7_lrck_terms(const struct dsb_lv7_lrck *r, int32_t generation);
+
+/* UlComputeChecksum over the record at rec_off of buf, whose backward part
+ * and forward range must lie inside buf (false otherwise). */
+bool dsb_lv7_range_checksum(const uint8_t *buf, size_t len, size_t rec_off,
+			    const struct dsb_lv7_lrck *r, int32_t generation, uint32_t *out);
+
+/* UlComputeShortChecksum: sec is the record's whole sector (cb_sec bytes),
+ * ib the record's place in it; false if the record does not fit in it. */
+bool dsb_lv7_short_checksum(const uint8_t *sec, uint32_t cb_sec, uint32_t ib,
+			    const struct dsb_lv7_lrck *r, int32_t generation, uint32_t *out);
+
+/* FValidLRCKRecord for the record at (isec, ib), sec its whole sector,
+ * file_size the file's size (UINT64_MAX: unknown, no end to check). */
+enum dsb_lv7_rule dsb_lv7_lrck_check(const struct dsb_lv7_lrck *r, const uint8_t *sec,
+				     uint32_t cb_sec, uint64_t isec, uint32_t ib,
+				     uint64_t file_size, int32_t generation);
+
+/* FValidLRCKShadow: the record at ib of sector isec passes the rules, has
+ * the short checksum off, cbNext 0, and its own range checksum ^
+ * 0x5AD05EC7 equals its ulChecksum.  *out (may be NULL) gets the record. */
+bool dsb_lv7_shadow_valid(const uint8_t *sec, uint32_t cb_sec, uint64_t isec, uint32_t ib,
+			  uint64_t file_size, int32_t generation, struct dsb_lv7_lrck *out);
+
+/* n bytes at file offset off (a multiple of 16) hold the log-extend pattern. */
+bool dsb_lv7_is_pattern(const uint8_t *p, size_t n, uint64_t off);
+
+/*
+ * The streaming walker.  Fed the body (the bytes from file offset 4096)
+ * in order, in blocks of any size: whole sectors are taken in place,
+ * pieces are gathered in one sector of its own, so the block size never
+ * changes the result.  State is O(cbSec): that sector, a copy of the
+ * sector after a multi-sector record (where its shadow would be), and
+ * the record being checked; the range checksum is accumulated as the
+ * bytes pass.  Decoded here, judged in verify/logs/.
+ */
+enum dsb_lv7_phase {
+	DSB_LV7_PH_RECORD,      /* the next sector holds the chain's next record */
+	DSB_LV7_PH_RANGE,       /* inside a record's multi-sector range */
+	DSB_LV7_PH_SHADOW_TRY,  /* a record or its range was bad: is the next
+				 * sector its shadow (same ib)? */
+	DSB_LV7_PH_SCAN,        /* damage without a shadow: pattern to the end? */
+	DSB_LV7_PH_AFTER,       /* the chain ended: the sector after the data */
+	DSB_LV7_PH_TRAIL,       /* pattern expected to the end */
+	DSB_LV7_PH_OFF,         /* the sector size is unusable: nothing is read */
+};
+
+/* How the body ended (REF §3.5 "Damage", §3.11 "Each log file"). */
+enum dsb_lv7_end {
+	DSB_LV7_END_NONE,        /* not decided: the stream ended inside the chain */
+	DSB_LV7_END_CLEAN,       /* a valid record with cbNext 0 ended the chain */
+	DSB_LV7_END_TORN_SHADOW, /* a bad record or range, and a valid shadow of
+				  * it at isec + 1, same ib: repairable from it */
+	DSB_LV7_END_TORN,        /* bad, no shadow, only pattern (or an old
+				  * shadow) after the damage */
+	DSB_LV7_END_CORRUPT,     /* bad, and other data after the damage */
+	DSB_LV7_END_BAD_SECTOR,  /* cbSec not a power of two in 512..4096 */
+};
+
+/* The sector after the data of a chain that ended cleanly. */
+enum dsb_lv7_shadow {
+	DSB_LV7_SHADOW_NOT_REACHED, /* the chain did not end cleanly, or no sector
+				     * after it was read yet */
+	DSB_LV7_SHADOW_ABSENT,      /* pattern, or the file ends there */
+	DSB_LV7_SHADOW_CURRENT,     /* a valid shadow of the final record */
+	DSB_LV7_SHADOW_OLD,         /* a valid shadow of an earlier state of the
+				     * sector (the final flush filled its sector) */
+	DSB_LV7_SHADOW_REPAIR,      /* END_TORN_SHADOW: the shadow that repairs it */
+	DSB_LV7_SHADOW_OTHER,       /* neither a valid shadow nor pattern */
+};
+
+enum dsb_lv7_problem_kind {
+	DSB_LV7_PROB_NONE,
+	DSB_LV7_PROB_RECORD,        /* a chain record breaks a rule */
+	DSB_LV7_PROB_RANGE,         /* a record's range checksum differs */
+	DSB_LV7_PROB_NEXT_PAST_END, /* cbNext points past the file's end */
+	DSB_LV7_PROB_TRAILING,      /* after the data: neither pattern nor a shadow */
+};
+
+const char *dsb_lv7_end_name(enum dsb_lv7_end e);
+const char *dsb_lv7_shadow_name(enum dsb_lv7_shadow s);
+const char *dsb_lv7_problem_name(enum dsb_lv7_problem_kind k);
+
+struct dsb_lv7_problem {
+	enum dsb_lv7_problem_kind kind;
+	enum dsb_lv7_rule rule;     /* RECORD: which rule */
+	uint64_t isec;              /* the record's sector (TRAILING: the sector) */
+	uint32_t ib;
+	uint64_t offset;            /* file offset of the record or sector */
+};
+
+/* What a walk found.  counts maps onto RC §3.8's `segments` (docs/ese-
+ * checks.md §7): valid = chain records verified; shadow = valid shadow
+ * sectors; empty = pattern sectors after the data; bad = the record where
+ * the chain broke plus every sector after the data (or the damage) that
+ * is neither pattern nor a shadow; corrected = 0 (v7 has no ECC);
+ * unread = 0. */
+struct dsb_lv7_summary {
+	struct dsb_log_seg_counts counts;
+	uint32_t multi_sector;       /* verified records covering more than a sector */
+	bool chain_ended;            /* a verified record with cbNext 0 was met */
+	bool have_last;              /* a record was verified */
+	uint64_t last_isec;          /* the last verified record: where the chain */
+	uint32_t last_ib;            /*   ended when chain_ended */
+	uint64_t last_offset;        /*   its file offset */
+	uint64_t data_end;           /*   file offset just past its range */
+	enum dsb_lv7_shadow shadow;
+	uint64_t shadow_offset;      /* CURRENT, OLD, REPAIR: the shadow record's offset */
+	enum dsb_lv7_end end;
+	bool torn;                   /* TORN_SHADOW or TORN */
+	bool have_problem;
+	struct dsb_lv7_problem first_problem;
+	bool trailing_all_pattern;   /* every sector read after the data (or the
+				      * damage) is pattern or a shadow */
+	uint64_t first_non_pattern;  /* !trailing_all_pattern: that sector's offset */
+	bool truncated;              /* the stream ended before the chain did, or
+				      * before the file's known size */
+	uint64_t truncated_offset;   /* file offset where the bytes stopped */
+	uint32_t partial_bytes;      /* bytes of a sector cut short */
+	uint64_t excess_bytes;       /* bytes fed past the known size (ignored) */
+	uint32_t tail_bytes;         /* a known size not a whole number of sectors:
+				      * the bytes of the last, partial sector */
+	bool clean;                  /* at finish: END_CLEAN, no problem, trailing
+				      * all pattern, not truncated */
+};
+
+struct dsb_lv7_walk {
+	/* what the caller said */
+	int32_t generation;
+	uint32_t cb_sec;
+	uint64_t file_size;          /* UINT64_MAX: unknown */
+	/* position */
+	enum dsb_lv7_phase phase;
+	uint64_t isec;               /* the next whole sector to be examined */
+	uint64_t fed;                /* body bytes taken (excess not counted) */
+	uint32_t fill;               /* bytes gathered in sec[] */
+	bool finished;
+	/* the record being checked */
+	struct dsb_lv7_lrck rec;
+	uint64_t rec_isec;
+	uint32_t rec_ib;
+	uint32_t acc;                /* its range checksum so far */
+	uint64_t fwd_done;           /* forward bytes accumulated */
+	bool multi;
+	uint32_t range_pattern;      /* sectors of its range (after the first) that
+				      * hold the pattern: an unfinished flush */
+	bool have_save;              /* save[] holds sector rec_isec + 1 */
+	/* damage */
+	uint64_t dmg_isec;
+	uint32_t dmg_ib;
+	bool scan_torn_ok;           /* the damage itself allows a torn write */
+	bool scan_first;             /* the next scanned sector is the first */
+	bool scan_other;             /* non-pattern data seen after the damage */
+	/* the final record */
+	struct dsb_lv7_lrck last;
+	struct dsb_lv7_summary sum;
+	uint8_t sec[DSB_LV7_SEC_MAX];   /* a sector gathered from pieces */
+	uint8_t save[DSB_LV7_SEC_MAX];  /* the sector after a multi-sector record */
+};
+static_assert(sizeof(((struct dsb_lv7_walk *)0)->sec) == DSB_LV7_SEC_MAX &&
+	      sizeof(((struct dsb_lv7_walk *)0)->save) == DSB_LV7_SEC_MAX,
+	      "each buffer holds one sector of the largest size accepted");
+
+/* file_size: the log file's size, header included, when the caller knows
+ * it (ESE checks ranges against the real size), else 0.  A cb_sec the
+ * walker cannot use makes it END_BAD_SECTOR and it reads nothing. */
+void dsb_lv7_walk_init(struct dsb_lv7_walk *w, int32_t generation, uint32_t cb_sec,
+		       uint64_t file_size);
+/* From a decoded header: its generation and cbSec; file_size 0 takes
+ * csecLGFile * cbSec. */
+void dsb_lv7_walk_init_header(struct dsb_lv7_walk *w, const struct dsb_log_header *h,
+			      uint64_t file_size);
+/* Field by field (padding aside): the same walk fed in other blocks must
+ * give an equal summary. */
+bool dsb_lv7_summary_equal(const struct dsb_lv7_summary *a, const struct dsb_lv7_summary *b);
+/* The next n bytes of the body. */
+void dsb_lv7_walk_feed(struct dsb_lv7_walk *w, const uint8_t *p, size_t n);
+/* The end of the body; ended_early: the caller's stream stopped before
+ * the file's end (a read error). */
+void dsb_lv7_walk_finish(struct dsb_lv7_walk *w, bool ended_early);
 
 #endif

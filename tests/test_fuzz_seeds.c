@@ -18,6 +18,7 @@
 
 #include "fixtures/lib/fxseeds.h"
 #include "format/ese.h"
+#include "format/ese_log.h"
 #include "verify/capture/capture.h"
 #include "verify/capture/jcheck.h"
 #include "verify/ese/ese.h"
@@ -268,6 +269,55 @@ static void test_cleanup(void)
 	CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+/* v7 log bodies (fuzz_log_v7: control byte, generation, body): each seed
+ * walks to the end its name says, so the fuzzer starts from every verdict. */
+static void test_log_v7_seeds(void)
+{
+	static const struct { const char *name; enum dsb_lv7_end end; bool clean; } want[] = {
+		{ "valid", DSB_LV7_END_CLEAN, true },
+		{ "valid-bytewise", DSB_LV7_END_CLEAN, true },
+		{ "valid-size-unknown", DSB_LV7_END_CLEAN, true },
+		{ "valid-whole", DSB_LV7_END_CLEAN, true },
+		{ "old-shadow", DSB_LV7_END_CLEAN, true },
+		{ "torn-shadow", DSB_LV7_END_TORN_SHADOW, false },
+		{ "torn-pattern", DSB_LV7_END_TORN, false },
+		{ "corrupt", DSB_LV7_END_CORRUPT, false },
+		{ "truncated", DSB_LV7_END_NONE, false },
+		{ "rule-lrtyp", DSB_LV7_END_CORRUPT, false },
+		{ "rule-short-checksum", DSB_LV7_END_CORRUPT, false },
+		{ "trailing-data", DSB_LV7_END_CLEAN, false },
+		{ "ended-early", DSB_LV7_END_CLEAN, false },
+		{ "sector-refused", DSB_LV7_END_BAD_SECTOR, false },
+		{ "all-pattern", DSB_LV7_END_TORN, false },
+		{ "next-past-end", DSB_LV7_END_CORRUPT, false },
+	};
+	static const uint32_t sizes[4] = { 512, 1024, 4096, 1536 };
+	struct seeds s;
+	CU_ASSERT_FATAL(load_seeds("fuzz_log_v7", &s));
+	unsigned matched = 0;
+	struct dsb_lv7_walk *w = malloc(sizeof(*w));
+	for (size_t i = 0; i < s.n; i++) {
+		const uint8_t *b = s.v[i].buf;
+		size_t blen = s.v[i].len - 5;
+		dsb_lv7_walk_init(w, 0x2A, sizes[b[0] & 3], (b[0] & 4) ? 0 : 4096 + blen);
+		dsb_lv7_walk_feed(w, b + 5, blen);
+		dsb_lv7_walk_finish(w, b[0] & 8);
+		CU_ASSERT_EQUAL((uint32_t)b[1] | (uint32_t)b[2] << 8, 0x2A);
+		for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+			if (strcmp(s.v[i].name, want[k].name) != 0)
+				continue;
+			matched++;
+			if (w->sum.end != want[k].end || w->sum.clean != want[k].clean)
+				printf("\n    %s: %s", s.v[i].name, dsb_lv7_end_name(w->sum.end));
+			CU_ASSERT_EQUAL(w->sum.end, want[k].end);
+			CU_ASSERT_EQUAL(w->sum.clean, want[k].clean);
+		}
+	}
+	free(w);
+	CU_ASSERT_EQUAL(matched, sizeof want / sizeof want[0]);
+	free_seeds(&s);
+}
+
 static const struct dsb_test tests[] = {
 	{ "seeds written, and again over them", test_written },
 	{ "every fuzz target has a dozen seeds or more, each under 1 MiB", test_every_target },
@@ -276,6 +326,7 @@ static const struct dsb_test tests[] = {
 	{ "page seeds: every size, both checksums, verify for their pgno", test_page_seeds },
 	{ "header seeds decode with their page size", test_header_seeds },
 	{ "compact database seeds are well formed", test_tree_seeds },
+	{ "v7 log seeds walk to the end their names say", test_log_v7_seeds },
 	{ "remove the seeds", test_cleanup },
 	{ NULL, NULL },
 };
