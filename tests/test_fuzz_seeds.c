@@ -271,6 +271,64 @@ static void test_cleanup(void)
 
 /* v7 log bodies (fuzz_log_v7: control byte, generation, body): each seed
  * walks to the end its name says, so the fuzzer starts from every verdict. */
+/* The v8 segment seeds (made from the log generator's header and
+ * segments) walk as their names say: the clean shapes clean, each damage
+ * shape giving its class first.  Controls with bits 0-2 set change the
+ * walk and are left to the fuzzer. */
+static void test_log_v8_seeds(void)
+{
+	static const struct { const char *name; bool clean; int cls; } want[] = {
+		{ "archived", true, -1 },
+		{ "current-shadow", true, -1 },
+		{ "torn", false, DSB_SEG_TORN },
+		{ "corrupt", false, DSB_SEG_CORRUPT },
+		{ "stale", false, DSB_SEG_VALID_AFTER_EMPTY },   /* data goes on after it */
+		{ "bitflip", true, -1 },
+		{ "two-bits", false, DSB_SEG_CORRUPT },
+		{ "zero-mid", false, DSB_SEG_VALID_AFTER_EMPTY },
+		{ "bad-lgpos", false, DSB_SEG_BAD_LGPOS },
+		{ "truncated", false, -1 },
+	};
+	struct seeds s;
+	CU_ASSERT_FATAL(load_seeds("fuzz_log_segments", &s));
+	unsigned matched = 0;
+	struct dsb_log_walk *w = malloc(sizeof(*w));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+	for (size_t i = 0; i < s.n; i++) {
+		const uint8_t *b = s.v[i].buf;
+		size_t len = s.v[i].len;
+		if (len < 1 + DSB_LOG_HDR_SIZE || b[0] != 0)
+			continue;
+		struct dsb_log_header h;
+		CU_ASSERT_FATAL(dsb_log_header_decode(b + 1, DSB_LOG_HDR_SIZE, &h));
+		CU_ASSERT_EQUAL(h.checksum, h.checksum_computed);
+		dsb_log_walk_init_header(w, &h);
+		struct dsb_log_seg_batch out;
+		for (size_t off = 1 + DSB_LOG_HDR_SIZE; off < len; off += DSB_LOG_SEG_SIZE) {
+			size_t n = len - off < DSB_LOG_SEG_SIZE ? len - off : DSB_LOG_SEG_SIZE;
+			dsb_log_walk_feed(w, b + off, n, &out);
+		}
+		dsb_log_walk_finish(w, false, &out);
+		for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+			if (strcmp(s.v[i].name, want[k].name) != 0)
+				continue;
+			matched++;
+			if (w->clean != want[k].clean)
+				printf("\n    %s: clean %d", s.v[i].name, w->clean);
+			CU_ASSERT_EQUAL(w->clean, want[k].clean);
+			if (want[k].cls >= 0) {
+				CU_ASSERT_TRUE(w->have_problem);
+				CU_ASSERT_EQUAL(w->first_problem.cls, (enum dsb_log_seg_class)want[k].cls);
+			}
+			if (strcmp(want[k].name, "bitflip") == 0)
+				CU_ASSERT_EQUAL(w->counts.corrected, 1);
+		}
+	}
+	free(w);
+	CU_ASSERT_EQUAL(matched, sizeof want / sizeof want[0]);
+	free_seeds(&s);
+}
+
 static void test_log_v7_seeds(void)
 {
 	static const struct { const char *name; enum dsb_lv7_end end; bool clean; } want[] = {
@@ -326,6 +384,7 @@ static const struct dsb_test tests[] = {
 	{ "page seeds: every size, both checksums, verify for their pgno", test_page_seeds },
 	{ "header seeds decode with their page size", test_header_seeds },
 	{ "compact database seeds are well formed", test_tree_seeds },
+	{ "v8 log seeds (the generator's segments) walk as their names say", test_log_v8_seeds },
 	{ "v7 log seeds walk to the end their names say", test_log_v7_seeds },
 	{ "remove the seeds", test_cleanup },
 	{ NULL, NULL },
