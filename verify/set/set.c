@@ -189,12 +189,13 @@ static void order_logs(struct set_work *w)
 {
 	struct dsb_backup_set *s = &w->set;
 	const struct dsb_report *r = w->rep;
-	if (s->nlogs == 0)
+	size_t cap = s->nlogs + w->nbad_named;
+	if (cap == 0)
 		return;
-	struct gen_ix *gi = malloc(s->nlogs * sizeof(*gi));
-	w->gens = malloc(s->nlogs * sizeof(*w->gens));
-	w->usable = malloc(s->nlogs * sizeof(*w->usable));
-	s->present = malloc(s->nlogs * sizeof(*s->present));
+	struct gen_ix *gi = malloc((s->nlogs ? s->nlogs : 1) * sizeof(*gi));
+	w->gens = malloc(cap * sizeof(*w->gens));
+	w->usable = malloc(cap * sizeof(*w->usable));
+	s->present = malloc(cap * sizeof(*s->present));
 	if (!gi || !w->gens || !w->usable || !s->present) {
 		free(gi);
 		dsb_set_oom(w);
@@ -222,6 +223,9 @@ static void order_logs(struct set_work *w)
 		}
 	}
 	free(gi);
+	for (size_t i = 0; i < w->nbad_named; i++)
+		w->gens[w->ngens++] = w->bad_named[i];
+	qsort(w->gens, w->ngens, sizeof(*w->gens), u32_cmp);
 	w->ngens = distinct(w->gens, w->ngens);
 	qsort(w->usable, w->nusable, sizeof(*w->usable), u32_cmp);
 	w->nusable = distinct(w->usable, w->nusable);
@@ -669,8 +673,9 @@ static void finish_set(struct set_work *w)
 		dsb_set_oom(w);
 	free(w->gens);
 	free(w->usable);
-	w->gens = w->usable = NULL;
-	w->ngens = w->nusable = 0;
+	free(w->bad_named);
+	w->gens = w->usable = w->bad_named = NULL;
+	w->ngens = w->nusable = w->nbad_named = 0;
 }
 
 /* ---- an `ese` collection -------------------------------------------------- */
@@ -694,6 +699,55 @@ static const struct dsb_ese_signature *log_sign(const struct dsb_log_entry *lg)
 static const struct dsb_ese_signature *chk_sign(const struct dsb_checkpoint_entry *ck)
 {
 	return (ck->copy_ok[0] || ck->copy_ok[1]) && !ck->sign_log.is_null ? &ck->sign_log : NULL;
+}
+
+static const char *last_part(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	return b ? b + 1 : path;
+}
+
+static bool same_naming(const struct dsb_log_name *a, const struct dsb_log_name *b)
+{
+	return a->ext && a->ext == b->ext && strcmp(a->base, b->base) == 0;
+}
+
+/* The set's generations that are there only by a file's name: a log
+ * entry whose header does not verify, or a file of the collection named
+ * as a log that gave no entry at all (not a log by its header). */
+static void named_logs(struct set_work *w, const bool *has_entry)
+{
+	const struct dsb_report *rep = w->rep;
+	struct dsb_log_name own;
+	const char *n0 = rep->logs[w->set.logs[0]].name;
+	dsb_log_name_parse(n0 ? n0 : "", n0 ? strlen(n0) : 0, &own);
+	for (size_t i = 0; i < rep->nlogs && !w->oom; i++) {
+		const struct dsb_log_entry *lg = &rep->logs[i];
+		if (lg->header_ok || lg->kind != DSB_LOG_LOG || !lg->name)
+			continue;
+		struct dsb_log_name nm;
+		dsb_log_name_parse(lg->name, strlen(lg->name), &nm);
+		if (nm.kind == DSB_LNAME_ARCHIVED && same_naming(&nm, &own) &&
+		    !push_ix(&w->set.logs, &w->set.nlogs, i))
+			dsb_set_oom(w);
+	}
+	for (size_t k = 0; k < rep->ninputs && !w->oom; k++) {
+		const struct dsb_input *in = &rep->inputs[k];
+		if (!in->ese_file || has_entry[k] || !in->path)
+			continue;
+		const char *name = last_part(in->path);
+		struct dsb_log_name nm;
+		dsb_log_name_parse(name, strlen(name), &nm);
+		if (nm.kind != DSB_LNAME_ARCHIVED || !same_naming(&nm, &own))
+			continue;
+		uint32_t *v = realloc(w->bad_named, (w->nbad_named + 1) * sizeof(*v));
+		if (!v) {
+			dsb_set_oom(w);
+			return;
+		}
+		w->bad_named = v;
+		v[w->nbad_named++] = nm.generation;
+	}
 }
 
 void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
@@ -725,6 +779,20 @@ void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
 	uint32_t unclaimed = 0;
 	for (size_t i = 0; i < rep->nlogs; i++)
 		unclaimed += log_sign(&rep->logs[i]) && !log_claimed[i];
+	/* inputs that gave an entry of their own (database, log, checkpoint) */
+	bool *has_entry = calloc(rep->ninputs + 1, sizeof(bool));
+	if (!has_entry) {
+		w.set.input = rep->ndatabases ? rep->databases[0].input : 0;
+		if (rep->ninputs)
+			dsb_set_oom(&w);
+		goto done;
+	}
+	for (size_t i = 0; i < rep->ndatabases; i++)
+		has_entry[rep->databases[i].input] = true;
+	for (size_t i = 0; i < rep->nlogs; i++)
+		has_entry[rep->logs[i].input] = true;
+	for (size_t i = 0; i < rep->ncheckpoints; i++)
+		has_entry[rep->checkpoints[i].input] = true;
 
 	for (size_t d = 0; d < rep->ndatabases && !w.oom; d++) {
 		const struct dsb_database *db = &rep->databases[d];
@@ -745,26 +813,11 @@ void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
 				if (sg && same_sign(sg, own))
 					w.set.checkpoint = (int64_t)i;
 			}
-			/* a log whose header does not verify belongs by its name
-			 * when this stream's logs are named alike (base and
-			 * extension): a damaged generation, not an absent one */
-			if (w.set.nlogs) {
-				struct dsb_log_name own_nm;
-				const char *n0 = rep->logs[w.set.logs[0]].name;
-				dsb_log_name_parse(n0 ? n0 : "", n0 ? strlen(n0) : 0, &own_nm);
-				for (size_t i = 0; i < rep->nlogs && !w.oom; i++) {
-					const struct dsb_log_entry *lg = &rep->logs[i];
-					if (lg->header_ok || lg->kind != DSB_LOG_LOG || !lg->name)
-						continue;
-					struct dsb_log_name nm;
-					dsb_log_name_parse(lg->name, strlen(lg->name), &nm);
-					if (nm.kind == DSB_LNAME_ARCHIVED && own_nm.ext &&
-					    nm.ext == own_nm.ext &&
-					    strcmp(nm.base, own_nm.base) == 0 &&
-					    !push_ix(&w.set.logs, &w.set.nlogs, i))
-						dsb_set_oom(&w);
-				}
-			}
+			/* a file named as one of this stream's logs whose header
+			 * is no log's belongs by its name: a damaged generation,
+			 * not an absent one */
+			if (w.set.nlogs)
+				named_logs(&w, has_entry);
 		}
 		finish_set(&w);
 	}
@@ -796,6 +849,7 @@ void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
 		w.foreign_logs = rep->ndatabases > 0;
 		finish_set(&w);
 	}
+	free(has_entry);
 done:
 	free(log_claimed);
 	free(chk_claimed);

@@ -59,6 +59,10 @@ struct set_work {
 	size_t ngens;
 	uint32_t *usable;             /* the generations of gens with no error */
 	size_t nusable;
+	/* `ese`: files named as this set's logs that are no log by their
+	 * header (not in logs[]): generations present but unusable */
+	uint32_t *bad_named;
+	size_t nbad_named;
 };
 
 /* The name of generation gen in the set (RC §3.9) into out. */
