@@ -106,6 +106,12 @@ static bool input_incomplete(const struct dsb_report *r, int input)
 
 /* ---- membership -------------------------------------------------------------- */
 
+/* A report entry's name (NULL: standard input, no name) as ESE names files. */
+static void parse_name(const char *name, struct dsb_log_name *nm)
+{
+	dsb_log_name_parse(name ? name : "", name ? strlen(name) : 0, nm);
+}
+
 /* Generation of a log for the set: its header's, or for a log whose
  * header does not verify, its name's (so that a damaged required log is
  * "present but unusable", not "absent"). */
@@ -118,7 +124,7 @@ static bool log_gen(const struct dsb_log_entry *lg, uint32_t *gen)
 		return lg->generation > 0;
 	}
 	struct dsb_log_name nm;
-	dsb_log_name_parse(lg->name ? lg->name : "", lg->name ? strlen(lg->name) : 0, &nm);
+	parse_name(lg->name, &nm);
 	*gen = nm.generation;
 	return nm.kind == DSB_LNAME_ARCHIVED;
 }
@@ -163,7 +169,7 @@ static void set_base(struct set_work *w)
 	for (size_t i = 0; i < s->nlogs; i++) {
 		const char *name = r->logs[s->logs[i]].name;
 		struct dsb_log_name nm;
-		dsb_log_name_parse(name ? name : "", name ? strlen(name) : 0, &nm);
+		parse_name(name, &nm);
 		if ((nm.kind == DSB_LNAME_ARCHIVED || nm.kind == DSB_LNAME_CURRENT) && nm.ext &&
 		    strlen(nm.base) == DSB_LOG_BASE_LEN) {
 			snprintf(s->base, sizeof s->base, "%s", nm.base);
@@ -174,7 +180,7 @@ static void set_base(struct set_work *w)
 	if (s->checkpoint >= 0) {
 		const char *name = r->checkpoints[s->checkpoint].name;
 		struct dsb_log_name nm;
-		dsb_log_name_parse(name ? name : "", name ? strlen(name) : 0, &nm);
+		parse_name(name, &nm);
 		if (nm.kind == DSB_LNAME_CHECKPOINT && strlen(nm.base) == DSB_LOG_BASE_LEN) {
 			snprintf(s->base, sizeof s->base, "%s", nm.base);
 			snprintf(s->ext, sizeof s->ext, "%s",
@@ -382,6 +388,24 @@ static void required_range(struct set_work *w)
 	s->committed = committed;
 }
 
+/* S002 or S003: the required generations a..b, absent at one end of
+ * the range (`which`: "lowest", "highest").  Returns how many. */
+static uint64_t end_missing(struct set_work *w, enum dsb_rule rule, uint32_t a, uint32_t b,
+			    const char *which)
+{
+	struct run_text t;
+	run_text_init(&t, &w->set);
+	dsb_set_absent_runs(NULL, 0, a, b, run_text_add, &t);
+	if (!t.gens)
+		return 0;
+	run_text_end(&t);
+	set_add(w, rule, t.gens == 1 ? (int64_t)t.only : -1,
+		"the database needs log generations %u-%u, and the %s %s missing: %s",
+		(unsigned)w->set.required_low, (unsigned)w->set.required_high, which,
+		t.gens == 1 ? "is" : "are", t.buf);
+	return t.gens;
+}
+
 /* S002, S003, S004 and `missing`. */
 static void judge_range(struct set_work *w)
 {
@@ -412,25 +436,9 @@ static void judge_range(struct set_work *w)
 		return;   /* S001 says why: these logs are not this database's */
 
 	struct run_text t;
-	run_text_init(&t, s);
-	dsb_set_absent_runs(NULL, 0, low, first ? first - 1 : high, run_text_add, &t);
-	if (t.gens) {
-		run_text_end(&t);
-		w->gaps.low = t.gens;
-		set_add(w, DSB_S002, t.gens == 1 ? (int64_t)t.only : -1,
-			"the database needs log generations %u-%u, and the lowest %s missing: %s",
-			(unsigned)low, (unsigned)high, t.gens == 1 ? "is" : "are", t.buf);
-	}
+	w->gaps.low = end_missing(w, DSB_S002, low, first ? first - 1 : high, "lowest");
 	if (first) {
-		run_text_init(&t, s);
-		dsb_set_absent_runs(NULL, 0, last + 1, high, run_text_add, &t);
-		if (t.gens) {
-			run_text_end(&t);
-			w->gaps.high = t.gens;
-			set_add(w, DSB_S003, t.gens == 1 ? (int64_t)t.only : -1,
-				"the database needs log generations %u-%u, and the highest %s missing: %s",
-				(unsigned)low, (unsigned)high, t.gens == 1 ? "is" : "are", t.buf);
-		}
+		w->gaps.high = end_missing(w, DSB_S003, last + 1, high, "highest");
 		/* absent inside: the log set's gap (DSB-L), counted for the words */
 		run_text_init(&t, s);
 		dsb_set_absent_runs(w->gens, w->ngens, first, last, run_text_add, &t);
@@ -612,7 +620,7 @@ static void judge_database(struct set_work *w)
 		for (size_t i = 0; i < s->nlogs && !current; i++) {
 			const char *name = w->rep->logs[s->logs[i]].name;
 			struct dsb_log_name nm;
-			dsb_log_name_parse(name ? name : "", name ? strlen(name) : 0, &nm);
+			parse_name(name, &nm);
 			current = nm.kind == DSB_LNAME_CURRENT;
 		}
 		if (!current) {
@@ -632,7 +640,8 @@ static void judge_database(struct set_work *w)
 			w->unknown_why = "a log of the set could not be read in full";
 	}
 	if (input_incomplete(w->rep, db->input))
-		w->unknown_why = "the database could not be read in full";
+		w->unknown_why = db->member ? "the capture could not be read in full"
+					    : "the database could not be read in full";
 }
 
 static void verdict(struct set_work *w)
@@ -720,7 +729,7 @@ static void named_logs(struct set_work *w, const bool *has_entry)
 	const struct dsb_report *rep = w->rep;
 	struct dsb_log_name own;
 	const char *n0 = rep->logs[w->set.logs[0]].name;
-	dsb_log_name_parse(n0 ? n0 : "", n0 ? strlen(n0) : 0, &own);
+	parse_name(n0, &own);
 	for (size_t i = 0; i < rep->nlogs && !w->oom; i++) {
 		const struct dsb_log_entry *lg = &rep->logs[i];
 		if (lg->header_ok || lg->kind != DSB_LOG_LOG || !lg->name)
