@@ -67,9 +67,24 @@ static void cleanup(void)
 	ndirs = 0;
 }
 
+/* Called between the last PATH and the collection's end: stands for
+ * what the log verifier (verify/logs/) marks on the report's logs. */
+typedef void (*before_end_fn)(struct dsb_report *rep);
+
+static struct dsb_report *check_paths_marked(const char *const *paths, size_t n,
+					     const char *now, uint32_t days,
+					     before_end_fn before_end);
+
 /* Check the paths as one `ese` collection with --now and --tombstone-days. */
 static struct dsb_report *check_paths(const char *const *paths, size_t n, const char *now,
 				      uint32_t days)
+{
+	return check_paths_marked(paths, n, now, days, NULL);
+}
+
+static struct dsb_report *check_paths_marked(const char *const *paths, size_t n,
+					     const char *now, uint32_t days,
+					     before_end_fn before_end)
 {
 	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
@@ -79,6 +94,8 @@ static struct dsb_report *check_paths(const char *const *paths, size_t n, const 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	for (size_t i = 0; i < n; i++)
 		CU_ASSERT_EQUAL(dsb_ese_collection_add(c, paths[i]), 0);
+	if (before_end)
+		before_end(rep);
 	dsb_ese_collection_end(c);
 	dsb_ese_collection_end(c);   /* once: a second call adds nothing */
 	dsb_ese_collection_free(c);
@@ -433,6 +450,82 @@ static void test_unusable_required_log(void)
 	cleanup();
 }
 
+/* The log verifier's marks (struct dsb_log_entry errors, torn_repairable),
+ * read by exactly those names: an error on a required log makes its
+ * generation unusable (named, not-restorable, no S finding of its own);
+ * past the required range it only loses committed data (a warning); a
+ * torn write its shadow repairs is a warning. */
+static uint32_t mark_gen;
+
+static void mark_errors(struct dsb_report *rep)
+{
+	for (size_t i = 0; i < rep->nlogs; i++)
+		if (rep->logs[i].header_ok && rep->logs[i].generation == mark_gen)
+			rep->logs[i].errors = true;
+}
+
+static void mark_torn(struct dsb_report *rep)
+{
+	for (size_t i = 0; i < rep->nlogs; i++)
+		if (rep->logs[i].header_ok && rep->logs[i].generation == mark_gen)
+			rep->logs[i].torn_repairable = true;
+}
+
+static void test_log_verifier_marks(void)
+{
+	const char *d = write_set(&(struct dfx_logset_opts){
+		.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true, .log_size = LOG64K });
+	mark_gen = 7;
+	struct dsb_report *r = check_paths_marked(&d, 1, NOW_DAY_AFTER, 0, mark_errors);
+	CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+	const struct dsb_backup_set *s = &r->sets[0];
+	CU_ASSERT_EQUAL(s->verdict, DSB_SETV_NOT_RESTORABLE);
+	CU_ASSERT_EQUAL_FATAL(s->nmissing, 1);
+	CU_ASSERT_STRING_EQUAL(s->missing[0], "edb00007.log");
+	CU_ASSERT_EQUAL(count_set_rules(r), 0);
+	CU_ASSERT_TRUE(has_line(s->reasons, s->nreasons, "present but damaged"));
+	dsb_report_free(r);
+
+	/* edb.log (10) is past lGenMaxRequired (9): committed data only */
+	mark_gen = 10;
+	r = check_paths_marked(&d, 1, NOW_DAY_AFTER, 0, mark_errors);
+	CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+	CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_RESTORABLE);   /* committed = required */
+	dsb_report_free(r);
+
+	mark_gen = 10;
+	r = check_paths_marked(&d, 1, NOW_DAY_AFTER, 0, mark_torn);
+	CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+	CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_WARNINGS);
+	CU_ASSERT_TRUE(has_line(r->sets[0].reasons, r->sets[0].nreasons, "torn write"));
+	dsb_report_free(r);
+
+	/* the twin: no mark, restorable */
+	r = check_paths(&d, 1, NOW_DAY_AFTER, 0);
+	CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_RESTORABLE);
+	dsb_report_free(r);
+	cleanup();
+
+	/* committed generation unusable: restorable with warnings */
+	d = write_set(&(struct dfx_logset_opts){
+		.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true, .log_size = LOG64K,
+		.damage = DFX_LSD_COMMITTED_MISSING });
+	mark_gen = 10;
+	r = check_paths_marked(&d, 1, NOW_DAY_AFTER, 0, mark_errors);
+	CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+	s = &r->sets[0];
+	CU_ASSERT_EQUAL(s->committed, 11);
+	CU_ASSERT_EQUAL(s->verdict, DSB_SETV_WARNINGS);
+	CU_ASSERT_EQUAL_FATAL(s->nmissing, 2);
+	CU_ASSERT_STRING_EQUAL(s->missing[0], "edb0000A.log");   /* unusable */
+	CU_ASSERT_STRING_EQUAL(s->missing[1], "edb0000B.log");   /* absent: S004 */
+	const struct dsb_finding *f = only(r, DSB_S004);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(f->generation, 11);
+	dsb_report_free(r);
+	cleanup();
+}
+
 /* Regression: a header asking for two billion generations is named to
  * the listing limit and counted, in time, never looped over. */
 static void test_huge_required_range_bounded(void)
@@ -735,6 +828,7 @@ static const struct dsb_test tests[] = {
 	{ "a database of another stream than its logs (S001)", test_database_of_another_stream },
 	{ "a clean database alone: restorable", test_clean_database_alone },
 	{ "a required log present but damaged: unusable", test_unusable_required_log },
+	{ "the log verifier's marks: errors, torn_repairable", test_log_verifier_marks },
 	{ "regression: a two-billion-generation range is bounded", test_huge_required_range_bounded },
 	{ "the tombstone lifetime on both sides of its limit", test_tombstone },
 	{ "sets[] in JSON (typed), text and SARIF", test_json_and_text },

@@ -8,7 +8,7 @@
 #define DSB_VERIFY_SET_INT_H
 
 #ifndef DSB_SET_INTERNAL
-#error "verify/set/set_int.h is private to verify/set/ (define DSB_SET_INTERNAL)"
+#error "verify/set/set_int.h is internal to verify/set/ (define DSB_SET_INTERNAL)"
 #endif
 
 #include <stdbool.h>
