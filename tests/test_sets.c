@@ -13,6 +13,7 @@
  * clock.
  */
 #include <CUnit/CUnit.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 
 #include "fixtures/lib/capwrite.h"
 #include "fixtures/lib/dcbackup.h"
+#include "fixtures/lib/esegen.h"
 #include "fixtures/lib/fxcap.h"
 #include "fixtures/lib/loggen.h"
 #include "format/ese.h"
@@ -562,6 +564,51 @@ static void test_huge_required_range_bounded(void)
 	cleanup();
 }
 
+/* DSB_SET_DATABASES_MAX: past it, a C015 naming the limit on each
+ * further database, and its set is not judged; twin: at the limit. */
+static void test_databases_limit(void)
+{
+	CU_ASSERT_FATAL(ndirs < sizeof dirs / sizeof dirs[0]);
+	char *d = dirs[ndirs++];
+	snprintf(d, sizeof dirs[0], "/tmp/dsb-sets-XXXXXX");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(d));
+	char err[256] = "";
+	struct dfx_ese *g = dfx_ese_new(&(struct dfx_ese_opts){ .page_size = 4096,
+							.pages = dfx_ese_min_pages(4096) },
+					err, sizeof err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	for (unsigned i = 0; i <= DSB_SET_DATABASES_MAX; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "%s/db%03u.edb", d, i);
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		CU_ASSERT_FATAL(fd >= 0);
+		CU_ASSERT(dfx_ese_write_fd(g, fd));
+		close(fd);
+	}
+	dfx_ese_free(g);
+	const char *p = d;
+	struct dsb_report *r = check_paths(&p, 1, NOW_DAY_AFTER, 0);
+	CU_ASSERT_EQUAL(r->ndatabases, DSB_SET_DATABASES_MAX + 1);
+	CU_ASSERT_EQUAL(r->nsets, DSB_SET_DATABASES_MAX);
+	const struct dsb_finding *f = only(r, DSB_C015);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "DSB_SET_DATABASES_MAX"));
+	CU_ASSERT_EQUAL(f->input, r->databases[DSB_SET_DATABASES_MAX].input);
+	dsb_report_free(r);
+
+	/* the twin: one fewer, every set judged */
+	char last[64];
+	snprintf(last, sizeof last, "%s/db%03u.edb", d, (unsigned)DSB_SET_DATABASES_MAX);
+	CU_ASSERT_EQUAL(unlink(last), 0);
+	r = check_paths(&p, 1, NOW_DAY_AFTER, 0);
+	CU_ASSERT_EQUAL(r->nsets, DSB_SET_DATABASES_MAX);
+	CU_ASSERT_PTR_NULL(only(r, DSB_C015));
+	for (size_t i = 0; i < r->nsets; i++)
+		CU_ASSERT_EQUAL(r->sets[i].verdict, DSB_SETV_RESTORABLE);
+	dsb_report_free(r);
+	cleanup();
+}
+
 /* ---- the tombstone lifetime ------------------------------------------------------ */
 
 static void test_tombstone(void)
@@ -830,6 +877,7 @@ static const struct dsb_test tests[] = {
 	{ "a required log present but damaged: unusable", test_unusable_required_log },
 	{ "the log verifier's marks: errors, torn_repairable", test_log_verifier_marks },
 	{ "regression: a two-billion-generation range is bounded", test_huge_required_range_bounded },
+	{ "the databases' limit: C015; twin at it", test_databases_limit },
 	{ "the tombstone lifetime on both sides of its limit", test_tombstone },
 	{ "sets[] in JSON (typed), text and SARIF", test_json_and_text },
 	{ "--now and --tombstone-days", test_options },

@@ -721,80 +721,21 @@ static bool same_naming(const struct dsb_log_name *a, const struct dsb_log_name 
 	return a->ext && a->ext == b->ext && strcmp(a->base, b->base) == 0;
 }
 
-/* The set's generations that are there only by a file's name: a log
- * entry whose header does not verify, or a file of the collection named
- * as a log that gave no entry at all (not a log by its header). */
-static void named_logs(struct set_work *w, const bool *has_entry)
-{
-	const struct dsb_report *rep = w->rep;
-	struct dsb_log_name own;
-	const char *n0 = rep->logs[w->set.logs[0]].name;
-	parse_name(n0, &own);
-	for (size_t i = 0; i < rep->nlogs && !w->oom; i++) {
-		const struct dsb_log_entry *lg = &rep->logs[i];
-		if (lg->header_ok || lg->kind != DSB_LOG_LOG || !lg->name)
-			continue;
-		struct dsb_log_name nm;
-		dsb_log_name_parse(lg->name, strlen(lg->name), &nm);
-		if (nm.kind == DSB_LNAME_ARCHIVED && same_naming(&nm, &own) &&
-		    !push_ix(&w->set.logs, &w->set.nlogs, i))
-			dsb_set_oom(w);
-	}
-	for (size_t k = 0; k < rep->ninputs && !w->oom; k++) {
-		const struct dsb_input *in = &rep->inputs[k];
-		if (!in->ese_file || has_entry[k] || !in->path)
-			continue;
-		const char *name = last_part(in->path);
-		struct dsb_log_name nm;
-		dsb_log_name_parse(name, strlen(name), &nm);
-		if (nm.kind != DSB_LNAME_ARCHIVED || !same_naming(&nm, &own))
-			continue;
-		uint32_t *v = realloc(w->bad_named, (w->nbad_named + 1) * sizeof(*v));
-		if (!v) {
-			dsb_set_oom(w);
-			return;
-		}
-		w->bad_named = v;
-		v[w->nbad_named++] = nm.generation;
-	}
-}
+/* A file of the collection named as a log that gave no entry of its own
+ * (no log by its header): found once, matched to each set by name. */
+struct named_bad {
+	struct dsb_log_name nm;
+};
 
-void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
+static struct named_bad *find_named_bad(const struct dsb_report *rep, size_t *n)
 {
-	/* which log and checkpoint some database claims */
-	bool *log_claimed = calloc(rep->nlogs + 1, sizeof(bool));
-	bool *chk_claimed = calloc(rep->ncheckpoints + 1, sizeof(bool));
-	struct set_work w = { .rep = rep, .o = o };
-	if (!log_claimed || !chk_claimed) {
-		w.set.input = rep->ndatabases ? rep->databases[0].input : 0;
-		if (rep->ninputs)
-			dsb_set_oom(&w);
-		goto done;
-	}
-	for (size_t d = 0; d < rep->ndatabases; d++) {
-		const struct dsb_database *db = &rep->databases[d];
-		bool hdr = db->sum.header_ok;
-		for (size_t i = 0; hdr && i < rep->nlogs; i++) {
-			const struct dsb_ese_signature *sg = log_sign(&rep->logs[i]);
-			if (sg && same_sign(sg, &db->sum.header.sign_log))
-				log_claimed[i] = true;
-		}
-		for (size_t i = 0; hdr && i < rep->ncheckpoints; i++) {
-			const struct dsb_ese_signature *sg = chk_sign(&rep->checkpoints[i]);
-			if (sg && same_sign(sg, &db->sum.header.sign_log))
-				chk_claimed[i] = true;
-		}
-	}
-	uint32_t unclaimed = 0;
-	for (size_t i = 0; i < rep->nlogs; i++)
-		unclaimed += log_sign(&rep->logs[i]) && !log_claimed[i];
-	/* inputs that gave an entry of their own (database, log, checkpoint) */
+	*n = 0;
 	bool *has_entry = calloc(rep->ninputs + 1, sizeof(bool));
-	if (!has_entry) {
-		w.set.input = rep->ndatabases ? rep->databases[0].input : 0;
-		if (rep->ninputs)
-			dsb_set_oom(&w);
-		goto done;
+	struct named_bad *v = malloc((rep->ninputs + 1) * sizeof(*v));
+	if (!has_entry || !v) {
+		free(has_entry);
+		free(v);
+		return NULL;
 	}
 	for (size_t i = 0; i < rep->ndatabases; i++)
 		has_entry[rep->databases[i].input] = true;
@@ -802,73 +743,228 @@ void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
 		has_entry[rep->logs[i].input] = true;
 	for (size_t i = 0; i < rep->ncheckpoints; i++)
 		has_entry[rep->checkpoints[i].input] = true;
+	for (size_t k = 0; k < rep->ninputs; k++) {
+		const struct dsb_input *in = &rep->inputs[k];
+		if (!in->ese_file || has_entry[k] || !in->path)
+			continue;
+		parse_name(last_part(in->path), &v[*n].nm);
+		if (v[*n].nm.kind == DSB_LNAME_ARCHIVED)
+			(*n)++;
+	}
+	free(has_entry);
+	return v;
+}
+
+/* The set's generations that are there only by a file's name: a log
+ * entry whose header does not verify, or a file of the collection named
+ * as a log that gave no entry at all. */
+static void named_logs(struct set_work *w, const struct named_bad *bad, size_t nbad)
+{
+	const struct dsb_report *rep = w->rep;
+	struct dsb_log_name own;
+	parse_name(rep->logs[w->set.logs[0]].name, &own);
+	for (size_t i = 0; i < rep->nlogs && !w->oom; i++) {
+		const struct dsb_log_entry *lg = &rep->logs[i];
+		if (lg->header_ok || lg->kind != DSB_LOG_LOG || !lg->name)
+			continue;
+		struct dsb_log_name nm;
+		parse_name(lg->name, &nm);
+		if (nm.kind == DSB_LNAME_ARCHIVED && same_naming(&nm, &own) &&
+		    !push_ix(&w->set.logs, &w->set.nlogs, i))
+			dsb_set_oom(w);
+	}
+	for (size_t k = 0; k < nbad && !w->oom; k++) {
+		if (!same_naming(&bad[k].nm, &own))
+			continue;
+		uint32_t *v = realloc(w->bad_named, (w->nbad_named + 1) * sizeof(*v));
+		if (!v) {
+			dsb_set_oom(w);
+			return;
+		}
+		w->bad_named = v;
+		v[w->nbad_named++] = bad[k].nm.generation;
+	}
+}
+
+/* Databases, logs and checkpoints by their log signature: sorted, each
+ * stream is one run, so grouping costs n log n whatever the mix. */
+enum sig_kind { SK_DB, SK_LOG, SK_CHK };
+
+struct sig_ent {
+	const uint8_t *raw;        /* DSB_ESE_SIGNATURE_SIZE bytes */
+	enum sig_kind kind;
+	size_t ix;
+};
+
+static int sig_cmp(const void *a, const void *b)
+{
+	const struct sig_ent *x = a, *y = b;
+	int c = memcmp(x->raw, y->raw, DSB_ESE_SIGNATURE_SIZE);
+	if (c)
+		return c;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return x->ix < y->ix ? -1 : x->ix > y->ix;
+}
+
+/* One stream's run [start, end) of the sorted entries. */
+struct sig_run {
+	size_t start, end;
+	size_t first_log;          /* the lowest log index: log sets' order */
+};
+
+static int run_first_log_cmp(const void *a, const void *b)
+{
+	const struct sig_run *x = a, *y = b;
+	return x->first_log < y->first_log ? -1 : x->first_log > y->first_log;
+}
+
+/* The logs and checkpoint of a run into w's set. */
+static void take_run(struct set_work *w, const struct sig_ent *e, const struct sig_run *run)
+{
+	for (size_t k = run->start; k < run->end && !w->oom; k++) {
+		if (e[k].kind == SK_LOG && !push_ix(&w->set.logs, &w->set.nlogs, e[k].ix))
+			dsb_set_oom(w);
+		if (e[k].kind == SK_CHK && w->set.checkpoint < 0)
+			w->set.checkpoint = (int64_t)e[k].ix;
+	}
+}
+
+#define SETS_LIMIT_FMT "more than %u databases in the collection (DSB_SET_DATABASES_MAX): the backup set of this one was not judged"
+#define SETS_LIMIT_SIZE 128
+_Static_assert(sizeof SETS_LIMIT_FMT - 2 + sizeof "4294967295" - 1 < SETS_LIMIT_SIZE,
+	       "the limit's message fits with any count");
+
+static void databases_limit(struct set_work *w, int input)
+{
+	char detail[SETS_LIMIT_SIZE];
+	snprintf(detail, sizeof detail, SETS_LIMIT_FMT, (unsigned)DSB_SET_DATABASES_MAX);
+	struct dsb_op_cause cause = DSB_OP_CAUSE_INIT;
+	cause.error = DSB_OP_LIMIT;
+	cause.limit = "DSB_SET_DATABASES_MAX";
+	cause.detail = detail;
+	dsb_status_c015(w->rep->findings, input, &cause);
+	if ((size_t)input < w->rep->ninputs)
+		w->rep->inputs[input].incomplete = true;
+}
+
+void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
+{
+	struct set_work w = { .rep = rep, .o = o };
+	size_t cap = rep->ndatabases + rep->nlogs + rep->ncheckpoints, n = 0, nbad = 0, nruns = 0;
+	struct sig_ent *e = malloc((cap + 1) * sizeof(*e));
+	struct sig_run *runs = malloc((cap + 1) * sizeof(*runs));
+	size_t *db_run = malloc((rep->ndatabases + 1) * sizeof(*db_run));
+	struct named_bad *bad = find_named_bad(rep, &nbad);
+	if (!e || !runs || !db_run || !bad) {
+		w.set.input = rep->ndatabases ? rep->databases[0].input : 0;
+		if (rep->ninputs)
+			dsb_set_oom(&w);
+		goto done;
+	}
+	for (size_t i = 0; i < rep->ndatabases; i++) {
+		db_run[i] = SIZE_MAX;
+		if (rep->databases[i].sum.header_ok)
+			e[n++] = (struct sig_ent){ rep->databases[i].sum.header.sign_log.raw, SK_DB, i };
+	}
+	for (size_t i = 0; i < rep->nlogs; i++) {
+		const struct dsb_ese_signature *sg = log_sign(&rep->logs[i]);
+		if (sg)
+			e[n++] = (struct sig_ent){ sg->raw, SK_LOG, i };
+	}
+	for (size_t i = 0; i < rep->ncheckpoints; i++) {
+		const struct dsb_ese_signature *sg = chk_sign(&rep->checkpoints[i]);
+		if (sg)
+			e[n++] = (struct sig_ent){ sg->raw, SK_CHK, i };
+	}
+	qsort(e, n, sizeof(*e), sig_cmp);
+	/* runs of one stream; a database points at its run; the logs of
+	 * runs with no database are the log sets' (and "another stream"
+	 * for every database) */
+	uint32_t unclaimed = 0;
+	for (size_t a = 0; a < n;) {
+		size_t b = a + 1;
+		while (b < n && memcmp(e[a].raw, e[b].raw, DSB_ESE_SIGNATURE_SIZE) == 0)
+			b++;
+		struct sig_run run = { .start = a, .end = b, .first_log = SIZE_MAX };
+		bool has_db = false;
+		uint32_t logs = 0;
+		for (size_t k = a; k < b; k++) {
+			if (e[k].kind == SK_DB) {
+				has_db = true;
+				db_run[e[k].ix] = nruns;
+			} else if (e[k].kind == SK_LOG) {
+				logs++;
+				if (e[k].ix < run.first_log)
+					run.first_log = e[k].ix;
+			}
+		}
+		if (!has_db)
+			unclaimed += logs;
+		runs[nruns++] = run;
+		a = b;
+	}
 
 	for (size_t d = 0; d < rep->ndatabases && !w.oom; d++) {
 		const struct dsb_database *db = &rep->databases[d];
+		if (d >= DSB_SET_DATABASES_MAX) {
+			databases_limit(&w, db->input);
+			continue;
+		}
 		w = (struct set_work){ .rep = rep, .o = o, .db = db, .st = w.st, .oom = w.oom };
 		w.set.input = db->input;
 		w.set.database = (int64_t)d;
 		w.set.checkpoint = -1;
 		w.foreign_logs = unclaimed;
-		if (db->sum.header_ok) {
-			const struct dsb_ese_signature *own = &db->sum.header.sign_log;
-			for (size_t i = 0; i < rep->nlogs && !w.oom; i++) {
-				const struct dsb_ese_signature *sg = log_sign(&rep->logs[i]);
-				if (sg && same_sign(sg, own) && !push_ix(&w.set.logs, &w.set.nlogs, i))
-					dsb_set_oom(&w);
-			}
-			for (size_t i = 0; i < rep->ncheckpoints && w.set.checkpoint < 0; i++) {
-				const struct dsb_ese_signature *sg = chk_sign(&rep->checkpoints[i]);
-				if (sg && same_sign(sg, own))
-					w.set.checkpoint = (int64_t)i;
-			}
+		if (db_run[d] != SIZE_MAX) {
+			take_run(&w, e, &runs[db_run[d]]);
 			/* a file named as one of this stream's logs whose header
 			 * is no log's belongs by its name: a damaged generation,
 			 * not an absent one */
 			if (w.set.nlogs)
-				named_logs(&w, has_entry);
+				named_logs(&w, bad, nbad);
 		}
 		finish_set(&w);
 	}
 
-	/* log sets: logs and checkpoints no database claims, by stream */
-	for (size_t i = 0; i < rep->nlogs && !w.oom; i++) {
-		const struct dsb_ese_signature *lead = log_sign(&rep->logs[i]);
-		if (!lead || log_claimed[i])
-			continue;
+	/* log sets: the streams no database claims, in the order of their
+	 * first log */
+	size_t nlog_runs = 0;
+	for (size_t r = 0; r < nruns; r++) {
+		bool has_db = false;
+		for (size_t k = runs[r].start; k < runs[r].end && !has_db; k++)
+			has_db = e[k].kind == SK_DB;
+		if (!has_db && runs[r].first_log != SIZE_MAX)
+			runs[nlog_runs++] = runs[r];
+	}
+	qsort(runs, nlog_runs, sizeof(*runs), run_first_log_cmp);
+	for (size_t r = 0; r < nlog_runs && !w.oom; r++) {
 		w = (struct set_work){ .rep = rep, .o = o, .st = w.st, .oom = w.oom };
-		w.set.input = rep->logs[i].input;
+		w.set.input = rep->logs[runs[r].first_log].input;
 		w.set.database = -1;
 		w.set.checkpoint = -1;
-		for (size_t k = i; k < rep->nlogs && !w.oom; k++) {
-			const struct dsb_ese_signature *sg = log_sign(&rep->logs[k]);
-			if (sg && !log_claimed[k] && same_sign(sg, lead)) {
-				log_claimed[k] = true;
-				if (!push_ix(&w.set.logs, &w.set.nlogs, k))
-					dsb_set_oom(&w);
-			}
-		}
-		for (size_t k = 0; k < rep->ncheckpoints && w.set.checkpoint < 0; k++) {
-			const struct dsb_ese_signature *sg = chk_sign(&rep->checkpoints[k]);
-			if (sg && !chk_claimed[k] && same_sign(sg, lead)) {
-				chk_claimed[k] = true;
-				w.set.checkpoint = (int64_t)k;
-			}
-		}
 		w.foreign_logs = rep->ndatabases > 0;
+		take_run(&w, e, &runs[r]);
 		finish_set(&w);
 	}
-	free(has_entry);
 done:
-	free(log_claimed);
-	free(chk_claimed);
+	free(e);
+	free(runs);
+	free(db_run);
+	free(bad);
 }
 
 /* ---- a capture ------------------------------------------------------------- */
 
-static bool member_eq(const char *a, const char *b)
+static int str_cmp(const void *a, const void *b)
 {
-	return a && b && strcmp(a, b) == 0;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Is `member` one of the session's (sorted) members? */
+static bool delivered(const char *const *members, size_t n, const char *member)
+{
+	return member && n && bsearch(&member, members, n, sizeof(*members), str_cmp) != NULL;
 }
 
 void dsb_sets_capture(struct dsb_report *rep, int input, int64_t started,
@@ -877,38 +973,48 @@ void dsb_sets_capture(struct dsb_report *rep, int input, int64_t started,
 	struct set_work w = { .rep = rep, .o = o };
 	for (size_t si = 0; si < rep->nsessions && !w.oom; si++) {
 		const struct dsb_session *ss = &rep->sessions[si];
-		if (ss->input != input || ss->kind != DSB_SESSION_BACKUP)
+		if (ss->input != input || ss->kind != DSB_SESSION_BACKUP || ss->nfiles == 0)
 			continue;
-		/* the database this session delivered: a file of the session
-		 * bound to a member that the database verifier checked */
+		/* the members whose bytes the session delivered, sorted: a
+		 * session may hold a million opens (DSB_MAX_OPENS) */
+		const char **members = malloc(ss->nfiles * sizeof(*members));
+		if (!members) {
+			w.set.input = input;
+			dsb_set_oom(&w);
+			return;
+		}
+		size_t nm = 0;
+		for (size_t k = 0; k < ss->nfiles; k++)
+			if (ss->files[k].member)
+				members[nm++] = ss->files[k].member;
+		qsort(members, nm, sizeof(*members), str_cmp);
+		/* the database this session delivered (DSB_MAX_DATABASES a
+		 * capture): the first the verifier checked */
 		int64_t dbix = -1;
-		for (size_t k = 0; k < ss->nfiles && dbix < 0; k++)
-			for (size_t d = 0; d < rep->ndatabases && dbix < 0; d++)
-				if (rep->databases[d].input == input &&
-				    member_eq(rep->databases[d].member, ss->files[k].member))
-					dbix = (int64_t)d;
-		if (dbix < 0)
+		for (size_t d = 0; d < rep->ndatabases && dbix < 0; d++)
+			if (rep->databases[d].input == input &&
+			    delivered(members, nm, rep->databases[d].member))
+				dbix = (int64_t)d;
+		if (dbix < 0) {
+			free(members);
 			continue;
+		}
 		w = (struct set_work){ .rep = rep, .o = o, .db = &rep->databases[dbix],
 				       .capture_started = started, .st = w.st, .oom = w.oom };
 		w.set.input = input;
 		w.set.database = dbix;
 		w.set.checkpoint = -1;
-		for (size_t i = 0; i < rep->nlogs && !w.oom; i++) {
-			const struct dsb_log_entry *lg = &rep->logs[i];
-			bool bound = false;
-			for (size_t k = 0; k < ss->nfiles && !bound; k++)
-				bound = lg->input == input && member_eq(lg->member, ss->files[k].member);
-			if (bound && !push_ix(&w.set.logs, &w.set.nlogs, i))
+		for (size_t i = 0; i < rep->nlogs && !w.oom; i++)
+			if (rep->logs[i].input == input && delivered(members, nm, rep->logs[i].member) &&
+			    !push_ix(&w.set.logs, &w.set.nlogs, i))
 				dsb_set_oom(&w);
-		}
 		for (size_t i = 0; i < rep->ncheckpoints && w.set.checkpoint < 0; i++)
-			for (size_t k = 0; k < ss->nfiles; k++)
-				if (rep->checkpoints[i].input == input &&
-				    member_eq(rep->checkpoints[i].member, ss->files[k].member))
-					w.set.checkpoint = (int64_t)i;
-		/* a session's logs that are of another stream than its
-		 * database: S001 names them */
+			if (rep->checkpoints[i].input == input &&
+			    delivered(members, nm, rep->checkpoints[i].member))
+				w.set.checkpoint = (int64_t)i;
+		free(members);
+		/* a session's logs all of another stream than its database:
+		 * S001 names them, and none is the set's */
 		uint32_t other = 0;
 		for (size_t i = 0; i < w.set.nlogs; i++) {
 			const struct dsb_ese_signature *sg = log_sign(&rep->logs[w.set.logs[i]]);

@@ -33,6 +33,11 @@
  * counted in missing_total): a hostile header may ask for two billion. */
 #define DSB_SET_MISSING_LISTED 1000u
 
+/* Databases of one `ese` collection whose sets are judged; past it, a
+ * C015 on each further database (its set is not judged).  A set holds
+ * the indices of its stream's logs: this bounds their copies. */
+#define DSB_SET_DATABASES_MAX 64u
+
 struct dsb_set_opts {
 	bool has_now;              /* --now given */
 	int64_t now;               /* ticks (100 ns) since 0001-01-01 UTC, as
