@@ -409,6 +409,29 @@ static void test_database_of_another_stream(void)
 	cleanup();
 }
 
+/* A checkpoint of another stream (chk-signature): no database's, a log
+ * set of its own that says so. */
+static void test_checkpoint_of_another_stream(void)
+{
+	struct dsb_report *r = check_set(&(struct dfx_logset_opts){
+		.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true, .log_size = LOG64K,
+		.damage = DFX_LSD_CHK_SIGNATURE });
+	CU_ASSERT_EQUAL_FATAL(r->nsets, 2);
+	CU_ASSERT_EQUAL(r->sets[0].database, 0);
+	CU_ASSERT_EQUAL(r->sets[0].checkpoint, -1);
+	CU_ASSERT_EQUAL(r->sets[0].nlogs, 6);
+	CU_ASSERT_PTR_NOT_NULL(only(r, DSB_S008));   /* recovery ignores it */
+	const struct dsb_backup_set *s = &r->sets[1];
+	CU_ASSERT_EQUAL(s->database, -1);
+	CU_ASSERT_EQUAL(s->checkpoint, 0);
+	CU_ASSERT_EQUAL(s->nlogs, 0);
+	CU_ASSERT_EQUAL(s->input, r->checkpoints[0].input);
+	CU_ASSERT_TRUE(has_line(s->reasons, s->nreasons, "none of the databases'"));
+	CU_ASSERT_TRUE(has_line(s->reasons, s->nreasons, "a checkpoint and no log"));
+	dsb_report_free(r);
+	cleanup();
+}
+
 static void test_clean_database_alone(void)
 {
 	const char *d = write_set(&(struct dfx_logset_opts){ .db = DFX_LSDB_CLEAN,
@@ -873,6 +896,7 @@ static const struct dsb_test tests[] = {
 	{ "two databases of two streams in one collection", test_two_streams_one_folder },
 	{ "logs with no database: a log set, no verdict", test_log_set_no_database },
 	{ "a database of another stream than its logs (S001)", test_database_of_another_stream },
+	{ "a checkpoint of another stream: a log set of its own", test_checkpoint_of_another_stream },
 	{ "a clean database alone: restorable", test_clean_database_alone },
 	{ "a required log present but damaged: unusable", test_unusable_required_log },
 	{ "the log verifier's marks: errors, torn_repairable", test_log_verifier_marks },

@@ -811,6 +811,7 @@ static int sig_cmp(const void *a, const void *b)
 struct sig_run {
 	size_t start, end;
 	size_t first_log;          /* the lowest log index: log sets' order */
+	bool chk_only;             /* no log: first_log is nlogs + the checkpoint's */
 };
 
 static int run_first_log_cmp(const void *a, const void *b)
@@ -886,7 +887,7 @@ void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
 		size_t b = a + 1;
 		while (b < n && memcmp(e[a].raw, e[b].raw, DSB_ESE_SIGNATURE_SIZE) == 0)
 			b++;
-		struct sig_run run = { .start = a, .end = b, .first_log = SIZE_MAX };
+		struct sig_run run = { .start = a, .end = b, .first_log = SIZE_MAX, .chk_only = false };
 		bool has_db = false;
 		uint32_t logs = 0;
 		for (size_t k = a; k < b; k++) {
@@ -934,13 +935,27 @@ void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
 		bool has_db = false;
 		for (size_t k = runs[r].start; k < runs[r].end && !has_db; k++)
 			has_db = e[k].kind == SK_DB;
-		if (!has_db && runs[r].first_log != SIZE_MAX)
+		if (has_db)
+			continue;
+		if (runs[r].first_log == SIZE_MAX) {
+			/* a checkpoint alone: a log set of its own, said to be of
+			 * none of the databases' streams; after those with logs */
+			for (size_t k = runs[r].start; k < runs[r].end; k++)
+				if (e[k].kind == SK_CHK) {
+					runs[r].chk_only = true;
+					runs[r].first_log = rep->nlogs + e[k].ix;
+					break;
+				}
+		}
+		if (runs[r].first_log != SIZE_MAX)
 			runs[nlog_runs++] = runs[r];
 	}
 	qsort(runs, nlog_runs, sizeof(*runs), run_first_log_cmp);
 	for (size_t r = 0; r < nlog_runs && !w.oom; r++) {
 		w = (struct set_work){ .rep = rep, .o = o, .st = w.st, .oom = w.oom };
-		w.set.input = rep->logs[runs[r].first_log].input;
+		w.set.input = runs[r].chk_only
+			? rep->checkpoints[runs[r].first_log - rep->nlogs].input
+			: rep->logs[runs[r].first_log].input;
 		w.set.database = -1;
 		w.set.checkpoint = -1;
 		w.foreign_logs = rep->ndatabases > 0;

@@ -51,6 +51,8 @@ static void log_set_words(struct words *wd)
 	struct dsb_backup_set *s = &w->set;
 	REASON(wd, "no database of this log stream is in the %s: a log set, checked for continuity only, with no restore verdict",
 	       w->capture_started ? "capture" : "collection");
+	if (s->nlogs == 0 && s->checkpoint >= 0)
+		REASON(wd, "it holds a checkpoint and no log of its stream");
 	if (w->foreign_logs)
 		REASON(wd, "its log signature is none of the databases': these logs belong to another database or another run of the log stream");
 	if (s->npresent)
