@@ -28,6 +28,11 @@
 
 /* ---- small pieces ---------------------------------------------------------- */
 
+_Static_assert(sizeof(((struct dsb_backup_set *)0)->base) == DSB_LOG_BASE_LEN + 1,
+	       "a set's base name is ESE's 3 characters (RC §3.9)");
+_Static_assert(sizeof(((struct dsb_backup_set *)0)->ext) == sizeof ".log",
+	       "a set's extension is a dot and 3 characters");
+
 void dsb_set_gen_name(const struct dsb_backup_set *s, uint32_t gen,
 		      char out[DSB_LOG_NAME_FMT_MAX])
 {
@@ -451,7 +456,7 @@ static void judge_range(struct set_work *w)
 			run_text_end(&t);
 			w->gaps.committed = t.gens;
 			set_add(w, DSB_S004, t.gens == 1 ? (int64_t)t.only : -1,
-				"every required generation (%u-%u) is here, but committed generations up to %u are not: %s; recovery ignoring lost logs would lose their transactions",
+				"committed generations past the required range %u-%u, up to %u, are not here: %s; recovery ignoring lost logs would lose their transactions",
 				(unsigned)low, (unsigned)high, (unsigned)s->committed, t.buf);
 		}
 	}
@@ -494,6 +499,7 @@ static void judge_tm_create(struct set_work *w)
 		struct dsb_log_view vw;
 		dsb_log_view(lg, &vw);
 		char nm[DSB_LOG_NAME_FMT_MAX], exp[40] = "(not a valid time)";
+		_Static_assert(sizeof exp >= 29, "dsb_time_format's longest form fits");
 		dsb_set_gen_name(s, gen, nm);
 		int64_t t;
 		if (dsb_set_logtime_ticks(want, &t))
@@ -569,6 +575,7 @@ static void judge_age(struct set_work *w)
 	w->too_old = true;
 	w->age_days = age;
 	char at[40];
+	_Static_assert(sizeof at >= 29, "dsb_time_format's longest form fits");
 	dsb_time_format(when, at, sizeof at);
 	set_add(w, DSB_S010, -1,
 		"the backup is %lld days old (%s, %s), past the tombstone lifetime of %u days: objects deleted since may have been purged elsewhere and would come back as lingering objects",
