@@ -470,7 +470,7 @@ static void test_unusable_required_log(void)
 	 * it belongs by its name */
 	CU_ASSERT_EQUAL(s->nlogs, 5);
 	CU_ASSERT_PTR_NULL(only(r, DSB_S002));
-	CU_ASSERT_TRUE(has_line(s->reasons, s->nreasons, "present but damaged"));
+	CU_ASSERT_TRUE(has_line(s->reasons, s->nreasons, "present but unusable"));
 	dsb_report_free(r);
 	cleanup();
 }
@@ -508,7 +508,7 @@ static void test_log_verifier_marks(void)
 	CU_ASSERT_EQUAL_FATAL(s->nmissing, 1);
 	CU_ASSERT_STRING_EQUAL(s->missing[0], "edb00007.log");
 	CU_ASSERT_EQUAL(count_set_rules(r), 0);
-	CU_ASSERT_TRUE(has_line(s->reasons, s->nreasons, "present but damaged"));
+	CU_ASSERT_TRUE(has_line(s->reasons, s->nreasons, "present but unusable"));
 	dsb_report_free(r);
 
 	/* edb.log (10) is past lGenMaxRequired (9): committed data only */
@@ -868,6 +868,27 @@ static void test_capture_tar_and_zip(void)
 	}
 }
 
+/* A session that delivered a log of another stream for generation 7
+ * (stale-log): present, not bound to the database, so unusable: named,
+ * not-restorable; the twin (the same capture undamaged) is restorable. */
+static void test_capture_foreign_log(void)
+{
+	struct dsb_report *r = check_capture(DFX_TAR, 0, &(struct dfx_dcb_opts){
+		.log_size = LOG64K, .damage = DFX_LSD_STALE_LOG });
+	CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+	const struct dsb_backup_set *s = &r->sets[0];
+	CU_ASSERT_EQUAL(s->nlogs, 5);
+	CU_ASSERT_EQUAL(s->verdict, DSB_SETV_NOT_RESTORABLE);
+	CU_ASSERT_EQUAL_FATAL(s->nmissing, 1);
+	CU_ASSERT_STRING_EQUAL(s->missing[0], "edb00007.log");
+	CU_ASSERT_PTR_NULL(only(r, DSB_S001));   /* the others are its own */
+	dsb_report_free(r);
+	r = check_capture(DFX_TAR, 0, &(struct dfx_dcb_opts){ .log_size = LOG64K });
+	CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+	CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_RESTORABLE);
+	dsb_report_free(r);
+}
+
 static void test_capture_cut_unknown(void)
 {
 	/* the tar cut inside the last log: the input is incomplete */
@@ -906,6 +927,7 @@ static const struct dsb_test tests[] = {
 	{ "sets[] in JSON (typed), text and SARIF", test_json_and_text },
 	{ "--now and --tombstone-days", test_options },
 	{ "captures in tar and zip", test_capture_tar_and_zip },
+	{ "a capture's log of another stream: unusable", test_capture_foreign_log },
 	{ "a cut capture: unknown", test_capture_cut_unknown },
 	{ NULL, NULL },
 };

@@ -224,7 +224,11 @@ static void order_logs(struct set_work *w)
 		if (gi[i].gen == 0)
 			continue;
 		w->gens[w->ngens++] = gi[i].gen;
-		if (lg->header_ok && !lg->errors)
+		/* a capture's session may deliver a log of another stream: there,
+		 * not bound to the database, so not usable */
+		bool bound = !w->db || !w->db->sum.header_ok ||
+			     same_sign(&lg->sign_log, &w->db->sum.header.sign_log);
+		if (lg->header_ok && !lg->errors && bound)
 			w->usable[w->nusable++] = gi[i].gen;
 		if (lg->header_ok) {
 			if (s->npresent && s->present[s->npresent - 1].high + 1 >= gi[i].gen)

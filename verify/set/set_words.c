@@ -77,7 +77,7 @@ static void reasons(struct words *wd)
 		REASON(wd, "required log generations %u-%u are not all here; missing: %s",
 		       (unsigned)s->required_low, (unsigned)s->required_high, names);
 	else if (w->gaps.unusable)
-		REASON(wd, "%llu required generation%s present but damaged (the DSB-L findings say how); unusable: %s",
+		REASON(wd, "%llu required generation%s present but unusable (damaged, or of another log stream: the DSB-L findings say how); unusable: %s",
 		       (unsigned long long)w->gaps.unusable, w->gaps.unusable == 1 ? " is" : "s are",
 		       names);
 	if (w->tm_mismatch)
