@@ -813,6 +813,8 @@ static void test_options(void)
 
 /* ---- captures ----------------------------------------------------------------- */
 
+static const char *capture_now = NOW_DAY_AFTER;
+
 static struct dsb_report *check_capture(enum dfx_container fmt, uint64_t cut_at,
 					const struct dfx_dcb_opts *dco)
 {
@@ -831,7 +833,7 @@ static struct dsb_report *check_capture(enum dfx_container fmt, uint64_t cut_at,
 	struct dsb_report *r = dsb_report_new(DSB_FAIL_ON_ERROR);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
 	struct dsb_verify_opts vo = { .sets = { .has_now = true } };
-	CU_ASSERT_FATAL(dsb_time_parse(NOW_DAY_AFTER, strlen(NOW_DAY_AFTER), &vo.sets.now));
+	CU_ASSERT_FATAL(dsb_time_parse(capture_now, strlen(capture_now), &vo.sets.now));
 	CU_ASSERT_EQUAL(dsb_verify_input(r, out, &vo), 0);
 	unlink(out);
 	return r;
@@ -889,6 +891,22 @@ static void test_capture_foreign_log(void)
 	dsb_report_free(r);
 }
 
+/* A capture's age is measured from its start (the journal's capture
+ * record, 2026-11-21T10:00:00Z). */
+static void test_capture_tombstone(void)
+{
+	capture_now = "2027-06-01T10:00:00Z";
+	struct dsb_report *r = check_capture(DFX_TAR, 0, &(struct dfx_dcb_opts){ .log_size = LOG64K });
+	capture_now = NOW_DAY_AFTER;
+	CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+	CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_WARNINGS);
+	const struct dsb_finding *f = only(r, DSB_S010);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "192 days old (the capture's start, 2026-11-21T10:00:00Z)"));
+	CU_ASSERT_PTR_NOT_NULL(f->member);
+	dsb_report_free(r);
+}
+
 static void test_capture_cut_unknown(void)
 {
 	/* the tar cut inside the last log: the input is incomplete */
@@ -928,6 +946,7 @@ static const struct dsb_test tests[] = {
 	{ "--now and --tombstone-days", test_options },
 	{ "captures in tar and zip", test_capture_tar_and_zip },
 	{ "a capture's log of another stream: unusable", test_capture_foreign_log },
+	{ "a capture's age from its start", test_capture_tombstone },
 	{ "a cut capture: unknown", test_capture_cut_unknown },
 	{ NULL, NULL },
 };
