@@ -26,6 +26,7 @@
 #include "fixtures/lib/fxcap.h"
 #include "fixtures/lib/loggen.h"
 #include "format/ese.h"
+#include "format/ese_log.h"
 #include "format/journal.h"
 #include "verify/capture/capture.h"
 #include "verify/ese/ese_collection.h"
@@ -632,6 +633,101 @@ static void test_databases_limit(void)
 	cleanup();
 }
 
+/* Hostile headers and log lists, made directly in a report (seeded, so
+ * reproducible): whatever the numbers, the set's lists are well formed.
+ * `missing` is ascending, within the required and committed range, and
+ * bounded; `present` runs ascend without touching; `logs` go by
+ * generation; a required generation absent means not-restorable. */
+static uint64_t rnd_state = 0x5eed5e75ull;
+
+static uint32_t rnd(uint32_t n)
+{
+	rnd_state = rnd_state * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(rnd_state >> 33) % n;
+}
+
+static void test_random_sets_well_formed(void)
+{
+	static const uint32_t edges[] = { 1, 2, 5, 9, 0xFFFFF, 0x100000, 0x7FFFFFFE, 0x7FFFFFFF };
+	for (int iter = 0; iter < 400; iter++) {
+		struct dsb_report *r = dsb_report_new(DSB_FAIL_ON_ERROR);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+		int in = dsb_report_add_input(r, "db.edb");
+		CU_ASSERT_FATAL(in == 0);
+		r->inputs[in].ese_file = true;
+		struct dsb_database db = { .input = in };
+		db.sum.header_ok = true;
+		db.sum.fuzzy = rnd(4) != 0;
+		db.sum.page_size = 8192;
+		struct dsb_ese_header *h = &db.sum.header;
+		h->sign_log.raw[0] = 1;
+		uint32_t base = rnd(2) ? edges[rnd(8)] : 1 + rnd(40);
+		h->gen_min_required = (int32_t)(rnd(8) ? base : edges[rnd(8)]);
+		uint64_t max_req = rnd(8) ? (uint64_t)base + rnd(20) : edges[rnd(8)];
+		h->gen_max_required = (int32_t)(max_req > INT32_MAX ? INT32_MAX : max_req);
+		int64_t committed = rnd(2) ? (int64_t)h->gen_max_required + rnd(3) : edges[rnd(8)];
+		h->gen_max_committed = (int32_t)(committed > INT32_MAX ? INT32_MAX : committed);
+		CU_ASSERT_FATAL(dsb_report_add_database(r, &db));
+		unsigned nlogs = rnd(30);
+		for (unsigned k = 0; k < nlogs; k++) {
+			int li = dsb_report_add_input(r, "log");
+			CU_ASSERT_FATAL(li > 0);
+			r->inputs[li].ese_file = true;
+			struct dsb_log_entry lg = { .input = li, .kind = DSB_LOG_LOG };
+			uint64_t g = rnd(4) ? (uint64_t)base + rnd(25) : edges[rnd(8)];
+			lg.generation = (uint32_t)(g > INT32_MAX ? INT32_MAX : g);
+			lg.header_ok = rnd(10) != 0;
+			lg.errors = rnd(10) == 0;
+			lg.torn_repairable = rnd(10) == 0;
+			lg.page_size = rnd(20) ? 8192 : 4096;
+			lg.sign_log.raw[0] = rnd(10) ? 1 : 2;
+			char nm[DSB_LOG_NAME_FMT_MAX];
+			if (!dsb_log_name_format(nm, sizeof nm, "edb", ".log",
+						 lg.generation ? lg.generation : 1, rnd(10) == 0))
+				snprintf(nm, sizeof nm, "edb.log");
+			lg.name = strdup(nm);
+			CU_ASSERT_FATAL(dsb_report_add_log(r, &lg));
+		}
+		struct dsb_set_opts so = { .has_now = true };
+		CU_ASSERT_FATAL(dsb_time_parse(NOW_DAY_AFTER, strlen(NOW_DAY_AFTER), &so.now));
+		dsb_sets_collection(r, &so);
+		CU_ASSERT_FATAL(r->nsets >= 1);
+		const struct dsb_backup_set *st = &r->sets[0];
+		CU_ASSERT_TRUE(st->nmissing <= DSB_SET_MISSING_LISTED);
+		CU_ASSERT_TRUE(st->missing_total >= st->nmissing);
+		uint32_t prev = 0;
+		for (size_t i = 0; i < st->nmissing; i++) {
+			struct dsb_log_name ln;
+			dsb_log_name_parse(st->missing[i], strlen(st->missing[i]), &ln);
+			CU_ASSERT_EQUAL(ln.kind, DSB_LNAME_ARCHIVED);
+			CU_ASSERT_TRUE(ln.generation > prev);
+			CU_ASSERT_TRUE(st->has_required && ln.generation >= st->required_low &&
+				       ln.generation <= st->committed);
+			prev = ln.generation;
+		}
+		for (size_t i = 0; i < st->npresent; i++) {
+			CU_ASSERT_TRUE(st->present[i].low <= st->present[i].high);
+			if (i)
+				CU_ASSERT_TRUE(st->present[i].low > st->present[i - 1].high + 1);
+		}
+		if (st->has_required) {
+			CU_ASSERT_TRUE(st->required_low >= 1 && st->required_low <= st->required_high &&
+				       st->required_high <= st->committed);
+			/* the lowest required generation absent: not restorable */
+			if (st->nmissing) {
+				struct dsb_log_name ln;
+				dsb_log_name_parse(st->missing[0], strlen(st->missing[0]), &ln);
+				if (ln.generation <= st->required_high)
+					CU_ASSERT_EQUAL(st->verdict, DSB_SETV_NOT_RESTORABLE);
+			}
+		} else {
+			CU_ASSERT_EQUAL(st->nmissing, 0);
+		}
+		CU_ASSERT_TRUE(st->nreasons >= 1 && st->nsteps >= 1);
+		dsb_report_free(r);
+	}
+}
+
 /* ---- the tombstone lifetime ------------------------------------------------------ */
 
 static void test_tombstone(void)
@@ -941,6 +1037,7 @@ static const struct dsb_test tests[] = {
 	{ "the log verifier's marks: errors, torn_repairable", test_log_verifier_marks },
 	{ "regression: a two-billion-generation range is bounded", test_huge_required_range_bounded },
 	{ "the databases' limit: C015; twin at it", test_databases_limit },
+	{ "hostile headers and log lists: the set's lists well formed", test_random_sets_well_formed },
 	{ "the tombstone lifetime on both sides of its limit", test_tombstone },
 	{ "sets[] in JSON (typed), text and SARIF", test_json_and_text },
 	{ "--now and --tombstone-days", test_options },
