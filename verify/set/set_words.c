@@ -130,7 +130,10 @@ static void steps(struct words *wd)
 			STEP(wd, "The database file is damaged: restore another backup of it.");
 		if (w->foreign || w->page_size_bad || w->tm_mismatch)
 			STEP(wd, "Find the logs written with this database (its own log stream; the findings give its log signature and the times), or the database these logs belong to.");
-		if (s->nmissing)
+		if (s->nmissing && w->foreign)
+			STEP(wd, "Its own log files, which the names say and its log signature confirms: %s.",
+			     names);
+		else if (s->nmissing)
 			STEP(wd, "Find these log files, or a good copy of the damaged ones (the live log folder, an earlier or later copy), and put them beside the others: %s.",
 			     names);
 		STEP(wd, "Do not mount the database alone: without its logs it is inconsistent, and ESE refuses it or loses the transactions they hold.");
