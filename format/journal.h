@@ -91,6 +91,11 @@ struct dsb_time {
 	int64_t ticks;   /* 100 ns units since 0001-01-01T00:00:00Z */
 };
 
+/* YYYY-MM-DDThh:mm:ss[.f{1,7}]Z, a real date, to 100 ns ticks since
+ * 0001-01-01T00:00:00Z.  false for anything else.  The journal's times,
+ * and --now (the backup sets' tombstone judgement). */
+bool dsb_time_parse(const char *s, size_t len, int64_t *ticks);
+
 /* ticks back to text, "2026-11-21T10:00:01.25Z" (fraction only when not
  * zero, trailing zeros dropped); cap >= 29 holds any value. */
 void dsb_time_format(int64_t ticks, char *out, size_t cap);

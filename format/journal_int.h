@@ -49,11 +49,7 @@ bool dsb_result_lookup(const char *s, size_t len, uint32_t *raw);
 size_t dsb_result_name_count(void);
 const char *dsb_result_name_at(size_t i, uint32_t *raw);
 
-/* ---- timestamps ------------------------------------------------------- */
-
-/* YYYY-MM-DDThh:mm:ss[.f{1,7}]Z, a real date, to 100 ns ticks since
- * 0001-01-01T00:00:00Z.  false for anything else. */
-bool dsb_time_parse(const char *s, size_t len, int64_t *ticks);
+/* ---- timestamps: dsb_time_parse is public (format/journal.h) ----------- */
 
 /* ---- base64 ----------------------------------------------------------- */
 

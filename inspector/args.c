@@ -98,7 +98,10 @@ static const struct command commands[] = {
 	},
 };
 
-enum opt_id { OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON, OPT_QUIET, OPT_RECORDS, OPT_HELP, OPT_VERSION };
+enum opt_id {
+	OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON, OPT_QUIET, OPT_RECORDS, OPT_NOW, OPT_TOMBSTONE,
+	OPT_HELP, OPT_VERSION
+};
 
 struct option {
 	enum opt_id id;
@@ -119,6 +122,10 @@ static const struct option options[] = {
 	  "no progress line, only the report" },
 	{ OPT_RECORDS, "records", 0, NULL,
 	  "ese, verify: also read every record through libesedb (slower)" },
+	{ OPT_NOW, "now", 0, "TIME",
+	  "the time a backup's age is measured to, as 2026-12-02T10:00:00Z (default: the clock)" },
+	{ OPT_TOMBSTONE, "tombstone-days", 0, "N",
+	  "tombstone lifetime in days: 180 (default); 60 for forests first built before Windows Server 2003 SP1" },
 	{ OPT_HELP, "help", 'h', NULL,
 	  "show this help, or the help of a command" },
 	{ OPT_VERSION, "version", 0, NULL,
@@ -243,6 +250,27 @@ static bool apply_option(struct parse_state *ps, const struct option *o, const c
 	case OPT_RECORDS:
 		cli->records = true;
 		return true;
+	case OPT_NOW:
+		if (!dsb_time_parse(value, strlen(value), &cli->now)) {
+			snprintf(ps->err, ps->errlen,
+				 "--now '%s' is no UTC time: use YYYY-MM-DDThh:mm:ssZ",
+				 shown(w, sizeof w, value));
+			return false;
+		}
+		cli->has_now = true;
+		return true;
+	case OPT_TOMBSTONE: {
+		char *end = NULL;
+		unsigned long long n = value[0] >= '0' && value[0] <= '9' ? strtoull(value, &end, 10) : 0;
+		if (!end || *end || n == 0 || n > DSB_TOMBSTONE_DAYS_MAX) {
+			snprintf(ps->err, ps->errlen,
+				 "--tombstone-days '%s' is not a number of days from 1 to %u",
+				 shown(w, sizeof w, value), (unsigned)DSB_TOMBSTONE_DAYS_MAX);
+			return false;
+		}
+		cli->tombstone_days = (uint32_t)n;
+		return true;
+	}
 	case OPT_HELP:
 		ps->help = true;
 		return true;

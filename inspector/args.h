@@ -45,6 +45,9 @@ struct dsb_cli {
 	enum dsb_fail_on fail_on;
 	bool quiet;                 /* -q: no progress line */
 	bool records;               /* --records (ese, verify): every record through libesedb */
+	bool has_now;               /* --now TIME given */
+	int64_t now;                /* --now: ticks since 0001-01-01 UTC (dsb_time_parse) */
+	uint32_t tombstone_days;    /* --tombstone-days N; 0: the default (180) */
 	const char **paths;         /* the PATH operands (pointers into argv) */
 	size_t npaths;
 	const char *topic;          /* DSB_CMD_HELP: the command asked about, or NULL */

@@ -200,6 +200,8 @@ static int run_verify(const struct dsb_cli *cli)
 		.trace = replay ? dsb_timeline_trace : NULL,
 		.trace_ctx = &tl,
 		.records = cli->records ? &records : NULL,
+		.sets = { .has_now = cli->has_now, .now = cli->now,
+			  .tombstone_days = cli->tombstone_days },
 	};
 	/* `verify --records` writes each database to a temporary file: under
 	 * `ulimit -f` a write past the limit must fail with EFBIG (a C015 on
@@ -239,6 +241,7 @@ static int run_verify(const struct dsb_cli *cli)
 			records.failed = false;
 		}
 	}
+	dsb_ese_collection_end(col);
 	dsb_ese_collection_free(col);
 	dsb_progress_clear(&prog);
 	if (replay)

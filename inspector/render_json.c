@@ -486,6 +486,53 @@ json_t *dsb_json_checkpoint(const struct dsb_report *r, const struct dsb_checkpo
 	return o;
 }
 
+/* ---- backup sets (RC §3.10) --------------------------------------------------- */
+
+static json_t *lines_json(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, dsb_json_str(v[i])) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+json_t *dsb_json_set(const struct dsb_backup_set *st)
+{
+	json_t *o = json_object(), *logs = json_array(), *present = json_array();
+	bool ok = o && logs && present;
+	for (size_t i = 0; ok && i < st->nlogs; i++)
+		ok = json_array_append_new(logs, dsb_json_u64(st->logs[i])) == 0;
+	for (size_t i = 0; ok && i < st->npresent; i++)
+		ok = json_array_append_new(present, range_json(st->present[i].low,
+							       st->present[i].high)) == 0;
+	const char *verdict = dsb_set_verdict_name(st->verdict);
+	ok = ok && jset(o, "input", json_integer(st->input)) &&
+	     jset(o, "database", st->database >= 0 ? json_integer(st->database) : json_null()) &&
+	     jset(o, "logs", json_incref(logs)) &&
+	     jset(o, "checkpoint", st->checkpoint >= 0 ? json_integer(st->checkpoint) : json_null()) &&
+	     jset(o, "base", json_string(st->base)) &&
+	     jset(o, "extension", json_string(st->ext)) &&
+	     jset(o, "required", st->has_required ? range_json(st->required_low, st->required_high)
+						  : json_null()) &&
+	     jset(o, "committed", st->committed ? json_integer(st->committed) : json_null()) &&
+	     jset(o, "present", json_incref(present)) &&
+	     jset(o, "missing", lines_json(st->missing, st->nmissing)) &&
+	     jset(o, "missing_total", dsb_json_u64(st->missing_total)) &&
+	     jset(o, "verdict", verdict ? json_string(verdict) : json_null()) &&
+	     jset(o, "reasons", lines_json(st->reasons, st->nreasons)) &&
+	     jset(o, "next_steps", lines_json(st->next_steps, st->nsteps));
+	json_decref(logs);
+	json_decref(present);
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 /* `ese`: the folders searched and the entries skipped (not in RC: the
  * project's own field, so that nothing is skipped silently). */
 static json_t *collection_json(const struct dsb_report *r)
@@ -601,6 +648,13 @@ bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_rend
 		put(&w, dsb_json_checkpoint(r, &r->checkpoints[i]));
 	}
 	array_end(&w, r->ncheckpoints, "  ");
+
+	fputs(",\n  \"sets\": [", fp);
+	for (size_t i = 0; i < r->nsets; i++) {
+		item_start(&w, i, "    ");
+		put(&w, dsb_json_set(&r->sets[i]));
+	}
+	array_end(&w, r->nsets, "  ");
 
 	if (r->ese_collection) {
 		fputs(",\n  \"collection\": ", fp);

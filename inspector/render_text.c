@@ -508,6 +508,71 @@ static void put_collection(struct text *t)
 	fputc('\n', fp);
 }
 
+/* ---- backup sets (RC §3.10) ----------------------------------------------------- */
+
+static enum dsb_style set_style(enum dsb_set_verdict v)
+{
+	switch (v) {
+	case DSB_SETV_RESTORABLE: return DSB_STYLE_PASS;
+	case DSB_SETV_NOT_RESTORABLE: return DSB_STYLE_ERROR;
+	case DSB_SETV_WARNINGS:
+	case DSB_SETV_UNKNOWN:
+	case DSB_SETV_NONE:
+		break;
+	}
+	return DSB_STYLE_WARNING;
+}
+
+/* One block per set: what it holds, the verdict, why, and what to do as
+ * a numbered list. */
+static void put_set(struct text *t, const struct dsb_backup_set *st)
+{
+	const struct dsb_report *r = t->r;
+	FILE *fp = t->fp;
+	const struct dsb_database *db = st->database >= 0 ? &r->databases[st->database] : NULL;
+	fprintf(fp, "%s%s%s ", dsb_term_on(t->colour, DSB_STYLE_HEADING),
+		db ? "Backup set" : "Log set", dsb_term_off(t->colour));
+	if (db)
+		dsb_term_puts(fp, db->file ? db->file : db->member ? db->member
+						   : r->inputs[db->input].path);
+	else
+		fputs("(no database)", fp);
+	fputc('\n', fp);
+	fprintf(fp, "  logs: %zu file%s", st->nlogs, st->nlogs == 1 ? "" : "s");
+	for (size_t i = 0; i < st->npresent; i++)
+		fprintf(fp, "%s%" PRIu32 "-%" PRIu32, i ? ", " : ", generations ",
+			st->present[i].low, st->present[i].high);
+	fputs("; checkpoint: ", fp);
+	if (st->checkpoint >= 0)
+		dsb_term_puts(fp, r->checkpoints[st->checkpoint].name
+				  ? r->checkpoints[st->checkpoint].name : "-");
+	else
+		fputs("none", fp);
+	fputc('\n', fp);
+	if (db) {
+		if (st->has_required)
+			fprintf(fp, "  needs generations %" PRIu32 "-%" PRIu32 " (committed up to %" PRIu32
+				")\n", st->required_low, st->required_high, st->committed);
+		else
+			fputs("  needs no log (consistent)\n", fp);
+		fprintf(fp, "  verdict: %s%s%s\n", dsb_term_on(t->colour, set_style(st->verdict)),
+			dsb_set_verdict_name(st->verdict), dsb_term_off(t->colour));
+	}
+	for (size_t i = 0; i < st->nreasons; i++) {
+		fputs("  - ", fp);
+		dsb_term_puts(fp, st->reasons[i]);
+		fputc('\n', fp);
+	}
+	if (st->nsteps)
+		fputs("  What to do:\n", fp);
+	for (size_t i = 0; i < st->nsteps; i++) {
+		fprintf(fp, "    %zu. ", i + 1);
+		dsb_term_puts(fp, st->next_steps[i]);
+		fputc('\n', fp);
+	}
+	fputc('\n', fp);
+}
+
 /* Findings of rules that went over the listing cap (RC §3.6). */
 static void put_left_out(struct text *t, int input, const struct dsb_finding *f, size_t n)
 {
@@ -635,6 +700,8 @@ bool dsb_render_text(FILE *fp, const struct dsb_report *r, const struct dsb_rend
 		ok &= put_input(&t, i, f + k0, k - k0);
 	}
 	put_collection(&t);
+	for (size_t i = 0; i < r->nsets; i++)
+		put_set(&t, &r->sets[i]);
 	put_verdict(&t, -1);
 	return ok && !ferror(fp);
 }

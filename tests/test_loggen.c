@@ -779,6 +779,23 @@ static void test_damage_missing_and_range(void)
 	diff_free(&d);
 }
 
+/* db-other-stream: only the database changes, and its signLog is no
+ * log's (the logs keep theirs). */
+static void test_damage_db_other_stream(void)
+{
+	struct diff d;
+	uint64_t n, nl;
+	diff_sets(dmg_opts, DFX_LSD_DB_OTHER_STREAM, &d);
+	CU_ASSERT_EQUAL(d.ndiffer, 1);
+	CU_ASSERT_STRING_EQUAL(d.differ[0], "ntds.dit");
+	uint8_t *db = load(d.bad, "ntds.dit", &n), *l = load(d.bad, "edb00005.log", &nl);
+	CU_ASSERT_NOT_EQUAL(memcmp(db + D_SIGN_LOG, l + H_SIGN_LOG, 28), 0);
+	CU_ASSERT_EQUAL(le32(db), hdr_checksum(db, 8192));
+	free(db);
+	free(l);
+	diff_free(&d);
+}
+
 static void test_damage_other_stream(void)
 {
 	struct diff d;
@@ -1190,6 +1207,7 @@ static const struct dsb_test log_tests[] = {
 	{ "the database bound to its logs", test_database_binding },
 	{ "damage: missing, required range, committed, tmCreate", test_damage_missing_and_range },
 	{ "damage: stale, foreign, renamed", test_damage_other_stream },
+	{ "damage: database of another stream", test_damage_db_other_stream },
 	{ "damage: cut, sizes differ, page size", test_damage_file_shapes },
 	{ "damage: bit flip, corrupt segment, torn write", test_damage_segments },
 	{ "damage: header checksum, tmPrevGen, chained checksum, edb.log", test_damage_headers },

@@ -732,14 +732,64 @@ struct set_row {
 	struct dfx_logset_opts damage;     /* must raise `rule` `count` times */
 	struct dfx_logset_opts twin;       /* must not raise it */
 	const char *what;
+	const char *damage_now;            /* --now for the damaged set (NULL: NOW_TWIN) */
 };
 
 #define SET_ROW(id, n, dmg, tw, text) \
 	{ .rule = DSB_##id, .count = (n), .damage = dmg, .twin = tw, .what = (text) }
 
+/* --now of every set checked here: a day after the generated backups'
+ * time (fixtures' dfx_time_base, 2026-11-21T10:00:00Z), so that no row
+ * depends on the clock; the tombstone row's damage is its year-later twin. */
+#define NOW_TWIN "2026-11-22T10:00:00Z"
+#define NOW_OLD  "2027-12-26T10:00:00Z"
+/* A set's options as an initializer (a static table takes no compound
+ * literal): 64 KiB logs, the rest as given. */
+#define LS(...) { .log_size = 64 * 1024, __VA_ARGS__ }
+
 /* The log rules (DSB-L) and set rules (DSB-S) come with their verifiers,
  * each with its line here. */
 static const struct set_row set_rows[] = {
+	{ .rule = DSB_S001, .count = 1,
+	  .damage = LS(.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true,
+		       .damage = DFX_LSD_DB_OTHER_STREAM),
+	  .twin = LS(.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true),
+	  .what = "the database's signLog is another stream's / the same set bound" },
+	{ .rule = DSB_S002, .count = 1,
+	  .damage = LS(.db = DFX_LSDB_DIRTY, .checkpoint = true, .damage = DFX_LSD_REQUIRED_LOW),
+	  .twin = LS(.db = DFX_LSDB_DIRTY, .checkpoint = true),
+	  .what = "lowest required log absent / all there" },
+	{ .rule = DSB_S003, .count = 1,
+	  .damage = LS(.db = DFX_LSDB_DIRTY, .checkpoint = true, .damage = DFX_LSD_REQUIRED_HIGH),
+	  .twin = LS(.db = DFX_LSDB_DIRTY, .checkpoint = true),
+	  .what = "highest required log absent / all there" },
+	{ .rule = DSB_S004, .count = 1,
+	  .damage = LS(.db = DFX_LSDB_DIRTY, .damage = DFX_LSD_COMMITTED_MISSING),
+	  .twin = LS(.db = DFX_LSDB_DIRTY),
+	  .what = "lGenMaxCommitted one past the last log / equal to it" },
+	{ .rule = DSB_S005, .count = 1,
+	  .damage = LS(.db = DFX_LSDB_DIRTY, .damage = DFX_LSD_TMCREATE_MISMATCH),
+	  .twin = LS(.db = DFX_LSDB_DIRTY),
+	  .what = "logtimeGenMaxRequired a second off / equal" },
+	{ .rule = DSB_S006, .count = 1,
+	  .damage = LS(.db = DFX_LSDB_STREAMED),
+	  .twin = LS(.db = DFX_LSDB_DIRTY),
+	  .what = "a streamed copy / a running database's copy" },
+	{ .rule = DSB_S007, .count = 1,
+	  .damage = LS(.db = DFX_LSDB_DIRTY, .damage = DFX_LSD_PAGE_SIZE),
+	  .twin = LS(.db = DFX_LSDB_DIRTY),
+	  .what = "the logs name 4 KiB pages / 8 KiB as the database" },
+	{ .rule = DSB_S008, .count = 1,
+	  .damage = LS(.db = DFX_LSDB_DIRTY),
+	  .twin = LS(.db = DFX_LSDB_DIRTY, .checkpoint = true),
+	  .what = "a dirty copy without edb.chk / with it" },
+	{ .rule = DSB_S009, .count = 1,
+	  .damage = LS(.db = DFX_LSDB_DIRTY, .checkpoint = true),
+	  .twin = LS(.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true),
+	  .what = "a dirty copy without edb.log / with it" },
+	{ .rule = DSB_S010, .count = 1, .damage = LS(.db = DFX_LSDB_STREAMED),
+	  .twin = LS(.db = DFX_LSDB_STREAMED), .damage_now = NOW_OLD,
+	  .what = "a backup 400 days old / a day old (--now)" },
 	{ .rule = DSB_RULE_COUNT, .what = "(end)" },
 };
 
@@ -755,7 +805,7 @@ static const struct set_row *set_row_for(enum dsb_rule r)
  * does and count `rule` over the whole report; the findings are printed
  * when the count is not `want`. */
 static size_t set_count(const struct dfx_logset_opts *o, enum dsb_rule rule, size_t want,
-			const char *what)
+			const char *what, const char *now)
 {
 	char dir[] = "/tmp/dsb-setrow-XXXXXX", err[256];
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
@@ -768,9 +818,12 @@ static size_t set_count(const struct dfx_logset_opts *o, enum dsb_rule rule, siz
 
 	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
-	struct dsb_ese_collection *c = dsb_ese_collection_new(rep, NULL, 0);
+	struct dsb_verify_opts vo = { .sets = { .has_now = true } };
+	CU_ASSERT_FATAL(dsb_time_parse(now, strlen(now), &vo.sets.now));
+	struct dsb_ese_collection *c = dsb_ese_collection_new(rep, &vo, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_EQUAL(dsb_ese_collection_add(c, dir), 0);
+	dsb_ese_collection_end(c);
 	dsb_ese_collection_free(c);
 	size_t n = (size_t)dsb_findings_count_rule(rep->findings, -1, rule);
 	if (n != want) {
@@ -796,9 +849,10 @@ static void test_set_rows(void)
 			continue;
 		char what[200];
 		snprintf(what, sizeof(what), "%s damage (%s)", dsb_rule_info(row->rule)->id, row->what);
-		CU_ASSERT_EQUAL(set_count(&row->damage, row->rule, row->count, what), row->count);
+		CU_ASSERT_EQUAL(set_count(&row->damage, row->rule, row->count, what,
+					  row->damage_now ? row->damage_now : NOW_TWIN), row->count);
 		snprintf(what, sizeof(what), "%s twin (%s)", dsb_rule_info(row->rule)->id, row->what);
-		CU_ASSERT_EQUAL(set_count(&row->twin, row->rule, 0, what), 0);
+		CU_ASSERT_EQUAL(set_count(&row->twin, row->rule, 0, what, NOW_TWIN), 0);
 	}
 }
 

@@ -79,6 +79,9 @@ void dsb_report_free(struct dsb_report *r)
 		free(r->skips[i].why);
 	}
 	free(r->skips);
+	for (size_t i = 0; i < r->nsets; i++)
+		dsb_backup_set_clear(&r->sets[i]);
+	free(r->sets);
 	dsb_findings_free(r->findings);
 	free(r);
 }
@@ -164,6 +167,46 @@ bool dsb_report_add_checkpoint(struct dsb_report *r, struct dsb_checkpoint_entry
 	r->checkpoints[r->ncheckpoints++] = *e;
 	memset(e, 0, sizeof(*e));
 	return true;
+}
+
+static void free_lines(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void dsb_backup_set_clear(struct dsb_backup_set *s)
+{
+	free(s->logs);
+	free(s->present);
+	free_lines(s->missing, s->nmissing);
+	free_lines(s->reasons, s->nreasons);
+	free_lines(s->next_steps, s->nsteps);
+	memset(s, 0, sizeof(*s));
+}
+
+bool dsb_report_add_set(struct dsb_report *r, struct dsb_backup_set *s)
+{
+	if (!grow((void **)&r->sets, &r->sets_cap, r->nsets, sizeof(*r->sets))) {
+		dsb_backup_set_clear(s);
+		return false;
+	}
+	r->sets[r->nsets++] = *s;
+	memset(s, 0, sizeof(*s));
+	return true;
+}
+
+const char *dsb_set_verdict_name(enum dsb_set_verdict v)
+{
+	switch (v) {
+	case DSB_SETV_NONE: return NULL;
+	case DSB_SETV_RESTORABLE: return "restorable";
+	case DSB_SETV_WARNINGS: return "restorable-with-warnings";
+	case DSB_SETV_NOT_RESTORABLE: return "not-restorable";
+	case DSB_SETV_UNKNOWN: return "unknown";
+	}
+	return NULL;
 }
 
 int dsb_report_add_folder(struct dsb_report *r, const char *path)

@@ -154,6 +154,12 @@ struct dsb_log_entry {
 	struct dsb_ese_logtime created, prev_created;
 	bool has_segments;          /* false: the body was not verified */
 	struct dsb_log_segments segments;
+	/* Set by the log verifier (verify/logs/): an error-level finding
+	 * about this log (the set judgement counts its generation as
+	 * unusable and raises nothing more), and a torn write its own shadow
+	 * repairs (a warning bearing on the set).  False until it ran. */
+	bool errors;
+	bool torn_repairable;
 };
 
 /* One checkpoint file (RC §3.8). */
@@ -177,6 +183,46 @@ struct dsb_log_view {
 };
 void dsb_log_view(const struct dsb_log_entry *lg, struct dsb_log_view *out);
 void dsb_checkpoint_view(const struct dsb_checkpoint_entry *ck, struct dsb_db_signature *out);
+
+/* A backup set and its restore verdict (RC §3.10, verify/set/set.h). */
+enum dsb_set_verdict {
+	DSB_SETV_NONE,              /* a log set: logs with no database, no verdict */
+	DSB_SETV_RESTORABLE,
+	DSB_SETV_WARNINGS,          /* restorable-with-warnings */
+	DSB_SETV_NOT_RESTORABLE,
+	DSB_SETV_UNKNOWN,           /* what decides it could not be read */
+};
+const char *dsb_set_verdict_name(enum dsb_set_verdict v);   /* NULL for NONE */
+
+struct dsb_gen_run {
+	uint32_t low, high;
+};
+
+struct dsb_backup_set {
+	int input;                  /* the database's input (a log set: its first file's) */
+	int64_t database;           /* index into databases; -1: a log set */
+	size_t *logs;               /* indices into logs, by generation */
+	size_t nlogs;
+	int64_t checkpoint;         /* index into checkpoints; -1: none */
+	char base[4];               /* "edb" (RC §3.9) */
+	char ext[5];                /* ".log" or ".jtx" */
+	bool has_required;          /* false: consistent, nothing to replay (null) */
+	uint32_t required_low, required_high;
+	uint32_t committed;         /* 0: none */
+	struct dsb_gen_run *present;     /* the generations present, in runs */
+	size_t npresent;
+	char **missing;             /* names of required or committed generations
+				     * absent or unusable, in order */
+	size_t nmissing;
+	uint64_t missing_total;     /* listed or not (DSB_SET_MISSING_LISTED) */
+	enum dsb_set_verdict verdict;
+	char **reasons;             /* one line each */
+	size_t nreasons;
+	char **next_steps;          /* one line each, in the order to follow */
+	size_t nsteps;
+};
+/* Free what a set owns and clear it. */
+void dsb_backup_set_clear(struct dsb_backup_set *s);
 
 /* `dsbinspect ese` collects the files of every folder PATH (RC §1): what
  * a folder's walk found beside its ESE files, and every entry it skipped
@@ -223,6 +269,8 @@ struct dsb_report {
 	struct dsb_ese_skip *skips;       /* ese: at most DSB_ESE_SKIPS_LISTED */
 	size_t nskips;
 	uint64_t skips_total;             /* listed or not */
+	struct dsb_backup_set *sets;      /* RC §3.10: databases' sets, then log sets */
+	size_t nsets, sets_cap;
 };
 
 struct dsb_report *dsb_report_new(enum dsb_fail_on fail_on);
@@ -244,6 +292,8 @@ void dsb_database_clear(struct dsb_database *db);
  * clears *e); false on OOM, and then they are freed. */
 bool dsb_report_add_log(struct dsb_report *r, struct dsb_log_entry *e);
 bool dsb_report_add_checkpoint(struct dsb_report *r, struct dsb_checkpoint_entry *e);
+/* Append a set (takes ownership, clears *s); false on OOM (then freed). */
+bool dsb_report_add_set(struct dsb_report *r, struct dsb_backup_set *s);
 /* Append a folder (path copied); returns its index, or -1 on OOM. */
 int dsb_report_add_folder(struct dsb_report *r, const char *path);
 /* Note a skipped entry: listed while fewer than DSB_ESE_SKIPS_LISTED are,

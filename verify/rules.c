@@ -352,6 +352,46 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 		"Records not read through libesedb",
 		"--records was asked for, but the record pass did not run or did not finish: our own checks found errors (a damaged file is not handed to libesedb), the input is standard input, libesedb cannot open the file, or its child process crashed or was stopped at a time or memory limit (the message names it). The records are unverified; nothing is known to be wrong with them.",
 		"Fix what our own findings name, or pass the file by path; a crash or a limit on an intact file is worth reporting with the file." },
+	[DSB_S001] = { "DSB-S001", E, DSB_CAT_SET,
+		"Database not from this log set",
+		"The database needs log replay, but no log or checkpoint of the collection carries its log signature (signLog): the logs beside it were written by another log stream. Recovery would defer the database's attachment and end with JET_errAttachedDatabaseMismatch (-1216); a hard restore refuses it with JET_errDatabasePatchFileMismatch (-552), and a database last consistent in the previous stream gives JET_errConsistentTimeMismatch (-551).",
+		"Find the logs written with this database (the report gives its log signature), or the database that belongs to these logs; never mount the database alone." },
+	[DSB_S002] = { "DSB-S002", E, DSB_CAT_SET,
+		"Required log generations missing at the low end",
+		"The lowest generations the database must replay (from lGenMinRequired, or a streamed copy's trailer genLow) are not in the set; the message names the files. Recovery stops at the attach with JET_errRequiredLogFilesMissing (-543); a hard restore against the trailer with JET_errStartingRestoreLogTooHigh (-554).",
+		"Find the named log files (the backup's log folder, an earlier copy) and put them beside the others; without them the database cannot be made consistent." },
+	[DSB_S003] = { "DSB-S003", E, DSB_CAT_SET,
+		"Required log generations missing at the high end",
+		"The highest generations the database must replay (up to lGenMaxRequired, or a streamed copy's trailer genHigh) are not in the set; the message names the files. Recovery ends with JET_errRequiredLogFilesMissing (-543) after the last log; a hard restore against the trailer with JET_errEndingRestoreLogTooLow (-553).",
+		"Find the named log files (they were written after the others: the live log folder, a later copy) and put them beside the others." },
+	[DSB_S004] = { "DSB-S004", W, DSB_CAT_SET,
+		"Committed log generations missing past the required range",
+		"Every required generation is present, but generations up to lGenMaxCommitted, which hold committed transactions, are not. Recovery ends with JET_errCommittedLogFilesMissing (-582); recovery told to ignore lost logs (esentutl /r /a) succeeds and loses those transactions.",
+		"Find the named log files; only if they are lost for good, recover with esentutl /r ... /a and accept the loss of the committed data." },
+	[DSB_S005] = { "DSB-S005", E, DSB_CAT_SET,
+		"Highest required log is not the one the database was written with",
+		"The creation time (tmCreate) of the log of generation lGenMaxRequired differs from the time the database header recorded for it (logtimeGenMaxRequired, or logtimeGenMaxCreate when the required and committed generations are equal): a log of that generation from another run of the stream. Redo fails with JET_errRequiredLogFilesMissing (-543) and the event REDO_HIGH_LOG_MISMATCH.",
+		"Find the log of that generation written with this database (same name, the creation time the message gives); the one present belongs to another copy." },
+	[DSB_S006] = { "DSB-S006", I, DSB_CAT_SET,
+		"Streamed copy: needs a hard restore with its trailer",
+		"The database is a streaming-backup copy (DsBackupRead): its header says a backup was in progress, and its trailer page gives the generations to replay. Soft recovery refuses it with JET_errSoftRecoveryOnBackupDatabase (-544); it is restored by the backup restore path, which reads the trailer.",
+		"Restore it as a backup (the directory restore mode's restore, or esentutl's hard-restore path), never by mounting it or by soft recovery alone." },
+	[DSB_S007] = { "DSB-S007", E, DSB_CAT_SET,
+		"Log page size differs from the database's",
+		"A log of the set names another database page size (le_cbPageSize) than the database's header: the logs were written for another database. Recovery and restore fail with JET_errPageSizeMismatch (-1213).",
+		"Find the logs written with this database; these belong to another one." },
+	[DSB_S008] = { "DSB-S008", I, DSB_CAT_SET,
+		"No checkpoint: recovery starts at the lowest log",
+		"The set of a database that needs replay has no checkpoint file (edb.chk). ESE reports JET_errCheckpointFileNotFound (-542) when asked for it, and soft recovery then replays from the lowest log present, which is slower but correct.",
+		"Nothing is lost: keep every log from the lowest required generation; copy edb.chk too when it exists." },
+	[DSB_S009] = { "DSB-S009", W, DSB_CAT_SET,
+		"No edb.log in a live set that needs replay",
+		"A database copied while running (not a streamed copy) needs replay, and its set has no current log (edb.log). Soft recovery looks for it and fails with JET_errMissingLogFile (-528) unless edbtmp.log exists; a streaming backup never includes it, so this concerns file copies only.",
+		"Copy edb.log from the same log folder at the same moment as the other files (a volume snapshot gives a consistent set)." },
+	[DSB_S010] = { "DSB-S010", W, DSB_CAT_SET,
+		"Backup older than the tombstone lifetime",
+		"The Active Directory backup was taken longer ago than the tombstone lifetime (--tombstone-days, 180 by default, 60 for forests first built before Windows Server 2003 SP1). Objects deleted since then may be purged from every other domain controller; restored, they come back as lingering objects. ESE raises no error: the directory refuses such a backup at restore.",
+		"Do not restore it; take a new backup from a healthy domain controller. If the forest's tombstone lifetime is longer, give it with --tombstone-days." },
 };
 
 #undef E
@@ -389,6 +429,7 @@ const char *dsb_category_name(enum dsb_category c)
 	case DSB_CAT_RESTORE: return "restore";
 	case DSB_CAT_ESE: return "ese";
 	case DSB_CAT_LOG: return "log";
+	case DSB_CAT_SET: return "set";
 	case DSB_CAT_PAYLOAD: return "payload";
 	}
 	return "?";

@@ -21,6 +21,7 @@ enum dsb_category {
 	DSB_CAT_RESTORE,
 	DSB_CAT_ESE,
 	DSB_CAT_LOG,
+	DSB_CAT_SET,
 	DSB_CAT_PAYLOAD,
 };
 
@@ -45,6 +46,9 @@ enum dsb_rule {
 	DSB_E029, DSB_E030, DSB_E031, DSB_E032, DSB_E033, DSB_E034, DSB_E035,
 	/* records through libesedb (verify/ese/esedb_records.c) */
 	DSB_E036, DSB_E037, DSB_E038,
+	/* backup sets and the restore verdict (verify/set/, docs/restore-verdict.md) */
+	DSB_S001, DSB_S002, DSB_S003, DSB_S004, DSB_S005, DSB_S006, DSB_S007,
+	DSB_S008, DSB_S009, DSB_S010,
 	DSB_RULE_COUNT
 };
 

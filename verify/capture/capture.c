@@ -1114,6 +1114,9 @@ static int verify(struct dsb_report *rep, const char *path, const void *mem, siz
 		judge(&v);
 		ese_report(&v);
 		logs_report(&v);
+		/* the backup sets, once every database and log is in the
+		 * report and bound to its session's files */
+		dsb_sets_capture(rep, input, dsb_jcheck_started(v.jc), opts ? &opts->sets : NULL);
 	}
 	drop_journal(&v);
 	dsb_ese_stream_free(v.es);   /* left by an out-of-memory stop */

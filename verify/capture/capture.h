@@ -15,6 +15,7 @@
 
 #include "verify/protocol/replay.h"
 #include "verify/report.h"
+#include "verify/set/set.h"
 
 /* Regular members per input (their names and hashes are kept until the
  * journal has been matched against them).  More is a C015 naming it. */
@@ -48,6 +49,9 @@ struct dsb_verify_opts {
 	 * not be had is a C015 on the member in the report, so `failed` and
 	 * `err` are left alone. */
 	struct dsb_esedb_records *records;
+	/* --now and --tombstone-days, for the backup sets' judgement
+	 * (verify/set/set.h); all zero: the defaults and the clock. */
+	struct dsb_set_opts sets;
 };
 
 /* Returns the input's index, or -1 on an operational error that left no

@@ -535,3 +535,8 @@ uint64_t dsb_jcheck_records(const struct dsb_jcheck *jc)
 {
 	return jc->records;
 }
+
+int64_t dsb_jcheck_started(const struct dsb_jcheck *jc)
+{
+	return jc && jc->started.present ? jc->started.ticks : 0;
+}

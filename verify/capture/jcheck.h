@@ -31,5 +31,8 @@ void dsb_jcheck_finish(struct dsb_jcheck *jc, bool read_failed);
 /* C010 happened: the input is incomplete (exit status 2). */
 bool dsb_jcheck_bad_format(const struct dsb_jcheck *jc);
 uint64_t dsb_jcheck_records(const struct dsb_jcheck *jc);
+/* The capture record's `started` (ticks), 0 when there was none: a
+ * backup's age is measured from it (verify/set/set.h). */
+int64_t dsb_jcheck_started(const struct dsb_jcheck *jc);
 
 #endif

@@ -24,6 +24,7 @@
 #include "lib/vec.h"
 #include "verify/ese/ese.h"
 #include "verify/ese/ese_file.h"
+#include "verify/set/set.h"
 #include "verify/status.h"
 
 /* Names that say "ESE log, checkpoint, reserve log or patch file" (REF
@@ -50,6 +51,7 @@ struct dsb_ese_collection {
 	struct dsb_hmap by_id;      /* over seen */
 	uint8_t *head;              /* DSB_ESE_FILE_SNIFF_MAX: a folder file's first bytes */
 	bool oom;
+	bool ended;                 /* dsb_ese_collection_end ran */
 };
 
 /* One folder being walked. */
@@ -77,6 +79,14 @@ struct dsb_ese_collection *dsb_ese_collection_new(struct dsb_report *rep,
 	dsb_hmap_init(&c->by_id, 0);
 	rep->ese_collection = true;
 	return c;
+}
+
+void dsb_ese_collection_end(struct dsb_ese_collection *c)
+{
+	if (!c || c->ended)
+		return;
+	c->ended = true;
+	dsb_sets_collection(c->rep, c->opts ? &c->opts->sets : NULL);
 }
 
 void dsb_ese_collection_free(struct dsb_ese_collection *c)

@@ -40,6 +40,11 @@ struct dsb_ese_collection *dsb_ese_collection_new(struct dsb_report *rep,
 /* Check one PATH ("-" is standard input).  0, or -1 on out of memory
  * before anything could be entered in the report. */
 int dsb_ese_collection_add(struct dsb_ese_collection *c, const char *path);
+/* After the last PATH: what is judged over the whole collection.  The
+ * backup sets and their restore verdicts (verify/set/set.h) are one
+ * call of it; checks of the log set's continuity go beside it.  Once per
+ * collection (later calls do nothing). */
+void dsb_ese_collection_end(struct dsb_ese_collection *c);
 void dsb_ese_collection_free(struct dsb_ese_collection *c);
 
 #endif

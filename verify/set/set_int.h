@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * verify/set/'s own header: one set being judged (set.c finds its facts
+ * and raises the findings, set_words.c turns the same facts into the
+ * set's reasons and next steps), and the pieces tests check alone.
+ */
+#ifndef DSB_VERIFY_SET_INT_H
+#define DSB_VERIFY_SET_INT_H
+
+#ifndef DSB_SET_INTERNAL
+#error "verify/set/set_int.h is internal to verify/set/ (define DSB_SET_INTERNAL)"
+#endif
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "format/ese_log.h"
+#include "verify/report.h"
+#include "verify/set/set.h"
+#include "verify/status.h"
+
+/* Findings name at most this many runs of generations; the rest are
+ * counted ("and N more"). */
+#define DSB_SET_RUNS_NAMED 4u
+
+/* Generations the set judgement counts (absent or unusable), by where
+ * they lie against the required range (REF §3.11). */
+struct set_gap_counts {
+	uint64_t low, middle, high;   /* required, absent */
+	uint64_t committed;           /* past the required range, absent */
+	uint64_t unusable;            /* required, present, with an error-level log finding */
+	uint64_t unusable_committed;  /* the same past the required range */
+};
+
+struct set_work {
+	struct dsb_report *rep;
+	const struct dsb_set_opts *o;
+	int64_t capture_started;      /* ticks, 0: none (an `ese` collection) */
+	struct dsb_backup_set set;    /* being built */
+	const struct dsb_database *db;     /* NULL: a log set */
+	struct dsb_status st;
+	bool oom;
+	/* what decides the verdict */
+	const char *unknown_why;      /* static: why the verdict is unknown */
+	bool streamed;                /* a DsBackup stream with its trailer (or none) */
+	bool db_errors, db_warnings;  /* error- or warning-level findings on the database */
+	bool log_warnings;            /* warnings on the set's logs, a torn write */
+	bool foreign;                 /* S001: the logs beside it are of another stream */
+	uint32_t foreign_logs;        /* logs of other streams in the collection */
+	struct set_gap_counts gaps;
+	bool page_size_bad;           /* S007 */
+	bool tm_mismatch;             /* S005 */
+	bool no_checkpoint, no_current;   /* S008, S009 */
+	bool too_old;                 /* S010 */
+	int64_t age_days;
+	/* the logs of the set whose header gives a generation, by generation */
+	uint32_t *gens;               /* distinct, ascending */
+	size_t ngens;
+	uint32_t *usable;             /* the generations of gens with no error */
+	size_t nusable;
+	/* `ese`: files named as this set's logs that are no log by their
+	 * header (not in logs[]): generations present but unusable */
+	uint32_t *bad_named;
+	size_t nbad_named;
+};
+
+/* The name of generation gen in the set (RC §3.9) into out. */
+void dsb_set_gen_name(const struct dsb_backup_set *s, uint32_t gen,
+		      char out[DSB_LOG_NAME_FMT_MAX]);
+
+/* Ticks since 0001-01-01 of a LOGTIME; false when it is not set or no
+ * valid date. */
+bool dsb_set_logtime_ticks(const struct dsb_ese_logtime *t, int64_t *ticks);
+
+/* Call fn for every run [a, b] of [low, high] that is not in the sorted,
+ * distinct gens[] (at most ngens + 1 runs: never a loop per generation). */
+typedef void (*dsb_set_run_fn)(void *ctx, uint32_t a, uint32_t b);
+void dsb_set_absent_runs(const uint32_t *gens, size_t ngens, uint32_t low, uint32_t high,
+			 dsb_set_run_fn fn, void *ctx);
+
+/* Out of memory: one C015 for the set's input (said once). */
+void dsb_set_oom(struct set_work *w);
+
+/* set_words.c: the verdict's reasons and next steps from w's facts. */
+void dsb_set_words(struct set_work *w);
+/* Append a line (copied) to one of the set's arrays; false on OOM. */
+bool dsb_set_line(char ***v, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

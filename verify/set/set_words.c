@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A set's reasons and next steps (RC §3.10): what an administrator reads
+ * before a restore, worded from the facts set.c found.  Reasons say why
+ * the verdict is what it is, most serious first; next steps say what to
+ * do, in order: which files to find by name, never to mount the database
+ * alone, the esentutl command with the set's own base name, and that
+ * repair loses data.  docs/restore-verdict.md explains each.
+ */
+#define DSB_SET_INTERNAL
+#include "verify/set/set_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/strbuf.h"
+
+/* Names of missing files quoted in one line; `missing` has them all. */
+#define NAMES_QUOTED 6u
+
+struct words {
+	struct set_work *w;
+	bool ok;
+};
+
+#define REASON(wd, ...) \
+	((wd)->ok = (wd)->ok && dsb_set_line(&(wd)->w->set.reasons, &(wd)->w->set.nreasons, __VA_ARGS__))
+#define STEP(wd, ...) \
+	((wd)->ok = (wd)->ok && dsb_set_line(&(wd)->w->set.next_steps, &(wd)->w->set.nsteps, __VA_ARGS__))
+
+/* "edb00005.log, edb00006.log and 3 more" from `missing`. */
+static void quote_missing(const struct dsb_backup_set *s, char *out, size_t cap)
+{
+	struct dsb_strbuf sb;
+	dsb_sb_init(&sb, out, cap);
+	size_t n = s->nmissing < NAMES_QUOTED ? s->nmissing : NAMES_QUOTED;
+	for (size_t i = 0; i < n; i++)
+		dsb_sb_printf(&sb, "%s%s", i ? ", " : "", s->missing[i]);
+	if (s->missing_total > n)
+		dsb_sb_printf(&sb, " and %llu more", (unsigned long long)(s->missing_total - n));
+}
+
+static const char *chk_ext(const struct dsb_backup_set *s)
+{
+	return strcmp(s->ext, ".jtx") == 0 ? ".jcp" : ".chk";
+}
+
+static void log_set_words(struct words *wd)
+{
+	struct set_work *w = wd->w;
+	struct dsb_backup_set *s = &w->set;
+	REASON(wd, "no database of this log stream is in the %s: a log set, checked for continuity only, with no restore verdict",
+	       w->capture_started ? "capture" : "collection");
+	if (s->nlogs == 0 && s->checkpoint >= 0)
+		REASON(wd, "it holds a checkpoint and no log of its stream");
+	if (w->foreign_logs)
+		REASON(wd, "its log signature is none of the databases': these logs belong to another database or another run of the log stream");
+	if (s->npresent)
+		STEP(wd, "To restore with these logs, put the database written with them (the same log signature) beside them; on their own they restore nothing.");
+}
+
+static void reasons(struct words *wd)
+{
+	struct set_work *w = wd->w;
+	struct dsb_backup_set *s = &w->set;
+	char names[DSB_MESSAGE_MAX];
+	quote_missing(s, names, sizeof names);
+	if (s->verdict == DSB_SETV_UNKNOWN) {
+		REASON(wd, "%s: what decides the verdict is not known", w->unknown_why);
+		return;
+	}
+	if (w->db_errors)
+		REASON(wd, "the database itself has error-level findings (DSB-E): its header or pages are damaged");
+	if (w->foreign)
+		REASON(wd, "the database needs log replay, but the logs beside it are of another log stream (DSB-S001): none of its own logs is here");
+	if (w->gaps.low || w->gaps.high || w->gaps.middle)
+		REASON(wd, "required log generations %u-%u are not all here; missing: %s",
+		       (unsigned)s->required_low, (unsigned)s->required_high, names);
+	else if (w->gaps.unusable)
+		REASON(wd, "%llu required generation%s present but unusable (damaged, or of another log stream: the DSB-L findings say how); unusable: %s",
+		       (unsigned long long)w->gaps.unusable, w->gaps.unusable == 1 ? " is" : "s are",
+		       names);
+	if (w->tm_mismatch)
+		REASON(wd, "the log of the highest required generation, %u, is not the one the database was written with (DSB-S005)",
+		       (unsigned)s->required_high);
+	if (w->page_size_bad)
+		REASON(wd, "the logs were written for a database of another page size (DSB-S007)");
+	if (s->verdict == DSB_SETV_RESTORABLE || s->verdict == DSB_SETV_WARNINGS) {
+		if (!s->has_required)
+			REASON(wd, "the database is consistent (clean shutdown): no log needs replaying");
+		else
+			REASON(wd, "every required log generation, %u-%u, is here, readable and of the database's own log stream",
+			       (unsigned)s->required_low, (unsigned)s->required_high);
+	}
+	if (w->gaps.committed || w->gaps.unusable_committed)
+		REASON(wd, "committed generations past the required range are missing or damaged (%s): replay must ignore them and lose their transactions (DSB-S004)",
+		       names);
+	if (w->no_current)
+		REASON(wd, "the current log %s%s is not in this copy of a running database (DSB-S009)",
+		       s->base, s->ext);
+	if (w->too_old)
+		REASON(wd, "the backup is %lld days old, past the tombstone lifetime (DSB-S010)",
+		       (long long)w->age_days);
+	if (w->db_warnings || w->log_warnings)
+		REASON(wd, "the database or its logs have warnings (a torn write repairable from its shadow, a corrected bit, ...): see the findings");
+	if (w->streamed && s->has_required)
+		REASON(wd, "a streaming-backup copy: it is restored by a hard restore that reads its trailer (DSB-S006)");
+	if (w->no_checkpoint)
+		REASON(wd, "no checkpoint (%s%s): replay starts at the lowest log (DSB-S008)", s->base,
+		       chk_ext(s));
+}
+
+static void steps(struct words *wd)
+{
+	struct set_work *w = wd->w;
+	struct dsb_backup_set *s = &w->set;
+	const char *b = s->base;
+	char names[DSB_MESSAGE_MAX];
+	quote_missing(s, names, sizeof names);
+	if (s->verdict == DSB_SETV_UNKNOWN) {
+		STEP(wd, "Make the whole input readable (the C015 or DSB-E001/E002 finding says what stopped the check) and check it again.");
+		STEP(wd, "Until then, do not restore from it and do not mount the database alone.");
+		return;
+	}
+	if (w->too_old) {
+		STEP(wd, "Do not restore this backup: take a new one from a healthy domain controller (if the forest's tombstone lifetime is longer, give it with --tombstone-days).");
+	}
+	if (s->verdict == DSB_SETV_NOT_RESTORABLE) {
+		if (w->db_errors)
+			STEP(wd, "The database file is damaged: restore another backup of it.");
+		if (w->foreign || w->page_size_bad || w->tm_mismatch)
+			STEP(wd, "Find the logs written with this database (its own log stream; the findings give its log signature and the times), or the database these logs belong to.");
+		if (s->nmissing && w->foreign)
+			STEP(wd, "Its own log files, which the names say and its log signature confirms: %s.",
+			     names);
+		else if (s->nmissing)
+			STEP(wd, "Find these log files, or a good copy of the damaged ones (the live log folder, an earlier or later copy), and put them beside the others: %s.",
+			     names);
+		STEP(wd, "Do not mount the database alone: without its logs it is inconsistent, and ESE refuses it or loses the transactions they hold.");
+		if (w->streamed)
+			STEP(wd, "Once the set is whole, restore it as a backup (the directory's restore mode, which applies the trailer: a hard restore).");
+		else
+			STEP(wd, "Once the set is whole, replay the logs on Windows: esentutl /r %s /l<log folder> /s<checkpoint folder> /d<database folder>.",
+			     b);
+		STEP(wd, "If the logs are lost for good, restore another backup: repair (esentutl /p) discards what it cannot read, loses data and is the last resort.");
+		return;
+	}
+	if (!s->has_required) {
+		STEP(wd, "The database can be restored as it is: no log replay is needed (esentutl /mh shows State: Clean Shutdown).");
+		return;
+	}
+	STEP(wd, "Keep the database and its logs (%s*%s)%s together: never mount the database alone.",
+	     b, s->ext, s->checkpoint >= 0 ? " and the checkpoint" : "");
+	if (w->streamed) {
+		STEP(wd, "Restore it as a backup: the directory's restore mode applies the trailer and replays generations %u-%u (a hard restore); soft recovery refuses a streamed copy.",
+		     (unsigned)s->required_low, (unsigned)s->required_high);
+	} else {
+		STEP(wd, "Replay the logs on Windows: esentutl /r %s /l<log folder> /s<checkpoint folder> /d<database folder>%s.",
+		     b, w->gaps.committed || w->gaps.unusable_committed ? " /a (only once the missing committed logs are lost for good: /a accepts losing their transactions)" : "");
+		if (w->no_current)
+			STEP(wd, "First copy %s%s from the same log folder, taken at the same moment as the other files, if it still exists.",
+			     b, s->ext);
+	}
+	if (w->gaps.committed || w->gaps.unusable_committed)
+		STEP(wd, "Look for the committed logs first: %s.", names);
+	STEP(wd, "Afterwards, esentutl /mh on the database must show State: Clean Shutdown; repair (esentutl /p) loses data and is the last resort.");
+}
+
+void dsb_set_words(struct set_work *w)
+{
+	struct words wd = { .w = w, .ok = true };
+	if (!w->db)
+		log_set_words(&wd);
+	else {
+		reasons(&wd);
+		steps(&wd);
+	}
+	if (!wd.ok)
+		dsb_set_oom(w);
+}
