@@ -87,4 +87,19 @@ static inline json_int_t jint(const json_t *o, const char *k)
 	return json_integer_value(json_object_get(o, k));
 }
 
+/* The first SARIF result of rule `id` in the first run, or NULL: a report
+ * holds more than the finding a test is after (a damaged database's set
+ * adds its DSB-S011, for one). */
+static inline const json_t *sarif_result(const json_t *doc, const char *id)
+{
+	const json_t *results =
+		json_object_get(json_array_get(json_object_get(doc, "runs"), 0), "results");
+	for (size_t i = 0; i < json_array_size(results); i++) {
+		const json_t *r = json_array_get(results, i);
+		if (strcmp(jstr(r, "ruleId"), id) == 0)
+			return r;
+	}
+	return NULL;
+}
+
 #endif

@@ -511,8 +511,8 @@ static void flip_names(const char *tree_name, const char *want_table)
 	CU_ASSERT_EQUAL(run(sarif, NULL, out), 1);
 	doc = load_json(out);
 	CU_ASSERT_FATAL(doc != NULL);
-	const json_t *r = json_array_get(json_object_get(json_array_get(json_object_get(doc, "runs"), 0),
-							 "results"), 0);
+	const json_t *r = sarif_result(doc, "DSB-E014");
+	CU_ASSERT_FATAL(r != NULL);
 	CU_ASSERT_STRING_EQUAL(jstr(json_object_get(r, "properties"), "table"), want_table);
 	const json_t *ll = json_object_get(json_array_get(json_object_get(r, "locations"), 0),
 					   "logicalLocations");

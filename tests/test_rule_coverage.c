@@ -790,6 +790,10 @@ static const struct set_row set_rows[] = {
 	{ .rule = DSB_S010, .count = 1, .damage = LS(.db = DFX_LSDB_STREAMED),
 	  .twin = LS(.db = DFX_LSDB_STREAMED), .damage_now = NOW_OLD,
 	  .what = "a backup 400 days old / a day old (--now)" },
+	{ .rule = DSB_S011, .count = 1,
+	  .damage = LS(.db = DFX_LSDB_STREAMED, .damage = DFX_LSD_TRAILER_SIGN_DB),
+	  .twin = LS(.db = DFX_LSDB_STREAMED),
+	  .what = "the trailer of another database (E020) / its own" },
 	{ .rule = DSB_RULE_COUNT, .what = "(end)" },
 };
 

@@ -392,6 +392,10 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 		"Backup older than the tombstone lifetime",
 		"The Active Directory backup was taken longer ago than the tombstone lifetime (--tombstone-days, 180 by default, 60 for forests first built before Windows Server 2003 SP1). Objects deleted since then may be purged from every other domain controller; restored, they come back as lingering objects. ESE raises no error: the directory refuses such a backup at restore.",
 		"Do not restore it; take a new backup from a healthy domain controller. If the forest's tombstone lifetime is longer, give it with --tombstone-days." },
+	[DSB_S011] = { "DSB-S011", E, DSB_CAT_SET,
+		"Backup set not restorable: its database is damaged",
+		"The set's database has error-level findings of its own (DSB-E: a damaged header copy pair, a bad page, a broken tree; or, in a capture, its member's bytes not matching what was read): replaying its logs cannot repair pages the logs do not rewrite, so a restore of this set does not give an intact database. ESE raises -1018 JET_errReadVerifyFailure (or -1206 JET_errDatabaseCorrupted) when it reads such a page, during recovery or later in production. The DSB-E findings name each damaged page.",
+		"Restore another backup of the database, or a good copy of it with the same logs; repair (esentutl /p) discards the damaged pages, loses data and is the last resort." },
 };
 
 #undef E

@@ -48,7 +48,7 @@ enum dsb_rule {
 	DSB_E036, DSB_E037, DSB_E038,
 	/* backup sets and the restore verdict (verify/set/, docs/restore-verdict.md) */
 	DSB_S001, DSB_S002, DSB_S003, DSB_S004, DSB_S005, DSB_S006, DSB_S007,
-	DSB_S008, DSB_S009, DSB_S010,
+	DSB_S008, DSB_S009, DSB_S010, DSB_S011,
 	DSB_RULE_COUNT
 };
 

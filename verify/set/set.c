@@ -345,7 +345,8 @@ static void db_findings(struct set_work *w)
 {
 	const struct dsb_database *db = w->db;
 	if (!db->member) {
-		w->db_errors = dsb_findings_total(w->rep->findings, db->input, DSB_SEV_ERROR) > 0;
+		w->db_error_count = dsb_findings_total(w->rep->findings, db->input, DSB_SEV_ERROR);
+		w->db_errors = w->db_error_count > 0;
 		w->db_warnings = dsb_findings_total(w->rep->findings, db->input, DSB_SEV_WARNING) > 0;
 		return;
 	}
@@ -355,6 +356,7 @@ static void db_findings(struct set_work *w)
 		if (f[i].input != db->input || !f[i].member || strcmp(f[i].member, db->member) != 0 ||
 		    dsb_rule_info(f[i].rule)->category == DSB_CAT_SET)
 			continue;
+		w->db_error_count += f[i].severity == DSB_SEV_ERROR;
 		w->db_errors |= f[i].severity == DSB_SEV_ERROR;
 		w->db_warnings |= f[i].severity == DSB_SEV_WARNING;
 	}
@@ -687,6 +689,14 @@ static void finish_set(struct set_work *w)
 	if (!w->oom && w->db)
 		judge_database(w);
 	verdict(w);
+	/* RC §3.10: a not-restorable set carries an error of category log or
+	 * set; a database damaged in itself has only its own errors (DSB-E,
+	 * or a capture's on its member), so the set says what they mean for
+	 * the restore.  An incomplete input is `unknown`, not this. */
+	if (w->db && w->db_errors && w->set.verdict == DSB_SETV_NOT_RESTORABLE)
+		set_add(w, DSB_S011, -1,
+			"the database has %llu error-level finding%s of its own: replaying the logs cannot repair it, so this set does not restore to an intact database",
+			(unsigned long long)w->db_error_count, w->db_error_count == 1 ? "" : "s");
 	if (!w->oom)
 		dsb_set_words(w);
 	if (!dsb_report_add_set(w->rep, &w->set))

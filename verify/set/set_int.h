@@ -45,6 +45,7 @@ struct set_work {
 	const char *unknown_why;      /* static: why the verdict is unknown */
 	bool streamed;                /* a DsBackup stream with its trailer (or none) */
 	bool db_errors, db_warnings;  /* error- or warning-level findings on the database */
+	uint64_t db_error_count;     /* how many error-level ones (DSB-S011 names it) */
 	bool log_warnings;            /* warnings on the set's logs, a torn write */
 	bool foreign;                 /* S001: the logs beside it are of another stream */
 	uint32_t foreign_logs;        /* logs of other streams in the collection */

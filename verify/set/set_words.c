@@ -70,7 +70,7 @@ static void reasons(struct words *wd)
 		return;
 	}
 	if (w->db_errors)
-		REASON(wd, "the database itself has error-level findings (DSB-E): its header or pages are damaged");
+		REASON(wd, "the database itself has error-level findings (DSB-E): its header or pages are damaged (DSB-S011)");
 	if (w->foreign)
 		REASON(wd, "the database needs log replay, but the logs beside it are of another log stream (DSB-S001): none of its own logs is here");
 	if (w->gaps.low || w->gaps.high || w->gaps.middle)
