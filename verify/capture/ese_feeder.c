@@ -22,7 +22,7 @@
  * (decompressed data, libarchive's copy buffer; `ese FILE` reads straight
  * into them).  A copy area is written again only once the job that last
  * held it is done (its ring ticket).  Lending spares the reading thread a
- * copy of every byte of an uncompressed capture; the copy areas (4 MiB)
+ * copy of every byte of an uncompressed capture; the copy areas (8 MiB)
  * are then reserved but never touched.  Blocks reach the stream and the
  * hash in order and block boundaries do not change what it finds, so the
  * result is the same as feeding and hashing inline.

@@ -25,7 +25,8 @@
 /* Bytes per copy area (`ese FILE` reads this much at a time), and areas:
  * the reader runs at most this many blocks ahead of the verifier. */
 #define DSB_ESE_FEED_BLOCK (1u << 20)
-#define DSB_ESE_FEED_SLOTS 4
+#define DSB_ESE_FEED_SLOTS 8   /* as many as the reader's raw buffers (format/archive.c
+                                 * HASH_BUFS): every one may be lent at once */
 
 struct dsb_ar;
 struct dsb_ese_stream;
