@@ -3,9 +3,9 @@
 
 #include <string.h>
 
-/* The job array serves the rings of today: the input hasher's 2 lent
- * buffers and the ESE feeder's 4 blocks. */
-_Static_assert(DSB_RING_MAX_SLOTS >= 4, "room for the ESE feeder's 4 slots");
+/* The job array serves the rings of today: the input hasher's 8 lent
+ * buffers and the ESE feeder's 8 blocks. */
+_Static_assert(DSB_RING_MAX_SLOTS >= 8, "room for the hasher's and the ESE feeder's 8 slots");
 
 static void *consumer(void *arg)
 {

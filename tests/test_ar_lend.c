@@ -19,7 +19,7 @@
 #include "tests/test_ese_fixture.h"
 #include "tests/cunit_main.h"
 
-#define BIG (5u * DSB_AR_BUFSIZE + 12345)   /* more raw reads than raw buffers */
+#define BIG (9u * DSB_AR_BUFSIZE + 12345)   /* more raw reads than raw buffers (8) */
 
 /* ---- the reader's loans ----------------------------------------------------------- */
 

@@ -5,22 +5,34 @@
  * thread: the reader waits when DSB_ESE_FEED_SLOTS jobs are queued, so
  * memory stays bounded whatever the verifier's speed.
  *
+ * The member hash runs here too, on the block just before its page checks
+ * (dsb_ese_feeder_feed's `hash`).  Why: the work is then split evenly
+ * over the two cores, the reader's raw reads plus the input hash on one
+ * side (reader and hasher threads, which mostly take turns), the member
+ * hash plus the page checks on the other (this worker).  With the member
+ * hash on the reader, the reader alone was as busy as the hasher and the
+ * worker together, and the three threads kept waiting on each other
+ * (measured: docs/architecture.md "A third stream, a worker").  Hashing
+ * first also brings the block into this core's cache for the checks.
+ *
  * A block is lent when the reader can keep it alive (dsb_ar_lend: it lies
  * in one of the reader's raw buffers, which the reader then does not read
- * into again until the worker returns it; the loan travels as the job's
+ * into again until the worker returns it; the loan travels in the job's
  * tag), and copied into one of DSB_ESE_FEED_SLOTS copy areas otherwise
  * (decompressed data, libarchive's copy buffer; `ese FILE` reads straight
  * into them).  A copy area is written again only once the job that last
  * held it is done (its ring ticket).  Lending spares the reading thread a
- * copy of every byte of an uncompressed capture; the copy areas (4 MiB)
- * are then reserved but never touched.  Blocks reach the stream in order
- * and block boundaries do not change what it finds, so the result is the
- * same as feeding inline.
+ * copy of every byte of an uncompressed capture; the copy areas (8 MiB)
+ * are then reserved but never touched.  Blocks reach the stream and the
+ * hash in order and block boundaries do not change what it finds, so the
+ * result is the same as feeding and hashing inline.
  */
 #include "verify/capture/ese_feeder.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "format/archive.h"
 #include "lib/ring.h"
@@ -36,26 +48,48 @@ struct dsb_ese_feeder {
 	uint64_t held[DSB_ESE_FEED_SLOTS];        /* ticket of the last job of each area */
 	unsigned area;                            /* the area being filled */
 	size_t fill;                              /* bytes in it, not yet queued */
+	bool fill_hashed;                         /* they go to the member hash too */
+	EVP_MD_CTX *md;                           /* the member hash, or NULL */
 };
 
+/* A job's tag carries both the loan to give back (DSB_AR_NO_LOAN or a raw
+ * buffer, >= -1) and whether the worker hashes the bytes: lib/ring hands
+ * over one int, and the consumer must not read producer state that has
+ * moved on since the push. */
+#define TAG_HASH 1
+static int job_tag(int loan, bool hash)
+{
+	return (loan - DSB_AR_NO_LOAN) * 2 + (hash ? TAG_HASH : 0);
+}
+
+static int tag_loan(int tag)
+{
+	return tag / 2 + DSB_AR_NO_LOAN;
+}
+
 /* On the worker.  After a failure the stream ignores feeds: the ring
- * keeps draining, so loans still come back. */
-static bool feed_job(void *ctx, const void *p, size_t n, int loan)
+ * keeps draining, so loans still come back, and the member hash still
+ * gets every byte. */
+static bool feed_job(void *ctx, const void *p, size_t n, int tag)
 {
 	struct dsb_ese_feeder *w = ctx;
-	bool ok = dsb_ese_stream_feed(w->s, p, n);
+	bool ok = !(tag & TAG_HASH) || EVP_DigestUpdate(w->md, p, n) == 1;
+	ok = dsb_ese_stream_feed(w->s, p, n) && ok;
+	int loan = tag_loan(tag);
 	if (loan != DSB_AR_NO_LOAN)
 		dsb_ar_return(w->ar, loan);
 	return ok;
 }
 
-struct dsb_ese_feeder *dsb_ese_feeder_start(struct dsb_ese_stream *s, struct dsb_ar *ar)
+struct dsb_ese_feeder *dsb_ese_feeder_start(struct dsb_ese_stream *s, struct dsb_ar *ar,
+					    EVP_MD_CTX *md)
 {
 	struct dsb_ese_feeder *w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
 	w->s = s;
 	w->ar = ar;
+	w->md = md;
 	w->copy = malloc((size_t)DSB_ESE_FEED_SLOTS * DSB_ESE_FEED_BLOCK);
 	if (w->copy && dsb_ring_start(&w->ring, DSB_ESE_FEED_SLOTS, feed_job, w, true))
 		return w;
@@ -77,9 +111,10 @@ static void queue_area(struct dsb_ese_feeder *w)
 {
 	unsigned a = w->area;
 	w->held[a] = dsb_ring_push_tag(&w->ring, w->copy + (size_t)a * DSB_ESE_FEED_BLOCK,
-				       w->fill, DSB_AR_NO_LOAN);
+				       w->fill, job_tag(DSB_AR_NO_LOAN, w->fill_hashed));
 	w->area = (a + 1) % DSB_ESE_FEED_SLOTS;
 	w->fill = 0;
+	w->fill_hashed = false;
 }
 
 void dsb_ese_feeder_commit(struct dsb_ese_feeder *w, size_t n)
@@ -89,20 +124,25 @@ void dsb_ese_feeder_commit(struct dsb_ese_feeder *w, size_t n)
 		queue_area(w);
 }
 
-void dsb_ese_feeder_feed(struct dsb_ese_feeder *w, const void *buf, size_t len)
+void dsb_ese_feeder_feed(struct dsb_ese_feeder *w, const void *buf, size_t len, bool hash)
 {
 	int loan;
+	hash = hash && w->md;
 	if (w->ar && len > 0 && dsb_ar_lend(w->ar, buf, len, &loan)) {
 		/* Bytes copied before it go first: blocks reach the stream in order. */
 		if (w->fill > 0)
 			queue_area(w);
-		dsb_ring_push_tag(&w->ring, buf, len, loan);
+		dsb_ring_push_tag(&w->ring, buf, len, job_tag(loan, hash));
 		return;
 	}
 	const uint8_t *p = buf;
 	while (len > 0) {
+		/* One job is hashed whole or not at all. */
+		if (w->fill > 0 && w->fill_hashed != hash)
+			queue_area(w);
 		size_t room;
 		uint8_t *to = dsb_ese_feeder_room(w, &room);
+		w->fill_hashed = hash;
 		size_t n = len < room ? len : room;
 		memcpy(to, p, n);
 		dsb_ese_feeder_commit(w, n);

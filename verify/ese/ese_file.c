@@ -138,7 +138,7 @@ static int read_head(struct esefile *e, int fd, uint8_t *head, size_t cap, size_
 static int read_rest(struct esefile *e, int fd, struct dsb_ese_stream *s,
 		     const uint8_t *head, size_t hlen)
 {
-	struct dsb_ese_feeder *w = s ? dsb_ese_feeder_start(s, NULL) : NULL;
+	struct dsb_ese_feeder *w = s ? dsb_ese_feeder_start(s, NULL, NULL) : NULL;
 	uint8_t *buf = w ? NULL : malloc(ESE_FILE_READ_BLOCK);
 	if (!w && !buf)
 		return -1;
