@@ -771,6 +771,7 @@ static size_t set_count(const struct dfx_logset_opts *o, enum dsb_rule rule, siz
 	struct dsb_ese_collection *c = dsb_ese_collection_new(rep, NULL, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_EQUAL(dsb_ese_collection_add(c, dir), 0);
+	dsb_ese_collection_end(c);
 	dsb_ese_collection_free(c);
 	size_t n = (size_t)dsb_findings_count_rule(rep->findings, -1, rule);
 	if (n != want) {
