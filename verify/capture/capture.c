@@ -534,10 +534,15 @@ static bool log_start(struct verify *v)
 		out_of_memory(v);
 		return false;
 	}
-	enum dsb_logs_kind k = DSB_LOGS_CHECKPOINT;
-	if (e->kind == MK_ESE_LOG)
-		k = e->ix != NO_IX && v->sniffs.v[e->ix].kind == DSB_KIND_ESE_RESERVE_LOG
-			? DSB_LOGS_RESERVE : DSB_LOGS_LOG;
+	enum dsb_logs_kind k = DSB_LOGS_CHECKPOINT, by_name;
+	if (e->kind == MK_ESE_LOG) {
+		bool sniffed = e->ix != NO_IX && v->sniffs.v[e->ix].kind == DSB_KIND_ESE_LOG;
+		bool reserve = (e->ix != NO_IX &&
+				v->sniffs.v[e->ix].kind == DSB_KIND_ESE_RESERVE_LOG) ||
+			       (!sniffed && dsb_logs_kind_by_name(e->name, &by_name) &&
+				by_name == DSB_LOGS_RESERVE);
+		k = reserve ? DSB_LOGS_RESERVE : DSB_LOGS_LOG;
+	}
 	/* The member table bounds the facts: no limit of its own is hit. */
 	if (!dsb_logs_start(v->logs, k, e->name, (uint64_t)(e - v->mt.v))) {
 		out_of_memory(v);
@@ -603,7 +608,7 @@ static enum member_kind name_says_log(const char *name)
 {
 	enum dsb_logs_kind k;
 	if (!dsb_logs_kind_by_name(name, &k))
-		return MK_OTHER;
+		return MK_OTHER;   /* a reserve log is an MK_ESE_LOG */
 	return k == DSB_LOGS_CHECKPOINT ? MK_ESE_CHECKPOINT : MK_ESE_LOG;
 }
 

@@ -43,7 +43,8 @@ enum dsb_logs_kind {
 
 struct dsb_logs;
 
-/* Does the name say log (*.log, *.jtx) or checkpoint (*.chk, *.jcp)?
+/* Does the name say log (*.log, *.jtx), reserve log (*.jrs, res1.log)
+ * or checkpoint (*.chk, *.jcp)?
  * Such a file is judged as one whatever its bytes (RC §3.8: DSB-L001,
  * DSB-L030 when it is not one). */
 bool dsb_logs_kind_by_name(const char *name, enum dsb_logs_kind *out);

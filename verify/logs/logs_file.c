@@ -69,9 +69,11 @@ bool dsb_logs_kind_by_name(const char *name, enum dsb_logs_kind *out)
 {
 	struct dsb_log_name n;
 	dsb_log_name_parse(name, strlen(name), &n);
-	if (!n.ext)
+	if (n.kind == DSB_LNAME_RESERVE)
+		*out = DSB_LOGS_RESERVE;   /* edbres00001.jrs, res1.log */
+	else if (!n.ext)
 		return false;
-	if (strcmp(n.ext, ".log") == 0 || strcmp(n.ext, ".jtx") == 0)
+	else if (strcmp(n.ext, ".log") == 0 || strcmp(n.ext, ".jtx") == 0)
 		*out = DSB_LOGS_LOG;
 	else if (strcmp(n.ext, ".chk") == 0 || strcmp(n.ext, ".jcp") == 0)
 		*out = DSB_LOGS_CHECKPOINT;
@@ -235,6 +237,9 @@ void dsb_logs_data(struct dsb_logs *l, const void *buf, size_t len)
 	if (f->kind == DSB_LOGS_RESERVE) {
 		if (!(f->flags & LF_RESERVE_BYTES) && !dsb_log_extend_match(p, len, off))
 			f->flags |= LF_RESERVE_BYTES;
+		for (size_t i = 0; i < len && !(f->flags & LF_RESERVE_NONZERO); i++)
+			if (p[i])
+				f->flags |= LF_RESERVE_NONZERO;
 		return;
 	}
 	size_t want = f->kind == DSB_LOGS_CHECKPOINT ? DSB_CHK_FILE_SIZE : DSB_LOG_HDR_SIZE;

@@ -24,6 +24,8 @@ enum {
 	LF_VERSION        = 1u << 3,   /* L006 */
 	LF_CB_SEC         = 1u << 4,   /* L007 */
 	LF_RESERVE_BYTES  = 1u << 5,   /* L013: not the log-extend pattern */
+	LF_RESERVE_NONZERO = 1u << 8,  /* a reserve log's byte that is not 0: a file
+					* only sized, never written, reads as zeros */
 	LF_WALKED         = 1u << 6,   /* the v8 body was walked: segments are known */
 	LF_CUT            = 1u << 7,   /* a read error stopped the file early */
 };

@@ -197,6 +197,10 @@ static void one_checkpoint(struct judge *j, struct lfact *x)
 		    "%s: both copies verify but differ: the primary (checkpoint %d:%u:%u) is used, the shadow says %d:%u:%u",
 		    name, x->chk_pos[0].generation, x->chk_pos[0].isec, x->chk_pos[0].ib,
 		    x->chk_pos[1].generation, x->chk_pos[1].isec, x->chk_pos[1].ib);
+	else if (x->chk_good[0] && x->size < DSB_CHK_FILE_SIZE)
+		add(j, x, DSB_L032, p->generation, DSB_CHK_COPY_SIZE,
+		    "%s: the shadow copy is missing (%llu bytes, not 8192); ESE uses the primary (checkpoint %d:%u:%u)",
+		    name, (unsigned long long)x->size, p->generation, p->isec, p->ib);
 	else if (x->chk_good[0] != x->chk_good[1])
 		add(j, x, DSB_L032, p->generation, x->chk_good[0] ? DSB_CHK_COPY_SIZE : 0,
 		    "%s: the %s copy's checksum does not verify; ESE uses the %s (checkpoint %d:%u:%u)",
@@ -493,9 +497,10 @@ static void reserve(struct judge *j, struct lfact *r)
 		if (usable(x) && strcasecmp(x->pname.base, r->pname.base) == 0)
 			size = hdr_size(x);
 	}
-	if (r->flags & LF_RESERVE_BYTES)
+	if ((r->flags & LF_RESERVE_BYTES) && (r->flags & LF_RESERVE_NONZERO))
 		add(j, r, DSB_L013, -1, -1,
-		    "%s: a reserve log holds only the log-extend pattern; this one holds other bytes", name);
+		    "%s: a reserve log holds only the log-extend pattern (or zeros, sized and never written); this one holds other bytes",
+		    name);
 	else if (size && r->size != size && !(r->flags & LF_CUT))
 		add(j, r, DSB_L013, -1, -1, "%s: %llu bytes, but the logs beside it are %llu", name,
 		    (unsigned long long)r->size, (unsigned long long)size);
