@@ -202,7 +202,7 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 	 * is info (docs/ese-checks.md). */
 	[DSB_E001] = { "DSB-E001", E, DSB_CAT_ESE,
 		"Not an ESE database",
-		"Neither the header at offset 0 nor a shadow header at any ESE page size (2 to 32 KiB) carries the ESE magic 0x89ABCDEF. The member or file is not a database, so nothing else about it can be verified. For a file given to `dsbinspect ese`, the message says what its first bytes show instead: an archive or compressed file, an ESE file of a type `ese` does not check (a flush map, ...), an empty file; `ese` recognises transaction logs, checkpoints, reserve logs and patch files and never raises it on them. On a folder given to `dsbinspect ese`, it says the folder holds no ESE file. In a capture, a member backed up as the database that is a log or checkpoint still raises it.",
+		"Neither the header at offset 0 nor a shadow header at any ESE page size (2 to 32 KiB) carries the ESE magic 0x89ABCDEF. The member or file is not a database, so nothing else about it can be verified. For a file given to `dsbinspect ese`, the message says what its first bytes show instead: an archive or compressed file, an ESE file of a type `ese` does not check (a flush map, ...), an empty file; `ese` recognises transaction logs, checkpoints, reserve logs and patch files and never raises it on them, and judges a file whose name says log or checkpoint (*.log, *.jtx, *.chk, *.jcp, *.jrs) as one whatever its bytes (DSB-L001, DSB-L030, DSB-L013). On a folder given to `dsbinspect ese`, it says the folder holds no ESE file. In a capture, a member backed up as the database that is a log or checkpoint still raises it.",
 		"Check that the backed-up file is the database (ntds.dit) and that the capture kept its bytes; check a capture archive with `dsbinspect verify`, and decompress a compressed database first." },
 	[DSB_E002] = { "DSB-E002", E, DSB_CAT_ESE,
 		"Both database header copies are damaged",
@@ -408,7 +408,7 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 		"Copy the log again; the log's body is inconsistent." },
 	[DSB_L013] = { "DSB-L013", W, DSB_CAT_LOG,
 		"Reserve log of the wrong size or content",
-		"A reserve log (edbres00001.jrs) holds nothing but ESE's log-extend pattern and is exactly one log size. This one differs in size from the set's logs, or holds other bytes. ESE only uses reserve logs when the disk is full; a wrong one is not a restore error, but it is not what ESE wrote.",
+		"A reserve log (edbres00001.jrs) holds nothing but ESE's log-extend pattern (or zeros, a file sized and never written) and is exactly one log size. This one differs in size from the set's logs, or holds other bytes. ESE only uses reserve logs when the disk is full; a wrong one is not a restore error, but it is not what ESE wrote.",
 		"Nothing blocks a restore; check how the file was copied." },
 	[DSB_L020] = { "DSB-L020", E, DSB_CAT_LOG,
 		"Gap in the log generations",
