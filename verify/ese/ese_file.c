@@ -336,16 +336,25 @@ static int check_log(struct esefile *e, int fd, const struct dsb_file_sniff *k, 
 		     const uint8_t *head, size_t hlen)
 {
 	struct dsb_input *in = &e->rep->inputs[e->input];
+	enum dsb_logs_kind lk;
+	bool ours = logs_kind(k, name, &lk);
+	bool by_name = ours && k->kind != DSB_KIND_ESE_LOG && k->kind != DSB_KIND_ESE_RESERVE_LOG &&
+		       k->kind != DSB_KIND_ESE_CHECKPOINT;
 	char what[DSB_FILE_KIND_DESC_MAX];
-	dsb_file_kind_describe(k, what, sizeof what);
+	if (by_name)
+		snprintf(what, sizeof what, "%s",
+			 lk == DSB_LOGS_CHECKPOINT ? "named as an ESE checkpoint, with no copy that verifies" :
+			 lk == DSB_LOGS_RESERVE ? "named as an ESE reserve log, holding other bytes" :
+			 "named as an ESE transaction log, with no log header that verifies");
+	else
+		dsb_file_kind_describe(k, what, sizeof what);
 	in->file_kind = strdup(what);
 	in->ese_recognised = true;
 	e->records_done = true;
 	if (!in->file_kind)
 		out_of_memory(e);
-	enum dsb_logs_kind lk;
 	struct dsb_logs *own = NULL, *lg = e->logs;
-	if (!logs_kind(k, name, &lk))
+	if (!ours)
 		return read_rest(e, fd, NULL, NULL, 0, NULL);
 	/* `ese FILE` outside a collection: the file judged on its own. */
 	if (!lg && !(lg = own = dsb_logs_new(0))) {
