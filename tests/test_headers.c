@@ -46,6 +46,7 @@ static const struct {
 	{ "verify/protocol/replay_int.h", "DSB_REPLAY_INTERNAL" },
 	{ "format/journal_int.h", "DSB_JOURNAL_INTERNAL" },
 	{ "verify/ese/ese_private.h", "DSB_ESE_INTERNAL" },
+	{ "verify/logs/logs_int.h", "DSB_LOGS_INTERNAL" },
 };
 
 static void test_private_headers_refuse_outsiders(void)
