@@ -1022,21 +1022,7 @@ static void logs_report(struct verify *v)
 		char *member = strdup(m->name);
 		char *fcopy = file ? strdup(file) : NULL;
 		ok = ok && member && (!file || fcopy);
-		if (dsb_logs_is_checkpoint(v->logs, m->fact)) {
-			struct dsb_checkpoint_entry ck;
-			ok = dsb_logs_fill_checkpoint(v->logs, m->fact, v->input, &ck) && ok;
-			ck.member = member;
-			ck.file = fcopy;
-			ok = dsb_report_add_checkpoint(v->rep, &ck) && ok;
-			dsb_logs_set_entry(v->logs, m->fact, (long)v->rep->ncheckpoints - 1);
-		} else {
-			struct dsb_log_entry lg;
-			ok = dsb_logs_fill_log(v->logs, m->fact, v->input, &lg) && ok;
-			lg.member = member;
-			lg.file = fcopy;
-			ok = dsb_report_add_log(v->rep, &lg) && ok;
-			dsb_logs_set_entry(v->logs, m->fact, (long)v->rep->nlogs - 1);
-		}
+		ok = dsb_logs_report_entry(v->logs, m->fact, v->rep, v->input, member, fcopy) && ok;
 		if (!ok)
 			out_of_memory(v);
 	}

@@ -381,24 +381,8 @@ static int check_log(struct esefile *e, int fd, const struct dsb_file_sniff *k, 
 	long ix = started ? dsb_logs_end(lg, err == 0) : -1;
 	if (started && ix < 0)
 		out_of_memory(e);
-	if (ix >= 0) {
-		bool ok;
-		if (dsb_logs_is_checkpoint(lg, (size_t)ix)) {
-			struct dsb_checkpoint_entry ck;
-			ok = dsb_logs_fill_checkpoint(lg, (size_t)ix, e->input, &ck) &&
-			     dsb_report_add_checkpoint(e->rep, &ck);
-			if (ok)
-				dsb_logs_set_entry(lg, (size_t)ix, (long)e->rep->ncheckpoints - 1);
-		} else {
-			struct dsb_log_entry le;
-			ok = dsb_logs_fill_log(lg, (size_t)ix, e->input, &le) &&
-			     dsb_report_add_log(e->rep, &le);
-			if (ok)
-				dsb_logs_set_entry(lg, (size_t)ix, (long)e->rep->nlogs - 1);
-		}
-		if (!ok)
-			out_of_memory(e);
-	}
+	if (ix >= 0 && !dsb_logs_report_entry(lg, (size_t)ix, e->rep, e->input, NULL, NULL))
+		out_of_memory(e);
 	if (own) {
 		dsb_logs_judge(own, e->rep->findings, e->rep, dsb_logs_where_input, NULL);
 		dsb_logs_free(own);

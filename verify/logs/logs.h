@@ -72,6 +72,11 @@ bool dsb_logs_is_checkpoint(const struct dsb_logs *l, size_t i);
 bool dsb_logs_fill_log(const struct dsb_logs *l, size_t i, int input, struct dsb_log_entry *e);
 bool dsb_logs_fill_checkpoint(const struct dsb_logs *l, size_t i, int input,
 			      struct dsb_checkpoint_entry *e);
+/* Append fact i's entry to rep (logs[] or checkpoints[]), taking
+ * ownership of member and file (either NULL), and remember it for
+ * dsb_logs_judge.  False on out of memory (the strings are then freed). */
+bool dsb_logs_report_entry(struct dsb_logs *l, size_t i, struct dsb_report *rep, int input,
+			   char *member, char *file);
 /* Fact i's file is known by another name (a capture member bound to a
  * backed-up file: edb0002A.log, whatever the member is called); the
  * name is judged from then on.  False on out of memory (name kept). */

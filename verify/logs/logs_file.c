@@ -392,3 +392,25 @@ bool dsb_logs_fill_checkpoint(const struct dsb_logs *l, size_t i, int input,
 	}
 	return own_name(f, &e->name);
 }
+
+bool dsb_logs_report_entry(struct dsb_logs *l, size_t i, struct dsb_report *rep, int input,
+			   char *member, char *file)
+{
+	bool filled, added;
+	if (dsb_logs_is_checkpoint(l, i)) {
+		struct dsb_checkpoint_entry ck;
+		filled = dsb_logs_fill_checkpoint(l, i, input, &ck);
+		ck.member = member;
+		ck.file = file;
+		added = dsb_report_add_checkpoint(rep, &ck);
+		dsb_logs_set_entry(l, i, added ? (long)rep->ncheckpoints - 1 : -1);
+	} else {
+		struct dsb_log_entry lg;
+		filled = dsb_logs_fill_log(l, i, input, &lg);
+		lg.member = member;
+		lg.file = file;
+		added = dsb_report_add_log(rep, &lg);
+		dsb_logs_set_entry(l, i, added ? (long)rep->nlogs - 1 : -1);
+	}
+	return filled && added;
+}
