@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	uint8_t ctl = data[0];
 	size_t block = blocks[ctl & 7];
-	struct dsb_logs *l = dsb_logs_new(0);
+	struct dsb_logs *l = dsb_logs_new(0, (ctl & 0x10) != 0);
 	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
 	if (!l || !rep) {
 		dsb_logs_free(l);

@@ -425,6 +425,45 @@ static void regression_loggen_corrupt_segment_detectable(void)
 	run_free(&r);
 }
 
+/* Two backup sets (two streams, the same generations) in two folders of
+ * one `ese` run: each folder is its own set, nothing is foreign.  Twin:
+ * one log of the second set copied into the first under a free name is
+ * from another stream there (L023). */
+static void test_two_sets(void)
+{
+	struct run r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.dir, sizeof r.dir, "/tmp/dsb-logsv-XXXXXX");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(r.dir));
+	char a[128], b[128], err[256];
+	snprintf(a, sizeof a, "%s/a", r.dir);
+	snprintf(b, sizeof b, "%s/b", r.dir);
+	for (int k = 0; k < 2; k++) {
+		struct dfx_logset *s = dfx_logset_new(&(struct dfx_logset_opts){
+			.log_size = 64 * 1024, .seed = 100 + (uint64_t)k, .checkpoint = true },
+			err, sizeof err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		CU_ASSERT_FATAL(dfx_logset_write_dir(s, k ? b : a, err, sizeof err));
+		dfx_logset_free(s);
+	}
+	check_dir(&r);
+	CU_ASSERT_EQUAL(r.nf, 0);
+	if (r.nf)
+		dump(&r);
+	CU_ASSERT_EQUAL(r.rep->nlogs, 10);
+	dsb_report_free(r.rep);
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "cp '%s/edb00005.log' '%s/edb00005.log.tmp' && mv '%s/edb00005.log.tmp' '%s/edb00004.log'",
+		 b, a, a, a);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	check_dir(&r);
+	/* gen 5 of the other stream, named as 4: L002 for the name, L023 */
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.rep->findings, -1, DSB_L023), 1);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.rep->findings, -1, DSB_L002), 1);
+	CU_ASSERT_EQUAL(r.nf, 2);
+	run_free(&r);
+}
+
 /* ---- the streaming verifier itself ------------------------------------------------ */
 
 static void where(void *ctx, uint64_t tag, int *input, struct dsb_loc *loc)
@@ -438,7 +477,7 @@ static void where(void *ctx, uint64_t tag, int *input, struct dsb_loc *loc)
  * and offsets and the entries' counts, as one string. */
 static void feed_set(struct dfx_logset *s, size_t block, char *out, size_t n)
 {
-	struct dsb_logs *l = dsb_logs_new(0);
+	struct dsb_logs *l = dsb_logs_new(0, true);
 	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
 	CU_ASSERT_FATAL(l && rep);
 	const struct dfx_logset_file *files;
@@ -510,7 +549,7 @@ static void test_block_sizes(void)
 /* The file limit: the file past it is not kept, and said. */
 static void test_file_limit(void)
 {
-	struct dsb_logs *l = dsb_logs_new(2);
+	struct dsb_logs *l = dsb_logs_new(2, false);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
 	for (int i = 0; i < 3; i++) {
 		bool started = dsb_logs_start(l, DSB_LOGS_LOG, "edb00001.log", (uint64_t)i);
@@ -596,6 +635,7 @@ static const struct dsb_test tests[] = {
 	{ "clean sets of several page and log sizes: no finding, real counts", test_clean_sets },
 	{ "each rule's message and location", test_rule_messages },
 	{ "damage of many shapes on one log", test_damage_shapes },
+	{ "two sets in two folders: each on its own", test_two_sets },
 	{ "regression_loggen_corrupt_segment_detectable", regression_loggen_corrupt_segment_detectable },
 	{ "blocks of any size: the same verdicts", test_block_sizes },
 	{ "the file limit", test_file_limit },

@@ -530,7 +530,7 @@ static const struct verifier ese_verifier = {
 static bool log_start(struct verify *v)
 {
 	struct member *e = v->entry;
-	if (!v->logs && !(v->logs = dsb_logs_new(v->max_members))) {
+	if (!v->logs && !(v->logs = dsb_logs_new(v->max_members, false))) {
 		out_of_memory(v);
 		return false;
 	}

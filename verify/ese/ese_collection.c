@@ -75,7 +75,7 @@ struct dsb_ese_collection *dsb_ese_collection_new(struct dsb_report *rep,
 	c->rep = rep;
 	c->opts = opts;
 	c->files_max = files_max ? files_max : DSB_ESE_COLLECTION_FILES_MAX;
-	if (!(c->logs = dsb_logs_new(0))) {
+	if (!(c->logs = dsb_logs_new(0, true))) {
 		free(c);
 		return NULL;
 	}

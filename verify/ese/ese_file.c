@@ -357,7 +357,7 @@ static int check_log(struct esefile *e, int fd, const struct dsb_file_sniff *k, 
 	if (!ours)
 		return read_rest(e, fd, NULL, NULL, 0, NULL);
 	/* `ese FILE` outside a collection: the file judged on its own. */
-	if (!lg && !(lg = own = dsb_logs_new(0))) {
+	if (!lg && !(lg = own = dsb_logs_new(0, true))) {
 		out_of_memory(e);
 		return read_rest(e, fd, NULL, NULL, 0, NULL);
 	}

@@ -49,8 +49,11 @@ struct dsb_logs;
  * DSB-L030 when it is not one). */
 bool dsb_logs_kind_by_name(const char *name, enum dsb_logs_kind *out);
 
-/* files_max: 0 for DSB_LOGS_FILES_MAX.  NULL on out of memory. */
-struct dsb_logs *dsb_logs_new(size_t files_max);
+/* files_max: 0 for DSB_LOGS_FILES_MAX.  by_folder: files of different
+ * folders are different log sets (`ese` given several backup sets at
+ * once; ESE keeps a set's logs in one folder); else every file of the
+ * same base name is one set (a capture input).  NULL on out of memory. */
+struct dsb_logs *dsb_logs_new(size_t files_max, bool by_folder);
 void dsb_logs_free(struct dsb_logs *l);
 
 /* One file: `name` is its own name or path (the last part is judged:

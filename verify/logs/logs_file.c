@@ -24,12 +24,13 @@
 #define LOG_V7_LARGE_PAGE_UPDATE 14u
 #define LOG_V7_LARGE_PAGE 16384u
 
-struct dsb_logs *dsb_logs_new(size_t files_max)
+struct dsb_logs *dsb_logs_new(size_t files_max, bool by_folder)
 {
 	struct dsb_logs *l = calloc(1, sizeof(*l));
 	if (!l)
 		return NULL;
 	l->files_max = files_max ? files_max : DSB_LOGS_FILES_MAX;
+	l->by_folder = by_folder;
 	dsb_log_extend_sector(l->pattern);
 	return l;
 }
@@ -37,7 +38,9 @@ struct dsb_logs *dsb_logs_new(size_t files_max)
 static void fact_free(struct lfact *f)
 {
 	free(f->name);
+	free(f->dir);
 	f->name = NULL;
+	f->dir = NULL;
 }
 
 void dsb_logs_free(struct dsb_logs *l)
@@ -100,8 +103,10 @@ bool dsb_logs_start(struct dsb_logs *l, enum dsb_logs_kind kind, const char *nam
 		return false;
 	}
 	const char *own = name ? last_part(name) : "";
+	size_t dlen = l->by_folder && name ? (size_t)(own - name) : 0;
 	l->cur.name = strdup(own);
-	if (!l->cur.name)
+	l->cur.dir = strndup(name ? name : "", dlen);
+	if (!l->cur.name || !l->cur.dir)
 		return false;
 	dsb_log_name_parse(own, strlen(own), &l->cur.pname);
 	l->cur.kind = kind;
@@ -311,7 +316,8 @@ long dsb_logs_end(struct dsb_logs *l, bool complete)
 	}
 	if (lfact_vec_push(&l->facts, *f, l->files_max) != DSB_VEC_OK)
 		return -1;
-	f->name = NULL;   /* the kept fact owns it */
+	f->name = NULL;   /* the kept fact owns them */
+	f->dir = NULL;
 	return (long)(l->facts.n - 1);
 }
 

@@ -40,6 +40,7 @@ struct seg_tally {
 struct lfact {
 	enum dsb_logs_kind kind;
 	char *name;                 /* its own name (the last part), owned */
+	char *dir;                  /* its folder with by_folder, else "": owned */
 	struct dsb_log_name pname;  /* that name parsed (RC §3.9) */
 	uint64_t tag;
 	long entry;                 /* its report entry, -1: none */
@@ -72,6 +73,7 @@ DSB_VEC_DEFINE(lfact_vec, struct lfact);
 
 struct dsb_logs {
 	size_t files_max;
+	bool by_folder;
 	uint64_t over;              /* files past the limit */
 	struct lfact_vec facts;
 	/* the file streaming by */

@@ -226,7 +226,7 @@ static const char *group_ext(const struct lfact *x)
 
 static bool same_group(const struct lfact *a, const struct lfact *b)
 {
-	return strcasecmp(a->pname.base, b->pname.base) == 0 &&
+	return strcmp(a->dir, b->dir) == 0 && strcasecmp(a->pname.base, b->pname.base) == 0 &&
 	       strcmp(group_ext(a), group_ext(b)) == 0;
 }
 
@@ -494,7 +494,8 @@ static void reserve(struct judge *j, struct lfact *r)
 	uint64_t size = 0;
 	for (size_t i = 0; i < j->l->facts.n && !size; i++) {
 		const struct lfact *x = &j->l->facts.v[i];
-		if (usable(x) && strcasecmp(x->pname.base, r->pname.base) == 0)
+		if (usable(x) && strcmp(x->dir, r->dir) == 0 &&
+		    strcasecmp(x->pname.base, r->pname.base) == 0)
 			size = hdr_size(x);
 	}
 	if ((r->flags & LF_RESERVE_BYTES) && (r->flags & LF_RESERVE_NONZERO))
