@@ -46,14 +46,13 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # One timed run: wall and CPU seconds of the command, on stdout.
 timed() {
-	local t
-	t=$( { /usr/bin/time -f '%e %U %S' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-	echo "$t" | awk '{ printf "%s %.2f\n", $1, $2 + $3 }'
+	local TIMEFORMAT='%R %U %S'
+	{ time "$@" >/dev/null 2>&1; } 2>&1 | awk '{ printf "%s %.2f\n", $1, $2 + $3 }'
 }
 
 ese_w=() ese_c=() ssl_w=() ssl_c=()
 for r in $(seq 1 "$runs"); do
-	read -r w c < <(timed "$inspect" ese -q "$dir" || true)
+	read -r w c < <(timed "$inspect" ese -q "$dir")
 	ese_w+=("$w"); ese_c+=("$c")
 	read -r w c < <(timed sh -c "openssl dgst -sha256 $dir/small/* $dir/big/*")
 	ssl_w+=("$w"); ssl_c+=("$c")
