@@ -411,9 +411,9 @@ static void continuity(struct judge *j, struct group *g)
 		struct lfact *x = &l->facts.v[g->ix[a]];
 		if (!mine(g, x)) {
 			char r[16];
-			snprintf(r, sizeof r, "0x%08X", g->sign->random);
+			snprintf(r, sizeof r, "0x%08x", g->sign->random);
 			add(j, x, DSB_L023, x->h.generation, DSB_LOG_HDR_SIGN_LOG_OFF,
-			    "%s is from another log stream: its signLog (random 0x%08X) is not the one of the set's other logs (random %s): -530, -555 in hard restore",
+			    "%s is from another log stream: its signLog (random 0x%08x) is not the one of the set's other logs (random %s): -530, -555 in hard restore",
 			    called(me, sizeof me, x), x->h.sign_log.random, r);
 			continue;
 		}
@@ -464,7 +464,7 @@ static void checkpoint_vs_logs(struct judge *j, struct lfact *c, const struct gr
 	shown(name, c);
 	if (!same_sign(&c->chk_sign, g->sign)) {
 		add(j, c, DSB_L033, p->generation, c->chk_used * (int64_t)DSB_CHK_COPY_SIZE + DSB_CHK_SIGN_LOG_OFF,
-		    "%s is from another log stream: its signLog (random 0x%08X) is not the logs' (random 0x%08X): -532; recovery ignores it",
+		    "%s is from another log stream: its signLog (random 0x%08x) is not the logs' (random 0x%08x): -532; recovery ignores it",
 		    name, c->chk_sign.random, g->sign->random);
 		return;
 	}
