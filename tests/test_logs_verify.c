@@ -321,6 +321,66 @@ static void test_rule_messages(void)
 	run_free(&r);
 }
 
+/* The other rules: the one finding, a piece of its message, its
+ * generation (-1: none) and offset (-2: not checked). */
+static void test_rule_messages_table(void)
+{
+	static const struct {
+		struct dfx_logset_opts o;
+		enum dsb_rule rule;
+		const char *text;
+		int64_t gen, off;
+	} rows[] = {
+		{ { .damage = DFX_LSD_HEADER_CHECKSUM }, DSB_L001,
+		  "edb00007.log: the log header's checksum does not verify", -1, 0 },
+		{ { .ext = "jtx" }, DSB_L003,
+		  "edb00005.jtx (generation 5): a 5-digit name in a .jtx log set", 5, -1 },
+		{ { .damage = DFX_LSD_LOG_FILETYPE }, DSB_L004,
+		  "edb00007.log (generation 7): named as a log, but its header's file type is 5, not 3 (log): -1812",
+		  7, 667 },
+		{ { .damage = DFX_LSD_LOG_VERSION }, DSB_L006,
+		  "log format 8.4001.60.140 is none ESE accepts (8.4000.x, or 7.3704.x): -514", 7, 32 },
+		{ { .damage = DFX_LSD_DATA_AFTER_EMPTY }, DSB_L012,
+		  "log data after the segment that ended the data (lgposSegment 7:", 7, -2 },
+		{ { .reserve = true, .damage = DFX_LSD_RESERVE_SIZE }, DSB_L013,
+		  "edbres00001.jrs: 524288 bytes, but the logs beside it are 1048576", -1, -1 },
+		{ { .damage = DFX_LSD_PREVGEN_CHAIN }, DSB_L022,
+		  "edb00007.log (generation 7): its tmPrevGen is not the creation time of edb00006.log (generation 6)",
+		  7, 24 },
+		{ { .damage = DFX_LSD_VERSION_BACKWARDS }, DSB_L025,
+		  "edb00008.log (generation 8): format 8.4000.60.140 is older than 8.4000.60.141 of edb00007.log (generation 7)",
+		  8, 32 },
+		{ { .damage = DFX_LSD_LOG_SIZES_DIFFER }, DSB_L026,
+		  "edb00007.log (generation 7): its header says 524288 bytes, the set's other logs 1048576: -541",
+		  7, 12 },
+		{ { .checkpoint = true, .damage = DFX_LSD_CHK_BOTH_BAD }, DSB_L030,
+		  "edb.chk: neither checkpoint copy verifies (8192 bytes): unusable (-533", -1, 0 },
+		{ { .checkpoint = true, .damage = DFX_LSD_CHK_PRIMARY_BAD }, DSB_L032,
+		  "edb.chk: the primary copy's checksum does not verify; ESE uses the shadow (checkpoint 9:1:0)",
+		  9, 0 },
+		{ { .checkpoint = true, .damage = DFX_LSD_CHK_SIGNATURE }, DSB_L033,
+		  "edb.chk is from another log stream: its signLog (random 0x", 9, 20 },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct run r;
+		run_set(&rows[i].o, &r);
+		const struct dsb_finding *f = only(&r, rows[i].rule);
+		CU_ASSERT(has(f, rows[i].text));
+		CU_ASSERT_EQUAL(f ? f->generation : -9, rows[i].gen);
+		if (rows[i].off != -2)
+			CU_ASSERT_EQUAL(f ? f->offset : -9, rows[i].off);
+		run_free(&r);
+	}
+	/* L007 comes with L005: the header's size then disagrees. */
+	struct run r;
+	run_set(&(struct dfx_logset_opts){ .damage = DFX_LSD_LOG_SECTOR_SIZE }, &r);
+	CU_ASSERT_EQUAL(r.nf, 2);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.rep->findings, -1, DSB_L007), 1);
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(r.rep->findings, -1, DSB_L005), 1);
+	CU_ASSERT_FALSE(log_named(&r, "edb00007.log")->has_segments);
+	run_free(&r);
+}
+
 /* ---- damage made here, on a clean set's files ---------------------------------- */
 
 static void patch(const char *path, uint64_t off, const void *p, size_t n)
@@ -634,6 +694,7 @@ static void test_capture(void)
 static const struct dsb_test tests[] = {
 	{ "clean sets of several page and log sizes: no finding, real counts", test_clean_sets },
 	{ "each rule's message and location", test_rule_messages },
+	{ "each rule's message and location: the others", test_rule_messages_table },
 	{ "damage of many shapes on one log", test_damage_shapes },
 	{ "two sets in two folders: each on its own", test_two_sets },
 	{ "regression_loggen_corrupt_segment_detectable", regression_loggen_corrupt_segment_detectable },
