@@ -524,6 +524,105 @@ static void test_two_sets(void)
 	run_free(&r);
 }
 
+/* ---- logs written one by one ------------------------------------------------------ */
+
+/* A v8 log of 8 segments (or, v7, a header only padded to its size) into
+ * dir/name. */
+static void write_one(const char *dir, const char *name, int32_t gen, uint32_t major,
+		      uint32_t update_major, uint16_t page)
+{
+	struct dfx_log_opts o = { .seed = 3 };
+	struct dfx_lgfilehdr *h = &o.hdr;
+	h->gen = gen;
+	h->page_size = page;
+	h->filetype = 3;
+	dfx_logtime(h->tm_create, 1700000000 + (int64_t)gen, 0);
+	dfx_logtime(h->tm_prev_gen, 1700000000 + (int64_t)gen - 1, 0);
+	uint8_t t0[DFX_LOGTIME_SIZE];
+	dfx_logtime(t0, 1700000000, 0);
+	dfx_signature(h->sign_log, 0x1234, t0);
+	char path[256];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *fp = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	if (major == 7) {
+		/* 7.3704.x.0, 512-byte sectors, 8 header sectors (REF §3.2) */
+		h->cb_sec = 512;
+		h->csec_header = 8;
+		h->csec_file = 64;
+		h->major = 7;
+		h->minor = 3704;
+		h->update_major = update_major;
+		static uint8_t b[64 * 512];
+		memset(b, 0, sizeof b);
+		dfx_lgfilehdr_write(b, h);
+		CU_ASSERT_EQUAL(fwrite(b, 1, sizeof b, fp), sizeof b);
+	} else {
+		h->cb_sec = SEG;
+		h->csec_header = 1;
+		h->csec_file = 8;
+		h->major = 8;
+		h->minor = 4000;
+		h->update_major = update_major;
+		h->update_minor = 140;
+		char err[128];
+		struct dfx_log *l = dfx_log_new(&o, err, sizeof err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+		uint8_t seg[SEG];
+		for (uint16_t i = 0; i < 8; i++) {
+			dfx_log_segment(l, i, seg);
+			CU_ASSERT_EQUAL(fwrite(seg, 1, SEG, fp), SEG);
+		}
+		dfx_log_free(l);
+	}
+	fclose(fp);
+}
+
+/* A v7 log: its header is checked, its body is not walked yet (segments
+ * null), and nothing is wrong.  Twin: 7.3704.13 with 32 KiB pages is a
+ * version ESE refuses (L006). */
+static void test_v7_header_only(void)
+{
+	struct run r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.dir, sizeof r.dir, "/tmp/dsb-logsv-XXXXXX");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(r.dir));
+	write_one(r.dir, "edb00001.log", 1, 7, 15, 8192);
+	check_dir(&r);
+	CU_ASSERT_EQUAL(r.nf, 0);
+	if (r.nf)
+		dump(&r);
+	const struct dsb_log_entry *e = log_named(&r, "edb00001.log");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT(e->header_ok);
+	CU_ASSERT_EQUAL(e->version[0], 7);
+	CU_ASSERT_EQUAL(e->sector_size, 512);
+	CU_ASSERT_FALSE(e->has_segments);
+	dsb_report_free(r.rep);
+	write_one(r.dir, "edb00001.log", 1, 7, 13, 32768);
+	check_dir(&r);
+	const struct dsb_finding *f = only(&r, DSB_L006);
+	CU_ASSERT(has(f, "log format 7.3704.13.0 is none ESE accepts"));
+	run_free(&r);
+}
+
+/* Two logs two billion generations apart: the gap is counted, not
+ * walked, and its first missing files are named. */
+static void test_huge_gap(void)
+{
+	struct run r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.dir, sizeof r.dir, "/tmp/dsb-logsv-XXXXXX");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(r.dir));
+	write_one(r.dir, "edb00001.log", 1, 8, 60, 8192);
+	write_one(r.dir, "edb7FFFFFF0.log", 0x7FFFFFF0, 8, 60, 8192);
+	check_dir(&r);
+	const struct dsb_finding *f = only(&r, DSB_L020);
+	CU_ASSERT(has(f, "2147483630 logs missing before edb7FFFFFF0.log (generation 2147483632): edb00002.log (generation 2), edb00003.log (generation 3), edb00004.log (generation 4), edb00005.log (generation 5), ...: -528"));
+	CU_ASSERT_EQUAL(f ? f->generation : 0, -1);
+	run_free(&r);
+}
+
 /* ---- the streaming verifier itself ------------------------------------------------ */
 
 static void where(void *ctx, uint64_t tag, int *input, struct dsb_loc *loc)
@@ -697,6 +796,8 @@ static const struct dsb_test tests[] = {
 	{ "each rule's message and location: the others", test_rule_messages_table },
 	{ "damage of many shapes on one log", test_damage_shapes },
 	{ "two sets in two folders: each on its own", test_two_sets },
+	{ "a v7 log: header checks only; twin: a version refused", test_v7_header_only },
+	{ "a gap of two billion generations: counted, named", test_huge_gap },
 	{ "regression_loggen_corrupt_segment_detectable", regression_loggen_corrupt_segment_detectable },
 	{ "blocks of any size: the same verdicts", test_block_sizes },
 	{ "the file limit", test_file_limit },

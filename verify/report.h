@@ -182,6 +182,10 @@ struct dsb_log_view {
 	char created[24], prev_created[24];   /* "" when not set */
 };
 void dsb_log_view(const struct dsb_log_entry *lg, struct dsb_log_view *out);
+/* A LOGTIME as the report prints it, "2026-11-21T08:52:00" (out left as
+ * it is when the time is not set); DSB_LOGTIME_SHOW_SIZE bytes hold it. */
+#define DSB_LOGTIME_SHOW_SIZE 24
+void dsb_logtime_show(char *out, size_t n, const struct dsb_ese_logtime *t);
 void dsb_checkpoint_view(const struct dsb_checkpoint_entry *ck, struct dsb_db_signature *out);
 
 /* `dsbinspect ese` collects the files of every folder PATH (RC §1): what

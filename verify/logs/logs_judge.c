@@ -76,6 +76,17 @@ static const char *called(char *out, size_t n, const struct lfact *x)
 }
 #define CALLED_SIZE (NAME_SHOWN_SIZE + 32)
 
+/* A signLog in a message: "random 0x2a290779, created 2026-11-21T08:52:00". */
+#define SIGN_SHOW_SIZE (sizeof "random 0x12345678, created " + DSB_LOGTIME_SHOW_SIZE)
+
+static const char *sign_show(char out[SIGN_SHOW_SIZE], const struct dsb_ese_signature *s)
+{
+	char t[DSB_LOGTIME_SHOW_SIZE] = "never";
+	dsb_logtime_show(t, sizeof t, &s->created);
+	snprintf(out, SIGN_SHOW_SIZE, "random 0x%08x, created %s", s->random, t);
+	return out;
+}
+
 static bool usable(const struct lfact *x)
 {
 	return x->kind == DSB_LOGS_LOG &&
@@ -410,11 +421,11 @@ static void continuity(struct judge *j, struct group *g)
 	for (size_t a = 0; a < g->n; a++) {
 		struct lfact *x = &l->facts.v[g->ix[a]];
 		if (!mine(g, x)) {
-			char r[16];
-			snprintf(r, sizeof r, "0x%08x", g->sign->random);
+			char theirs[SIGN_SHOW_SIZE], ours[SIGN_SHOW_SIZE];
 			add(j, x, DSB_L023, x->h.generation, DSB_LOG_HDR_SIGN_LOG_OFF,
-			    "%s is from another log stream: its signLog (random 0x%08x) is not the one of the set's other logs (random %s): -530, -555 in hard restore",
-			    called(me, sizeof me, x), x->h.sign_log.random, r);
+			    "%s is from another log stream: its signLog (%s) is not the one of the set's other logs (%s): -530, -555 in hard restore",
+			    called(me, sizeof me, x), sign_show(theirs, &x->h.sign_log),
+			    sign_show(ours, g->sign));
 			continue;
 		}
 		if (hdr_size(x) != g->log_size)
@@ -463,9 +474,10 @@ static void checkpoint_vs_logs(struct judge *j, struct lfact *c, const struct gr
 	char name[NAME_SHOWN_SIZE];
 	shown(name, c);
 	if (!same_sign(&c->chk_sign, g->sign)) {
+		char theirs[SIGN_SHOW_SIZE], ours[SIGN_SHOW_SIZE];
 		add(j, c, DSB_L033, p->generation, c->chk_used * (int64_t)DSB_CHK_COPY_SIZE + DSB_CHK_SIGN_LOG_OFF,
-		    "%s is from another log stream: its signLog (random 0x%08x) is not the logs' (random 0x%08x): -532; recovery ignores it",
-		    name, c->chk_sign.random, g->sign->random);
+		    "%s is from another log stream: its signLog (%s) is not the logs' (%s): -532; recovery ignores it",
+		    name, sign_show(theirs, &c->chk_sign), sign_show(ours, g->sign));
 		return;
 	}
 	bool found = false;
