@@ -720,6 +720,51 @@ static void test_file_limit(void)
 	dsb_logs_free(l);
 }
 
+/* Many files: 50,000 logs of one set, then 50,000 sets of one log each
+ * (folders), judged in n log n (a quadratic judgement takes minutes
+ * here); one gap left in the first, each named. */
+static void test_many_files(void)
+{
+	enum { N = 50000 };
+	for (int many_sets = 0; many_sets < 2; many_sets++) {
+		struct dsb_logs *l = dsb_logs_new(0, true);
+		struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
+		CU_ASSERT_FATAL(l && rep);
+		static uint8_t h[SEG];
+		struct dfx_lgfilehdr o = { .cb_sec = SEG, .csec_header = 1, .csec_file = 1,
+					   .page_size = 8192, .major = 8, .minor = 4000,
+					   .update_major = 60, .update_minor = 140, .filetype = 3 };
+		uint8_t t0[DFX_LOGTIME_SIZE];
+		dfx_logtime(t0, 1700000000, 0);
+		dfx_signature(o.sign_log, 77, t0);
+		for (int32_t g = 1; g <= N; g++) {
+			int32_t gen = many_sets ? 1 : (g >= 1000 ? g + 1 : g);   /* gen 1000 missing */
+			o.gen = gen;
+			dfx_logtime(o.tm_create, 1700000000 + gen, 0);
+			dfx_logtime(o.tm_prev_gen, 1700000000 + gen - 1, 0);
+			dfx_lgfilehdr_write(h, &o);
+			char name[64];
+			if (many_sets)
+				snprintf(name, sizeof name, "set%05d/edb00001.log", (int)g);
+			else
+				snprintf(name, sizeof name, "edb%05X.log", (unsigned)gen);
+			CU_ASSERT_FATAL(dsb_logs_start(l, DSB_LOGS_LOG, name, 0));
+			dsb_logs_data(l, h, sizeof h);
+			CU_ASSERT_FATAL(dsb_logs_end(l, true) >= 0);
+		}
+		dsb_logs_judge(l, rep->findings, rep, where, NULL);
+		size_t nf;
+		const struct dsb_finding *f = dsb_findings_sorted(rep->findings, &nf);
+		CU_ASSERT_EQUAL(nf, many_sets ? 0 : 1);
+		if (!many_sets && nf == 1) {
+			CU_ASSERT_EQUAL(f[0].rule, DSB_L020);
+			CU_ASSERT(has(&f[0], "1 log missing before edb003E9.log (generation 1001): edb003E8.log (generation 1000)"));
+		}
+		dsb_report_free(rep);
+		dsb_logs_free(l);
+	}
+}
+
 /* ---- in a capture ------------------------------------------------------------------ */
 
 /* The dc-full-backup capture with a damaged log, in tar and in zip: the
@@ -801,6 +846,7 @@ static const struct dsb_test tests[] = {
 	{ "regression_loggen_corrupt_segment_detectable", regression_loggen_corrupt_segment_detectable },
 	{ "blocks of any size: the same verdicts", test_block_sizes },
 	{ "the file limit", test_file_limit },
+	{ "50,000 files: one set, and as many sets", test_many_files },
 	{ "in a capture: tar and zip, anchored at the data record", test_capture },
 	{ NULL, NULL },
 };

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "lib/hex.h"
 
@@ -235,12 +234,6 @@ static const char *group_ext(const struct lfact *x)
 	return e;
 }
 
-static bool same_group(const struct lfact *a, const struct lfact *b)
-{
-	return strcmp(a->dir, b->dir) == 0 && strcasecmp(a->pname.base, b->pname.base) == 0 &&
-	       strcmp(group_ext(a), group_ext(b)) == 0;
-}
-
 static bool same_sign(const struct dsb_ese_signature *a, const struct dsb_ese_signature *b)
 {
 	return memcmp(a->raw, b->raw, sizeof a->raw) == 0;
@@ -258,6 +251,8 @@ struct group {
 	const struct dsb_ese_signature *sign;   /* the stream most logs carry */
 	long current;           /* edb.log of that stream, -1 */
 	uint64_t log_size;      /* the size most logs' headers say */
+	int32_t *gens;          /* the stream's archived generations, sorted */
+	size_t ngens;
 	int32_t *held;          /* generations not missing, though not in the stream's
 				 * logs: a foreign log's, or the name of a log whose
 				 * header cannot be read (each said by its own rule) */
@@ -284,29 +279,64 @@ static uint64_t hdr_size(const struct lfact *x)
 	return (uint64_t)x->h.csec_lgfile * x->h.cb_sec;
 }
 
-/* The value most facts of the group have (ties: the later one). */
-static void majority(struct judge *j, struct group *g)
+/* Sort key for the majorities: a log's signLog and size, and its place
+ * in the group (sorted by generation). */
+struct mkey {
+	uint8_t sign[DSB_ESE_SIGNATURE_SIZE];
+	uint64_t size;
+	size_t pos;
+};
+
+static int by_sign(const void *a, const void *b)
+{
+	return memcmp(((const struct mkey *)a)->sign, ((const struct mkey *)b)->sign,
+		      DSB_ESE_SIGNATURE_SIZE);
+}
+
+static int by_size(const void *a, const void *b)
+{
+	uint64_t x = ((const struct mkey *)a)->size, y = ((const struct mkey *)b)->size;
+	return x < y ? -1 : x > y;
+}
+
+/* The longest run of equal keys in k (sorted by cmp); ties go to the run
+ * holding the latest log.  Its latest position. */
+static size_t longest_run(const struct mkey *k, size_t n, int (*cmp)(const void *, const void *))
+{
+	size_t best_len = 0, best_pos = 0;
+	for (size_t a = 0; a < n;) {
+		size_t b = a, pos = 0;
+		while (b < n && cmp(&k[a], &k[b]) == 0) {
+			if (k[b].pos > pos)
+				pos = k[b].pos;
+			b++;
+		}
+		if (b - a > best_len || (b - a == best_len && pos > best_pos)) {
+			best_len = b - a;
+			best_pos = pos;
+		}
+		a = b;
+	}
+	return best_pos;
+}
+
+/* The signLog and the size most logs of the group have: two sorts, so
+ * that a group of 100,000 logs costs n log n, not n squared. */
+static void majority(struct judge *j, struct group *g, struct mkey *k)
 {
 	struct dsb_logs *l = j->l;
-	size_t best = 0, best_n = 0, size_n = 0;
+	if (!g->n)
+		return;
 	for (size_t a = 0; a < g->n; a++) {
-		size_t n = 0, sn = 0;
 		const struct lfact *x = &l->facts.v[g->ix[a]];
-		for (size_t b = 0; b < g->n; b++) {
-			const struct lfact *y = &l->facts.v[g->ix[b]];
-			n += same_sign(&x->h.sign_log, &y->h.sign_log);
-			sn += hdr_size(x) == hdr_size(y);
-		}
-		if (n >= best_n) {
-			best_n = n;
-			best = a;
-		}
-		if (sn >= size_n) {
-			size_n = sn;
-			g->log_size = hdr_size(x);
-		}
+		memcpy(k[a].sign, x->h.sign_log.raw, DSB_ESE_SIGNATURE_SIZE);
+		k[a].size = hdr_size(x);
+		k[a].pos = a;
 	}
-	g->sign = g->n ? &l->facts.v[g->ix[best]].h.sign_log : NULL;
+	qsort(k, g->n, sizeof(*k), by_sign);
+	g->sign = &l->facts.v[g->ix[longest_run(k, g->n, by_sign)]].h.sign_log;
+	qsort(k, g->n, sizeof(*k), by_size);
+	g->log_size = hdr_size(&l->facts.v[g->ix[longest_run(k, g->n, by_size)]]);
 }
 
 static bool mine(const struct group *g, const struct lfact *x)
@@ -480,14 +510,18 @@ static void checkpoint_vs_logs(struct judge *j, struct lfact *c, const struct gr
 		    name, sign_show(theirs, &c->chk_sign), sign_show(ours, g->sign));
 		return;
 	}
-	bool found = false;
-	for (size_t a = 0; a < g->n && !found; a++) {
-		const struct lfact *x = &j->l->facts.v[g->ix[a]];
-		if (!mine(g, x))
-			continue;
-		found = archived(x) ? x->h.generation == p->generation
-				    : x->h.generation == p->generation ||
-				      x->h.generation == (int64_t)p->generation + 1;
+	size_t lo = 0, hi = g->ngens;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (g->gens[mid] < p->generation)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	bool found = lo < g->ngens && g->gens[lo] == p->generation;
+	if (g->current >= 0) {
+		int64_t cg = j->l->facts.v[g->current].h.generation;
+		found = found || cg == p->generation || cg == (int64_t)p->generation + 1;
 	}
 	if (found)
 		return;
@@ -498,18 +532,12 @@ static void checkpoint_vs_logs(struct judge *j, struct lfact *c, const struct gr
 	    name, p->generation, nm);
 }
 
-/* A reserve log against the log size of its base name. */
-static void reserve(struct judge *j, struct lfact *r)
+/* A reserve log against the log size of the logs of its folder and base
+ * name (size 0: there are none). */
+static void reserve(struct judge *j, struct lfact *r, uint64_t size)
 {
 	char name[NAME_SHOWN_SIZE];
 	shown(name, r);
-	uint64_t size = 0;
-	for (size_t i = 0; i < j->l->facts.n && !size; i++) {
-		const struct lfact *x = &j->l->facts.v[i];
-		if (usable(x) && strcmp(x->dir, r->dir) == 0 &&
-		    strcasecmp(x->pname.base, r->pname.base) == 0)
-			size = hdr_size(x);
-	}
 	if ((r->flags & LF_RESERVE_BYTES) && (r->flags & LF_RESERVE_NONZERO))
 		add(j, r, DSB_L013, -1, -1,
 		    "%s: a reserve log holds only the log-extend pattern (or zeros, sized and never written); this one holds other bytes",
@@ -517,6 +545,93 @@ static void reserve(struct judge *j, struct lfact *r)
 	else if (size && r->size != size && !(r->flags & LF_CUT))
 		add(j, r, DSB_L013, -1, -1, "%s: %llu bytes, but the logs beside it are %llu", name,
 		    (unsigned long long)r->size, (unsigned long long)size);
+}
+
+/* Where a file belongs: folder, base name, the group's extension; the
+ * reserve logs of a folder and base after its logs.  Sorting by it makes
+ * every group one run, so that a collection of 100,000 files in as many
+ * groups costs n log n. */
+struct okey {
+	const char *dir;
+	char base[DSB_LOG_BASE_LEN + 1];   /* lowercase */
+	const char *ext;
+	bool reserve;
+	size_t ix;
+};
+
+static int by_place(const void *a, const void *b)
+{
+	const struct okey *x = a, *y = b;
+	int r = strcmp(x->dir, y->dir);
+	if (!r)
+		r = strcmp(x->base, y->base);
+	if (!r)
+		r = (int)x->reserve - (int)y->reserve;
+	if (!r)
+		r = strcmp(x->ext, y->ext);
+	if (!r)
+		r = x->ix < y->ix ? -1 : x->ix > y->ix;
+	return r;
+}
+
+static bool same_place(const struct okey *x, const struct okey *y)
+{
+	return strcmp(x->dir, y->dir) == 0 && strcmp(x->base, y->base) == 0;
+}
+
+/* Scratch arrays of one judgement, n entries each. */
+struct scratch {
+	struct okey *order;
+	size_t *ix;
+	struct gkey *keys;
+	struct mkey *mkeys;
+	int32_t *held, *gens;
+};
+
+/* The logs of one group (order[from, to)): continuity, then its
+ * checkpoints.  Returns the size most of its logs have (0: none). */
+static uint64_t judge_group(struct judge *j, struct scratch *w, size_t from, size_t to)
+{
+	struct dsb_logs *l = j->l;
+	struct group g = { .ix = w->ix, .current = -1, .held = w->held, .gens = w->gens };
+	for (size_t k = from; k < to; k++) {
+		size_t i = w->order[k].ix;
+		const struct lfact *x = &l->facts.v[i];
+		if (x->kind != DSB_LOGS_LOG)
+			continue;
+		if (usable(x))
+			g.ix[g.n++] = i;
+		else if (x->pname.kind == DSB_LNAME_ARCHIVED)
+			g.held[g.nheld++] = (int32_t)x->pname.generation;
+	}
+	if (g.n) {
+		for (size_t k = 0; k < g.n; k++) {
+			const struct lfact *x = &l->facts.v[g.ix[k]];
+			w->keys[k] = (struct gkey){ .current = !archived(x), .gen = x->h.generation,
+						    .ix = g.ix[k] };
+		}
+		qsort(w->keys, g.n, sizeof(*w->keys), by_generation);
+		for (size_t k = 0; k < g.n; k++)
+			g.ix[k] = w->keys[k].ix;
+		majority(j, &g, w->mkeys);
+		for (size_t k = 0; k < g.n; k++) {
+			const struct lfact *x = &l->facts.v[g.ix[k]];
+			if (!archived(x))
+				continue;
+			if (mine(&g, x))
+				g.gens[g.ngens++] = x->h.generation;
+			else
+				g.held[g.nheld++] = x->h.generation;
+		}
+		qsort(g.held, g.nheld, sizeof(*g.held), cmp_i32);
+		continuity(j, &g);
+	}
+	for (size_t k = from; k < to; k++) {
+		struct lfact *x = &l->facts.v[w->order[k].ix];
+		if (x->kind == DSB_LOGS_CHECKPOINT)
+			checkpoint_vs_logs(j, x, &g);
+	}
+	return g.n ? g.log_size : 0;
 }
 
 void dsb_logs_judge(struct dsb_logs *l, struct dsb_findings *f, struct dsb_report *rep,
@@ -530,67 +645,52 @@ void dsb_logs_judge(struct dsb_logs *l, struct dsb_findings *f, struct dsb_repor
 			one_log(&j, x);
 		else if (x->kind == DSB_LOGS_CHECKPOINT)
 			one_checkpoint(&j, x);
-		else
-			reserve(&j, x);
 	}
-	size_t *ix = n ? malloc(n * sizeof(*ix)) : NULL;
-	bool *done = n ? calloc(n, sizeof(*done)) : NULL;
-	struct gkey *keys = n ? malloc(n * sizeof(*keys)) : NULL;
-	int32_t *heldv = n ? malloc(n * sizeof(*heldv)) : NULL;
-	if (n && (!ix || !done || !keys || !heldv)) {
-		free(ix);
-		free(done);
-		free(keys);
-		free(heldv);
-		return;   /* the files' own findings are made; the sets' need memory */
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct lfact *lead = &l->facts.v[i];
-		if (done[i] || lead->kind == DSB_LOGS_RESERVE)
-			continue;
-		struct group g = { .ix = ix, .current = -1, .held = heldv };
-		for (size_t k = i; k < n; k++) {
-			struct lfact *x = &l->facts.v[k];
-			if (done[k] || x->kind == DSB_LOGS_RESERVE || !same_group(lead, x))
-				continue;
-			if (x->kind == DSB_LOGS_LOG) {
-				done[k] = true;
-				if (usable(x))
-					ix[g.n++] = k;
-				else if (x->pname.kind == DSB_LNAME_ARCHIVED)
-					g.held[g.nheld++] = (int32_t)x->pname.generation;
-			}
+	if (!n)
+		return;
+	struct scratch w = {
+		.order = malloc(n * sizeof(*w.order)), .ix = malloc(n * sizeof(*w.ix)),
+		.keys = malloc(n * sizeof(*w.keys)), .mkeys = malloc(n * sizeof(*w.mkeys)),
+		.held = malloc(n * sizeof(*w.held)), .gens = malloc(n * sizeof(*w.gens)),
+	};
+	if (w.order && w.ix && w.keys && w.mkeys && w.held && w.gens) {
+		for (size_t i = 0; i < n; i++) {
+			const struct lfact *x = &l->facts.v[i];
+			struct okey *k = &w.order[i];
+			k->dir = x->dir;
+			for (size_t c = 0; c <= DSB_LOG_BASE_LEN; c++)
+				k->base[c] = (char)tolower((unsigned char)x->pname.base[c]);
+			k->reserve = x->kind == DSB_LOGS_RESERVE;
+			k->ext = k->reserve ? "" : group_ext(x);
+			k->ix = i;
 		}
-		if (g.n) {
-			for (size_t k = 0; k < g.n; k++) {
-				const struct lfact *x = &l->facts.v[g.ix[k]];
-				keys[k] = (struct gkey){ .current = !archived(x),
-							 .gen = x->h.generation, .ix = g.ix[k] };
+		qsort(w.order, n, sizeof(*w.order), by_place);
+		for (size_t a = 0; a < n;) {
+			/* One folder and base name: its groups, then its reserve logs. */
+			uint64_t size = 0;
+			size_t b = a;
+			while (b < n && same_place(&w.order[a], &w.order[b]) && !w.order[b].reserve) {
+				size_t e = b;
+				while (e < n && same_place(&w.order[b], &w.order[e]) && !w.order[e].reserve &&
+				       strcmp(w.order[b].ext, w.order[e].ext) == 0)
+					e++;
+				uint64_t gs = judge_group(&j, &w, b, e);
+				if (!size)
+					size = gs;
+				b = e;
 			}
-			qsort(keys, g.n, sizeof(*keys), by_generation);
-			for (size_t k = 0; k < g.n; k++)
-				g.ix[k] = keys[k].ix;
-			majority(&j, &g);
-			for (size_t k = 0; k < g.n; k++) {
-				const struct lfact *x = &l->facts.v[g.ix[k]];
-				if (!mine(&g, x) && archived(x))
-					g.held[g.nheld++] = x->h.generation;
-			}
-			qsort(g.held, g.nheld, sizeof(*g.held), cmp_i32);
-			continuity(&j, &g);
-		}
-		for (size_t k = i; k < n; k++) {
-			struct lfact *x = &l->facts.v[k];
-			if (!done[k] && x->kind == DSB_LOGS_CHECKPOINT && same_group(lead, x)) {
-				done[k] = true;
-				checkpoint_vs_logs(&j, x, &g);
-			}
+			while (b < n && same_place(&w.order[a], &w.order[b]))
+				reserve(&j, &l->facts.v[w.order[b++].ix], size);
+			a = b;
 		}
 	}
-	free(ix);
-	free(done);
-	free(keys);
-	free(heldv);
+	/* Short of memory, the files' own findings are made; the sets' not. */
+	free(w.order);
+	free(w.ix);
+	free(w.keys);
+	free(w.mkeys);
+	free(w.held);
+	free(w.gens);
 }
 
 void dsb_logs_where_input(void *ctx, uint64_t tag, int *input, struct dsb_loc *loc)
