@@ -37,11 +37,23 @@ struct run {
 	size_t nf;
 };
 
+static void new_dir(char *dir, size_t n)
+{
+	snprintf(dir, n, "/tmp/dsb-logsv-XXXXXX");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+}
+
+/* A run over an empty folder, for the test to fill. */
+static void run_empty(struct run *r)
+{
+	memset(r, 0, sizeof *r);
+	new_dir(r->dir, sizeof r->dir);
+}
+
 static void write_set(const struct dfx_logset_opts *o, char *dir, size_t n)
 {
 	char err[256] = "";
-	snprintf(dir, n, "/tmp/dsb-logsv-XXXXXX");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	new_dir(dir, n);
 	struct dfx_logset *s = dfx_logset_new(o, err, sizeof err);
 	if (!s)
 		printf("\n    loggen: %s", err);
@@ -492,9 +504,7 @@ static void regression_loggen_corrupt_segment_detectable(void)
 static void test_two_sets(void)
 {
 	struct run r;
-	memset(&r, 0, sizeof r);
-	snprintf(r.dir, sizeof r.dir, "/tmp/dsb-logsv-XXXXXX");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(r.dir));
+	run_empty(&r);
 	char a[128], b[128], err[256];
 	snprintf(a, sizeof a, "%s/a", r.dir);
 	snprintf(b, sizeof b, "%s/b", r.dir);
@@ -584,9 +594,7 @@ static void write_one(const char *dir, const char *name, int32_t gen, uint32_t m
 static void test_v7_header_only(void)
 {
 	struct run r;
-	memset(&r, 0, sizeof r);
-	snprintf(r.dir, sizeof r.dir, "/tmp/dsb-logsv-XXXXXX");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(r.dir));
+	run_empty(&r);
 	write_one(r.dir, "edb00001.log", 1, 7, 15, 8192);
 	check_dir(&r);
 	CU_ASSERT_EQUAL(r.nf, 0);
@@ -611,9 +619,7 @@ static void test_v7_header_only(void)
 static void test_huge_gap(void)
 {
 	struct run r;
-	memset(&r, 0, sizeof r);
-	snprintf(r.dir, sizeof r.dir, "/tmp/dsb-logsv-XXXXXX");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(r.dir));
+	run_empty(&r);
 	write_one(r.dir, "edb00001.log", 1, 8, 60, 8192);
 	write_one(r.dir, "edb7FFFFFF0.log", 0x7FFFFFF0, 8, 60, 8192);
 	check_dir(&r);
