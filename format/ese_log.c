@@ -239,3 +239,24 @@ void dsb_pat_decode(const uint8_t *buf, size_t len, uint32_t cb_hint, struct dsb
 	}
 	*out = best;
 }
+
+void dsb_log_extend_sector(uint8_t *out)
+{
+	for (size_t i = 0; i < DSB_LOG_EXTEND_SECTOR; i++)
+		out[i] = i % 16 == 0 ? (uint8_t)(DSB_LOG_EXTEND_BYTE + i) : (uint8_t)DSB_LOG_EXTEND_BYTE;
+}
+
+bool dsb_log_extend_match(const uint8_t *p, size_t n, uint64_t off)
+{
+	uint8_t sector[DSB_LOG_EXTEND_SECTOR];
+	dsb_log_extend_sector(sector);
+	size_t i = 0;
+	while (i < n) {
+		size_t in = (size_t)((off + i) % DSB_LOG_EXTEND_SECTOR);
+		size_t take = DSB_LOG_EXTEND_SECTOR - in < n - i ? DSB_LOG_EXTEND_SECTOR - in : n - i;
+		if (memcmp(p + i, sector + in, take) != 0)
+			return false;
+		i += take;
+	}
+	return true;
+}

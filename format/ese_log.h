@@ -330,6 +330,18 @@ struct dsb_pat_file {
  * verifying copies, else two copies of the smaller size. */
 void dsb_pat_decode(const uint8_t *buf, size_t len, uint32_t cb_hint, struct dsb_pat_file *out);
 
+/* ---- the log-extend pattern (REF §3.1, §3.5) ------------------------- */
+
+/* What ESE fills a new log file with, and all a reserve log holds: per
+ * 512-byte sector, 0xDA except byte 16k of the sector, (0xDA + 16k) mod
+ * 256. */
+#define DSB_LOG_EXTEND_SECTOR 512u
+#define DSB_LOG_EXTEND_BYTE   0xDAu
+/* One sector of it into out (DSB_LOG_EXTEND_SECTOR bytes). */
+void dsb_log_extend_sector(uint8_t *out);
+/* Are the n bytes at p the pattern, p being at file offset `off`? */
+bool dsb_log_extend_match(const uint8_t *p, size_t n, uint64_t off);
+
 /* ---- file names (REF §3.1, RC §3.9) ----------------------------------- */
 
 enum dsb_log_name_kind {

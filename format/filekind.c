@@ -17,8 +17,6 @@
  * is format/ese_log.h's. */
 #define PATCH_PGHDR_ZERO_FROM    4     /* PATCHHDR: PGHDR bytes 4..39 are zero */
 #define PATCH_PGHDR_ZERO_TO      40
-#define LOG_EXTEND_SECTOR        512u  /* the log-extend pattern repeats per sector */
-#define LOG_EXTEND_BYTE          0xDAu
 
 enum {
 	FILETYPE_UNKNOWN = 0, FILETYPE_DATABASE = 1, FILETYPE_STREAMING = 2, FILETYPE_LOG = DSB_ESE_FILETYPE_LOG,
@@ -69,16 +67,7 @@ static bool all_zero(const uint8_t *p, size_t n)
  * else, from byte 0. */
 static bool log_extend_pattern(const uint8_t *p, size_t n)
 {
-	if (n < LOG_EXTEND_SECTOR)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		size_t in_sector = i % LOG_EXTEND_SECTOR;
-		uint8_t want = in_sector % 16 == 0 ? (uint8_t)(LOG_EXTEND_BYTE + in_sector)
-						   : (uint8_t)LOG_EXTEND_BYTE;
-		if (p[i] != want)
-			return false;
-	}
-	return true;
+	return n >= DSB_LOG_EXTEND_SECTOR && dsb_log_extend_match(p, n, 0);
 }
 
 /* res1.log, res2.log (legacy) or *.jrs (edbres00001.jrs): REF §3.1. */

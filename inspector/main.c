@@ -241,7 +241,9 @@ static int run_verify(const struct dsb_cli *cli)
 			records.failed = false;
 		}
 	}
-	dsb_ese_collection_end(col);
+	/* The judgements across the collection's files, after the last PATH. */
+	if (col)
+		dsb_ese_collection_end(col);
 	dsb_ese_collection_free(col);
 	dsb_progress_clear(&prog);
 	if (replay)

@@ -428,7 +428,10 @@ static void put_log(struct text *t, const struct dsb_log_entry *lg)
 	put_entry_head(t, lg->kind == DSB_LOG_RESERVE ? "Reserve log" : "Log", lg->input, lg->name,
 		       lg->member, lg->file);
 	if (!lg->header_ok) {
-		fprintf(fp, "    %" PRIu64 " bytes, no header (a reserve log holds none)\n", lg->size);
+		fprintf(fp, lg->kind == DSB_LOG_RESERVE
+			? "    %" PRIu64 " bytes, no header (a reserve log holds none)\n"
+			: "    %" PRIu64 " bytes, no readable log header: nothing else of it was checked\n",
+			lg->size);
 		return;
 	}
 	struct dsb_log_view vw;
@@ -441,7 +444,10 @@ static void put_log(struct text *t, const struct dsb_log_entry *lg)
 		vw.created[0] ? vw.created : "never", vw.prev_created[0] ? vw.prev_created : "never");
 	fputs("    signature: ", fp);
 	put_signature(fp, "log", &vw.sign_log);
-	fputs(lg->has_segments ? "\n" : "\n    body not verified yet (segments)\n", fp);
+	fputs(lg->has_segments ? "\n"
+	      : lg->version[0] == 7 ? "\n    segments not checked: the v7 (LRCHECKSUM) body is not verified yet\n"
+	      : "\n    segments not checked: the header's file type, version or sector size stops the walk\n",
+	      fp);
 	if (lg->has_segments)
 		fprintf(fp, "    segments: %" PRIu64 " valid, %" PRIu64 " empty, %" PRIu64 " bad, %"
 			PRIu64 " corrected, %" PRIu64 " from their shadow\n", lg->segments.valid,

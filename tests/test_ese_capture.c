@@ -28,7 +28,7 @@
 #define DB_NAME "C:\\\\NTDS\\\\ntds.dit"       /* as JSON text */
 #define DB_NAME_VALUE "C:\\NTDS\\ntds.dit"     /* the value */
 #define LOG_NAME "C:\\\\NTDS\\\\edb00001.log"
-#define LOG_LEN 3000
+#define LOG_LEN (4 * 4096)
 
 /* ---- the database bytes ----------------------------------------------------- */
 
@@ -123,6 +123,25 @@ static char *journal(const char *db_bft, uint64_t db_size, const char *db_sha,
 	return j.buf;
 }
 
+/* REF §3.2: a v8 log's LGFILEHDR (generation `gen`, format
+ * 8.4000.60.140, len / 4096 segments), then empty (zero) segments: a
+ * log the log verifier finds nothing wrong with. */
+static void make_log(uint8_t *b, size_t len, uint32_t gen)
+{
+	memset(b, 0, len);
+	b[4] = (uint8_t)gen;
+	b[9] = 0x10;                 /* cbSec 4096 */
+	b[12] = (uint8_t)(len / 4096);   /* csecLGFile: the file's size */
+	b[15] = 0x20;                /* cbPageSize 8192 */
+	b[32] = 8;
+	b[36] = 0xA0; b[37] = 0x0F;
+	b[40] = 60;
+	b[648] = 140;
+	b[667] = 3;                  /* file type: log */
+	uint32_t c = dsb_ese_header_checksum(b, 4096);
+	b[0] = (uint8_t)c; b[1] = (uint8_t)(c >> 8); b[2] = (uint8_t)(c >> 16); b[3] = (uint8_t)(c >> 24);
+}
+
 /* ---- a capture, packed as a tar in a fresh temporary folder ---------------- */
 
 struct cap {
@@ -146,7 +165,7 @@ static void cap_verify(struct cap *c, const uint8_t *db, size_t dblen, const str
 {
 	char dbsha[65], logsha[65];
 	uint8_t logbuf[LOG_LEN];
-	tw_fill(logbuf, sizeof logbuf, 77);
+	make_log(logbuf, sizeof logbuf, 1);
 	tw_sha256(db, dblen, dbsha);
 	tw_sha256(logbuf, sizeof logbuf, logsha);
 	char *j = journal(o->db_bft ? o->db_bft : "0x44", dblen, dbsha, logsha, &c->db_line);
@@ -340,24 +359,6 @@ static void test_not_ese_not_database(void)
 	free(junk);
 }
 
-/* REF §3.2: a v8 log's LGFILEHDR (generation `gen`, format
- * 8.4000.60.140), then filler: only the header decides what it is. */
-static void make_log(uint8_t *b, size_t len, uint32_t gen)
-{
-	memset(b, 0, len);
-	tw_fill(b + 4096, len - 4096, gen);
-	b[4] = (uint8_t)gen;
-	b[9] = 0x10;                 /* cbSec 4096 */
-	b[13] = 0x0A;                /* csecLGFile 2560 */
-	b[15] = 0x20;                /* cbPageSize 8192 */
-	b[32] = 8;
-	b[36] = 0xA0; b[37] = 0x0F;
-	b[40] = 60;
-	b[648] = 140;
-	b[667] = 3;                  /* file type: log */
-	uint32_t c = dsb_ese_header_checksum(b, 4096);
-	b[0] = (uint8_t)c; b[1] = (uint8_t)(c >> 8); b[2] = (uint8_t)(c >> 16); b[3] = (uint8_t)(c >> 24);
-}
 
 /* A member classified once by its first bytes: backed up as a database
  * file (bft 0x44) but holding an ESE log, E001 names what it is, as
@@ -401,9 +402,10 @@ static void test_e001_log_bound_as_log_twin(void)
 	CU_ASSERT_EQUAL(count_rule(c.rep, DSB_E001), 0);
 	CU_ASSERT_EQUAL(c.rep->ndatabases, 0);
 	/* Issue 7: it is a logs[] entry, with its member and the name the
-	 * data record binds (RC §3.8); the other log member (random bytes)
-	 * is none. */
-	CU_ASSERT_EQUAL_FATAL(c.rep->nlogs, 1);
+	 * data record binds (RC §3.8), in member order before the journal's
+	 * own log member edb00001.log. */
+	CU_ASSERT_EQUAL_FATAL(c.rep->nlogs, 2);
+	CU_ASSERT_EQUAL(dsb_findings_total(c.rep->findings, -1, DSB_SEV_ERROR), 0);
 	CU_ASSERT_EQUAL(c.rep->ncheckpoints, 0);
 	const struct dsb_log_entry *lg = &c.rep->logs[0];
 	CU_ASSERT_EQUAL(lg->input, 0);
@@ -418,7 +420,12 @@ static void test_e001_log_bound_as_log_twin(void)
 	CU_ASSERT_EQUAL(lg->size, len);
 	CU_ASSERT(lg->header_ok);
 	CU_ASSERT_EQUAL(lg->kind, DSB_LOG_LOG);
-	CU_ASSERT_FALSE(lg->has_segments);
+	CU_ASSERT(lg->has_segments);
+	CU_ASSERT_EQUAL(lg->segments.empty, 3);
+	CU_ASSERT_EQUAL(lg->segments.valid, 0);
+	CU_ASSERT_FALSE(lg->errors);
+	CU_ASSERT_STRING_EQUAL(c.rep->logs[1].name, "edb00001.log");
+	CU_ASSERT_EQUAL(c.rep->logs[1].generation, 1);
 	cap_free(&c);
 	free(logb);
 }
@@ -444,7 +451,9 @@ static void test_checkpoint_member_entry(void)
 		struct cap c;
 		struct cap_opts o = { .db_bft = "0x21" };
 		cap_verify(&c, ckb, sizeof ckb, &o);
-		CU_ASSERT_EQUAL(c.rep->nlogs, 0);
+		CU_ASSERT_EQUAL(c.rep->nlogs, 1);   /* the journal's edb00001.log */
+		/* One copy damaged: L032 (info), at the member's data record. */
+		CU_ASSERT_EQUAL(count_rule(c.rep, DSB_L032), (size_t)damaged);
 		CU_ASSERT_EQUAL_FATAL(c.rep->ncheckpoints, 1);
 		const struct dsb_checkpoint_entry *ck = &c.rep->checkpoints[0];
 		CU_ASSERT_STRING_EQUAL(ck->member, DB_MEMBER);

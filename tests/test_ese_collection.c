@@ -55,12 +55,12 @@ static void stamp(uint8_t *h)
 	put32(h, dsb_ese_header_checksum(h, HDR));
 }
 
-/* REF §3.2: a v8 log of generation `gen`: header, then body bytes that
- * nothing verifies yet. */
+/* REF §3.2: a v8 log of generation `gen`: header, then three empty
+ * (zero) segments, as a log fresh from the log-extend of a zero-filling
+ * engine; the chained checksum of such a log is 0. */
 static void make_log(uint8_t *b, uint32_t gen)
 {
 	memset(b, 0, LOG_LEN);
-	tw_fill(b + HDR, LOG_LEN - HDR, gen);
 	put32(b + 4, gen);
 	b[8] = 0x00; b[9] = 0x10;                /* cbSec 4096 */
 	b[12] = 0x04;                            /* csecLGFile 4 */
@@ -256,9 +256,13 @@ static void check_log_entry(const json_t *lg, const char *path, uint32_t gen)
 	snprintf(want, sizeof want, "2025-03-%02uT10:20:30", (gen - 1) % 28 + 1);
 	CU_ASSERT_STRING_EQUAL(jstr(lg, "previous_created"), want);
 	CU_ASSERT(json_is_true(json_object_get(lg, "header_ok")));
-	/* The body is not verified yet: RC allows null. */
-	CU_ASSERT(json_is_null(json_object_get(lg, "segments")));
-	CU_ASSERT_PTR_NOT_NULL(json_object_get(lg, "segments"));
+	/* The v8 body, walked: three empty segments. */
+	const json_t *seg = json_object_get(lg, "segments");
+	CU_ASSERT_EQUAL(jint(seg, "valid"), 0);
+	CU_ASSERT_EQUAL(jint(seg, "empty"), 3);
+	CU_ASSERT_EQUAL(jint(seg, "bad"), 0);
+	CU_ASSERT_EQUAL(jint(seg, "corrected"), 0);
+	CU_ASSERT_EQUAL(jint(seg, "shadow"), 0);
 }
 
 static void test_folder_json(void)
@@ -338,7 +342,7 @@ static void test_folder_text_and_sarif(void)
 	CU_ASSERT(text_has(t, "\n  Log edb0002A.log\n    generation 42 (0x2A), format 8.4000.60.140, 4096-byte sectors, 16384 bytes\n"));
 	CU_ASSERT(text_has(t, "    created 2025-03-15T10:20:30, previous generation created 2025-03-14T10:20:30\n"));
 	CU_ASSERT(text_has(t, "    signature: log 0x5eedc0de 2025-03-01T10:20:30 on DC01\n"));
-	CU_ASSERT(text_has(t, "    body not verified yet (segments)\n"));
+	CU_ASSERT(text_has(t, "    segments: 0 valid, 3 empty, 0 bad, 0 corrected, 0 from their shadow\n"));
 	CU_ASSERT(text_has(t, "\n  Checkpoint edb.chk\n    header copies both valid and equal, 8192 bytes\n    checkpoint at generation 43, sector 2, byte 16\n"));
 	CU_ASSERT(text_has(t, "  4 ESE files checked, 2 other files skipped, 2 entries not a regular file or folder skipped\n"));
 	CU_ASSERT(text_has(t, "/link.log: symbolic link, not followed\n"));
@@ -442,29 +446,48 @@ static void test_only_logs_exit_0(void)
 }
 
 /* A file whose name says log or checkpoint but whose header does not is
- * an input all the same (RC §3.8: never skipped silently), reported as
- * what its bytes are; the same bytes under another name are skipped. */
+ * an input all the same (RC §3.8: never skipped silently) and judged as
+ * what its name says (DSB-L001, DSB-L030; a reserve log's bytes DSB-L013;
+ * a .pat that is no patch file is still E001: its judge is the set's);
+ * the same bytes under another name are skipped. */
 static void test_named_not_ese(void)
 {
 	uint8_t junk[6000];
 	tw_fill(junk, sizeof junk, 17);
-	const char *names[] = { "edb0002C.log", "edb.jtx", "edb.chk", "edb.jcp", "edbres00001.jrs",
-				"ntds.pat", "EDB.LOG" };
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+	const struct {
+		const char *name, *rule;
+		int exit;
+		size_t logs, checkpoints;
+	} named[] = {
+		{ "edb0002C.log", "DSB-L001", 1, 2, 0 },
+		{ "edb.jtx", "DSB-L001", 1, 2, 0 },
+		{ "EDB.LOG", "DSB-L001", 1, 2, 0 },
+		{ "edb.chk", "DSB-L030", 0, 1, 1 },
+		{ "edb.jcp", "DSB-L030", 0, 1, 1 },
+		{ "edbres00001.jrs", "DSB-L013", 0, 2, 0 },
+		{ "ntds.pat", "DSB-E001", 2, 1, 0 },
+	};
+	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
 		char d[600];
 		snprintf(d, sizeof d, "%s/named", tw_tmpdir());
 		CU_ASSERT_FATAL(mkdir(d, 0700) == 0);
 		write_log(d, "edb00001.log", 1);
-		write_bytes(d, names[i], junk, sizeof junk);
+		write_bytes(d, named[i].name, junk, sizeof junk);
 		int st;
 		const char *paths[] = { d, NULL };
 		json_t *doc = ese_json(paths, &st);
-		CU_ASSERT_EQUAL(st, 2);
+		CU_ASSERT_EQUAL(st, named[i].exit);
 		CU_ASSERT_EQUAL(jlen(doc, "inputs"), 2);
-		CU_ASSERT_EQUAL(count_rule(doc, "DSB-E001"), 1);
-		CU_ASSERT_EQUAL(jlen(doc, "logs"), 1);
-		const json_t *f = first_finding(doc, "DSB-E001");
-		CU_ASSERT(strstr(jstr(f, "message"), "no ESE database header") != NULL);
+		CU_ASSERT_EQUAL(jlen(doc, "findings"), 1);
+		CU_ASSERT_EQUAL(count_rule(doc, named[i].rule), 1);
+		CU_ASSERT_EQUAL(jlen(doc, "logs"), named[i].logs);
+		CU_ASSERT_EQUAL(jlen(doc, "checkpoints"), named[i].checkpoints);
+		const json_t *f = first_finding(doc, named[i].rule);
+		const char *msg = f ? jstr(f, "message") : "";
+		CU_ASSERT(strncmp(msg, named[i].name, strlen(named[i].name)) == 0 ||
+			  strstr(msg, "no ESE database header") != NULL);
+		if (st != named[i].exit || !f)
+			printf("\n    %s: exit %d, %s", named[i].name, st, msg);
 		json_decref(doc);
 	}
 	/* Twin: the same bytes as junk.bin are skipped and counted, and so
@@ -511,9 +534,11 @@ static void test_taken_by_header(void)
 	json_decref(doc);
 }
 
-/* Damage of many shapes on a log and a checkpoint in a folder: what the
- * header still says is reported, what it no longer says is an E001 (the
- * name keeps it an input); nothing crashes or hangs. */
+/* Damage of many shapes on a log and a checkpoint in a folder: the name
+ * keeps it an input and a logs[] entry; what the header still says is
+ * reported, and each shape raises the rule of what it broke (DSB-L001 a
+ * header that does not verify, L005 a cut body, L011 a damaged
+ * segment); nothing crashes or hangs. */
 static void test_damage_shapes(void)
 {
 	static uint8_t b[LOG_LEN];
@@ -522,17 +547,18 @@ static void test_damage_shapes(void)
 		size_t cut;          /* bytes kept, 0: all */
 		size_t flip_at;      /* a byte xored with 0x01, SIZE_MAX: none */
 		size_t zero_from, zero_len;   /* a block zeroed */
-		bool still_log;
+		bool header_ok;
+		const char *rule;    /* the one finding, NULL: none */
 	} shapes[] = {
-		{ "one header bit", 0, 300, 0, 0, false },
-		{ "the checksum byte", 0, 0, 0, 0, false },
-		{ "the file type", 0, 667, 0, 0, false },
-		{ "a body byte", 0, HDR + 5, 0, 0, true },
-		{ "a body block zeroed", 0, SIZE_MAX, HDR, HDR, true },
-		{ "the header zeroed", 0, SIZE_MAX, 0, HDR, false },
-		{ "cut inside the header", 1000, SIZE_MAX, 0, 0, false },
-		{ "cut after the header", HDR, SIZE_MAX, 0, 0, true },
-		{ "cut to nothing", 1, SIZE_MAX, 0, 0, false },
+		{ "one header bit", 0, 300, 0, 0, false, "DSB-L001" },
+		{ "the checksum byte", 0, 0, 0, 0, false, "DSB-L001" },
+		{ "the file type", 0, 667, 0, 0, false, "DSB-L001" },
+		{ "a body byte", 0, HDR + 5, 0, 0, true, "DSB-L011" },
+		{ "a body block zeroed", 0, SIZE_MAX, HDR, HDR, true, NULL },
+		{ "the header zeroed", 0, SIZE_MAX, 0, HDR, false, "DSB-L001" },
+		{ "cut inside the header", 1000, SIZE_MAX, 0, 0, false, "DSB-L001" },
+		{ "cut after the header", HDR, SIZE_MAX, 0, 0, true, "DSB-L005" },
+		{ "cut to nothing", 1, SIZE_MAX, 0, 0, false, "DSB-L001" },
 	};
 	for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
 		const struct shape *s = &shapes[i];
@@ -547,18 +573,17 @@ static void test_damage_shapes(void)
 		int st;
 		const char *paths[] = { d, NULL };
 		json_t *doc = ese_json(paths, &st);
-		if (s->still_log) {
-			CU_ASSERT_EQUAL(st, 0);
-			CU_ASSERT_EQUAL(jlen(doc, "logs"), 1);
-			CU_ASSERT_EQUAL(jint(jarr(doc, "logs", 0), "generation"), 0x2A);
-			CU_ASSERT_EQUAL(jint(jarr(doc, "logs", 0), "size"),
-					(json_int_t)(s->cut ? s->cut : sizeof b));
-		} else {
-			CU_ASSERT_EQUAL(st, 2);
-			CU_ASSERT_EQUAL(jlen(doc, "logs"), 0);
-			CU_ASSERT_EQUAL(count_rule(doc, "DSB-E001"), 1);
-		}
-		if (st != (s->still_log ? 0 : 2))
+		CU_ASSERT_EQUAL(st, s->rule ? 1 : 0);
+		CU_ASSERT_EQUAL(jlen(doc, "findings"), s->rule ? 1 : 0);
+		if (s->rule)
+			CU_ASSERT_EQUAL(count_rule(doc, s->rule), 1);
+		CU_ASSERT_EQUAL_FATAL(jlen(doc, "logs"), 1);
+		const json_t *lg = jarr(doc, "logs", 0);
+		CU_ASSERT_EQUAL(json_is_true(json_object_get(lg, "header_ok")), s->header_ok);
+		if (s->header_ok)
+			CU_ASSERT_EQUAL(jint(lg, "generation"), 0x2A);
+		CU_ASSERT_EQUAL(jint(lg, "size"), (json_int_t)(s->cut ? s->cut : sizeof b));
+		if (st != (s->rule ? 1 : 0))
 			printf("\n    %s: exit %d", s->what, st);
 		CU_ASSERT_EQUAL(jlen(doc, "inputs"), 1);
 		json_decref(doc);

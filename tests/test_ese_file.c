@@ -214,18 +214,18 @@ static void regression_ese_gzipped_database_named(void)
 	gendb_free(&d);
 }
 
-/* REF §3.2: an LGFILEHDR of a v8 log, generation `gen`, then `body`
- * bytes of segments (not verified here: only the header decides). */
+/* REF §3.2: an LGFILEHDR of a v8 log, generation `gen`, then three
+ * empty (zero) segments: a fresh log of 4 segments, which the log
+ * verifier reads as 3 empty segments and nothing wrong. */
 static size_t make_log(uint8_t *b, size_t cap, uint32_t gen, uint32_t filetype)
 {
 	size_t len = 4 * 4096;
 	CU_ASSERT_FATAL(cap >= len);
 	memset(b, 0, len);
-	tw_fill(b + 4096, len - 4096, gen);
 	uint8_t *h = b;
 	h[4] = (uint8_t)gen; h[5] = (uint8_t)(gen >> 8); h[6] = (uint8_t)(gen >> 16); h[7] = (uint8_t)(gen >> 24);
 	h[8] = 0x00; h[9] = 0x10;                 /* cbSec 4096 */
-	h[12] = 0x00; h[13] = 0x0A;               /* csecLGFile 2560: 10 MiB */
+	h[12] = 4; h[13] = 0;                     /* csecLGFile 4: the 16 KiB written */
 	h[14] = 0x00; h[15] = 0x20;               /* cbPageSize 8192 */
 	h[32] = 8;                                /* 8.4000.60.140 */
 	h[36] = 0xA0; h[37] = 0x0F;
@@ -284,21 +284,41 @@ static void regression_ese_log_named_never_corrupt(void)
 	CU_ASSERT_STRING_EQUAL(jstr(lg, "name"), "edb0002A.log");
 	CU_ASSERT_EQUAL(jint(lg, "sector_size"), 4096);
 	CU_ASSERT(json_is_true(json_object_get(lg, "header_ok")));
-	CU_ASSERT(json_is_null(json_object_get(lg, "segments")));
+	const json_t *seg = json_object_get(lg, "segments");
+	CU_ASSERT_EQUAL(jint(seg, "valid"), 0);
+	CU_ASSERT_EQUAL(jint(seg, "empty"), 3);
+	CU_ASSERT_EQUAL(jint(seg, "bad"), 0);
 	json_decref(doc);
-	/* File type 0 (engines before the field): still a log. */
+	/* File type 0 (engines before the field): still a log (under its
+	 * own generation's name: another is DSB-L002). */
 	len = make_log(b, sizeof b, 7, 0);
+	snprintf(p, sizeof p, "%s/edb00007.log", tw_tmpdir());
 	CU_ASSERT_FATAL(tw_write_file(p, b, len));
 	doc = expect_recognised(p, "logs", "generation 7");
 	CU_ASSERT_EQUAL(jint(json_array_get(json_object_get(doc, "logs"), 0), "generation"), 7);
 	json_decref(doc);
 	/* Twin: one header byte changed, the checksum no longer verifies:
-	 * not a log, an E001 naming what the bytes are. */
+	 * named as a log, so judged as one (RC §3.8): DSB-L001, exit 1, a
+	 * logs[] entry whose header is not ok; never an E001. */
 	len = make_log(b, sizeof b, 0x2A, 3);
 	b[100] ^= 1;
+	snprintf(p, sizeof p, "%s/edb0002A.log", tw_tmpdir());
 	CU_ASSERT_FATAL(tw_write_file(p, b, len));
-	const char *want[] = { "no ESE database header", NULL };
-	expect_not_db(p, NULL, want, NULL);
+	char out[700];
+	snprintf(out, sizeof out, "%s/report.json", tw_tmpdir());
+	const char *args[] = { "ese", "-q", "--format", "json", p, NULL };
+	CU_ASSERT_EQUAL(run(args, NULL, out), 1);
+	doc = load_json(out);
+	CU_ASSERT_FATAL(doc != NULL);
+	CU_ASSERT_EQUAL(json_array_size(json_object_get(doc, "findings")), 1);
+	CU_ASSERT_EQUAL(count_rule(doc, "DSB-L001"), 1);
+	CU_ASSERT_EQUAL(count_rule(doc, "DSB-E001"), 0);
+	const json_t *f = first_finding(doc, "DSB-L001");
+	CU_ASSERT_PTR_NOT_NULL(f && strstr(jstr(f, "message"), "edb0002A.log: the log header's checksum does not verify"));
+	lg = json_array_get(json_object_get(doc, "logs"), 0);
+	CU_ASSERT(json_is_false(json_object_get(lg, "header_ok")));
+	CU_ASSERT(json_is_null(json_object_get(lg, "segments")));
+	json_decref(doc);
 }
 
 /* REF §3.8: two equal 4096-byte copies, file type 4. */

@@ -47,6 +47,7 @@ static const struct {
 	{ "format/journal_int.h", "DSB_JOURNAL_INTERNAL" },
 	{ "verify/ese/ese_private.h", "DSB_ESE_INTERNAL" },
 	{ "verify/set/set_int.h", "DSB_SET_INTERNAL" },
+	{ "verify/logs/logs_int.h", "DSB_LOGS_INTERNAL" },
 };
 
 static void test_private_headers_refuse_outsiders(void)

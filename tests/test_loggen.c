@@ -1059,11 +1059,13 @@ static void test_damage_table(void)
 	}
 	enum dfx_logset_damage x;
 	CU_ASSERT_FALSE(dfx_logset_damage_parse("no-such-shape", &x));
-	/* every shape builds with the full set, except those that need a
-	 * dirty database, satisfied by the streamed one */
+	/* every shape builds with the full set (the reserve logs added for
+	 * the shapes of a reserve log), except those that need a dirty
+	 * database, satisfied by the streamed one */
 	for (unsigned i = 0; i < DFX_LSD_COUNT; i++) {
 		struct dfx_logset_opts o = dmg_opts;
 		o.damage = (enum dfx_logset_damage)i;
+		o.reserve = (t[i].needs & DFX_LSD_NEED_RESERVE) != 0;
 		struct dfx_logset *s = make(&o);
 		dfx_logset_free(s);
 	}

@@ -28,8 +28,9 @@
  * Adding an ESE rule: write its two builders, e034_damage and e034_twin,
  * and add one line to ese_rows[]: ESE_ROW(E034, 1, e034, "what / twin").
  * Adding a log or set rule: one line to set_rows[] with the two sets'
- * options: SET_ROW(L001, 1, ((struct dfx_logset_opts){ .db = ..., .damage =
- * DFX_LSD_HEADER_CHECKSUM }), ((struct dfx_logset_opts){ .db = ... }), "what / twin").
+ * options: SET_ROW(L001, 1, LOGS(.damage = DFX_LSD_HEADER_CHECKSUM),
+ * LOGS(.damage = ...), "what / twin"), LOGS(...) being a logs-only set's
+ * initializer (a set with a database names its .db).
  */
 #include <CUnit/CUnit.h>
 #include <sys/stat.h>
@@ -746,10 +747,68 @@ struct set_row {
 /* A set's options as an initializer (a static table takes no compound
  * literal): 64 KiB logs, the rest as given. */
 #define LS(...) { .log_size = 64 * 1024, __VA_ARGS__ }
+/* Options of a set of logs only, with extra fields. */
+#define LOGS(...) { .db = DFX_LSDB_NONE, __VA_ARGS__ }
 
 /* The log rules (DSB-L) and set rules (DSB-S) come with their verifiers,
- * each with its line here. */
+ * each with its line here.  A twin is the same set undamaged, or damaged
+ * in a way close to the row's that must not raise its rule. */
 static const struct set_row set_rows[] = {
+	SET_ROW(L001, 1, LOGS(.damage = DFX_LSD_HEADER_CHECKSUM), LOGS(.damage = DFX_LSD_PREVGEN_CHAIN),
+		"a header byte changed, checksum stale / a header field changed, checksum redone"),
+	SET_ROW(L002, 2, LOGS(.damage = DFX_LSD_RENAMED_LOG), LOGS(.damage = DFX_LSD_MISSING_LOG),
+		"two logs swap names / one log missing"),
+	SET_ROW(L003, 1, LOGS(.ext = "jtx"), LOGS(.ext = "jtx", .eight_digits = true),
+		"a .jtx set with 5-digit names / with 8 digits"),
+	SET_ROW(L004, 1, LOGS(.damage = DFX_LSD_LOG_FILETYPE), LOGS(.damage = DFX_LSD_LOG_VERSION),
+		"file type 5 / a version not accepted"),
+	SET_ROW(L005, 1, LOGS(.damage = DFX_LSD_CUT_LOG), LOGS(.damage = DFX_LSD_LOG_SIZES_DIFFER),
+		"a log cut half-way / a log of half the size its header says"),
+	SET_ROW(L006, 1, LOGS(.damage = DFX_LSD_LOG_VERSION), LOGS(.damage = DFX_LSD_VERSION_BACKWARDS),
+		"8.4001.60.140 / 8.4000.60.141 then 140"),
+	SET_ROW(L007, 1, LOGS(.damage = DFX_LSD_LOG_SECTOR_SIZE), LOGS(.damage = DFX_LSD_LOG_FILETYPE),
+		"v8 with cbSec 512 / another header field changed"),
+	SET_ROW(L008, 1, LOGS(.damage = DFX_LSD_BITFLIP), LOGS(.damage = DFX_LSD_CORRUPT_SEGMENT),
+		"one bit flipped / 15 bytes inverted"),
+	SET_ROW(L009, 1, LOGS(.current = true, .damage = DFX_LSD_TORN_WRITE),
+		LOGS(.damage = DFX_LSD_TORN_ARCHIVED), "torn edb.log / torn archived log"),
+	SET_ROW(L010, 1, LOGS(.damage = DFX_LSD_TORN_ARCHIVED),
+		LOGS(.current = true, .damage = DFX_LSD_TORN_WRITE), "torn archived log / torn edb.log"),
+	SET_ROW(L011, 1, LOGS(.damage = DFX_LSD_CORRUPT_SEGMENT), LOGS(.damage = DFX_LSD_BITFLIP),
+		"15 bytes inverted / one bit flipped"),
+	SET_ROW(L012, 1, LOGS(.damage = DFX_LSD_DATA_AFTER_EMPTY),
+		LOGS(.damage = DFX_LSD_TORN_ARCHIVED), "a zero segment then data / a shadow then zeros"),
+	SET_ROW(L013, 1, LOGS(.reserve = true, .damage = DFX_LSD_RESERVE_SIZE), LOGS(.reserve = true),
+		"a reserve log of half a log size / both of one"),
+	SET_ROW(L020, 1, LOGS(.damage = DFX_LSD_MISSING_LOG), LOGS(.damage = DFX_LSD_STALE_LOG),
+		"a generation missing / held by a log of another stream"),
+	SET_ROW(L021, 1, LOGS(.current = true, .damage = DFX_LSD_CURRENT_NOT_NEXT), LOGS(.current = true),
+		"edb.log two generations on / the next one"),
+	SET_ROW(L022, 1, LOGS(.damage = DFX_LSD_PREVGEN_CHAIN), LOGS(.damage = DFX_LSD_CHAIN_CHECKSUM),
+		"tmPrevGen one second off / the chained checksum off"),
+	SET_ROW(L023, 1, LOGS(.damage = DFX_LSD_STALE_LOG), LOGS(.damage = DFX_LSD_MISSING_LOG),
+		"a log of another stream in the range / a gap"),
+	SET_ROW(L024, 1, LOGS(.damage = DFX_LSD_CHAIN_CHECKSUM), LOGS(.damage = DFX_LSD_PREVGEN_CHAIN),
+		"the chained checksum off / tmPrevGen off"),
+	SET_ROW(L025, 1, LOGS(.damage = DFX_LSD_VERSION_BACKWARDS), LOGS(.damage = DFX_LSD_LOG_VERSION),
+		"141 then 140 / a version not accepted"),
+	SET_ROW(L026, 1, LOGS(.damage = DFX_LSD_LOG_SIZES_DIFFER), LOGS(.damage = DFX_LSD_CUT_LOG),
+		"a log of half the size / a log cut half-way"),
+	SET_ROW(L030, 1, LOGS(.checkpoint = true, .damage = DFX_LSD_CHK_BOTH_BAD),
+		LOGS(.checkpoint = true, .damage = DFX_LSD_CHK_PRIMARY_BAD),
+		"both checkpoint copies stale / the primary only"),
+	SET_ROW(L031, 1, LOGS(.checkpoint = true, .damage = DFX_LSD_CHK_COPIES_DIFFER),
+		LOGS(.checkpoint = true, .damage = DFX_LSD_CHK_PRIMARY_BAD),
+		"both copies valid, different / one bad"),
+	SET_ROW(L032, 1, LOGS(.checkpoint = true, .damage = DFX_LSD_CHK_PRIMARY_BAD),
+		LOGS(.checkpoint = true, .damage = DFX_LSD_CHK_BOTH_BAD),
+		"the primary copy stale / both"),
+	SET_ROW(L033, 1, LOGS(.checkpoint = true, .damage = DFX_LSD_CHK_SIGNATURE),
+		LOGS(.checkpoint = true, .damage = DFX_LSD_CHK_GEN_MISSING),
+		"another stream's checkpoint / a generation not present"),
+	SET_ROW(L034, 1, LOGS(.checkpoint = true, .damage = DFX_LSD_CHK_GEN_MISSING),
+		LOGS(.checkpoint = true, .damage = DFX_LSD_CHK_SIGNATURE),
+		"the checkpoint at first - 1 / another stream's checkpoint"),
 	{ .rule = DSB_S001, .count = 1,
 	  .damage = LS(.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true,
 		       .damage = DFX_LSD_DB_OTHER_STREAM),

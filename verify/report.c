@@ -282,7 +282,7 @@ const char *dsb_verdict_name(enum dsb_verdict v)
 
 /* ---- what renderers show of a database's header -------------------------- */
 
-static void show_time(char *out, size_t n, const struct dsb_ese_logtime *t)
+void dsb_logtime_show(char *out, size_t n, const struct dsb_ese_logtime *t)
 {
 	if (!t->is_null)
 		snprintf(out, n, "%04u-%02u-%02uT%02u:%02u:%02u",
@@ -307,7 +307,7 @@ static void show_signature(struct dsb_db_signature *o, const struct dsb_ese_sign
 	if (!o->present)
 		return;
 	o->random = sg->random;
-	show_time(o->created, sizeof o->created, &sg->created);
+	dsb_logtime_show(o->created, sizeof o->created, &sg->created);
 	const uint8_t *name = sg->raw + SIGN_COMPUTER_OFF;
 	size_t len = 0;
 	while (len < SIGN_COMPUTER_LEN && name[len])
@@ -324,7 +324,7 @@ static void show_backup(struct dsb_db_backup *o, const struct dsb_ese_bkinfo *b)
 	o->mark_generation = b->mark.generation;
 	o->mark_isec = b->mark.isec;
 	o->mark_ib = b->mark.ib;
-	show_time(o->time, sizeof o->time, &b->time);
+	dsb_logtime_show(o->time, sizeof o->time, &b->time);
 }
 
 void dsb_database_view(const struct dsb_database *db, struct dsb_db_view *out)
@@ -344,8 +344,8 @@ void dsb_log_view(const struct dsb_log_entry *lg, struct dsb_log_view *out)
 	if (!lg->header_ok)
 		return;
 	show_signature(&out->sign_log, &lg->sign_log);
-	show_time(out->created, sizeof out->created, &lg->created);
-	show_time(out->prev_created, sizeof out->prev_created, &lg->prev_created);
+	dsb_logtime_show(out->created, sizeof out->created, &lg->created);
+	dsb_logtime_show(out->prev_created, sizeof out->prev_created, &lg->prev_created);
 }
 
 void dsb_checkpoint_view(const struct dsb_checkpoint_entry *ck, struct dsb_db_signature *out)

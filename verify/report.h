@@ -128,8 +128,9 @@ void dsb_database_view(const struct dsb_database *db, struct dsb_db_view *out);
 /* One ESE transaction log or reserve log (RC §3.8): a loose file given
  * to `dsbinspect ese` (found in a folder or named), or a capture member
  * whose first bytes are one.  The header fields are those the sniff
- * (format/filekind.c) read from a header whose checksum verified; the
- * body is not verified yet, so `segments` is absent (null in JSON). */
+ * verifier (verify/logs/) decoded from a header whose checksum verified;
+ * `segments` comes from the walk of a v8 body, and is absent (null in
+ * JSON) for a v7 log, a reserve log and a log whose header failed. */
 enum dsb_log_kind { DSB_LOG_LOG, DSB_LOG_RESERVE };
 
 struct dsb_log_segments {
@@ -154,12 +155,11 @@ struct dsb_log_entry {
 	struct dsb_ese_logtime created, prev_created;
 	bool has_segments;          /* false: the body was not verified */
 	struct dsb_log_segments segments;
-	/* Set by the log verifier (verify/logs/): an error-level finding
-	 * about this log (the set judgement counts its generation as
-	 * unusable and raises nothing more), and a torn write its own shadow
-	 * repairs (a warning bearing on the set).  False until it ran. */
-	bool errors;
-	bool torn_repairable;
+	/* Set by the log judgement (verify/logs/), read by the set's: */
+	bool errors;                /* an error-level DSB-L finding about this file's
+				     * own bytes or its place in the sequence */
+	bool torn_repairable;       /* a torn write in edb.log that soft recovery
+				     * repairs from its shadow (L009) */
 };
 
 /* One checkpoint file (RC §3.8). */
@@ -182,6 +182,10 @@ struct dsb_log_view {
 	char created[24], prev_created[24];   /* "" when not set */
 };
 void dsb_log_view(const struct dsb_log_entry *lg, struct dsb_log_view *out);
+/* A LOGTIME as the report prints it, "2026-11-21T08:52:00" (out left as
+ * it is when the time is not set); DSB_LOGTIME_SHOW_SIZE bytes hold it. */
+#define DSB_LOGTIME_SHOW_SIZE 24
+void dsb_logtime_show(char *out, size_t n, const struct dsb_ese_logtime *t);
 void dsb_checkpoint_view(const struct dsb_checkpoint_entry *ck, struct dsb_db_signature *out);
 
 /* A backup set and its restore verdict (RC §3.10, verify/set/set.h). */

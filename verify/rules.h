@@ -46,6 +46,12 @@ enum dsb_rule {
 	DSB_E029, DSB_E030, DSB_E031, DSB_E032, DSB_E033, DSB_E034, DSB_E035,
 	/* records through libesedb (verify/ese/esedb_records.c) */
 	DSB_E036, DSB_E037, DSB_E038,
+	/* ESE logs and checkpoint: each file, and the logs' continuity
+	 * (verify/logs/, docs/ese-checks.md "Logs and checkpoint: the checks") */
+	DSB_L001, DSB_L002, DSB_L003, DSB_L004, DSB_L005, DSB_L006, DSB_L007,
+	DSB_L008, DSB_L009, DSB_L010, DSB_L011, DSB_L012, DSB_L013,
+	DSB_L020, DSB_L021, DSB_L022, DSB_L023, DSB_L024, DSB_L025, DSB_L026,
+	DSB_L030, DSB_L031, DSB_L032, DSB_L033, DSB_L034,
 	/* backup sets and the restore verdict (verify/set/, docs/restore-verdict.md) */
 	DSB_S001, DSB_S002, DSB_S003, DSB_S004, DSB_S005, DSB_S006, DSB_S007,
 	DSB_S008, DSB_S009, DSB_S010, DSB_S011,

@@ -48,6 +48,7 @@
 #include "verify/ese/ese_report.h"
 #include "verify/ese/esedb_copy.h"
 #include "verify/capture/jcheck.h"
+#include "verify/logs/logs.h"
 #include "verify/status.h"
 
 /* The member table's names, together; with DSB_MAX_MEMBERS this bounds
@@ -93,6 +94,8 @@ struct member {
 	uint32_t ix;        /* MK_ESE_DATABASE: its index in verify.dbs; another
 			     * kind the sniffer recognised: its index in
 			     * verify.sniffs (to say what it is); else NO_IX */
+	uint32_t fact;      /* MK_ESE_LOG, MK_ESE_CHECKPOINT: its fact in the log
+			     * verifier (verify/logs/logs.h); else NO_IX */
 };
 
 _Static_assert(MK_COUNT <= UINT8_MAX, "a kind fits member.kind");
@@ -241,9 +244,12 @@ struct verify {
 	struct dsb_esedb_copy copy;
 	bool more;                  /* hand_over: more of the member's data is coming */
 
-	/* ESE logs and checkpoints: sniffs[i]'s backed-up name when a data
-	 * record binds that member (logs_report), NULL until one does. */
+	/* ESE logs and checkpoints: sniffs[i]'s backed-up name and data
+	 * record line when a record binds that member (logs_report), NULL
+	 * and 0 until one does. */
 	char **log_files;
+	uint64_t *log_lines;
+	struct dsb_logs *logs;      /* the log verifier, made at the first log */
 };
 
 static void set_incomplete(struct verify *v)
@@ -529,9 +535,48 @@ static const struct verifier ese_verifier = {
 	.start = ese_start, .data = ese_data, .end = ese_end,
 };
 
-/* {kind -> verifier}.  Logs and checkpoints have no verifier yet: they
- * are hashed and matched against the journal only (part 4 adds
- * verify/logs/ as their row). */
+/* Logs, reserve logs and checkpoints: through the log verifier, one
+ * member at a time (verify/logs/logs.h); judged at the end of the input,
+ * once the journal says which data record each is (logs_report). */
+static bool log_start(struct verify *v)
+{
+	struct member *e = v->entry;
+	if (!v->logs && !(v->logs = dsb_logs_new(v->max_members, false))) {
+		out_of_memory(v);
+		return false;
+	}
+	enum dsb_logs_kind k = DSB_LOGS_CHECKPOINT;
+	if (e->kind == MK_ESE_LOG)
+		k = e->ix != NO_IX && v->sniffs.v[e->ix].kind == DSB_KIND_ESE_RESERVE_LOG
+			? DSB_LOGS_RESERVE : DSB_LOGS_LOG;
+	/* The member table bounds the facts: no limit of its own is hit. */
+	if (!dsb_logs_start(v->logs, k, e->name, (uint64_t)(e - v->mt.v))) {
+		out_of_memory(v);
+		return false;
+	}
+	return true;
+}
+
+static bool log_data(struct verify *v, const void *buf, size_t len)
+{
+	dsb_logs_data(v->logs, buf, len);
+	return true;
+}
+
+static void log_end(struct verify *v, bool complete)
+{
+	long ix = dsb_logs_end(v->logs, complete);
+	if (ix < 0)
+		out_of_memory(v);
+	else
+		v->entry->fact = (uint32_t)ix;
+}
+
+static const struct verifier log_verifier = {
+	.start = log_start, .data = log_data, .end = log_end,
+};
+
+/* {kind -> verifier}. */
 static const struct kind_row {
 	const char *name;
 	const struct verifier *verifier;
@@ -539,8 +584,8 @@ static const struct kind_row {
 	[MK_UNDECIDED]      = { .name = "undecided" },
 	[MK_JOURNAL]        = { .name = "journal", .verifier = &journal_verifier },
 	[MK_ESE_DATABASE]   = { .name = "ESE database", .verifier = &ese_verifier },
-	[MK_ESE_LOG]        = { .name = "ESE log" },
-	[MK_ESE_CHECKPOINT] = { .name = "ESE checkpoint" },
+	[MK_ESE_LOG]        = { .name = "ESE log", .verifier = &log_verifier },
+	[MK_ESE_CHECKPOINT] = { .name = "ESE checkpoint", .verifier = &log_verifier },
 	[MK_OTHER]          = { .name = "other" },
 };
 
@@ -581,7 +626,12 @@ static enum member_kind classify_bytes(struct verify *v)
 		mk = MK_ESE_CHECKPOINT;
 		break;
 	case DSB_KIND_UNKNOWN:
-		return MK_OTHER;   /* said as "no ESE magic" */
+		/* Said as "no ESE magic".  A member is a log or checkpoint by
+		 * its bytes only: the capture scenarios' log members are seeded
+		 * bytes (fixtures/lib/fxproto.c), and a member's name is not
+		 * the backed-up file's (`ese` judges a loose file by its name
+		 * too, verify/ese/ese_file.c). */
+		return MK_OTHER;
 	case DSB_KIND_EMPTY:
 	case DSB_KIND_ZEROS:
 	case DSB_KIND_ESE_PATCH:
@@ -739,6 +789,7 @@ static bool on_member(struct verify *v, const struct dsb_ar_member *m)
 	v->vf = NULL;
 	v->sniff_len = 0;
 	v->entry->ix = NO_IX;
+	v->entry->fact = NO_IX;
 	if (!v->sniff && !(v->sniff = malloc(ESE_SNIFF_MAX)))
 		out_of_memory(v);
 	bool hashing = digest_start(v);
@@ -903,7 +954,7 @@ static void e001_not_database(struct verify *v, struct member *m,
 	}
 }
 
-static void bind_log_file(struct verify *v, uint32_t ix, const char *file);
+static void bind_log_file(struct verify *v, uint32_t ix, const char *file, uint64_t line);
 
 /* One data record: anchor a database at it, or say that a member backed
  * up as a database file is not one. */
@@ -934,14 +985,18 @@ static void ese_binding(void *ctx, const char *member_path, const struct dsb_mem
 		e001_not_database(v, m, b);
 	}
 	if ((m->kind == MK_ESE_LOG || m->kind == MK_ESE_CHECKPOINT) && m->ix != NO_IX && b->file)
-		bind_log_file(v, m->ix, b->file);
+		bind_log_file(v, m->ix, b->file, b->line);
 }
 
 /* A log's or checkpoint's backed-up name, for its entry's `file`. */
-static void bind_log_file(struct verify *v, uint32_t ix, const char *file)
+static void bind_log_file(struct verify *v, uint32_t ix, const char *file, uint64_t line)
 {
 	/* Sniffs are all made by now: one slot each, allocated once. */
 	if (!v->log_files && !(v->log_files = calloc(v->sniffs.n, sizeof(*v->log_files)))) {
+		out_of_memory(v);
+		return;
+	}
+	if (!v->log_lines && !(v->log_lines = calloc(v->sniffs.n, sizeof(*v->log_lines)))) {
 		out_of_memory(v);
 		return;
 	}
@@ -949,42 +1004,46 @@ static void bind_log_file(struct verify *v, uint32_t ix, const char *file)
 		return;
 	if (!(v->log_files[ix] = strdup(file)))
 		out_of_memory(v);
+	v->log_lines[ix] = line;
 }
 
-/* At the end: a logs[] or checkpoints[] entry for every member the
- * sniffer recognised as one (RC §3.8), in member order, from what it
- * read of the header; the body is not verified yet. */
+/* Where a log member's findings go (RC §3.6): the input, the member,
+ * and the data record that binds it (its line and backed-up name). */
+static void log_where(void *ctx, uint64_t tag, int *input, struct dsb_loc *loc)
+{
+	struct verify *v = ctx;
+	const struct member *m = &v->mt.v[tag];
+	*input = v->input;
+	loc->member = m->name;
+	if (m->ix != NO_IX && v->log_files && v->log_files[m->ix]) {
+		loc->file = v->log_files[m->ix];
+		loc->line = v->log_lines ? v->log_lines[m->ix] : 0;
+	}
+}
+
+/* At the end: a logs[] or checkpoints[] entry for every member the log
+ * verifier read (RC §3.8), in member order, then the DSB-L judgement of
+ * them all (the set judgement follows it here). */
 static void logs_report(struct verify *v)
 {
-	for (size_t i = 0; i < v->mt.n; i++) {
+	for (size_t i = 0; v->logs && i < v->mt.n; i++) {
 		struct member *m = &v->mt.v[i];
-		if ((m->kind != MK_ESE_LOG && m->kind != MK_ESE_CHECKPOINT) || m->ix == NO_IX)
+		if ((m->kind != MK_ESE_LOG && m->kind != MK_ESE_CHECKPOINT) || m->fact == NO_IX)
 			continue;
-		const struct dsb_file_sniff *k = &v->sniffs.v[m->ix];
-		char *member = strdup(m->name);
-		char **file = v->log_files ? &v->log_files[m->ix] : NULL;
+		const char *file = m->ix != NO_IX && v->log_files ? v->log_files[m->ix] : NULL;
 		/* Its own name is the backed-up one's when a record binds it
-		 * (edb0002A.log, whatever the member is called). */
-		const char *where = file && *file ? *file : m->name;
-		bool ok = member != NULL;
-		if (m->kind == MK_ESE_LOG) {
-			struct dsb_log_entry lg;
-			ok = dsb_ese_fill_log(&lg, v->input, k, where, m->size) && ok;
-			lg.member = member;
-			lg.file = file ? *file : NULL;
-			ok = dsb_report_add_log(v->rep, &lg) && ok;
-		} else {
-			struct dsb_checkpoint_entry ck;
-			ok = dsb_ese_fill_checkpoint(&ck, v->input, k, where, m->size) && ok;
-			ck.member = member;
-			ck.file = file ? *file : NULL;
-			ok = dsb_report_add_checkpoint(v->rep, &ck) && ok;
-		}
-		if (file)
-			*file = NULL;   /* the entry owns it now */
+		 * (edb0002A.log, whatever the member is called): the name the
+		 * generation is judged against. */
+		bool ok = !file || dsb_logs_rename(v->logs, m->fact, file);
+		char *member = strdup(m->name);
+		char *fcopy = file ? strdup(file) : NULL;
+		ok = ok && member && (!file || fcopy);
+		ok = dsb_logs_report_entry(v->logs, m->fact, v->rep, v->input, member, fcopy) && ok;
 		if (!ok)
 			out_of_memory(v);
 	}
+	if (v->logs)
+		dsb_logs_judge(v->logs, v->rep->findings, v->rep, log_where, v);
 }
 
 /* At the end: every database's findings, anchored, and its summary. */
@@ -1144,6 +1203,8 @@ static int verify(struct dsb_report *rep, const char *path, const void *mem, siz
 	for (size_t i = 0; v.log_files && i < v.sniffs.n; i++)
 		free(v.log_files[i]);
 	free(v.log_files);
+	free(v.log_lines);
+	dsb_logs_free(v.logs);
 	sniff_vec_free(&v.sniffs);
 	for (size_t i = 0; i < JOURNALS_NAMED_MAX; i++)
 		free(v.jnames[i]);

@@ -25,6 +25,7 @@
 #include "verify/ese/ese.h"
 #include "verify/ese/ese_file.h"
 #include "verify/set/set.h"
+#include "verify/logs/logs.h"
 #include "verify/status.h"
 
 /* Names that say "ESE log, checkpoint, reserve log or patch file" (REF
@@ -50,6 +51,7 @@ struct dsb_ese_collection {
 	struct seen_vec seen;
 	struct dsb_hmap by_id;      /* over seen */
 	uint8_t *head;              /* DSB_ESE_FILE_SNIFF_MAX: a folder file's first bytes */
+	struct dsb_logs *logs;      /* every log and checkpoint's facts, judged at the end */
 	bool oom;
 	bool ended;                 /* dsb_ese_collection_end ran */
 };
@@ -74,19 +76,15 @@ struct dsb_ese_collection *dsb_ese_collection_new(struct dsb_report *rep,
 	c->rep = rep;
 	c->opts = opts;
 	c->files_max = files_max ? files_max : DSB_ESE_COLLECTION_FILES_MAX;
+	if (!(c->logs = dsb_logs_new(0, true))) {
+		free(c);
+		return NULL;
+	}
 	/* The collection's own inputs, plus the files named on the command
 	 * line (bounded by the command line itself). */
 	dsb_hmap_init(&c->by_id, 0);
 	rep->ese_collection = true;
 	return c;
-}
-
-void dsb_ese_collection_end(struct dsb_ese_collection *c)
-{
-	if (!c || c->ended)
-		return;
-	c->ended = true;
-	dsb_sets_collection(c->rep, c->opts ? &c->opts->sets : NULL);
 }
 
 void dsb_ese_collection_free(struct dsb_ese_collection *c)
@@ -95,6 +93,7 @@ void dsb_ese_collection_free(struct dsb_ese_collection *c)
 		return;
 	seen_vec_free(&c->seen);
 	dsb_hmap_free(&c->by_id);
+	dsb_logs_free(c->logs);
 	free(c->head);
 	free(c);
 }
@@ -335,7 +334,7 @@ static bool folder_file(struct walk *w, struct dsb_ar *ar, const struct dsb_ar_m
 	c->files++;
 	f->ese_files++;
 	struct dsb_ese_file_id id = { .dev = m->dev, .ino = m->ino };
-	int input = dsb_ese_file_check(c->rep, w->full, c->opts, &id);
+	int input = dsb_ese_file_check_in(c->rep, w->full, c->opts, &id, c->logs);
 	if (input < 0 || !remember(c, m->dev, m->ino, input))
 		c->oom = true;
 	return true;
@@ -439,7 +438,7 @@ int dsb_ese_collection_add(struct dsb_ese_collection *c, const char *path)
 				duplicate(c, path, earlier);
 				return c->oom ? -1 : 0;
 			}
-			int input = dsb_verify_ese_file(c->rep, path, c->opts);
+			int input = dsb_ese_file_check_in(c->rep, path, c->opts, NULL, c->logs);
 			if (input < 0 ||
 			    !remember(c, (uint64_t)st.st_dev, (uint64_t)st.st_ino, input))
 				return -1;
@@ -448,5 +447,17 @@ int dsb_ese_collection_add(struct dsb_ese_collection *c, const char *path)
 	}
 	/* Standard input, a device, a FIFO, a path that cannot be looked
 	 * at: as `ese FILE` always did (refused, waited on, or a C015). */
-	return dsb_verify_ese_file(c->rep, path, c->opts) < 0 || c->oom ? -1 : 0;
+	return dsb_ese_file_check_in(c->rep, path, c->opts, NULL, c->logs) < 0 || c->oom ? -1 : 0;
+}
+
+
+/* The logs are judged first (DSB-L020-L034, and each log's `errors`),
+ * then the sets, which read those marks. */
+void dsb_ese_collection_end(struct dsb_ese_collection *c)
+{
+	if (!c || c->ended)
+		return;
+	c->ended = true;
+	dsb_logs_judge(c->logs, c->rep->findings, c->rep, dsb_logs_where_input, NULL);
+	dsb_sets_collection(c->rep, c->opts ? &c->opts->sets : NULL);
 }

@@ -40,10 +40,9 @@ struct dsb_ese_collection *dsb_ese_collection_new(struct dsb_report *rep,
 /* Check one PATH ("-" is standard input).  0, or -1 on out of memory
  * before anything could be entered in the report. */
 int dsb_ese_collection_add(struct dsb_ese_collection *c, const char *path);
-/* After the last PATH: what is judged over the whole collection.  The
- * backup sets and their restore verdicts (verify/set/set.h) are one
- * call of it; checks of the log set's continuity go beside it.  Once per
- * collection (later calls do nothing). */
+/* After the last PATH: the judgements across files, the logs' first
+ * (verify/logs/, DSB-L020-L034 and each log's `errors`), then the set's.
+ * Once; collection_free without it leaves the logs unjudged. */
 void dsb_ese_collection_end(struct dsb_ese_collection *c);
 void dsb_ese_collection_free(struct dsb_ese_collection *c);
 

@@ -30,6 +30,7 @@
 #include "verify/ese/ese.h"
 #include "verify/ese/ese_report.h"
 #include "verify/ese/esedb_records.h"
+#include "verify/logs/logs.h"
 #include "verify/status.h"
 
 /* Bytes per read when there is no worker, or nothing to verify. */
@@ -49,6 +50,7 @@ struct esefile {
 	uint64_t bytes, total;
 	struct dsb_status st;       /* what stopped the check, first cause first */
 	const struct dsb_ese_file_id *found;   /* a folder's file: what the walk saw */
+	struct dsb_logs *logs;      /* the collection's log verifier (logs.h) */
 };
 
 static void e001(struct esefile *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -136,7 +138,7 @@ static int read_head(struct esefile *e, int fd, uint8_t *head, size_t cap, size_
  * set (the head first), else only hashed.  Returns 0, or the errno of the
  * read that failed (-1: out of memory). */
 static int read_rest(struct esefile *e, int fd, struct dsb_ese_stream *s,
-		     const uint8_t *head, size_t hlen)
+		     const uint8_t *head, size_t hlen, struct dsb_logs *lg)
 {
 	struct dsb_ese_feeder *w = s ? dsb_ese_feeder_start(s, NULL, NULL) : NULL;
 	uint8_t *buf = w ? NULL : malloc(ESE_FILE_READ_BLOCK);
@@ -154,6 +156,8 @@ static int read_rest(struct esefile *e, int fd, struct dsb_ese_stream *s,
 		}
 	} else if (s && !dsb_ese_stream_feed(s, head, hlen)) {
 		err = -1;
+	} else if (lg) {
+		dsb_logs_data(lg, head, hlen);
 	}
 	while (err == 0) {
 		size_t room = ESE_FILE_READ_BLOCK;
@@ -173,6 +177,8 @@ static int read_rest(struct esefile *e, int fd, struct dsb_ese_stream *s,
 			dsb_ese_feeder_commit(w, (size_t)n);
 		else if (s && !dsb_ese_stream_feed(s, to, (size_t)n))
 			err = -1;
+		else if (lg)
+			dsb_logs_data(lg, to, (size_t)n);
 	}
 	/* The stream is ours again once the worker fed it every block read. */
 	if (w && !dsb_ese_feeder_end(w) && err == 0)
@@ -291,38 +297,97 @@ static void records_pass(struct esefile *e, const struct dsb_ese_summary *sum)
 }
 
 /* The ESE files other than databases that `ese` recognises (RC §1): a
- * log, reserve log, checkpoint or patch file.  Their bodies are not
- * verified yet (the log verifier comes with the DSB-L rules); what the
- * header says goes into logs[] or checkpoints[], and they are no E001. */
-static bool log_kind(const struct dsb_file_sniff *k)
+ * log, reserve log, checkpoint or patch file by its header, or a file
+ * whose name says log or checkpoint whatever its header (RC §3.8: such
+ * a file is judged as one, DSB-L001 or DSB-L030, never an E001). */
+static bool logs_kind(const struct dsb_file_sniff *k, const char *name, enum dsb_logs_kind *out)
 {
-	return dsb_ese_sniff_is_log(k) || dsb_ese_sniff_is_checkpoint(k) ||
-	       k->kind == DSB_KIND_ESE_PATCH;
+	switch (k->kind) {
+	case DSB_KIND_ESE_LOG:
+		*out = DSB_LOGS_LOG;
+		return true;
+	case DSB_KIND_ESE_RESERVE_LOG:
+		*out = DSB_LOGS_RESERVE;
+		return true;
+	case DSB_KIND_ESE_CHECKPOINT:
+		*out = DSB_LOGS_CHECKPOINT;
+		return true;
+	default:
+		break;
+	}
+	if (!name || k->kind == DSB_KIND_ESE_PATCH)
+		return false;
+	return dsb_logs_kind_by_name(name, out);
 }
 
-/* Read to its end: the entry, with the file's size, and the input's
- * kind.  The libesedb record pass is for databases: none here. */
-static void enter_log(struct esefile *e, const struct dsb_file_sniff *k, const char *name)
+static bool log_kind(const struct dsb_file_sniff *k, const char *name)
+{
+	enum dsb_logs_kind lk;
+	return logs_kind(k, name, &lk) || k->kind == DSB_KIND_ESE_PATCH;
+}
+
+
+/* A log, reserve log, checkpoint or patch file: read to its end through
+ * the log verifier (a patch file is only hashed: verify/set/ judges it
+ * against its database), its report entry from what it decoded.  The
+ * libesedb record pass is for databases: none here.  Returns what
+ * read_rest returns. */
+static int check_log(struct esefile *e, int fd, const struct dsb_file_sniff *k, const char *name,
+		     const uint8_t *head, size_t hlen)
 {
 	struct dsb_input *in = &e->rep->inputs[e->input];
+	enum dsb_logs_kind lk;
+	bool ours = logs_kind(k, name, &lk);
+	bool by_name = ours && k->kind != DSB_KIND_ESE_LOG && k->kind != DSB_KIND_ESE_RESERVE_LOG &&
+		       k->kind != DSB_KIND_ESE_CHECKPOINT;
 	char what[DSB_FILE_KIND_DESC_MAX];
-	dsb_file_kind_describe(k, what, sizeof what);
+	if (by_name)
+		snprintf(what, sizeof what, "%s",
+			 lk == DSB_LOGS_CHECKPOINT ? "named as an ESE checkpoint, with no copy that verifies" :
+			 lk == DSB_LOGS_RESERVE ? "named as an ESE reserve log, holding other bytes" :
+			 "named as an ESE transaction log, with no log header that verifies");
+	else
+		dsb_file_kind_describe(k, what, sizeof what);
 	in->file_kind = strdup(what);
 	in->ese_recognised = true;
 	e->records_done = true;
-	const char *where = name;   /* NULL on standard input: no name of its own */
-	bool ok = in->file_kind != NULL;
-	if (dsb_ese_sniff_is_log(k)) {
-		struct dsb_log_entry lg;
-		ok = dsb_ese_fill_log(&lg, e->input, k, where, e->bytes) &&
-		     dsb_report_add_log(e->rep, &lg) && ok;
-	} else if (dsb_ese_sniff_is_checkpoint(k)) {
-		struct dsb_checkpoint_entry ck;
-		ok = dsb_ese_fill_checkpoint(&ck, e->input, k, where, e->bytes) &&
-		     dsb_report_add_checkpoint(e->rep, &ck) && ok;
-	}
-	if (!ok)
+	if (!in->file_kind)
 		out_of_memory(e);
+	struct dsb_logs *own = NULL, *lg = e->logs;
+	if (!ours)
+		return read_rest(e, fd, NULL, NULL, 0, NULL);
+	/* `ese FILE` outside a collection: the file judged on its own. */
+	if (!lg && !(lg = own = dsb_logs_new(0, true))) {
+		out_of_memory(e);
+		return read_rest(e, fd, NULL, NULL, 0, NULL);
+	}
+	bool started = dsb_logs_start(lg, lk, name, (uint64_t)e->input);
+	if (!started && dsb_logs_limit_hit(lg)) {
+		char detail[160];
+		snprintf(detail, sizeof detail,
+			 "more than %u logs, reserve logs and checkpoints in the collection (DSB_LOGS_FILES_MAX): this one was not checked",
+			 DSB_LOGS_FILES_MAX);
+		struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
+		c.error = DSB_OP_LIMIT;
+		c.limit = "DSB_LOGS_FILES_MAX";
+		c.detail = detail;
+		dsb_status_c015(e->rep->findings, e->input, &c);
+		in->incomplete = true;
+	} else if (!started) {
+		out_of_memory(e);
+	}
+	int err = read_rest(e, fd, NULL, started ? head : NULL, started ? hlen : 0,
+			    started ? lg : NULL);
+	long ix = started ? dsb_logs_end(lg, err == 0) : -1;
+	if (started && ix < 0)
+		out_of_memory(e);
+	if (ix >= 0 && !dsb_logs_report_entry(lg, (size_t)ix, e->rep, e->input, NULL, NULL))
+		out_of_memory(e);
+	if (own) {
+		dsb_logs_judge(own, e->rep->findings, e->rep, dsb_logs_where_input, NULL);
+		dsb_logs_free(own);
+	}
+	return err;
 }
 
 /* A database: the head, then the rest, through the verifier. */
@@ -335,7 +400,7 @@ static void verify_database(struct esefile *e, int fd, const uint8_t *head, size
 		*err = -1;
 		return;
 	}
-	*err = read_rest(e, fd, s, head, hlen);
+	*err = read_rest(e, fd, s, head, hlen, NULL);
 	dsb_ese_stream_finish(s, *err == 0);
 	const struct dsb_ese_summary *sum = dsb_ese_stream_summary(s);
 	if (sum->out_of_memory)
@@ -370,13 +435,11 @@ static void check_fd(struct esefile *e, int fd, const char *name)
 		dsb_file_sniff(head, hlen, name, dsb_ese_sniff, &k);
 		if (k.kind == DSB_KIND_ESE_DATABASE) {
 			verify_database(e, fd, head, hlen, &err);
-		} else if (log_kind(&k)) {
-			err = read_rest(e, fd, NULL, NULL, 0);
-			if (err == 0)
-				enter_log(e, &k, name);
+		} else if (log_kind(&k, name)) {
+			err = check_log(e, fd, &k, name, head, hlen);
 		} else {
 			not_a_database(e, &k, hlen);
-			err = read_rest(e, fd, NULL, NULL, 0);
+			err = read_rest(e, fd, NULL, NULL, 0, NULL);
 		}
 	}
 	struct dsb_input *in = &e->rep->inputs[e->input];
@@ -471,11 +534,18 @@ int dsb_verify_ese_file(struct dsb_report *rep, const char *path,
 int dsb_ese_file_check(struct dsb_report *rep, const char *path,
 		       const struct dsb_verify_opts *opts, const struct dsb_ese_file_id *found)
 {
+	return dsb_ese_file_check_in(rep, path, opts, found, NULL);
+}
+
+int dsb_ese_file_check_in(struct dsb_report *rep, const char *path,
+			  const struct dsb_verify_opts *opts, const struct dsb_ese_file_id *found,
+			  struct dsb_logs *logs)
+{
 	int input = dsb_report_add_input(rep, path);
 	if (input < 0)
 		return -1;
 	struct esefile e = { .rep = rep, .input = input, .opts = opts, .path = path, .fd = -1,
-			     .found = found };
+			     .found = found, .logs = logs };
 	rep->inputs[input].ese_file = true;
 	if (strcmp(path, "-") == 0)
 		e.fd = STDIN_FILENO;

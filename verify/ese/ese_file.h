@@ -22,8 +22,10 @@
  *
  * An ESE transaction log or reserve log gets a logs[] entry, a
  * checkpoint a checkpoints[] entry, a patch file its input only (with
- * file_kind and ese_recognised set): what their header says, body not
- * verified yet.  Anything else that is not a database is said in one
+ * file_kind and ese_recognised set), each from the log verifier
+ * (verify/logs/logs.h), which judges the file on its own; so does a file
+ * whose name says log or checkpoint (*.log, *.jtx, *.chk, *.jcp) whose
+ * header is not one (DSB-L001, DSB-L030).  Anything else that is not a database is said in one
  * DSB-E001 naming what the first bytes show (an archive, a compressed
  * file, another ESE file type, a folder, an empty file) and the command
  * that checks it; no page is looked at, no database entry is added, and
@@ -48,5 +50,13 @@ struct dsb_ese_file_id {
  * still that regular file (else a C015). */
 int dsb_ese_file_check(struct dsb_report *rep, const char *path,
 		       const struct dsb_verify_opts *opts, const struct dsb_ese_file_id *found);
+
+/* The same within a collection: a log or checkpoint leaves its facts in
+ * `logs`, judged with the others' at the collection's end
+ * (dsb_ese_collection_end); NULL: judged at once, on its own. */
+struct dsb_logs;
+int dsb_ese_file_check_in(struct dsb_report *rep, const char *path,
+			  const struct dsb_verify_opts *opts, const struct dsb_ese_file_id *found,
+			  struct dsb_logs *logs);
 
 #endif

@@ -10,7 +10,6 @@
 
 #include <stdbool.h>
 
-#include "format/filekind.h"
 #include "verify/ese/ese.h"
 #include "verify/report.h"
 
@@ -20,21 +19,5 @@
  * table list is then left empty; everything else is filled). */
 bool dsb_ese_fill_database(struct dsb_database *db, int input,
 			   const struct dsb_ese_summary *sum, bool complete);
-
-/* Whether a sniffed file is entered in logs[] (a log or reserve log) or
- * checkpoints[] (RC §3.8). */
-bool dsb_ese_sniff_is_log(const struct dsb_file_sniff *k);
-bool dsb_ese_sniff_is_checkpoint(const struct dsb_file_sniff *k);
-
-/* A log or checkpoint entry (cleared first) from what the sniff read of
- * its header (format/filekind.c): `where` is the file's path, its
- * backed-up name or its member name, whose last part (after '/' or '\\')
- * is the entry's name (NULL: standard input, which has none); size is the file's bytes.
- * member and file are the caller's.  False on out-of-memory (nothing is
- * left to free). */
-bool dsb_ese_fill_log(struct dsb_log_entry *e, int input, const struct dsb_file_sniff *k,
-		      const char *where, uint64_t size);
-bool dsb_ese_fill_checkpoint(struct dsb_checkpoint_entry *e, int input,
-			     const struct dsb_file_sniff *k, const char *where, uint64_t size);
 
 #endif

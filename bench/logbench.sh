@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Log checking speed: `dsbinspect ese -q DIR` on a folder of generated
+# logs (dsbfixture logset: --small-count 1 MiB logs and --big-count
+# 10 MiB logs, about 1 GiB by default) next to `openssl dgst -sha256` over
+# the same files, interleaved (ese, openssl, ese, ...) --runs times so that
+# a change in the machine's load hits both alike; the medians of wall and
+# CPU time (user + system) and their ratio are printed, with the load
+# averages before and after (numbers from a busy machine are rough).
+#
+#   ese / openssl throughput   target >= 0.9
+#
+# Usage: bench/logbench.sh [--build DIR] [--small-count 512] [--big-count 52]
+#                          [--runs 5] [--dir DIR]
+set -euo pipefail
+
+build=build small=512 big=52 runs=5 dir=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--build) build=$2; shift 2 ;;
+	--small-count) small=$2; shift 2 ;;
+	--big-count) big=$2; shift 2 ;;
+	--runs) runs=$2; shift 2 ;;
+	--dir) dir=$2; shift 2 ;;
+	*) echo "logbench: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+fixture=$build/dsbfixture
+inspect=$build/dsbinspect
+[ -x "$fixture" ] && [ -x "$inspect" ] || { echo "logbench: build $build first" >&2; exit 2; }
+own=""
+if [ -z "$dir" ]; then
+	dir=$(mktemp -d /tmp/dsb-logbench-XXXXXX)
+	own=$dir
+fi
+trap '[ -n "$own" ] && rm -rf "$own"' EXIT
+
+# Two sets in one folder: the 1 MiB logs as edb (.log), the 10 MiB ones
+# as a second base name, so that each is one stream.
+"$fixture" logset "$dir/small" --db none --log-size 1048576 --gens "1-$small" >/dev/null
+"$fixture" logset "$dir/big" --db none --log-size 10485760 --gens "1-$big" --base big >/dev/null
+bytes=$(du -sb "$dir" | cut -f1)
+echo "folder: $dir, $small x 1 MiB + $big x 10 MiB logs, $bytes bytes"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# One timed run: wall and CPU seconds of the command, on stdout.
+timed() {
+	local TIMEFORMAT='%R %U %S'
+	{ time "$@" >/dev/null 2>&1; } 2>&1 | awk '{ printf "%s %.2f\n", $1, $2 + $3 }'
+}
+
+ese_w=() ese_c=() ssl_w=() ssl_c=()
+for r in $(seq 1 "$runs"); do
+	read -r w c < <(timed "$inspect" ese -q "$dir")
+	ese_w+=("$w"); ese_c+=("$c")
+	read -r w c < <(timed sh -c "openssl dgst -sha256 $dir/small/* $dir/big/*")
+	ssl_w+=("$w"); ssl_c+=("$c")
+	echo "run $r: ese ${ese_w[-1]} s wall ${ese_c[-1]} s cpu, openssl ${ssl_w[-1]} s wall ${ssl_c[-1]} s cpu"
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+ew=$(median "${ese_w[@]}") ec=$(median "${ese_c[@]}") sw=$(median "${ssl_w[@]}") sc=$(median "${ssl_c[@]}")
+echo "median: ese $ew s wall $ec s cpu; openssl $sw s wall $sc s cpu"
+awk -v b="$bytes" -v ew="$ew" -v sw="$sw" -v ec="$ec" -v sc="$sc" 'BEGIN {
+	printf "throughput: ese %.0f MB/s, openssl %.0f MB/s; ese / openssl = %.2f (target >= 0.9)\n",
+	       b / ew / 1e6, b / sw / 1e6, sw / ew
+	printf "cpu: ese / openssl = %.2f\n", ec / sc }'
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

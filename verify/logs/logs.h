@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The ESE log verifier (DSB-L rules, REF §3.11, RC §3.8): each log,
+ * reserve log and checkpoint file as it streams by, then the logs of one
+ * stream among themselves.
+ *
+ * One file streams at a time, {start, data, end}, in O(1) memory: the
+ * header (or both checkpoint copies) is kept, the body goes through the
+ * v8 segment walker one segment at a time (format/ese_log.h).  What a
+ * file leaves is a small fact record (generation, times, signLog,
+ * chained checksums, size, version, what was wrong), kept until the end,
+ * so the memory of a collection is bounded by its number of logs
+ * (DSB_LOGS_FILES_MAX, a C015 past it).  Every finding is made at the
+ * end (dsb_logs_judge), when the caller knows where each file is
+ * anchored (a loose file's input, a capture member's data record), both
+ * for one file's own bytes and for the set's continuity.
+ *
+ * Fed by `ese PATH...` (verify/ese/ese_file.c, ese_collection.c) and by
+ * `verify` (verify/capture/capture.c, the MK_ESE_LOG and
+ * MK_ESE_CHECKPOINT rows of kinds[]).
+ */
+#ifndef DSB_VERIFY_LOGS_H
+#define DSB_VERIFY_LOGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "verify/findings.h"
+#include "verify/report.h"
+
+/* Files one collection or capture input keeps facts for.  A domain
+ * controller keeps thousands of 10 MB logs at most; a fact is a few
+ * hundred bytes and the file's name. */
+#define DSB_LOGS_FILES_MAX 100000u
+
+/* What the caller's sniff or the file's name made of the file. */
+enum dsb_logs_kind {
+	DSB_LOGS_LOG,          /* a log header, or a name saying log (*.log, *.jtx) */
+	DSB_LOGS_RESERVE,      /* a reserve log (edbres00001.jrs): no header */
+	DSB_LOGS_CHECKPOINT,   /* a checkpoint, or a name saying so (*.chk, *.jcp) */
+};
+
+struct dsb_logs;
+
+/* Does the name say log (*.log, *.jtx), reserve log (*.jrs, res1.log)
+ * or checkpoint (*.chk, *.jcp)?
+ * Such a file is judged as one whatever its bytes (RC §3.8: DSB-L001,
+ * DSB-L030 when it is not one). */
+bool dsb_logs_kind_by_name(const char *name, enum dsb_logs_kind *out);
+
+/* files_max: 0 for DSB_LOGS_FILES_MAX.  by_folder: files of different
+ * folders are different log sets (`ese` given several backup sets at
+ * once; ESE keeps a set's logs in one folder); else every file of the
+ * same base name is one set (a capture input).  NULL on out of memory. */
+struct dsb_logs *dsb_logs_new(size_t files_max, bool by_folder);
+void dsb_logs_free(struct dsb_logs *l);
+
+/* One file: `name` is its own name or path (the last part is judged:
+ * RC §3.9 names), `tag` the caller's (an input, a member index), given
+ * back to dsb_logs_where_fn.  False: the file limit is reached (the
+ * file is not kept; dsb_logs_limit_hit says so) or out of memory. */
+bool dsb_logs_start(struct dsb_logs *l, enum dsb_logs_kind kind, const char *name, uint64_t tag);
+/* The file's bytes, in order, in blocks of any size. */
+void dsb_logs_data(struct dsb_logs *l, const void *buf, size_t len);
+/* The end of the file; `complete`: read to its end (a read error leaves
+ * the body unjudged past that point, and no size finding is made).
+ * Returns the fact's index, or -1 when no file was started. */
+long dsb_logs_end(struct dsb_logs *l, bool complete);
+
+/* Fill a report entry of fact i (logs[] for a log or reserve log,
+ * checkpoints[] for a checkpoint).  Strings are the caller's to set
+ * (member, file); name is copied.  False on out of memory. */
+bool dsb_logs_is_checkpoint(const struct dsb_logs *l, size_t i);
+bool dsb_logs_fill_log(const struct dsb_logs *l, size_t i, int input, struct dsb_log_entry *e);
+bool dsb_logs_fill_checkpoint(const struct dsb_logs *l, size_t i, int input,
+			      struct dsb_checkpoint_entry *e);
+/* Append fact i's entry to rep (logs[] or checkpoints[]), taking
+ * ownership of member and file (either NULL), and remember it for
+ * dsb_logs_judge.  False on out of memory (the strings are then freed). */
+bool dsb_logs_report_entry(struct dsb_logs *l, size_t i, struct dsb_report *rep, int input,
+			   char *member, char *file);
+/* Fact i's file is known by another name (a capture member bound to a
+ * backed-up file: edb0002A.log, whatever the member is called); the
+ * name is judged from then on.  False on out of memory (name kept). */
+bool dsb_logs_rename(struct dsb_logs *l, size_t i, const char *name);
+/* The caller's report entry of fact i, whose `errors` and
+ * `torn_repairable` dsb_logs_judge sets. */
+void dsb_logs_set_entry(struct dsb_logs *l, size_t i, long entry);
+
+/* Where a fact's findings go: its input and location (member, file,
+ * line); loc's generation and offset are set by the judge. */
+typedef void (*dsb_logs_where_fn)(void *ctx, uint64_t tag, int *input, struct dsb_loc *loc);
+
+/* A where function for callers whose tag is the file's input (`ese`:
+ * each loose file is its own input; the location stays empty). */
+void dsb_logs_where_input(void *ctx, uint64_t tag, int *input, struct dsb_loc *loc);
+
+/* Every DSB-L finding: each file's own, then the continuity of the logs
+ * of each stream and base name (L020-L026) and the checkpoints against
+ * them (L030-L034).  Sets `errors` and `torn_repairable` of the report
+ * entries named by dsb_logs_set_entry.  Called once, at the end of a
+ * collection or a capture input; the set judgement (verify/set/) comes
+ * right after it. */
+void dsb_logs_judge(struct dsb_logs *l, struct dsb_findings *f, struct dsb_report *rep,
+		    dsb_logs_where_fn where, void *ctx);
+
+/* The file limit was reached: how many files were not kept. */
+uint64_t dsb_logs_limit_hit(const struct dsb_logs *l);
+
+#endif

@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * One log, reserve log or checkpoint file streaming by (logs.h): the
+ * header or both checkpoint copies are gathered, then the body goes one
+ * segment at a time through the v8 walker (format/ese_logseg.c), taken
+ * straight from the caller's block when it holds a whole segment and
+ * carried in one segment's buffer when a block boundary splits one.
+ * What is left is the file's fact record; findings are made at the end
+ * (logs_judge.c).
+ */
+#define DSB_LOGS_INTERNAL
+#include "verify/logs/logs_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ESE's segment-format logs: 8.4000.x (REF §3.2). */
+#define LOG_V8_MAJOR 8u
+#define LOG_V8_MINOR 4000u
+/* The legacy format, 7.3704.x; 16 and 32 KiB pages from 7.3704.14
+ * (FLGIsLVChunkSizeCompatible). */
+#define LOG_V7_MAJOR 7u
+#define LOG_V7_MINOR 3704u
+#define LOG_V7_LARGE_PAGE_UPDATE 14u
+#define LOG_V7_LARGE_PAGE 16384u
+
+struct dsb_logs *dsb_logs_new(size_t files_max, bool by_folder)
+{
+	struct dsb_logs *l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->files_max = files_max ? files_max : DSB_LOGS_FILES_MAX;
+	l->by_folder = by_folder;
+	dsb_log_extend_sector(l->pattern);
+	return l;
+}
+
+static void fact_free(struct lfact *f)
+{
+	free(f->name);
+	free(f->dir);
+	f->name = NULL;
+	f->dir = NULL;
+}
+
+void dsb_logs_free(struct dsb_logs *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->facts.n; i++)
+		fact_free(&l->facts.v[i]);
+	lfact_vec_free(&l->facts);
+	fact_free(&l->cur);
+	free(l);
+}
+
+uint64_t dsb_logs_limit_hit(const struct dsb_logs *l)
+{
+	return l->over;
+}
+
+bool dsb_logs_version_ok(const struct dsb_log_version *v, uint16_t cb_page)
+{
+	if (v->major == LOG_V8_MAJOR)
+		return v->minor == LOG_V8_MINOR;
+	if (v->major == LOG_V7_MAJOR && v->minor == LOG_V7_MINOR)
+		return cb_page < LOG_V7_LARGE_PAGE || v->update_major >= LOG_V7_LARGE_PAGE_UPDATE;
+	return false;
+}
+
+bool dsb_logs_kind_by_name(const char *name, enum dsb_logs_kind *out)
+{
+	struct dsb_log_name n;
+	dsb_log_name_parse(name, strlen(name), &n);
+	if (n.kind == DSB_LNAME_RESERVE)
+		*out = DSB_LOGS_RESERVE;   /* edbres00001.jrs, res1.log */
+	else if (!n.ext)
+		return false;
+	else if (strcmp(n.ext, ".log") == 0 || strcmp(n.ext, ".jtx") == 0)
+		*out = DSB_LOGS_LOG;
+	else if (strcmp(n.ext, ".chk") == 0 || strcmp(n.ext, ".jcp") == 0)
+		*out = DSB_LOGS_CHECKPOINT;
+	else
+		return false;
+	return true;
+}
+
+/* The last part of a path ('/' or '\\' separated). */
+static const char *last_part(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *back = strrchr(path, '\\');
+	const char *last = !slash ? back : !back ? slash : slash > back ? slash : back;
+	return last ? last + 1 : path;
+}
+
+bool dsb_logs_start(struct dsb_logs *l, enum dsb_logs_kind kind, const char *name, uint64_t tag)
+{
+	fact_free(&l->cur);
+	memset(&l->cur, 0, sizeof(l->cur));
+	l->active = false;
+	if (l->facts.n >= l->files_max) {
+		l->over++;
+		return false;
+	}
+	const char *own = name ? last_part(name) : "";
+	size_t dlen = l->by_folder && name ? (size_t)(own - name) : 0;
+	l->cur.name = strdup(own);
+	l->cur.dir = strndup(name ? name : "", dlen);
+	if (!l->cur.name || !l->cur.dir)
+		return false;
+	dsb_log_name_parse(own, strlen(own), &l->cur.pname);
+	l->cur.kind = kind;
+	l->cur.tag = tag;
+	l->cur.entry = -1;
+	l->cur.chk_used = -1;
+	l->head_len = 0;
+	l->seg_len = 0;
+	l->walking = false;
+	l->active = true;
+	return true;
+}
+
+/* The header is in: decode it, decide whether the body is walked.  The
+ * one place where the body format is chosen: by the header's major
+ * version. */
+static void log_header(struct dsb_logs *l)
+{
+	struct lfact *f = &l->cur;
+	struct dsb_log_header h;
+	if (!dsb_log_header_decode(l->head, l->head_len, &h) || h.checksum != h.checksum_computed) {
+		f->flags |= LF_NO_HEADER;
+		return;
+	}
+	struct dsb_log_header_facts *o = &f->h;
+	o->generation = h.generation;
+	o->cb_sec = h.cb_sec;
+	o->csec_lgfile = h.csec_lgfile;
+	o->cb_page = h.cb_page;
+	o->filetype = h.filetype;
+	o->tm_create = h.tm_create;
+	o->tm_prev_gen = h.tm_prev_gen;
+	o->version = h.version;
+	o->sign_log = h.sign_log;
+	o->checksum_prev = h.checksum_prev;
+	if (h.filetype != 0 && h.filetype != DSB_ESE_FILETYPE_LOG)
+		f->flags |= LF_FILETYPE;
+	if (!dsb_logs_version_ok(&h.version, h.cb_page))
+		f->flags |= LF_VERSION;
+	if (h.version.major == LOG_V8_MAJOR && h.cb_sec != DSB_LOG_SEG_SIZE)
+		f->flags |= LF_CB_SEC;
+	if (f->flags & (LF_FILETYPE | LF_VERSION | LF_CB_SEC))
+		return;
+	switch (h.version.major) {
+	case LOG_V8_MAJOR:
+		dsb_log_walk_init_header(&l->walk, &h);
+		l->walking = true;
+		f->flags |= LF_WALKED;
+		break;
+	default:
+		/* The legacy LRCHECKSUM body (format/ese_logv7.c) plugs in
+		 * here; until then a v7 log has its header checked only and
+		 * its segments stay unknown (null in the report). */
+		break;
+	}
+}
+
+static void tally(struct seg_tally *t, const struct dsb_log_seg *s)
+{
+	if (t->n++ == 0)
+		t->first = *s;
+}
+
+static void take_batch(struct lfact *f, const struct dsb_log_seg_batch *b)
+{
+	for (unsigned i = 0; i < b->n; i++) {
+		const struct dsb_log_seg *s = &b->seg[i];
+		if (s->corrected)
+			tally(&f->corrected, s);
+		switch (s->cls) {
+		case DSB_SEG_TORN:
+			tally(&f->torn, s);
+			break;
+		case DSB_SEG_CORRUPT:
+			tally(&f->corrupt, s);
+			break;
+		case DSB_SEG_BAD_LGPOS:
+		case DSB_SEG_VALID_AFTER_EMPTY:
+		case DSB_SEG_CORRUPT_AFTER_EMPTY:
+			tally(&f->after_empty, s);
+			break;
+		case DSB_SEG_DATA:
+		case DSB_SEG_DATA_CORRECTED:
+		case DSB_SEG_STALE:
+		case DSB_SEG_SHADOW:
+		case DSB_SEG_EMPTY:
+		case DSB_SEG_LAST_UNREAD:
+		case DSB_SEG_CLASS_COUNT:
+			break;
+		}
+	}
+}
+
+static void walk_seg(struct dsb_logs *l, const uint8_t *seg, size_t len)
+{
+	struct dsb_log_seg_batch b;
+	dsb_log_walk_feed(&l->walk, seg, len, &b);
+	take_batch(&l->cur, &b);
+}
+
+/* Body bytes of a walked log: whole segments from the block, a split
+ * one through l->seg. */
+static void body(struct dsb_logs *l, const uint8_t *p, size_t n)
+{
+	if (l->seg_len) {
+		size_t take = DSB_LOG_SEG_SIZE - l->seg_len < n ? DSB_LOG_SEG_SIZE - l->seg_len : n;
+		memcpy(l->seg + l->seg_len, p, take);
+		l->seg_len += take;
+		p += take;
+		n -= take;
+		if (l->seg_len < DSB_LOG_SEG_SIZE)
+			return;
+		walk_seg(l, l->seg, DSB_LOG_SEG_SIZE);
+		l->seg_len = 0;
+	}
+	while (n >= DSB_LOG_SEG_SIZE) {
+		walk_seg(l, p, DSB_LOG_SEG_SIZE);
+		p += DSB_LOG_SEG_SIZE;
+		n -= DSB_LOG_SEG_SIZE;
+	}
+	memcpy(l->seg, p, n);
+	l->seg_len = n;
+}
+
+void dsb_logs_data(struct dsb_logs *l, const void *buf, size_t len)
+{
+	if (!l->active)
+		return;
+	struct lfact *f = &l->cur;
+	const uint8_t *p = buf;
+	uint64_t off = f->size;
+	f->size += len;
+	if (f->kind == DSB_LOGS_RESERVE) {
+		if (!(f->flags & LF_RESERVE_BYTES) && !dsb_log_extend_match(p, len, off))
+			f->flags |= LF_RESERVE_BYTES;
+		for (size_t i = 0; i < len && !(f->flags & LF_RESERVE_NONZERO); i++)
+			if (p[i])
+				f->flags |= LF_RESERVE_NONZERO;
+		return;
+	}
+	size_t want = f->kind == DSB_LOGS_CHECKPOINT ? DSB_CHK_FILE_SIZE : DSB_LOG_HDR_SIZE;
+	if (l->head_len < want) {
+		size_t take = want - l->head_len < len ? want - l->head_len : len;
+		memcpy(l->head + l->head_len, p, take);
+		l->head_len += take;
+		p += take;
+		len -= take;
+		if (l->head_len == want && f->kind == DSB_LOGS_LOG)
+			log_header(l);
+	}
+	if (l->walking && len)
+		body(l, p, len);
+}
+
+static void checkpoint_end(struct dsb_logs *l)
+{
+	struct lfact *f = &l->cur;
+	struct dsb_chk_file c;
+	dsb_chk_file_decode(l->head, l->head_len, &c);
+	f->chk_good[0] = c.good[0];
+	f->chk_good[1] = c.good[1];
+	f->chk_equal = c.copies_equal;
+	f->chk_used = c.used;
+	f->chk_pos[0] = c.copy[0].lgpos_checkpoint;
+	f->chk_pos[1] = c.copy[1].lgpos_checkpoint;
+	if (c.used >= 0) {
+		f->chk_sign = c.copy[c.used].sign_log;
+		f->chk_filetype = c.copy[c.used].filetype;
+		if (f->chk_filetype != 0 && f->chk_filetype != DSB_ESE_FILETYPE_CHECKPOINT)
+			f->flags |= LF_FILETYPE;
+	}
+}
+
+long dsb_logs_end(struct dsb_logs *l, bool complete)
+{
+	if (!l->active)
+		return -1;
+	l->active = false;
+	struct lfact *f = &l->cur;
+	if (!complete)
+		f->flags |= LF_CUT;
+	switch (f->kind) {
+	case DSB_LOGS_CHECKPOINT:
+		checkpoint_end(l);
+		break;
+	case DSB_LOGS_LOG:
+		if (l->head_len < DSB_LOG_HDR_SIZE)
+			log_header(l);   /* too short for a header: LF_NO_HEADER */
+		if (l->walking) {
+			struct dsb_log_seg_batch b;
+			if (l->seg_len) {
+				walk_seg(l, l->seg, l->seg_len);
+				l->seg_len = 0;
+			}
+			dsb_log_walk_finish(&l->walk, !complete, &b);
+			take_batch(f, &b);
+			f->counts = l->walk.counts;
+			f->chain_xor = l->walk.chain_xor;
+			f->body_clean = l->walk.clean;
+		}
+		if (complete && !(f->flags & LF_NO_HEADER) &&
+		    f->size != (uint64_t)f->h.csec_lgfile * f->h.cb_sec)
+			f->flags |= LF_SIZE;
+		break;
+	case DSB_LOGS_RESERVE:
+		break;
+	}
+	if (lfact_vec_push(&l->facts, *f, l->files_max) != DSB_VEC_OK)
+		return -1;
+	f->name = NULL;   /* the kept fact owns them */
+	f->dir = NULL;
+	return (long)(l->facts.n - 1);
+}
+
+/* The entry's name: none for standard input, which has no name of its own. */
+static bool own_name(const struct lfact *f, char **out)
+{
+	*out = f->name[0] ? strdup(f->name) : NULL;
+	return *out || !f->name[0];
+}
+
+bool dsb_logs_is_checkpoint(const struct dsb_logs *l, size_t i)
+{
+	return l->facts.v[i].kind == DSB_LOGS_CHECKPOINT;
+}
+
+bool dsb_logs_rename(struct dsb_logs *l, size_t i, const char *name)
+{
+	struct lfact *f = &l->facts.v[i];
+	const char *own = last_part(name);
+	char *n = strdup(own);
+	if (!n)
+		return false;
+	free(f->name);
+	f->name = n;
+	dsb_log_name_parse(own, strlen(own), &f->pname);
+	return true;
+}
+
+void dsb_logs_set_entry(struct dsb_logs *l, size_t i, long entry)
+{
+	l->facts.v[i].entry = entry;
+}
+
+bool dsb_logs_fill_log(const struct dsb_logs *l, size_t i, int input, struct dsb_log_entry *e)
+{
+	const struct lfact *f = &l->facts.v[i];
+	memset(e, 0, sizeof(*e));
+	e->input = input;
+	e->size = f->size;
+	e->kind = f->kind == DSB_LOGS_RESERVE ? DSB_LOG_RESERVE : DSB_LOG_LOG;
+	e->header_ok = f->kind == DSB_LOGS_LOG && !(f->flags & LF_NO_HEADER);
+	if (e->header_ok) {
+		e->generation = (uint32_t)f->h.generation;
+		e->version[0] = f->h.version.major;
+		e->version[1] = f->h.version.minor;
+		e->version[2] = f->h.version.update_major;
+		e->version[3] = f->h.version.update_minor;
+		e->sector_size = f->h.cb_sec;
+		e->page_size = f->h.cb_page;
+		e->sign_log = f->h.sign_log;
+		e->created = f->h.tm_create;
+		e->prev_created = f->h.tm_prev_gen;
+	}
+	e->has_segments = (f->flags & LF_WALKED) != 0;
+	if (e->has_segments) {
+		e->segments.valid = f->counts.valid;
+		e->segments.empty = f->counts.empty;
+		e->segments.bad = f->counts.bad;
+		e->segments.corrected = f->counts.corrected;
+		e->segments.shadow = f->counts.shadow;
+	}
+	return own_name(f, &e->name);
+}
+
+bool dsb_logs_fill_checkpoint(const struct dsb_logs *l, size_t i, int input,
+			      struct dsb_checkpoint_entry *e)
+{
+	const struct lfact *f = &l->facts.v[i];
+	memset(e, 0, sizeof(*e));
+	e->input = input;
+	e->size = f->size;
+	e->copy_ok[0] = f->chk_good[0];
+	e->copy_ok[1] = f->chk_good[1];
+	e->copies_equal = f->chk_equal;
+	if (f->chk_used >= 0) {
+		e->sign_log = f->chk_sign;
+		e->checkpoint = f->chk_pos[f->chk_used];
+	}
+	return own_name(f, &e->name);
+}
+
+bool dsb_logs_report_entry(struct dsb_logs *l, size_t i, struct dsb_report *rep, int input,
+			   char *member, char *file)
+{
+	bool filled, added;
+	if (dsb_logs_is_checkpoint(l, i)) {
+		struct dsb_checkpoint_entry ck;
+		filled = dsb_logs_fill_checkpoint(l, i, input, &ck);
+		ck.member = member;
+		ck.file = file;
+		added = dsb_report_add_checkpoint(rep, &ck);
+		dsb_logs_set_entry(l, i, added ? (long)rep->ncheckpoints - 1 : -1);
+	} else {
+		struct dsb_log_entry lg;
+		filled = dsb_logs_fill_log(l, i, input, &lg);
+		lg.member = member;
+		lg.file = file;
+		added = dsb_report_add_log(rep, &lg);
+		dsb_logs_set_entry(l, i, added ? (long)rep->nlogs - 1 : -1);
+	}
+	return filled && added;
+}
