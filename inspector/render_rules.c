@@ -24,9 +24,11 @@ static const struct {
 	[DSB_CAT_RESTORE] = { "Restore protocol", "DSB-R" },
 	[DSB_CAT_ESE] = { "ESE database", "DSB-E" },
 	[DSB_CAT_LOG] = { "Transaction logs", "DSB-L" },
+	[DSB_CAT_SET] = { "Backup sets", "DSB-S" },
 	[DSB_CAT_PAYLOAD] = { "Payload", "DSB-D" },
 };
 #define NCATEGORIES (sizeof categories / sizeof categories[0])
+static_assert(NCATEGORIES == DSB_CAT_PAYLOAD + 1, "a title for every category");
 
 static bool category_used(size_t c)
 {

@@ -467,9 +467,9 @@ static void test_unusable_required_log(void)
 	CU_ASSERT_EQUAL(s->verdict, DSB_SETV_NOT_RESTORABLE);
 	CU_ASSERT_EQUAL_FATAL(s->nmissing, 1);
 	CU_ASSERT_STRING_EQUAL(s->missing[0], "edb00005.log");
-	/* the damaged file gave no entry in logs[] (no log by its header):
-	 * it belongs by its name */
-	CU_ASSERT_EQUAL(s->nlogs, 5);
+	/* the damaged file has its logs[] entry (the log verifier enters a
+	 * file named as a log whatever its header), unusable */
+	CU_ASSERT_EQUAL(s->nlogs, 6);
 	CU_ASSERT_PTR_NULL(only(r, DSB_S002));
 	CU_ASSERT_TRUE(has_line(s->reasons, s->nreasons, "present but unusable"));
 	dsb_report_free(r);
