@@ -588,29 +588,40 @@ static void write_one(const char *dir, const char *name, int32_t gen, uint32_t m
 	fclose(fp);
 }
 
-/* A v7 log: its header is checked, its body is not walked yet (segments
- * null), and nothing is wrong.  Twin: 7.3704.13 with 32 KiB pages is a
- * version ESE refuses (L006). */
-static void test_v7_header_only(void)
+/* A v7 log: its header is checked and its body walked as an LRCHECKSUM
+ * chain (format/ese_logv7.c).  This one's body is zeros, with no record
+ * at offset 4096 and no log-extend pattern: corrupt (L011) at the first
+ * record's place, and nothing else is wrong with it.  (A valid v7 body
+ * needs the v7 log generator, which is not written yet; the walker itself
+ * is tested on valid chains in tests/test_ese_logv7.c.)  Twin: 7.3704.13
+ * with 32 KiB pages is a version ESE refuses (L006), and its body is not
+ * walked. */
+static void test_v7_header_and_chain(void)
 {
 	struct run r;
 	run_empty(&r);
 	write_one(r.dir, "edb00001.log", 1, 7, 15, 8192);
 	check_dir(&r);
-	CU_ASSERT_EQUAL(r.nf, 0);
-	if (r.nf)
-		dump(&r);
+	const struct dsb_finding *f = only(&r, DSB_L011);
+	CU_ASSERT(has(f, "the LRCHECKSUM record of sector 8, byte 0 (offset 4096)"));
+	CU_ASSERT_EQUAL(r.nf, 1);
 	const struct dsb_log_entry *e = log_named(&r, "edb00001.log");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	CU_ASSERT(e->header_ok);
 	CU_ASSERT_EQUAL(e->version[0], 7);
 	CU_ASSERT_EQUAL(e->sector_size, 512);
-	CU_ASSERT_FALSE(e->has_segments);
+	CU_ASSERT_TRUE(e->has_segments);
+	CU_ASSERT_EQUAL(e->segments.valid, 0);
+	CU_ASSERT(e->segments.bad >= 1);
+	CU_ASSERT(e->errors);
 	dsb_report_free(r.rep);
 	write_one(r.dir, "edb00001.log", 1, 7, 13, 32768);
 	check_dir(&r);
-	const struct dsb_finding *f = only(&r, DSB_L006);
+	f = only(&r, DSB_L006);
 	CU_ASSERT(has(f, "log format 7.3704.13.0 is none ESE accepts"));
+	e = log_named(&r, "edb00001.log");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_FALSE(e->has_segments);
 	run_free(&r);
 }
 
@@ -847,7 +858,7 @@ static const struct dsb_test tests[] = {
 	{ "each rule's message and location: the others", test_rule_messages_table },
 	{ "damage of many shapes on one log", test_damage_shapes },
 	{ "two sets in two folders: each on its own", test_two_sets },
-	{ "a v7 log: header checks only; twin: a version refused", test_v7_header_only },
+	{ "a v7 log: header checked, LRCHECKSUM chain walked (zeros: corrupt); twin: a version refused", test_v7_header_and_chain },
 	{ "a gap of two billion generations: counted, named", test_huge_gap },
 	{ "regression_loggen_corrupt_segment_detectable", regression_loggen_corrupt_segment_detectable },
 	{ "blocks of any size: the same verdicts", test_block_sizes },

@@ -116,6 +116,7 @@ bool dsb_logs_start(struct dsb_logs *l, enum dsb_logs_kind kind, const char *nam
 	l->head_len = 0;
 	l->seg_len = 0;
 	l->walking = false;
+	l->walking7 = false;
 	l->active = true;
 	return true;
 }
@@ -154,12 +155,19 @@ static void log_header(struct dsb_logs *l)
 	case LOG_V8_MAJOR:
 		dsb_log_walk_init_header(&l->walk, &h);
 		l->walking = true;
+		f->unit = DSB_LOG_SEG_SIZE;
+		f->flags |= LF_WALKED;
+		break;
+	case LOG_V7_MAJOR:
+		/* The legacy LRCHECKSUM chain; its ranges are checked against
+		 * csecLGFile x cbSec (a file of another size is L005 anyway). */
+		dsb_lv7_walk_init_header(&l->walk7, &h, 0);
+		l->walking7 = true;
+		f->unit = h.cb_sec;
+		f->v7 = true;
 		f->flags |= LF_WALKED;
 		break;
 	default:
-		/* The legacy LRCHECKSUM body (format/ese_logv7.c) plugs in
-		 * here; until then a v7 log has its header checked only and
-		 * its segments stay unknown (null in the report). */
 		break;
 	}
 }
@@ -259,6 +267,38 @@ void dsb_logs_data(struct dsb_logs *l, const void *buf, size_t len)
 	}
 	if (l->walking && len)
 		body(l, p, len);
+	if (l->walking7 && len)
+		dsb_lv7_walk_feed(&l->walk7, p, len);
+}
+
+/* A v7 walk's outcome as the tallies a v8 walk leaves: a torn write
+ * (repairable from its shadow, or followed by pattern only) or a corrupt
+ * chain, at the record or sector where it broke (REF §3.5, §3.11: v7 has
+ * the same verdicts as v8). */
+static void v7_end(struct dsb_logs *l, bool complete)
+{
+	struct lfact *f = &l->cur;
+	dsb_lv7_walk_finish(&l->walk7, !complete);
+	const struct dsb_lv7_summary *sum = &l->walk7.sum;
+	f->counts = sum->counts;
+	f->body_clean = sum->clean;
+	l->walking7 = false;
+	if (!sum->have_problem)
+		return;
+	struct dsb_log_seg s;
+	memset(&s, 0, sizeof(s));
+	s.isec = (uint32_t)sum->first_problem.isec;
+	s.lgpos.generation = f->h.generation;
+	s.lgpos.isec = (uint16_t)sum->first_problem.isec;
+	s.lgpos.ib = (uint16_t)sum->first_problem.ib;
+	if (sum->end == DSB_LV7_END_TORN_SHADOW || sum->end == DSB_LV7_END_TORN) {
+		s.cls = DSB_SEG_TORN;
+		tally(&f->torn, &s);
+	} else if (sum->end == DSB_LV7_END_CORRUPT ||
+		   sum->first_problem.kind == DSB_LV7_PROB_TRAILING) {
+		s.cls = DSB_SEG_CORRUPT;
+		tally(&f->corrupt, &s);
+	}
 }
 
 static void checkpoint_end(struct dsb_logs *l)
@@ -307,6 +347,8 @@ long dsb_logs_end(struct dsb_logs *l, bool complete)
 			f->chain_xor = l->walk.chain_xor;
 			f->body_clean = l->walk.clean;
 		}
+		if (l->walking7)
+			v7_end(l, complete);
 		if (complete && !(f->flags & LF_NO_HEADER) &&
 		    f->size != (uint64_t)f->h.csec_lgfile * f->h.cb_sec)
 			f->flags |= LF_SIZE;

@@ -56,7 +56,12 @@ struct lfact {
 		struct dsb_ese_signature sign_log;
 		uint64_t checksum_prev;
 	} h;
-	/* a v8 body */
+	/* a walked body: v8 segments, or a v7 LRCHECKSUM chain, whose
+	 * problems are tallied as segments are: isec counts units of `unit`
+	 * bytes (4096, or the v7 sector) and lgpos.ib is the v7 record's
+	 * byte in its sector */
+	uint32_t unit;
+	bool v7;
 	struct dsb_log_seg_counts counts;
 	uint64_t chain_xor;         /* what the next generation must carry */
 	bool body_clean;            /* no bad segment, not cut */
@@ -85,6 +90,8 @@ struct dsb_logs {
 	size_t seg_len;
 	bool walking;
 	struct dsb_log_walk walk;
+	bool walking7;                     /* a v7 body (format/ese_logv7.c) */
+	struct dsb_lv7_walk walk7;
 	uint8_t pattern[512];              /* one sector of the log-extend pattern */
 };
 _Static_assert(sizeof(((struct dsb_logs *)0)->head) >= DSB_LOG_HDR_SIZE,

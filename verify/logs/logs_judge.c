@@ -94,46 +94,58 @@ static bool usable(const struct lfact *x)
 
 /* ---- each file --------------------------------------------------------------- */
 
-static void seg_where(const struct dsb_log_seg *s, char *out, size_t n)
+/* Where a tallied problem lies: a v8 segment, or a v7 record (its
+ * sector and byte). */
+static int64_t seg_offset(const struct lfact *x, const struct dsb_log_seg *s)
 {
-	snprintf(out, n, "segment %u (offset %llu)", s->isec,
-		 (unsigned long long)s->isec * DSB_LOG_SEG_SIZE);
+	return (int64_t)s->isec * (x->unit ? x->unit : DSB_LOG_SEG_SIZE) + (x->v7 ? s->lgpos.ib : 0);
+}
+
+static void seg_where(const struct lfact *x, const struct dsb_log_seg *s, char *out, size_t n)
+{
+	if (x->v7)
+		snprintf(out, n, "the LRCHECKSUM record of sector %u, byte %u (offset %lld)", s->isec,
+			 s->lgpos.ib, (long long)seg_offset(x, s));
+	else
+		snprintf(out, n, "segment %u (offset %lld)", s->isec, (long long)seg_offset(x, s));
 }
 
 static void log_body(struct judge *j, struct lfact *x, const char *me)
 {
-	char at[64];
+	char at[128];
 	int64_t g = x->h.generation;
 	if (x->corrected.n) {
 		const struct dsb_log_seg *s = &x->corrected.first;
-		seg_where(s, at, sizeof at);
-		add(j, x, DSB_L008, g, (int64_t)s->isec * DSB_LOG_SEG_SIZE + s->bit / 8,
+		seg_where(x, s, at, sizeof at);
+		add(j, x, DSB_L008, g, seg_offset(x, s) + s->bit / 8,
 		    "%s: %u segment%s with a single-bit error that ESE corrects in memory; the first is %s, byte %u, bit %u",
 		    me, x->corrected.n, x->corrected.n == 1 ? "" : "s", at, s->bit / 8, s->bit % 8);
 	}
 	if (x->torn.n) {
 		const struct dsb_log_seg *s = &x->torn.first;
-		seg_where(s, at, sizeof at);
+		seg_where(x, s, at, sizeof at);
 		if (x->pname.kind == DSB_LNAME_CURRENT)
-			add(j, x, DSB_L009, g, (int64_t)s->isec * DSB_LOG_SEG_SIZE,
-			    "%s: torn write at %s, followed by its own intact shadow: soft recovery repairs it from the shadow",
-			    me, at);
+			add(j, x, DSB_L009, g, seg_offset(x, s),
+			    "%s: torn write at %s, followed by %s: soft recovery repairs it",
+			    me, at, x->v7 ? "its shadow sector or only the log-extend pattern"
+					  : "its own intact shadow");
 		else
-			add(j, x, DSB_L010, g, (int64_t)s->isec * DSB_LOG_SEG_SIZE,
-			    "%s: torn write at %s (a bad segment followed by its own shadow) in a log that is not edb.log: hard restore fails with -570/-571",
-			    me, at);
+			add(j, x, DSB_L010, g, seg_offset(x, s),
+			    "%s: torn write at %s (%s) in a log that is not edb.log: hard restore fails with -570/-571",
+			    me, at, x->v7 ? "damage followed only by its shadow sector or the log-extend pattern"
+					  : "a bad segment followed by its own shadow");
 	}
 	if (x->corrupt.n) {
 		const struct dsb_log_seg *s = &x->corrupt.first;
-		seg_where(s, at, sizeof at);
-		add(j, x, DSB_L011, g, (int64_t)s->isec * DSB_LOG_SEG_SIZE,
+		seg_where(x, s, at, sizeof at);
+		add(j, x, DSB_L011, g, seg_offset(x, s),
 		    "%s: %u corrupt segment%s (checksum fails, no single-bit error, no shadow follows); the first is %s: -501, and -573/-574 in hard restore",
 		    me, x->corrupt.n, x->corrupt.n == 1 ? "" : "s", at);
 	}
 	if (x->after_empty.n) {
 		const struct dsb_log_seg *s = &x->after_empty.first;
-		seg_where(s, at, sizeof at);
-		add(j, x, DSB_L012, g, (int64_t)s->isec * DSB_LOG_SEG_SIZE,
+		seg_where(x, s, at, sizeof at);
+		add(j, x, DSB_L012, g, seg_offset(x, s),
 		    "%s: %u segment%s out of place; the first is %s, %s (lgposSegment %d:%u:%u)",
 		    me, x->after_empty.n, x->after_empty.n == 1 ? "" : "s", at,
 		    s->cls == DSB_SEG_BAD_LGPOS ? "which says it belongs further on" :
