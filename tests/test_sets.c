@@ -457,6 +457,27 @@ static void test_clean_database_alone(void)
 /* A required generation present but unusable (its header damaged):
  * named in missing, not-restorable, and no S finding of its own (the log
  * verifier's finding is the error). */
+/* A missing generation in the middle of the required range: the log
+ * after the gap carries the gap's L020, but it is intact, so only the
+ * absent generation is missing (regression: the log after the gap was
+ * counted unusable and named as missing too). */
+static void regression_gap_names_only_the_absent_log(void)
+{
+	struct dsb_report *r = check_set(&(struct dfx_logset_opts){
+		.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true, .log_size = LOG64K,
+		.damage = DFX_LSD_MISSING_LOG, .damage_gen = 7 });
+	CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+	const struct dsb_backup_set *s = &r->sets[0];
+	CU_ASSERT_EQUAL(s->verdict, DSB_SETV_NOT_RESTORABLE);
+	CU_ASSERT_EQUAL_FATAL(s->nmissing, 1);
+	CU_ASSERT_STRING_EQUAL(s->missing[0], "edb00007.log");
+	CU_ASSERT_EQUAL(dsb_findings_count_rule(r->findings, -1, DSB_L020), 1);
+	for (size_t i = 0; i < r->nlogs; i++)
+		if (r->logs[i].generation == 8)
+			CU_ASSERT_FALSE(r->logs[i].errors);
+	dsb_report_free(r);
+}
+
 static void test_unusable_required_log(void)
 {
 	struct dsb_report *r = check_set(&(struct dfx_logset_opts){
@@ -1034,6 +1055,7 @@ static const struct dsb_test tests[] = {
 	{ "a checkpoint of another stream: a log set of its own", test_checkpoint_of_another_stream },
 	{ "a clean database alone: restorable", test_clean_database_alone },
 	{ "a required log present but damaged: unusable", test_unusable_required_log },
+	{ "regression_gap_names_only_the_absent_log", regression_gap_names_only_the_absent_log },
 	{ "the log verifier's marks: errors, torn_repairable", test_log_verifier_marks },
 	{ "regression: a two-billion-generation range is bounded", test_huge_required_range_bounded },
 	{ "the databases' limit: C015; twin at it", test_databases_limit },

@@ -52,7 +52,9 @@ static void add(struct judge *j, struct lfact *x, enum dsb_rule r, int64_t gen, 
 	if (x->entry < 0 || x->kind == DSB_LOGS_CHECKPOINT || (size_t)x->entry >= j->rep->nlogs)
 		return;
 	struct dsb_log_entry *e = &j->rep->logs[x->entry];
-	if (dsb_rule_info(r)->severity == DSB_SEV_ERROR)
+	/* A gap is anchored at the log after it, but that log is intact:
+	 * the set counts the missing generations, not it, as unusable. */
+	if (dsb_rule_info(r)->severity == DSB_SEV_ERROR && r != DSB_L020)
 		e->errors = true;
 	if (r == DSB_L009)
 		e->torn_repairable = true;
