@@ -13,26 +13,8 @@
 #include <string.h>
 
 #include "format/cursor.h"
+#include "lib/le.h"
 
-static inline uint64_t load_le64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, sizeof(v));
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
-static inline uint32_t load_le32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, sizeof(v));
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap32(v);
-#endif
-	return v;
-}
 
 static inline void store_le64(uint8_t *p, uint64_t v)
 {
@@ -58,13 +40,13 @@ static uint32_t xor32_all(const uint8_t *buf, size_t len)
 	uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
 	size_t i = 0;
 	for (; i + 32 <= len; i += 32) {
-		a0 ^= load_le64(buf + i);
-		a1 ^= load_le64(buf + i + 8);
-		a2 ^= load_le64(buf + i + 16);
-		a3 ^= load_le64(buf + i + 24);
+		a0 ^= dsb_load_le64(buf + i);
+		a1 ^= dsb_load_le64(buf + i + 8);
+		a2 ^= dsb_load_le64(buf + i + 16);
+		a3 ^= dsb_load_le64(buf + i + 24);
 	}
 	for (; i + 8 <= len; i += 8)
-		a0 ^= load_le64(buf + i);
+		a0 ^= dsb_load_le64(buf + i);
 	uint64_t a = a0 ^ a1 ^ a2 ^ a3;
 	return (uint32_t)a ^ (uint32_t)(a >> 32);
 }
@@ -74,7 +56,7 @@ uint32_t dsb_ese_header_checksum(const uint8_t *buf, size_t len)
 	if (len < 8 || len % 8)
 		return 0;
 	/* XOR32 from offset 4 = XOR of every word, minus (XOR) word 0. */
-	return DSB_ESE_MAGIC ^ xor32_all(buf, len) ^ load_le32(buf);
+	return DSB_ESE_MAGIC ^ xor32_all(buf, len) ^ dsb_load_le32(buf);
 }
 
 uint64_t dsb_ese_checksum_old(const uint8_t *page, size_t cb, uint32_t pgno)
@@ -88,7 +70,7 @@ uint32_t dsb_ese_checksum_xe_xor(const uint8_t *blk, size_t cb, uint32_t pgno, b
 		return 0;
 	uint32_t x = xor32_all(blk, cb);
 	if (header_block)
-		x ^= load_le32(blk) ^ load_le32(blk + 4);
+		x ^= dsb_load_le32(blk) ^ dsb_load_le32(blk + 4);
 	return x ^ pgno;
 }
 
@@ -135,7 +117,7 @@ static inline unsigned parity64(uint64_t x)
 static void xe_rows_each(const uint8_t *blk, size_t from, size_t rows, struct xe_sums *s)
 {
 	for (size_t r = from; r < rows; r++) {
-		uint64_t lo = load_le64(blk + 16 * r), hi = load_le64(blk + 16 * r + 8);
+		uint64_t lo = dsb_load_le64(blk + 16 * r), hi = dsb_load_le64(blk + 16 * r + 8);
 		s->ca ^= lo;
 		s->cc ^= hi;
 		s->rodd ^= (uint32_t)r & (0u - parity64(lo ^ hi));
@@ -154,8 +136,8 @@ static void xe_sums_portable(const uint8_t *blk, size_t rows, struct xe_sums *s)
 		const uint8_t *q = blk + 16 * r;
 		uint64_t l[8], x[8];
 		for (unsigned i = 0; i < 8; i++) {
-			l[i] = load_le64(q + 16 * i);
-			x[i] = l[i] ^ load_le64(q + 16 * i + 8);   /* the row, folded: same parity */
+			l[i] = dsb_load_le64(q + 16 * i);
+			x[i] = l[i] ^ dsb_load_le64(q + 16 * i + 8);   /* the row, folded: same parity */
 		}
 		uint64_t x01 = x[0] ^ x[1], x23 = x[2] ^ x[3], x45 = x[4] ^ x[5], x67 = x[6] ^ x[7];
 		uint64_t g = x01 ^ x23 ^ x45 ^ x67;
@@ -233,8 +215,8 @@ static uint32_t xe_p_rowwise(const uint8_t *blk, size_t rows, bool header_block)
 {
 	uint32_t p = 0, idx = 0xFF800000u;
 	for (size_t r = 0; r < rows; r++) {
-		uint64_t lo = r == 0 && header_block ? 0 : load_le64(blk + 16 * r);
-		p ^= idx & (0u - parity64(lo ^ load_le64(blk + 16 * r + 8)));
+		uint64_t lo = r == 0 && header_block ? 0 : dsb_load_le64(blk + 16 * r);
+		p ^= idx & (0u - parity64(lo ^ dsb_load_le64(blk + 16 * r + 8)));
 		idx += 0xFF800080u;
 	}
 	return p;
@@ -272,7 +254,7 @@ static uint64_t xe_compute(enum dsb_ese_xe_kernel k, const uint8_t *blk, size_t 
 #endif
 		xe_sums_portable(blk, rows, &s);
 	if (header_block)
-		s.ca ^= load_le64(blk);
+		s.ca ^= dsb_load_le64(blk);
 
 	uint32_t p0 = (uint32_t)s.ca, p1 = (uint32_t)(s.ca >> 32);
 	uint32_t p2 = (uint32_t)s.cc, p3 = (uint32_t)(s.cc >> 32);
@@ -352,7 +334,7 @@ static bool all_zero(const uint8_t *p, size_t len)
 {
 	uint64_t acc = 0;
 	for (size_t i = 0; i + 8 <= len; i += 8)
-		acc |= load_le64(p + i);
+		acc |= dsb_load_le64(p + i);
 	return acc == 0;
 }
 
@@ -381,7 +363,7 @@ static void compute_blocks(const uint8_t *page, size_t cb, uint32_t pgno, struct
 	if (cb <= DSB_ESE_SMALL_PAGE_MAX) {
 		b->n = 1;
 		b->bs = cb;
-		b->stored[0] = load_le64(page);
+		b->stored[0] = dsb_load_le64(page);
 		b->computed[0] = dsb_ese_checksum_xe(page, cb, pgno, true);
 		return;
 	}
@@ -391,14 +373,14 @@ static void compute_blocks(const uint8_t *page, size_t cb, uint32_t pgno, struct
 	b->n = 4;
 	b->bs = cb / 4;
 	for (unsigned k = 0; k < 4; k++) {
-		b->stored[k] = load_le64(page + (k ? DSB_ESE_PG_BLOCK_CKSUM_OFF + 8 * (k - 1) : 0));
+		b->stored[k] = dsb_load_le64(page + (k ? DSB_ESE_PG_BLOCK_CKSUM_OFF + 8 * (k - 1) : 0));
 		b->computed[k] = dsb_ese_checksum_xe(page + k * b->bs, b->bs, pgno, k == 0);
 	}
 }
 
 static uint32_t stored_pgno_field(const uint8_t *page, size_t cb)
 {
-	return cb > DSB_ESE_SMALL_PAGE_MAX ? load_le32(page + DSB_ESE_PG_PGNO_OFF) : 0;
+	return cb > DSB_ESE_SMALL_PAGE_MAX ? dsb_load_le32(page + DSB_ESE_PG_PGNO_OFF) : 0;
 }
 
 /* Does the page verify as pgno?  No diagnosis: used to confirm a located
@@ -406,7 +388,7 @@ static uint32_t stored_pgno_field(const uint8_t *page, size_t cb)
 static bool page_ok(const uint8_t *page, size_t cb, uint32_t pgno)
 {
 	if (!uses_new_format(page, cb))
-		return load_le64(page) == dsb_ese_checksum_old(page, cb, pgno);
+		return dsb_load_le64(page) == dsb_ese_checksum_old(page, cb, pgno);
 	struct blocks b;
 	compute_blocks(page, cb, pgno, &b);
 	for (unsigned k = 0; k < b.n; k++)
@@ -505,14 +487,14 @@ void dsb_ese_page_verify(const uint8_t *page, size_t cb, uint32_t pgno,
 		out->status = DSB_ESE_PAGE_MISMATCH;
 		return;
 	}
-	if (load_le64(page) == 0 && all_zero(page, cb)) {
+	if (dsb_load_le64(page) == 0 && all_zero(page, cb)) {
 		out->status = DSB_ESE_PAGE_UNINIT;
 		return;
 	}
 	out->new_format = uses_new_format(page, cb);
 	if (!out->new_format) {
 		out->nblocks = 1;
-		out->stored = load_le64(page);
+		out->stored = dsb_load_le64(page);
 		out->computed = dsb_ese_checksum_old(page, cb, pgno);
 		if (out->stored == out->computed) {
 			out->status = DSB_ESE_PAGE_OK;

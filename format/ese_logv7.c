@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "format/cursor.h"
+#include "lib/le.h"
 
 /* ---- names ----------------------------------------------------------- */
 
@@ -105,42 +106,23 @@ bool dsb_lv7_lrck_decode(const uint8_t *buf, size_t len, size_t off, struct dsb_
  * rotation, which is what lets a range start anywhere and be cut anywhere.
  */
 
-static inline uint64_t load_le64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, sizeof(v));
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
-static inline uint32_t load_le32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, sizeof(v));
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap32(v);
-#endif
-	return v;
-}
 
 uint32_t dsb_lv7_checksum_bytes(const uint8_t *p, size_t n, uint64_t k0)
 {
 	uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
 	size_t i = 0;
 	for (; i + 32 <= n; i += 32) {
-		a0 ^= load_le64(p + i);
-		a1 ^= load_le64(p + i + 8);
-		a2 ^= load_le64(p + i + 16);
-		a3 ^= load_le64(p + i + 24);
+		a0 ^= dsb_load_le64(p + i);
+		a1 ^= dsb_load_le64(p + i + 8);
+		a2 ^= dsb_load_le64(p + i + 16);
+		a3 ^= dsb_load_le64(p + i + 24);
 	}
 	for (; i + 8 <= n; i += 8)
-		a0 ^= load_le64(p + i);
+		a0 ^= dsb_load_le64(p + i);
 	uint64_t a = a0 ^ a1 ^ a2 ^ a3;
 	uint32_t x = (uint32_t)a ^ (uint32_t)(a >> 32);
 	if (i + 4 <= n) {
-		x ^= load_le32(p + i);
+		x ^= dsb_load_le32(p + i);
 		i += 4;
 	}
 	/* i is a multiple of 4 here: the 0-3 tail bytes take the low bytes. */
