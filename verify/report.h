@@ -63,6 +63,8 @@ struct dsb_session {
 	bool has_token;             /* restore sessions */
 	struct dsb_file_entry *files;
 	size_t nfiles;
+	uint64_t truncate_line;     /* backup sessions: the journal line of the first
+				     * successful DsBackupTruncateLogs, 0: none */
 };
 
 /* One side of an ESE signature (db or log), printable: the computer name

@@ -502,6 +502,10 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 		"Backup set not restorable: its database is damaged",
 		"The set's database has error-level findings of its own (DSB-E: a damaged header copy pair, a bad page, a broken tree; or, in a capture, its member's bytes not matching what was read): replaying its logs cannot repair pages the logs do not rewrite, so a restore of this set does not give an intact database. ESE raises -1018 JET_errReadVerifyFailure (or -1206 JET_errDatabaseCorrupted) when it reads such a page, during recovery or later in production. The DSB-E findings name each damaged page.",
 		"Restore another backup of the database, or a good copy of it with the same logs; repair (esentutl /p) discards the damaged pages, loses data and is the last resort." },
+	[DSB_S012] = { "DSB-S012", E, DSB_CAT_SET,
+		"Logs truncated although the backup does not hold them",
+		"The session called DsBackupTruncateLogs successfully, which deletes the logs up to the backup's checkpoint on the domain controller, but the logs the session delivered do not cover the generations its database needs (missing, damaged or of another stream). The truncated logs were needed: the server no longer has them, and this backup cannot be restored from what it holds. ESE raises -543 JET_errRequiredLogFilesMissing (or -1811 at a hard restore) for the generations that are gone.",
+		"Take a new full backup now, and do not rely on this one; fix the agent so that it truncates only after every listed log was read in full and checked." },
 };
 
 #undef E

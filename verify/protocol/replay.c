@@ -542,6 +542,8 @@ static void ef_registered(struct step *st)
 static void ef_truncated(struct step *st)
 {
 	struct rsession *s = &st->rp->ses[st->si];
+	if (!s->truncate_line)
+		s->truncate_line = st->rec->line;   /* the set judgement's (DSB-S012) */
 	if (!s->logphase_line) {
 		s->logphase_line = st->rec->line;
 		s->logphase_fn = st->rec->fn;
@@ -1446,6 +1448,7 @@ bool dsb_replay_export(struct dsb_replay *rp, struct dsb_report *rep)
 			.cut = s->cut || (rp->limit_hit && is_live(s->state)),
 			.backup_type = s->backup_type, .restore_type = s->restore_type,
 			.has_token = s->has_token, .files = files[i], .nfiles = nfiles[i],
+			.truncate_line = s->truncate_line,
 		};
 		if (!dsb_report_add_session(rep, &ds)) {
 			ok = false;

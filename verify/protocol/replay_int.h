@@ -151,6 +151,7 @@ struct rsession {
 	uint32_t cur_open;             /* index in opens, RP_NONE */
 	bool got_dbnames, got_logs;
 	uint64_t logphase_line;        /* first successful GetBackupLogs/TruncateLogs */
+	uint64_t truncate_line;        /* first successful TruncateLogs, 0: none */
 	enum dsb_fn logphase_fn;
 	enum dsb_charset logphase_cs;
 	uint64_t reg_line;             /* last successful Register (R007) */

@@ -693,6 +693,20 @@ static void finish_set(struct set_work *w)
 	 * set; a database damaged in itself has only its own errors (DSB-E,
 	 * or a capture's on its member), so the set says what they mean for
 	 * the restore.  An incomplete input is `unknown`, not this. */
+	/* A session that truncated the server's logs although what it
+	 * delivered does not cover the required generations: those logs
+	 * are gone from the server too (issue 7, check 5). */
+	if (w->db && w->truncate_line && w->set.verdict == DSB_SETV_NOT_RESTORABLE &&
+	    (w->gaps.low || w->gaps.high || w->gaps.middle || w->gaps.unusable || w->foreign)) {
+		char names[DSB_MESSAGE_MAX / 2];
+		dsb_set_quote_missing(&w->set, names, sizeof names);
+		struct dsb_loc loc = DSB_LOC_INIT;
+		loc.line = w->truncate_line;
+		loc.file = w->db->file;
+		dsb_findings_add(w->rep->findings, w->set.input, DSB_S012, &loc,
+				 "DsBackupTruncateLogs deleted the domain controller's logs, but the logs this session delivered do not cover generations %u-%u that its database needs (missing or unusable: %s): the truncated logs were needed",
+				 (unsigned)w->set.required_low, (unsigned)w->set.required_high, names);
+	}
 	if (w->db && w->db_errors && w->set.verdict == DSB_SETV_NOT_RESTORABLE)
 		set_add(w, DSB_S011, -1,
 			"the database has %llu error-level finding%s of its own: replaying the logs cannot repair it, so this set does not restore to an intact database",
@@ -1063,6 +1077,8 @@ void dsb_sets_capture(struct dsb_report *rep, int input, int64_t started,
 			w.set.logs = NULL;
 			w.set.nlogs = 0;
 		}
+		w.truncate_line = ss->truncate_line;
 		finish_set(&w);
+		w.truncate_line = 0;
 	}
 }

@@ -46,6 +46,7 @@ struct set_work {
 	bool streamed;                /* a DsBackup stream with its trailer (or none) */
 	bool db_errors, db_warnings;  /* error- or warning-level findings on the database */
 	uint64_t db_error_count;     /* how many error-level ones (DSB-S011 names it) */
+	uint64_t truncate_line;      /* a capture's session truncated the logs there, 0: not */
 	bool log_warnings;            /* warnings on the set's logs, a torn write */
 	bool foreign;                 /* S001: the logs beside it are of another stream */
 	uint32_t foreign_logs;        /* logs of other streams in the collection */
@@ -85,6 +86,8 @@ void dsb_set_oom(struct set_work *w);
 
 /* set_words.c: the verdict's reasons and next steps from w's facts. */
 void dsb_set_words(struct set_work *w);
+/* "edb00005.log, edb00006.log and 3 more": the first of `missing`. */
+void dsb_set_quote_missing(const struct dsb_backup_set *s, char *out, size_t cap);
 /* Append a line (copied) to one of the set's arrays; false on OOM. */
 bool dsb_set_line(char ***v, size_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

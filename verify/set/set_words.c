@@ -29,7 +29,7 @@ struct words {
 	((wd)->ok = (wd)->ok && dsb_set_line(&(wd)->w->set.next_steps, &(wd)->w->set.nsteps, __VA_ARGS__))
 
 /* "edb00005.log, edb00006.log and 3 more" from `missing`. */
-static void quote_missing(const struct dsb_backup_set *s, char *out, size_t cap)
+void dsb_set_quote_missing(const struct dsb_backup_set *s, char *out, size_t cap)
 {
 	struct dsb_strbuf sb;
 	dsb_sb_init(&sb, out, cap);
@@ -64,7 +64,7 @@ static void reasons(struct words *wd)
 	struct set_work *w = wd->w;
 	struct dsb_backup_set *s = &w->set;
 	char names[DSB_MESSAGE_MAX];
-	quote_missing(s, names, sizeof names);
+	dsb_set_quote_missing(s, names, sizeof names);
 	if (s->verdict == DSB_SETV_UNKNOWN) {
 		REASON(wd, "%s: what decides the verdict is not known", w->unknown_why);
 		return;
@@ -116,7 +116,7 @@ static void steps(struct words *wd)
 	struct dsb_backup_set *s = &w->set;
 	const char *b = s->base;
 	char names[DSB_MESSAGE_MAX];
-	quote_missing(s, names, sizeof names);
+	dsb_set_quote_missing(s, names, sizeof names);
 	if (s->verdict == DSB_SETV_UNKNOWN) {
 		STEP(wd, "Make the whole input readable (the C015 or DSB-E001/E002 finding says what stopped the check) and check it again.");
 		STEP(wd, "Until then, do not restore from it and do not mount the database alone.");
