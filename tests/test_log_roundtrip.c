@@ -8,7 +8,7 @@
  * decoded and walked, and what the decoder reads must be what the
  * generator says it wrote — names, headers, the chain across generations,
  * the segment classes of archived and current logs, and where each damage
- * shape lands.  A disagreement here is a misreading on one side, found
+ * shape lands, for v8 logs and for v7 ones (the LRCHECKSUM walker).  A disagreement here is a misreading on one side, found
  * before any rule is built on it.
  */
 #include <CUnit/CUnit.h>
@@ -379,11 +379,258 @@ static void test_log_sizes(void)
 	dfx_logset_free(s);
 }
 
+
+/* ---- v7 logs (REF §3.5) against the LRCHECKSUM walker ----------------------------- */
+
+/* A v7 log's body fed to dsb_lv7_walk_* in blocks of `block` bytes. */
+static void walk7(const uint8_t *p, uint64_t size, size_t block, struct dsb_lv7_walk *w)
+{
+	struct dsb_log_header h;
+	CU_ASSERT_FATAL(dsb_log_header_decode(p, size, &h));
+	dsb_lv7_walk_init_header(w, &h, size);
+	for (uint64_t off = DSB_LOG_HDR_SIZE; off < size;) {
+		size_t n = size - off < block ? (size_t)(size - off) : block;
+		dsb_lv7_walk_feed(w, p + off, n);
+		off += n;
+	}
+	dsb_lv7_walk_finish(w, false);
+}
+
+static struct dsb_lv7_walk walker7, walker7b;
+
+/* Clean v7 sets at every page size: the headers decode as written, and
+ * every log walks clean to its final record, whose shadow follows;
+ * archived logs end at sector csec - 3 with one pattern sector, edb.log
+ * part way with pattern to its end. */
+static void test_v7_clean_sets(void)
+{
+	static const uint32_t pages[] = { 4096, 8192, 16384, 32768 };
+	for (size_t pi = 0; pi < sizeof(pages) / sizeof(pages[0]); pi++) {
+		struct dfx_logset_opts o = {
+			.format = DFX_LOG_V7, .page_size = pages[pi], .log_size = 256 * 1024,
+			.db = DFX_LSDB_DIRTY, .current = true, .checkpoint = true, .seed = 40 + pi,
+		};
+		struct dfx_logset *s = make(&o);
+		const struct dfx_logset_file *files;
+		size_t nf = dfx_logset_files(s, &files);
+		unsigned logs = 0;
+		for (size_t i = 0; i < nf; i++) {
+			if (files[i].kind != DFX_LSF_LOG && files[i].kind != DFX_LSF_CURRENT)
+				continue;
+			logs++;
+			uint8_t *p = file_bytes(&files[i]);
+			struct dsb_log_header h;
+			CU_ASSERT_FATAL(dsb_log_header_decode(p, files[i].size, &h));
+			CU_ASSERT_EQUAL(h.checksum, h.checksum_computed);
+			CU_ASSERT_EQUAL(h.generation, files[i].gen);
+			CU_ASSERT_EQUAL(h.cb_sec, 512);
+			CU_ASSERT_EQUAL(h.csec_header, 8);
+			CU_ASSERT_EQUAL(h.csec_lgfile, 512);
+			CU_ASSERT_EQUAL(h.cb_page, pages[pi]);
+			CU_ASSERT_EQUAL(h.version.major, 7);
+			CU_ASSERT_EQUAL(h.version.minor, 3704);
+			CU_ASSERT_EQUAL(h.version.update_major, 15);
+			CU_ASSERT_EQUAL(h.checksum_prev, 0);
+			walk7(p, files[i].size, 4096, &walker7);
+			const struct dsb_lv7_summary *m = &walker7.sum;
+			CU_ASSERT_EQUAL(m->end, DSB_LV7_END_CLEAN);
+			CU_ASSERT_TRUE(m->clean);
+			CU_ASSERT_TRUE(m->chain_ended);
+			CU_ASSERT_FALSE(m->have_problem);
+			CU_ASSERT_EQUAL(m->shadow, DSB_LV7_SHADOW_CURRENT);
+			CU_ASSERT_EQUAL(m->shadow_offset, m->last_offset + 512);
+			CU_ASSERT_EQUAL(m->counts.shadow, 1);
+			CU_ASSERT_EQUAL(m->counts.bad, 0);
+			CU_ASSERT_EQUAL(m->counts.corrected, 0);
+			CU_ASSERT_TRUE(m->trailing_all_pattern);
+			if (files[i].kind == DFX_LSF_LOG) {
+				CU_ASSERT_EQUAL(m->last_isec, 512 - 3);
+				CU_ASSERT_EQUAL(m->counts.empty, 1);
+				CU_ASSERT_TRUE(m->multi_sector >= 20);
+			} else {
+				CU_ASSERT_TRUE(m->last_isec < 256 + 8);
+				CU_ASSERT_EQUAL(m->counts.empty, 512 - m->last_isec - 2);
+			}
+			free(p);
+		}
+		CU_ASSERT_EQUAL(logs, 6);
+		dfx_logset_free(s);
+	}
+}
+
+/* One v7 log through the one-log API: the walker's record count, final
+ * record and multi-sector count are the generator's chain, and every
+ * block size gives the same summary. */
+static void test_v7_one_log(void)
+{
+	for (int cur = 0; cur < 2; cur++) {
+		struct dfx_log_opts o = { .format = DFX_LOG_V7, .seed = 17, .current = cur == 1,
+					  .used = 300 };
+		o.hdr = (struct dfx_lgfilehdr){
+			.gen = 0x123, .cb_sec = 512, .csec_header = 8, .csec_file = 2048,
+			.page_size = 8192, .major = 7, .minor = 3704, .update_major = 15,
+			.filetype = 3,
+		};
+		char err[128];
+		struct dfx_log *l = dfx_log_new(&o, err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+		uint64_t size = dfx_log_size(l);
+		uint8_t *p = malloc(size);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+		dfx_log_fill(l, 0, p, size);
+		walk7(p, size, 512, &walker7);
+		const struct dsb_lv7_summary *m = &walker7.sum;
+		CU_ASSERT_TRUE(m->clean);
+		uint32_t nrec = dfx_log_v7_records(l);
+		CU_ASSERT_EQUAL(m->counts.valid, nrec);
+		uint16_t isec, ib;
+		CU_ASSERT_FATAL(dfx_log_v7_record_at(l, nrec - 1, &isec, &ib));
+		CU_ASSERT_EQUAL(m->last_isec, isec);
+		CU_ASSERT_EQUAL(m->last_ib, ib);
+		CU_ASSERT_EQUAL(isec, cur ? 8 + 300 - 1 : 2048 - 3);
+		/* records of more than one sector: those whose next record is
+		 * not in the sector right after their own */
+		uint32_t multi = 0;
+		for (uint32_t k = 0; k + 1 < nrec; k++) {
+			uint16_t a, b, x, y;
+			dfx_log_v7_record_at(l, k, &a, &x);
+			dfx_log_v7_record_at(l, k + 1, &b, &y);
+			multi += b - a > 1;
+		}
+		CU_ASSERT_EQUAL(m->multi_sector, multi);
+		static const size_t blocks[] = { 1, 7, 511, 513, 4096, 65537 };
+		for (size_t k = 0; k < sizeof(blocks) / sizeof(blocks[0]); k++) {
+			walk7(p, size, blocks[k], &walker7b);
+			CU_ASSERT_TRUE(dsb_lv7_summary_equal(&walker7.sum, &walker7b.sum));
+		}
+		free(p);
+		dfx_log_free(l);
+	}
+}
+
+/* The log of `name` in a damaged v7 set, walked. */
+static void walk7_named(struct dfx_logset *s, const char *name, uint8_t **bytes, uint64_t *size)
+{
+	const struct dfx_logset_file *f = dfx_logset_find(s, name);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	*bytes = file_bytes(f);
+	*size = f->size;
+	walk7(*bytes, f->size, 4096, &walker7);
+}
+
+static struct dfx_logset *damaged7(enum dfx_logset_damage d)
+{
+	struct dfx_logset_opts o = {
+		.format = DFX_LOG_V7, .log_size = 64 * 1024, .gen_first = 3, .gen_last = 7,
+		.db = DFX_LSDB_DIRTY, .current = true, .checkpoint = true, .damage = d, .seed = 11,
+	};
+	return make(&o);
+}
+
+/* Each v7 damage shape ends the walk as REF §3.5 says: a flipped bit or
+ * inverted bytes with data after them are corrupt (no ECC in v7); a torn
+ * final flush of edb.log is repaired from its shadow; torn with the shadow
+ * gone (pattern in its place, made here) is torn; the other logs of the
+ * set stay clean. */
+static void test_v7_damage(void)
+{
+	static const enum dfx_logset_damage corrupt[] = { DFX_LSD_BITFLIP, DFX_LSD_CORRUPT_SEGMENT };
+	for (size_t k = 0; k < 2; k++) {
+		struct dfx_logset *s = damaged7(corrupt[k]);
+		const struct dfx_logset_file *files;
+		size_t nf = dfx_logset_files(s, &files);
+		unsigned bad = 0;
+		for (size_t i = 0; i < nf; i++) {
+			if (files[i].kind != DFX_LSF_LOG && files[i].kind != DFX_LSF_CURRENT)
+				continue;
+			uint8_t *p;
+			uint64_t size;
+			walk7_named(s, files[i].name, &p, &size);
+			const struct dsb_lv7_summary *m = &walker7.sum;
+			if (files[i].gen != 5) {
+				CU_ASSERT_TRUE(m->clean);
+			} else {
+				bad++;
+				CU_ASSERT_EQUAL(m->end, DSB_LV7_END_CORRUPT);
+				CU_ASSERT_FALSE(m->torn);
+				CU_ASSERT_TRUE(m->have_problem);
+				CU_ASSERT_EQUAL(m->first_problem.kind, DSB_LV7_PROB_RANGE);
+				CU_ASSERT_TRUE(m->counts.bad >= 1);
+				CU_ASSERT_EQUAL(m->counts.corrected, 0);
+			}
+			free(p);
+		}
+		CU_ASSERT_EQUAL(bad, 1);
+		dfx_logset_free(s);
+	}
+
+	/* torn edb.log: the shadow repairs it */
+	struct dfx_logset *s = damaged7(DFX_LSD_TORN_WRITE);
+	uint8_t *p;
+	uint64_t size;
+	walk7_named(s, "edb.log", &p, &size);
+	const struct dsb_lv7_summary *m = &walker7.sum;
+	CU_ASSERT_EQUAL(m->end, DSB_LV7_END_TORN_SHADOW);
+	CU_ASSERT_EQUAL(m->shadow, DSB_LV7_SHADOW_REPAIR);
+	CU_ASSERT_TRUE(m->torn);
+	CU_ASSERT_EQUAL(m->first_problem.kind, DSB_LV7_PROB_RANGE);
+	uint64_t rec = m->first_problem.offset;
+	CU_ASSERT_EQUAL(m->shadow_offset, rec + 512);
+	/* the shadow replaced by the pattern: torn, nothing to repair from */
+	for (uint64_t i = rec / 512 * 512 + 512; i < rec / 512 * 512 + 1024; i++)
+		p[i] = dfx_log_pattern_byte(i);
+	walk7(p, size, 4096, &walker7);
+	CU_ASSERT_EQUAL(m->end, DSB_LV7_END_TORN);
+	CU_ASSERT_TRUE(m->torn);
+	/* twin: with random data in its place instead, corrupt */
+	for (uint64_t i = rec / 512 * 512 + 512; i < rec / 512 * 512 + 1024; i++)
+		p[i] = (uint8_t)(i * 131 + 7);
+	walk7(p, size, 4096, &walker7);
+	CU_ASSERT_EQUAL(m->end, DSB_LV7_END_CORRUPT);
+	free(p);
+	dfx_logset_free(s);
+
+	/* torn archived: the last archived log, repaired by its shadow too */
+	s = damaged7(DFX_LSD_TORN_ARCHIVED);
+	walk7_named(s, "edb00007.log", &p, &size);
+	CU_ASSERT_EQUAL(m->end, DSB_LV7_END_TORN_SHADOW);
+	free(p);
+	dfx_logset_free(s);
+
+	/* a header shape leaves the body clean; a cut log stops the walk */
+	s = damaged7(DFX_LSD_HEADER_CHECKSUM);
+	walk7_named(s, "edb00005.log", &p, &size);
+	struct dsb_log_header h;
+	CU_ASSERT_FATAL(dsb_log_header_decode(p, size, &h));
+	CU_ASSERT_NOT_EQUAL(h.checksum, h.checksum_computed);
+	CU_ASSERT_TRUE(m->clean);
+	free(p);
+	dfx_logset_free(s);
+	s = damaged7(DFX_LSD_CUT_LOG);
+	walk7_named(s, "edb00005.log", &p, &size);
+	CU_ASSERT_EQUAL(size, 32 * 1024 + 1000);
+	CU_ASSERT_FALSE(m->clean);
+	CU_ASSERT_NOT_EQUAL(m->end, DSB_LV7_END_CLEAN);
+	/* walked against the size its header gives (csecLGFile x cbSec, what
+	 * the verifier does), the bytes stop early */
+	CU_ASSERT_FATAL(dsb_log_header_decode(p, size, &h));
+	dsb_lv7_walk_init_header(&walker7, &h, 0);
+	dsb_lv7_walk_feed(&walker7, p + DSB_LOG_HDR_SIZE, (size_t)size - DSB_LOG_HDR_SIZE);
+	dsb_lv7_walk_finish(&walker7, false);
+	CU_ASSERT_TRUE(m->truncated);
+	CU_ASSERT_EQUAL(m->truncated_offset, size);
+	free(p);
+	dfx_logset_free(s);
+}
+
 static const struct dsb_test tests[] = {
 	{ "clean sets, every page size: headers, names, chain, segment classes", test_clean_sets },
 	{ "segment damage: corrected at the flipped bit, corrupt, torn", test_segment_damage },
 	{ "header and chain damage: each shape breaks exactly one log's field", test_header_damage },
 	{ "a 10 MiB log walked through the fill function", test_log_sizes },
+	{ "v7 clean sets, every page size: headers, LRCHECKSUM chain walked clean", test_v7_clean_sets },
+	{ "v7 one log: the walker's chain is the generator's, any block size", test_v7_one_log },
+	{ "v7 damage: corrupt, torn (shadow), torn (no shadow), header, cut", test_v7_damage },
 	{ NULL, NULL },
 };
 

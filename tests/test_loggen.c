@@ -6,7 +6,8 @@
  * The offsets below are this test's own transcription of REF §1.2-§1.3,
  * §3.2, §3.4, §3.8 and §3.10: nothing is taken from format/ese.h, so a
  * wrong offset in the generator cannot hide behind the same wrong offset
- * in the decoder.  No verifier is used.  The only product code called is
+ * in the decoder; v7 bodies (REF §3.5) are walked by this file's own
+ * byte-by-byte LRCHECKSUM checker.  No verifier is used.  The only product code called is
  * format's XE segment checksum (tested against real pages elsewhere); the
  * 4-byte header checksum is recomputed here.
  */
@@ -69,6 +70,20 @@
 #define S_FLAGS 36
 #define S_RECORDS 40
 #define SEG 4096
+/* v7 body, REF §3.5: LRCHECKSUM (22 bytes, packed) and its constants */
+#define V7_SEC          512
+#define V7_HDR_SECS     8
+#define R_LRTYP         0
+#define R_CBB           1
+#define R_CBF           5
+#define R_CBN           9
+#define R_SUM           13
+#define R_SHORT         17
+#define R_FLAG          21
+#define R_SIZE          22
+#define R_SHORT_ON      0x9A
+#define R_SHORT_OFF     0xD1
+#define R_SHADOW        0x5AD05EC7u
 /* CHECKPOINT, REF §3.8 */
 #define C_LGPOS_CHK 12
 #define C_SIGN_LOG 20
@@ -466,10 +481,10 @@ static const struct dfx_logset_opts full_opts = {
 	.pat = DFX_LSPAT_LEGACY, .attach = true, .log_size = 128 * 1024, .seed = 77,
 };
 
-static void test_deterministic(void)
+static void deterministic_of(const struct dfx_logset_opts *opts)
 {
-	struct dfx_logset *a = make(&full_opts), *b = make(&full_opts);
-	struct dfx_logset_opts other = full_opts;
+	struct dfx_logset *a = make(opts), *b = make(opts);
+	struct dfx_logset_opts other = *opts;
 	other.seed = 78;
 	struct dfx_logset *c = make(&other);
 	const struct dfx_logset_file *fa;
@@ -493,10 +508,18 @@ static void test_deterministic(void)
 	dfx_logset_free(c);
 }
 
-static void test_streaming_equality(void)
+static void test_deterministic(void)
 {
-	static const size_t slices[] = { 1, 7, 4095, 4097, 65537, 13 };
-	struct dfx_logset *s = make(&full_opts);
+	deterministic_of(&full_opts);
+	struct dfx_logset_opts v7 = full_opts;
+	v7.format = DFX_LOG_V7;
+	deterministic_of(&v7);
+}
+
+static void streaming_of(const struct dfx_logset_opts *opts)
+{
+	static const size_t slices[] = { 1, 7, 4095, 4097, 65537, 13, 511, 513 };
+	struct dfx_logset *s = make(opts);
 	const struct dfx_logset_file *f;
 	size_t n = dfx_logset_files(s, &f);
 	for (size_t i = 0; i < n; i++) {
@@ -508,7 +531,7 @@ static void test_streaming_equality(void)
 		 * cache must not mix them */
 		uint64_t off = 0;
 		for (unsigned k = 0; off < size; k++) {
-			size_t len = slices[k % 6];
+			size_t len = slices[k % (sizeof(slices) / sizeof(slices[0]))];
 			if (len > size - off)
 				len = (size_t)(size - off);
 			dfx_logset_file_fill((void *)&f[i], off, part + off, len);
@@ -528,6 +551,14 @@ static void test_streaming_equality(void)
 		free(part);
 	}
 	dfx_logset_free(s);
+}
+
+static void test_streaming_equality(void)
+{
+	streaming_of(&full_opts);
+	struct dfx_logset_opts v7 = full_opts;
+	v7.format = DFX_LOG_V7;
+	streaming_of(&v7);
 }
 
 /* ---- checkpoint, reserve logs, patch file ----------------------------------------------- */
@@ -1071,6 +1102,362 @@ static void test_damage_table(void)
 	}
 }
 
+
+/* ---- v7 logs, against REF §3.5 with this test's own walk ---------------------------- */
+
+/* bytes(a..b), byte by byte: byte k of the piece into bits 8 * (k mod 4). */
+static uint32_t naive_bytes(const uint8_t *p, size_t n)
+{
+	uint32_t x = 0;
+	for (size_t k = 0; k < n; k++)
+		x ^= (uint32_t)p[k] << (8 * (k % 4));
+	return x;
+}
+
+/* UlComputeChecksum / UlComputeShortChecksum of the record at log[off]. */
+static uint32_t v7_terms(const uint8_t *r, uint32_t gen)
+{
+	return le32(r + R_CBB) ^ le32(r + R_CBF) ^ le32(r + R_CBN) ^ r[R_FLAG] ^ gen;
+}
+static uint32_t v7_range_sum(const uint8_t *log, size_t off, uint32_t gen)
+{
+	const uint8_t *r = log + off;
+	return 0xFEEDBEAFu ^ naive_bytes(r - le32(r + R_CBB), le32(r + R_CBB)) ^
+	       naive_bytes(r + R_SIZE, le32(r + R_CBF)) ^ v7_terms(r, gen);
+}
+static uint32_t v7_short_sum(const uint8_t *log, size_t off, uint32_t gen)
+{
+	const uint8_t *r = log + off;
+	return 0xDEADC0DEu ^ naive_bytes(r - le32(r + R_CBB), le32(r + R_CBB)) ^
+	       naive_bytes(r + R_SIZE, V7_SEC - off % V7_SEC - R_SIZE) ^ v7_terms(r, gen);
+}
+
+static uint8_t pattern_at(uint64_t off)
+{
+	unsigned i = (unsigned)(off % 512);
+	return (uint8_t)(i % 16 ? 0xDA : 0xDA + i);
+}
+
+struct v7_walk {
+	unsigned records, multi, single, behind;   /* behind: records with ib > 0 */
+	size_t final_off;                          /* the record with cbNext 0 */
+	bool ended, shadow_ok, pattern_ok;
+	size_t bad_off;                            /* first record that fails, or 0 */
+};
+
+/* The header of REF §3.2 for v7, then the chain by REF §3.5's record
+ * rules and checksums, its shadow and the pattern to the end. */
+static void v7_walk(const uint8_t *log, uint64_t size, uint32_t gen, struct v7_walk *w)
+{
+	memset(w, 0, sizeof(*w));
+	CU_ASSERT_EQUAL(le32(log + H_CHECKSUM), hdr_checksum(log, HDR_SIZE));
+	CU_ASSERT_EQUAL(le32(log + H_GEN), gen);
+	CU_ASSERT_EQUAL(le16(log + H_CB_SEC), 512);
+	CU_ASSERT_EQUAL(le16(log + H_CSEC_HEADER), 8);
+	CU_ASSERT_EQUAL((uint64_t)le16(log + H_CSEC_FILE) * V7_SEC, size);
+	CU_ASSERT_EQUAL(le32(log + H_MAJOR), 7);
+	CU_ASSERT_EQUAL(le32(log + H_MINOR), 3704);
+	CU_ASSERT_EQUAL(le32(log + H_UPD_MAJOR), 15);
+	CU_ASSERT_EQUAL(le32(log + H_UPD_MINOR), 0);
+	CU_ASSERT_EQUAL(le64(log + H_CHECKSUM_PREV), 0);
+	CU_ASSERT_EQUAL(le32(log + H_EFV), 0);
+	CU_ASSERT_EQUAL(le32(log + H_FILETYPE), 3);
+	CU_ASSERT_EQUAL(le32(log + H_DBMS + DP_CSEC_LG_FILE), le16(log + H_CSEC_FILE));
+	size_t off = HDR_SIZE;
+	for (unsigned guard = 0; guard < size / V7_SEC; guard++) {
+		const uint8_t *r = log + off;
+		uint32_t ib = (uint32_t)(off % V7_SEC), cbb = le32(r + R_CBB), cbf = le32(r + R_CBF);
+		uint32_t cbn = le32(r + R_CBN);
+		uint32_t range = ib + R_SIZE + cbf;
+		bool ok = r[R_LRTYP] == 42 && (cbb == 0 || cbb == ib) && cbb <= V7_SEC - R_SIZE &&
+			  off + R_SIZE + cbf <= size &&
+			  le32(r + R_SUM) == v7_range_sum(log, off, gen);
+		if (range > V7_SEC)
+			ok = ok && r[R_FLAG] == R_SHORT_ON && range % V7_SEC == 0 &&
+			     le32(r + R_SHORT) == v7_short_sum(log, off, gen);
+		else
+			ok = ok && r[R_FLAG] == R_SHORT_OFF && le32(r + R_SHORT) == 0;
+		if (cbn)
+			ok = ok && range % V7_SEC == 0 &&
+			     (off + R_SIZE + cbn) / V7_SEC == (off + R_SIZE + cbf) / V7_SEC &&
+			     off + R_SIZE + cbn + R_SIZE <= size;
+		if (!ok) {
+			w->bad_off = off;
+			return;
+		}
+		w->records++;
+		if (range > V7_SEC)
+			w->multi++;
+		else
+			w->single++;
+		if (ib)
+			w->behind++;
+		if (!cbn) {
+			w->ended = true;
+			w->final_off = off;
+			break;
+		}
+		off += R_SIZE + cbn;
+	}
+	if (!w->ended)
+		return;
+	/* the shadow: the final sector again at isec + 1, its checksum ^ K */
+	size_t fs = w->final_off / V7_SEC * V7_SEC, sh = fs + V7_SEC, so = w->final_off + V7_SEC;
+	w->shadow_ok = sh + V7_SEC <= size && log[so + R_FLAG] == R_SHORT_OFF &&
+		       le32(log + so + R_CBN) == 0 &&
+		       le32(log + so + R_SUM) == (v7_range_sum(log, so, gen) ^ R_SHADOW) &&
+		       memcmp(log + fs, log + sh, w->final_off % V7_SEC + R_SUM) == 0 &&
+		       memcmp(log + fs + w->final_off % V7_SEC + R_SHORT,
+			      log + sh + w->final_off % V7_SEC + R_SHORT,
+			      V7_SEC - w->final_off % V7_SEC - R_SHORT) == 0;
+	w->pattern_ok = true;
+	for (uint64_t i = sh + V7_SEC; i < size; i++)
+		w->pattern_ok = w->pattern_ok && log[i] == pattern_at(i);
+}
+
+static const struct dfx_logset_opts v7_opts = {
+	.format = DFX_LOG_V7, .db = DFX_LSDB_CLEAN, .current = true, .checkpoint = true,
+	.log_size = 128 * 1024, .seed = 707,
+};
+
+/* Every log of a v7 set: the header, every record valid, the chain walks
+ * to cbNext 0, single- and multi-sector flushes and records behind older
+ * data, the shadow, the pattern; an archived log full to near its end,
+ * edb.log part way. */
+static void test_v7_logs(void)
+{
+	struct dfx_logset *s = make(&v7_opts);
+	const struct dfx_logset_file *f;
+	size_t n = dfx_logset_files(s, &f);
+	unsigned logs = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].kind != DFX_LSF_LOG && f[i].kind != DFX_LSF_CURRENT)
+			continue;
+		logs++;
+		uint64_t size;
+		uint8_t *b = load(s, f[i].name, &size);
+		CU_ASSERT_EQUAL(size, 128 * 1024);
+		struct v7_walk w;
+		v7_walk(b, size, (uint32_t)f[i].gen, &w);
+		CU_ASSERT_EQUAL(w.bad_off, 0);
+		CU_ASSERT_TRUE(w.ended);
+		CU_ASSERT_TRUE(w.shadow_ok);
+		CU_ASSERT_TRUE(w.pattern_ok);
+		CU_ASSERT_EQUAL(w.records, w.multi + w.single);
+		/* the first record at offset 4096, ib 0 */
+		CU_ASSERT_EQUAL(b[HDR_SIZE + R_LRTYP], 42);
+		CU_ASSERT_EQUAL(le32(b + HDR_SIZE + R_CBB), 0);
+		size_t csec = size / V7_SEC;
+		if (f[i].kind == DFX_LSF_LOG) {
+			/* data to sector csec - 3, shadow, one pattern sector */
+			CU_ASSERT_EQUAL(w.final_off / V7_SEC, csec - 3);
+			CU_ASSERT_TRUE(w.multi >= 10);
+			CU_ASSERT_TRUE(w.single >= 2);
+			CU_ASSERT_TRUE(w.behind >= 10);
+		} else {
+			CU_ASSERT_TRUE(w.final_off / V7_SEC < csec / 2 + V7_HDR_SECS);
+		}
+		free(b);
+	}
+	CU_ASSERT_EQUAL(logs, 6);
+	dfx_logset_free(s);
+
+	/* the one-log API: a v7 log of 10 MiB (20480 sectors) built alone */
+	struct dfx_log_opts o = { .format = DFX_LOG_V7, .seed = 9 };
+	o.hdr = (struct dfx_lgfilehdr){
+		.gen = 0x33, .cb_sec = 512, .csec_header = 8, .csec_file = 20480,
+		.page_size = 8192, .major = 7, .minor = 3704, .update_major = 15, .filetype = 3,
+	};
+	char err[128];
+	struct dfx_log *l = dfx_log_new(&o, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	uint64_t size = dfx_log_size(l);
+	CU_ASSERT_EQUAL(size, 10u << 20);
+	uint8_t *b = malloc(size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	dfx_log_fill(l, 0, b, size);
+	struct v7_walk w;
+	v7_walk(b, size, 0x33, &w);
+	CU_ASSERT_TRUE(w.ended && w.shadow_ok && w.pattern_ok);
+	CU_ASSERT_EQUAL(w.records, dfx_log_v7_records(l));
+	uint16_t isec, ib;
+	CU_ASSERT_TRUE(dfx_log_v7_record_at(l, w.records - 1, &isec, &ib));
+	CU_ASSERT_EQUAL((size_t)isec * V7_SEC + ib, w.final_off);
+	CU_ASSERT_EQUAL(isec, 20480 - 3);
+	CU_ASSERT_FALSE(dfx_log_v7_record_at(l, w.records, &isec, &ib));
+	/* a sector through dfx_log_segment is the same bytes */
+	uint8_t sec[SEG];
+	dfx_log_segment(l, (uint16_t)(isec + 1), sec);
+	CU_ASSERT_EQUAL(memcmp(sec, b + (size_t)(isec + 1) * V7_SEC, V7_SEC), 0);
+	CU_ASSERT_EQUAL(dfx_log_data_xor(l), 0);
+	dfx_log_free(l);
+	free(b);
+
+	/* refused: another sector size, too few sectors, the ZERO hurt */
+	o.hdr.cb_sec = 4096;
+	CU_ASSERT_PTR_NULL(dfx_log_new(&o, err, sizeof(err)));
+	o.hdr.cb_sec = 512;
+	o.hdr.csec_file = 10;
+	CU_ASSERT_PTR_NULL(dfx_log_new(&o, err, sizeof(err)));
+	o.hdr.csec_file = 64;
+	o.hurt = DFX_LOG_HURT_ZERO;
+	CU_ASSERT_PTR_NULL(dfx_log_new(&o, err, sizeof(err)));
+	o.hurt = DFX_LOG_HURT_NONE;
+	o.current = true;
+	o.used = 55;   /* 64 - 8 - 2 = 54 at most */
+	CU_ASSERT_PTR_NULL(dfx_log_new(&o, err, sizeof(err)));
+	o.used = 54;
+	l = dfx_log_new(&o, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL(l);
+	dfx_log_free(l);
+}
+
+/* Set options v7 refuses, and the shapes without a v7 meaning. */
+static void test_v7_options(void)
+{
+	char err[256];
+	struct dfx_logset_opts o = v7_opts;
+	o.log_size = 32u << 20;   /* 65536 sectors */
+	CU_ASSERT_PTR_NULL(dfx_logset_new(&o, err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "65535 sectors"));
+	o.log_size = (32u << 20) - 4096;
+	o.gen_first = o.gen_last = 3;
+	o.current = false;
+	struct dfx_logset *s = dfx_logset_new(&o, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL(s);
+	dfx_logset_free(s);
+	o = v7_opts;
+	o.format = (enum dfx_log_format)9;
+	CU_ASSERT_PTR_NULL(dfx_logset_new(&o, err, sizeof(err)));
+	static const enum dfx_logset_damage none7[] = {
+		DFX_LSD_CHAIN_CHECKSUM, DFX_LSD_DATA_AFTER_EMPTY, DFX_LSD_LOG_SECTOR_SIZE,
+	};
+	for (size_t i = 0; i < sizeof(none7) / sizeof(none7[0]); i++) {
+		o = v7_opts;
+		o.damage = none7[i];
+		CU_ASSERT_PTR_NULL(dfx_logset_new(&o, err, sizeof(err)));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "no v7 form"));
+		o.format = DFX_LOG_V8;   /* twin: v8 makes it */
+		s = dfx_logset_new(&o, err, sizeof(err));
+		CU_ASSERT_PTR_NOT_NULL(s);
+		dfx_logset_free(s);
+	}
+	/* every other shape builds on a v7 set */
+	const struct dfx_logset_damage_info *t = dfx_logset_damages();
+	for (unsigned i = 0; i < DFX_LSD_COUNT; i++) {
+		o = v7_opts;
+		o.db = DFX_LSDB_STREAMED;
+		o.log_size = 64 * 1024;
+		o.damage = (enum dfx_logset_damage)i;
+		o.reserve = (t[i].needs & DFX_LSD_NEED_RESERVE) != 0;
+		bool refused = o.damage == DFX_LSD_CHAIN_CHECKSUM ||
+			       o.damage == DFX_LSD_DATA_AFTER_EMPTY ||
+			       o.damage == DFX_LSD_LOG_SECTOR_SIZE;
+		s = dfx_logset_new(&o, err, sizeof(err));
+		CU_ASSERT_EQUAL(s == NULL, refused);
+		if (!s && !refused)
+			printf("\n    %s: %s", t[i].name, err);
+		dfx_logset_free(s);
+	}
+}
+
+/* v7 damage: what each shape changes, seen by this test's walk. */
+static void test_v7_damage(void)
+{
+	struct dfx_logset_opts o = v7_opts;
+	o.log_size = 64 * 1024;
+	struct diff d;
+	uint64_t n, first, last;
+	struct v7_walk w;
+	/* a bit flip: one bit of one sector with data after it; no ECC, so
+	 * the chain breaks at the record covering it */
+	diff_sets(o, DFX_LSD_BITFLIP, &d);
+	CU_ASSERT_EQUAL(d.ndiffer, 1);
+	CU_ASSERT_STRING_EQUAL(d.differ[0], "edb00007.log");
+	CU_ASSERT_EQUAL(differing(&d, "edb00007.log", &first, &last), 1);
+	uint8_t *g = load(d.good, "edb00007.log", &n), *b = load(d.bad, "edb00007.log", &n);
+	unsigned x = g[first] ^ b[first];
+	CU_ASSERT_TRUE(x && !(x & (x - 1)));
+	CU_ASSERT_TRUE(first >= HDR_SIZE && first / V7_SEC < n / V7_SEC - 3);
+	v7_walk(b, n, 7, &w);
+	CU_ASSERT_FALSE(w.ended);
+	CU_ASSERT_TRUE(w.bad_off > 0 && w.bad_off <= first);
+	free(g);
+	free(b);
+	diff_free(&d);
+
+	/* corrupt: 13 bytes of one sector inverted, data after it */
+	diff_sets(o, DFX_LSD_CORRUPT_SEGMENT, &d);
+	CU_ASSERT_EQUAL(d.ndiffer, 1);
+	CU_ASSERT_EQUAL(differing(&d, "edb00007.log", &first, &last), DFX_LOG_CORRUPT_BYTES);
+	CU_ASSERT_EQUAL(first / V7_SEC, last / V7_SEC);
+	b = load(d.bad, "edb00007.log", &n);
+	v7_walk(b, n, 7, &w);
+	CU_ASSERT_FALSE(w.ended);
+	CU_ASSERT_TRUE(w.bad_off > 0 && w.bad_off <= first);
+	free(b);
+	diff_free(&d);
+
+	/* torn: edb.log's final flush loses the second half of its range;
+	 * the shadow after it is intact and still valid */
+	diff_sets(o, DFX_LSD_TORN_WRITE, &d);
+	CU_ASSERT_EQUAL(d.ndiffer, 1);
+	CU_ASSERT_STRING_EQUAL(d.differ[0], "edb.log");
+	CU_ASSERT_TRUE(differing(&d, "edb.log", &first, &last) > 0);
+	g = load(d.good, "edb.log", &n);
+	b = load(d.bad, "edb.log", &n);
+	v7_walk(g, n, 10, &w);
+	CU_ASSERT_TRUE(w.ended && w.shadow_ok);
+	size_t fin = w.final_off, fs = fin / V7_SEC * V7_SEC;
+	CU_ASSERT_TRUE(first > fin + R_SIZE && last < fs + V7_SEC);
+	CU_ASSERT_EQUAL(b[last], 0);   /* zeroed, not changed otherwise */
+	CU_ASSERT_NOT_EQUAL(le32(b + fin + R_SUM), v7_range_sum(b, fin, 10));
+	CU_ASSERT_EQUAL(le32(b + fin + V7_SEC + R_SUM), v7_range_sum(b, fin + V7_SEC, 10) ^ R_SHADOW);
+	CU_ASSERT_EQUAL(memcmp(g + fs + V7_SEC, b + fs + V7_SEC, n - fs - V7_SEC), 0);
+	free(g);
+	free(b);
+	diff_free(&d);
+
+	/* the header: one byte, checksum stale */
+	diff_sets(o, DFX_LSD_HEADER_CHECKSUM, &d);
+	CU_ASSERT_EQUAL(differing(&d, "edb00007.log", &first, &last), 1);
+	CU_ASSERT_TRUE(last < HDR_SIZE);
+	b = load(d.bad, "edb00007.log", &n);
+	CU_ASSERT_NOT_EQUAL(le32(b + H_CHECKSUM), hdr_checksum(b, HDR_SIZE));
+	free(b);
+	diff_free(&d);
+
+	/* cut: half the file and 1000 bytes */
+	diff_sets(o, DFX_LSD_CUT_LOG, &d);
+	b = load(d.bad, "edb00007.log", &n);
+	CU_ASSERT_EQUAL(n, 64 * 1024 / 2 + 1000);
+	free(b);
+	diff_free(&d);
+
+	/* torn archived: the last archived log laid out like edb.log, torn */
+	diff_sets(o, DFX_LSD_TORN_ARCHIVED, &d);
+	b = load(d.bad, "edb00009.log", &n);
+	v7_walk(b, n, 9, &w);
+	CU_ASSERT_FALSE(w.ended);
+	CU_ASSERT_TRUE(w.bad_off / V7_SEC < n / V7_SEC / 2 + V7_HDR_SECS);
+	free(b);
+	diff_free(&d);
+
+	/* version shapes keep v7's own numbers */
+	diff_sets(o, DFX_LSD_LOG_VERSION, &d);
+	b = load(d.bad, "edb00007.log", &n);
+	CU_ASSERT_EQUAL(le32(b + H_MAJOR), 7);
+	CU_ASSERT_EQUAL(le32(b + H_MINOR), 3705);
+	free(b);
+	diff_free(&d);
+	diff_sets(o, DFX_LSD_VERSION_BACKWARDS, &d);
+	b = load(d.bad, "edb00007.log", &n);
+	CU_ASSERT_EQUAL(le32(b + H_UPD_MAJOR), 15);
+	CU_ASSERT_EQUAL(le32(b + H_UPD_MINOR), 1);
+	free(b);
+	diff_free(&d);
+}
+
 /* ---- the DC backup capture ---------------------------------------------------------- */
 
 static const struct dfx_member *member(const struct dfx_cap *c, const char *name)
@@ -1202,8 +1589,11 @@ static const struct dsb_test log_tests[] = {
 	{ "tmPrevGen and checksumPrevLogAllSegments chain", test_chain },
 	{ "names: hex, 5 and 8 digits, jtx, base", test_names },
 	{ "log sizes, page sizes, bad options", test_sizes_and_page_sizes },
-	{ "deterministic, seed-dependent", test_deterministic },
-	{ "streaming: odd slices equal the whole", test_streaming_equality },
+	{ "deterministic, seed-dependent (v8, v7)", test_deterministic },
+	{ "streaming: odd slices equal the whole (v8, v7)", test_streaming_equality },
+	{ "v7 logs: header, LRCHECKSUM chain, shadow, pattern (REF §3.5)", test_v7_logs },
+	{ "v7 options: sizes, formats, shapes without a v7 form", test_v7_options },
+	{ "v7 damage: bit flip, corrupt, torn, header, cut, versions", test_v7_damage },
 	{ "edb.chk: two copies, fields", test_checkpoint },
 	{ "reserve logs and .pat", test_reserve_and_pat },
 	{ "the database bound to its logs", test_database_binding },

@@ -7,7 +7,9 @@
  * segment, the header, truncation at several points, a renamed log),
  * blocks of every size fed to the streaming verifier, the file limit,
  * and the same sets inside captures (tar and zip, the dc-full-backup
- * scenario with its damage).  tests/test_rule_coverage.c has every
+ * scenario with its damage), and v7 sets (512-byte sectors, the
+ * LRCHECKSUM chain) clean and with each damage shape that applies to
+ * them.  tests/test_rule_coverage.c has every
  * rule's raising set and twin; this file checks what they say.
  */
 #include <CUnit/CUnit.h>
@@ -536,12 +538,178 @@ static void test_two_sets(void)
 	run_free(&r);
 }
 
+
+/* ---- v7 sets (REF §3.5) -------------------------------------------------------- */
+
+static const struct dfx_logset_opts v7_set = {
+	.format = DFX_LOG_V7, .db = DFX_LSDB_CLEAN, .log_size = 64 * 1024, .current = true,
+	.checkpoint = true, .seed = 7007,
+};
+
+/* Clean v7 sets raise nothing, logs only or bound to a clean, dirty or
+ * streamed database, with the reserve logs; logs[] carries each walk's
+ * counts: an archived log's chain records, its shadow and one pattern
+ * sector; edb.log's shadow and pattern to its end. */
+static void test_v7_clean_sets(void)
+{
+	static const enum dfx_logset_db dbs[] = {
+		DFX_LSDB_NONE, DFX_LSDB_CLEAN, DFX_LSDB_DIRTY, DFX_LSDB_STREAMED,
+	};
+	for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
+		struct dfx_logset_opts o = v7_set;
+		o.db = dbs[i];
+		o.reserve = true;
+		o.page_size = i == 3 ? 32768 : 8192;
+		o.seed += i;
+		struct run r;
+		run_set(&o, &r);
+		/* no log finding; a dirty or streamed database has its own
+		 * notes (E011, S006: logs to replay), as with v8 logs */
+		size_t nl = 0;
+		for (size_t k = 0; k < r.nf; k++)
+			nl += strncmp(dsb_rule_info(r.f[k].rule)->id, "DSB-L", 5) == 0;
+		CU_ASSERT_EQUAL(nl, 0);
+		CU_ASSERT(r.nf == 0 || i >= 2);
+		if (nl)
+			dump(&r);
+		CU_ASSERT_EQUAL(r.rep->nlogs, 5 + 1 + 2);
+		for (size_t k = 0; k < r.rep->nlogs; k++) {
+			const struct dsb_log_entry *e = &r.rep->logs[k];
+			CU_ASSERT_FALSE(e->errors);
+			CU_ASSERT_FALSE(e->torn_repairable);
+			if (e->kind == DSB_LOG_RESERVE)
+				continue;
+			CU_ASSERT(e->header_ok);
+			CU_ASSERT_EQUAL(e->version[0], 7);
+			CU_ASSERT_EQUAL(e->sector_size, 512);
+			CU_ASSERT(e->has_segments);
+			CU_ASSERT_EQUAL(e->segments.shadow, 1);
+			CU_ASSERT_EQUAL(e->segments.bad, 0);
+			CU_ASSERT_EQUAL(e->segments.corrected, 0);
+			CU_ASSERT(e->segments.valid >= 1);
+			if (e->generation != 10) {
+				CU_ASSERT_EQUAL(e->segments.empty, 1);
+			} else {
+				CU_ASSERT(e->segments.empty > 1);
+			}
+		}
+		run_free(&r);
+	}
+}
+
+/* The v7 twins of the log rules: each damage shape on a v7 set raises
+ * its rule and nothing else; the same set undamaged is the twin of every
+ * row.  A bit flip is corrupt in v7 (no ECC): L011, not L008. */
+static void test_v7_rules(void)
+{
+	static const struct {
+		enum dfx_logset_damage dmg;
+		enum dsb_rule rule;
+		size_t count;
+		const char *text;
+	} rows[] = {
+		{ DFX_LSD_HEADER_CHECKSUM, DSB_L001, 1, "edb00007.log" },
+		{ DFX_LSD_RENAMED_LOG, DSB_L002, 2, "edb00007.log" },
+		{ DFX_LSD_LOG_FILETYPE, DSB_L004, 1, "edb00007.log" },
+		{ DFX_LSD_CUT_LOG, DSB_L005, 1, "edb00007.log" },
+		{ DFX_LSD_LOG_VERSION, DSB_L006, 1, "7.3705.15.0" },
+		{ DFX_LSD_TORN_WRITE, DSB_L009, 1, "edb.log (generation 10): torn write" },
+		{ DFX_LSD_TORN_ARCHIVED, DSB_L010, 1, "edb00009.log" },
+		{ DFX_LSD_BITFLIP, DSB_L011, 1, "edb00007.log (generation 7)" },
+		{ DFX_LSD_CORRUPT_SEGMENT, DSB_L011, 1, "edb00007.log (generation 7)" },
+		{ DFX_LSD_MISSING_LOG, DSB_L020, 1, "edb00007.log (generation 7)" },
+		{ DFX_LSD_CURRENT_NOT_NEXT, DSB_L021, 1, "edb.log" },
+		{ DFX_LSD_PREVGEN_CHAIN, DSB_L022, 1, "edb00007.log" },
+		{ DFX_LSD_STALE_LOG, DSB_L023, 1, "edb00007.log" },
+		{ DFX_LSD_FOREIGN_LOG, DSB_L023, 1, "edb00004.log" },
+		{ DFX_LSD_VERSION_BACKWARDS, DSB_L025, 1, "edb00008.log" },
+		{ DFX_LSD_LOG_SIZES_DIFFER, DSB_L026, 1, "edb00007.log" },
+	};
+	/* the twin of every row: the same set, undamaged */
+	struct run t;
+	run_set(&v7_set, &t);
+	CU_ASSERT_EQUAL(t.nf, 0);
+	if (t.nf)
+		dump(&t);
+	run_free(&t);
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct dfx_logset_opts o = v7_set;
+		o.damage = rows[i].dmg;
+		struct run r;
+		run_set(&o, &r);
+		size_t n = dsb_findings_count_rule(r.rep->findings, -1, rows[i].rule);
+		/* exactly its rule, and the first finding names the log hit */
+		bool ok = n == rows[i].count && r.nf == rows[i].count && has(&r.f[0], rows[i].text);
+		if (!ok) {
+			printf("\n    %s, expected %zu x %s:", dfx_logset_damages()[rows[i].dmg].name,
+			       rows[i].count, dsb_rule_info(rows[i].rule)->id);
+			dump(&r);
+		}
+		CU_ASSERT(ok);
+		run_free(&r);
+	}
+}
+
+/* Where v7 findings point: L011 at the LRCHECKSUM record whose range
+ * holds the flipped bit, in 512-byte sectors; L009's entry is repairable
+ * from its shadow. */
+static void test_v7_locations(void)
+{
+	struct run r;
+	struct dfx_logset_opts o = v7_set;
+	o.damage = DFX_LSD_BITFLIP;
+	run_set(&o, &r);
+	const struct dsb_finding *f = only(&r, DSB_L011);
+	CU_ASSERT(has(f, "LRCHECKSUM record of sector "));
+	/* the flipped byte lies at or after the record the finding names */
+	char good[64];
+	struct dfx_logset_opts c = v7_set;
+	write_set(&c, good, sizeof good);
+	char a[128], b[128];
+	snprintf(a, sizeof a, "%s/edb00007.log", r.dir);
+	snprintf(b, sizeof b, "%s/edb00007.log", good);
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	CU_ASSERT_FATAL(fa && fb);
+	long at = -1;
+	for (long k = 0; at < 0; k++) {
+		int x = fgetc(fa), y = fgetc(fb);
+		if (x == EOF || y == EOF)
+			break;
+		if (x != y)
+			at = k;
+	}
+	fclose(fa);
+	fclose(fb);
+	CU_ASSERT(at >= 4096);
+	CU_ASSERT(f && f->offset >= 4096 && f->offset <= at);
+	CU_ASSERT(f && at - f->offset < 8 * 512);   /* inside one flush's range */
+	const struct dsb_log_entry *e = log_named(&r, "edb00007.log");
+	CU_ASSERT(e->errors);
+	CU_ASSERT_EQUAL(e->segments.corrected, 0);
+	CU_ASSERT(e->segments.bad >= 1);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", good);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	run_free(&r);
+
+	o.damage = DFX_LSD_TORN_WRITE;
+	run_set(&o, &r);
+	f = only(&r, DSB_L009);
+	CU_ASSERT(has(f, "soft recovery repairs it"));
+	e = log_named(&r, "edb.log");
+	CU_ASSERT(e->torn_repairable);
+	CU_ASSERT_FALSE(e->errors);
+	CU_ASSERT_EQUAL(e->segments.shadow, 1);
+	run_free(&r);
+}
+
 /* ---- logs written one by one ------------------------------------------------------ */
 
-/* A v8 log of 8 segments (or, v7, a header only padded to its size) into
- * dir/name. */
-static void write_one(const char *dir, const char *name, int32_t gen, uint32_t major,
-		      uint32_t update_major, uint16_t page)
+/* A v8 log of 8 segments, or a v7 log of 64 sectors (a generated
+ * LRCHECKSUM chain, or with zero_body its header only, padded to its size
+ * with zeros), into dir/name. */
+static void write_one_v7(const char *dir, const char *name, int32_t gen, uint32_t major,
+			 uint32_t update_major, uint16_t page, bool zero_body)
 {
 	struct dfx_log_opts o = { .seed = 3 };
 	struct dfx_lgfilehdr *h = &o.hdr;
@@ -567,7 +735,17 @@ static void write_one(const char *dir, const char *name, int32_t gen, uint32_t m
 		h->update_major = update_major;
 		static uint8_t b[64 * 512];
 		memset(b, 0, sizeof b);
-		dfx_lgfilehdr_write(b, h);
+		if (zero_body) {
+			dfx_lgfilehdr_write(b, h);
+		} else {
+			o.format = DFX_LOG_V7;
+			char err[128];
+			struct dfx_log *l = dfx_log_new(&o, err, sizeof err);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+			CU_ASSERT_EQUAL(dfx_log_size(l), sizeof b);
+			dfx_log_fill(l, 0, b, sizeof b);
+			dfx_log_free(l);
+		}
 		CU_ASSERT_EQUAL(fwrite(b, 1, sizeof b, fp), sizeof b);
 	} else {
 		h->cb_sec = SEG;
@@ -590,24 +768,48 @@ static void write_one(const char *dir, const char *name, int32_t gen, uint32_t m
 	fclose(fp);
 }
 
+static void write_one(const char *dir, const char *name, int32_t gen, uint32_t major,
+		      uint32_t update_major, uint16_t page)
+{
+	write_one_v7(dir, name, gen, major, update_major, page, false);
+}
+
 /* A v7 log: its header is checked and its body walked as an LRCHECKSUM
- * chain (format/ese_logv7.c).  This one's body is zeros, with no record
- * at offset 4096 and no log-extend pattern: corrupt (L011) at the first
- * record's place, and nothing else is wrong with it.  (A valid v7 body
- * needs the v7 log generator, which is not written yet; the walker itself
- * is tested on valid chains in tests/test_ese_logv7.c.)  Twin: 7.3704.13
- * with 32 KiB pages is a version ESE refuses (L006), and its body is not
- * walked. */
+ * chain (format/ese_logv7.c).  A generated one (7.3704.15.0, 64 sectors:
+ * the chain, its shadow, the pattern) raises nothing and its entry
+ * carries the walk's counts.  The same header over a body of zeros, with
+ * no record at offset 4096 and no log-extend pattern, is corrupt (L011)
+ * at the first record's place, and nothing else is wrong with it.  Twin:
+ * 7.3704.13 with 32 KiB pages is a version ESE refuses (L006), and its
+ * body is not walked. */
 static void test_v7_header_and_chain(void)
 {
 	struct run r;
 	run_empty(&r);
 	write_one(r.dir, "edb00001.log", 1, 7, 15, 8192);
 	check_dir(&r);
+	CU_ASSERT_EQUAL(r.nf, 0);
+	if (r.nf)
+		dump(&r);
+	const struct dsb_log_entry *e = log_named(&r, "edb00001.log");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT(e->header_ok);
+	CU_ASSERT_EQUAL(e->version[0], 7);
+	CU_ASSERT_EQUAL(e->sector_size, 512);
+	CU_ASSERT_TRUE(e->has_segments);
+	CU_ASSERT(e->segments.valid >= 7);   /* 53 data sectors, flushes of 1-8 */
+	CU_ASSERT_EQUAL(e->segments.shadow, 1);
+	CU_ASSERT_EQUAL(e->segments.empty, 1);
+	CU_ASSERT_EQUAL(e->segments.bad, 0);
+	CU_ASSERT_FALSE(e->errors);
+	dsb_report_free(r.rep);
+
+	write_one_v7(r.dir, "edb00001.log", 1, 7, 15, 8192, true);
+	check_dir(&r);
 	const struct dsb_finding *f = only(&r, DSB_L011);
 	CU_ASSERT(has(f, "the LRCHECKSUM record of sector 8, byte 0 (offset 4096)"));
 	CU_ASSERT_EQUAL(r.nf, 1);
-	const struct dsb_log_entry *e = log_named(&r, "edb00001.log");
+	e = log_named(&r, "edb00001.log");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	CU_ASSERT(e->header_ok);
 	CU_ASSERT_EQUAL(e->version[0], 7);
@@ -860,7 +1062,10 @@ static const struct dsb_test tests[] = {
 	{ "each rule's message and location: the others", test_rule_messages_table },
 	{ "damage of many shapes on one log", test_damage_shapes },
 	{ "two sets in two folders: each on its own", test_two_sets },
-	{ "a v7 log: header checked, LRCHECKSUM chain walked (zeros: corrupt); twin: a version refused", test_v7_header_and_chain },
+	{ "v7 clean sets: no finding, logs[] has the walks' counts", test_v7_clean_sets },
+	{ "v7 twins of the log rules: each shape raises its rule only", test_v7_rules },
+	{ "v7 locations: L011 at the record holding the flipped bit, L009 repairable", test_v7_locations },
+	{ "a v7 log: header checked, LRCHECKSUM chain walked (generated: clean; zeros: corrupt); twin: a version refused", test_v7_header_and_chain },
 	{ "a gap of two billion generations: counted, named", test_huge_gap },
 	{ "regression_loggen_corrupt_segment_detectable", regression_loggen_corrupt_segment_detectable },
 	{ "blocks of any size: the same verdicts", test_block_sizes },
