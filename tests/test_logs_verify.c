@@ -1056,12 +1056,117 @@ static void test_capture(void)
 	}
 }
 
+/* ---- patch files (REF §3.10) ------------------------------------------------------- */
+
+/* The set's ntds.pat rewritten by `edit` (NULL: left as written), the
+ * folder checked; the findings of rule `r` counted. */
+static size_t pat_case(uint32_t page_size, void (*edit)(uint8_t *p, size_t *n, uint32_t cb),
+		       enum dsb_rule r, struct run *run)
+{
+	run_empty(run);
+	write_set(&(struct dfx_logset_opts){ .db = DFX_LSDB_STREAMED, .page_size = page_size,
+					      .pat = DFX_LSPAT_LEGACY, .log_size = 64 * 1024 },
+		  run->dir, sizeof run->dir);
+	char path[128];
+	snprintf(path, sizeof path, "%s/ntds.pat", run->dir);
+	static uint8_t buf[3 * 32768];
+	FILE *fp = fopen(path, "rb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	size_t n = fread(buf, 1, sizeof buf, fp);
+	fclose(fp);
+	CU_ASSERT_EQUAL(n, 2u * page_size);
+	if (edit) {
+		edit(buf, &n, page_size);
+		fp = fopen(path, "wb");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+		CU_ASSERT_EQUAL(fwrite(buf, 1, n, fp), n);
+		fclose(fp);
+	}
+	check_dir(run);
+	return (size_t)dsb_findings_count_rule(run->rep->findings, -1, r);
+}
+
+static void pat_first_bad(uint8_t *p, size_t *n, uint32_t cb)
+{
+	(void)n;
+	(void)cb;
+	p[100] ^= 0x40;
+}
+
+static void pat_copies_differ(uint8_t *p, size_t *n, uint32_t cb)
+{
+	(void)n;
+	p[cb + 100] ^= 0x40;   /* the second copy, restamped: both verify */
+	dsb_ese_header_stamp(p + cb, cb);
+}
+
+static void pat_one_copy(uint8_t *p, size_t *n, uint32_t cb)
+{
+	(void)p;
+	*n = cb;
+}
+
+static void pat_empty(uint8_t *p, size_t *n, uint32_t cb)
+{
+	(void)p;
+	(void)cb;
+	*n = 0;
+}
+
+static void pat_three_pages(uint8_t *p, size_t *n, uint32_t cb)
+{
+	memset(p + 2 * (size_t)cb, 0x5A, cb);
+	*n = 3 * (size_t)cb;
+}
+
+/* Each form of a .pat, at two page sizes: the intact two-copy form, one
+ * copy, and the empty file raise nothing; a bad first copy and two
+ * copies that verify but differ are L035 (with the copy's offset); more
+ * than two pages are L036, never L035. */
+static void test_patch_files(void)
+{
+	static const uint32_t sizes[] = { 8192, 32768 };
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		uint32_t cb = sizes[k];
+		struct run r;
+		CU_ASSERT_EQUAL(pat_case(cb, NULL, DSB_L035, &r), 0);
+		CU_ASSERT_EQUAL(dsb_findings_count_rule(r.rep->findings, -1, DSB_L036), 0);
+		run_free(&r);
+		CU_ASSERT_EQUAL(pat_case(cb, pat_one_copy, DSB_L035, &r), 0);
+		run_free(&r);
+		CU_ASSERT_EQUAL(pat_case(cb, pat_empty, DSB_L035, &r), 0);
+		CU_ASSERT_EQUAL(dsb_findings_count_rule(r.rep->findings, -1, DSB_L036), 0);
+		run_free(&r);
+		CU_ASSERT_EQUAL(pat_case(cb, pat_first_bad, DSB_L035, &r), 1);
+		const struct dsb_finding *f = dsb_findings_sorted(r.rep->findings, &r.nf);
+		for (size_t i = 0; i < r.nf; i++)
+			if (f[i].rule == DSB_L035) {
+				CU_ASSERT_EQUAL(f[i].offset, 0);
+				CU_ASSERT(strstr(f[i].message, "copy 1 of 2") != NULL);
+			}
+		run_free(&r);
+		CU_ASSERT_EQUAL(pat_case(cb, pat_copies_differ, DSB_L035, &r), 1);
+		f = dsb_findings_sorted(r.rep->findings, &r.nf);
+		for (size_t i = 0; i < r.nf; i++)
+			if (f[i].rule == DSB_L035) {
+				CU_ASSERT_EQUAL(f[i].offset, (int64_t)cb);
+				CU_ASSERT(strstr(f[i].message, "differ") != NULL);
+			}
+		run_free(&r);
+		CU_ASSERT_EQUAL(pat_case(cb, pat_three_pages, DSB_L036, &r), 1);
+		CU_ASSERT_EQUAL(dsb_findings_count_rule(r.rep->findings, -1, DSB_L035), 0);
+		run_free(&r);
+	}
+}
+
 static const struct dsb_test tests[] = {
 	{ "clean sets of several page and log sizes: no finding, real counts", test_clean_sets },
 	{ "each rule's message and location", test_rule_messages },
 	{ "each rule's message and location: the others", test_rule_messages_table },
 	{ "damage of many shapes on one log", test_damage_shapes },
 	{ "two sets in two folders: each on its own", test_two_sets },
+	{ "patch files: intact, one copy, empty; a bad copy, copies differing (L035); older data (L036)",
+	  test_patch_files },
 	{ "v7 clean sets: no finding, logs[] has the walks' counts", test_v7_clean_sets },
 	{ "v7 twins of the log rules: each shape raises its rule only", test_v7_rules },
 	{ "v7 locations: L011 at the record holding the flipped bit, L009 repairable", test_v7_locations },

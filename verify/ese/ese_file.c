@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "format/ese_log.h"
 #include "format/filekind.h"
 #include "lib/hex.h"
 #include "verify/capture/ese_feeder.h"
@@ -320,12 +321,66 @@ static bool logs_kind(const struct dsb_file_sniff *k, const char *name, enum dsb
 	return dsb_logs_kind_by_name(name, out);
 }
 
+/* A streaming-backup patch file, by its header or its name (*.pat). */
+static bool patch_kind(const struct dsb_file_sniff *k, const char *name)
+{
+	if (k->kind == DSB_KIND_ESE_PATCH)
+		return true;
+	struct dsb_log_name n;
+	if (!name)
+		return false;
+	dsb_log_name_parse(name, strlen(name), &n);
+	return n.kind == DSB_LNAME_PATCH;
+}
+
 static bool log_kind(const struct dsb_file_sniff *k, const char *name)
 {
 	enum dsb_logs_kind lk;
-	return logs_kind(k, name, &lk) || k->kind == DSB_KIND_ESE_PATCH;
+	return logs_kind(k, name, &lk) || patch_kind(k, name);
 }
 
+
+/* A .pat (REF §3.10): empty from current engines (nothing to judge), one
+ * or two PATCHHDR copies from Windows 7-era ones (each checksummed, the
+ * two equal: DSB-L035), or the patched pages of older engines, whose
+ * format is not published (DSB-L036, not verified).  The file is at most
+ * two pages, so the head read for the sniff holds all of it; a larger
+ * one is the older form. */
+static void judge_patch(struct esefile *e, const uint8_t *head, size_t hlen, uint64_t size)
+{
+	struct dsb_loc loc = DSB_LOC_INIT;
+	if (size == 0)
+		return;
+	if (size > hlen) {
+		dsb_findings_add(e->rep->findings, e->input, DSB_L036, &loc,
+				 "a patch file of %llu bytes, more than two database pages: the patched pages of an engine older than Windows Vista, a format not verified here",
+				 (unsigned long long)size);
+		return;
+	}
+	struct dsb_pat_file pf;
+	dsb_pat_decode(head, (size_t)size, 0, &pf);
+	if (pf.kind != DSB_PAT_PATCHHDR) {
+		dsb_findings_add(e->rep->findings, e->input, DSB_L036, &loc,
+				 "a patch file of %llu bytes that is not one or two PATCHHDR pages: the patched pages of an engine older than Windows Vista, a format not verified here",
+				 (unsigned long long)size);
+		return;
+	}
+	for (unsigned c = 0; c < pf.ncopies; c++) {
+		if (pf.copy[c].checksum_ok)
+			continue;
+		loc.offset = (int64_t)c * pf.cb_page;
+		dsb_findings_add(e->rep->findings, e->input, DSB_L035, &loc,
+				 "PATCHHDR copy %u of %u (%u-byte page at offset %lld) fails its checksum (stored 0x%08x, computed 0x%08x): -535 JET_errBadPatchPage at restore",
+				 c + 1, pf.ncopies, pf.cb_page, (long long)loc.offset,
+				 pf.copy[c].t.checksum, pf.copy[c].checksum_computed);
+		return;
+	}
+	if (pf.ncopies == 2 && !pf.copies_equal) {
+		loc.offset = pf.cb_page;
+		dsb_findings_add(e->rep->findings, e->input, DSB_L035, &loc,
+				 "the two PATCHHDR copies both verify but differ: which one a restore reads is not known");
+	}
+}
 
 /* A log, reserve log, checkpoint or patch file: read to its end through
  * the log verifier (a patch file is only hashed: verify/set/ judges it
@@ -346,6 +401,10 @@ static int check_log(struct esefile *e, int fd, const struct dsb_file_sniff *k, 
 			 lk == DSB_LOGS_CHECKPOINT ? "named as an ESE checkpoint, with no copy that verifies" :
 			 lk == DSB_LOGS_RESERVE ? "named as an ESE reserve log, holding other bytes" :
 			 "named as an ESE transaction log, with no log header that verifies");
+	else if (!ours && k->kind != DSB_KIND_ESE_PATCH && patch_kind(k, name))
+		snprintf(what, sizeof what, "%s", k->kind == DSB_KIND_EMPTY
+			 ? "an empty ESE patch file (.pat), as current engines leave it"
+			 : "named as an ESE patch file (.pat), not in the PATCHHDR form");
 	else
 		dsb_file_kind_describe(k, what, sizeof what);
 	in->file_kind = strdup(what);
@@ -354,8 +413,12 @@ static int check_log(struct esefile *e, int fd, const struct dsb_file_sniff *k, 
 	if (!in->file_kind)
 		out_of_memory(e);
 	struct dsb_logs *own = NULL, *lg = e->logs;
-	if (!ours)
-		return read_rest(e, fd, NULL, NULL, 0, NULL);
+	if (!ours) {
+		int rest = read_rest(e, fd, NULL, NULL, 0, NULL);
+		if (rest == 0 && patch_kind(k, name))
+			judge_patch(e, head, hlen, e->bytes);
+		return rest;
+	}
 	/* `ese FILE` outside a collection: the file judged on its own. */
 	if (!lg && !(lg = own = dsb_logs_new(0, true))) {
 		out_of_memory(e);
