@@ -1097,6 +1097,7 @@ static void test_damage_table(void)
 		struct dfx_logset_opts o = dmg_opts;
 		o.damage = (enum dfx_logset_damage)i;
 		o.reserve = (t[i].needs & DFX_LSD_NEED_RESERVE) != 0;
+		o.pat = (t[i].needs & DFX_LSD_NEED_PAT) ? DFX_LSPAT_LEGACY : DFX_LSPAT_NONE;
 		struct dfx_logset *s = make(&o);
 		dfx_logset_free(s);
 	}
@@ -1350,6 +1351,7 @@ static void test_v7_options(void)
 		o.log_size = 64 * 1024;
 		o.damage = (enum dfx_logset_damage)i;
 		o.reserve = (t[i].needs & DFX_LSD_NEED_RESERVE) != 0;
+		o.pat = (t[i].needs & DFX_LSD_NEED_PAT) ? DFX_LSPAT_LEGACY : DFX_LSPAT_NONE;
 		bool refused = o.damage == DFX_LSD_CHAIN_CHECKSUM ||
 			       o.damage == DFX_LSD_DATA_AFTER_EMPTY ||
 			       o.damage == DFX_LSD_LOG_SECTOR_SIZE;
