@@ -5,7 +5,9 @@
  * returned, however far the reader reads on; what cannot be kept alive
  * (decompressed data) is not lent; and a capture verified with its
  * database's blocks lent (uncompressed tar, memory) gives the same
- * findings as with them copied (gzip, folder).
+ * findings as with them copied (gzip, folder).  Logs go to the same
+ * worker: a database and its logs checked there or on the reader's
+ * thread give the same findings, log entries and member hashes.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -13,6 +15,7 @@
 
 #include "format/archive.h"
 #include "verify/capture/capture.h"
+#include "fixtures/lib/dcbackup.h"
 #include "fixtures/lib/esegen.h"
 
 #include "tests/archive_fixture.h"
@@ -241,6 +244,105 @@ static void test_capture_lent_and_copied_same_findings(void)
 	free(db);
 }
 
+
+/* ---- logs on the worker: the same as on the reader ----------------------------- */
+
+static bool same_logs(const struct dsb_report *a, const struct dsb_report *b)
+{
+	if (a->nlogs != b->nlogs)
+		return false;
+	for (size_t i = 0; i < a->nlogs; i++) {
+		const struct dsb_log_entry *x = &a->logs[i], *y = &b->logs[i];
+		const struct dsb_log_segments *sx = &x->segments, *sy = &y->segments;
+		if (strcmp(x->name, y->name) != 0 || x->size != y->size ||
+		    x->header_ok != y->header_ok || x->generation != y->generation ||
+		    x->has_segments != y->has_segments || x->errors != y->errors ||
+		    sx->valid != sy->valid || sx->empty != sy->empty || sx->bad != sy->bad ||
+		    sx->corrected != sy->corrected || sx->shadow != sy->shadow)
+			return false;
+	}
+	return true;
+}
+
+/* Every data member's hash, as the sessions' files carry them. */
+static bool same_member_hashes(const struct dsb_report *a, const struct dsb_report *b)
+{
+	if (a->nsessions != b->nsessions)
+		return false;
+	for (size_t s = 0; s < a->nsessions; s++) {
+		if (a->sessions[s].nfiles != b->sessions[s].nfiles)
+			return false;
+		for (size_t i = 0; i < a->sessions[s].nfiles; i++) {
+			const struct dsb_file_entry *x = &a->sessions[s].files[i];
+			const struct dsb_file_entry *y = &b->sessions[s].files[i];
+			if (x->has_sha256 != y->has_sha256 || strcmp(x->sha256, y->sha256) != 0)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* dc-full-backup (a streamed database, generations 5..9 of 1 MiB logs:
+ * several raw reads each) with one log damaged, as a tar (blocks lent)
+ * and a tar.gz (blocks copied), each verified with workers and without:
+ * four reports that agree, and that saw the damage. */
+static void check_logs_worker_or_reader(enum dfx_logset_damage damage, enum dsb_rule rule,
+					const char *tag)
+{
+	char err[256];
+	struct dfx_cap *c = dfx_dc_backup(&(struct dfx_dcb_opts){ .damage = damage }, err,
+					  sizeof err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	char tar[256], tgz[256];
+	snprintf(tar, sizeof tar, "%s/logs-%s.tar", tw_tmpdir(), tag);
+	snprintf(tgz, sizeof tgz, "%s/logs-%s.tar.gz", tw_tmpdir(), tag);
+	CU_ASSERT_EQUAL_FATAL(dfx_cap_write(c, tar, &(struct dfx_write_opts){ DFX_TAR, DFX_FNONE, -1 },
+					    err, sizeof err), 0);
+	CU_ASSERT_EQUAL_FATAL(dfx_cap_write(c, tgz, &(struct dfx_write_opts){ DFX_TAR, DFX_GZIP, -1 },
+					    err, sizeof err), 0);
+	dfx_cap_free(c);
+
+	const char *paths[2] = { tar, tgz };
+	struct dsb_report *r[2][2];   /* [tar, tgz][worker, reader] */
+	for (int p = 0; p < 2; p++)
+		for (int w = 0; w < 2; w++) {
+			struct dsb_verify_opts o = { .no_workers = w == 1 };
+			r[p][w] = dsb_report_new(DSB_FAIL_ON_ERROR);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(r[p][w]);
+			CU_ASSERT_EQUAL(dsb_verify_input(r[p][w], paths[p], &o), 0);
+		}
+	struct dsb_report *ref = r[0][0];
+	CU_ASSERT_EQUAL(ref->nlogs, 5);
+	CU_ASSERT_EQUAL(ref->ndatabases, 1);
+	CU_ASSERT_EQUAL(count(ref, rule), 1);
+	CU_ASSERT_EQUAL_FATAL(ref->nlogs, 5);
+	/* generation 7, the middle log, took the damage */
+	const struct dsb_log_segments *g7 = &ref->logs[2].segments;
+	CU_ASSERT_EQUAL(ref->logs[2].generation, 7);
+	CU_ASSERT_EQUAL(g7->corrected, rule == DSB_L008 ? 1 : 0);
+	CU_ASSERT_EQUAL(g7->bad, rule == DSB_L011 ? 1 : 0);
+	CU_ASSERT_EQUAL(g7->valid + g7->bad, 254);
+	CU_ASSERT_EQUAL(ref->logs[0].segments.valid, 254);
+	for (int p = 0; p < 2; p++)
+		for (int w = 0; w < 2; w++) {
+			CU_ASSERT_TRUE(same_findings(ref, r[p][w]));
+			CU_ASSERT_TRUE(same_logs(ref, r[p][w]));
+			CU_ASSERT_TRUE(same_member_hashes(ref, r[p][w]));
+		}
+	for (int p = 0; p < 2; p++)
+		for (int w = 0; w < 2; w++)
+			dsb_report_free(r[p][w]);
+	remove(tar);
+	remove(tgz);
+}
+
+static void test_logs_worker_or_reader_same_results(void)
+{
+	/* An ECC-corrected bit: corrected counts; a corrupt segment: a bad one. */
+	check_logs_worker_or_reader(DFX_LSD_BITFLIP, DSB_L008, "bitflip");
+	check_logs_worker_or_reader(DFX_LSD_CORRUPT_SEGMENT, DSB_L011, "corrupt");
+}
+
 static const struct dsb_test lend_tests[] = {
 	{ "regression_lent_block_not_overwritten_by_later_reads",
 	  regression_lent_block_not_overwritten_by_later_reads },
@@ -248,6 +350,8 @@ static const struct dsb_test lend_tests[] = {
 	{ "memory input: lent, nothing to return", test_memory_blocks_lent_without_hold },
 	{ "a capture's database lent (tar, memory) or copied (gzip): same findings",
 	  test_capture_lent_and_copied_same_findings },
+	{ "a database and its logs on the worker or the reader (tar, tar.gz): the same results",
+	  test_logs_worker_or_reader_same_results },
 	{ NULL, NULL },
 };
 

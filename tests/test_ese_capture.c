@@ -567,7 +567,8 @@ static void regression_capture_db_unchecked_is_incomplete(void)
 }
 
 /* A database's member hash is taken on its ESE worker, from the block
- * after the one that decided its kind on (verify/capture/ese_feeder.c):
+ * that decided its kind on (verify/capture/ese_feeder.c, capture.c's
+ * on_member):
  * for a database of several raw reads, lent to the worker from the
  * reader's buffers (tar) or copied out of the decompressed stream
  * (tar.gz), the data record's file entry holds the SHA-256 of the

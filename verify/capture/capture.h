@@ -52,6 +52,9 @@ struct dsb_verify_opts {
 	/* --now and --tombstone-days, for the backup sets' judgement
 	 * (verify/set/set.h); all zero: the defaults and the clock. */
 	struct dsb_set_opts sets;
+	/* Tests: every member checked on the reader's thread, no worker
+	 * (the worker's results must be the same, tests/test_ar_lend.c). */
+	bool no_workers;
 };
 
 /* Returns the input's index, or -1 on an operational error that left no

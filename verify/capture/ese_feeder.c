@@ -41,7 +41,8 @@
 _Static_assert(DSB_ESE_FEED_SLOTS <= DSB_RING_MAX_SLOTS, "one ring job per copy area at most");
 
 struct dsb_ese_feeder {
-	struct dsb_ese_stream *s;
+	dsb_feed_fn fn;                           /* the stream's feed, on the worker */
+	void *ctx;
 	struct dsb_ar *ar;                        /* where loans go back; NULL: nothing lent */
 	struct dsb_ring ring;
 	uint8_t *copy;                            /* DSB_ESE_FEED_SLOTS x DSB_ESE_FEED_BLOCK */
@@ -74,20 +75,32 @@ static bool feed_job(void *ctx, const void *p, size_t n, int tag)
 {
 	struct dsb_ese_feeder *w = ctx;
 	bool ok = !(tag & TAG_HASH) || EVP_DigestUpdate(w->md, p, n) == 1;
-	ok = dsb_ese_stream_feed(w->s, p, n) && ok;
+	ok = w->fn(w->ctx, p, n) && ok;
 	int loan = tag_loan(tag);
 	if (loan != DSB_AR_NO_LOAN)
 		dsb_ar_return(w->ar, loan);
 	return ok;
 }
 
+static bool ese_feed(void *ctx, const void *buf, size_t len)
+{
+	return dsb_ese_stream_feed(ctx, buf, len);
+}
+
 struct dsb_ese_feeder *dsb_ese_feeder_start(struct dsb_ese_stream *s, struct dsb_ar *ar,
 					    EVP_MD_CTX *md)
+{
+	return dsb_ese_feeder_start_fn(ese_feed, s, ar, md);
+}
+
+struct dsb_ese_feeder *dsb_ese_feeder_start_fn(dsb_feed_fn fn, void *ctx, struct dsb_ar *ar,
+					       EVP_MD_CTX *md)
 {
 	struct dsb_ese_feeder *w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
-	w->s = s;
+	w->fn = fn;
+	w->ctx = ctx;
 	w->ar = ar;
 	w->md = md;
 	w->copy = malloc((size_t)DSB_ESE_FEED_SLOTS * DSB_ESE_FEED_BLOCK);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The ESE worker: a database's bytes fed to its verifier stream on a
+ * The ESE worker: a database's bytes (or a log's) fed to its verifier stream on a
  * thread of its own (docs/architecture.md "A third stream, a worker"),
  * through lib/ring.  Used by the capture verifier (verify/capture/capture.c,
  * blocks of the reader, lent when the reader can keep them alive) and by
@@ -32,12 +32,21 @@ struct dsb_ar;
 struct dsb_ese_stream;
 struct dsb_ese_feeder;
 
+/* What the worker runs on each block, in order: a database's stream
+ * (dsb_ese_feeder_start), or a log's (the capture verifier's logs).
+ * False records a failure: dsb_ese_feeder_end reports it. */
+typedef bool (*dsb_feed_fn)(void *ctx, const void *buf, size_t len);
+
 /* NULL (feed inline) when the copy areas or the thread cannot be had.
  * `ar`: the reader whose blocks may be lent (dsb_ar_lend), or NULL.
  * `md`: the member hash the worker updates with the blocks fed with
  * `hash` (or NULL); the caller leaves it alone until dsb_ese_feeder_end. */
 struct dsb_ese_feeder *dsb_ese_feeder_start(struct dsb_ese_stream *s, struct dsb_ar *ar,
 					    EVP_MD_CTX *md);
+/* The same worker for any stream: fn(ctx, ...) instead of the ESE
+ * verifier's feed. */
+struct dsb_ese_feeder *dsb_ese_feeder_start_fn(dsb_feed_fn fn, void *ctx, struct dsb_ar *ar,
+					       EVP_MD_CTX *md);
 /* A block the caller reuses after the call: lent when the reader can keep
  * it alive, else copied (waits while the worker is DSB_ESE_FEED_SLOTS
  * blocks behind).  With `hash`, the worker also puts it through `md`,
