@@ -137,7 +137,6 @@ static bool ese_file_header(const uint8_t *buf, size_t len, struct dsb_file_snif
 		out->log_version[2] = h.version.update_major;
 		out->log_version[3] = h.version.update_minor;
 		out->log_sector_size = h.cb_sec;
-		out->log_page_size = h.cb_page;
 		out->log_created = h.tm_create;
 		out->log_prev_created = h.tm_prev_gen;
 		out->sign_log = h.sign_log;

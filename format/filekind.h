@@ -62,7 +62,6 @@ struct dsb_file_sniff {
 	bool ese_header;           /* a 4096-byte ESE header verified (not a reserve
 				    * log known by its name or pattern only) */
 	uint16_t log_sector_size;  /* ESE_LOG: le_cbSec */
-	uint16_t log_page_size;    /* ESE_LOG: le_cbPageSize, the database's page size */
 	struct dsb_ese_logtime log_created;       /* ESE_LOG: tmCreate */
 	struct dsb_ese_logtime log_prev_created;  /* ESE_LOG: tmPrevGen */
 	struct dsb_ese_signature sign_log;        /* ESE_LOG, CHECKPOINT: signLog */

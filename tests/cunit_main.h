@@ -85,6 +85,19 @@ static inline void dsb_sample_path(const char *rel, char *out, size_t n)
 	snprintf(out, n, "%s/%s", dsb_samples_dir(), rel);
 }
 
+/* The path of sample `rel` into out, checked: sample suites run only
+ * when the samples folder is there, so a file missing from it is a broken
+ * checkout, which fails the test (false, said here), never a skip. */
+static inline bool dsb_sample_path_present(const char *rel, char *out, size_t n)
+{
+	dsb_sample_path(rel, out, n);
+	if (access(out, R_OK) == 0)
+		return true;
+	printf("\n    missing sample %s", out);
+	CU_FAIL("missing sample");
+	return false;
+}
+
 /* A whole sample in memory (malloc'd; *len its size).  Only sample suites
  * call it, which run when the samples folder is there: a file missing
  * from it is a broken checkout, so NULL (said here) fails the test rather

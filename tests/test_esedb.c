@@ -61,19 +61,6 @@ static const struct sample samples[] = {
 
 #endif
 
-/* The path of sample `rel` into out.  Sample suites run only when the
- * samples folder is there: a file missing from it is a broken checkout,
- * which fails (false, said here), never a skip. */
-static bool sample_path(const char *rel, char *out, size_t n)
-{
-	dsb_sample_path(rel, out, n);
-	if (access(out, R_OK) == 0)
-		return true;
-	printf("\n    missing sample %s", out);
-	CU_FAIL("missing sample");
-	return false;
-}
-
 /* ---- files ------------------------------------------------------------------------- */
 
 /* The generated database (fixtures/lib/esegen.c) into a new file under
@@ -240,7 +227,7 @@ static void test_catalog_equals_libesedb_on_every_sample(void)
 {
 	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
 		char p[1024];
-		if (sample_path(samples[i].path, p, sizeof(p)))
+		if (dsb_sample_path_present(samples[i].path, p, sizeof(p)))
 			same_catalog(p, samples[i].path);
 	}
 }
@@ -252,7 +239,7 @@ static void test_libesedb_gaps_counted_not_reported(void)
 {
 	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
 		char p[1024];
-		if (!samples[i].table || !sample_path(samples[i].path, p, sizeof(p)))
+		if (!samples[i].table || !dsb_sample_path_present(samples[i].path, p, sizeof(p)))
 			continue;
 		struct dsb_esedb_result res;
 		char err[256];
@@ -341,7 +328,7 @@ static void e037_with(void (*doctor)(struct dsb_ese_table_summary *, size_t), ui
 {
 	char path[1024], gen[64] = "";
 	if (dsb_on_samples) {
-		if (!sample_path("dissect.esedb/basic.edb", path, sizeof(path)))
+		if (!dsb_sample_path_present("dissect.esedb/basic.edb", path, sizeof(path)))
 			return;
 		e037_table = "basic";
 	} else {
@@ -438,7 +425,7 @@ static const char *big_input(char path[1024], char gen[64])
 	 * which still takes longer than fork + open. */
 	gen[0] = '\0';
 	if (dsb_on_samples) {
-		CU_ASSERT_TRUE_FATAL(sample_path("DSInternals/Initial/ntds.dit", path, 1024));
+		CU_ASSERT_TRUE_FATAL(dsb_sample_path_present("DSInternals/Initial/ntds.dit", path, 1024));
 		return path;
 	}
 	CU_ASSERT_TRUE_FATAL(write_generated(gen, 32768));
@@ -600,7 +587,7 @@ static void damaged(void (*edit)(uint8_t *, size_t *, uint32_t), const char *why
 	char src[1024], gen[64] = "", path[64];
 	uint32_t cb = 4096;
 	if (dsb_on_samples) {
-		CU_ASSERT_TRUE_FATAL(sample_path("dissect.esedb/basic.edb", src, sizeof(src)));
+		CU_ASSERT_TRUE_FATAL(dsb_sample_path_present("dissect.esedb/basic.edb", src, sizeof(src)));
 	} else {
 		CU_ASSERT_TRUE_FATAL(write_generated(gen, 8192));
 		snprintf(src, sizeof(src), "%s", gen);
@@ -882,7 +869,7 @@ static void test_cli_ese_records_file(void)
 	CU_ASSERT_FATAL(fd >= 0);
 	close(fd);
 	if (dsb_on_samples) {
-		CU_ASSERT_TRUE_FATAL(sample_path("dissect.esedb/basic.edb", db, sizeof(db)));
+		CU_ASSERT_TRUE_FATAL(dsb_sample_path_present("dissect.esedb/basic.edb", db, sizeof(db)));
 	} else {
 		CU_ASSERT_TRUE_FATAL(write_generated(gen, 8192));
 		snprintf(db, sizeof(db), "%s", gen);

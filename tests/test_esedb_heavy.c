@@ -29,18 +29,6 @@
 #define LARGE "dissect.esedb/large.edb"
 #define BASIC "dissect.esedb/basic.edb"
 
-/* The path of sample `rel`: the sample suites run only when the samples
- * folder is there, so a missing file fails (a broken checkout). */
-static bool sample(const char *rel, char *out, size_t n)
-{
-	dsb_sample_path(rel, out, n);
-	if (access(out, R_OK) == 0)
-		return true;
-	printf("\n    missing sample %s", out);
-	CU_FAIL("missing sample");
-	return false;
-}
-
 struct run {
 	struct dsb_findings *f;
 	struct dsb_ese_stream *s;
@@ -70,7 +58,7 @@ static void run_free(struct run *r)
 static void test_e036_large_edb_records_libesedb_cannot_read(void)
 {
 	char path[1024];
-	if (!sample(LARGE, path, sizeof(path)))
+	if (!dsb_sample_path_present(LARGE, path, sizeof(path)))
 		return;
 	struct run r;
 	check(&r, path);
@@ -127,7 +115,7 @@ static void every_record_read(const char *path)
 static void test_e036_twin_basic_edb_every_record_read(void)
 {
 	char path[1024];
-	if (sample(BASIC, path, sizeof(path)))
+	if (dsb_sample_path_present(BASIC, path, sizeof(path)))
 		every_record_read(path);
 }
 

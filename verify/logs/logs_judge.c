@@ -34,6 +34,16 @@ struct judge {
 	void *ctx;
 };
 
+/* What a finding says of the log it is anchored at, read by the set's
+ * judgement: by default an error makes that log unusable; a gap (L020) is
+ * anchored at the log after it, which is intact; a torn write in edb.log
+ * (L009) is one its own shadow repairs. */
+enum mark { MARK_BY_SEVERITY, MARK_NONE, MARK_TORN_REPAIRABLE };
+static const enum mark marks[DSB_RULE_COUNT] = {
+	[DSB_L020] = MARK_NONE,
+	[DSB_L009] = MARK_TORN_REPAIRABLE,
+};
+
 static void add(struct judge *j, struct lfact *x, enum dsb_rule r, int64_t gen, int64_t off,
 		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
@@ -52,12 +62,17 @@ static void add(struct judge *j, struct lfact *x, enum dsb_rule r, int64_t gen, 
 	if (x->entry < 0 || x->kind == DSB_LOGS_CHECKPOINT || (size_t)x->entry >= j->rep->nlogs)
 		return;
 	struct dsb_log_entry *e = &j->rep->logs[x->entry];
-	/* A gap is anchored at the log after it, but that log is intact:
-	 * the set counts the missing generations, not it, as unusable. */
-	if (dsb_rule_info(r)->severity == DSB_SEV_ERROR && r != DSB_L020)
-		e->errors = true;
-	if (r == DSB_L009)
+	switch (marks[r]) {
+	case MARK_BY_SEVERITY:
+		if (dsb_rule_info(r)->severity == DSB_SEV_ERROR)
+			e->errors = true;
+		break;
+	case MARK_TORN_REPAIRABLE:
 		e->torn_repairable = true;
+		break;
+	case MARK_NONE:
+		break;
+	}
 }
 
 static const char *shown(char out[NAME_SHOWN_SIZE], const struct lfact *x)
