@@ -354,3 +354,110 @@ void dsb_checkpoint_view(const struct dsb_checkpoint_entry *ck, struct dsb_db_si
 	if (ck->copy_ok[0] || ck->copy_ok[1])
 		show_signature(out, &ck->sign_log);
 }
+
+/* ---- one input's report into the run's ----------------------------------- */
+
+/* Append n elements of size `size` at src to the array *v (n_dst used,
+ * *cap allocated when cap is not NULL, else exactly n_dst). */
+static bool append(void **v, size_t *cap, size_t n_dst, const void *src, size_t n, size_t size)
+{
+	if (n == 0)
+		return true;
+	size_t have = cap ? *cap : n_dst;
+	if (n_dst + n > have) {
+		size_t want;
+		if (dsb_vec_capacity(have, n_dst + n, size, SIZE_MAX, &want) != DSB_VEC_OK)
+			return false;
+		void *nv = realloc(*v, want * size);
+		if (!nv)
+			return false;
+		*v = nv;
+		if (cap)
+			*cap = want;
+	}
+	memcpy((char *)*v + n_dst * size, src, n * size);
+	return true;
+}
+
+bool dsb_report_absorb(struct dsb_report *dst, struct dsb_report *src)
+{
+	/* Room first, so that nothing moves unless everything can: the
+	 * arrays without a capacity grow exactly. */
+	int base = (int)dst->ninputs;
+	size_t db_base = dst->ndatabases, log_base = dst->nlogs, ck_base = dst->ncheckpoints;
+	for (size_t i = 0; i < src->nsessions; i++)
+		src->sessions[i].input += base;
+	for (size_t i = 0; i < src->ndatabases; i++)
+		src->databases[i].input += base;
+	for (size_t i = 0; i < src->nlogs; i++)
+		src->logs[i].input += base;
+	for (size_t i = 0; i < src->ncheckpoints; i++)
+		src->checkpoints[i].input += base;
+	for (size_t i = 0; i < src->nfolders; i++)
+		if (src->folders[i].input >= 0)
+			src->folders[i].input += base;
+	for (size_t i = 0; i < src->nsets; i++) {
+		struct dsb_backup_set *s = &src->sets[i];
+		s->input += base;
+		if (s->database >= 0)
+			s->database += (int64_t)db_base;
+		if (s->checkpoint >= 0)
+			s->checkpoint += (int64_t)ck_base;
+		for (size_t k = 0; k < s->nlogs; k++)
+			s->logs[k] += log_base;
+	}
+	bool ok = append((void **)&dst->inputs, NULL, dst->ninputs, src->inputs, src->ninputs,
+			 sizeof(*src->inputs));
+	if (ok) {
+		dst->ninputs += src->ninputs;
+		src->ninputs = 0;
+	}
+	ok = ok && append((void **)&dst->sessions, &dst->sessions_cap, dst->nsessions,
+			  src->sessions, src->nsessions, sizeof(*src->sessions));
+	if (ok) {
+		dst->nsessions += src->nsessions;
+		src->nsessions = 0;
+	}
+	ok = ok && append((void **)&dst->databases, NULL, dst->ndatabases, src->databases,
+			  src->ndatabases, sizeof(*src->databases));
+	if (ok) {
+		dst->ndatabases += src->ndatabases;
+		src->ndatabases = 0;
+	}
+	ok = ok && append((void **)&dst->logs, &dst->logs_cap, dst->nlogs, src->logs, src->nlogs,
+			  sizeof(*src->logs));
+	if (ok) {
+		dst->nlogs += src->nlogs;
+		src->nlogs = 0;
+	}
+	ok = ok && append((void **)&dst->checkpoints, &dst->checkpoints_cap, dst->ncheckpoints,
+			  src->checkpoints, src->ncheckpoints, sizeof(*src->checkpoints));
+	if (ok) {
+		dst->ncheckpoints += src->ncheckpoints;
+		src->ncheckpoints = 0;
+	}
+	ok = ok && append((void **)&dst->sets, &dst->sets_cap, dst->nsets, src->sets, src->nsets,
+			  sizeof(*src->sets));
+	if (ok) {
+		dst->nsets += src->nsets;
+		src->nsets = 0;
+	}
+	ok = ok && append((void **)&dst->folders, NULL, dst->nfolders, src->folders, src->nfolders,
+			  sizeof(*src->folders));
+	if (ok) {
+		dst->nfolders += src->nfolders;
+		src->nfolders = 0;
+	}
+	ok = ok && append((void **)&dst->skips, NULL, dst->nskips, src->skips, src->nskips,
+			  sizeof(*src->skips));
+	if (ok) {
+		dst->nskips += src->nskips;
+		src->nskips = 0;
+	}
+	dst->skips_total += src->skips_total;
+	src->skips_total = 0;
+	/* The findings last: their input indices are the inputs' new places. */
+	if (ok)
+		dsb_findings_merge_input(dst->findings, src->findings, base);
+	return ok;
+}
