@@ -23,6 +23,7 @@
 #include <ftw.h>
 #include <jansson.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@
 
 #include "dsbinspect.h"
 #include "fixtures/lib/scenarios.h"
+#include "inspector/progress.h"
 
 #include "cunit_main.h"
 
@@ -617,7 +619,109 @@ static void findings_sorted_input_matches_whole_view(void)
 	dsb_findings_free(f);
 }
 
+/* ---- progress with several jobs -------------------------------------------- */
+
+struct lane_run {
+	struct dsb_progress *p;
+	size_t lane;
+};
+
+static void *lane_updates(void *arg)
+{
+	struct lane_run *lr = arg;
+	for (uint64_t k = 1; k <= 2000; k++) {
+		dsb_progress_lane_update(&lr->p->lanes[lr->lane], k * 4096, 2000 * 4096);
+		if (k % 100 == 0) {
+			struct timespec ts = { 0, 300 * 1000 * 1000 / 20 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	return NULL;
+}
+
+/* Two jobs report from their threads while the writer holds the line off
+ * now and then: every line drawn is whole ("\r" LINE "\033[K"), names the
+ * lower input still running, and counts the jobs. */
+static void progress_lanes_one_line_never_torn(void)
+{
+	FILE *fp = tmpfile();
+	CU_ASSERT_FATAL(fp != NULL);
+	struct dsb_progress p;
+	dsb_progress_init(&p, fp, true);
+	p.run_start.tv_sec -= 10;   /* past DSB_PROGRESS_DELAY_MS */
+	dsb_progress_lane_begin(&p, 0, "A", 0, 5);
+	dsb_progress_lane_begin(&p, 1, "B", 1, 5);
+	struct lane_run lr[2] = { { &p, 0 }, { &p, 1 } };
+	pthread_t t[2];
+	for (int k = 0; k < 2; k++)
+		CU_ASSERT_FATAL(pthread_create(&t[k], NULL, lane_updates, &lr[k]) == 0);
+	for (int k = 0; k < 20; k++) {
+		dsb_progress_hold(&p);
+		fputs("REPORT\n", fp);     /* what the writer writes meanwhile */
+		dsb_progress_release(&p);
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	for (int k = 0; k < 2; k++)
+		pthread_join(t[k], NULL);
+	dsb_progress_lane_end(&p, 0);
+	dsb_progress_hold(&p);
+	dsb_progress_release(&p);
+	dsb_progress_destroy(&p);
+
+	long n = ftell(fp);
+	CU_ASSERT_FATAL(n > 0);
+	char *all = calloc(1, (size_t)n + 1);
+	rewind(fp);
+	CU_ASSERT_FATAL(all && fread(all, 1, (size_t)n, fp) == (size_t)n);
+	fclose(fp);
+	size_t lines = 0;
+	for (char *q = all; (q = strchr(q, '\r')) != NULL; q++) {
+		if (strncmp(q, "\r\033[K", 4) == 0) {
+			q += 3;         /* an erase */
+			continue;
+		}
+		char *end = strstr(q, "\033[K");
+		CU_ASSERT_FATAL(end != NULL);
+		/* Nothing else inside a line. */
+		CU_ASSERT(memchr(q + 1, '\n', (size_t)(end - q - 1)) == NULL);
+		CU_ASSERT(memchr(q + 1, '\r', (size_t)(end - q - 1)) == NULL);
+		if (strncmp(q + 1, "[0/5 done, 2 running] A: ", 25) != 0) {
+			CU_FAIL("a progress line that is not the combined one");
+			fprintf(stderr, "line: %.*s\n", (int)(end - q - 1), q + 1);
+		}
+		lines++;
+		q = end;
+	}
+	CU_ASSERT(lines > 0);
+	/* Every REPORT line starts a line of its own: the progress line was
+	 * erased before it. */
+	for (char *q = all; (q = strstr(q, "REPORT\n")) != NULL; q++)
+		CU_ASSERT(q == all || q[-1] == '\n' || strncmp(q - 4, "\r\033[K", 4) == 0);
+	free(all);
+}
+
+/* Its twin: disabled (not a terminal, or -q), nothing is ever drawn. */
+static void progress_lanes_disabled_draw_nothing(void)
+{
+	FILE *fp = tmpfile();
+	CU_ASSERT_FATAL(fp != NULL);
+	struct dsb_progress p;
+	dsb_progress_init(&p, fp, false);
+	p.run_start.tv_sec -= 10;
+	dsb_progress_lane_begin(&p, 0, "first.tar", 0, 2);
+	dsb_progress_lane_update(&p.lanes[0], 4096, 8192);
+	dsb_progress_hold(&p);
+	dsb_progress_release(&p);
+	dsb_progress_lane_end(&p, 0);
+	dsb_progress_destroy(&p);
+	CU_ASSERT_EQUAL(ftell(fp), 0);
+	fclose(fp);
+}
+
 static const struct dsb_test model_tests[] = {
+	{ "progress_lanes_one_line_never_torn", progress_lanes_one_line_never_torn },
+	{ "progress_lanes_disabled_draw_nothing", progress_lanes_disabled_draw_nothing },
 	{ "absorb_rebases_every_index", absorb_rebases_every_index },
 	{ "absorb_into_empty_keeps_indices", absorb_into_empty_keeps_indices },
 	{ "findings_sorted_input_matches_whole_view", findings_sorted_input_matches_whole_view },
