@@ -357,32 +357,36 @@ void dsb_checkpoint_view(const struct dsb_checkpoint_entry *ck, struct dsb_db_si
 
 /* ---- one input's report into the run's ----------------------------------- */
 
-/* Append n elements of size `size` at src to the array *v (n_dst used,
- * *cap allocated when cap is not NULL, else exactly n_dst). */
-static bool append(void **v, size_t *cap, size_t n_dst, const void *src, size_t n, size_t size)
+/* Move the *sn elements (of `size` bytes) at sv to the end of the array
+ * *dv of *dn elements: *dcap allocated when dcap is not NULL, else
+ * exactly *dn.  *sn becomes 0; the elements' owned memory moves with
+ * them.  False on out-of-memory (nothing moved). */
+static bool move_all(void **dv, size_t *dn, size_t *dcap, const void *sv, size_t *sn,
+		     size_t size)
 {
-	if (n == 0)
+	if (*sn == 0)
 		return true;
-	size_t have = cap ? *cap : n_dst;
-	if (n_dst + n > have) {
+	size_t have = dcap ? *dcap : *dn;
+	if (*dn + *sn > have) {
 		size_t want;
-		if (dsb_vec_capacity(have, n_dst + n, size, SIZE_MAX, &want) != DSB_VEC_OK)
+		if (dsb_vec_capacity(have, *dn + *sn, size, SIZE_MAX, &want) != DSB_VEC_OK)
 			return false;
-		void *nv = realloc(*v, want * size);
+		void *nv = realloc(*dv, want * size);
 		if (!nv)
 			return false;
-		*v = nv;
-		if (cap)
-			*cap = want;
+		*dv = nv;
+		if (dcap)
+			*dcap = want;
 	}
-	memcpy((char *)*v + n_dst * size, src, n * size);
+	memcpy((char *)*dv + *dn * size, sv, *sn * size);
+	*dn += *sn;
+	*sn = 0;
 	return true;
 }
 
 bool dsb_report_absorb(struct dsb_report *dst, struct dsb_report *src)
 {
-	/* Room first, so that nothing moves unless everything can: the
-	 * arrays without a capacity grow exactly. */
+	/* Every index src holds, made one of dst's, then the arrays moved. */
 	int base = (int)dst->ninputs;
 	size_t db_base = dst->ndatabases, log_base = dst->nlogs, ck_base = dst->ncheckpoints;
 	for (size_t i = 0; i < src->nsessions; i++)
@@ -406,54 +410,24 @@ bool dsb_report_absorb(struct dsb_report *dst, struct dsb_report *src)
 		for (size_t k = 0; k < s->nlogs; k++)
 			s->logs[k] += log_base;
 	}
-	bool ok = append((void **)&dst->inputs, NULL, dst->ninputs, src->inputs, src->ninputs,
-			 sizeof(*src->inputs));
-	if (ok) {
-		dst->ninputs += src->ninputs;
-		src->ninputs = 0;
-	}
-	ok = ok && append((void **)&dst->sessions, &dst->sessions_cap, dst->nsessions,
-			  src->sessions, src->nsessions, sizeof(*src->sessions));
-	if (ok) {
-		dst->nsessions += src->nsessions;
-		src->nsessions = 0;
-	}
-	ok = ok && append((void **)&dst->databases, NULL, dst->ndatabases, src->databases,
-			  src->ndatabases, sizeof(*src->databases));
-	if (ok) {
-		dst->ndatabases += src->ndatabases;
-		src->ndatabases = 0;
-	}
-	ok = ok && append((void **)&dst->logs, &dst->logs_cap, dst->nlogs, src->logs, src->nlogs,
-			  sizeof(*src->logs));
-	if (ok) {
-		dst->nlogs += src->nlogs;
-		src->nlogs = 0;
-	}
-	ok = ok && append((void **)&dst->checkpoints, &dst->checkpoints_cap, dst->ncheckpoints,
-			  src->checkpoints, src->ncheckpoints, sizeof(*src->checkpoints));
-	if (ok) {
-		dst->ncheckpoints += src->ncheckpoints;
-		src->ncheckpoints = 0;
-	}
-	ok = ok && append((void **)&dst->sets, &dst->sets_cap, dst->nsets, src->sets, src->nsets,
-			  sizeof(*src->sets));
-	if (ok) {
-		dst->nsets += src->nsets;
-		src->nsets = 0;
-	}
-	ok = ok && append((void **)&dst->folders, NULL, dst->nfolders, src->folders, src->nfolders,
-			  sizeof(*src->folders));
-	if (ok) {
-		dst->nfolders += src->nfolders;
-		src->nfolders = 0;
-	}
-	ok = ok && append((void **)&dst->skips, NULL, dst->nskips, src->skips, src->nskips,
-			  sizeof(*src->skips));
-	if (ok) {
-		dst->nskips += src->nskips;
-		src->nskips = 0;
-	}
+	/* Referenced before referencing: a set moves only after the
+	 * databases, logs and checkpoints it points at. */
+	bool ok = move_all((void **)&dst->inputs, &dst->ninputs, NULL, src->inputs,
+			   &src->ninputs, sizeof(*src->inputs)) &&
+		  move_all((void **)&dst->sessions, &dst->nsessions, &dst->sessions_cap,
+			   src->sessions, &src->nsessions, sizeof(*src->sessions)) &&
+		  move_all((void **)&dst->databases, &dst->ndatabases, NULL, src->databases,
+			   &src->ndatabases, sizeof(*src->databases)) &&
+		  move_all((void **)&dst->logs, &dst->nlogs, &dst->logs_cap, src->logs,
+			   &src->nlogs, sizeof(*src->logs)) &&
+		  move_all((void **)&dst->checkpoints, &dst->ncheckpoints, &dst->checkpoints_cap,
+			   src->checkpoints, &src->ncheckpoints, sizeof(*src->checkpoints)) &&
+		  move_all((void **)&dst->sets, &dst->nsets, &dst->sets_cap, src->sets,
+			   &src->nsets, sizeof(*src->sets)) &&
+		  move_all((void **)&dst->folders, &dst->nfolders, NULL, src->folders,
+			   &src->nfolders, sizeof(*src->folders)) &&
+		  move_all((void **)&dst->skips, &dst->nskips, NULL, src->skips, &src->nskips,
+			   sizeof(*src->skips));
 	dst->skips_total += src->skips_total;
 	src->skips_total = 0;
 	/* The findings last: their input indices are the inputs' new places. */
