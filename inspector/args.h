@@ -21,9 +21,9 @@
 #define DSB_EXIT_USAGE      2
 
 /* --jobs: at most this many inputs checked at once.  Each job holds a
- * reader, an ESE worker and their bounded buffers (docs/architecture.md,
- * "Many inputs": about DSB_JOB_RSS_MIB each), so the bound keeps a mistyped
- * `-j 1000` from asking for gigabytes. */
+ * reader, an ESE worker and their bounded buffers (DSB_JOB_RSS_MIB each at
+ * most, inspector/jobs.h), and three threads: the bound keeps a mistyped
+ * `-j 1000` from asking for 200 threads and gigabytes. */
 #define DSB_JOBS_MAX 64
 
 enum dsb_cmd {

@@ -23,6 +23,12 @@
 
 #define DSB_JOBS_AHEAD 2
 
+/* What one more job may add to the peak RSS, in MiB: its reader, input
+ * hasher and ESE worker with their bounded buffers (measured: about 9 MiB,
+ * whatever the input's size; docs/architecture.md, "Many inputs").
+ * tests/test_jobs.c holds --jobs 4 to it. */
+#define DSB_JOB_RSS_MIB 16
+
 /* Input i is done: rep is its own report (input 0 in it), `input` what
  * dsb_verify_input returned (< 0: out of memory).  The callee owns rep.
  * Called on the caller's thread, for i = 0, 1, ... in order. */

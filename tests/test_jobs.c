@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -35,6 +36,7 @@
 
 #include "dsbinspect.h"
 #include "fixtures/lib/scenarios.h"
+#include "inspector/jobs.h"
 #include "inspector/progress.h"
 
 #include "cunit_main.h"
@@ -455,6 +457,64 @@ static void jobs_text_summary_names_bounded(void)
 	free(out);
 }
 
+/* ---- memory per job ---------------------------------------------------------- */
+
+/* The peak RSS (KiB) of dsbinspect verify -q -j J over the four inputs. */
+static long peak_rss_kib(const char *jobs, char paths[4][160])
+{
+	const char *args[] = { DSB_BINARY, "verify", "-q", "-j", jobs, paths[0], paths[1],
+			       paths[2], paths[3], NULL };
+	struct child c;
+	spawn(&c, args);
+	size_t len = 0;
+	bool seen;
+	free(read_until(c.out, NULL, &len, NULL, RUN_TIMEOUT_S * 1000, &seen));
+	close(c.out);
+	int st = 0;
+	struct rusage ru;
+	CU_ASSERT_FATAL(wait4(c.pid, &st, 0, &ru) == c.pid);
+	CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	return ru.ru_maxrss;
+}
+
+/* Four 24 MiB captures (a database each, streamed): --jobs 4 costs at
+ * most DSB_JOB_RSS_MIB per job more than --jobs 1, and one job is no
+ * more than that over a run that checks nothing big. */
+static void jobs_peak_rss_bounded_per_job(void)
+{
+	if (!DSB_RSS_JUDGED) {
+		fprintf(stderr, "(peak RSS not judged under the sanitizer) ");
+		return;
+	}
+	tmp_setup();
+	char paths[4][160];
+	for (int k = 0; k < 4; k++) {
+		snprintf(paths[k], sizeof paths[k], "%s/big-%d.tar", tmpdir, k);
+		char err[256];
+		CU_ASSERT_FATAL(dfx_big_payload_write(paths[k], 24u << 20, 65536, false, err,
+						      sizeof err) == 0);
+	}
+	write_mix();
+	const char *tiny[] = { DSB_BINARY, "verify", "-q", mix_paths[0], NULL };
+	struct child c;
+	spawn(&c, tiny);
+	size_t len = 0;
+	bool seen;
+	free(read_until(c.out, NULL, &len, NULL, RUN_TIMEOUT_S * 1000, &seen));
+	close(c.out);
+	int st;
+	struct rusage ru;
+	CU_ASSERT_FATAL(wait4(c.pid, &st, 0, &ru) == c.pid);
+	long base = ru.ru_maxrss;
+	long one = peak_rss_kib("1", paths), four = peak_rss_kib("4", paths);
+	fprintf(stderr, "(peak RSS: %ld KiB nothing big, %ld KiB -j1, %ld KiB -j4) ", base, one,
+		four);
+	CU_ASSERT(one - base <= DSB_JOB_RSS_MIB * 1024L);
+	CU_ASSERT(four - one <= 3 * DSB_JOB_RSS_MIB * 1024L);
+	for (int k = 0; k < 4; k++)
+		unlink(paths[k]);
+}
+
 /* ---- the option ------------------------------------------------------------ */
 
 static void jobs_option_bounds(void)
@@ -496,6 +556,7 @@ static const struct dsb_test cli_tests[] = {
 	  jobs_text_summary_names_failed_and_incomplete },
 	{ "jobs_text_summary_no_names_when_all_pass", jobs_text_summary_no_names_when_all_pass },
 	{ "jobs_text_summary_names_bounded", jobs_text_summary_names_bounded },
+	{ "jobs_peak_rss_bounded_per_job", jobs_peak_rss_bounded_per_job },
 	{ "jobs_option_bounds", jobs_option_bounds },
 	{ NULL, NULL },
 };
