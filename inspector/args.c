@@ -100,7 +100,7 @@ static const struct command commands[] = {
 
 enum opt_id {
 	OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON, OPT_QUIET, OPT_RECORDS, OPT_NOW, OPT_TOMBSTONE,
-	OPT_HELP, OPT_VERSION
+	OPT_JOBS, OPT_HELP, OPT_VERSION
 };
 
 struct option {
@@ -126,6 +126,8 @@ static const struct option options[] = {
 	  "the time a backup's age is measured to, as 2026-12-02T10:00:00Z (default: the clock)" },
 	{ OPT_TOMBSTONE, "tombstone-days", 0, "N",
 	  "tombstone lifetime in days: 180 (default); 60 for forests first built before Windows Server 2003 SP1" },
+	{ OPT_JOBS, "jobs", 'j', "N",
+	  "verify: check N inputs at once (default: the online cores; 1: one after another)" },
 	{ OPT_HELP, "help", 'h', NULL,
 	  "show this help, or the help of a command" },
 	{ OPT_VERSION, "version", 0, NULL,
@@ -271,6 +273,17 @@ static bool apply_option(struct parse_state *ps, const struct option *o, const c
 		cli->tombstone_days = (uint32_t)n;
 		return true;
 	}
+	case OPT_JOBS: {
+		char *end = NULL;
+		unsigned long long n = value[0] >= '0' && value[0] <= '9' ? strtoull(value, &end, 10) : 0;
+		if (!end || *end || n == 0 || n > DSB_JOBS_MAX) {
+			snprintf(ps->err, ps->errlen, "--jobs '%s' is not a number from 1 to %u",
+				 shown(w, sizeof w, value), (unsigned)DSB_JOBS_MAX);
+			return false;
+		}
+		cli->jobs = (unsigned)n;
+		return true;
+	}
 	case OPT_HELP:
 		ps->help = true;
 		return true;
@@ -406,6 +419,12 @@ static bool check_command(struct parse_state *ps)
 	 * `ese`'s (docs/cli.md). */
 	if (cli->records && cli->cmd != DSB_CMD_ESE && cli->cmd != DSB_CMD_VERIFY) {
 		snprintf(ps->err, ps->errlen, "--records is an option of ese and verify only");
+		return false;
+	}
+	/* Only `verify`'s inputs are independent of each other: `ese` judges
+	 * its files as one collection, `replay` takes one PATH. */
+	if (cli->jobs && cli->cmd != DSB_CMD_VERIFY) {
+		snprintf(ps->err, ps->errlen, "--jobs is an option of verify only");
 		return false;
 	}
 	size_t stdin_uses = 0;

@@ -20,6 +20,12 @@
 #define DSB_EXIT_INCOMPLETE 2
 #define DSB_EXIT_USAGE      2
 
+/* --jobs: at most this many inputs checked at once.  Each job holds a
+ * reader, an ESE worker and their bounded buffers (DSB_JOB_RSS_MIB each at
+ * most, inspector/jobs.h), and three threads: the bound keeps a mistyped
+ * `-j 1000` from asking for 200 threads and gigabytes. */
+#define DSB_JOBS_MAX 64
+
 enum dsb_cmd {
 	DSB_CMD_NONE,
 	DSB_CMD_VERIFY,     /* verify PATH... */
@@ -48,6 +54,7 @@ struct dsb_cli {
 	bool has_now;               /* --now TIME given */
 	int64_t now;                /* --now: ticks since 0001-01-01 UTC (dsb_time_parse) */
 	uint32_t tombstone_days;    /* --tombstone-days N; 0: the default (180) */
+	unsigned jobs;              /* --jobs N (verify); 0: the default, the online cores */
 	const char **paths;         /* the PATH operands (pointers into argv) */
 	size_t npaths;
 	const char *topic;          /* DSB_CMD_HELP: the command asked about, or NULL */

@@ -21,6 +21,7 @@
 
 #include "dsbinspect.h"
 #include "inspector/args.h"
+#include "inspector/jobs.h"
 #include "inspector/output.h"
 #include "inspector/progress.h"
 #include "inspector/render.h"
@@ -96,18 +97,50 @@ static int run_rules(const struct dsb_cli *cli)
 	return DSB_EXIT_PASS;
 }
 
-static bool render(FILE *fp, const struct dsb_cli *cli, const struct dsb_report *rep,
-		   const struct dsb_render_opts *ro)
+static void oom_on(const char *path)
 {
-	switch (cli->format) {
-	case DSB_FORMAT_JSON: return dsb_render_json(fp, rep, ro);
-	case DSB_FORMAT_SARIF: return dsb_render_sarif(fp, rep, ro);
-	case DSB_FORMAT_TEXT: return dsb_render_text(fp, rep, ro);
-	case DSB_FORMAT_MAN:
-	case DSB_FORMAT_MARKDOWN:
-		break;          /* refused by the argument parser */
+	char shown[512], msg[ERR_MAX];
+	dsb_term_escape(shown, sizeof shown, path);
+	snprintf(msg, sizeof msg, "out of memory while checking %s", shown);
+	op_error_of(DSB_OP_NOMEM, msg);
+}
+
+/* --jobs: as given, else the online cores.  The record pass forks a
+ * child per database, and a child forked while another job's pipes are
+ * open would hold them open: one input at a time with --records. */
+static unsigned jobs_of(const struct dsb_cli *cli)
+{
+	if (cli->records)
+		return 1;
+	return cli->jobs ? cli->jobs : dsb_jobs_default();
+}
+
+struct verify_run {
+	const char *const *paths;
+	struct dsb_report *rep;
+	struct dsb_render_stream *rs;
+	struct dsb_progress *prog;
+	bool failed;                /* an operational error: status 2 */
+};
+
+/* Input i is done, and every input before it was written: into the
+ * run's report, and out, whole, now. */
+static void verify_done(void *ctx, size_t i, struct dsb_report *one, int input)
+{
+	struct verify_run *vr = ctx;
+	dsb_progress_hold(vr->prog);
+	if (input < 0) {
+		oom_on(vr->paths[i]);
+		vr->failed = true;
 	}
-	return false;
+	if (one && !dsb_report_absorb(vr->rep, one)) {
+		op_error_of(DSB_OP_NOMEM, "out of memory: an input's report could not be kept");
+		vr->failed = true;
+	}
+	dsb_report_free(one);
+	dsb_render_inputs(vr->rs);
+	fflush(vr->rs->fp);
+	dsb_progress_release(vr->prog);
 }
 
 /* The folder a file goes to, with symbolic links resolved; NULL if it
@@ -212,24 +245,38 @@ static int run_verify(const struct dsb_cli *cli)
 		dsb_timeline_begin(&tl, out.fp, cli->paths[0]);
 
 	bool run_failed = false;
+	bool colour = cli->format == DSB_FORMAT_TEXT && dsb_term_colour(out.fp);
+	struct dsb_render_stream rs;
+	dsb_render_begin(&rs, out.fp, cli->format, rep, colour);
+	if (cli->cmd == DSB_CMD_VERIFY) {
+		/* Each input into a report of its own, absorbed and written in
+		 * command-line order as soon as it and those before it are done. */
+		struct verify_run vr = { .paths = cli->paths, .rep = rep, .rs = &rs, .prog = &prog };
+		struct dsb_jobs j = {
+			.paths = cli->paths, .npaths = cli->npaths,
+			.jobs = jobs_of(cli), .fail_on = cli->fail_on, .vo = &vo,
+			.progress = progress ? &prog : NULL,
+			.done = verify_done, .ctx = &vr,
+		};
+		dsb_jobs_run(&j);
+		run_failed = vr.failed;
+	}
 	/* `ese`: every PATH into one collection (each file checked once). */
 	struct dsb_ese_collection *col = NULL;
 	if (cli->cmd == DSB_CMD_ESE && !(col = dsb_ese_collection_new(rep, &vo, 0))) {
 		op_error_of(DSB_OP_NOMEM, "out of memory");
 		dsb_output_abort(&out);
 		dsb_report_free(rep);
+		dsb_progress_destroy(&prog);
 		return DSB_EXIT_INCOMPLETE;
 	}
-	for (size_t i = 0; i < cli->npaths; i++) {
+	for (size_t i = 0; cli->cmd != DSB_CMD_VERIFY && i < cli->npaths; i++) {
 		dsb_progress_begin(&prog, cli->paths[i], i, cli->npaths);
 		int input = col ? dsb_ese_collection_add(col, cli->paths[i])
 				: dsb_verify_input(rep, cli->paths[i], &vo);
 		if (input < 0) {
-			char shown[512];
 			dsb_progress_clear(&prog);
-			dsb_term_escape(shown, sizeof shown, cli->paths[i]);
-			snprintf(err, sizeof err, "out of memory while checking %s", shown);
-			op_error_of(DSB_OP_NOMEM, err);
+			oom_on(cli->paths[i]);
 			run_failed = true;
 		} else if (records.failed) {
 			/* The libesedb pass ran inside dsb_verify_ese_file(),
@@ -255,14 +302,15 @@ static int run_verify(const struct dsb_cli *cli)
 
 	int status = run_failed ? DSB_EXIT_INCOMPLETE : status_of(dsb_report_verdict(rep, -1));
 	struct dsb_render_opts ro = {
-		.colour = cli->format == DSB_FORMAT_TEXT && dsb_term_colour(out.fp),
+		.colour = colour,
 		.exit_status = status,
 		.run_failed = run_failed,
 	};
-	if (!render(out.fp, cli, rep, &ro)) {
+	if (!dsb_render_end(&rs, &ro)) {
 		op_error_of(DSB_OP_IO, "cannot write the report (out of memory or a write error)");
 		dsb_output_abort(&out);
 		dsb_report_free(rep);
+		dsb_progress_destroy(&prog);
 		return DSB_EXIT_INCOMPLETE;
 	}
 	if (!dsb_output_commit(&out, err, sizeof err)) {
@@ -270,6 +318,7 @@ static int run_verify(const struct dsb_cli *cli)
 		status = DSB_EXIT_INCOMPLETE;
 	}
 	dsb_report_free(rep);
+	dsb_progress_destroy(&prog);
 	return status;
 }
 

@@ -29,7 +29,42 @@ struct dsb_render_opts {
 	bool run_failed;        /* an operational error cut the run short */
 };
 
-/* Each returns false on out-of-memory or a write error on fp. */
+/* A report written as its inputs are done (`verify`): begin, then
+ * dsb_render_inputs() each time inputs were added to the report (each is
+ * written once, in order), then end.  Text writes each input's section
+ * whole; JSON and SARIF write each input's entry (`inputs[i]`, SARIF's
+ * `artifacts[i]`) and, at the end, the arrays that follow and the summary
+ * (docs/cli.md, "Many inputs").  The report may grow between the calls
+ * (dsb_report_absorb) but what was written must not change. */
+struct dsb_render_stream {
+	FILE *fp;
+	enum dsb_format format;
+	const struct dsb_report *r;
+	bool colour;
+	size_t next_input;          /* inputs written so far */
+	size_t next_log, next_ck;   /* text: the first log and checkpoint not shown */
+	bool ok;                    /* no write error, no out-of-memory so far */
+};
+void dsb_render_begin(struct dsb_render_stream *s, FILE *fp, enum dsb_format f,
+		      const struct dsb_report *r, bool colour);
+void dsb_render_inputs(struct dsb_render_stream *s);
+/* Every input not yet written, the rest, the summary; flushes.  False on
+ * out-of-memory or a write error at any step. */
+bool dsb_render_end(struct dsb_render_stream *s, const struct dsb_render_opts *o);
+
+/* The formats' parts of the above (render_text.c, render_json.c,
+ * render_sarif.c). */
+void dsb_text_input(struct dsb_render_stream *s, size_t i);
+void dsb_text_end(struct dsb_render_stream *s);
+void dsb_json_begin(struct dsb_render_stream *s);
+void dsb_json_input(struct dsb_render_stream *s, size_t i);
+void dsb_json_end(struct dsb_render_stream *s, const struct dsb_render_opts *o);
+void dsb_sarif_begin(struct dsb_render_stream *s);
+void dsb_sarif_input(struct dsb_render_stream *s, size_t i);
+void dsb_sarif_end(struct dsb_render_stream *s, const struct dsb_render_opts *o);
+
+/* The whole report at once: begin, every input, end.  Each returns false
+ * on out-of-memory or a write error on fp. */
 bool dsb_render_text(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);
 bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);
 bool dsb_render_sarif(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);

@@ -594,36 +594,48 @@ json_t *dsb_json_summary(const struct dsb_report *r)
 	return o;
 }
 
-bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *opts)
+void dsb_json_begin(struct dsb_render_stream *s)
 {
-	struct jw w = { .fp = fp, .ok = true };
-	(void)opts;
-
-	fprintf(fp, "{\n  \"schema\": \"%s\",\n  \"tool\": ", DSB_REPORT_SCHEMA);
+	struct jw w = { .fp = s->fp, .ok = true };
+	fprintf(w.fp, "{\n  \"schema\": \"%s\",\n  \"tool\": ", DSB_REPORT_SCHEMA);
 	json_t *tool = json_object();
 	if (!jset(tool, "name", json_string("dsbinspect")) ||
 	    !jset(tool, "version", json_string(DSB_VERSION)))
 		w.ok = false;
 	put(&w, tool);
+	/* `inputs` comes first of the arrays (RC §3.1), and each entry is
+	 * known when its input is done: the one array written as the run
+	 * goes. */
+	fputs(",\n  \"inputs\": [", w.fp);
+	s->ok &= w.ok;
+}
 
-	fputs(",\n  \"inputs\": [", fp);
-	for (size_t i = 0; i < r->ninputs; i++) {
-		item_start(&w, i, "    ");
-		put(&w, input_json(r, i));
-	}
+void dsb_json_input(struct dsb_render_stream *s, size_t i)
+{
+	struct jw w = { .fp = s->fp, .ok = true };
+	item_start(&w, i, "    ");
+	put(&w, input_json(s->r, i));
+	s->ok &= w.ok;
+}
+
+void dsb_json_end(struct dsb_render_stream *s, const struct dsb_render_opts *opts)
+{
+	const struct dsb_report *r = s->r;
+	FILE *fp = s->fp;
+	struct jw w = { .fp = fp, .ok = true };
+	(void)opts;
 	array_end(&w, r->ninputs, "  ");
-
 	fputs(",\n  \"sessions\": [", fp);
 	for (size_t i = 0; i < r->nsessions; i++) {
-		const struct dsb_session *s = &r->sessions[i];
+		const struct dsb_session *ss = &r->sessions[i];
 		item_start(&w, i, "    ");
-		put_open(&w, session_json(s));
+		put_open(&w, session_json(ss));
 		fputs(", \"files\": [", fp);
-		for (size_t k = 0; k < s->nfiles; k++) {
+		for (size_t k = 0; k < ss->nfiles; k++) {
 			item_start(&w, k, "      ");
-			put(&w, file_json(&s->files[k]));
+			put(&w, file_json(&ss->files[k]));
 		}
-		array_end(&w, s->nfiles, "    ");
+		array_end(&w, ss->nfiles, "    ");
 		fputc('}', fp);
 	}
 	array_end(&w, r->nsessions, "  ");
@@ -675,5 +687,13 @@ bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_rend
 	fputs(",\n  \"summary\": ", fp);
 	put(&w, dsb_json_summary(r));
 	fputs("\n}\n", fp);
-	return w.ok && !ferror(fp);
+	s->ok &= w.ok;
+}
+
+bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *opts)
+{
+	struct dsb_render_stream s;
+	dsb_render_begin(&s, fp, DSB_FORMAT_JSON, r, false);
+	dsb_render_inputs(&s);
+	return dsb_render_end(&s, opts);
 }

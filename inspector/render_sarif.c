@@ -318,17 +318,10 @@ static void array_end(FILE *fp, size_t n, const char *indent)
 	fputc(']', fp);
 }
 
-bool dsb_render_sarif(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *opts)
+void dsb_sarif_begin(struct dsb_render_stream *s)
 {
+	FILE *fp = s->fp;
 	bool ok = true;
-	size_t n, nmembers = 0;
-	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);
-	if (!f)
-		ok = false;     /* out of memory: n is 0 */
-	struct member_ref *members = collect_members(f, n, &nmembers);
-	if (!members)
-		ok = false;
-
 	fprintf(fp, "{\n  \"$schema\": \"%s\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n",
 		SARIF_SCHEMA);
 	fprintf(fp, "      \"tool\": {\"driver\": {\"name\": \"dsbinspect\", "
@@ -340,19 +333,32 @@ bool dsb_render_sarif(FILE *fp, const struct dsb_report *r, const struct dsb_ren
 	}
 	array_end(fp, DSB_RULE_COUNT, "      ");
 	fputs("}},\n", fp);
+	/* artifacts[i] is input i, known when the input is done: written as
+	 * the run goes.  `invocations` (the exit code) is known only at the
+	 * end: it follows the results (SARIF fixes no order of keys). */
+	fputs("      \"artifacts\": [", fp);
+	s->ok &= ok;
+}
 
-	json_t *inv = json_object();
-	ok &= jset(inv, "executionSuccessful", json_boolean(!opts->run_failed)) &&
-	      jset(inv, "exitCode", json_integer(opts->exit_status)) &&
-	      jset(inv, "exitCodeDescription",
-		   json_string(dsb_verdict_name(dsb_report_verdict(r, -1))));
-	fputs("      \"invocations\": [", fp);
-	ok &= put(fp, inv);
-	fputs("],\n      \"artifacts\": [", fp);
-	for (size_t i = 0; i < r->ninputs; i++) {
-		item_start(fp, i, "        ");
-		ok &= put(fp, input_artifact(&r->inputs[i]));
-	}
+void dsb_sarif_input(struct dsb_render_stream *s, size_t i)
+{
+	item_start(s->fp, i, "        ");
+	s->ok &= put(s->fp, input_artifact(&s->r->inputs[i]));
+}
+
+void dsb_sarif_end(struct dsb_render_stream *s, const struct dsb_render_opts *opts)
+{
+	const struct dsb_report *r = s->r;
+	FILE *fp = s->fp;
+	bool ok = true;
+	size_t n, nmembers = 0;
+	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);
+	if (!f)
+		ok = false;     /* out of memory: n is 0 */
+	struct member_ref *members = collect_members(f, n, &nmembers);
+	if (!members)
+		ok = false;
+
 	for (size_t i = 0; i < nmembers; i++) {
 		item_start(fp, r->ninputs + i, "        ");
 		ok &= put(fp, member_artifact(r, &members[i]));
@@ -365,6 +371,15 @@ bool dsb_render_sarif(FILE *fp, const struct dsb_report *r, const struct dsb_ren
 		ok &= put(fp, result_json(r, &f[i], members, nmembers));
 	}
 	array_end(fp, n, "      ");
+
+	json_t *inv = json_object();
+	ok &= jset(inv, "executionSuccessful", json_boolean(!opts->run_failed)) &&
+	      jset(inv, "exitCode", json_integer(opts->exit_status)) &&
+	      jset(inv, "exitCodeDescription",
+		   json_string(dsb_verdict_name(dsb_report_verdict(r, -1))));
+	fputs(",\n      \"invocations\": [", fp);
+	ok &= put(fp, inv);
+	fputs("]", fp);
 
 	fputs(",\n      \"properties\": {\"summary\": ", fp);
 	ok &= put(fp, dsb_json_summary(r));
@@ -397,5 +412,13 @@ bool dsb_render_sarif(FILE *fp, const struct dsb_report *r, const struct dsb_ren
 	array_end(fp, r->nsets, "        ");
 	fputs("}\n    }\n  ]\n}\n", fp);
 	free(members);
-	return ok && !ferror(fp);
+	s->ok &= ok;
+}
+
+bool dsb_render_sarif(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *opts)
+{
+	struct dsb_render_stream s;
+	dsb_render_begin(&s, fp, DSB_FORMAT_SARIF, r, false);
+	dsb_render_inputs(&s);
+	return dsb_render_end(&s, opts);
 }

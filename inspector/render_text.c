@@ -20,6 +20,10 @@
 
 #include "inspector/term.h"
 
+/* The summary names at most this many inputs of each verdict ("and 12
+ * more"): a batch of thousands must not end in a page of names. */
+#define DSB_TEXT_NAMES_LISTED 10
+
 struct text {
 	FILE *fp;
 	bool colour;
@@ -688,26 +692,74 @@ static bool put_input(struct text *t, size_t i, const struct dsb_finding *f, siz
 	return true;
 }
 
+/* The inputs of one verdict, named: "2 of 5 inputs failed: a.tar, b.zip",
+ * the first DSB_TEXT_NAMES_LISTED of them, then "and 3 more".  A run of
+ * one input says it in its own section already. */
+static void put_named(struct text *t, enum dsb_verdict which, const char *word)
+{
+	const struct dsb_report *r = t->r;
+	size_t total = 0;
+	for (size_t i = 0; i < r->ninputs; i++)
+		total += dsb_report_verdict(r, (int)i) == which;
+	if (r->ninputs < 2 || total == 0)
+		return;
+	fprintf(t->fp, "%zu of %zu inputs %s: ", total, r->ninputs, word);
+	size_t shown = 0;
+	for (size_t i = 0; i < r->ninputs && shown < DSB_TEXT_NAMES_LISTED; i++) {
+		if (dsb_report_verdict(r, (int)i) != which)
+			continue;
+		if (shown++)
+			fputs(", ", t->fp);
+		dsb_term_puts(t->fp, r->inputs[i].path);
+	}
+	if (total > shown)
+		fprintf(t->fp, " and %zu more", total - shown);
+	fputc('\n', t->fp);
+}
+
+static struct text text_of(struct dsb_render_stream *s)
+{
+	return (struct text){ .fp = s->fp, .colour = s->colour, .r = s->r,
+			      .next_log = s->next_log, .next_ck = s->next_ck };
+}
+
+void dsb_text_input(struct dsb_render_stream *s, size_t i)
+{
+	struct text t = text_of(s);
+	size_t n;
+	const struct dsb_finding *f = dsb_findings_sorted_input(s->r->findings, (int)i, &n);
+	if (!f) {
+		s->ok = false;  /* out of memory: the totals still hold */
+		n = 0;
+	}
+	s->ok &= put_input(&t, i, f, n);
+	/* `verify`: an input's sets are its own, shown with it so that its
+	 * section is whole when it is written.  An `ese` collection's sets
+	 * span its files: shown at the end. */
+	if (!s->r->ese_collection)
+		for (size_t k = 0; k < s->r->nsets; k++)
+			if (s->r->sets[k].input == (int)i)
+				put_set(&t, &s->r->sets[k]);
+	s->next_log = t.next_log;
+	s->next_ck = t.next_ck;
+}
+
+void dsb_text_end(struct dsb_render_stream *s)
+{
+	struct text t = text_of(s);
+	put_collection(&t);
+	if (s->r->ese_collection)
+		for (size_t i = 0; i < s->r->nsets; i++)
+			put_set(&t, &s->r->sets[i]);
+	put_named(&t, DSB_FAIL, "failed");
+	put_named(&t, DSB_INCOMPLETE, "incomplete");
+	put_verdict(&t, -1);
+}
+
 bool dsb_render_text(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o)
 {
-	struct text t = { .fp = fp, .colour = o->colour, .r = r };
-	bool ok = true;
-	size_t n;
-	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);
-	if (!f)
-		ok = false;     /* out of memory: n is 0, the totals still hold */
-
-	/* Findings are sorted by input first: each input's are one run. */
-	size_t k = 0;
-	for (size_t i = 0; i < r->ninputs; i++) {
-		size_t k0 = k;
-		while (k < n && f[k].input == (int)i)
-			k++;
-		ok &= put_input(&t, i, f + k0, k - k0);
-	}
-	put_collection(&t);
-	for (size_t i = 0; i < r->nsets; i++)
-		put_set(&t, &r->sets[i]);
-	put_verdict(&t, -1);
-	return ok && !ferror(fp);
+	struct dsb_render_stream s;
+	dsb_render_begin(&s, fp, DSB_FORMAT_TEXT, r, o->colour);
+	dsb_render_inputs(&s);
+	return dsb_render_end(&s, o);
 }

@@ -33,6 +33,7 @@ struct dsb_findings {
 	int ninputs;
 	struct dsb_finding *sorted; /* flattened view, rebuilt on demand */
 	size_t nsorted;
+	struct dsb_finding *one;    /* one input's view (dsb_findings_sorted_input) */
 	bool dirty;
 	bool oom;
 };
@@ -68,6 +69,7 @@ void dsb_findings_free(struct dsb_findings *f)
 	}
 	free(f->b);
 	free(f->sorted);
+	free(f->one);
 	free(f);
 }
 
@@ -237,27 +239,43 @@ void dsb_findings_vadd(struct dsb_findings *f, int input, enum dsb_rule rule,
 	bucket_push(f, bk, &x);
 }
 
-void dsb_findings_merge(struct dsb_findings *dst, struct dsb_findings *src)
+static void merge_shifted(struct dsb_findings *dst, struct dsb_findings *src, int base)
 {
 	for (int in = 0; in < src->ninputs; in++) {
 		for (int r = 0; r < DSB_RULE_COUNT; r++) {
 			struct bucket *s = &src->b[(size_t)in * DSB_RULE_COUNT + r];
 			if (s->total == 0)
 				continue;
-			struct bucket *d = bucket_for(dst, in, (enum dsb_rule)r);
+			struct bucket *d = bucket_for(dst, in + base, (enum dsb_rule)r);
 			if (!d) {
 				dst->oom = true;
 				continue;
 			}
 			d->total += s->total;
-			for (size_t k = 0; k < s->l.n; k++)
+			for (size_t k = 0; k < s->l.n; k++) {
+				s->l.v[k].input += base;
 				bucket_push(dst, d, &s->l.v[k]);
+			}
 			s->l.n = 0;
 			s->total = 0;
 			s->capped = false;   /* its lines may have been rewritten */
 		}
 	}
 	src->dirty = true;
+}
+
+void dsb_findings_merge(struct dsb_findings *dst, struct dsb_findings *src)
+{
+	merge_shifted(dst, src, 0);
+}
+
+void dsb_findings_merge_input(struct dsb_findings *dst, struct dsb_findings *src, int base)
+{
+	/* The whole report of an input: what it could not list, the run's
+	 * report cannot list either. */
+	if (src->oom)
+		dst->oom = true;
+	merge_shifted(dst, src, base);
 }
 
 static bool replace_str(char **slot, const char *s)
@@ -331,6 +349,41 @@ const struct dsb_finding *dsb_findings_sorted(struct dsb_findings *f, size_t *co
 	}
 	*count = f->nsorted;
 	return f->sorted;
+}
+
+const struct dsb_finding *dsb_findings_sorted_input(struct dsb_findings *f, int input,
+						    size_t *count)
+{
+	/* An input without findings has no buckets: an empty view. */
+	static const struct dsb_finding none;
+	*count = 0;
+	if (input < 0 || input >= f->ninputs)
+		return &none;
+	struct bucket *b = &f->b[(size_t)input * DSB_RULE_COUNT];
+	size_t n = 0;
+	for (int r = 0; r < DSB_RULE_COUNT; r++) {
+		/* A trim of a bucket already in the whole view changes nothing:
+		 * that view was built from trimmed buckets, and anything added
+		 * since marked it dirty. */
+		bucket_trim(&b[r], DSB_LIST_CAP);
+		n += b[r].l.n;
+	}
+	free(f->one);
+	f->one = malloc((n ? n : 1) * sizeof(*f->one));
+	if (!f->one) {
+		f->oom = true;
+		return NULL;
+	}
+	size_t o = 0;
+	for (int r = 0; r < DSB_RULE_COUNT; r++) {
+		if (b[r].l.n == 0)
+			continue;
+		memcpy(f->one + o, b[r].l.v, b[r].l.n * sizeof(*f->one));
+		o += b[r].l.n;
+	}
+	qsort(f->one, o, sizeof(*f->one), qcmp);
+	*count = o;
+	return f->one;
 }
 
 uint64_t dsb_findings_count_rule(const struct dsb_findings *f, int input, enum dsb_rule rule)

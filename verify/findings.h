@@ -79,6 +79,12 @@ bool dsb_findings_count_if_unlisted(struct dsb_findings *f, int input, enum dsb_
  * left empty. */
 void dsb_findings_merge(struct dsb_findings *dst, struct dsb_findings *src);
 
+/* The same, with every input index of src moved up by base: the
+ * findings of an input checked in a report of its own (`verify --jobs`)
+ * join the run's report at the input's place in it.  An out-of-memory
+ * mark of src carries over. */
+void dsb_findings_merge_input(struct dsb_findings *dst, struct dsb_findings *src, int base);
+
 /* The same, after rewriting every finding of src to the anchor of one
  * data member (RC §3.6 "Payload, ESE and log findings: the line of the
  * bound data record"): line, file and member are replaced (NULL file or
@@ -104,6 +110,13 @@ void dsb_findings_merge_table(struct dsb_findings *dst, struct dsb_findings *src
 /* Sort the listed findings into report order (RC §3.6) and return them.
  * The array stays owned by f and valid until f changes. */
 const struct dsb_finding *dsb_findings_sorted(struct dsb_findings *f, size_t *count);
+
+/* The listed findings of one input, in report order: the same as that
+ * input's run of dsb_findings_sorted(), at the cost of that input's
+ * findings only (`verify` renders each input as it is done).  Valid until
+ * the next call or until f changes; NULL on out-of-memory. */
+const struct dsb_finding *dsb_findings_sorted_input(struct dsb_findings *f, int input,
+						    size_t *count);
 
 /* Totals over every finding, listed or not. */
 uint64_t dsb_findings_total(const struct dsb_findings *f, int input, enum dsb_severity sev);

@@ -354,3 +354,84 @@ void dsb_checkpoint_view(const struct dsb_checkpoint_entry *ck, struct dsb_db_si
 	if (ck->copy_ok[0] || ck->copy_ok[1])
 		show_signature(out, &ck->sign_log);
 }
+
+/* ---- one input's report into the run's ----------------------------------- */
+
+/* Move the *sn elements (of `size` bytes) at sv to the end of the array
+ * *dv of *dn elements: *dcap allocated when dcap is not NULL, else
+ * exactly *dn.  *sn becomes 0; the elements' owned memory moves with
+ * them.  False on out-of-memory (nothing moved). */
+static bool move_all(void **dv, size_t *dn, size_t *dcap, const void *sv, size_t *sn,
+		     size_t size)
+{
+	if (*sn == 0)
+		return true;
+	size_t have = dcap ? *dcap : *dn;
+	if (*dn + *sn > have) {
+		size_t want;
+		if (dsb_vec_capacity(have, *dn + *sn, size, SIZE_MAX, &want) != DSB_VEC_OK)
+			return false;
+		void *nv = realloc(*dv, want * size);
+		if (!nv)
+			return false;
+		*dv = nv;
+		if (dcap)
+			*dcap = want;
+	}
+	memcpy((char *)*dv + *dn * size, sv, *sn * size);
+	*dn += *sn;
+	*sn = 0;
+	return true;
+}
+
+bool dsb_report_absorb(struct dsb_report *dst, struct dsb_report *src)
+{
+	/* Every index src holds, made one of dst's, then the arrays moved. */
+	int base = (int)dst->ninputs;
+	size_t db_base = dst->ndatabases, log_base = dst->nlogs, ck_base = dst->ncheckpoints;
+	for (size_t i = 0; i < src->nsessions; i++)
+		src->sessions[i].input += base;
+	for (size_t i = 0; i < src->ndatabases; i++)
+		src->databases[i].input += base;
+	for (size_t i = 0; i < src->nlogs; i++)
+		src->logs[i].input += base;
+	for (size_t i = 0; i < src->ncheckpoints; i++)
+		src->checkpoints[i].input += base;
+	for (size_t i = 0; i < src->nfolders; i++)
+		if (src->folders[i].input >= 0)
+			src->folders[i].input += base;
+	for (size_t i = 0; i < src->nsets; i++) {
+		struct dsb_backup_set *s = &src->sets[i];
+		s->input += base;
+		if (s->database >= 0)
+			s->database += (int64_t)db_base;
+		if (s->checkpoint >= 0)
+			s->checkpoint += (int64_t)ck_base;
+		for (size_t k = 0; k < s->nlogs; k++)
+			s->logs[k] += log_base;
+	}
+	/* Referenced before referencing: a set moves only after the
+	 * databases, logs and checkpoints it points at. */
+	bool ok = move_all((void **)&dst->inputs, &dst->ninputs, NULL, src->inputs,
+			   &src->ninputs, sizeof(*src->inputs)) &&
+		  move_all((void **)&dst->sessions, &dst->nsessions, &dst->sessions_cap,
+			   src->sessions, &src->nsessions, sizeof(*src->sessions)) &&
+		  move_all((void **)&dst->databases, &dst->ndatabases, NULL, src->databases,
+			   &src->ndatabases, sizeof(*src->databases)) &&
+		  move_all((void **)&dst->logs, &dst->nlogs, &dst->logs_cap, src->logs,
+			   &src->nlogs, sizeof(*src->logs)) &&
+		  move_all((void **)&dst->checkpoints, &dst->ncheckpoints, &dst->checkpoints_cap,
+			   src->checkpoints, &src->ncheckpoints, sizeof(*src->checkpoints)) &&
+		  move_all((void **)&dst->sets, &dst->nsets, &dst->sets_cap, src->sets,
+			   &src->nsets, sizeof(*src->sets)) &&
+		  move_all((void **)&dst->folders, &dst->nfolders, NULL, src->folders,
+			   &src->nfolders, sizeof(*src->folders)) &&
+		  move_all((void **)&dst->skips, &dst->nskips, NULL, src->skips, &src->nskips,
+			   sizeof(*src->skips));
+	dst->skips_total += src->skips_total;
+	src->skips_total = 0;
+	/* The findings last: their input indices are the inputs' new places. */
+	if (ok)
+		dsb_findings_merge_input(dst->findings, src->findings, base);
+	return ok;
+}

@@ -306,6 +306,15 @@ int dsb_report_add_folder(struct dsb_report *r, const char *path);
  * counted always.  False on OOM (it is still counted). */
 bool dsb_report_add_skip(struct dsb_report *r, const char *path, const char *why);
 
+/* Move everything src holds (inputs, sessions, entries, sets, findings)
+ * to the end of dst, with every index into src's arrays (inputs,
+ * databases, logs, checkpoints) made an index into dst's: dst then holds
+ * what checking src's inputs into dst itself would have left there
+ * (`verify --jobs`: each input is checked into a report of its own).  src
+ * is left empty, to be freed.  False on out-of-memory: what was not moved
+ * stays in src and is freed with it. */
+bool dsb_report_absorb(struct dsb_report *dst, struct dsb_report *src);
+
 /* Verdict of one input (input >= 0) or of the whole run (input < 0),
  * under r->fail_on (report-contract §2). */
 enum dsb_verdict dsb_report_verdict(const struct dsb_report *r, int input);
