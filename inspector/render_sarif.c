@@ -395,6 +395,11 @@ bool dsb_render_sarif(FILE *fp, const struct dsb_report *r, const struct dsb_ren
 		ok &= put(fp, dsb_json_set(&r->sets[i]));
 	}
 	array_end(fp, r->nsets, "        ");
+	/* `extract`: what was written, as in the JSON report. */
+	if (r->extraction) {
+		fputs(",\n        \"extraction\": ", fp);
+		ok &= put(fp, dsb_json_extraction(r->extraction));
+	}
 	fputs("}\n    }\n  ]\n}\n", fp);
 	free(members);
 	return ok && !ferror(fp);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "lib/utf8.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 size_t dsb_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	if (n == 0)
@@ -33,4 +36,36 @@ size_t dsb_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 		return 0;
 	*cp = v;
 	return len;
+}
+
+char *dsb_utf8_repair(const char *s, size_t n, size_t *outlen)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t bad = 0;
+	uint32_t cp;
+	for (size_t i = 0; i < n;) {
+		size_t k = dsb_utf8_next(p + i, n - i, &cp);
+		bad += k == 0;
+		i += k ? k : 1;
+	}
+	/* Each bad byte becomes U+FFFD (3 bytes). */
+	char *out = malloc(n + 2 * bad + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		size_t k = dsb_utf8_next(p + i, n - i, &cp);
+		if (k == 0) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(out + o, p + i, k);
+			o += k;
+			i += k;
+		}
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
 }
