@@ -614,10 +614,14 @@ static void open_set_dir(struct dsb_extract *x, const struct dsb_extracted_set *
 	sd->fd = openat(x->dirfd, es->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sd->fd < 0) {
 		int e = errno;
-		if (e == ELOOP || e == ENOTDIR)
+		struct stat st;
+		/* Linux says ENOTDIR, not ELOOP, for a link with O_DIRECTORY. */
+		bool link = e == ELOOP || (fstatat(x->dirfd, es->dir, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+					   S_ISLNK(st.st_mode));
+		if (link || e == ENOTDIR)
 			failf(x, DSB_OP_REFUSED, NULL,
 			      "%s/%s exists and is %s, not a folder: refused, never followed",
-			      x->dir_shown, es->dir, e == ELOOP ? "a symbolic link" : "a file");
+			      x->dir_shown, es->dir, link ? "a symbolic link" : "a file");
 		else
 			failf(x, DSB_OP_WRITE, NULL, "cannot open %s/%s: %s", x->dir_shown, es->dir,
 			      strerror(e));
@@ -791,17 +795,30 @@ static void remove_tmps(struct dsb_extract *x)
 struct dsb_extract *dsb_extract_new(const struct dsb_extract_opts *o, char *err, size_t errlen)
 {
 	char d[SHOWN_SIZE];
-	int fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* "link/" would make the kernel resolve the link before O_NOFOLLOW
+	 * looks: DIR is opened without its trailing slashes. */
+	size_t n = strlen(o->dir);
+	while (n > 1 && o->dir[n - 1] == '/')
+		n--;
+	char *path = strndup(o->dir, n);
+	if (!path) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
 		struct stat st;
-		if (e == ELOOP || (e == ENOTDIR && lstat(o->dir, &st) == 0 && S_ISLNK(st.st_mode)))
+		bool link = e == ELOOP || (e == ENOTDIR && lstat(path, &st) == 0 && S_ISLNK(st.st_mode));
+		free(path);
+		if (link)
 			snprintf(err, errlen, "-C %s is a symbolic link: refused, never followed",
 				 shown(d, o->dir));
 		else
 			snprintf(err, errlen, "-C %s: %s", shown(d, o->dir), strerror(e));
 		return NULL;
 	}
+	free(path);
 	struct dsb_extract *x = calloc(1, sizeof *x);
 	if (x) {
 		x->o = *o;
