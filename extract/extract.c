@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/fdio.h"
 #include "lib/hex.h"
 #include "lib/utf8.h"
 #include "lib/vec.h"
@@ -161,25 +162,6 @@ static void drop_cur(struct dsb_extract *x)
 	x->cur.member = NULL;
 }
 
-static bool write_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			/* write() returning 0 for a regular file means no room. */
-			if (w == 0)
-				errno = ENOSPC;
-			return false;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return true;
-}
-
 /* The file as it is on disk, read back from its start: its size and
  * SHA-256, and its identity (to know it again when undoing). */
 static bool read_back(struct dsb_extract *x, int fd, struct written *w)
@@ -255,7 +237,7 @@ static void sink_data(void *ctx, const void *buf, size_t len)
 	struct dsb_extract *x = ctx;
 	if (x->fd < 0)
 		return;
-	if (!write_all(x->fd, buf, len)) {
+	if (!dsb_write_all(x->fd, buf, len, NULL)) {
 		failf(x, DSB_OP_WRITE, x->cur.member, "cannot write its copy in %s: %s",
 		      x->dir_shown, strerror(errno));
 		/* The space goes back now, not at the end. */
@@ -570,7 +552,7 @@ static void write_manifest(struct dsb_extract *x, const struct dsb_report *rep, 
 	struct written w = { .member = NULL };
 	int fd = make_tmp(x, w.tmp);
 	size_t len = strlen(text);
-	bool ok = fd >= 0 && write_all(fd, text, len) && write_all(fd, "\n", 1);
+	bool ok = fd >= 0 && dsb_write_all(fd, text, len, NULL) && dsb_write_all(fd, "\n", 1, NULL);
 	if (!ok) {
 		failf(x, DSB_OP_WRITE, NULL, "cannot write %s's manifest in %s: %s", es->dir,
 		      x->dir_shown, strerror(errno));
