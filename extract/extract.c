@@ -336,6 +336,38 @@ static const struct dsb_file_entry *entry_of(const struct dsb_report *rep, int i
 	return NULL;
 }
 
+/* The backup session that delivered a member (the set's database). */
+static const struct dsb_session *session_of(const struct dsb_report *rep, int input,
+					    const char *member)
+{
+	for (size_t i = 0; member && i < rep->nsessions; i++) {
+		const struct dsb_session *s = &rep->sessions[i];
+		if (s->input != input || s->kind != DSB_SESSION_BACKUP)
+			continue;
+		for (size_t k = 0; k < s->nfiles; k++)
+			if (s->files[k].member && strcmp(s->files[k].member, member) == 0)
+				return s;
+	}
+	return NULL;
+}
+
+/* Every member the set's session delivered must be the bytes its data
+ * record describes, also one the set does not hold: a log whose header
+ * was damaged after the backup is no log to the verifier, and --force
+ * must not quietly write the set without it. */
+static void check_delivered(struct dsb_extract *x, const struct dsb_report *rep, int input,
+			    const struct dsb_extracted_set *es, const char *db_member)
+{
+	const struct dsb_session *s = session_of(rep, input, db_member);
+	for (size_t k = 0; s && k < s->nfiles && !x->failed; k++) {
+		const struct dsb_file_entry *fe = &s->files[k];
+		if (fe->member && !fe->complete && !entry_of(rep, input, fe->member))
+			failf(x, DSB_OP_REFUSED, fe->member,
+			      "%s's session delivered it, but its bytes are not those its data record describes (its file entry is not complete)",
+			      es->dir);
+	}
+}
+
 /* One file of a set into es->files, checked: its name, and its bytes as
  * written against the capture's. */
 static void plan_file(struct dsb_extract *x, const struct dsb_report *rep, int input,
@@ -452,6 +484,7 @@ static void plan(struct dsb_extract *x, const struct dsb_report *rep, int input,
 			return;
 		}
 		const struct dsb_database *db = &rep->databases[s->database];
+		check_delivered(x, rep, input, es, db->member);
 		plan_file(x, rep, input, es, "database", db->member, db->file);
 		for (size_t i = 0; i < s->nlogs; i++)
 			plan_file(x, rep, input, es, "log", rep->logs[s->logs[i]].member,

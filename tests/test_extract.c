@@ -530,6 +530,26 @@ static void test_link_planted_in_dir(void)
 	uint8_t *b = read_file(victim, &len);
 	CU_ASSERT_TRUE(b && len == 9 && memcmp(b, "precious\n", 9) == 0);
 	free(b);
+
+	/* a hard link to a file outside DIR: refused, or with --overwrite
+	 * the name replaced and the outside file's bytes left as they were */
+	char hl[200];
+	snprintf(hl, sizeof hl, "%s/edb00008.log", p);
+	CU_ASSERT_EQUAL(unlink(hl), 0);
+	CU_ASSERT_EQUAL(link(victim, hl), 0);
+	listing(root, before);
+	r = extract(capture, false, false, NULL, &written);
+	CU_ASSERT_FALSE(written);
+	dsb_report_free(r);
+	listing(root, got);
+	CU_ASSERT_STRING_EQUAL(got, before);
+	r = extract(capture, true, false, NULL, &written);
+	CU_ASSERT_TRUE(written);
+	dsb_report_free(r);
+	CU_ASSERT_TRUE(same_bytes(c, "data/edb00008.log", "edb00008.log"));
+	b = read_file(victim, &len);
+	CU_ASSERT_TRUE(b && len == 9 && memcmp(b, "precious\n", 9) == 0);
+	free(b);
 	dfx_cap_free(c);
 	cleanup();
 }
@@ -665,6 +685,57 @@ static void test_full_disk(void)
 	listing(dir, got);
 	CU_ASSERT_STRING_EQUAL(got, "");
 	cleanup();
+}
+
+/* ---- members whose bytes are not what was backed up -------------------------------- */
+
+/* Damage done to one member after the journal recorded its hash: the
+ * bytes in the capture are not the backed-up file's, so they are never
+ * written, --force or not (the capture's hash is the check). */
+enum harm { HARM_BIT, HARM_BYTE, HARM_BLOCK, HARM_HEADER, HARM_TRUNCATE, HARM_COUNT };
+static enum harm harm_now;
+static const char *harm_member;
+
+static void harm(struct dfx_cap *c)
+{
+	struct dfx_member *m = dfx_cap_find(c, harm_member);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_FATAL(m->len > 3 * 8192);
+	switch (harm_now) {
+	case HARM_BIT: m->bytes[m->len / 2] ^= 0x10; break;
+	case HARM_BYTE: m->bytes[m->len - 100] = (uint8_t)~m->bytes[m->len - 100]; break;
+	case HARM_BLOCK: memset(m->bytes + 8192, 0, 8192); break;
+	case HARM_HEADER: memset(m->bytes, 0xa5, 64); break;
+	case HARM_TRUNCATE: m->len -= 4096; break;
+	case HARM_COUNT: break;
+	}
+}
+
+static void test_damaged_members(void)
+{
+	const char *const members[] = { "data/ntds.dit", "data/edb00007.log" };
+	for (size_t k = 0; k < 2; k++) {
+		for (int h = 0; h < HARM_COUNT; h++) {
+			fresh();
+			harm_now = (enum harm)h;
+			harm_member = members[k];
+			dfx_cap_free(make_capture(&(struct dfx_dcb_opts){ 0 }, harm, DFX_TAR));
+			bool written = true;
+			struct dsb_report *r = extract(capture, false, true, NULL, &written);
+			CU_ASSERT_FALSE(written);
+			if (written)
+				printf("\n    %s harm %d written", members[k], h);
+			const struct dsb_finding *f = c015(r);
+			CU_ASSERT_PTR_NOT_NULL(f);
+			if (f && !strstr(f->message, "refused"))
+				printf("\n    %s harm %d: %s", members[k], h, f->message);
+			char got[LISTING_MAX];
+			listing(dir, got);
+			CU_ASSERT_STRING_EQUAL(got, "");
+			dsb_report_free(r);
+			cleanup();
+		}
+	}
 }
 
 /* ---- verdicts, cut captures, no set ----------------------------------------------- */
@@ -830,6 +901,8 @@ static const struct dsb_test tests[] = {
 	  test_existing_file },
 	{ "a file appearing in DIR before the commit", test_race_file_appears },
 	{ "a full disk (RLIMIT_FSIZE): nothing left", test_full_disk },
+	{ "members damaged after backup (bit, byte, block, header, cut): never written",
+	  test_damaged_members },
 	{ "a not-restorable set: refused, written with --force", test_not_restorable },
 	{ "a capture cut short: refused, nothing left", test_cut_capture },
 	{ "a capture with no database: no set, refused", test_no_set },
