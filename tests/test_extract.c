@@ -339,6 +339,43 @@ static void test_good_backup(void)
 	}
 }
 
+/* Two sessions, two sets: set-1 and set-2, in session order, each with
+ * its own members' bytes and manifest; the same names on a second run. */
+static void test_two_sessions(void)
+{
+	fresh();
+	struct dfx_cap *c = make_capture(&(struct dfx_dcb_opts){ .sessions = 2 }, NULL, DFX_ZIP);
+	for (int run_no = 0; run_no < 2; run_no++) {
+		bool written = false;
+		struct dsb_report *r = extract(capture, run_no == 1, false, NULL, &written);
+		CU_ASSERT_TRUE(written);
+		CU_ASSERT_EQUAL_FATAL(r->nsets, 2);
+		CU_ASSERT_EQUAL_FATAL(r->extraction->nsets, 2);
+		CU_ASSERT_STRING_EQUAL(r->extraction->sets[0].dir, "set-1");
+		CU_ASSERT_STRING_EQUAL(r->extraction->sets[1].dir, "set-2");
+		CU_ASSERT_STRING_EQUAL(r->extraction->sets[0].files[0].member, "data/ntds.dit");
+		CU_ASSERT_STRING_EQUAL(r->extraction->sets[1].files[0].member, "data2/ntds.dit");
+		CU_ASSERT_EQUAL(r->extraction->sets[1].nfiles, 1 + NLOGS + 1);
+		dsb_report_free(r);
+		char p[160];
+		snprintf(p, sizeof p, "%s/set-2/manifest.json", dir);
+		json_t *j = load_json(p);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+		CU_ASSERT_EQUAL(jint(json_object_get(j, "set"), "report_index"), 1);
+		CU_ASSERT_STRING_EQUAL(jstr(json_array_get(json_object_get(j, "files"), 0), "member"),
+				       "data2/ntds.dit");
+		json_decref(j);
+		char got[LISTING_MAX];
+		listing(dir, got);
+		CU_ASSERT_PTR_NOT_NULL(strstr(got, "f set-1/ntds.dit 172032 "));
+		CU_ASSERT_PTR_NOT_NULL(strstr(got, "f set-2/ntds.dit 172032 "));
+		CU_ASSERT_PTR_NOT_NULL(strstr(got, "f set-2/edb00009.log 65536 "));
+	}
+	CU_ASSERT_TRUE(same_bytes(c, "data2/ntds.dit", "ntds.dit"));
+	dfx_cap_free(c);
+	cleanup();
+}
+
 /* ---- hostile members ---------------------------------------------------------------- */
 
 static char abs_target[128];
@@ -892,6 +929,7 @@ static void test_cli_stdin_and_reports(void)
 
 static const struct dsb_test tests[] = {
 	{ "a good DC backup: bytes, manifest, modes; ese says restorable", test_good_backup },
+	{ "two sessions: set-1 and set-2, the same names again", test_two_sessions },
 	{ "hostile members (.., absolute, links, duplicates): never read, never written",
 	  test_hostile_members },
 	{ "hostile backed-up names refused; a drive-letter name cut to its base", test_hostile_names },
