@@ -55,6 +55,9 @@ _Static_assert(sizeof(DSB_EXTRACT_TMP_PREFIX "extract--.tmp") + 20 + 20 <= TMP_N
 _Static_assert(sizeof(DSB_EXTRACT_SET_PREFIX) + 20 <= sizeof(((struct dsb_extracted_set *)0)->dir),
 	       "set-N fits dsb_extracted_set.dir for any N");
 
+/* Files written: a member at most once each, and a manifest per set. */
+#define WRITTEN_MAX ((size_t)DSB_MAX_MEMBERS + SETS_MAX)
+
 /* A member written to a temporary file in DIR, or a set's manifest. */
 struct written {
 	char *member;               /* NULL: a manifest */
@@ -201,11 +204,18 @@ static bool seal(struct dsb_extract *x, int fd, struct written *w, const char *w
 		      what ? "its copy" : "a manifest", x->dir_shown, strerror(errno));
 		return false;
 	}
-	if (written_vec_push(&x->w, *w, SIZE_MAX) != DSB_VEC_OK) {
-		failf(x, DSB_OP_NOMEM, what, "out of memory");
+	switch (written_vec_push(&x->w, *w, WRITTEN_MAX)) {
+	case DSB_VEC_OK:
+		return true;
+	case DSB_VEC_LIMIT:
+		failf(x, DSB_OP_LIMIT, what, "more than %zu files written (DSB_MAX_MEMBERS)",
+		      (size_t)WRITTEN_MAX);
 		return false;
+	case DSB_VEC_NOMEM:
+		break;
 	}
-	return true;
+	failf(x, DSB_OP_NOMEM, what, "out of memory");
+	return false;
 }
 
 /* ---- the sink: the capture's members as they stream --------------------------- */
