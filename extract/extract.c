@@ -533,7 +533,7 @@ static json_t *jsize(uint64_t v)
 }
 
 /* The manifest of one set (docs/cli.md shows it), as text. */
-static char *manifest_text(const struct dsb_extract *x, const struct dsb_report *rep, int input,
+static char *manifest_text(const struct dsb_report *rep, int input,
 			   const struct dsb_extracted_set *es)
 {
 	const struct dsb_input *in = &rep->inputs[input];
@@ -574,7 +574,6 @@ static char *manifest_text(const struct dsb_extract *x, const struct dsb_report 
 	json_decref(set);
 	json_decref(files);
 	json_decref(root);
-	(void)x;
 	return text;
 }
 
@@ -583,7 +582,7 @@ static char *manifest_text(const struct dsb_extract *x, const struct dsb_report 
 static void write_manifest(struct dsb_extract *x, const struct dsb_report *rep, int input,
 			   struct dsb_extracted_set *es)
 {
-	char *text = manifest_text(x, rep, input, es);
+	char *text = manifest_text(rep, input, es);
 	struct dsb_extracted_file *nf = text ? realloc(es->files, (es->nfiles + 1) * sizeof(*nf))
 					     : NULL;
 	if (!nf) {
