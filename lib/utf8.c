@@ -38,24 +38,15 @@ size_t dsb_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-char *dsb_utf8_repair(const char *s, size_t n, size_t *outlen)
+size_t dsb_utf8_repair_into(char *out, const void *in, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t bad = 0;
+	const unsigned char *p = in;
+	size_t o = 0;
 	uint32_t cp;
 	for (size_t i = 0; i < n;) {
 		size_t k = dsb_utf8_next(p + i, n - i, &cp);
-		bad += k == 0;
-		i += k ? k : 1;
-	}
-	/* Each bad byte becomes U+FFFD (3 bytes). */
-	char *out = malloc(n + 2 * bad + 1);
-	if (!out)
-		return NULL;
-	size_t o = 0;
-	for (size_t i = 0; i < n;) {
-		size_t k = dsb_utf8_next(p + i, n - i, &cp);
 		if (k == 0) {
+			/* U+FFFD, 3 bytes for 1: the output stays within 3 * n. */
 			memcpy(out + o, "\xef\xbf\xbd", 3);
 			o += 3;
 			i++;
@@ -66,6 +57,13 @@ char *dsb_utf8_repair(const char *s, size_t n, size_t *outlen)
 		}
 	}
 	out[o] = '\0';
-	*outlen = o;
+	return o;
+}
+
+char *dsb_utf8_repair(const char *s, size_t n, size_t *outlen)
+{
+	char *out = n <= (SIZE_MAX - 1) / 3 ? malloc(3 * n + 1) : NULL;
+	if (out)
+		*outlen = dsb_utf8_repair_into(out, s, n);
 	return out;
 }
