@@ -9,6 +9,8 @@
  *
  *   verify/capture/capture.h  dsb_verify_input, dsb_verify_memory and
  *                             their options
+ *   extract/extract.h         `dsbinspect extract`: a capture's sets
+ *                             written under DIR (a sink of that pass)
  *   verify/ese/ese_file.h     dsb_verify_ese_file (one loose ESE file)
  *   verify/ese/ese_collection.h  `dsbinspect ese PATH...`: files and
  *                             folders as one collection
@@ -24,6 +26,7 @@
 #ifndef DSB_DSBINSPECT_H
 #define DSB_DSBINSPECT_H
 
+#include "extract/extract.h"
 #include "format/journal.h"
 #include "verify/capture/capture.h"
 #include "verify/ese/ese_collection.h"

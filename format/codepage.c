@@ -327,24 +327,8 @@ size_t dsb_utf8_utf16_units(const char *s, size_t len)
 size_t dsb_cp_to_utf8(uint32_t cp, const uint8_t *in, size_t n, char *out)
 {
 	size_t o = 0;
-	if (cp == CP_UTF8) {
-		/* Valid sequences are copied, each invalid byte becomes U+FFFD
-		 * (3 bytes), so the output stays within 3 * n. */
-		size_t i = 0;
-		while (i < n) {
-			size_t k = utf8_seq(in + i, n - i);
-			if (k == 0) {
-				o += put_utf8(out + o, 0xFFFD);
-				i++;
-			} else {
-				memcpy(out + o, in + i, k);
-				o += k;
-				i += k;
-			}
-		}
-		out[o] = '\0';
-		return o;
-	}
+	if (cp == CP_UTF8)
+		return dsb_utf8_repair_into(out, in, n);
 	const struct codepage *c = find_cp(cp);
 	if (!c && cp != CP_LATIN1)
 		c = find_cp(1252);

@@ -78,6 +78,29 @@ static const struct command commands[] = {
 		.min_paths = 1, .max_paths = SIZE_MAX,
 	},
 	{
+		.name = "extract", .cmd = DSB_CMD_EXTRACT, .operands = "PATH -C DIR",
+		.summary = "write a capture's backup sets under DIR, with a manifest",
+		.description =
+			"Verifies PATH like `verify` and writes each backup set it delivered\n"
+			"under DIR/set-N/ (N from 1, in the order of the backup sessions): the\n"
+			"database and logs under their backed-up base names (ntds.dit,\n"
+			"edb00005.log, ...) and manifest.json (each file's size and SHA-256,\n"
+			"the set's verdict, the capture's SHA-256).  DIR must exist and not be\n"
+			"a link; nothing is written outside it, no link is followed, and files\n"
+			"are mode 0600, folders 0700.  Each file is written under a temporary\n"
+			"name in DIR, fsync'd, read back and checked against the capture's\n"
+			"SHA-256, and linked into place once every set is ready; on any\n"
+			"failure nothing of this run is left and the status is 2.  An existing\n"
+			"file is refused unless --overwrite (which replaces the name, never\n"
+			"writes through it, and puts the old file back on failure).  A\n"
+			"not-restorable set is refused unless --force; a set whose verdict is\n"
+			"unknown, or a capture that could not be checked in full, never is\n"
+			"written.  The report is verify's, plus what was written.",
+		.formats = FMT(DSB_FORMAT_TEXT) | FMT(DSB_FORMAT_JSON) | FMT(DSB_FORMAT_SARIF),
+		.formats_shown = FMT(DSB_FORMAT_TEXT) | FMT(DSB_FORMAT_JSON) | FMT(DSB_FORMAT_SARIF),
+		.min_paths = 1, .max_paths = 1,
+	},
+	{
 		.name = "rules", .cmd = DSB_CMD_RULES, .operands = "",
 		.summary = "list the rule catalogue",
 		.description =
@@ -100,7 +123,7 @@ static const struct command commands[] = {
 
 enum opt_id {
 	OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON, OPT_QUIET, OPT_RECORDS, OPT_NOW, OPT_TOMBSTONE,
-	OPT_JOBS, OPT_HELP, OPT_VERSION
+	OPT_JOBS, OPT_DIR, OPT_OVERWRITE, OPT_FORCE, OPT_HELP, OPT_VERSION
 };
 
 struct option {
@@ -128,6 +151,12 @@ static const struct option options[] = {
 	  "tombstone lifetime in days: 180 (default); 60 for forests first built before Windows Server 2003 SP1" },
 	{ OPT_JOBS, "jobs", 'j', "N",
 	  "verify: check N inputs at once (default: the online cores; 1: one after another)" },
+	{ OPT_DIR, "directory", 'C', "DIR",
+	  "extract: the folder the sets are written under (it must exist)" },
+	{ OPT_OVERWRITE, "overwrite", 0, NULL,
+	  "extract: replace existing files (the old one comes back on failure)" },
+	{ OPT_FORCE, "force", 0, NULL,
+	  "extract: write a not-restorable set too" },
 	{ OPT_HELP, "help", 'h', NULL,
 	  "show this help, or the help of a command" },
 	{ OPT_VERSION, "version", 0, NULL,
@@ -284,6 +313,19 @@ static bool apply_option(struct parse_state *ps, const struct option *o, const c
 		cli->jobs = (unsigned)n;
 		return true;
 	}
+	case OPT_DIR:
+		if (value[0] == '\0') {
+			snprintf(ps->err, ps->errlen, "-C needs a folder name");
+			return false;
+		}
+		cli->dir = value;
+		return true;
+	case OPT_OVERWRITE:
+		cli->overwrite = true;
+		return true;
+	case OPT_FORCE:
+		cli->force = true;
+		return true;
 	case OPT_HELP:
 		ps->help = true;
 		return true;
@@ -425,6 +467,15 @@ static bool check_command(struct parse_state *ps)
 	 * its files as one collection, `replay` takes one PATH. */
 	if (cli->jobs && cli->cmd != DSB_CMD_VERIFY) {
 		snprintf(ps->err, ps->errlen, "--jobs is an option of verify only");
+		return false;
+	}
+	if (cli->cmd == DSB_CMD_EXTRACT && !cli->dir) {
+		snprintf(ps->err, ps->errlen, "extract: missing -C DIR");
+		return false;
+	}
+	if (cli->cmd != DSB_CMD_EXTRACT && (cli->dir || cli->overwrite || cli->force)) {
+		snprintf(ps->err, ps->errlen, "%s is an option of extract only",
+			 cli->dir ? "-C" : cli->overwrite ? "--overwrite" : "--force");
 		return false;
 	}
 	size_t stdin_uses = 0;

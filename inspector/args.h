@@ -31,6 +31,7 @@ enum dsb_cmd {
 	DSB_CMD_VERIFY,     /* verify PATH... */
 	DSB_CMD_REPLAY,     /* replay PATH */
 	DSB_CMD_ESE,        /* ese PATH... */
+	DSB_CMD_EXTRACT,    /* extract PATH -C DIR */
 	DSB_CMD_RULES,      /* rules */
 	DSB_CMD_HELP,       /* help [COMMAND], --help */
 	DSB_CMD_VERSION,    /* --version */
@@ -55,6 +56,9 @@ struct dsb_cli {
 	int64_t now;                /* --now: ticks since 0001-01-01 UTC (dsb_time_parse) */
 	uint32_t tombstone_days;    /* --tombstone-days N; 0: the default (180) */
 	unsigned jobs;              /* --jobs N (verify); 0: the default, the online cores */
+	const char *dir;            /* extract: -C DIR */
+	bool overwrite;             /* extract: --overwrite */
+	bool force;                 /* extract: --force */
 	const char **paths;         /* the PATH operands (pointers into argv) */
 	size_t npaths;
 	const char *topic;          /* DSB_CMD_HELP: the command asked about, or NULL */

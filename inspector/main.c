@@ -194,23 +194,65 @@ static bool output_spares_inputs(const struct dsb_cli *cli, char *err, size_t er
 	return ok;
 }
 
-/* verify PATH..., replay PATH and ese PATH... */
+/* `extract`: DIR and an input folder must not hold each other: the
+ * folder's walk would read our temporary files as members, or the sets
+ * would be written among the evidence. */
+static bool dir_spares_inputs(const struct dsb_cli *cli, char *err, size_t errlen)
+{
+	char *dir = cli->dir ? realpath(cli->dir, NULL) : NULL;
+	bool ok = true;
+	for (size_t i = 0; dir && ok && i < cli->npaths; i++) {
+		struct stat ist;
+		if (strcmp(cli->paths[i], "-") == 0 || stat(cli->paths[i], &ist) != 0 ||
+		    !S_ISDIR(ist.st_mode))
+			continue;
+		char *in = realpath(cli->paths[i], NULL);
+		size_t nd = strlen(dir), ni = in ? strlen(in) : 0;
+		size_t n = nd < ni ? nd : ni;
+		const char *longer = nd < ni ? in : dir;
+		if (in && strncmp(dir, in, n) == 0 &&
+		    (longer[n] == '\0' || longer[n] == '/' || n == 1)) {
+			char shown[512];
+			dsb_term_escape(shown, sizeof shown, cli->paths[i]);
+			snprintf(err, errlen, "-C and the input folder %s are inside one another", shown);
+			ok = false;
+		}
+		free(in);
+	}
+	free(dir);
+	return ok;
+}
+
+/* verify PATH..., replay PATH, ese PATH... and extract PATH -C DIR */
 static int run_verify(const struct dsb_cli *cli)
 {
 	struct dsb_output out;
 	char err[ERR_MAX];
-	if (!output_spares_inputs(cli, err, sizeof err)) {
+	if (!output_spares_inputs(cli, err, sizeof err) || !dir_spares_inputs(cli, err, sizeof err)) {
 		usage_error(err);
 		return DSB_EXIT_USAGE;
 	}
+	/* DIR is checked before a byte of the capture is read: a missing
+	 * folder or a link is a usage error, as an -o that cannot be written. */
+	struct dsb_extract *x = NULL;
+	if (cli->cmd == DSB_CMD_EXTRACT) {
+		struct dsb_extract_opts xo = { .dir = cli->dir, .overwrite = cli->overwrite,
+					       .force = cli->force };
+		if (!(x = dsb_extract_new(&xo, err, sizeof err))) {
+			usage_error(err);
+			return DSB_EXIT_USAGE;
+		}
+	}
 	if (!dsb_output_open(&out, cli->output, err, sizeof err)) {
 		usage_error(err);
+		dsb_extract_free(x);
 		return DSB_EXIT_USAGE;
 	}
 	struct dsb_report *rep = dsb_report_new(cli->fail_on);
 	if (!rep) {
 		op_error_of(DSB_OP_NOMEM, "out of memory");
 		dsb_output_abort(&out);
+		dsb_extract_free(x);
 		return DSB_EXIT_INCOMPLETE;
 	}
 
@@ -235,11 +277,12 @@ static int run_verify(const struct dsb_cli *cli)
 		.records = cli->records ? &records : NULL,
 		.sets = { .has_now = cli->has_now, .now = cli->now,
 			  .tombstone_days = cli->tombstone_days },
+		.sink = x ? dsb_extract_sink(x) : NULL,
 	};
 	/* `verify --records` writes each database to a temporary file: under
 	 * `ulimit -f` a write past the limit must fail with EFBIG (a C015 on
 	 * the member, the rest checked), not end the process on SIGXFSZ. */
-	if (cli->records && cli->cmd == DSB_CMD_VERIFY)
+	if ((cli->records && cli->cmd == DSB_CMD_VERIFY) || x)
 		signal(SIGXFSZ, SIG_IGN);
 	if (replay)
 		dsb_timeline_begin(&tl, out.fp, cli->paths[0]);
@@ -278,6 +321,11 @@ static int run_verify(const struct dsb_cli *cli)
 			dsb_progress_clear(&prog);
 			oom_on(cli->paths[i]);
 			run_failed = true;
+		} else if (x) {
+			/* Decided now that the sets are known; a failure is a
+			 * C015 in the report (status 2), never a half-written
+			 * set. */
+			dsb_extract_finish(x, rep, input);
 		} else if (records.failed) {
 			/* The libesedb pass ran inside dsb_verify_ese_file(),
 			 * after our own checks of the file decided whether it is
@@ -292,6 +340,7 @@ static int run_verify(const struct dsb_cli *cli)
 	if (col)
 		dsb_ese_collection_end(col);
 	dsb_ese_collection_free(col);
+	dsb_extract_free(x);   /* its temporary files, also after a failure */
 	dsb_progress_clear(&prog);
 	if (replay)
 		dsb_timeline_end(&tl);
@@ -347,6 +396,7 @@ int main(int argc, char **argv)
 	case DSB_CMD_VERIFY:
 	case DSB_CMD_REPLAY:
 	case DSB_CMD_ESE:
+	case DSB_CMD_EXTRACT:
 		status = run_verify(&cli);
 		break;
 	case DSB_CMD_NONE:

@@ -27,40 +27,11 @@ json_t *dsb_json_str(const char *s)
 {
 	if (!s)
 		return json_null();
-	size_t n = strlen(s);
-	const unsigned char *p = (const unsigned char *)s;
-	size_t bad = 0;
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t k = dsb_utf8_next(p + i, n - i, &cp);
-		if (k == 0) {
-			bad++;
-			k = 1;
-		}
-		i += k;
-	}
-	if (bad == 0)
-		return json_stringn(s, n);
-
-	/* Each bad byte becomes U+FFFD (3 bytes). */
-	char *fixed = malloc(n + 2 * bad + 1);
+	size_t n;
+	char *fixed = dsb_utf8_repair(s, strlen(s), &n);
 	if (!fixed)
 		return NULL;
-	size_t o = 0;
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t k = dsb_utf8_next(p + i, n - i, &cp);
-		if (k == 0) {
-			memcpy(fixed + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-		} else {
-			memcpy(fixed + o, p + i, k);
-			o += k;
-			i += k;
-		}
-	}
-	json_t *v = json_stringn(fixed, o);
+	json_t *v = json_stringn(fixed, n);
 	free(fixed);
 	return v;
 }
@@ -533,6 +504,45 @@ json_t *dsb_json_set(const struct dsb_backup_set *st)
 	return o;
 }
 
+json_t *dsb_json_extraction(const struct dsb_extraction *x)
+{
+	json_t *o = json_object(), *sets = json_array();
+	bool ok = o && sets;
+	for (size_t i = 0; ok && i < x->nsets; i++) {
+		const struct dsb_extracted_set *es = &x->sets[i];
+		json_t *so = json_object(), *files = json_array();
+		ok = so && files && jset(so, "set", dsb_json_u64(es->set)) &&
+		     jset(so, "dir", json_string(es->dir));
+		for (size_t k = 0; ok && k < es->nfiles; k++) {
+			const struct dsb_extracted_file *f = &es->files[k];
+			json_t *fo = json_object();
+			ok = jset(fo, "name", dsb_json_str(f->name)) &&
+			     jset(fo, "kind", json_string(f->kind)) &&
+			     jset(fo, "size", dsb_json_u64(f->size)) &&
+			     jset(fo, "sha256", json_string(f->sha256)) &&
+			     jset(fo, "member", dsb_json_str(f->member)) &&
+			     jset(fo, "file", dsb_json_str(f->file)) &&
+			     json_array_append_new(files, fo) == 0;
+			if (!ok)
+				json_decref(fo);
+		}
+		ok = ok && jset(so, "files", json_incref(files)) &&
+		     json_array_append_new(sets, json_incref(so)) == 0;
+		json_decref(files);
+		json_decref(so);
+	}
+	ok = ok && jset(o, "dir", dsb_json_str(x->dir)) &&
+	     jset(o, "written", json_boolean(x->written)) &&
+	     jset(o, "overwrite", json_boolean(x->overwrite)) &&
+	     jset(o, "force", json_boolean(x->force)) && jset(o, "sets", json_incref(sets));
+	json_decref(sets);
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 /* `ese`: the folders searched and the entries skipped (not in RC: the
  * project's own field, so that nothing is skipped silently). */
 static json_t *collection_json(const struct dsb_report *r)
@@ -671,6 +681,10 @@ void dsb_json_end(struct dsb_render_stream *s, const struct dsb_render_opts *opt
 	if (r->ese_collection) {
 		fputs(",\n  \"collection\": ", fp);
 		put(&w, collection_json(r));
+	}
+	if (r->extraction) {
+		fputs(",\n  \"extraction\": ", fp);
+		put(&w, dsb_json_extraction(r->extraction));
 	}
 
 	size_t n;

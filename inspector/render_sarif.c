@@ -410,6 +410,11 @@ void dsb_sarif_end(struct dsb_render_stream *s, const struct dsb_render_opts *op
 		ok &= put(fp, dsb_json_set(&r->sets[i]));
 	}
 	array_end(fp, r->nsets, "        ");
+	/* `extract`: what was written, as in the JSON report. */
+	if (r->extraction) {
+		fputs(",\n        \"extraction\": ", fp);
+		ok &= put(fp, dsb_json_extraction(r->extraction));
+	}
 	fputs("}\n    }\n  ]\n}\n", fp);
 	free(members);
 	s->ok &= ok;

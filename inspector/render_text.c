@@ -583,6 +583,36 @@ static void put_set(struct text *t, const struct dsb_backup_set *st)
 	fputc('\n', fp);
 }
 
+/* `extract`: where each set went and what it holds, or that nothing was
+ * left (the C015 above says why). */
+static void put_extraction(struct text *t)
+{
+	const struct dsb_extraction *x = t->r->extraction;
+	FILE *fp = t->fp;
+	if (!x)
+		return;
+	fprintf(fp, "%sExtraction%s into ", dsb_term_on(t->colour, DSB_STYLE_HEADING),
+		dsb_term_off(t->colour));
+	dsb_term_puts(fp, x->dir);
+	if (!x->written) {
+		fputs(": nothing written (see the C015 finding)\n\n", fp);
+		return;
+	}
+	fputc('\n', fp);
+	for (size_t i = 0; i < x->nsets; i++) {
+		const struct dsb_extracted_set *es = &x->sets[i];
+		fprintf(fp, "  %s/ (%s)\n", es->dir,
+			dsb_set_verdict_name(t->r->sets[es->set].verdict));
+		for (size_t k = 0; k < es->nfiles; k++) {
+			fputs("    ", fp);
+			dsb_term_puts(fp, es->files[k].name);
+			fprintf(fp, "  %" PRIu64 " bytes  sha256 %s\n", es->files[k].size,
+				es->files[k].sha256);
+		}
+	}
+	fputc('\n', fp);
+}
+
 /* Findings of rules that went over the listing cap (RC §3.6). */
 static void put_left_out(struct text *t, int input, const struct dsb_finding *f, size_t n)
 {
@@ -751,6 +781,7 @@ void dsb_text_end(struct dsb_render_stream *s)
 	if (s->r->ese_collection)
 		for (size_t i = 0; i < s->r->nsets; i++)
 			put_set(&t, &s->r->sets[i]);
+	put_extraction(&t);
 	put_named(&t, DSB_FAIL, "failed");
 	put_named(&t, DSB_INCOMPLETE, "incomplete");
 	put_verdict(&t, -1);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "lib/utf8.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 size_t dsb_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	if (n == 0)
@@ -33,4 +36,34 @@ size_t dsb_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 		return 0;
 	*cp = v;
 	return len;
+}
+
+size_t dsb_utf8_repair_into(char *out, const void *in, size_t n)
+{
+	const unsigned char *p = in;
+	size_t o = 0;
+	uint32_t cp;
+	for (size_t i = 0; i < n;) {
+		size_t k = dsb_utf8_next(p + i, n - i, &cp);
+		if (k == 0) {
+			/* U+FFFD, 3 bytes for 1: the output stays within 3 * n. */
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(out + o, p + i, k);
+			o += k;
+			i += k;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+char *dsb_utf8_repair(const char *s, size_t n, size_t *outlen)
+{
+	char *out = n <= (SIZE_MAX - 1) / 3 ? malloc(3 * n + 1) : NULL;
+	if (out)
+		*outlen = dsb_utf8_repair_into(out, s, n);
+	return out;
 }

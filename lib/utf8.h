@@ -16,4 +16,15 @@
  * included). */
 size_t dsb_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
 
+/* in[0..n) made valid UTF-8 in out, which has room for 3 * n + 1 bytes:
+ * each byte that does not decode becomes U+FFFD.  NUL-terminated; the
+ * length is returned. */
+size_t dsb_utf8_repair_into(char *out, const void *in, size_t n);
+
+/* s[0..n) made valid UTF-8: each byte that does not decode becomes U+FFFD
+ * (a name from an archive or the command line need not be UTF-8; JSON
+ * must be).  A new NUL-terminated string of *outlen bytes, to free();
+ * NULL on out-of-memory. */
+char *dsb_utf8_repair(const char *s, size_t n, size_t *outlen);
+
 #endif

@@ -2,12 +2,15 @@
 /* lib/: the shared helpers every layer uses -- string building, hex and
  * the one escape set, the vector, the hash map, the ring -- and
  * dsb_findings_vadd. */
+#include <errno.h>
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/fdio.h"
 #include "lib/hashmap.h"
 #include "lib/hex.h"
 #include "lib/ring.h"
@@ -596,8 +599,67 @@ static const struct dsb_test hex_tests[] = {
 	{ "escape_cut: dots only when cut", test_escape_cut_dots },
 	{ NULL, NULL },
 };
+/* Valid text unchanged; each byte that does not decode is one U+FFFD,
+ * a cut sequence at the end included. */
+static void test_utf8_repair(void)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *out;
+	} cases[] = {
+		{ "ntds.dit", 8, "ntds.dit" },
+		{ "caf\xc3\xa9", 5, "caf\xc3\xa9" },
+		{ "a\xff" "b", 3, "a\xef\xbf\xbd" "b" },
+		{ "\xc3\x28", 2, "\xef\xbf\xbd(" },
+		{ "x\xe2\x82", 3, "x\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "", 0, "" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t n = 99;
+		char *r = dsb_utf8_repair(cases[i].in, cases[i].len, &n);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+		CU_ASSERT_EQUAL(n, strlen(cases[i].out));
+		CU_ASSERT_STRING_EQUAL(r, cases[i].out);
+		free(r);
+	}
+}
+
 static const struct dsb_test utf8_tests[] = {
 	{ "strict decoding", test_utf8_next },
+	{ "repair to U+FFFD", test_utf8_repair },
+	{ NULL, NULL },
+};
+
+/* ---- fdio ------------------------------------------------------------------ */
+
+/* All of a buffer through a pipe in pieces; /dev/full's ENOSPC said. */
+static void test_write_all(void)
+{
+	int p[2];
+	CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+	uint64_t done = 5;
+	CU_ASSERT_TRUE(dsb_write_all(p[1], "abcdef", 6, &done));
+	CU_ASSERT_EQUAL(done, 11);
+	CU_ASSERT_TRUE(dsb_write_all(p[1], "", 0, NULL));
+	char got[8] = "";
+	CU_ASSERT_EQUAL(read(p[0], got, sizeof got), 6);
+	CU_ASSERT_EQUAL(memcmp(got, "abcdef", 6), 0);
+	close(p[0]);
+	close(p[1]);
+	int full = open("/dev/full", O_WRONLY);
+	if (full >= 0) {
+		done = 0;
+		errno = 0;
+		CU_ASSERT_FALSE(dsb_write_all(full, "x", 1, &done));
+		CU_ASSERT_EQUAL(errno, ENOSPC);
+		CU_ASSERT_EQUAL(done, 0);
+		close(full);
+	}
+}
+
+static const struct dsb_test fdio_tests[] = {
+	{ "write all, and a full device", test_write_all },
 	{ NULL, NULL },
 };
 static const struct dsb_test vec_tests[] = {
@@ -626,6 +688,7 @@ static const struct dsb_suite suites[] = {
 	{ "lib/strbuf", strbuf_tests },
 	{ "lib/hex", hex_tests },
 	{ "lib/utf8", utf8_tests },
+	{ "lib/fdio", fdio_tests },
 	{ "lib/vec", vec_tests },
 	{ "lib/hashmap", hmap_tests },
 	{ "lib/ring", ring_tests },

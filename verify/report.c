@@ -82,8 +82,27 @@ void dsb_report_free(struct dsb_report *r)
 	for (size_t i = 0; i < r->nsets; i++)
 		dsb_backup_set_clear(&r->sets[i]);
 	free(r->sets);
+	dsb_extraction_free(r->extraction);
 	dsb_findings_free(r->findings);
 	free(r);
+}
+
+void dsb_extraction_free(struct dsb_extraction *x)
+{
+	if (!x)
+		return;
+	for (size_t i = 0; i < x->nsets; i++) {
+		for (size_t k = 0; k < x->sets[i].nfiles; k++) {
+			struct dsb_extracted_file *f = &x->sets[i].files[k];
+			free(f->name);
+			free(f->member);
+			free(f->file);
+		}
+		free(x->sets[i].files);
+	}
+	free(x->sets);
+	free(x->dir);
+	free(x);
 }
 
 int dsb_report_add_input(struct dsb_report *r, const char *path)

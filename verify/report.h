@@ -230,6 +230,35 @@ struct dsb_backup_set {
 /* Free what a set owns and clear it. */
 void dsb_backup_set_clear(struct dsb_backup_set *s);
 
+/* `dsbinspect extract` (RC §3.11, extract/extract.h): what it wrote, or
+ * would have written when it failed (`written` false), for the
+ * renderers.  The project's own addition to the report (docs/cli.md). */
+struct dsb_extracted_file {
+	char *name;                 /* under the set's folder: the backed-up base name,
+				     * or "manifest.json" */
+	const char *kind;           /* "database", "log", "checkpoint", "manifest" (static) */
+	char *member;               /* the archive member it came from; NULL: the manifest */
+	char *file;                 /* the backed-up name it was opened as; NULL: the manifest */
+	uint64_t size;
+	char sha256[65];
+};
+
+struct dsb_extracted_set {
+	size_t set;                 /* index into sets */
+	char dir[32];               /* its folder under DIR: "set-1", ... */
+	struct dsb_extracted_file *files;
+	size_t nfiles;
+};
+
+struct dsb_extraction {
+	char *dir;                  /* DIR as given */
+	bool written;               /* every set is in place; false: nothing was left */
+	bool overwrite, force;      /* the options in effect */
+	struct dsb_extracted_set *sets;
+	size_t nsets;
+};
+void dsb_extraction_free(struct dsb_extraction *x);
+
 /* `dsbinspect ese` collects the files of every folder PATH (RC §1): what
  * a folder's walk found beside its ESE files, and every entry it skipped
  * that deserves its own line (not regular, a file already checked). */
@@ -277,6 +306,7 @@ struct dsb_report {
 	uint64_t skips_total;             /* listed or not */
 	struct dsb_backup_set *sets;      /* RC §3.10: databases' sets, then log sets */
 	size_t nsets, sets_cap;
+	struct dsb_extraction *extraction;   /* `extract` only, else NULL (owned) */
 };
 
 struct dsb_report *dsb_report_new(enum dsb_fail_on fail_on);

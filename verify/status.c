@@ -13,6 +13,8 @@ static const char *const op_names[DSB_OP_COUNT] = {
 	[DSB_OP_LIMIT] = "limit",
 	[DSB_OP_UNREADABLE] = "unreadable",
 	[DSB_OP_DEVICE] = "device",
+	[DSB_OP_WRITE] = "write",
+	[DSB_OP_REFUSED] = "refused",
 };
 _Static_assert(sizeof op_names / sizeof op_names[0] == DSB_OP_COUNT, "a name per error");
 

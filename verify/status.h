@@ -35,6 +35,9 @@ enum dsb_op_error {
 	DSB_OP_LIMIT,        /* a hard limit on what one input may hold was reached */
 	DSB_OP_UNREADABLE,   /* not readable as what it must be: not an archive, a damaged member */
 	DSB_OP_DEVICE,       /* a device or a FIFO where a file was asked for: refused */
+	DSB_OP_WRITE,        /* `extract`: writing under DIR failed (no room, EFBIG, an I/O error) */
+	DSB_OP_REFUSED,      /* `extract`: a safety rule refused to write (a name, a link,
+			      * an existing file, a set that is not restorable) */
 	DSB_OP_COUNT
 };
 

@@ -245,6 +245,7 @@ struct verify {
 	 * One member at a time; fd -1 when none. */
 	struct dsb_esedb_copy copy;
 	bool more;                  /* hand_over: more of the member's data is coming */
+	bool sunk;                  /* the member's bytes also go to opts->sink */
 
 	/* ESE logs and checkpoints: sniffs[i]'s backed-up name and data
 	 * record line when a record binds that member (logs_report), NULL
@@ -619,6 +620,16 @@ static const struct kind_row {
 
 /* ---- classification: once per member -------------------------------------------- */
 
+/* A block of a member a verifier took: to the sink first (`extract`),
+ * while the block is surely the reader's, then to the verifier, which may
+ * lend it to its worker. */
+static bool pass_on(struct verify *v, const void *buf, size_t len)
+{
+	if (v->sunk)
+		v->opts->sink->data(v->opts->sink->ctx, buf, len);
+	return v->vf->data(v, buf, len);
+}
+
 /* The kind is known: hand the member to its verifier, with the first
  * bytes buffered so far.  `more`: data is still coming (a worker is worth
  * starting).  False: out of memory. */
@@ -630,6 +641,9 @@ static bool hand_over(struct verify *v, enum member_kind k, bool more)
 	if (!vf || !vf->start(v))
 		return !out_of_mem(v);
 	v->vf = vf;
+	/* The kinds a backup set is made of; the journal is not one. */
+	v->sunk = k != MK_JOURNAL && v->opts && v->opts->sink &&
+		  v->opts->sink->start(v->opts->sink->ctx, v->entry->name);
 	/* The sniffed bytes of earlier blocks were hashed on the reader; those
 	 * of the deciding block, and the rest of it, go to the worker's hash
 	 * if a worker started (on_member hashes the block after deciding). */
@@ -637,10 +651,10 @@ static bool hand_over(struct verify *v, enum member_kind k, bool more)
 	bool wh = v->worker_hashes, ok = true;
 	v->worker_hashes = false;
 	if (v->sniff_hashed > 0)
-		ok = vf->data(v, v->sniff, v->sniff_hashed);
+		ok = pass_on(v, v->sniff, v->sniff_hashed);
 	v->worker_hashes = wh;
 	if (v->sniff_len > v->sniff_hashed)
-		ok = vf->data(v, v->sniff + v->sniff_hashed, v->sniff_len - v->sniff_hashed) && ok;
+		ok = pass_on(v, v->sniff + v->sniff_hashed, v->sniff_len - v->sniff_hashed) && ok;
 	v->sniff_len = 0;
 	v->sniff_hashed = 0;
 	return ok;
@@ -714,7 +728,7 @@ static bool sniff_data(struct verify *v, const void *buf, size_t len)
 		return true;
 	if (!hand_over(v, k, true))
 		return false;
-	return v->vf && take < len ? v->vf->data(v, (const uint8_t *)buf + take, len - take) : true;
+	return v->vf && take < len ? pass_on(v, (const uint8_t *)buf + take, len - take) : true;
 }
 
 /* The member ended undecided: shorter than ESE_SNIFF_MAX, or cut short. */
@@ -860,7 +874,7 @@ static bool on_member(struct verify *v, const struct dsb_ar_member *m)
 		} else {
 			ok = !hashing || digest_data(v, buf, len);
 			if (v->vf)
-				ok = v->vf->data(v, buf, len) && ok;
+				ok = pass_on(v, buf, len) && ok;
 		}
 		if (!ok)
 			out_of_memory(v);
@@ -873,6 +887,9 @@ static bool on_member(struct verify *v, const struct dsb_ar_member *m)
 		digest_end(v, complete);
 	if (v->entry->kind == MK_UNDECIDED && !out_of_mem(v) && !sniff_end(v, complete))
 		out_of_memory(v);
+	if (v->sunk)
+		v->opts->sink->end(v->opts->sink->ctx, complete);
+	v->sunk = false;
 	if (v->vf)
 		v->vf->end(v, complete);
 	v->vf = NULL;

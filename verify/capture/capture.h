@@ -32,6 +32,21 @@ typedef void (*dsb_progress_fn)(void *ctx, uint64_t done, uint64_t total);
 
 struct dsb_esedb_records;   /* verify/ese/esedb_records.h */
 
+/* Who else gets the bytes of the members that may belong to a backup set
+ * (`dsbinspect extract`, extract/extract.h): every member handed to the
+ * ESE database or log verifier (a database, log, reserve log or
+ * checkpoint, decided by its first bytes), block by block as it streams,
+ * so that the member is still read once.  One member at a time: start()
+ * (false: not wanted), data() for every block in order, the first bytes
+ * that decided its kind included, and end(), told whether the member was
+ * read to its end.  The sink's failures are its own: the check goes on. */
+struct dsb_member_sink {
+	bool (*start)(void *ctx, const char *member);
+	void (*data)(void *ctx, const void *buf, size_t len);
+	void (*end)(void *ctx, bool complete);
+	void *ctx;
+};
+
 struct dsb_verify_opts {
 	dsb_progress_fn progress;
 	void *progress_ctx;
@@ -52,6 +67,8 @@ struct dsb_verify_opts {
 	/* --now and --tombstone-days, for the backup sets' judgement
 	 * (verify/set/set.h); all zero: the defaults and the clock. */
 	struct dsb_set_opts sets;
+	/* `extract`: the set members' bytes as they stream; NULL: none. */
+	const struct dsb_member_sink *sink;
 	/* Tests: every member checked on the reader's thread, no worker
 	 * (the worker's results must be the same, tests/test_ar_lend.c). */
 	bool no_workers;

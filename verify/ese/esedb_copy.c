@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/fdio.h"
 #include "lib/hex.h"
 
 /* The folder as a message shows it: from the environment, so escaped
@@ -80,20 +81,8 @@ void dsb_esedb_copy_open(struct dsb_esedb_copy *c)
 
 void dsb_esedb_copy_write(struct dsb_esedb_copy *c, const void *buf, size_t len)
 {
-	const uint8_t *p = buf;
-	while (c->fd >= 0 && len > 0) {
-		ssize_t w = write(c->fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			/* write() returning 0 for a regular file means no room. */
-			fail(c, "cannot write the temporary copy of the database", w < 0 ? errno : ENOSPC);
-			return;
-		}
-		p += w;
-		len -= (size_t)w;
-		c->written += (uint64_t)w;
-	}
+	if (c->fd >= 0 && !dsb_write_all(c->fd, buf, len, &c->written))
+		fail(c, "cannot write the temporary copy of the database", errno);
 }
 
 bool dsb_esedb_copy_check(struct dsb_esedb_copy *c, struct dsb_findings *f, int input,
