@@ -1262,83 +1262,87 @@ static void check_attach_record(const uint8_t *rec, const uint8_t *db, const uin
 	}
 }
 
+/* A set made, its database and one log loaded. */
+struct loaded {
+	struct dfx_logset *s;
+	uint8_t *db, *log;
+	uint64_t ndb, nlog;
+};
+
+static void load_set(const struct dfx_logset_opts *o, const char *log, struct loaded *x)
+{
+	x->s = make(o);
+	x->db = load(x->s, "ntds.dit", &x->ndb);
+	x->log = load(x->s, log, &x->nlog);
+}
+
+static void unload(struct loaded *x)
+{
+	free(x->db);
+	free(x->log);
+	dfx_logset_free(x->s);
+	memset(x, 0, sizeof(*x));
+}
+
 static void test_attach_record(void)
 {
-	uint64_t n, nl;
+	struct loaded x;
 	/* bound: the header's lgposAttach names the record in the lowest log,
 	 * which logged the stream's own signLog; the segment still verifies */
 	struct dfx_logset_opts o = { .db = DFX_LSDB_DIRTY, .seed = 21 };
-	struct dfx_logset *s = make(&o);
-	uint8_t *d = load(s, "ntds.dit", &n), *lo = load(s, "edb00005.log", &nl);
-	uint64_t at = le64(d + D_LGPOS_ATTACH);
+	load_set(&o, "edb00005.log", &x);
+	uint64_t at = le64(x.db + D_LGPOS_ATTACH);
 	CU_ASSERT_EQUAL(at, lgpos(5, 1, 0x100));
 	struct dfx_logset_facts fa;
-	dfx_logset_facts(s, &fa);
+	dfx_logset_facts(x.s, &fa);
 	CU_ASSERT_EQUAL(fa.lgpos_attach, at);
-	check_attach_record(lo + SEG + 0x100, d, lo + H_SIGN_LOG, 0);
-	check_data_segment(lo + SEG, 5, 1, lo + H_TM_CREATE);
-	free(d);
-	free(lo);
-	dfx_logset_free(s);
+	check_attach_record(x.log + SEG + 0x100, x.db, x.log + H_SIGN_LOG, 0);
+	check_data_segment(x.log + SEG, 5, 1, x.log + H_TM_CREATE);
+	unload(&x);
 
 	/* the previous stream's: the header keeps that stream's signLog,
 	 * lgposConsistent and lgposAttach (never rewritten after the attach),
 	 * and the record logged them */
 	o.damage = DFX_LSD_PREV_STREAM;
-	s = make(&o);
-	d = load(s, "ntds.dit", &n);
-	lo = load(s, "edb00005.log", &nl);
-	CU_ASSERT_NOT_EQUAL(memcmp(d + D_SIGN_LOG, lo + H_SIGN_LOG, 28), 0);
-	CU_ASSERT_NOT_EQUAL(le64(d + D_LGPOS_ATTACH), lgpos(5, 1, 0x100));
-	check_attach_record(lo + SEG + 0x100, d, d + D_SIGN_LOG, le64(d + D_LGPOS_CONS));
-	CU_ASSERT_NOT_EQUAL(le64(d + D_LGPOS_CONS), 0);
-	check_data_segment(lo + SEG, 5, 1, lo + H_TM_CREATE);
-	CU_ASSERT_EQUAL(le32(d), hdr_checksum(d, 8192));
-	free(d);
-	free(lo);
-	dfx_logset_free(s);
+	load_set(&o, "edb00005.log", &x);
+	CU_ASSERT_NOT_EQUAL(memcmp(x.db + D_SIGN_LOG, x.log + H_SIGN_LOG, 28), 0);
+	CU_ASSERT_NOT_EQUAL(le64(x.db + D_LGPOS_ATTACH), lgpos(5, 1, 0x100));
+	check_attach_record(x.log + SEG + 0x100, x.db, x.db + D_SIGN_LOG, le64(x.db + D_LGPOS_CONS));
+	CU_ASSERT_NOT_EQUAL(le64(x.db + D_LGPOS_CONS), 0);
+	check_data_segment(x.log + SEG, 5, 1, x.log + H_TM_CREATE);
+	CU_ASSERT_EQUAL(le32(x.db), hdr_checksum(x.db, 8192));
+	unload(&x);
 
 	/* -551: the logged consistent point one segment later */
 	o.damage = DFX_LSD_PREV_STREAM_TIME;
-	s = make(&o);
-	d = load(s, "ntds.dit", &n);
-	lo = load(s, "edb00005.log", &nl);
-	check_attach_record(lo + SEG + 0x100, d, d + D_SIGN_LOG, le64(d + D_LGPOS_CONS) + (1u << 16));
-	free(d);
-	free(lo);
-	dfx_logset_free(s);
+	load_set(&o, "edb00005.log", &x);
+	check_attach_record(x.log + SEG + 0x100, x.db, x.db + D_SIGN_LOG,
+			    le64(x.db + D_LGPOS_CONS) + (1u << 16));
+	unload(&x);
 
 	/* neither: a third stream's signLog logged */
 	o.damage = DFX_LSD_PREV_STREAM_NEITHER;
-	s = make(&o);
-	d = load(s, "ntds.dit", &n);
-	lo = load(s, "edb00005.log", &nl);
-	const uint8_t *rec = lo + SEG + 0x100;
+	load_set(&o, "edb00005.log", &x);
+	const uint8_t *rec = x.log + SEG + 0x100;
 	CU_ASSERT_EQUAL(rec[A_LRTYP], A_LRTYP_ATTACH);
-	CU_ASSERT_NOT_EQUAL(memcmp(rec + A_SIGN_LOG, d + D_SIGN_LOG, 28), 0);
-	CU_ASSERT_NOT_EQUAL(memcmp(rec + A_SIGN_LOG, lo + H_SIGN_LOG, 28), 0);
-	CU_ASSERT_EQUAL(memcmp(rec + A_SIGN_LOG + 4, d + D_SIGN_LOG + 4, 24), 0);
-	free(d);
-	free(lo);
-	dfx_logset_free(s);
+	CU_ASSERT_NOT_EQUAL(memcmp(rec + A_SIGN_LOG, x.db + D_SIGN_LOG, 28), 0);
+	CU_ASSERT_NOT_EQUAL(memcmp(rec + A_SIGN_LOG, x.log + H_SIGN_LOG, 28), 0);
+	CU_ASSERT_EQUAL(memcmp(rec + A_SIGN_LOG + 4, x.db + D_SIGN_LOG + 4, 24), 0);
+	unload(&x);
 
 	/* v7: the first body sector, byte 200, behind its LRCHECKSUM record;
 	 * the chain (this file's own checker) still verifies */
 	struct dfx_logset_opts v7 = { .format = DFX_LOG_V7, .db = DFX_LSDB_CLEAN,
 				      .log_size = 128 * 1024, .seed = 708,
 				      .damage = DFX_LSD_PREV_STREAM };
-	s = make(&v7);
-	d = load(s, "ntds.dit", &n);
-	lo = load(s, "edb00005.log", &nl);
-	check_attach_record(lo + V7_HDR_SECS * V7_SEC + 200, d, d + D_SIGN_LOG,
-			    le64(d + D_LGPOS_CONS));
+	load_set(&v7, "edb00005.log", &x);
+	check_attach_record(x.log + V7_HDR_SECS * V7_SEC + 200, x.db, x.db + D_SIGN_LOG,
+			    le64(x.db + D_LGPOS_CONS));
 	struct v7_walk w;
-	v7_walk(lo, nl, 5, &w);
+	v7_walk(x.log, x.nlog, 5, &w);
 	CU_ASSERT_EQUAL(w.bad_off, 0);
 	CU_ASSERT_TRUE(w.ended);
-	free(d);
-	free(lo);
-	dfx_logset_free(s);
+	unload(&x);
 }
 
 static void test_v7_logs(void)
