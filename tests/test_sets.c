@@ -275,14 +275,18 @@ static void test_previous_stream_time_and_neither(void)
  * verifier's. */
 static void test_previous_stream_record_damaged(void)
 {
-	static const struct { const char *what; long off; int how; } hurts[] = {
-		{ "a byte of the record's segment inverted", 4096 + 3000, 0 },
-		{ "a byte of the record itself inverted", 4096 + 0x100 + 20, 0 },
-		{ "the log cut inside the record's segment", 4096 + 200, 1 },
-		{ "the record's segment zeroed", 4096, 2 },
+	static const struct { const char *what; long off; int how; bool v7; } hurts[] = {
+		{ "a byte of the record's segment inverted", 4096 + 3000, 0, false },
+		{ "a byte of the record itself inverted", 4096 + 0x100 + 20, 0, false },
+		{ "the log cut inside the record's segment", 4096 + 200, 1, false },
+		{ "the record's segment zeroed", 4096, 2, false },
+		/* v7: the first LRCHECKSUM range, which covers the record, fails */
+		{ "v7: a byte of the record's path inverted", 4096 + 200 + 85, 0, true },
+		{ "v7: the log cut inside the record", 4096 + 230, 1, true },
 	};
 	for (size_t i = 0; i < sizeof hurts / sizeof hurts[0]; i++) {
 		const char *d = write_set(&(struct dfx_logset_opts){
+			.format = hurts[i].v7 ? DFX_LOG_V7 : DFX_LOG_V8,
 			.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true,
 			.log_size = LOG64K, .damage = DFX_LSD_PREV_STREAM });
 		char p[64];

@@ -54,7 +54,12 @@ void dsb_logs_attach_segment(struct dsb_logs *l, const uint8_t *seg, size_t len)
 {
 	struct found fd = { .l = l, .unit = DSB_LOG_SEG_SIZE };
 	uint64_t base = (uint64_t)l->walk.next_isec * DSB_LOG_SEG_SIZE;
-	if (len <= DSB_LR_SEG_RECORDS_OFF)
+	/* only segments the walker will classify, and that may hold data: a
+	 * segment cut short, the last one (never read as data) and any past
+	 * csecLGFile are not a log's records; the walker's verdict on the
+	 * others drops what a non-data segment held (dsb_logs_attach_drop) */
+	if (len != DSB_LOG_SEG_SIZE || l->walk.finished || l->walk.csec < 2 ||
+	    l->walk.next_isec >= l->walk.csec - 1)
 		return;
 	/* records start after the segment's LGSEGHDR and end inside it */
 	dsb_lr_scan_reset(&l->scan, base + DSB_LR_SEG_RECORDS_OFF);
@@ -74,6 +79,18 @@ void dsb_logs_attach_drop(struct lfact *f, uint32_t isec)
 	for (uint32_t i = 0; i < f->nattach; i++)
 		if (f->attach[i].at.isec != isec)
 			f->attach[k++] = f->attach[i];
+	f->nattach = k;
+}
+
+void dsb_logs_attach_v7_end(struct lfact *f, uint64_t end)
+{
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < f->nattach; i++) {
+		const struct dsb_ese_lgpos *p = &f->attach[i].at;
+		uint64_t off = (uint64_t)p->isec * f->h.cb_sec + p->ib;
+		if (off + DSB_LR_ATTACH_FIXED_SIZE <= end)
+			f->attach[k++] = f->attach[i];
+	}
 	f->nattach = k;
 }
 

@@ -291,6 +291,7 @@ static void v7_end(struct dsb_logs *l, bool complete)
 	f->counts = sum->counts;
 	f->body_clean = sum->clean;
 	l->walking7 = false;
+	dsb_logs_attach_v7_end(f, sum->have_last ? sum->data_end : 0);
 	if (!sum->have_problem)
 		return;
 	struct dsb_log_seg s;

@@ -121,6 +121,9 @@ void dsb_logs_attach_v7(struct dsb_logs *l, const uint8_t *p, size_t n);
 /* The walker classified segment isec as no data segment (stale, a shadow,
  * damaged...): records found in it are not the log's. */
 void dsb_logs_attach_drop(struct lfact *f, uint32_t isec);
+/* The v7 walk verified the chain's ranges up to file offset `end`: records
+ * past it (after the data, or after the damage) are not the log's. */
+void dsb_logs_attach_v7_end(struct lfact *f, uint64_t end);
 /* A copy of fact f's records for its report entry; false on out of memory. */
 bool dsb_logs_attach_copy(const struct lfact *f, struct dsb_log_attach_rec **out, uint32_t *n);
 
