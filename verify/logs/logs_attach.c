@@ -26,10 +26,8 @@ static bool keep(void *ctx, uint64_t at, const struct dsb_lr_attach *r)
 	struct lfact *f = &fd->l->cur;
 	if (memcmp(r->sign_log.raw, f->h.sign_log.raw, sizeof r->sign_log.raw) == 0)
 		return true;   /* an attach within this stream: bound by signLog already */
-	if (f->nattach >= DSB_LOGS_ATTACH_KEPT) {
-		f->attach_more++;
-		return true;
-	}
+	if (f->nattach >= DSB_LOGS_ATTACH_KEPT)
+		return false;   /* the rest of this piece: later records never decide */
 	if (!f->attach) {
 		f->attach = calloc(DSB_LOGS_ATTACH_KEPT, sizeof(*f->attach));
 		if (!f->attach)

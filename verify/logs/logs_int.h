@@ -71,7 +71,6 @@ struct lfact {
 	 * (logs_attach.c), at most DSB_LOGS_ATTACH_KEPT, owned */
 	struct dsb_log_attach_rec *attach;
 	uint32_t nattach;
-	uint32_t attach_more;       /* more found past the limit (not kept) */
 	/* a checkpoint */
 	bool chk_good[2], chk_equal;
 	int chk_used;               /* the copy ESE reads, -1: none */
@@ -108,8 +107,9 @@ _Static_assert(sizeof(((struct dsb_logs *)0)->seg) == DSB_LOG_SEG_SIZE,
 
 /* Attach records kept per log.  A log holds one such record per database
  * attached after its stream replaced another (a domain controller: one,
- * ntds.dit); more are counted, never kept, so a hostile log costs at most
- * this many per file. */
+ * ntds.dit); later ones are not kept (the first attach of a database in the
+ * stream is the one that decides), so a hostile log costs at most this many
+ * per file. */
 #define DSB_LOGS_ATTACH_KEPT 4u
 
 /* logs_attach.c: the attach records of the file streaming by. */
