@@ -70,8 +70,17 @@ static bool scan_range(const uint8_t *buf, size_t len, size_t from, size_t to, s
 		if (!hit)
 			break;
 		i = (size_t)(hit - buf);
+		if (len - i < DSB_LR_ATTACH_FIXED_SIZE)
+			break;   /* this one and every later one would be cut */
+		/* a type byte is one byte in 256 of record data: the dbid and
+		 * flag bytes turn nearly all of them away before the decode
+		 * (which zeroes a structure each time) */
+		uint8_t dbid = buf[i + DSB_LR_ATTACH_DBID_OFF];
+		uint8_t flags = buf[i + DSB_LR_ATTACH_FLAGS_OFF];
 		struct dsb_lr_attach r;
-		if (dsb_lr_attach_decode(buf, len, i, path_end, &r) == DSB_LRA_OK &&
+		if (dbid >= 1 && dbid <= DSB_LR_ATTACH_DBID_MAX &&
+		    !(flags & ~(DSB_LR_ATTACH_UNICODE | DSB_LR_ATTACH_SPARSE)) &&
+		    dsb_lr_attach_decode(buf, len, i, path_end, &r) == DSB_LRA_OK &&
 		    !fn(ctx, base + i, &r))
 			return false;
 		i++;
