@@ -103,6 +103,22 @@
 #define D_TM_GEN_MAX_CREATE 348
 #define D_GEN_COMMITTED 416
 #define D_TM_GEN_MAX_REQ 672
+#define D_LGPOS_ATTACH 80
+/* LRATTACHDB (lrtypAttachDB), transcribed from ESE's logapi.hxx class:
+ * lrtyp, le_procid, dbid, le_cpgDatabaseSizeMax, lgposConsistent,
+ * signDb, signLog, mle_cbPath, m_fLRAttachDbFlags, then the path (packed) */
+#define A_LRTYP 0
+#define A_PROCID 1
+#define A_DBID 3
+#define A_CPG 4
+#define A_LGPOS_CONS 8
+#define A_SIGN_DB 16
+#define A_SIGN_LOG 44
+#define A_CB_PATH 72
+#define A_FLAGS 74
+#define A_PATH 75
+#define A_LRTYP_ATTACH 15
+#define A_UNICODE 0x08
 /* PATCHHDR (trailer), REF §3.10 */
 #define T_BKINFO 40
 #define T_SIGN_DB 64
@@ -1225,6 +1241,110 @@ static const struct dfx_logset_opts v7_opts = {
  * to cbNext 0, single- and multi-sector flushes and records behind older
  * data, the shadow, the pattern; an archived log full to near its end,
  * edb.log part way. */
+/* The attach record of the database at rec: its fields, its path
+ * "C:\\Windows\\NTDS\\ntds.dit" in UTF-16 with the NUL. */
+static void check_attach_record(const uint8_t *rec, const uint8_t *db, const uint8_t *sign_log,
+				uint64_t lgpos_consistent)
+{
+	static const char path[] = "C:\\Windows\\NTDS\\ntds.dit";
+	CU_ASSERT_EQUAL(rec[A_LRTYP], A_LRTYP_ATTACH);
+	CU_ASSERT_EQUAL(le16(rec + A_PROCID), 1);
+	CU_ASSERT_EQUAL(rec[A_DBID], 1);
+	CU_ASSERT_EQUAL(le32(rec + A_CPG), 0);
+	CU_ASSERT_EQUAL(le64(rec + A_LGPOS_CONS), lgpos_consistent);
+	CU_ASSERT_EQUAL(memcmp(rec + A_SIGN_DB, db + D_SIGN_DB, 28), 0);
+	CU_ASSERT_EQUAL(memcmp(rec + A_SIGN_LOG, sign_log, 28), 0);
+	CU_ASSERT_EQUAL(le16(rec + A_CB_PATH), 2 * sizeof(path));
+	CU_ASSERT_EQUAL(rec[A_FLAGS], A_UNICODE);
+	for (size_t i = 0; i < sizeof(path); i++) {
+		CU_ASSERT_EQUAL(rec[A_PATH + 2 * i], (uint8_t)path[i]);
+		CU_ASSERT_EQUAL(rec[A_PATH + 2 * i + 1], 0);
+	}
+}
+
+/* A set made, its database and one log loaded. */
+struct loaded {
+	struct dfx_logset *s;
+	uint8_t *db, *log;
+	uint64_t ndb, nlog;
+};
+
+static void load_set(const struct dfx_logset_opts *o, const char *log, struct loaded *x)
+{
+	x->s = make(o);
+	x->db = load(x->s, "ntds.dit", &x->ndb);
+	x->log = load(x->s, log, &x->nlog);
+}
+
+static void unload(struct loaded *x)
+{
+	free(x->db);
+	free(x->log);
+	dfx_logset_free(x->s);
+	memset(x, 0, sizeof(*x));
+}
+
+static void test_attach_record(void)
+{
+	struct loaded x;
+	/* bound: the header's lgposAttach names the record in the lowest log,
+	 * which logged the stream's own signLog; the segment still verifies */
+	struct dfx_logset_opts o = { .db = DFX_LSDB_DIRTY, .seed = 21 };
+	load_set(&o, "edb00005.log", &x);
+	uint64_t at = le64(x.db + D_LGPOS_ATTACH);
+	CU_ASSERT_EQUAL(at, lgpos(5, 1, 0x100));
+	struct dfx_logset_facts fa;
+	dfx_logset_facts(x.s, &fa);
+	CU_ASSERT_EQUAL(fa.lgpos_attach, at);
+	check_attach_record(x.log + SEG + 0x100, x.db, x.log + H_SIGN_LOG, 0);
+	check_data_segment(x.log + SEG, 5, 1, x.log + H_TM_CREATE);
+	unload(&x);
+
+	/* the previous stream's: the header keeps that stream's signLog,
+	 * lgposConsistent and lgposAttach (never rewritten after the attach),
+	 * and the record logged them */
+	o.damage = DFX_LSD_PREV_STREAM;
+	load_set(&o, "edb00005.log", &x);
+	CU_ASSERT_NOT_EQUAL(memcmp(x.db + D_SIGN_LOG, x.log + H_SIGN_LOG, 28), 0);
+	CU_ASSERT_NOT_EQUAL(le64(x.db + D_LGPOS_ATTACH), lgpos(5, 1, 0x100));
+	check_attach_record(x.log + SEG + 0x100, x.db, x.db + D_SIGN_LOG, le64(x.db + D_LGPOS_CONS));
+	CU_ASSERT_NOT_EQUAL(le64(x.db + D_LGPOS_CONS), 0);
+	check_data_segment(x.log + SEG, 5, 1, x.log + H_TM_CREATE);
+	CU_ASSERT_EQUAL(le32(x.db), hdr_checksum(x.db, 8192));
+	unload(&x);
+
+	/* -551: the logged consistent point one segment later */
+	o.damage = DFX_LSD_PREV_STREAM_TIME;
+	load_set(&o, "edb00005.log", &x);
+	check_attach_record(x.log + SEG + 0x100, x.db, x.db + D_SIGN_LOG,
+			    le64(x.db + D_LGPOS_CONS) + (1u << 16));
+	unload(&x);
+
+	/* neither: a third stream's signLog logged */
+	o.damage = DFX_LSD_PREV_STREAM_NEITHER;
+	load_set(&o, "edb00005.log", &x);
+	const uint8_t *rec = x.log + SEG + 0x100;
+	CU_ASSERT_EQUAL(rec[A_LRTYP], A_LRTYP_ATTACH);
+	CU_ASSERT_NOT_EQUAL(memcmp(rec + A_SIGN_LOG, x.db + D_SIGN_LOG, 28), 0);
+	CU_ASSERT_NOT_EQUAL(memcmp(rec + A_SIGN_LOG, x.log + H_SIGN_LOG, 28), 0);
+	CU_ASSERT_EQUAL(memcmp(rec + A_SIGN_LOG + 4, x.db + D_SIGN_LOG + 4, 24), 0);
+	unload(&x);
+
+	/* v7: the first body sector, byte 200, behind its LRCHECKSUM record;
+	 * the chain (this file's own checker) still verifies */
+	struct dfx_logset_opts v7 = { .format = DFX_LOG_V7, .db = DFX_LSDB_CLEAN,
+				      .log_size = 128 * 1024, .seed = 708,
+				      .damage = DFX_LSD_PREV_STREAM };
+	load_set(&v7, "edb00005.log", &x);
+	check_attach_record(x.log + V7_HDR_SECS * V7_SEC + 200, x.db, x.db + D_SIGN_LOG,
+			    le64(x.db + D_LGPOS_CONS));
+	struct v7_walk w;
+	v7_walk(x.log, x.nlog, 5, &w);
+	CU_ASSERT_EQUAL(w.bad_off, 0);
+	CU_ASSERT_TRUE(w.ended);
+	unload(&x);
+}
+
 static void test_v7_logs(void)
 {
 	struct dfx_logset *s = make(&v7_opts);
@@ -1599,6 +1719,7 @@ static const struct dsb_test log_tests[] = {
 	{ "edb.chk: two copies, fields", test_checkpoint },
 	{ "reserve logs and .pat", test_reserve_and_pat },
 	{ "the database bound to its logs", test_database_binding },
+	{ "LRATTACHDB at the header's lgposAttach; previous-stream shapes", test_attach_record },
 	{ "damage: missing, required range, committed, tmCreate", test_damage_missing_and_range },
 	{ "damage: stale, foreign, renamed", test_damage_other_stream },
 	{ "damage: database of another stream", test_damage_db_other_stream },

@@ -888,6 +888,7 @@ static void feed_set(struct dfx_logset *s, size_t block, char *out, size_t n)
 				 (unsigned long long)e.segments.bad, (unsigned long long)e.segments.corrected);
 		o += w > 0 ? (size_t)w : 0;
 		free(e.name);
+		free(e.attach);
 	}
 	dsb_logs_judge(l, rep->findings, rep, where, NULL);
 	size_t nfind;

@@ -859,6 +859,13 @@ static const struct set_row set_rows[] = {
 	  .damage = LS(.db = DFX_LSDB_STREAMED, .damage = DFX_LSD_TRAILER_SIGN_DB),
 	  .twin = LS(.db = DFX_LSDB_STREAMED),
 	  .what = "the trailer of another database (E020) / its own" },
+	{ .rule = DSB_S013, .count = 1,
+	  .damage = LS(.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true,
+		       .damage = DFX_LSD_PREV_STREAM_TIME),
+	  .twin = LS(.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true,
+		     .damage = DFX_LSD_PREV_STREAM),
+	  .what = "last consistent in the previous stream, the attach record's lgposConsistent "
+		  "one segment later / equal" },
 	{ .rule = DSB_RULE_COUNT, .what = "(end)" },
 };
 

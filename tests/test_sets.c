@@ -13,6 +13,7 @@
  * clock.
  */
 #include <CUnit/CUnit.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +144,176 @@ static size_t count_set_rules(struct dsb_report *r)
 	for (size_t i = 0; i < n; i++)
 		k += dsb_rule_info(f[i].rule)->category == DSB_CAT_SET;
 	return k;
+}
+
+/* ---- a database last consistent in the previous log stream (REF §3.7) ----------- */
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The set's files as paths, the database first or last. */
+static size_t set_paths(const char *d, bool db_first, char **out, size_t cap)
+{
+	DIR *dir = opendir(d);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(dir)) && n < cap) {
+		if (e->d_name[0] == '.')
+			continue;
+		size_t len = strlen(d) + strlen(e->d_name) + 2;
+		out[n] = malloc(len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(out[n]);
+		snprintf(out[n++], len, "%s/%s", d, e->d_name);
+	}
+	closedir(dir);
+	qsort(out, n, sizeof(*out), name_cmp);
+	/* "ntds.dit" sorts after the edb files: move it to the front */
+	if (db_first)
+		for (size_t i = 0; i < n; i++)
+			if (strstr(out[i], "/ntds.dit")) {
+				char *db = out[i];
+				memmove(out + 1, out, i * sizeof(*out));
+				out[0] = db;
+			}
+	return n;
+}
+
+static struct dsb_report *check_prev(const struct dfx_logset_opts *o, bool db_first)
+{
+	const char *d = write_set(o);
+	char *paths[16];
+	size_t n = set_paths(d, db_first, paths, 16);
+	struct dsb_report *r = check_paths((const char *const *)paths, n, NOW_DAY_AFTER, 0);
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	return r;
+}
+
+/* Accepted: the logs are the database's set, nothing is raised, the
+ * reasons say why; whichever of database and logs comes first. */
+static void test_previous_stream_accepted(void)
+{
+	for (int order = 0; order < 2; order++) {
+		struct dsb_report *r = check_prev(&(struct dfx_logset_opts){
+			.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true, .log_size = LOG64K,
+			.damage = DFX_LSD_PREV_STREAM }, order == 0);
+		CU_ASSERT_EQUAL_FATAL(r->nsets, 1);   /* no log set left over */
+		const struct dsb_backup_set *s = &r->sets[0];
+		CU_ASSERT_EQUAL(s->verdict, DSB_SETV_RESTORABLE);
+		CU_ASSERT_EQUAL(s->nlogs, 6);
+		CU_ASSERT_TRUE(s->checkpoint >= 0);
+		CU_ASSERT_EQUAL(s->nmissing, 0);
+		CU_ASSERT_EQUAL(count_set_rules(r), 0);
+		CU_ASSERT_TRUE(has_line(s->reasons, s->nreasons,
+					"last consistent in the previous log stream: the attach record in edb00005.log (5,1,256)"));
+		CU_ASSERT_TRUE(has_line(s->reasons, s->nreasons, "of the database's next log stream"));
+		dsb_report_free(r);
+		cleanup();
+	}
+	/* v7 logs and a clean database: the record lies in a 512-byte sector */
+	struct dsb_report *r = check_set(&(struct dfx_logset_opts){
+		.format = DFX_LOG_V7, .db = DFX_LSDB_CLEAN, .log_size = LOG64K,
+		.damage = DFX_LSD_PREV_STREAM });
+	CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+	CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_RESTORABLE);
+	CU_ASSERT_EQUAL(r->sets[0].nlogs, 5);
+	CU_ASSERT_TRUE(has_line(r->sets[0].reasons, r->sets[0].nreasons, "edb00005.log (5,8,200)"));
+	CU_ASSERT_EQUAL(count_set_rules(r), 0);
+	dsb_report_free(r);
+	cleanup();
+}
+
+/* -551: the logged consistent point differs; S013 alone, not S001 nor the
+ * ends of the range; the twin of neither: S001 as before. */
+static void test_previous_stream_time_and_neither(void)
+{
+	for (int order = 0; order < 2; order++) {
+		struct dsb_report *r = check_prev(&(struct dfx_logset_opts){
+			.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true, .log_size = LOG64K,
+			.damage = DFX_LSD_PREV_STREAM_TIME }, order == 0);
+		CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+		const struct dsb_backup_set *s = &r->sets[0];
+		CU_ASSERT_EQUAL(s->verdict, DSB_SETV_NOT_RESTORABLE);
+		const struct dsb_finding *f = only(r, DSB_S013);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "edb00005.log attaches it at (5,1,256)"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "logged its consistent point as (48,8,64) where the database header has (48,7,64)"));
+		CU_ASSERT_EQUAL(count_set_rules(r), 1);
+		CU_ASSERT_TRUE(has_line(s->reasons, s->nreasons, "(DSB-S013)"));
+		CU_ASSERT_TRUE(has_line(s->next_steps, s->nsteps, "Find the logs written with this database"));
+		dsb_report_free(r);
+		cleanup();
+	}
+	/* a clean database: nothing to replay, but these logs would fail at
+	 * the attach all the same */
+	struct dsb_report *r = check_set(&(struct dfx_logset_opts){
+		.format = DFX_LOG_V7, .db = DFX_LSDB_CLEAN, .log_size = LOG64K,
+		.damage = DFX_LSD_PREV_STREAM_TIME });
+	CU_ASSERT_PTR_NOT_NULL(only(r, DSB_S013));
+	CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_NOT_RESTORABLE);
+	dsb_report_free(r);
+	cleanup();
+
+	r = check_set(&(struct dfx_logset_opts){
+		.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true, .log_size = LOG64K,
+		.damage = DFX_LSD_PREV_STREAM_NEITHER });
+	CU_ASSERT_EQUAL_FATAL(r->nsets, 2);   /* the database's, and the logs' own */
+	CU_ASSERT_PTR_NOT_NULL(only(r, DSB_S001));
+	CU_ASSERT_PTR_NULL(only(r, DSB_S013));
+	CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_NOT_RESTORABLE);
+	CU_ASSERT_EQUAL(r->sets[0].nlogs, 0);
+	dsb_report_free(r);
+	cleanup();
+}
+
+/* The record is kept only from a data segment: damage to its segment
+ * (a corrupt byte, the log cut before it, a zeroed segment) leaves no
+ * record, and the database is S001's again, the damaged log the log
+ * verifier's. */
+static void test_previous_stream_record_damaged(void)
+{
+	static const struct { const char *what; long off; int how; bool v7; } hurts[] = {
+		{ "a byte of the record's segment inverted", 4096 + 3000, 0, false },
+		{ "a byte of the record itself inverted", 4096 + 0x100 + 20, 0, false },
+		{ "the log cut inside the record's segment", 4096 + 200, 1, false },
+		{ "the record's segment zeroed", 4096, 2, false },
+		/* v7: the first LRCHECKSUM range, which covers the record, fails */
+		{ "v7: a byte of the record's path inverted", 4096 + 200 + 85, 0, true },
+		{ "v7: the log cut inside the record", 4096 + 230, 1, true },
+	};
+	for (size_t i = 0; i < sizeof hurts / sizeof hurts[0]; i++) {
+		const char *d = write_set(&(struct dfx_logset_opts){
+			.format = hurts[i].v7 ? DFX_LOG_V7 : DFX_LOG_V8,
+			.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true,
+			.log_size = LOG64K, .damage = DFX_LSD_PREV_STREAM });
+		char p[64];
+		snprintf(p, sizeof p, "%s/edb00005.log", d);
+		int fd = open(p, O_RDWR);
+		CU_ASSERT_FATAL(fd >= 0);
+		if (hurts[i].how == 1) {
+			CU_ASSERT_EQUAL(ftruncate(fd, hurts[i].off), 0);
+		} else {
+			uint8_t b[4096];
+			size_t n = hurts[i].how == 2 ? sizeof b : 1;
+			CU_ASSERT_EQUAL(pread(fd, b, n, hurts[i].off), (ssize_t)n);
+			if (hurts[i].how == 2)
+				memset(b, 0, sizeof b);
+			else
+				b[0] ^= 0xFF;
+			CU_ASSERT_EQUAL(pwrite(fd, b, n, hurts[i].off), (ssize_t)n);
+		}
+		close(fd);
+		struct dsb_report *r = check_paths(&d, 1, NOW_DAY_AFTER, 0);
+		if (!only(r, DSB_S001))
+			printf("\n    %s: no S001", hurts[i].what);
+		CU_ASSERT_PTR_NOT_NULL(only(r, DSB_S001));
+		CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_NOT_RESTORABLE);
+		dsb_report_free(r);
+		cleanup();
+	}
 }
 
 /* ---- each verdict and its words ------------------------------------------------ */
@@ -1024,6 +1195,61 @@ static void test_capture_tombstone(void)
 	dsb_report_free(r);
 }
 
+/* A capture written as a folder is walked in name order: data/edb*.log
+ * before data/ntds.dit, the opposite of the tar's DsBackup order. */
+static struct dsb_report *check_capture_dir(const struct dfx_dcb_opts *dco)
+{
+	char err[256] = "";
+	struct dfx_cap *c = dfx_dc_backup(dco, err, sizeof err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	char out[64];
+	snprintf(out, sizeof out, "/tmp/dsb-sets-capd-%ld", (long)getpid());
+	struct dfx_write_opts wo = { .container = DFX_DIR, .journal_last = -1 };
+	CU_ASSERT_EQUAL_FATAL(dfx_cap_write(c, out, &wo, err, sizeof err), 0);
+	dfx_cap_free(c);
+	struct dsb_report *r = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	struct dsb_verify_opts vo = { .sets = { .has_now = true } };
+	CU_ASSERT_FATAL(dsb_time_parse(capture_now, strlen(capture_now), &vo.sets.now));
+	CU_ASSERT_EQUAL(dsb_verify_input(r, out, &vo), 0);
+	char cmd[96];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", out);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	return r;
+}
+
+/* A DC backup whose database was last consistent in the previous stream,
+ * database before its logs (tar) and after them (folder). */
+static void test_capture_previous_stream(void)
+{
+	for (int dir = 0; dir < 2; dir++) {
+		struct dfx_dcb_opts ok = { .log_size = LOG64K, .damage = DFX_LSD_PREV_STREAM };
+		struct dsb_report *r = dir ? check_capture_dir(&ok) : check_capture(DFX_TAR, 0, &ok);
+		CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+		CU_ASSERT_EQUAL(r->sets[0].nlogs, 5);
+		CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_RESTORABLE);
+		CU_ASSERT_PTR_NULL(only(r, DSB_S001));
+		CU_ASSERT_PTR_NULL(only(r, DSB_S013));
+		dsb_report_free(r);
+
+		struct dfx_dcb_opts bad = { .log_size = LOG64K, .damage = DFX_LSD_PREV_STREAM_TIME };
+		r = dir ? check_capture_dir(&bad) : check_capture(DFX_TAR, 0, &bad);
+		CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+		CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_NOT_RESTORABLE);
+		const struct dsb_finding *f = only(r, DSB_S013);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		CU_ASSERT_PTR_NOT_NULL(f->member);   /* anchored on the database member */
+		CU_ASSERT_PTR_NULL(only(r, DSB_S001));
+		dsb_report_free(r);
+
+		struct dfx_dcb_opts nei = { .log_size = LOG64K, .damage = DFX_LSD_PREV_STREAM_NEITHER };
+		r = dir ? check_capture_dir(&nei) : check_capture(DFX_TAR, 0, &nei);
+		CU_ASSERT_PTR_NOT_NULL(only(r, DSB_S001));
+		CU_ASSERT_PTR_NULL(only(r, DSB_S013));
+		dsb_report_free(r);
+	}
+}
+
 static void test_capture_cut_unknown(void)
 {
 	/* the tar cut inside the last log: the input is incomplete */
@@ -1052,6 +1278,9 @@ static const struct dsb_test tests[] = {
 	{ "two databases of two streams in one collection", test_two_streams_one_folder },
 	{ "logs with no database: a log set, no verdict", test_log_set_no_database },
 	{ "a database of another stream than its logs (S001)", test_database_of_another_stream },
+	{ "previous stream: accepted, either order, v7 and a clean database", test_previous_stream_accepted },
+	{ "previous stream: -551 (S013) and neither (S001)", test_previous_stream_time_and_neither },
+	{ "previous stream: the record's segment damaged, cut, zeroed", test_previous_stream_record_damaged },
 	{ "a checkpoint of another stream: a log set of its own", test_checkpoint_of_another_stream },
 	{ "a clean database alone: restorable", test_clean_database_alone },
 	{ "a required log present but damaged: unusable", test_unusable_required_log },
@@ -1065,6 +1294,7 @@ static const struct dsb_test tests[] = {
 	{ "--now and --tombstone-days", test_options },
 	{ "captures in tar and zip", test_capture_tar_and_zip },
 	{ "a capture's log of another stream: unusable", test_capture_foreign_log },
+	{ "a capture's database of the previous stream: tar and folder order", test_capture_previous_stream },
 	{ "a capture's age from its start", test_capture_tombstone },
 	{ "a cut capture: unknown", test_capture_cut_unknown },
 	{ NULL, NULL },

@@ -35,6 +35,7 @@ void dsb_session_clear(struct dsb_session *s)
 
 static void log_clear(struct dsb_log_entry *e)
 {
+	free(e->attach);
 	free(e->member);
 	free(e->file);
 	free(e->name);

@@ -162,6 +162,20 @@ struct dsb_log_entry {
 				     * own bytes or its place in the sequence */
 	bool torn_repairable;       /* a torn write in edb.log that soft recovery
 				     * repairs from its shadow (L009) */
+	/* Set by the log verifier: its attach records of another stream
+	 * (owned; NULL when none, which is nearly always) */
+	struct dsb_log_attach_rec *attach;
+	uint32_t nattach;
+};
+
+/* An lrtypAttachDB record of a log's body that logs another stream's
+ * signLog: the database it attached was last consistent in that stream
+ * (REF §3.7; format/ese_logrec.h).  Kept for the set judgement only, not
+ * rendered. */
+struct dsb_log_attach_rec {
+	struct dsb_ese_lgpos at;               /* the record's own position */
+	struct dsb_ese_lgpos lgpos_consistent; /* logged: the database header's */
+	struct dsb_ese_signature sign_db, sign_log;
 };
 
 /* One checkpoint file (RC §3.8). */

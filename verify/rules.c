@@ -468,7 +468,7 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 		"Keep it with the backup it belongs to: a restore on the engine that wrote it reads it; nothing else is known to be wrong." },
 	[DSB_S001] = { "DSB-S001", E, DSB_CAT_SET,
 		"Database not from this log set",
-		"The database needs log replay, but no log or checkpoint of the collection carries its log signature (signLog): the logs beside it were written by another log stream. Recovery would defer the database's attachment and end with JET_errAttachedDatabaseMismatch (-1216); a hard restore refuses it with JET_errDatabasePatchFileMismatch (-552), and a database last consistent in the previous stream gives JET_errConsistentTimeMismatch (-551).",
+		"The database needs log replay, but no log or checkpoint of the collection carries its log signature (signLog), and no attach record in those logs attaches it as a database last consistent in the previous stream: the logs beside it were written by another log stream. Recovery would defer the database's attachment and end with JET_errAttachedDatabaseMismatch (-1216); a hard restore refuses it with JET_errDatabasePatchFileMismatch (-552). A database last consistent in the previous stream whose logged consistent point differs is DSB-S013 instead.",
 		"Find the logs written with this database (the report gives its log signature), or the database that belongs to these logs; never mount the database alone." },
 	[DSB_S002] = { "DSB-S002", E, DSB_CAT_SET,
 		"Required log generations missing at the low end",
@@ -514,6 +514,10 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 		"Logs truncated although the backup does not hold them",
 		"The session called DsBackupTruncateLogs successfully, which deletes the logs up to the backup's checkpoint on the domain controller, but the logs the session delivered do not cover the generations its database needs (missing, damaged or of another stream). The truncated logs were needed: the server no longer has them, and this backup cannot be restored from what it holds. ESE raises -543 JET_errRequiredLogFilesMissing (or -1811 at a hard restore) for the generations that are gone.",
 		"Take a new full backup now, and do not rely on this one; fix the agent so that it truncates only after every listed log was read in full and checked." },
+	[DSB_S013] = { "DSB-S013", E, DSB_CAT_SET,
+		"Database last consistent in the previous log stream, at another point",
+		"The database's log signature is not its logs' but the one an attach record (lrtypAttachDB) in those logs recorded: the database was last consistent in the previous log stream and was attached to this one, whose header update never reached the file. ESE accepts that only when the database header's lgposConsistent equals the one the record logged; here the database has the same signDb but another consistent point, so this copy of the database is not the one the logs attached (an older or later copy: its header was rolled back or forward in time). Recovery stops at the attach with JET_errConsistentTimeMismatch (-551).",
+		"Find the copy of the database that was consistent at the logged position (the message gives both positions), or restore this database with the logs of its own stream; do not mount it with these logs, and never edit the header to make it fit." },
 };
 
 #undef E

@@ -54,7 +54,7 @@ enum dsb_rule {
 	DSB_L030, DSB_L031, DSB_L032, DSB_L033, DSB_L034, DSB_L035, DSB_L036,
 	/* backup sets and the restore verdict (verify/set/, docs/restore-verdict.md) */
 	DSB_S001, DSB_S002, DSB_S003, DSB_S004, DSB_S005, DSB_S006, DSB_S007,
-	DSB_S008, DSB_S009, DSB_S010, DSB_S011, DSB_S012,
+	DSB_S008, DSB_S009, DSB_S010, DSB_S011, DSB_S012, DSB_S013,
 	DSB_RULE_COUNT
 };
 

@@ -39,8 +39,10 @@ static void fact_free(struct lfact *f)
 {
 	free(f->name);
 	free(f->dir);
+	free(f->attach);
 	f->name = NULL;
 	f->dir = NULL;
+	f->attach = NULL;
 }
 
 void dsb_logs_free(struct dsb_logs *l)
@@ -151,6 +153,7 @@ static void log_header(struct dsb_logs *l)
 		f->flags |= LF_CB_SEC;
 	if (f->flags & (LF_FILETYPE | LF_VERSION | LF_CB_SEC))
 		return;
+	dsb_logs_attach_start(l);
 	switch (h.version.major) {
 	case LOG_V8_MAJOR:
 		dsb_log_walk_init_header(&l->walk, &h);
@@ -182,6 +185,8 @@ static void take_batch(struct lfact *f, const struct dsb_log_seg_batch *b)
 {
 	for (unsigned i = 0; i < b->n; i++) {
 		const struct dsb_log_seg *s = &b->seg[i];
+		if (s->cls != DSB_SEG_DATA && s->cls != DSB_SEG_DATA_CORRECTED)
+			dsb_logs_attach_drop(f, s->isec);
 		if (s->corrected)
 			tally(&f->corrected, s);
 		switch (s->cls) {
@@ -211,6 +216,7 @@ static void take_batch(struct lfact *f, const struct dsb_log_seg_batch *b)
 static void walk_seg(struct dsb_logs *l, const uint8_t *seg, size_t len)
 {
 	struct dsb_log_seg_batch b;
+	dsb_logs_attach_segment(l, seg, len);
 	dsb_log_walk_feed(&l->walk, seg, len, &b);
 	take_batch(&l->cur, &b);
 }
@@ -267,8 +273,10 @@ void dsb_logs_data(struct dsb_logs *l, const void *buf, size_t len)
 	}
 	if (l->walking && len)
 		body(l, p, len);
-	if (l->walking7 && len)
+	if (l->walking7 && len) {
 		dsb_lv7_walk_feed(&l->walk7, p, len);
+		dsb_logs_attach_v7(l, p, len);
+	}
 }
 
 /* A v7 walk's outcome as the tallies a v8 walk leaves: a torn write
@@ -283,6 +291,7 @@ static void v7_end(struct dsb_logs *l, bool complete)
 	f->counts = sum->counts;
 	f->body_clean = sum->clean;
 	l->walking7 = false;
+	dsb_logs_attach_v7_end(f, sum->have_last ? sum->data_end : 0);
 	if (!sum->have_problem)
 		return;
 	struct dsb_log_seg s;
@@ -360,6 +369,7 @@ long dsb_logs_end(struct dsb_logs *l, bool complete)
 		return -1;
 	f->name = NULL;   /* the kept fact owns them */
 	f->dir = NULL;
+	f->attach = NULL;
 	return (long)(l->facts.n - 1);
 }
 
@@ -421,7 +431,14 @@ bool dsb_logs_fill_log(const struct dsb_logs *l, size_t i, int input, struct dsb
 		e->segments.corrected = f->counts.corrected;
 		e->segments.shadow = f->counts.shadow;
 	}
-	return own_name(f, &e->name);
+	if (!dsb_logs_attach_copy(f, &e->attach, &e->nattach))
+		return false;
+	if (own_name(f, &e->name))
+		return true;
+	free(e->attach);
+	e->attach = NULL;
+	e->nattach = 0;
+	return false;
 }
 
 bool dsb_logs_fill_checkpoint(const struct dsb_logs *l, size_t i, int input,

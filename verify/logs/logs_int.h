@@ -12,6 +12,7 @@
 #endif
 
 #include "format/ese_log.h"
+#include "format/ese_logrec.h"
 #include "lib/vec.h"
 #include "verify/logs/logs.h"
 
@@ -66,6 +67,10 @@ struct lfact {
 	uint64_t chain_xor;         /* what the next generation must carry */
 	bool body_clean;            /* no bad segment, not cut */
 	struct seg_tally corrected, torn, corrupt, after_empty;
+	/* LRATTACHDB records of the body that log another stream's signLog
+	 * (logs_attach.c), at most DSB_LOGS_ATTACH_KEPT, owned */
+	struct dsb_log_attach_rec *attach;
+	uint32_t nattach;
 	/* a checkpoint */
 	bool chk_good[2], chk_equal;
 	int chk_used;               /* the copy ESE reads, -1: none */
@@ -93,11 +98,34 @@ struct dsb_logs {
 	bool walking7;                     /* a v7 body (format/ese_logv7.c) */
 	struct dsb_lv7_walk walk7;
 	uint8_t pattern[512];              /* one sector of the log-extend pattern */
+	struct dsb_lr_scan scan;           /* attach records: a v8 segment, or the v7 body */
 };
 _Static_assert(sizeof(((struct dsb_logs *)0)->head) >= DSB_LOG_HDR_SIZE,
 	       "the head holds a log header, and both copies of a checkpoint");
 _Static_assert(sizeof(((struct dsb_logs *)0)->seg) == DSB_LOG_SEG_SIZE,
 	       "one segment is carried across blocks");
+
+/* Attach records kept per log.  A log holds one such record per database
+ * attached after its stream replaced another (a domain controller: one,
+ * ntds.dit); later ones are not kept (the first attach of a database in the
+ * stream is the one that decides), so a hostile log costs at most this many
+ * per file. */
+#define DSB_LOGS_ATTACH_KEPT 4u
+
+/* logs_attach.c: the attach records of the file streaming by. */
+void dsb_logs_attach_start(struct dsb_logs *l);
+/* A v8 segment about to be walked (its number: the walker's next). */
+void dsb_logs_attach_segment(struct dsb_logs *l, const uint8_t *seg, size_t len);
+/* v7 body bytes, in order. */
+void dsb_logs_attach_v7(struct dsb_logs *l, const uint8_t *p, size_t n);
+/* The walker classified segment isec as no data segment (stale, a shadow,
+ * damaged...): records found in it are not the log's. */
+void dsb_logs_attach_drop(struct lfact *f, uint32_t isec);
+/* The v7 walk verified the chain's ranges up to file offset `end`: records
+ * past it (after the data, or after the damage) are not the log's. */
+void dsb_logs_attach_v7_end(struct lfact *f, uint64_t end);
+/* A copy of fact f's records for its report entry; false on out of memory. */
+bool dsb_logs_attach_copy(const struct lfact *f, struct dsb_log_attach_rec **out, uint32_t *n);
 
 /* Do the checks of a log header verdict it accepted (REF §3.2 "Version
  * and era")? */

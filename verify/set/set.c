@@ -226,8 +226,7 @@ static void order_logs(struct set_work *w)
 		w->gens[w->ngens++] = gi[i].gen;
 		/* a capture's session may deliver a log of another stream: there,
 		 * not bound to the database, so not usable */
-		bool bound = !w->db || !w->db->sum.header_ok ||
-			     same_sign(&lg->sign_log, &w->db->sum.header.sign_log);
+		bool bound = dsb_set_bound(w, lg);
 		if (lg->header_ok && !lg->errors && bound)
 			w->usable[w->nusable++] = gi[i].gen;
 		if (lg->header_ok) {
@@ -339,6 +338,14 @@ static void set_add(struct set_work *w, enum dsb_rule rule, int64_t generation,
 
 /* ---- the judgement of a database's set --------------------------------------- */
 
+/* The logs beside the database are not of its stream (S001), or attach
+ * it from another consistent point (S013): one situation, one finding, so
+ * the range, creation-time and page-size rules stay quiet. */
+static bool unbound(const struct set_work *w)
+{
+	return w->foreign || w->prev.kind == SET_PREV_TIME;
+}
+
 /* Error- and warning-level findings on the database itself: its input
  * (a loose file is one), or in a capture the findings on its member. */
 static void db_findings(struct set_work *w)
@@ -443,8 +450,8 @@ static void judge_range(struct set_work *w)
 			else
 				w->gaps.unusable_committed++;
 		}
-	if (w->foreign)
-		return;   /* S001 says why: these logs are not this database's */
+	if (unbound(w))
+		return;   /* S001 or S013 says why: these logs are not this database's */
 
 	struct run_text t;
 	w->gaps.low = end_missing(w, DSB_S002, low, first ? first - 1 : high, "lowest");
@@ -475,7 +482,7 @@ static void judge_tm_create(struct set_work *w)
 	const struct dsb_ese_summary *sum = &w->db->sum;
 	const struct dsb_ese_header *h = &sum->header;
 	struct dsb_backup_set *s = &w->set;
-	if (!s->has_required || w->foreign)
+	if (!s->has_required || unbound(w))
 		return;
 	const struct dsb_ese_logtime *want = NULL;
 	uint32_t gen = 0;
@@ -523,7 +530,7 @@ static void judge_page_size(struct set_work *w)
 {
 	struct dsb_backup_set *s = &w->set;
 	uint32_t cb = w->db->sum.page_size;
-	if (!s->has_required || w->foreign || cb == 0)
+	if (!s->has_required || unbound(w) || cb == 0)
 		return;
 	uint64_t bad = 0;
 	const struct dsb_log_entry *first = NULL;
@@ -613,6 +620,7 @@ static void judge_database(struct set_work *w)
 			(unsigned)w->foreign_logs, w->foreign_logs == 1 ? "" : "s",
 			w->foreign_logs == 1 ? "is" : "are");
 	}
+	dsb_set_judge_prev(w);
 	judge_range(w);
 	judge_tm_create(w);
 	judge_page_size(w);
@@ -620,7 +628,7 @@ static void judge_database(struct set_work *w)
 		set_add(w, DSB_S006, -1,
 			"a streaming-backup copy: generations %u-%u are replayed by a hard restore that reads its trailer, not by soft recovery",
 			(unsigned)s->required_low, (unsigned)s->required_high);
-	if (!w->streamed && s->has_required && !w->foreign) {
+	if (!w->streamed && s->has_required && !unbound(w)) {
 		if (s->checkpoint < 0) {
 			w->no_checkpoint = true;
 			char nm[DSB_LOG_NAME_FMT_MAX];
@@ -668,7 +676,7 @@ static void verdict(struct set_work *w)
 		s->verdict = DSB_SETV_UNKNOWN;
 		return;
 	}
-	bool broken = w->db_errors || w->foreign || w->page_size_bad || w->tm_mismatch ||
+	bool broken = w->db_errors || unbound(w) || w->page_size_bad || w->tm_mismatch ||
 		      w->gaps.low || w->gaps.high || w->gaps.middle || w->gaps.unusable;
 	if (broken) {
 		s->verdict = DSB_SETV_NOT_RESTORABLE;
@@ -697,7 +705,7 @@ static void finish_set(struct set_work *w)
 	 * delivered does not cover the required generations: those logs
 	 * are gone from the server too (issue 7, check 5). */
 	if (w->db && w->truncate_line && w->set.verdict == DSB_SETV_NOT_RESTORABLE &&
-	    (w->gaps.low || w->gaps.high || w->gaps.middle || w->gaps.unusable || w->foreign)) {
+	    (w->gaps.low || w->gaps.high || w->gaps.middle || w->gaps.unusable || unbound(w))) {
 		char names[DSB_MESSAGE_MAX / 2];
 		dsb_set_quote_missing(&w->set, names, sizeof names);
 		struct dsb_loc loc = DSB_LOC_INIT;
@@ -884,6 +892,17 @@ static void databases_limit(struct set_work *w, int input)
 		w->rep->inputs[input].incomplete = true;
 }
 
+/* The run of the stream of log lg (SIZE_MAX: its signature is in none). */
+static size_t run_of_log(const struct sig_ent *e, const struct sig_run *runs, size_t nruns,
+			 const struct dsb_log_entry *lg)
+{
+	const struct dsb_ese_signature *sg = log_sign(lg);
+	for (size_t r = 0; sg && r < nruns; r++)
+		if (memcmp(e[runs[r].start].raw, sg->raw, DSB_ESE_SIGNATURE_SIZE) == 0)
+			return r;
+	return SIZE_MAX;
+}
+
 void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
 {
 	struct set_work w = { .rep = rep, .o = o };
@@ -891,8 +910,9 @@ void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
 	struct sig_ent *e = malloc((cap + 1) * sizeof(*e));
 	struct sig_run *runs = malloc((cap + 1) * sizeof(*runs));
 	size_t *db_run = malloc((rep->ndatabases + 1) * sizeof(*db_run));
+	bool *claimed = calloc(cap + 1, sizeof(*claimed));
 	struct named_bad *bad = find_named_bad(rep, &nbad);
-	if (!e || !runs || !db_run || !bad) {
+	if (!e || !runs || !db_run || !bad || !claimed) {
 		w.set.input = rep->ndatabases ? rep->databases[0].input : 0;
 		if (rep->ninputs)
 			dsb_set_oom(&w);
@@ -952,14 +972,26 @@ void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
 		w.set.database = (int64_t)d;
 		w.set.checkpoint = -1;
 		w.foreign_logs = unclaimed;
-		if (db_run[d] != SIZE_MAX) {
+		if (db_run[d] != SIZE_MAX)
 			take_run(&w, e, &runs[db_run[d]]);
-			/* a file named as one of this stream's logs whose header
-			 * is no log's belongs by its name: a damaged generation,
-			 * not an absent one */
-			if (w.set.nlogs)
-				named_logs(&w, bad, nbad);
+		if (!w.set.nlogs && !w.oom) {
+			/* none of its own stream's logs: are the logs beside it the
+			 * next stream's, which attached it (REF §3.7)? */
+			dsb_set_prev_stream(rep, db, NULL, 0, &w.prev);
+			size_t r = w.prev.kind != SET_PREV_NONE
+				? run_of_log(e, runs, nruns, &rep->logs[w.prev.log]) : SIZE_MAX;
+			if (r != SIZE_MAX) {
+				take_run(&w, e, &runs[r]);
+				claimed[r] = true;
+			} else {
+				w.prev.kind = SET_PREV_NONE;
+			}
 		}
+		/* a file named as one of this stream's logs whose header is no
+		 * log's belongs by its name: a damaged generation, not an absent
+		 * one */
+		if (w.set.nlogs)
+			named_logs(&w, bad, nbad);
 		finish_set(&w);
 	}
 
@@ -967,7 +999,7 @@ void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
 	 * first log */
 	size_t nlog_runs = 0;
 	for (size_t r = 0; r < nruns; r++) {
-		bool has_db = false;
+		bool has_db = claimed[r];
 		for (size_t k = runs[r].start; k < runs[r].end && !has_db; k++)
 			has_db = e[k].kind == SK_DB;
 		if (has_db)
@@ -1000,6 +1032,7 @@ void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
 done:
 	free(e);
 	free(runs);
+	free(claimed);
 	free(db_run);
 	free(bad);
 }
@@ -1071,7 +1104,9 @@ void dsb_sets_capture(struct dsb_report *rep, int input, int64_t started,
 			if (sg && w.db->sum.header_ok && !same_sign(sg, &w.db->sum.header.sign_log))
 				other++;
 		}
-		if (other == w.set.nlogs && other > 0) {
+		if (other == w.set.nlogs && other > 0)
+			dsb_set_prev_stream(rep, w.db, w.set.logs, w.set.nlogs, &w.prev);
+		if (other == w.set.nlogs && other > 0 && w.prev.kind == SET_PREV_NONE) {
 			w.foreign_logs = other;
 			free(w.set.logs);
 			w.set.logs = NULL;

@@ -33,6 +33,22 @@ struct set_gap_counts {
 	uint64_t unusable_committed;  /* the same past the required range */
 };
 
+/* A database last consistent in the previous log stream (REF §3.7,
+ * set_attach.c): what the attach record of the logs beside it says. */
+enum set_prev_kind {
+	SET_PREV_NONE,       /* no attach record names it: S001 when it needs replay */
+	SET_PREV_ACCEPTED,   /* signLog, signDb and lgposConsistent as logged: ESE
+			      * redoes the attach and replays these logs into it */
+	SET_PREV_TIME,       /* signLog and signDb as logged, lgposConsistent
+			      * not: -551 (DSB-S013) */
+};
+
+struct set_prev {
+	enum set_prev_kind kind;
+	size_t log;                          /* the report's log holding the record */
+	struct dsb_log_attach_rec rec;
+};
+
 struct set_work {
 	struct dsb_report *rep;
 	const struct dsb_set_opts *o;
@@ -49,6 +65,7 @@ struct set_work {
 	uint64_t truncate_line;      /* a capture's session truncated the logs there, 0: not */
 	bool log_warnings;            /* warnings on the set's logs, a torn write */
 	bool foreign;                 /* S001: the logs beside it are of another stream */
+	struct set_prev prev;         /* the previous-stream case (set_attach.c) */
 	uint32_t foreign_logs;        /* logs of other streams in the collection */
 	struct set_gap_counts gaps;
 	bool page_size_bad;           /* S007 */
@@ -83,6 +100,19 @@ void dsb_set_absent_runs(const uint32_t *gens, size_t ngens, uint32_t low, uint3
 
 /* Out of memory: one C015 for the set's input (said once). */
 void dsb_set_oom(struct set_work *w);
+
+/* set_attach.c: among the report's logs ix[0..n) (all of them when ix
+ * is NULL), the lowest attach record that logs db's signLog and signDb
+ * (REF §3.7, logredo.cxx ErrLGRICheckRedoAttachDb); a record with
+ * another signDb is ESE's deferred attach and counts as none. */
+void dsb_set_prev_stream(const struct dsb_report *rep, const struct dsb_database *db,
+			 const size_t *ix, size_t n, struct set_prev *out);
+/* Is lg of the stream the database is bound to: its own signLog, or the
+ * stream whose attach record accepts it? */
+bool dsb_set_bound(const struct set_work *w, const struct dsb_log_entry *lg);
+/* S013, and the `foreign`-like state that keeps S002-S007 quiet: the
+ * previous-stream case with another consistent point. */
+void dsb_set_judge_prev(struct set_work *w);
 
 /* set_words.c: the verdict's reasons and next steps from w's facts. */
 void dsb_set_words(struct set_work *w);

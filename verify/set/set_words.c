@@ -73,6 +73,17 @@ static void reasons(struct words *wd)
 		REASON(wd, "the database itself has error-level findings (DSB-E): its header or pages are damaged (DSB-S011)");
 	if (w->foreign)
 		REASON(wd, "the database needs log replay, but the logs beside it are of another log stream (DSB-S001): none of its own logs is here");
+	if (w->prev.kind != SET_PREV_NONE) {
+		char nm[DSB_LOG_NAME_FMT_MAX];
+		const struct dsb_log_attach_rec *a = &w->prev.rec;
+		dsb_set_gen_name(s, (uint32_t)a->at.generation, nm);
+		if (w->prev.kind == SET_PREV_ACCEPTED)
+			REASON(wd, "the database was last consistent in the previous log stream: the attach record in %s (%d,%u,%u) logged its log signature and consistent point, so recovery redoes that attach and replays these logs into it",
+			       nm, (int)a->at.generation, (unsigned)a->at.isec, (unsigned)a->at.ib);
+		else
+			REASON(wd, "the database was last consistent in the previous log stream, but the attach record in %s logged another consistent point than its header has: these logs attached another copy of it (DSB-S013)",
+			       nm);
+	}
 	if (w->gaps.low || w->gaps.high || w->gaps.middle)
 		REASON(wd, "required log generations %u-%u are not all here; missing: %s",
 		       (unsigned)s->required_low, (unsigned)s->required_high, names);
@@ -89,8 +100,9 @@ static void reasons(struct words *wd)
 		if (!s->has_required)
 			REASON(wd, "the database is consistent (clean shutdown): no log needs replaying");
 		else
-			REASON(wd, "every required log generation, %u-%u, is here, readable and of the database's own log stream",
-			       (unsigned)s->required_low, (unsigned)s->required_high);
+			REASON(wd, "every required log generation, %u-%u, is here, readable and of the database's %s log stream",
+			       (unsigned)s->required_low, (unsigned)s->required_high,
+			       w->prev.kind == SET_PREV_ACCEPTED ? "next" : "own");
 	}
 	if (w->gaps.committed || w->gaps.unusable_committed)
 		REASON(wd, "committed generations past the required range are missing or damaged (%s): replay must ignore them and lose their transactions (DSB-S004)",
@@ -128,7 +140,7 @@ static void steps(struct words *wd)
 	if (s->verdict == DSB_SETV_NOT_RESTORABLE) {
 		if (w->db_errors)
 			STEP(wd, "The database file is damaged: restore another backup of it.");
-		if (w->foreign || w->page_size_bad || w->tm_mismatch)
+		if (w->foreign || w->page_size_bad || w->tm_mismatch || w->prev.kind == SET_PREV_TIME)
 			STEP(wd, "Find the logs written with this database (its own log stream; the findings give its log signature and the times), or the database these logs belong to.");
 		if (s->nmissing && w->foreign)
 			STEP(wd, "Its own log files, which the names say and its log signature confirms: %s.",
