@@ -514,6 +514,18 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 		"Logs truncated although the backup does not hold them",
 		"The session called DsBackupTruncateLogs successfully, which deletes the logs up to the backup's checkpoint on the domain controller, but the logs the session delivered do not cover the generations its database needs (missing, damaged or of another stream). The truncated logs were needed: the server no longer has them, and this backup cannot be restored from what it holds. ESE raises -543 JET_errRequiredLogFilesMissing (or -1811 at a hard restore) for the generations that are gone.",
 		"Take a new full backup now, and do not rely on this one; fix the agent so that it truncates only after every listed log was read in full and checked." },
+	[DSB_S020] = { "DSB-S020", E, DSB_CAT_SET,
+		"Patch file does not match its database",
+		"A streaming-backup patch file (.pat) in the PATCHHDR form of Windows 7-era engines belongs to the streamed database copy whose signDb it carries (or, when no database carries it, the one named like it beside it), and a hard restore compares it with that copy (ErrLGCheckDBFiles): signDb and signLog must be the database header's, bkinfo.lgposMark the header's bkinfoFullCur mark, genHigh not 0. The restore then takes genLow..genHigh from the patch file as the generations to replay, and ESE expects genLow to be the header's bkinfoFullCur.genLow and genHigh the trailer's. A difference fails the restore with JET_errDatabasePatchFileMismatch (-552), or makes it ask for other logs (-553, -554). The message names each field that differs.",
+		"Take the .pat from the same backup as the database (the one written in the same DsBackup session); a patch file of another backup or another database cannot be used with this copy." },
+	[DSB_S021] = { "DSB-S021", W, DSB_CAT_SET,
+		"Patch file without its database",
+		"A patch file (.pat) in the PATCHHDR form names a database (its signDb) that is not in the collection, and no database is named like it beside it. A restore from a backup folder maps each .pat to a database by its name (ErrBuildRstmapForRestore) and fails with JET_errFileNotFound (-1811) when that database is not there.",
+		"Put the database file the backup wrote beside its .pat, or remove a .pat that belongs to another backup." },
+	[DSB_S022] = { "DSB-S022", W, DSB_CAT_SET,
+		"Two patch files for one database",
+		"More than one patch file (.pat) carries the signDb of one database. A restore makes one entry of its database map per .pat name, so the extra one names a database that is not there, or the wrong file is read as this database's patch file; which one a restore reads depends on names only.",
+		"Keep the .pat written with this database (the one named like it, from the same backup session) and remove the other." },
 };
 
 #undef E

@@ -616,6 +616,7 @@ static void judge_database(struct set_work *w)
 	judge_range(w);
 	judge_tm_create(w);
 	judge_page_size(w);
+	dsb_set_patches_judge(w);
 	if (w->streamed && s->has_required)
 		set_add(w, DSB_S006, -1,
 			"a streaming-backup copy: generations %u-%u are replayed by a hard restore that reads its trailer, not by soft recovery",
@@ -669,7 +670,8 @@ static void verdict(struct set_work *w)
 		return;
 	}
 	bool broken = w->db_errors || w->foreign || w->page_size_bad || w->tm_mismatch ||
-		      w->gaps.low || w->gaps.high || w->gaps.middle || w->gaps.unusable;
+		      w->gaps.low || w->gaps.high || w->gaps.middle || w->gaps.unusable ||
+		      w->patch_mismatch;
 	if (broken) {
 		s->verdict = DSB_SETV_NOT_RESTORABLE;
 		return;
@@ -677,7 +679,7 @@ static void verdict(struct set_work *w)
 	/* an unusable generation past the required range loses committed
 	 * data only, as an absent one does */
 	bool warn = w->db_warnings || w->log_warnings || w->gaps.committed ||
-		    w->gaps.unusable_committed || w->no_current || w->too_old;
+		    w->gaps.unusable_committed || w->no_current || w->too_old || w->patch_warnings;
 	s->verdict = warn ? DSB_SETV_WARNINGS : DSB_SETV_RESTORABLE;
 }
 
@@ -887,6 +889,7 @@ static void databases_limit(struct set_work *w, int input)
 void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
 {
 	struct set_work w = { .rep = rep, .o = o };
+	dsb_set_patches_bind(rep);
 	size_t cap = rep->ndatabases + rep->nlogs + rep->ncheckpoints, n = 0, nbad = 0, nruns = 0;
 	struct sig_ent *e = malloc((cap + 1) * sizeof(*e));
 	struct sig_run *runs = malloc((cap + 1) * sizeof(*runs));

@@ -55,6 +55,8 @@ struct set_work {
 	bool tm_mismatch;             /* S005 */
 	bool no_checkpoint, no_current;   /* S008, S009 */
 	bool too_old;                 /* S010 */
+	bool patch_mismatch;          /* S020: a .pat of the database disagrees with it */
+	bool patch_warnings;          /* S022: a second .pat for the database */
 	int64_t age_days;
 	/* the logs of the set whose header gives a generation, by generation */
 	uint32_t *gens;               /* distinct, ascending */
@@ -83,6 +85,13 @@ void dsb_set_absent_runs(const uint32_t *gens, size_t ngens, uint32_t low, uint3
 
 /* Out of memory: one C015 for the set's input (said once). */
 void dsb_set_oom(struct set_work *w);
+
+/* set_patch.c: bind every PATCHHDR .pat of the report to a database
+ * (S021 for one that binds to none), once, before the sets; then, per
+ * database's set, compare the fields of its .pat files (S020) and name a
+ * second one (S022). */
+void dsb_set_patches_bind(struct dsb_report *rep);
+void dsb_set_patches_judge(struct set_work *w);
 
 /* set_words.c: the verdict's reasons and next steps from w's facts. */
 void dsb_set_words(struct set_work *w);
