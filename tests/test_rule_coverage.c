@@ -859,6 +859,15 @@ static const struct set_row set_rows[] = {
 	  .damage = LS(.db = DFX_LSDB_STREAMED, .damage = DFX_LSD_TRAILER_SIGN_DB),
 	  .twin = LS(.db = DFX_LSDB_STREAMED),
 	  .what = "the trailer of another database (E020) / its own" },
+	SET_ROW(S020, 1, LS(.db = DFX_LSDB_STREAMED, .pat = DFX_LSPAT_LEGACY, .damage = DFX_LSD_PAT_MARK),
+		LS(.db = DFX_LSDB_STREAMED, .pat = DFX_LSPAT_LEGACY, .damage = DFX_LSD_PAT_DAMAGED),
+		"the .pat's lgposMark a segment on / a byte of its second copy (L035, fields intact)"),
+	SET_ROW(S021, 1, LS(.db = DFX_LSDB_STREAMED, .pat = DFX_LSPAT_LEGACY, .damage = DFX_LSD_PAT_NO_DB),
+		LS(.db = DFX_LSDB_STREAMED, .pat = DFX_LSPAT_LEGACY, .damage = DFX_LSD_PAT_SIGN_DB),
+		"the .pat without ntds.dit / beside a ntds.dit of another signDb (bound by name)"),
+	SET_ROW(S022, 1, LS(.db = DFX_LSDB_STREAMED, .pat = DFX_LSPAT_LEGACY, .damage = DFX_LSD_PAT_TWO),
+		LS(.db = DFX_LSDB_STREAMED, .pat = DFX_LSPAT_LEGACY),
+		"ntds.pat and ntds2.pat / ntds.pat alone"),
 	{ .rule = DSB_RULE_COUNT, .what = "(end)" },
 };
 

@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Patch files bound to their database (verify/set/set_patch.c; REF §3.10,
+ * §3.11 "Trailer and patch file"): a Windows 7-era .pat (two PATCHHDR
+ * copies) beside the streamed copy it was written with binds by its signDb
+ * and matches; each field a hard restore compares differing in turn raises
+ * DSB-S020 naming exactly that field, while a field it does not compare
+ * (logtimeMark) raises nothing; a .pat with no database (S021), two .pat
+ * for one database (S022), an older engine's .pat (L036, never bound), an
+ * empty .pat, a damaged copy (L035, still bound by the good one), a .pat
+ * beside a database that is not a streamed copy (bound, not compared), two
+ * identical backups in two folders (each .pat binds in its own folder), and
+ * `patches[]` in JSON, text and SARIF.
+ *
+ * Sets are written by the log generator (fixtures/lib/loggen.h) into fresh
+ * folders and checked as `dsbinspect ese` checks them, --now fixed a day
+ * after the fixtures' time.
+ */
+#include <CUnit/CUnit.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixtures/lib/loggen.h"
+#include "format/ese.h"
+#include "format/journal.h"
+#include "verify/ese/ese_collection.h"
+#include "verify/set/set.h"
+
+#include "tests/cli_run.h"
+#include "tests/cunit_main.h"
+
+#define NOW_DAY_AFTER "2026-11-22T10:00:00Z"
+#define LOG64K (64 * 1024)
+#define CB 8192u
+
+static char dirs[8][40];
+static size_t ndirs;
+
+static const char *fresh_dir(void)
+{
+	CU_ASSERT_FATAL(ndirs < sizeof dirs / sizeof dirs[0]);
+	char *d = dirs[ndirs++];
+	snprintf(d, sizeof dirs[0], "/tmp/dsb-patbind-XXXXXX");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(d));
+	return d;
+}
+
+static void write_into(const char *d, const struct dfx_logset_opts *o)
+{
+	char err[256] = "";
+	struct dfx_logset *s = dfx_logset_new(o, err, sizeof err);
+	if (!s)
+		printf("\n    %s", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_FATAL(dfx_logset_write_dir(s, d, err, sizeof err));
+	dfx_logset_free(s);
+}
+
+/* A streamed copy of 8 KiB pages, its logs and its two-copy .pat. */
+static struct dfx_logset_opts streamed(enum dfx_logset_damage damage)
+{
+	return (struct dfx_logset_opts){ .db = DFX_LSDB_STREAMED, .pat = DFX_LSPAT_LEGACY,
+					 .log_size = LOG64K, .page_size = CB, .damage = damage };
+}
+
+static const char *write_set(const struct dfx_logset_opts *o)
+{
+	const char *d = fresh_dir();
+	write_into(d, o);
+	return d;
+}
+
+static void cleanup(void)
+{
+	for (size_t i = 0; i < ndirs; i++) {
+		char cmd[sizeof dirs[0] + 16];
+		snprintf(cmd, sizeof cmd, "rm -rf '%.39s'", dirs[i]);
+		CU_ASSERT_EQUAL(system(cmd), 0);
+	}
+	ndirs = 0;
+}
+
+static struct dsb_report *check_paths(const char *const *paths, size_t n)
+{
+	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
+	struct dsb_verify_opts vo = { .sets = { .has_now = true } };
+	CU_ASSERT_FATAL(dsb_time_parse(NOW_DAY_AFTER, strlen(NOW_DAY_AFTER), &vo.sets.now));
+	struct dsb_ese_collection *c = dsb_ese_collection_new(rep, &vo, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	for (size_t i = 0; i < n; i++)
+		CU_ASSERT_EQUAL(dsb_ese_collection_add(c, paths[i]), 0);
+	dsb_ese_collection_end(c);
+	dsb_ese_collection_free(c);
+	return rep;
+}
+
+static struct dsb_report *check_dir(const char *d)
+{
+	return check_paths(&d, 1);
+}
+
+static size_t count(struct dsb_report *r, enum dsb_rule rule)
+{
+	return (size_t)dsb_findings_count_rule(r->findings, -1, rule);
+}
+
+/* The one finding of `rule`, or NULL. */
+static const struct dsb_finding *only(struct dsb_report *r, enum dsb_rule rule)
+{
+	size_t n, k = 0;
+	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n), *hit = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (f[i].rule == rule) {
+			hit = &f[i];
+			k++;
+		}
+	return k == 1 ? hit : NULL;
+}
+
+static const struct dsb_patch_entry *patch_named(struct dsb_report *r, const char *name)
+{
+	for (size_t i = 0; i < r->npatches; i++)
+		if (r->patches[i].name && strcmp(r->patches[i].name, name) == 0)
+			return &r->patches[i];
+	return NULL;
+}
+
+/* The set of database 0. */
+static const struct dsb_backup_set *db_set(struct dsb_report *r)
+{
+	for (size_t i = 0; i < r->nsets; i++)
+		if (r->sets[i].database == 0)
+			return &r->sets[i];
+	return NULL;
+}
+
+static size_t patch_rules(struct dsb_report *r)
+{
+	return count(r, DSB_S020) + count(r, DSB_S021) + count(r, DSB_S022);
+}
+
+/* ---- the bound .pat and each compared field -------------------------------------- */
+
+static void test_bound_clean(void)
+{
+	struct dfx_logset_opts o = streamed(DFX_LSD_NONE);
+	struct dsb_report *r = check_dir(write_set(&o));
+	CU_ASSERT_EQUAL_FATAL(r->npatches, 1);
+	const struct dsb_patch_entry *p = &r->patches[0];
+	CU_ASSERT_STRING_EQUAL(p->name, "ntds.pat");
+	CU_ASSERT_EQUAL(p->kind, DSB_PATCH_PATCHHDR);
+	CU_ASSERT_EQUAL(p->size, 2 * CB);
+	CU_ASSERT_EQUAL(p->page_size, CB);
+	CU_ASSERT_EQUAL(p->copies, 2);
+	CU_ASSERT_TRUE(p->copy_ok[0] && p->copy_ok[1] && p->copies_equal && p->header_ok);
+	CU_ASSERT_EQUAL(p->database, 0);
+	CU_ASSERT_FALSE(p->by_name);
+	CU_ASSERT_TRUE(p->compared);
+	CU_ASSERT_EQUAL(p->mismatch, 0);
+	/* the fields are the database's: its signDb and signLog, genLow 5 .. genHigh 9 */
+	const struct dsb_ese_header *h = &r->databases[0].sum.header;
+	CU_ASSERT_EQUAL(memcmp(p->sign_db.raw, h->sign_db.raw, DSB_ESE_SIGNATURE_SIZE), 0);
+	CU_ASSERT_EQUAL(memcmp(p->sign_log.raw, h->sign_log.raw, DSB_ESE_SIGNATURE_SIZE), 0);
+	CU_ASSERT_EQUAL(p->bkinfo.gen_low, 5);
+	CU_ASSERT_EQUAL(p->bkinfo.gen_high, 9);
+	CU_ASSERT_EQUAL(p->bkinfo.mark.generation, 5);
+	CU_ASSERT_EQUAL(patch_rules(r), 0);
+	CU_ASSERT_EQUAL(count(r, DSB_L035) + count(r, DSB_L036), 0);
+	const struct dsb_backup_set *s = db_set(r);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(s->verdict, DSB_SETV_RESTORABLE);
+	dsb_report_free(r);
+	cleanup();
+}
+
+struct field_case {
+	enum dfx_logset_damage damage;
+	unsigned bit;
+	const char *named;         /* in the message */
+	bool by_name;
+};
+
+static const struct field_case fields[] = {
+	{ DFX_LSD_PAT_SIGN_DB, DSB_PATCH_DIFF_SIGN_DB, "signDb (random 0x", true },
+	{ DFX_LSD_PAT_SIGN_LOG, DSB_PATCH_DIFF_SIGN_LOG, "signLog (random 0x", false },
+	{ DFX_LSD_PAT_MARK, DSB_PATCH_DIFF_MARK, "lgposMark (5:4:16, bkinfoFullCur's 5:3:16)", false },
+	{ DFX_LSD_PAT_GEN_LOW, DSB_PATCH_DIFF_GEN_LOW, "genLow (6, bkinfoFullCur's 5)", false },
+	{ DFX_LSD_PAT_GEN_HIGH, DSB_PATCH_DIFF_GEN_HIGH, "genHigh (8, the trailer's 9)", false },
+};
+
+/* Each field a hard restore compares, differing alone: one S020 naming
+ * it and no other field, the set not restorable; the twin is the same
+ * set with the field intact (test_bound_clean) and, nearer, the one
+ * below with a field ESE does not compare changed. */
+static void test_each_field(void)
+{
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		struct dfx_logset_opts o = streamed(fields[i].damage);
+		struct dsb_report *r = check_dir(write_set(&o));
+		CU_ASSERT_EQUAL_FATAL(r->npatches, 1);
+		const struct dsb_patch_entry *p = &r->patches[0];
+		CU_ASSERT_EQUAL(p->database, 0);
+		CU_ASSERT_EQUAL(p->by_name, fields[i].by_name);
+		CU_ASSERT_TRUE(p->compared);
+		CU_ASSERT_EQUAL(p->mismatch, fields[i].bit);
+		const struct dsb_finding *f = only(r, DSB_S020);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		if (!strstr(f->message, fields[i].named))
+			printf("\n    %s: %s", fields[i].named, f->message);
+		CU_ASSERT_PTR_NOT_NULL(strstr(f->message, fields[i].named));
+		CU_ASSERT_EQUAL(f->input, p->input);
+		CU_ASSERT_EQUAL(count(r, DSB_S021) + count(r, DSB_S022), 0);
+		CU_ASSERT_EQUAL(count(r, DSB_L035), 0);
+		const struct dsb_backup_set *s = db_set(r);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		CU_ASSERT_EQUAL(s->verdict, DSB_SETV_NOT_RESTORABLE);
+		bool said = false;
+		for (size_t k = 0; k < s->nreasons; k++)
+			said |= strstr(s->reasons[k], "DSB-S020") != NULL;
+		CU_ASSERT_TRUE(said);
+		dsb_report_free(r);
+		cleanup();
+	}
+}
+
+/* Rewrite bytes [off, off+n) of both PATCHHDR copies of d/ntds.pat and
+ * restamp each copy's checksum, as an engine writing that value would. */
+static void pat_edit(const char *d, size_t off, const uint8_t *v, size_t n)
+{
+	char path[96];
+	snprintf(path, sizeof path, "%s/ntds.pat", d);
+	int fd = open(path, O_RDWR);
+	CU_ASSERT_FATAL(fd >= 0);
+	uint8_t page[CB];
+	for (unsigned c = 0; c < 2; c++) {
+		CU_ASSERT_FATAL(pread(fd, page, CB, (off_t)c * CB) == (ssize_t)CB);
+		memcpy(page + off, v, n);
+		dsb_ese_header_stamp(page, CB);
+		CU_ASSERT_FATAL(pwrite(fd, page, CB, (off_t)c * CB) == (ssize_t)CB);
+	}
+	close(fd);
+}
+
+/* The near twin: logtimeMark (bkinfo + 8), which ErrLGCheckDBFiles does
+ * not compare, changed in both copies, checksums redone: nothing. */
+static void test_uncompared_field_twin(void)
+{
+	struct dfx_logset_opts o = streamed(DFX_LSD_NONE);
+	const char *d = write_set(&o);
+	const uint8_t later[DSB_ESE_LOGTIME_SIZE] = { 1, 2, 3, 4, 5, 126, 0x01, 0 };
+	pat_edit(d, DSB_ESE_TRL_BKINFO_OFF + DSB_ESE_LGPOS_SIZE, later, sizeof later);
+	struct dsb_report *r = check_dir(d);
+	CU_ASSERT_EQUAL_FATAL(r->npatches, 1);
+	CU_ASSERT_TRUE(r->patches[0].header_ok && r->patches[0].compared);
+	CU_ASSERT_EQUAL(r->patches[0].mismatch, 0);
+	CU_ASSERT_EQUAL(patch_rules(r), 0);
+	CU_ASSERT_EQUAL(count(r, DSB_L035), 0);
+	CU_ASSERT_EQUAL(db_set(r)->verdict, DSB_SETV_RESTORABLE);
+	dsb_report_free(r);
+	cleanup();
+}
+
+/* genHigh 0 (a backup that never completed), checksums redone: S020
+ * names it; ESE refuses it with -552 (ErrDBCheckDBHeaderAndTrailer). */
+static void test_gen_high_zero(void)
+{
+	struct dfx_logset_opts o = streamed(DFX_LSD_NONE);
+	const char *d = write_set(&o);
+	const uint8_t zero[4] = { 0 };
+	pat_edit(d, DSB_ESE_TRL_BKINFO_OFF + 20, zero, sizeof zero);
+	struct dsb_report *r = check_dir(d);
+	CU_ASSERT_EQUAL_FATAL(r->npatches, 1);
+	CU_ASSERT_EQUAL(r->patches[0].mismatch, DSB_PATCH_DIFF_GEN_HIGH);
+	const struct dsb_finding *f = only(r, DSB_S020);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "genHigh (0: the backup never completed)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "-552"));
+	dsb_report_free(r);
+	cleanup();
+}
+
+/* ---- binding --------------------------------------------------------------------- */
+
+static void test_no_database(void)
+{
+	struct dfx_logset_opts o = streamed(DFX_LSD_PAT_NO_DB);
+	struct dsb_report *r = check_dir(write_set(&o));
+	CU_ASSERT_EQUAL(r->ndatabases, 0);
+	CU_ASSERT_EQUAL_FATAL(r->npatches, 1);
+	CU_ASSERT_EQUAL(r->patches[0].database, -1);
+	CU_ASSERT_FALSE(r->patches[0].compared);
+	const struct dsb_finding *f = only(r, DSB_S021);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "ntds.pat carries the signDb"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "-1811"));
+	CU_ASSERT_EQUAL(count(r, DSB_S020) + count(r, DSB_S022), 0);
+	dsb_report_free(r);
+	/* twin: the database beside it */
+	o = streamed(DFX_LSD_NONE);
+	r = check_dir(write_set(&o));
+	CU_ASSERT_EQUAL(count(r, DSB_S021), 0);
+	dsb_report_free(r);
+	cleanup();
+}
+
+static void test_two_for_one_database(void)
+{
+	struct dfx_logset_opts o = streamed(DFX_LSD_PAT_TWO);
+	struct dsb_report *r = check_dir(write_set(&o));
+	CU_ASSERT_EQUAL_FATAL(r->npatches, 2);
+	const struct dsb_patch_entry *a = patch_named(r, "ntds.pat"), *b = patch_named(r, "ntds2.pat");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_EQUAL(a->database, 0);
+	CU_ASSERT_EQUAL(b->database, 0);
+	const struct dsb_finding *f = only(r, DSB_S022);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	/* the one named like the database is kept; the other is named */
+	CU_ASSERT_EQUAL(f->input, b->input);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "ntds2.pat is a second patch file for ntds.dit, beside ntds.pat"));
+	CU_ASSERT_EQUAL(count(r, DSB_S020) + count(r, DSB_S021), 0);
+	CU_ASSERT_EQUAL(db_set(r)->verdict, DSB_SETV_WARNINGS);
+	dsb_report_free(r);
+	cleanup();
+}
+
+static void test_old_engine_not_bound(void)
+{
+	struct dfx_logset_opts o = streamed(DFX_LSD_PAT_OLD_ENGINE);
+	struct dsb_report *r = check_dir(write_set(&o));
+	CU_ASSERT_EQUAL_FATAL(r->npatches, 1);
+	const struct dsb_patch_entry *p = &r->patches[0];
+	CU_ASSERT_EQUAL(p->kind, DSB_PATCH_LEGACY);
+	CU_ASSERT_FALSE(p->header_ok);
+	CU_ASSERT_EQUAL(p->database, -1);
+	CU_ASSERT_EQUAL(p->size, 3 * CB);
+	CU_ASSERT_EQUAL(count(r, DSB_L036), 1);
+	CU_ASSERT_EQUAL(patch_rules(r), 0);
+	CU_ASSERT_EQUAL(db_set(r)->verdict, DSB_SETV_RESTORABLE);
+	dsb_report_free(r);
+	cleanup();
+}
+
+static void test_empty_not_bound(void)
+{
+	struct dfx_logset_opts o = streamed(DFX_LSD_NONE);
+	o.pat = DFX_LSPAT_EMPTY;
+	struct dsb_report *r = check_dir(write_set(&o));
+	CU_ASSERT_EQUAL_FATAL(r->npatches, 1);
+	CU_ASSERT_EQUAL(r->patches[0].kind, DSB_PATCH_EMPTY);
+	CU_ASSERT_EQUAL(r->patches[0].size, 0);
+	CU_ASSERT_EQUAL(r->patches[0].database, -1);
+	CU_ASSERT_EQUAL(patch_rules(r) + count(r, DSB_L035) + count(r, DSB_L036), 0);
+	dsb_report_free(r);
+	cleanup();
+}
+
+/* A copy fails its checksum (L035): the fields of the good one still
+ * bind it, and they match. */
+static void test_damaged_copy_still_bound(void)
+{
+	struct dfx_logset_opts o = streamed(DFX_LSD_PAT_DAMAGED);
+	struct dsb_report *r = check_dir(write_set(&o));
+	CU_ASSERT_EQUAL_FATAL(r->npatches, 1);
+	const struct dsb_patch_entry *p = &r->patches[0];
+	CU_ASSERT_TRUE(p->copy_ok[0]);
+	CU_ASSERT_FALSE(p->copy_ok[1]);
+	CU_ASSERT_TRUE(p->header_ok);
+	CU_ASSERT_EQUAL(p->database, 0);
+	CU_ASSERT_EQUAL(p->mismatch, 0);
+	CU_ASSERT_EQUAL(count(r, DSB_L035), 1);
+	CU_ASSERT_EQUAL(patch_rules(r), 0);
+	dsb_report_free(r);
+	cleanup();
+}
+
+/* Beside a copy of a running database (no backup in progress), a hard
+ * restore reads no patch file: bound, not compared, nothing raised. */
+static void test_not_streamed_not_compared(void)
+{
+	struct dfx_logset_opts o = streamed(DFX_LSD_NONE);
+	o.db = DFX_LSDB_DIRTY;
+	o.checkpoint = true;
+	o.current = true;
+	struct dsb_report *r = check_dir(write_set(&o));
+	CU_ASSERT_EQUAL_FATAL(r->npatches, 1);
+	CU_ASSERT_EQUAL(r->patches[0].database, 0);
+	CU_ASSERT_FALSE(r->patches[0].compared);
+	CU_ASSERT_EQUAL(patch_rules(r), 0);
+	dsb_report_free(r);
+	cleanup();
+}
+
+/* Two identical backups (one signDb) in two folders: each .pat binds to
+ * the database of its own folder. */
+static void test_own_folder_first(void)
+{
+	const char *root = fresh_dir();
+	char a[64], b[64];
+	snprintf(a, sizeof a, "%s/a", root);
+	snprintf(b, sizeof b, "%s/b", root);
+	struct dfx_logset_opts o = streamed(DFX_LSD_NONE);
+	write_into(a, &o);
+	write_into(b, &o);
+	struct dsb_report *r = check_dir(root);
+	CU_ASSERT_EQUAL_FATAL(r->ndatabases, 2);
+	CU_ASSERT_EQUAL_FATAL(r->npatches, 2);
+	for (size_t i = 0; i < 2; i++) {
+		const struct dsb_patch_entry *p = &r->patches[i];
+		CU_ASSERT_FATAL(p->database >= 0);
+		const char *pp = r->inputs[p->input].path;
+		const char *dp = r->inputs[r->databases[p->database].input].path;
+		size_t dl = (size_t)(strrchr(pp, '/') - pp);
+		CU_ASSERT_EQUAL(strncmp(pp, dp, dl + 1), 0);
+		CU_ASSERT_FALSE(p->by_name);
+	}
+	CU_ASSERT_NOT_EQUAL(r->patches[0].database, r->patches[1].database);
+	CU_ASSERT_EQUAL(patch_rules(r), 0);
+	dsb_report_free(r);
+	cleanup();
+}
+
+/* ---- the report ------------------------------------------------------------------ */
+
+static void test_json_text_sarif(void)
+{
+	struct dfx_logset_opts o = streamed(DFX_LSD_PAT_GEN_LOW);
+	const char *d = write_set(&o);
+	char out[] = "/tmp/dsb-patbind-out-XXXXXX";
+	int fd = mkstemp(out);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	CU_ASSERT_EQUAL(run((const char *[]){ "ese", "-q", "--format", "json", "--now",
+					      NOW_DAY_AFTER, d, NULL }, NULL, out), 1);
+	json_t *j = load_json(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	json_t *ps = json_object_get(j, "patches");
+	CU_ASSERT_TRUE_FATAL(json_is_array(ps) && json_array_size(ps) == 1);
+	json_t *p = json_array_get(ps, 0);
+	CU_ASSERT_STRING_EQUAL(jstr(p, "name"), "ntds.pat");
+	char want[96];
+	snprintf(want, sizeof want, "%s/ntds.pat", d);
+	CU_ASSERT_STRING_EQUAL(jstr(p, "path"), want);
+	CU_ASSERT_STRING_EQUAL(jstr(p, "kind"), "patchhdr");
+	CU_ASSERT_TRUE(json_is_true(json_object_get(p, "format_verified")));
+	CU_ASSERT_TRUE(json_is_true(json_object_get(p, "header_ok")));
+	CU_ASSERT_EQUAL(jint(p, "page_size"), CB);
+	CU_ASSERT_EQUAL(json_array_size(json_object_get(p, "header_copies_ok")), 2);
+	CU_ASSERT_EQUAL(jint(p, "database"), 0);
+	CU_ASSERT_STRING_EQUAL(jstr(p, "bound_by"), "database_signature");
+	CU_ASSERT_TRUE(json_is_false(json_object_get(p, "matches")));
+	json_t *mm = json_object_get(p, "mismatches");
+	CU_ASSERT_TRUE_FATAL(json_is_array(mm) && json_array_size(mm) == 1);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(mm, 0)), "genLow");
+	CU_ASSERT_EQUAL(jint(json_object_get(p, "backup"), "gen_low"), 6);
+	CU_ASSERT_TRUE(json_is_string(json_object_get(json_object_get(p, "database_signature"),
+						      "random")));
+	json_decref(j);
+
+	CU_ASSERT_EQUAL(run((const char *[]){ "ese", "--now", NOW_DAY_AFTER, d, NULL }, NULL, out), 1);
+	FILE *fp = fopen(out, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	char line[512];
+	bool head = false, bound = false;
+	while (fgets(line, sizeof line, fp)) {
+		head |= strstr(line, "Patch file ntds.pat") != NULL;
+		bound |= strstr(line, "/ntds.dit, differs in genLow") != NULL;
+	}
+	fclose(fp);
+	CU_ASSERT_TRUE(head);
+	CU_ASSERT_TRUE(bound);
+
+	CU_ASSERT_EQUAL(run((const char *[]){ "ese", "-q", "--format", "sarif", "--now",
+					      NOW_DAY_AFTER, d, NULL }, NULL, out), 1);
+	j = load_json(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	json_t *props = json_object_get(json_array_get(json_object_get(j, "runs"), 0), "properties");
+	CU_ASSERT_EQUAL(json_array_size(json_object_get(props, "patches")), 1);
+	CU_ASSERT_PTR_NOT_NULL(sarif_result(j, "DSB-S020"));
+	json_decref(j);
+	unlink(out);
+	cleanup();
+}
+
+static const struct dsb_test tests[] = {
+	{ "a .pat beside its streamed copy: bound, every field matches", test_bound_clean },
+	{ "each compared field differing alone: S020 names it", test_each_field },
+	{ "twin: logtimeMark, not compared, changed: nothing", test_uncompared_field_twin },
+	{ "genHigh 0: S020, -552", test_gen_high_zero },
+	{ "a .pat with no database: S021; twin with it", test_no_database },
+	{ "two .pat for one database: S022 on the second", test_two_for_one_database },
+	{ "an older engine's .pat: L036, not bound", test_old_engine_not_bound },
+	{ "an empty .pat: not bound, nothing raised", test_empty_not_bound },
+	{ "a damaged copy: L035, bound by the good one", test_damaged_copy_still_bound },
+	{ "beside a running database's copy: bound, not compared", test_not_streamed_not_compared },
+	{ "two identical backups in two folders: each in its own", test_own_folder_first },
+	{ "patches[] in JSON, text and SARIF", test_json_text_sarif },
+	{ NULL, NULL },
+};
+
+static const struct dsb_suite suites[] = {
+	{ "patch files bound to their database", tests },
+};
+
+int main(void)
+{
+	return dsb_run_suites(suites, sizeof suites / sizeof suites[0]);
+}
