@@ -537,6 +537,30 @@ static void put_patch(struct text *t, const struct dsb_patch_entry *p)
 	fputc('\n', fp);
 }
 
+/* The length of a path's folder part, its last '/' included (0: none). */
+static size_t folder_len(const char *p)
+{
+	const char *slash = p ? strrchr(p, '/') : NULL;
+	return slash ? (size_t)(slash - p) + 1 : 0;
+}
+
+/* A set's checkpoint: its own name, or its path when it lies in another
+ * folder than the set's database (a log set: its first log), as
+ * `esentutl /s<checkpoint folder>` allows. */
+static void put_set_checkpoint(FILE *fp, const struct dsb_report *r, const struct dsb_backup_set *st,
+			       const struct dsb_database *db)
+{
+	const struct dsb_checkpoint_entry *ck = &r->checkpoints[st->checkpoint];
+	int beside = db ? db->input : st->nlogs ? r->logs[st->logs[0]].input : -1;
+	const char *cp = ck->member ? NULL : r->inputs[ck->input].path;
+	const char *bp = beside >= 0 && !ck->member ? r->inputs[beside].path : NULL;
+	size_t cl = folder_len(cp), bl = folder_len(bp);
+	if (cp && bp && (cl != bl || memcmp(cp, bp, cl) != 0))
+		dsb_term_puts(fp, cp);
+	else
+		dsb_term_puts(fp, ck->name ? ck->name : "-");
+}
+
 /* `ese`: each folder searched, what it gave and what it skipped; then
  * the skipped entries that have a line of their own. */
 static void put_collection(struct text *t)
@@ -609,8 +633,7 @@ static void put_set(struct text *t, const struct dsb_backup_set *st)
 			st->present[i].low, st->present[i].high);
 	fputs("; checkpoint: ", fp);
 	if (st->checkpoint >= 0)
-		dsb_term_puts(fp, r->checkpoints[st->checkpoint].name
-				  ? r->checkpoints[st->checkpoint].name : "-");
+		put_set_checkpoint(fp, r, st, db);
 	else
 		fputs("none", fp);
 	fputc('\n', fp);

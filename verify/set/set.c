@@ -857,15 +857,91 @@ static int run_first_log_cmp(const void *a, const void *b)
 	return x->first_log < y->first_log ? -1 : x->first_log > y->first_log;
 }
 
-/* The logs and checkpoint of a run into w's set. */
+/* An `ese` file's folder: its input path up to its last '/' ("" for a
+ * bare name). */
+struct folder {
+	const char *p;
+	size_t n;
+};
+
+static struct folder folder_of(const struct dsb_report *r, int input)
+{
+	const char *p = input >= 0 && (size_t)input < r->ninputs && r->inputs[input].path
+		? r->inputs[input].path : "";
+	const char *slash = strrchr(p, '/');
+	return (struct folder){ p, slash ? (size_t)(slash - p) : 0 };
+}
+
+static int folder_cmp(const void *a, const void *b)
+{
+	const struct folder *x = a, *y = b;
+	int c = memcmp(x->p, y->p, x->n < y->n ? x->n : y->n);
+	return c ? c : x->n < y->n ? -1 : x->n > y->n;
+}
+
+static bool same_folder(struct folder a, struct folder b)
+{
+	return folder_cmp(&a, &b) == 0;
+}
+
+/* The logs and checkpoint of a run into w's set.  With a database, the
+ * folders decide among the stream's files (two backups of one domain
+ * controller share a log stream, and checked together in two folders
+ * they are two sets): when the database's folder holds logs of the
+ * stream, the set takes those only, and its checkpoint is the one beside
+ * it, else one kept in a folder with no log of the stream (esentutl
+ * /s<checkpoint folder>); when it holds none, every log of the stream,
+ * and the checkpoint beside the database, else the first. */
 static void take_run(struct set_work *w, const struct sig_ent *e, const struct sig_run *run)
 {
-	for (size_t k = run->start; k < run->end && !w->oom; k++) {
-		if (e[k].kind == SK_LOG && !push_ix(&w->set.logs, &w->set.nlogs, e[k].ix))
-			dsb_set_oom(w);
-		if (e[k].kind == SK_CHK && w->set.checkpoint < 0)
-			w->set.checkpoint = (int64_t)e[k].ix;
+	const struct dsb_report *r = w->rep;
+	size_t nlogs = 0;
+	for (size_t k = run->start; k < run->end; k++)
+		nlogs += e[k].kind == SK_LOG;
+	struct folder *lf = w->db && nlogs ? malloc(nlogs * sizeof(*lf)) : NULL;
+	if (w->db && nlogs && !lf) {
+		dsb_set_oom(w);
+		return;
 	}
+	struct folder mine = w->db ? folder_of(r, w->db->input) : (struct folder){ "", 0 };
+	bool own_logs = false;
+	size_t nf = 0;
+	for (size_t k = run->start; lf && k < run->end; k++)
+		if (e[k].kind == SK_LOG) {
+			lf[nf] = folder_of(r, r->logs[e[k].ix].input);
+			own_logs |= same_folder(lf[nf], mine);
+			nf++;
+		}
+	if (lf)
+		qsort(lf, nf, sizeof(*lf), folder_cmp);
+	int64_t apart = -1, beside = -1;
+	for (size_t k = run->start; k < run->end && !w->oom; k++) {
+		if (e[k].kind == SK_LOG) {
+			if (own_logs && !same_folder(folder_of(r, r->logs[e[k].ix].input), mine))
+				continue;
+			if (!push_ix(&w->set.logs, &w->set.nlogs, e[k].ix))
+				dsb_set_oom(w);
+		} else if (e[k].kind == SK_CHK) {
+			struct folder f = folder_of(r, r->checkpoints[e[k].ix].input);
+			if (w->set.checkpoint < 0)
+				w->set.checkpoint = (int64_t)e[k].ix;
+			if (!w->db)
+				continue;
+			if (beside < 0 && same_folder(f, mine))
+				beside = (int64_t)e[k].ix;
+			if (apart < 0 && !(nf && bsearch(&f, lf, nf, sizeof(*lf), folder_cmp)))
+				apart = (int64_t)e[k].ix;
+		}
+	}
+	if (w->db) {
+		if (beside >= 0)
+			w->set.checkpoint = beside;
+		else if (apart >= 0)
+			w->set.checkpoint = apart;
+		else if (own_logs)
+			w->set.checkpoint = -1;   /* every one lies beside another backup's logs */
+	}
+	free(lf);
 }
 
 #define SETS_LIMIT_FMT "more than %u databases in the collection (DSB_SET_DATABASES_MAX): the backup set of this one was not judged"
