@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
+ * Files of a backup set found in different folders of one `ese` collection.
+ *
  * Patch files bound to their database (verify/set/set_patch.c; REF §3.10,
  * §3.11 "Trailer and patch file"): a Windows 7-era .pat (two PATCHHDR
  * copies) beside the streamed copy it was written with binds by its signDb
@@ -12,6 +14,14 @@
  * identical backups in two folders (each .pat binds in its own folder), and
  * `patches[]` in JSON, text and SARIF.
  *
+ * A checkpoint kept in another folder than its logs (esentutl
+ * /s<checkpoint folder>; verify/logs/logs_judge.c, verify/set/set.c):
+ * judged against its stream's logs there (L034 when its generation is not
+ * among them, named by path), and the set's; two backups in two folders,
+ * of one stream or two, each with its checkpoint, stay two sets; a
+ * checkpoint of a third stream with no log anywhere belongs to no
+ * database's set.
+ *
  * Sets are written by the log generator (fixtures/lib/loggen.h) into fresh
  * folders and checked as `dsbinspect ese` checks them, --now fixed a day
  * after the fixtures' time.
@@ -21,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fixtures/lib/loggen.h"
@@ -486,6 +497,196 @@ static void test_json_text_sarif(void)
 	cleanup();
 }
 
+/* ---- a checkpoint in another folder ------------------------------------------------ */
+
+/* A live dirty set whose edb.chk is moved to <root>/chk; the logs and
+ * database stay in <root>/db.  Returns root. */
+static const char *chk_apart(enum dfx_logset_damage damage)
+{
+	const char *root = fresh_dir();
+	char db[64], chk[64], from[96], to[96];
+	snprintf(db, sizeof db, "%s/db", root);
+	snprintf(chk, sizeof chk, "%s/chk", root);
+	struct dfx_logset_opts o = { .db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true,
+				     .log_size = LOG64K, .damage = damage };
+	write_into(db, &o);
+	CU_ASSERT_FATAL(mkdir(chk, 0777) == 0);
+	snprintf(from, sizeof from, "%s/edb.chk", db);
+	snprintf(to, sizeof to, "%s/edb.chk", chk);
+	CU_ASSERT_FATAL(rename(from, to) == 0);
+	return root;
+}
+
+static const struct dsb_checkpoint_entry *chk_at(struct dsb_report *r, const char *path)
+{
+	for (size_t i = 0; i < r->ncheckpoints; i++)
+		if (strcmp(r->inputs[r->checkpoints[i].input].path, path) == 0)
+			return &r->checkpoints[i];
+	return NULL;
+}
+
+static void test_chk_elsewhere_joins(void)
+{
+	const char *root = chk_apart(DFX_LSD_NONE);
+	struct dsb_report *r = check_dir(root);
+	CU_ASSERT_EQUAL_FATAL(r->ncheckpoints, 1);
+	char want[96];
+	snprintf(want, sizeof want, "%s/chk/edb.chk", root);
+	CU_ASSERT_PTR_NOT_NULL(chk_at(r, want));
+	const struct dsb_backup_set *s = db_set(r);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(s->checkpoint, 0);
+	CU_ASSERT_EQUAL(s->nlogs, 6);
+	CU_ASSERT_EQUAL(s->verdict, DSB_SETV_RESTORABLE);
+	/* no S008 (no checkpoint) and nothing of the checkpoint's */
+	CU_ASSERT_EQUAL(count(r, DSB_S008) + count(r, DSB_L033) + count(r, DSB_L034), 0);
+	dsb_report_free(r);
+
+	/* the text report names it by its path */
+	char out[] = "/tmp/dsb-patbind-out-XXXXXX";
+	int fd = mkstemp(out);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	CU_ASSERT_EQUAL(run((const char *[]){ "ese", "--now", NOW_DAY_AFTER, root, NULL }, NULL, out),
+			0);
+	FILE *fp = fopen(out, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	char line[512], named[128];
+	snprintf(named, sizeof named, "; checkpoint: %s", want);
+	bool seen = false;
+	while (fgets(line, sizeof line, fp))
+		seen |= strstr(line, named) != NULL;
+	fclose(fp);
+	unlink(out);
+	CU_ASSERT_TRUE(seen);
+	cleanup();
+}
+
+/* Judged against the logs elsewhere: its generation (first - 1) is not
+ * among them: L034, naming it by path.  Before, alone in its folder, it
+ * was compared with nothing. */
+static void test_chk_elsewhere_judged(void)
+{
+	const char *root = chk_apart(DFX_LSD_CHK_GEN_MISSING);
+	struct dsb_report *r = check_dir(root);
+	const struct dsb_finding *f = only(r, DSB_L034);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	char want[96];
+	snprintf(want, sizeof want, "%s/chk/edb.chk points at generation 4", root);
+	if (!strstr(f->message, want))
+		printf("\n    %s", f->message);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, want));
+	CU_ASSERT_EQUAL(f->generation, 4);
+	CU_ASSERT_EQUAL(count(r, DSB_L033), 0);
+	dsb_report_free(r);
+	cleanup();
+}
+
+/* Two backups in two folders, each with its checkpoint: of one stream
+ * (the same generator options) and of two (another seed).  Each set
+ * holds its own folder's six logs and checkpoint; a checkpoint damaged
+ * in one folder is judged there only. */
+static void test_two_folders_apart(void)
+{
+	for (int streams = 1; streams <= 2; streams++) {
+		const char *root = fresh_dir();
+		char a[64], b[64];
+		snprintf(a, sizeof a, "%s/a", root);
+		snprintf(b, sizeof b, "%s/b", root);
+		struct dfx_logset_opts o = { .db = DFX_LSDB_DIRTY, .checkpoint = true,
+					     .current = true, .log_size = LOG64K };
+		write_into(a, &o);
+		o.seed = streams == 2 ? 7 : 0;
+		o.damage = DFX_LSD_CHK_COPIES_DIFFER;
+		write_into(b, &o);
+		struct dsb_report *r = check_dir(root);
+		CU_ASSERT_EQUAL_FATAL(r->ndatabases, 2);
+		size_t dbsets = 0;
+		for (size_t i = 0; i < r->nsets; i++) {
+			const struct dsb_backup_set *s = &r->sets[i];
+			if (s->database < 0)
+				continue;
+			dbsets++;
+			const char *dp = r->inputs[r->databases[s->database].input].path;
+			size_t dl = (size_t)(strrchr(dp, '/') - dp) + 1;
+			CU_ASSERT_EQUAL(s->nlogs, 6);
+			for (size_t k = 0; k < s->nlogs; k++)
+				CU_ASSERT_EQUAL(strncmp(r->inputs[r->logs[s->logs[k]].input].path, dp, dl), 0);
+			CU_ASSERT_FATAL(s->checkpoint >= 0);
+			CU_ASSERT_EQUAL(strncmp(r->inputs[r->checkpoints[s->checkpoint].input].path, dp, dl), 0);
+			CU_ASSERT_EQUAL(s->verdict, DSB_SETV_RESTORABLE);
+		}
+		CU_ASSERT_EQUAL(dbsets, 2);
+		/* L031 once, on b's checkpoint; no checkpoint judged against the other folder */
+		const struct dsb_finding *f = only(r, DSB_L031);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r->inputs[f->input].path, "/b/edb.chk"));
+		CU_ASSERT_EQUAL(count(r, DSB_L033) + count(r, DSB_L034), 0);
+		dsb_report_free(r);
+		cleanup();
+	}
+}
+
+/* A checkpoint of a third stream, with no log of it anywhere, in a
+ * folder of its own: in neither database's set, a log set of its own
+ * that says so, and compared with no log. */
+static void test_third_stream_checkpoint(void)
+{
+	const char *root = fresh_dir();
+	char a[64], b[64], c[64], from[96], to[96];
+	snprintf(a, sizeof a, "%s/a", root);
+	snprintf(b, sizeof b, "%s/b", root);
+	snprintf(c, sizeof c, "%s/c", root);
+	struct dfx_logset_opts o = { .db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true,
+				     .log_size = LOG64K };
+	write_into(a, &o);
+	o.seed = 7;
+	write_into(b, &o);
+	o = (struct dfx_logset_opts){ .db = DFX_LSDB_NONE, .checkpoint = true, .log_size = LOG64K,
+				      .seed = 99 };
+	write_into(c, &o);
+	/* keep only c's checkpoint */
+	for (int g = 5; g <= 9; g++) {
+		snprintf(from, sizeof from, "%s/edb%05X.log", c, (unsigned)g);
+		CU_ASSERT_FATAL(unlink(from) == 0);
+	}
+	snprintf(to, sizeof to, "%s/edb.chk", c);
+	struct dsb_report *r = check_dir(root);
+	const struct dsb_checkpoint_entry *ck = chk_at(r, to);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ck);
+	int64_t cix = ck - r->checkpoints;
+	bool own_set = false;
+	for (size_t i = 0; i < r->nsets; i++) {
+		const struct dsb_backup_set *s = &r->sets[i];
+		if (s->database >= 0) {
+			CU_ASSERT_NOT_EQUAL(s->checkpoint, cix);
+			CU_ASSERT_EQUAL(s->verdict, DSB_SETV_RESTORABLE);
+			continue;
+		}
+		if (s->checkpoint != cix)
+			continue;
+		own_set = true;
+		CU_ASSERT_EQUAL(s->nlogs, 0);
+		CU_ASSERT_EQUAL(s->verdict, DSB_SETV_NONE);
+		bool said = false;
+		for (size_t k = 0; k < s->nreasons; k++)
+			said |= strstr(s->reasons[k], "a checkpoint and no log of its stream") != NULL;
+		CU_ASSERT_TRUE(said);
+	}
+	CU_ASSERT_TRUE(own_set);
+	CU_ASSERT_EQUAL(count(r, DSB_L033) + count(r, DSB_L034), 0);
+	dsb_report_free(r);
+	cleanup();
+}
+
+static const struct dsb_test chk_tests[] = {
+	{ "a checkpoint in another folder joins its stream's set, named by path", test_chk_elsewhere_joins },
+	{ "a checkpoint in another folder is judged against those logs (L034)", test_chk_elsewhere_judged },
+	{ "two backups in two folders, one stream or two: two sets", test_two_folders_apart },
+	{ "a checkpoint of a third stream, no log anywhere: no database's set", test_third_stream_checkpoint },
+	{ NULL, NULL },
+};
+
 static const struct dsb_test tests[] = {
 	{ "a .pat beside its streamed copy: bound, every field matches", test_bound_clean },
 	{ "each compared field differing alone: S020 names it", test_each_field },
@@ -504,6 +705,7 @@ static const struct dsb_test tests[] = {
 
 static const struct dsb_suite suites[] = {
 	{ "patch files bound to their database", tests },
+	{ "a checkpoint in another folder than its logs", chk_tests },
 };
 
 int main(void)
