@@ -41,33 +41,32 @@
 #include "verify/set/set.h"
 
 #include "tests/cli_run.h"
+#include "tests/set_fixture.h"
 #include "tests/cunit_main.h"
 
 #define NOW_DAY_AFTER "2026-11-22T10:00:00Z"
 #define LOG64K (64 * 1024)
 #define CB 8192u
 
-static char dirs[8][40];
-static size_t ndirs;
-
+/* Folders, writing and checking: tests/set_fixture.h. */
 static const char *fresh_dir(void)
 {
-	CU_ASSERT_FATAL(ndirs < sizeof dirs / sizeof dirs[0]);
-	char *d = dirs[ndirs++];
-	snprintf(d, sizeof dirs[0], "/tmp/dsb-patbind-XXXXXX");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(d));
-	return d;
+	return set_fx_fresh_dir();
 }
 
 static void write_into(const char *d, const struct dfx_logset_opts *o)
 {
-	char err[256] = "";
-	struct dfx_logset *s = dfx_logset_new(o, err, sizeof err);
-	if (!s)
-		printf("\n    %s", err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	CU_ASSERT_FATAL(dfx_logset_write_dir(s, d, err, sizeof err));
-	dfx_logset_free(s);
+	set_fx_write_into(d, o);
+}
+
+static const char *write_set(const struct dfx_logset_opts *o)
+{
+	return set_fx_write(o);
+}
+
+static void cleanup(void)
+{
+	set_fx_cleanup();
 }
 
 /* A streamed copy of 8 KiB pages, its logs and its two-copy .pat. */
@@ -77,41 +76,9 @@ static struct dfx_logset_opts streamed(enum dfx_logset_damage damage)
 					 .log_size = LOG64K, .page_size = CB, .damage = damage };
 }
 
-static const char *write_set(const struct dfx_logset_opts *o)
-{
-	const char *d = fresh_dir();
-	write_into(d, o);
-	return d;
-}
-
-static void cleanup(void)
-{
-	for (size_t i = 0; i < ndirs; i++) {
-		char cmd[sizeof dirs[0] + 16];
-		snprintf(cmd, sizeof cmd, "rm -rf '%.39s'", dirs[i]);
-		CU_ASSERT_EQUAL(system(cmd), 0);
-	}
-	ndirs = 0;
-}
-
-static struct dsb_report *check_paths(const char *const *paths, size_t n)
-{
-	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
-	struct dsb_verify_opts vo = { .sets = { .has_now = true } };
-	CU_ASSERT_FATAL(dsb_time_parse(NOW_DAY_AFTER, strlen(NOW_DAY_AFTER), &vo.sets.now));
-	struct dsb_ese_collection *c = dsb_ese_collection_new(rep, &vo, 0);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-	for (size_t i = 0; i < n; i++)
-		CU_ASSERT_EQUAL(dsb_ese_collection_add(c, paths[i]), 0);
-	dsb_ese_collection_end(c);
-	dsb_ese_collection_free(c);
-	return rep;
-}
-
 static struct dsb_report *check_dir(const char *d)
 {
-	return check_paths(&d, 1);
+	return set_fx_check(&d, 1, NOW_DAY_AFTER, 0, NULL);
 }
 
 static size_t count(struct dsb_report *r, enum dsb_rule rule)
@@ -119,17 +86,9 @@ static size_t count(struct dsb_report *r, enum dsb_rule rule)
 	return (size_t)dsb_findings_count_rule(r->findings, -1, rule);
 }
 
-/* The one finding of `rule`, or NULL. */
 static const struct dsb_finding *only(struct dsb_report *r, enum dsb_rule rule)
 {
-	size_t n, k = 0;
-	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n), *hit = NULL;
-	for (size_t i = 0; i < n; i++)
-		if (f[i].rule == rule) {
-			hit = &f[i];
-			k++;
-		}
-	return k == 1 ? hit : NULL;
+	return set_fx_only(r, rule);
 }
 
 static const struct dsb_patch_entry *patch_named(struct dsb_report *r, const char *name)
@@ -411,7 +370,7 @@ static void test_not_streamed_not_compared(void)
 static void test_own_folder_first(void)
 {
 	const char *root = fresh_dir();
-	char a[64], b[64];
+	char a[48], b[48];
 	snprintf(a, sizeof a, "%s/a", root);
 	snprintf(b, sizeof b, "%s/b", root);
 	struct dfx_logset_opts o = streamed(DFX_LSD_NONE);
@@ -442,9 +401,7 @@ static void test_json_text_sarif(void)
 	struct dfx_logset_opts o = streamed(DFX_LSD_PAT_GEN_LOW);
 	const char *d = write_set(&o);
 	char out[] = "/tmp/dsb-patbind-out-XXXXXX";
-	int fd = mkstemp(out);
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
+	set_fx_temp(out);
 	CU_ASSERT_EQUAL(run((const char *[]){ "ese", "-q", "--format", "json", "--now",
 					      NOW_DAY_AFTER, d, NULL }, NULL, out), 1);
 	json_t *j = load_json(out);
@@ -544,9 +501,7 @@ static void test_chk_elsewhere_joins(void)
 
 	/* the text report names it by its path */
 	char out[] = "/tmp/dsb-patbind-out-XXXXXX";
-	int fd = mkstemp(out);
-	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
+	set_fx_temp(out);
 	CU_ASSERT_EQUAL(run((const char *[]){ "ese", "--now", NOW_DAY_AFTER, root, NULL }, NULL, out),
 			0);
 	FILE *fp = fopen(out, "r");
@@ -590,7 +545,7 @@ static void test_two_folders_apart(void)
 {
 	for (int streams = 1; streams <= 2; streams++) {
 		const char *root = fresh_dir();
-		char a[64], b[64];
+		char a[48], b[48];
 		snprintf(a, sizeof a, "%s/a", root);
 		snprintf(b, sizeof b, "%s/b", root);
 		struct dfx_logset_opts o = { .db = DFX_LSDB_DIRTY, .checkpoint = true,
