@@ -394,6 +394,55 @@ static void test_own_folder_first(void)
 	cleanup();
 }
 
+/* Hostile patch headers: random fields (signatures, marks, generations
+ * up to 0xFFFFFFFF) in one or two copies whose checksums verify, beside
+ * the streamed copy, and random sizes: never a crash, every entry well
+ * formed, and S020 exactly when a compared field differs. */
+static void test_hostile_headers(void)
+{
+	uint32_t seed = 0x5eed1234u;
+	for (int round = 0; round < 24; round++) {
+		struct dfx_logset_opts o = streamed(DFX_LSD_NONE);
+		const char *d = write_set(&o);
+		char path[96];
+		snprintf(path, sizeof path, "%s/ntds.pat", d);
+		unsigned copies = 1 + (unsigned)(round % 2);
+		uint8_t page[CB];
+		FILE *fp = fopen(path, "r+b");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+		CU_ASSERT_FATAL(fread(page, 1, CB, fp) == CB);
+		/* keep the database's fields in some rounds, so that both
+		 * matching and differing ones are seen */
+		for (size_t k = DSB_ESE_TRL_BKINFO_OFF; k < DSB_ESE_TRL_SIZE; k++) {
+			seed ^= seed << 13;
+			seed ^= seed >> 17;
+			seed ^= seed << 5;
+			if (round % 3 == 0 || (seed & 7) == 0)
+				page[k] = (uint8_t)(seed >> 8);
+		}
+		dsb_ese_header_stamp(page, CB);
+		CU_ASSERT_FATAL(fseek(fp, 0, SEEK_SET) == 0);
+		for (unsigned c = 0; c < copies; c++)
+			CU_ASSERT_FATAL(fwrite(page, 1, CB, fp) == CB);
+		fclose(fp);
+		CU_ASSERT_FATAL(truncate(path, (off_t)copies * CB) == 0);
+		struct dsb_report *r = check_dir(d);
+		CU_ASSERT_EQUAL_FATAL(r->npatches, 1);
+		const struct dsb_patch_entry *p = &r->patches[0];
+		CU_ASSERT_EQUAL(p->copies, copies);
+		CU_ASSERT_TRUE(p->header_ok);
+		CU_ASSERT_TRUE(p->database == -1 || p->database == 0);
+		CU_ASSERT_EQUAL(p->mismatch >> DSB_PATCH_DIFF_COUNT, 0);
+		CU_ASSERT_EQUAL(count(r, DSB_S020), p->mismatch ? 1 : 0);
+		CU_ASSERT_EQUAL(count(r, DSB_S021), p->database < 0 ? 1 : 0);
+		/* bound only by name when its signDb is not the database's */
+		if (p->database == 0)
+			CU_ASSERT_EQUAL(p->by_name, (p->mismatch & DSB_PATCH_DIFF_SIGN_DB) != 0);
+		dsb_report_free(r);
+		cleanup();
+	}
+}
+
 /* ---- the report ------------------------------------------------------------------ */
 
 static void test_json_text_sarif(void)
@@ -654,6 +703,7 @@ static const struct dsb_test tests[] = {
 	{ "a damaged copy: L035, bound by the good one", test_damaged_copy_still_bound },
 	{ "beside a running database's copy: bound, not compared", test_not_streamed_not_compared },
 	{ "two identical backups in two folders: each in its own", test_own_folder_first },
+	{ "hostile patch headers: well formed, S020 exactly on a difference", test_hostile_headers },
 	{ "patches[] in JSON, text and SARIF", test_json_text_sarif },
 	{ NULL, NULL },
 };
