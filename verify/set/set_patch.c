@@ -222,7 +222,7 @@ void dsb_set_patches_bind(struct dsb_report *rep)
 			continue;
 		char nm[PAT_NAME_SIZE];
 		patch_add(rep, p, DSB_S021,
-			  "%s carries the signDb of a database (random 0x%08x) that is not in the collection, and no database beside it has its name: a restore from its folder fails with -1811 JET_errFileNotFound",
+			  "%s carries the signDb of a database (random 0x%08x) that is not in the collection, and no database of the collection is named like it in its folder: a restore from its folder fails with -1811 JET_errFileNotFound",
 			  shown(nm, p->name ? p->name : "-"), (unsigned)p->sign_db.random);
 	}
 	free(bysign);
