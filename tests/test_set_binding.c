@@ -215,14 +215,14 @@ static void pat_edit(const char *d, size_t off, const uint8_t *v, size_t n)
 	close(fd);
 }
 
-/* The near twin: logtimeMark (bkinfo + 8), which ErrLGCheckDBFiles does
+/* The near twin: logtimeMark, which ErrLGCheckDBFiles does
  * not compare, changed in both copies, checksums redone: nothing. */
 static void test_uncompared_field_twin(void)
 {
 	struct dfx_logset_opts o = streamed(DFX_LSD_NONE);
 	const char *d = write_set(&o);
 	const uint8_t later[DSB_ESE_LOGTIME_SIZE] = { 1, 2, 3, 4, 5, 126, 0x01, 0 };
-	pat_edit(d, DSB_ESE_TRL_BKINFO_OFF + DSB_ESE_LGPOS_SIZE, later, sizeof later);
+	pat_edit(d, DSB_ESE_TRL_BKINFO_OFF + DSB_ESE_BKINFO_TIME_OFF, later, sizeof later);
 	struct dsb_report *r = check_dir(d);
 	CU_ASSERT_EQUAL_FATAL(r->npatches, 1);
 	CU_ASSERT_TRUE(r->patches[0].header_ok && r->patches[0].compared);
@@ -241,7 +241,7 @@ static void test_gen_high_zero(void)
 	struct dfx_logset_opts o = streamed(DFX_LSD_NONE);
 	const char *d = write_set(&o);
 	const uint8_t zero[4] = { 0 };
-	pat_edit(d, DSB_ESE_TRL_BKINFO_OFF + 20, zero, sizeof zero);
+	pat_edit(d, DSB_ESE_TRL_BKINFO_OFF + DSB_ESE_BKINFO_GEN_HIGH_OFF, zero, sizeof zero);
 	struct dsb_report *r = check_dir(d);
 	CU_ASSERT_EQUAL_FATAL(r->npatches, 1);
 	CU_ASSERT_EQUAL(r->patches[0].mismatch, DSB_PATCH_DIFF_GEN_HIGH);
