@@ -213,6 +213,15 @@ static_assert(DSB_ESE_HDR_REVERT_OFF + DSB_ESE_HDR_REVERT_LEN == DSB_ESE_HDR_SIZ
 #define DSB_ESE_LGPOS_SIZE      8
 #define DSB_ESE_SIGNATURE_SIZE  28   /* random 4, logtime 8, computer name 16 */
 #define DSB_ESE_BKINFO_SIZE     24   /* lgpos 8, logtime 8, genLow 4, genHigh 4 */
+/* BKINFO's fields, from its start. */
+#define DSB_ESE_BKINFO_MARK_OFF     0    /* lgposMark */
+#define DSB_ESE_BKINFO_TIME_OFF     8    /* logtimeMark */
+#define DSB_ESE_BKINFO_GEN_LOW_OFF  16
+#define DSB_ESE_BKINFO_GEN_HIGH_OFF 20
+static_assert(DSB_ESE_BKINFO_MARK_OFF + DSB_ESE_LGPOS_SIZE == DSB_ESE_BKINFO_TIME_OFF &&
+	      DSB_ESE_BKINFO_TIME_OFF + DSB_ESE_LOGTIME_SIZE == DSB_ESE_BKINFO_GEN_LOW_OFF &&
+	      DSB_ESE_BKINFO_GEN_HIGH_OFF + 4 == DSB_ESE_BKINFO_SIZE,
+	      "BKINFO is lgposMark, logtimeMark, genLow, genHigh, packed");
 static_assert(DSB_ESE_HDR_SIGN_DB_OFF + DSB_ESE_SIGNATURE_SIZE == DSB_ESE_HDR_STATE_OFF,
 	      "signDb is followed by dbstate");
 static_assert(DSB_ESE_HDR_BK_FULL_CUR_OFF + DSB_ESE_BKINFO_SIZE == DSB_ESE_HDR_DB_FLAGS_OFF,

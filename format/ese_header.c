@@ -81,11 +81,11 @@ void dsb_ese_read_signature(const struct dsb_cursor *c, size_t off, struct dsb_e
 
 static void rd_bkinfo(const struct dsb_cursor *c, size_t off, struct dsb_ese_bkinfo *b)
 {
-	dsb_ese_read_lgpos(c, off, &b->mark);
-	rdbytes(c, off, b->mark_raw, sizeof(b->mark_raw));
-	dsb_ese_read_logtime(c, off + 8, &b->time);
-	b->gen_low = dsb_at_le32(c, off + 16);
-	b->gen_high = dsb_at_le32(c, off + 20);
+	dsb_ese_read_lgpos(c, off + DSB_ESE_BKINFO_MARK_OFF, &b->mark);
+	rdbytes(c, off + DSB_ESE_BKINFO_MARK_OFF, b->mark_raw, sizeof(b->mark_raw));
+	dsb_ese_read_logtime(c, off + DSB_ESE_BKINFO_TIME_OFF, &b->time);
+	b->gen_low = dsb_at_le32(c, off + DSB_ESE_BKINFO_GEN_LOW_OFF);
+	b->gen_high = dsb_at_le32(c, off + DSB_ESE_BKINFO_GEN_HIGH_OFF);
 }
 
 int dsb_ese_lgpos_cmp(const struct dsb_ese_lgpos *a, const struct dsb_ese_lgpos *b)

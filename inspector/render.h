@@ -102,6 +102,8 @@ json_t *dsb_json_database(const struct dsb_report *r, const struct dsb_database 
  * SARIF's property bag. */
 json_t *dsb_json_log(const struct dsb_report *r, const struct dsb_log_entry *lg);
 json_t *dsb_json_checkpoint(const struct dsb_report *r, const struct dsb_checkpoint_entry *ck);
+/* One patch file (`patches[]`, docs/cli.md): the project's entry. */
+json_t *dsb_json_patch(const struct dsb_report *r, const struct dsb_patch_entry *p);
 json_t *dsb_json_set(const struct dsb_backup_set *st);
 /* `extract`: the report's `extraction` object (docs/cli.md). */
 json_t *dsb_json_extraction(const struct dsb_extraction *x);

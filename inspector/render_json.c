@@ -457,6 +457,47 @@ json_t *dsb_json_checkpoint(const struct dsb_report *r, const struct dsb_checkpo
 	return o;
 }
 
+/* ---- patch files (the project's entry; RC §3.8 defines none) ------------------ */
+
+json_t *dsb_json_patch(const struct dsb_report *r, const struct dsb_patch_entry *p)
+{
+	struct dsb_db_signature sdb, slog;
+	struct dsb_db_backup bk;
+	dsb_patch_view(p, &sdb, &slog, &bk);
+	bool hdr = p->kind == DSB_PATCH_PATCHHDR;
+	json_t *o = json_object(), *copies = json_array(), *diff = json_array();
+	bool ok = o && copies && diff && put_where(o, r, p->input, p->member, NULL) &&
+		  jset(o, "name", dsb_json_str(p->name)) &&
+		  jset(o, "size", dsb_json_u64(p->size)) &&
+		  jset(o, "kind", json_string(dsb_patch_kind_name(p->kind))) &&
+		  jset(o, "format_verified", json_boolean(p->kind != DSB_PATCH_LEGACY)) &&
+		  jset(o, "page_size", hdr ? json_integer(p->page_size) : json_null());
+	for (unsigned c = 0; ok && hdr && c < p->copies; c++)
+		ok = json_array_append_new(copies, json_boolean(p->copy_ok[c])) == 0;
+	for (unsigned b = 0; ok && b < DSB_PATCH_DIFF_COUNT; b++)
+		if (p->mismatch & (1u << b))
+			ok = json_array_append_new(diff, json_string(dsb_patch_diff_name(b))) == 0;
+	ok = ok && jset(o, "header_ok", hdr ? json_boolean(p->header_ok) : json_null()) &&
+	     jset(o, "header_copies_ok", hdr ? json_incref(copies) : json_null()) &&
+	     jset(o, "copies_equal", hdr && p->copies == 2 ? json_boolean(p->copies_equal)
+							     : json_null()) &&
+	     jset(o, "database_signature", signature_json(&sdb)) &&
+	     jset(o, "log_signature", signature_json(&slog)) &&
+	     jset(o, "backup", backup_json(&bk)) &&
+	     jset(o, "database", p->database >= 0 ? json_integer(p->database) : json_null()) &&
+	     jset(o, "bound_by", p->database < 0 ? json_null()
+			       : json_string(p->by_name ? "name" : "database_signature")) &&
+	     jset(o, "matches", p->compared ? json_boolean(!p->mismatch) : json_null()) &&
+	     jset(o, "mismatches", json_incref(diff));
+	json_decref(copies);
+	json_decref(diff);
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 /* ---- backup sets (RC §3.10) --------------------------------------------------- */
 
 static json_t *lines_json(char *const *v, size_t n)
@@ -670,6 +711,13 @@ void dsb_json_end(struct dsb_render_stream *s, const struct dsb_render_opts *opt
 		put(&w, dsb_json_checkpoint(r, &r->checkpoints[i]));
 	}
 	array_end(&w, r->ncheckpoints, "  ");
+
+	fputs(",\n  \"patches\": [", fp);
+	for (size_t i = 0; i < r->npatches; i++) {
+		item_start(&w, i, "    ");
+		put(&w, dsb_json_patch(r, &r->patches[i]));
+	}
+	array_end(&w, r->npatches, "  ");
 
 	fputs(",\n  \"sets\": [", fp);
 	for (size_t i = 0; i < r->nsets; i++) {

@@ -403,6 +403,12 @@ void dsb_sarif_end(struct dsb_render_stream *s, const struct dsb_render_opts *op
 		ok &= put(fp, dsb_json_checkpoint(r, &r->checkpoints[i]));
 	}
 	array_end(fp, r->ncheckpoints, "        ");
+	fputs(",\n        \"patches\": [", fp);
+	for (size_t i = 0; i < r->npatches; i++) {
+		item_start(fp, i, "          ");
+		ok &= put(fp, dsb_json_patch(r, &r->patches[i]));
+	}
+	array_end(fp, r->npatches, "        ");
 	/* The backup sets and their restore verdicts (RC §3.10). */
 	fputs(",\n        \"sets\": [", fp);
 	for (size_t i = 0; i < r->nsets; i++) {

@@ -31,6 +31,7 @@ struct text {
 	size_t next_log, next_ck;   /* logs and checkpoints are by input: the first
 				     * not yet shown (a collection may hold
 				     * thousands: one pass, not one per input) */
+	size_t next_pat;            /* patch files, the same way */
 };
 
 static enum dsb_style sev_style(enum dsb_severity s)
@@ -482,6 +483,88 @@ static void put_checkpoint(struct text *t, const struct dsb_checkpoint_entry *ck
 	fputc('\n', fp);
 }
 
+/* A patch file: its form, and the database it is bound to. */
+static void put_patch(struct text *t, const struct dsb_patch_entry *p)
+{
+	FILE *fp = t->fp;
+	const struct dsb_report *r = t->r;
+	put_entry_head(t, "Patch file", p->input, p->name, p->member, NULL);
+	if (p->kind == DSB_PATCH_EMPTY) {
+		fputs("    empty, as current engines leave it: the database's trailer page holds its content\n",
+		      fp);
+		return;
+	}
+	if (p->kind == DSB_PATCH_LEGACY) {
+		fprintf(fp, "    %" PRIu64 " bytes of an older engine's patched pages: format not verified\n",
+			p->size);
+		return;
+	}
+	fprintf(fp, "    %u PATCHHDR cop%s of %u bytes: %s\n", p->copies, p->copies == 1 ? "y" : "ies",
+		(unsigned)p->page_size,
+		p->copies == 1 ? p->copy_ok[0] ? "valid" : "damaged"
+		: p->copy_ok[0] && p->copy_ok[1] ? p->copies_equal ? "both valid and equal"
+							      : "both valid but different"
+		: p->copy_ok[0] ? "primary valid, second damaged"
+		: p->copy_ok[1] ? "primary damaged, second valid" : "both damaged");
+	if (!p->header_ok)
+		return;
+	struct dsb_db_signature sdb, slog;
+	struct dsb_db_backup bk;
+	dsb_patch_view(p, &sdb, &slog, &bk);
+	fputs("    signatures: ", fp);
+	put_signature(fp, "db", &sdb);
+	fputs("; ", fp);
+	put_signature(fp, "log", &slog);
+	fprintf(fp, "\n    backup: mark %" PRId32 ":%u:%u, generations %" PRIu32 "-%" PRIu32 "\n",
+		bk.mark_generation, (unsigned)bk.mark_isec, (unsigned)bk.mark_ib, bk.gen_low,
+		bk.gen_high);
+	fputs("    database: ", fp);
+	if (p->database < 0) {
+		fputs("none in the collection\n", fp);
+		return;
+	}
+	const struct dsb_database *db = &r->databases[p->database];
+	dsb_term_puts(fp, db->member ? db->member : r->inputs[db->input].path);
+	fputs(p->by_name ? " (by its name; no database carries its signDb)" : "", fp);
+	if (!p->compared) {
+		fputs(", not compared: not a streamed copy\n", fp);
+		return;
+	}
+	if (!p->mismatch) {
+		fputs(", every field a hard restore compares matches\n", fp);
+		return;
+	}
+	fputs(", differs in", fp);
+	for (unsigned b = 0; b < DSB_PATCH_DIFF_COUNT; b++)
+		if (p->mismatch & (1u << b))
+			fprintf(fp, " %s", dsb_patch_diff_name(b));
+	fputc('\n', fp);
+}
+
+/* The length of a path's folder part, its last '/' included (0: none). */
+static size_t folder_len(const char *p)
+{
+	const char *slash = p ? strrchr(p, '/') : NULL;
+	return slash ? (size_t)(slash - p) + 1 : 0;
+}
+
+/* A set's checkpoint: its own name, or its path when it lies in another
+ * folder than the set's database (a log set: its first log), as
+ * `esentutl /s<checkpoint folder>` allows. */
+static void put_set_checkpoint(FILE *fp, const struct dsb_report *r, const struct dsb_backup_set *st,
+			       const struct dsb_database *db)
+{
+	const struct dsb_checkpoint_entry *ck = &r->checkpoints[st->checkpoint];
+	int beside = db ? db->input : st->nlogs ? r->logs[st->logs[0]].input : -1;
+	const char *cp = ck->member ? NULL : r->inputs[ck->input].path;
+	const char *bp = beside >= 0 && !ck->member ? r->inputs[beside].path : NULL;
+	size_t cl = folder_len(cp), bl = folder_len(bp);
+	if (cp && bp && (cl != bl || memcmp(cp, bp, cl) != 0))
+		dsb_term_puts(fp, cp);
+	else
+		dsb_term_puts(fp, ck->name ? ck->name : "-");
+}
+
 /* `ese`: each folder searched, what it gave and what it skipped; then
  * the skipped entries that have a line of their own. */
 static void put_collection(struct text *t)
@@ -554,8 +637,7 @@ static void put_set(struct text *t, const struct dsb_backup_set *st)
 			st->present[i].low, st->present[i].high);
 	fputs("; checkpoint: ", fp);
 	if (st->checkpoint >= 0)
-		dsb_term_puts(fp, r->checkpoints[st->checkpoint].name
-				  ? r->checkpoints[st->checkpoint].name : "-");
+		put_set_checkpoint(fp, r, st, db);
 	else
 		fputs("none", fp);
 	fputc('\n', fp);
@@ -673,6 +755,9 @@ static bool put_input(struct text *t, size_t i, const struct dsb_finding *f, siz
 	     t->next_ck++)
 		if (r->checkpoints[t->next_ck].input == (int)i)
 			put_checkpoint(t, &r->checkpoints[t->next_ck]);
+	for (; t->next_pat < r->npatches && r->patches[t->next_pat].input <= (int)i; t->next_pat++)
+		if (r->patches[t->next_pat].input == (int)i)
+			put_patch(t, &r->patches[t->next_pat]);
 	if (outside) {
 		/* A database file has no sessions to be outside of. */
 		fprintf(t->fp, "\n  %s%s%s\n", dsb_term_on(t->colour, DSB_STYLE_HEADING),

@@ -866,6 +866,15 @@ static const struct set_row set_rows[] = {
 		     .damage = DFX_LSD_PREV_STREAM),
 	  .what = "last consistent in the previous stream, the attach record's lgposConsistent "
 		  "one segment later / equal" },
+	SET_ROW(S014, 1, LS(.db = DFX_LSDB_STREAMED, .pat = DFX_LSPAT_LEGACY, .damage = DFX_LSD_PAT_MARK),
+		LS(.db = DFX_LSDB_STREAMED, .pat = DFX_LSPAT_LEGACY, .damage = DFX_LSD_PAT_DAMAGED),
+		"the .pat's lgposMark a segment on / a byte of its second copy (L035, fields intact)"),
+	SET_ROW(S015, 1, LS(.db = DFX_LSDB_STREAMED, .pat = DFX_LSPAT_LEGACY, .damage = DFX_LSD_PAT_NO_DB),
+		LS(.db = DFX_LSDB_STREAMED, .pat = DFX_LSPAT_LEGACY, .damage = DFX_LSD_PAT_SIGN_DB),
+		"the .pat without ntds.dit / beside a ntds.dit of another signDb (bound by name)"),
+	SET_ROW(S016, 1, LS(.db = DFX_LSDB_STREAMED, .pat = DFX_LSPAT_LEGACY, .damage = DFX_LSD_PAT_TWO),
+		LS(.db = DFX_LSDB_STREAMED, .pat = DFX_LSPAT_LEGACY),
+		"ntds.pat and ntds2.pat / ntds.pat alone"),
 	{ .rule = DSB_RULE_COUNT, .what = "(end)" },
 };
 

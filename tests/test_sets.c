@@ -34,6 +34,7 @@
 #include "verify/set/set.h"
 
 #include "tests/cli_run.h"
+#include "tests/set_fixture.h"
 #include "tests/cunit_main.h"
 
 #define NOW_DAY_AFTER "2026-11-22T10:00:00Z"   /* the fixtures' backups are 2026-11-21T10:00Z */
@@ -41,69 +42,31 @@
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static char dirs[8][32];
-static size_t ndirs;
-
-/* Write a generated set into a fresh folder (removed at the end). */
+/* Folders, writing and checking: tests/set_fixture.h. */
 static const char *write_set(const struct dfx_logset_opts *o)
 {
-	CU_ASSERT_FATAL(ndirs < sizeof dirs / sizeof dirs[0]);
-	char *d = dirs[ndirs++];
-	snprintf(d, sizeof dirs[0], "/tmp/dsb-sets-XXXXXX");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(d));
-	char err[256] = "";
-	struct dfx_logset *s = dfx_logset_new(o, err, sizeof err);
-	if (!s)
-		printf("\n    %s", err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	CU_ASSERT_FATAL(dfx_logset_write_dir(s, d, err, sizeof err));
-	dfx_logset_free(s);
-	return d;
+	return set_fx_write(o);
 }
 
 static void cleanup(void)
 {
-	for (size_t i = 0; i < ndirs; i++) {
-		char cmd[sizeof dirs[0] + 16];
-		snprintf(cmd, sizeof cmd, "rm -rf '%.31s'", dirs[i]);
-		CU_ASSERT_EQUAL(system(cmd), 0);
-	}
-	ndirs = 0;
+	set_fx_cleanup();
 }
 
-/* Called between the last PATH and the collection's end: stands for
- * what the log verifier (verify/logs/) marks on the report's logs. */
-typedef void (*before_end_fn)(struct dsb_report *rep);
+typedef set_fx_before_end_fn before_end_fn;
 
 static struct dsb_report *check_paths_marked(const char *const *paths, size_t n,
 					     const char *now, uint32_t days,
-					     before_end_fn before_end);
+					     before_end_fn before_end)
+{
+	return set_fx_check(paths, n, now, days, before_end);
+}
 
 /* Check the paths as one `ese` collection with --now and --tombstone-days. */
 static struct dsb_report *check_paths(const char *const *paths, size_t n, const char *now,
 				      uint32_t days)
 {
 	return check_paths_marked(paths, n, now, days, NULL);
-}
-
-static struct dsb_report *check_paths_marked(const char *const *paths, size_t n,
-					     const char *now, uint32_t days,
-					     before_end_fn before_end)
-{
-	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
-	struct dsb_verify_opts vo = { .sets = { .has_now = true, .tombstone_days = days } };
-	CU_ASSERT_FATAL(dsb_time_parse(now, strlen(now), &vo.sets.now));
-	struct dsb_ese_collection *c = dsb_ese_collection_new(rep, &vo, 0);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-	for (size_t i = 0; i < n; i++)
-		CU_ASSERT_EQUAL(dsb_ese_collection_add(c, paths[i]), 0);
-	if (before_end)
-		before_end(rep);
-	dsb_ese_collection_end(c);
-	dsb_ese_collection_end(c);   /* once: a second call adds nothing */
-	dsb_ese_collection_free(c);
-	return rep;
 }
 
 static struct dsb_report *check_set(const struct dfx_logset_opts *o)
@@ -126,15 +89,7 @@ static bool has_line(char *const *v, size_t n, const char *part)
 /* The one finding of `rule`, or NULL. */
 static const struct dsb_finding *only(struct dsb_report *r, enum dsb_rule rule)
 {
-	size_t n;
-	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n), *hit = NULL;
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (f[i].rule == rule) {
-			hit = &f[i];
-			k++;
-		}
-	return k == 1 ? hit : NULL;
+	return set_fx_only(r, rule);
 }
 
 static size_t count_set_rules(struct dsb_report *r)
@@ -784,10 +739,7 @@ static void test_huge_required_range_bounded(void)
  * further database, and its set is not judged; twin: at the limit. */
 static void test_databases_limit(void)
 {
-	CU_ASSERT_FATAL(ndirs < sizeof dirs / sizeof dirs[0]);
-	char *d = dirs[ndirs++];
-	snprintf(d, sizeof dirs[0], "/tmp/dsb-sets-XXXXXX");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(d));
+	const char *d = set_fx_fresh_dir();
 	char err[256] = "";
 	struct dfx_ese *g = dfx_ese_new(&(struct dfx_ese_opts){ .page_size = 4096,
 							.pages = dfx_ese_min_pages(4096) },

@@ -50,6 +50,13 @@ static void checkpoint_clear(struct dsb_checkpoint_entry *e)
 	memset(e, 0, sizeof(*e));
 }
 
+static void patch_clear(struct dsb_patch_entry *e)
+{
+	free(e->member);
+	free(e->name);
+	memset(e, 0, sizeof(*e));
+}
+
 void dsb_report_free(struct dsb_report *r)
 {
 	if (!r)
@@ -72,6 +79,9 @@ void dsb_report_free(struct dsb_report *r)
 	for (size_t i = 0; i < r->ncheckpoints; i++)
 		checkpoint_clear(&r->checkpoints[i]);
 	free(r->checkpoints);
+	for (size_t i = 0; i < r->npatches; i++)
+		patch_clear(&r->patches[i]);
+	free(r->patches);
 	for (size_t i = 0; i < r->nfolders; i++)
 		free(r->folders[i].path);
 	free(r->folders);
@@ -185,6 +195,17 @@ bool dsb_report_add_checkpoint(struct dsb_report *r, struct dsb_checkpoint_entry
 		return false;
 	}
 	r->checkpoints[r->ncheckpoints++] = *e;
+	memset(e, 0, sizeof(*e));
+	return true;
+}
+
+bool dsb_report_add_patch(struct dsb_report *r, struct dsb_patch_entry *e)
+{
+	if (!grow((void **)&r->patches, &r->patches_cap, r->npatches, sizeof(*r->patches))) {
+		patch_clear(e);
+		return false;
+	}
+	r->patches[r->npatches++] = *e;
 	memset(e, 0, sizeof(*e));
 	return true;
 }
@@ -417,6 +438,11 @@ bool dsb_report_absorb(struct dsb_report *dst, struct dsb_report *src)
 		src->logs[i].input += base;
 	for (size_t i = 0; i < src->ncheckpoints; i++)
 		src->checkpoints[i].input += base;
+	for (size_t i = 0; i < src->npatches; i++) {
+		src->patches[i].input += base;
+		if (src->patches[i].database >= 0)
+			src->patches[i].database += (int64_t)db_base;
+	}
 	for (size_t i = 0; i < src->nfolders; i++)
 		if (src->folders[i].input >= 0)
 			src->folders[i].input += base;
@@ -442,6 +468,8 @@ bool dsb_report_absorb(struct dsb_report *dst, struct dsb_report *src)
 			   &src->nlogs, sizeof(*src->logs)) &&
 		  move_all((void **)&dst->checkpoints, &dst->ncheckpoints, &dst->checkpoints_cap,
 			   src->checkpoints, &src->ncheckpoints, sizeof(*src->checkpoints)) &&
+		  move_all((void **)&dst->patches, &dst->npatches, &dst->patches_cap,
+			   src->patches, &src->npatches, sizeof(*src->patches)) &&
 		  move_all((void **)&dst->sets, &dst->nsets, &dst->sets_cap, src->sets,
 			   &src->nsets, sizeof(*src->sets)) &&
 		  move_all((void **)&dst->folders, &dst->nfolders, NULL, src->folders,
@@ -454,4 +482,41 @@ bool dsb_report_absorb(struct dsb_report *dst, struct dsb_report *src)
 	if (ok)
 		dsb_findings_merge_input(dst->findings, src->findings, base);
 	return ok;
+}
+
+const char *dsb_patch_kind_name(enum dsb_patch_kind k)
+{
+	switch (k) {
+	case DSB_PATCH_EMPTY:
+		return "empty";
+	case DSB_PATCH_PATCHHDR:
+		return "patchhdr";
+	case DSB_PATCH_LEGACY:
+		return "legacy";
+	}
+	return "?";
+}
+
+static const char *const patch_diff_names[DSB_PATCH_DIFF_COUNT] = {
+	"signDb", "signLog", "lgposMark", "genLow", "genHigh",
+};
+_Static_assert(DSB_PATCH_DIFF_GEN_HIGH == 1u << (DSB_PATCH_DIFF_COUNT - 1),
+	       "one name per compared field");
+
+const char *dsb_patch_diff_name(unsigned bit)
+{
+	return bit < DSB_PATCH_DIFF_COUNT ? patch_diff_names[bit] : "?";
+}
+
+void dsb_patch_view(const struct dsb_patch_entry *p, struct dsb_db_signature *sign_db,
+		    struct dsb_db_signature *sign_log, struct dsb_db_backup *bk)
+{
+	memset(sign_db, 0, sizeof(*sign_db));
+	memset(sign_log, 0, sizeof(*sign_log));
+	memset(bk, 0, sizeof(*bk));
+	if (!p->header_ok)
+		return;
+	show_signature(sign_db, &p->sign_db);
+	show_signature(sign_log, &p->sign_log);
+	show_backup(bk, &p->bkinfo);
 }

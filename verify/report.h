@@ -204,6 +204,55 @@ void dsb_log_view(const struct dsb_log_entry *lg, struct dsb_log_view *out);
 void dsb_logtime_show(char *out, size_t n, const struct dsb_ese_logtime *t);
 void dsb_checkpoint_view(const struct dsb_checkpoint_entry *ck, struct dsb_db_signature *out);
 
+/* One streaming-backup patch file (*.pat, REF §3.10): RC §3.8 defines no
+ * entry for it, the project does (docs/cli.md, `patches[]`).  Made by
+ * `ese` for every file recognised as one (verify/ese/ese_file.c); bound
+ * to a database and judged by the set judgement (verify/set/set_patch.c). */
+enum dsb_patch_kind {
+	DSB_PATCH_EMPTY,            /* 0 bytes: what current engines leave */
+	DSB_PATCH_PATCHHDR,         /* one or two PATCHHDR pages (Windows 7-era) */
+	DSB_PATCH_LEGACY,           /* older engines' patched pages: not verified */
+};
+const char *dsb_patch_kind_name(enum dsb_patch_kind k);
+
+/* The fields of PATCHHDR a hard restore compares with its database
+ * (ErrLGCheckDBFiles, REF §3.10), one bit each in `mismatch`. */
+enum {
+	DSB_PATCH_DIFF_SIGN_DB   = 1u << 0,
+	DSB_PATCH_DIFF_SIGN_LOG  = 1u << 1,
+	DSB_PATCH_DIFF_MARK      = 1u << 2,   /* bkinfo.lgposMark */
+	DSB_PATCH_DIFF_GEN_LOW   = 1u << 3,   /* bkinfo.genLow */
+	DSB_PATCH_DIFF_GEN_HIGH  = 1u << 4,   /* bkinfo.genHigh: 0, or not the trailer's */
+	DSB_PATCH_DIFF_COUNT     = 5,
+};
+/* "signDb", "signLog", "lgposMark", "genLow", "genHigh": bit i's name. */
+const char *dsb_patch_diff_name(unsigned bit);
+
+struct dsb_patch_entry {
+	int input;
+	char *member;               /* archive member, or NULL (a loose file) */
+	char *name;                 /* the file's own name */
+	uint64_t size;
+	enum dsb_patch_kind kind;
+	uint32_t page_size;         /* PATCHHDR: the size of its copies */
+	unsigned copies;            /* PATCHHDR: 1 or 2 */
+	bool copy_ok[2];            /* each copy's checksum verifies */
+	bool copies_equal;
+	bool header_ok;             /* PATCHHDR and a copy verifies: the fields
+				     * below are that copy's */
+	struct dsb_ese_signature sign_db, sign_log;   /* header_ok */
+	struct dsb_ese_bkinfo bkinfo;                 /* header_ok */
+	/* Set by the set judgement: */
+	int64_t database;           /* index into databases; -1: bound to none */
+	bool by_name;               /* bound by its name (ntds.pat beside ntds.dit),
+				     * no database having its signDb */
+	bool compared;              /* its fields were compared with a streamed copy's */
+	unsigned mismatch;          /* DSB_PATCH_DIFF_* */
+};
+/* Printable signatures and bkinfo of a patch file (absent unless header_ok). */
+void dsb_patch_view(const struct dsb_patch_entry *p, struct dsb_db_signature *sign_db,
+		    struct dsb_db_signature *sign_log, struct dsb_db_backup *bk);
+
 /* A backup set and its restore verdict (RC §3.10, verify/set/set.h). */
 enum dsb_set_verdict {
 	DSB_SETV_NONE,              /* a log set: logs with no database, no verdict */
@@ -312,6 +361,8 @@ struct dsb_report {
 	size_t nlogs, logs_cap;
 	struct dsb_checkpoint_entry *checkpoints;
 	size_t ncheckpoints, checkpoints_cap;
+	struct dsb_patch_entry *patches;  /* by input */
+	size_t npatches, patches_cap;
 	bool ese_collection;              /* `dsbinspect ese`: folders and skips apply */
 	struct dsb_ese_folder *folders;   /* ese: the folder PATHs, in command-line order */
 	size_t nfolders;
@@ -342,6 +393,7 @@ void dsb_database_clear(struct dsb_database *db);
  * clears *e); false on OOM, and then they are freed. */
 bool dsb_report_add_log(struct dsb_report *r, struct dsb_log_entry *e);
 bool dsb_report_add_checkpoint(struct dsb_report *r, struct dsb_checkpoint_entry *e);
+bool dsb_report_add_patch(struct dsb_report *r, struct dsb_patch_entry *e);
 /* Append a set (takes ownership, clears *s); false on OOM (then freed). */
 bool dsb_report_add_set(struct dsb_report *r, struct dsb_backup_set *s);
 /* Append a folder (path copied); returns its index, or -1 on OOM. */

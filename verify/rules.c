@@ -518,6 +518,18 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 		"Database last consistent in the previous log stream, at another point",
 		"The database's log signature is not its logs' but the one an attach record (lrtypAttachDB) in those logs recorded: the database was last consistent in the previous log stream and was attached to this one, whose header update never reached the file. ESE accepts that only when the database header's lgposConsistent equals the one the record logged; here the database has the same signDb but another consistent point, so this copy of the database is not the one the logs attached (an older or later copy: its header was rolled back or forward in time). Recovery stops at the attach with JET_errConsistentTimeMismatch (-551).",
 		"Find the copy of the database that was consistent at the logged position (the message gives both positions), or restore this database with the logs of its own stream; do not mount it with these logs, and never edit the header to make it fit." },
+	[DSB_S014] = { "DSB-S014", E, DSB_CAT_SET,
+		"Patch file does not match its database",
+		"A streaming-backup patch file (.pat) in the PATCHHDR form of Windows 7-era engines belongs to the streamed database copy whose signDb it carries (or, when no database carries it, the one named like it beside it), and a hard restore compares it with that copy (ErrLGCheckDBFiles): signDb and signLog must be the database header's, bkinfo.lgposMark the header's bkinfoFullCur mark, genHigh not 0. The restore then takes genLow..genHigh from the patch file as the generations to replay, and ESE expects genLow to be the header's bkinfoFullCur.genLow and genHigh the trailer's. A difference fails the restore with JET_errDatabasePatchFileMismatch (-552), or makes it ask for other logs (-553, -554). The message names each field that differs.",
+		"Take the .pat from the same backup as the database (the one written in the same DsBackup session); a patch file of another backup or another database cannot be used with this copy." },
+	[DSB_S015] = { "DSB-S015", W, DSB_CAT_SET,
+		"Patch file without its database",
+		"A patch file (.pat) in the PATCHHDR form names a database (its signDb) that is not in the collection, and no database is named like it beside it. A restore from a backup folder maps each .pat to a database by its name (ErrBuildRstmapForRestore) and fails with JET_errFileNotFound (-1811) when that database is not there.",
+		"Put the database file the backup wrote beside its .pat, or remove a .pat that belongs to another backup." },
+	[DSB_S016] = { "DSB-S016", W, DSB_CAT_SET,
+		"Two patch files for one database",
+		"More than one patch file (.pat) carries the signDb of one database. A restore makes one entry of its database map per .pat name, so the extra one names a database that is not there, or the wrong file is read as this database's patch file; which one a restore reads depends on names only.",
+		"Keep the .pat written with this database (the one named like it, from the same backup session) and remove the other." },
 };
 
 #undef E

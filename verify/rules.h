@@ -55,6 +55,8 @@ enum dsb_rule {
 	/* backup sets and the restore verdict (verify/set/, docs/restore-verdict.md) */
 	DSB_S001, DSB_S002, DSB_S003, DSB_S004, DSB_S005, DSB_S006, DSB_S007,
 	DSB_S008, DSB_S009, DSB_S010, DSB_S011, DSB_S012, DSB_S013,
+	/* patch files bound to their database (verify/set/set_patch.c) */
+	DSB_S014, DSB_S015, DSB_S016,
 	DSB_RULE_COUNT
 };
 

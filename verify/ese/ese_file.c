@@ -345,25 +345,56 @@ static bool log_kind(const struct dsb_file_sniff *k, const char *name)
  * two equal: DSB-L035), or the patched pages of older engines, whose
  * format is not published (DSB-L036, not verified).  The file is at most
  * two pages, so the head read for the sniff holds all of it; a larger
- * one is the older form. */
-static void judge_patch(struct esefile *e, const uint8_t *head, size_t hlen, uint64_t size)
+ * one is the older form.  Every .pat gets a `patches[]` entry; binding it
+ * to its database is the set judgement's (verify/set/set_patch.c). */
+_Static_assert(sizeof(((struct dsb_patch_entry *)0)->copy_ok) / sizeof(bool) == DSB_PAT_COPIES_MAX,
+	       "one flag per PATCHHDR copy a .pat holds");
+
+static void judge_patch(struct esefile *e, const char *name, const uint8_t *head, size_t hlen,
+			uint64_t size)
 {
 	struct dsb_loc loc = DSB_LOC_INIT;
-	if (size == 0)
-		return;
+	struct dsb_patch_entry pe = { .input = e->input, .size = size, .kind = DSB_PATCH_EMPTY,
+				      .database = -1 };
+	const char *own = name ? strrchr(name, '/') : NULL;
+	pe.name = strdup(own ? own + 1 : name ? name : "-");
+	if (!pe.name)
+		out_of_memory(e);
+	struct dsb_pat_file pf;
 	if (size > hlen) {
+		pe.kind = DSB_PATCH_LEGACY;
 		dsb_findings_add(e->rep->findings, e->input, DSB_L036, &loc,
 				 "a patch file of %llu bytes, more than two database pages: the patched pages of an engine older than Windows Vista, a format not verified here",
 				 (unsigned long long)size);
-		return;
+		goto entry;
 	}
-	struct dsb_pat_file pf;
+	if (size == 0)
+		goto entry;
 	dsb_pat_decode(head, (size_t)size, 0, &pf);
 	if (pf.kind != DSB_PAT_PATCHHDR) {
+		pe.kind = DSB_PATCH_LEGACY;
 		dsb_findings_add(e->rep->findings, e->input, DSB_L036, &loc,
 				 "a patch file of %llu bytes that is not one or two PATCHHDR pages: the patched pages of an engine older than Windows Vista, a format not verified here",
 				 (unsigned long long)size);
-		return;
+		goto entry;
+	}
+	pe.kind = DSB_PATCH_PATCHHDR;
+	pe.page_size = pf.cb_page;
+	pe.copies = pf.ncopies;
+	pe.copies_equal = pf.ncopies == 2 && pf.copies_equal;
+	int good = -1;
+	for (unsigned c = 0; c < pf.ncopies; c++) {
+		pe.copy_ok[c] = pf.copy[c].checksum_ok;
+		if (good < 0 && pe.copy_ok[c])
+			good = (int)c;
+	}
+	/* The fields of the first copy that verifies, as for a checkpoint:
+	 * a damaged or differing second copy is L035's. */
+	pe.header_ok = good >= 0;
+	if (good >= 0) {
+		pe.sign_db = pf.copy[good].t.sign_db;
+		pe.sign_log = pf.copy[good].t.sign_log;
+		pe.bkinfo = pf.copy[good].t.bkinfo;
 	}
 	for (unsigned c = 0; c < pf.ncopies; c++) {
 		if (pf.copy[c].checksum_ok)
@@ -373,13 +404,16 @@ static void judge_patch(struct esefile *e, const uint8_t *head, size_t hlen, uin
 				 "PATCHHDR copy %u of %u (%u-byte page at offset %lld) fails its checksum (stored 0x%08x, computed 0x%08x): -535 JET_errBadPatchPage at restore",
 				 c + 1, pf.ncopies, pf.cb_page, (long long)loc.offset,
 				 pf.copy[c].t.checksum, pf.copy[c].checksum_computed);
-		return;
+		goto entry;
 	}
 	if (pf.ncopies == 2 && !pf.copies_equal) {
 		loc.offset = pf.cb_page;
 		dsb_findings_add(e->rep->findings, e->input, DSB_L035, &loc,
 				 "the two PATCHHDR copies both verify but differ: which one a restore reads is not known");
 	}
+entry:
+	if (!dsb_report_add_patch(e->rep, &pe))
+		out_of_memory(e);
 }
 
 /* A log, reserve log, checkpoint or patch file: read to its end through
@@ -416,7 +450,7 @@ static int check_log(struct esefile *e, int fd, const struct dsb_file_sniff *k, 
 	if (!ours) {
 		int rest = read_rest(e, fd, NULL, NULL, 0, NULL);
 		if (rest == 0 && patch_kind(k, name))
-			judge_patch(e, head, hlen, e->bytes);
+			judge_patch(e, name, head, hlen, e->bytes);
 		return rest;
 	}
 	/* `ese FILE` outside a collection: the file judged on its own. */

@@ -77,6 +77,8 @@ struct lfact {
 	struct dsb_ese_lgpos chk_pos[2];
 	struct dsb_ese_signature chk_sign;
 	uint32_t chk_filetype;
+	bool chk_elsewhere;         /* judged against the logs of its stream in
+				     * another folder: its messages give its path */
 };
 
 DSB_VEC_DEFINE(lfact_vec, struct lfact);

@@ -77,6 +77,12 @@ static void add(struct judge *j, struct lfact *x, enum dsb_rule r, int64_t gen, 
 
 static const char *shown(char out[NAME_SHOWN_SIZE], const struct lfact *x)
 {
+	if (x->chk_elsewhere && x->dir && *x->dir) {
+		/* its folder and name: the logs it is judged with lie elsewhere */
+		char path[2 * NAME_SHOWN_MAX];
+		snprintf(path, sizeof path, "%s%s", x->dir, x->name);
+		return dsb_escape_cut(out, NAME_SHOWN_MAX, path, strlen(path));
+	}
 	return dsb_escape_cut(out, NAME_SHOWN_MAX, x->name, strlen(x->name));
 }
 
@@ -615,52 +621,228 @@ struct scratch {
 	struct gkey *keys;
 	struct mkey *mkeys;
 	int32_t *held, *gens;
+	struct gref *refs;          /* every group with logs, by stream */
+	struct deferred *later;     /* checkpoints judged with another folder's logs */
 };
 
-/* The logs of one group (order[from, to)): continuity, then its
- * checkpoints.  Returns the size most of its logs have (0: none). */
-static uint64_t judge_group(struct judge *j, struct scratch *w, size_t from, size_t to)
+/* The logs of one group (order[from, to)): its usable logs by
+ * generation, the majority stream and size, its generations and the
+ * ones held.  Uses the scratch arrays: one group at a time. */
+static void build_group(struct judge *j, struct scratch *w, size_t from, size_t to,
+			struct group *g)
 {
 	struct dsb_logs *l = j->l;
-	struct group g = { .ix = w->ix, .current = -1, .held = w->held, .gens = w->gens };
+	*g = (struct group){ .ix = w->ix, .current = -1, .held = w->held, .gens = w->gens };
 	for (size_t k = from; k < to; k++) {
 		size_t i = w->order[k].ix;
 		const struct lfact *x = &l->facts.v[i];
 		if (x->kind != DSB_LOGS_LOG)
 			continue;
 		if (usable(x))
-			g.ix[g.n++] = i;
+			g->ix[g->n++] = i;
 		else if (x->pname.kind == DSB_LNAME_ARCHIVED)
-			g.held[g.nheld++] = (int32_t)x->pname.generation;
+			g->held[g->nheld++] = (int32_t)x->pname.generation;
 	}
-	if (g.n) {
-		for (size_t k = 0; k < g.n; k++) {
-			const struct lfact *x = &l->facts.v[g.ix[k]];
-			w->keys[k] = (struct gkey){ .current = !archived(x), .gen = x->h.generation,
-						    .ix = g.ix[k] };
+	if (!g->n)
+		return;
+	for (size_t k = 0; k < g->n; k++) {
+		const struct lfact *x = &l->facts.v[g->ix[k]];
+		w->keys[k] = (struct gkey){ .current = !archived(x), .gen = x->h.generation,
+					    .ix = g->ix[k] };
+	}
+	qsort(w->keys, g->n, sizeof(*w->keys), by_generation);
+	for (size_t k = 0; k < g->n; k++)
+		g->ix[k] = w->keys[k].ix;
+	majority(j, g, w->mkeys);
+	for (size_t k = 0; k < g->n; k++) {
+		const struct lfact *x = &l->facts.v[g->ix[k]];
+		if (!archived(x))
+			continue;
+		if (mine(g, x))
+			g->gens[g->ngens++] = x->h.generation;
+		else
+			g->held[g->nheld++] = x->h.generation;
+	}
+	qsort(g->held, g->nheld, sizeof(*g->held), cmp_i32);
+	/* edb.log of the group's stream, for the checkpoint (continuity
+	 * sets it too, on its way) */
+	for (size_t k = 0; k < g->n && g->current < 0; k++) {
+		const struct lfact *x = &l->facts.v[g->ix[k]];
+		if (!archived(x) && mine(g, x))
+			g->current = (long)g->ix[k];
+	}
+}
+
+/* A group with logs, as a checkpoint of another folder looks for it:
+ * its stream and the generations its logs span. */
+struct gref {
+	size_t from, to;
+	const struct dsb_ese_signature *sign;
+	int64_t low, high;          /* archived generations; high includes edb.log */
+};
+
+static int gref_by_sign(const void *a, const void *b)
+{
+	const struct gref *x = a, *y = b;
+	int c = memcmp(x->sign->raw, y->sign->raw, DSB_ESE_SIGNATURE_SIZE);
+	return c ? c : x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* Groups a checkpoint of another folder is compared with, at most, before
+ * it takes the first: a hostile collection of many folders of one stream
+ * must not make each checkpoint look at each of them. */
+#define CHK_GROUPS_TRIED 64
+
+/* The group of the checkpoint's stream in another folder: the first (in
+ * folder order) whose generations hold the checkpoint's, else the first;
+ * -1 when no group has its stream as theirs. */
+static long group_elsewhere(const struct gref *refs, size_t nrefs, const struct lfact *c)
+{
+	size_t lo = 0, hi = nrefs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (memcmp(refs[mid].sign->raw, c->chk_sign.raw, DSB_ESE_SIGNATURE_SIZE) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= nrefs || !same_sign(refs[lo].sign, &c->chk_sign))
+		return -1;
+	int64_t gen = c->chk_pos[c->chk_used].generation;
+	for (size_t k = lo, tried = 0; k < nrefs && tried < CHK_GROUPS_TRIED &&
+					  same_sign(refs[k].sign, &c->chk_sign); k++, tried++)
+		if (gen >= refs[k].low && gen <= refs[k].high)
+			return (long)k;
+	return (long)lo;
+}
+
+/* Does the group hold a usable log of the checkpoint's stream?  The
+ * group's signatures are sorted once, the first time a checkpoint of
+ * another stream than the group's asks. */
+static bool group_has_stream(struct judge *j, struct scratch *w, const struct group *g,
+			     bool *sorted, const struct dsb_ese_signature *sg)
+{
+	if (!g->n)
+		return false;
+	if (same_sign(g->sign, sg))
+		return true;
+	if (!*sorted) {
+		for (size_t a = 0; a < g->n; a++) {
+			memcpy(w->mkeys[a].sign, j->l->facts.v[g->ix[a]].h.sign_log.raw,
+			       DSB_ESE_SIGNATURE_SIZE);
+			w->mkeys[a].pos = a;
 		}
-		qsort(w->keys, g.n, sizeof(*w->keys), by_generation);
-		for (size_t k = 0; k < g.n; k++)
-			g.ix[k] = w->keys[k].ix;
-		majority(j, &g, w->mkeys);
-		for (size_t k = 0; k < g.n; k++) {
-			const struct lfact *x = &l->facts.v[g.ix[k]];
-			if (!archived(x))
-				continue;
-			if (mine(&g, x))
-				g.gens[g.ngens++] = x->h.generation;
-			else
-				g.held[g.nheld++] = x->h.generation;
-		}
-		qsort(g.held, g.nheld, sizeof(*g.held), cmp_i32);
+		qsort(w->mkeys, g->n, sizeof(*w->mkeys), by_sign);
+		*sorted = true;
+	}
+	struct mkey k;
+	memcpy(k.sign, sg->raw, DSB_ESE_SIGNATURE_SIZE);
+	return bsearch(&k, w->mkeys, g->n, sizeof(*w->mkeys), by_sign) != NULL;
+}
+
+/* A checkpoint judged against the logs of its stream in another folder. */
+struct deferred {
+	size_t chk;                 /* its fact */
+	size_t ref;                 /* the group, in the sorted refs */
+};
+
+static int deferred_by_ref(const void *a, const void *b)
+{
+	const struct deferred *x = a, *y = b;
+	if (x->ref != y->ref)
+		return x->ref < y->ref ? -1 : 1;
+	return x->chk < y->chk ? -1 : x->chk > y->chk;
+}
+
+/* The logs of one group (order[from, to)): continuity, then its
+ * checkpoints; a checkpoint with no log of its stream in the group, whose
+ * stream has logs in another folder (refs), is put in `later` to be
+ * judged with those (esentutl /s<checkpoint folder> keeps it apart).
+ * Returns the size most of its logs have (0: none). */
+static uint64_t judge_group(struct judge *j, struct scratch *w, size_t from, size_t to,
+			    const struct gref *refs, size_t nrefs, struct deferred *later,
+			    size_t *nlater)
+{
+	struct dsb_logs *l = j->l;
+	struct group g;
+	build_group(j, w, from, to, &g);
+	if (g.n)
 		continuity(j, &g);
-	}
+	bool sorted = false;
 	for (size_t k = from; k < to; k++) {
 		struct lfact *x = &l->facts.v[w->order[k].ix];
-		if (x->kind == DSB_LOGS_CHECKPOINT)
+		if (x->kind != DSB_LOGS_CHECKPOINT)
+			continue;
+		long ref = -1;
+		if (x->chk_used >= 0 && !group_has_stream(j, w, &g, &sorted, &x->chk_sign))
+			ref = group_elsewhere(refs, nrefs, x);
+		if (ref >= 0 && (refs[ref].from != from || refs[ref].to != to))
+			later[(*nlater)++] = (struct deferred){ .chk = w->order[k].ix, .ref = (size_t)ref };
+		else
 			checkpoint_vs_logs(j, x, &g);
 	}
 	return g.n ? g.log_size : 0;
+}
+
+/* Every group with logs, for the checkpoints of other folders: its
+ * range, stream and generations (none when the collection holds no
+ * checkpoint: nothing would look). */
+static size_t group_refs(struct judge *j, struct scratch *w, size_t n, struct gref *refs)
+{
+	bool any = false;
+	for (size_t i = 0; i < n && !any; i++)
+		any = j->l->facts.v[i].kind == DSB_LOGS_CHECKPOINT;
+	if (!any)
+		return 0;
+	size_t nrefs = 0;
+	for (size_t a = 0; a < n;) {
+		size_t b = a;
+		while (b < n && same_place(&w->order[a], &w->order[b]) && !w->order[b].reserve &&
+		       strcmp(w->order[a].ext, w->order[b].ext) == 0)
+			b++;
+		if (b == a) {
+			a++;   /* a reserve log: no group */
+			continue;
+		}
+		struct group g;
+		build_group(j, w, a, b, &g);
+		if (g.n && g.sign) {
+			struct gref *r = &refs[nrefs++];
+			*r = (struct gref){ .from = a, .to = b, .sign = g.sign, .low = INT64_MAX,
+					    .high = INT64_MIN };
+			if (g.ngens) {
+				r->low = g.gens[0];
+				r->high = g.gens[g.ngens - 1];
+			}
+			if (g.current >= 0) {
+				int64_t cg = j->l->facts.v[g.current].h.generation;
+				/* the checkpoint may point at edb.log's generation or the one before */
+				if (cg - 1 < r->low)
+					r->low = cg - 1;
+				if (cg > r->high)
+					r->high = cg;
+			}
+		}
+		a = b;
+	}
+	qsort(refs, nrefs, sizeof(*refs), gref_by_sign);
+	return nrefs;
+}
+
+/* The checkpoints put aside, each against its stream's group elsewhere;
+ * each group is built once. */
+static void judge_later(struct judge *j, struct scratch *w, const struct gref *refs,
+			struct deferred *later, size_t nlater)
+{
+	qsort(later, nlater, sizeof(*later), deferred_by_ref);
+	struct group g;
+	for (size_t k = 0; k < nlater; k++) {
+		if (k == 0 || later[k].ref != later[k - 1].ref)
+			build_group(j, w, refs[later[k].ref].from, refs[later[k].ref].to, &g);
+		struct lfact *c = &j->l->facts.v[later[k].chk];
+		c->chk_elsewhere = true;
+		checkpoint_vs_logs(j, c, &g);
+	}
 }
 
 void dsb_logs_judge(struct dsb_logs *l, struct dsb_findings *f, struct dsb_report *rep,
@@ -681,8 +863,9 @@ void dsb_logs_judge(struct dsb_logs *l, struct dsb_findings *f, struct dsb_repor
 		.order = malloc(n * sizeof(*w.order)), .ix = malloc(n * sizeof(*w.ix)),
 		.keys = malloc(n * sizeof(*w.keys)), .mkeys = malloc(n * sizeof(*w.mkeys)),
 		.held = malloc(n * sizeof(*w.held)), .gens = malloc(n * sizeof(*w.gens)),
+		.refs = malloc(n * sizeof(*w.refs)), .later = malloc(n * sizeof(*w.later)),
 	};
-	if (w.order && w.ix && w.keys && w.mkeys && w.held && w.gens) {
+	if (w.order && w.ix && w.keys && w.mkeys && w.held && w.gens && w.refs && w.later) {
 		for (size_t i = 0; i < n; i++) {
 			const struct lfact *x = &l->facts.v[i];
 			struct okey *k = &w.order[i];
@@ -694,6 +877,7 @@ void dsb_logs_judge(struct dsb_logs *l, struct dsb_findings *f, struct dsb_repor
 			k->ix = i;
 		}
 		qsort(w.order, n, sizeof(*w.order), by_place);
+		size_t nrefs = group_refs(&j, &w, n, w.refs), nlater = 0;
 		for (size_t a = 0; a < n;) {
 			/* One folder and base name: its groups, then its reserve logs. */
 			uint64_t size = 0;
@@ -703,7 +887,7 @@ void dsb_logs_judge(struct dsb_logs *l, struct dsb_findings *f, struct dsb_repor
 				while (e < n && same_place(&w.order[b], &w.order[e]) && !w.order[e].reserve &&
 				       strcmp(w.order[b].ext, w.order[e].ext) == 0)
 					e++;
-				uint64_t gs = judge_group(&j, &w, b, e);
+				uint64_t gs = judge_group(&j, &w, b, e, w.refs, nrefs, w.later, &nlater);
 				if (!size)
 					size = gs;
 				b = e;
@@ -712,6 +896,7 @@ void dsb_logs_judge(struct dsb_logs *l, struct dsb_findings *f, struct dsb_repor
 				reserve(&j, &l->facts.v[w.order[b++].ix], size);
 			a = b;
 		}
+		judge_later(&j, &w, w.refs, w.later, nlater);
 	}
 	/* Short of memory, the files' own findings are made; the sets' not. */
 	free(w.order);
@@ -720,6 +905,8 @@ void dsb_logs_judge(struct dsb_logs *l, struct dsb_findings *f, struct dsb_repor
 	free(w.mkeys);
 	free(w.held);
 	free(w.gens);
+	free(w.refs);
+	free(w.later);
 }
 
 void dsb_logs_where_input(void *ctx, uint64_t tag, int *input, struct dsb_loc *loc)

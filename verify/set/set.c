@@ -624,6 +624,7 @@ static void judge_database(struct set_work *w)
 	judge_range(w);
 	judge_tm_create(w);
 	judge_page_size(w);
+	dsb_set_patches_judge(w);
 	if (w->streamed && s->has_required)
 		set_add(w, DSB_S006, -1,
 			"a streaming-backup copy: generations %u-%u are replayed by a hard restore that reads its trailer, not by soft recovery",
@@ -677,7 +678,8 @@ static void verdict(struct set_work *w)
 		return;
 	}
 	bool broken = w->db_errors || unbound(w) || w->page_size_bad || w->tm_mismatch ||
-		      w->gaps.low || w->gaps.high || w->gaps.middle || w->gaps.unusable;
+		      w->gaps.low || w->gaps.high || w->gaps.middle || w->gaps.unusable ||
+		      w->patch_mismatch;
 	if (broken) {
 		s->verdict = DSB_SETV_NOT_RESTORABLE;
 		return;
@@ -685,7 +687,7 @@ static void verdict(struct set_work *w)
 	/* an unusable generation past the required range loses committed
 	 * data only, as an absent one does */
 	bool warn = w->db_warnings || w->log_warnings || w->gaps.committed ||
-		    w->gaps.unusable_committed || w->no_current || w->too_old;
+		    w->gaps.unusable_committed || w->no_current || w->too_old || w->patch_warnings;
 	s->verdict = warn ? DSB_SETV_WARNINGS : DSB_SETV_RESTORABLE;
 }
 
@@ -863,15 +865,91 @@ static int run_first_log_cmp(const void *a, const void *b)
 	return x->first_log < y->first_log ? -1 : x->first_log > y->first_log;
 }
 
-/* The logs and checkpoint of a run into w's set. */
+/* An `ese` file's folder: its input path up to its last '/' ("" for a
+ * bare name). */
+struct folder {
+	const char *p;
+	size_t n;
+};
+
+static struct folder folder_of(const struct dsb_report *r, int input)
+{
+	const char *p = input >= 0 && (size_t)input < r->ninputs && r->inputs[input].path
+		? r->inputs[input].path : "";
+	const char *slash = strrchr(p, '/');
+	return (struct folder){ p, slash ? (size_t)(slash - p) : 0 };
+}
+
+static int folder_cmp(const void *a, const void *b)
+{
+	const struct folder *x = a, *y = b;
+	int c = memcmp(x->p, y->p, x->n < y->n ? x->n : y->n);
+	return c ? c : x->n < y->n ? -1 : x->n > y->n;
+}
+
+static bool same_folder(struct folder a, struct folder b)
+{
+	return folder_cmp(&a, &b) == 0;
+}
+
+/* The logs and checkpoint of a run into w's set.  With a database, the
+ * folders decide among the stream's files (two backups of one domain
+ * controller share a log stream, and checked together in two folders
+ * they are two sets): when the database's folder holds logs of the
+ * stream, the set takes those only, and its checkpoint is the one beside
+ * it, else one kept in a folder with no log of the stream (esentutl
+ * /s<checkpoint folder>); when it holds none, every log of the stream,
+ * and the checkpoint beside the database, else the first. */
 static void take_run(struct set_work *w, const struct sig_ent *e, const struct sig_run *run)
 {
-	for (size_t k = run->start; k < run->end && !w->oom; k++) {
-		if (e[k].kind == SK_LOG && !push_ix(&w->set.logs, &w->set.nlogs, e[k].ix))
-			dsb_set_oom(w);
-		if (e[k].kind == SK_CHK && w->set.checkpoint < 0)
-			w->set.checkpoint = (int64_t)e[k].ix;
+	const struct dsb_report *r = w->rep;
+	size_t nlogs = 0;
+	for (size_t k = run->start; k < run->end; k++)
+		nlogs += e[k].kind == SK_LOG;
+	struct folder *lf = w->db && nlogs ? malloc(nlogs * sizeof(*lf)) : NULL;
+	if (w->db && nlogs && !lf) {
+		dsb_set_oom(w);
+		return;
 	}
+	struct folder mine = w->db ? folder_of(r, w->db->input) : (struct folder){ "", 0 };
+	bool own_logs = false;
+	size_t nf = 0;
+	for (size_t k = run->start; lf && k < run->end; k++)
+		if (e[k].kind == SK_LOG) {
+			lf[nf] = folder_of(r, r->logs[e[k].ix].input);
+			own_logs |= same_folder(lf[nf], mine);
+			nf++;
+		}
+	if (lf)
+		qsort(lf, nf, sizeof(*lf), folder_cmp);
+	int64_t apart = -1, beside = -1;
+	for (size_t k = run->start; k < run->end && !w->oom; k++) {
+		if (e[k].kind == SK_LOG) {
+			if (own_logs && !same_folder(folder_of(r, r->logs[e[k].ix].input), mine))
+				continue;
+			if (!push_ix(&w->set.logs, &w->set.nlogs, e[k].ix))
+				dsb_set_oom(w);
+		} else if (e[k].kind == SK_CHK) {
+			struct folder f = folder_of(r, r->checkpoints[e[k].ix].input);
+			if (w->set.checkpoint < 0)
+				w->set.checkpoint = (int64_t)e[k].ix;
+			if (!w->db)
+				continue;
+			if (beside < 0 && same_folder(f, mine))
+				beside = (int64_t)e[k].ix;
+			if (apart < 0 && !(nf && bsearch(&f, lf, nf, sizeof(*lf), folder_cmp)))
+				apart = (int64_t)e[k].ix;
+		}
+	}
+	if (w->db) {
+		if (beside >= 0)
+			w->set.checkpoint = beside;
+		else if (apart >= 0)
+			w->set.checkpoint = apart;
+		else if (own_logs)
+			w->set.checkpoint = -1;   /* every one lies beside another backup's logs */
+	}
+	free(lf);
 }
 
 #define SETS_LIMIT_FMT "more than %u databases in the collection (DSB_SET_DATABASES_MAX): the backup set of this one was not judged"
@@ -906,6 +984,7 @@ static size_t run_of_log(const struct sig_ent *e, const struct sig_run *runs, si
 void dsb_sets_collection(struct dsb_report *rep, const struct dsb_set_opts *o)
 {
 	struct set_work w = { .rep = rep, .o = o };
+	dsb_set_patches_bind(rep);
 	size_t cap = rep->ndatabases + rep->nlogs + rep->ncheckpoints, n = 0, nbad = 0, nruns = 0;
 	struct sig_ent *e = malloc((cap + 1) * sizeof(*e));
 	struct sig_run *runs = malloc((cap + 1) * sizeof(*runs));

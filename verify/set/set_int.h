@@ -72,6 +72,8 @@ struct set_work {
 	bool tm_mismatch;             /* S005 */
 	bool no_checkpoint, no_current;   /* S008, S009 */
 	bool too_old;                 /* S010 */
+	bool patch_mismatch;          /* S014: a .pat of the database disagrees with it */
+	bool patch_warnings;          /* S016: a second .pat for the database */
 	int64_t age_days;
 	/* the logs of the set whose header gives a generation, by generation */
 	uint32_t *gens;               /* distinct, ascending */
@@ -113,6 +115,12 @@ bool dsb_set_bound(const struct set_work *w, const struct dsb_log_entry *lg);
 /* S013, and the `foreign`-like state that keeps S002-S007 quiet: the
  * previous-stream case with another consistent point. */
 void dsb_set_judge_prev(struct set_work *w);
+/* set_patch.c: bind every PATCHHDR .pat of the report to a database
+ * (S015 for one that binds to none), once, before the sets; then, per
+ * database's set, compare the fields of its .pat files (S014) and name a
+ * second one (S016). */
+void dsb_set_patches_bind(struct dsb_report *rep);
+void dsb_set_patches_judge(struct set_work *w);
 
 /* set_words.c: the verdict's reasons and next steps from w's facts. */
 void dsb_set_words(struct set_work *w);

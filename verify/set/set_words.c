@@ -96,6 +96,8 @@ static void reasons(struct words *wd)
 		       (unsigned)s->required_high);
 	if (w->page_size_bad)
 		REASON(wd, "the logs were written for a database of another page size (DSB-S007)");
+	if (w->patch_mismatch)
+		REASON(wd, "its patch file (.pat) is not this database copy's: a hard restore compares them and stops (DSB-S014)");
 	if (s->verdict == DSB_SETV_RESTORABLE || s->verdict == DSB_SETV_WARNINGS) {
 		if (!s->has_required)
 			REASON(wd, "the database is consistent (clean shutdown): no log needs replaying");
@@ -113,6 +115,8 @@ static void reasons(struct words *wd)
 	if (w->too_old)
 		REASON(wd, "the backup is %lld days old, past the tombstone lifetime (DSB-S010)",
 		       (long long)w->age_days);
+	if (w->patch_warnings)
+		REASON(wd, "more than one patch file (.pat) carries this database's signature (DSB-S016)");
 	if (w->db_warnings || w->log_warnings)
 		REASON(wd, "the database or its logs have warnings (a torn write repairable from its shadow, a corrected bit, ...): see the findings");
 	if (w->streamed && s->has_required)
@@ -140,6 +144,8 @@ static void steps(struct words *wd)
 	if (s->verdict == DSB_SETV_NOT_RESTORABLE) {
 		if (w->db_errors)
 			STEP(wd, "The database file is damaged: restore another backup of it.");
+		if (w->patch_mismatch)
+			STEP(wd, "Take the patch file (.pat) written in the same backup session as this database copy; the findings name each field that differs.");
 		if (w->foreign || w->page_size_bad || w->tm_mismatch || w->prev.kind == SET_PREV_TIME)
 			STEP(wd, "Find the logs written with this database (its own log stream; the findings give its log signature and the times), or the database these logs belong to.");
 		if (s->nmissing && w->foreign)
