@@ -670,6 +670,8 @@ void dsb_logs_judge(struct dsb_logs *l, struct dsb_findings *f, struct dsb_repor
 	size_t n = l->facts.n;
 	for (size_t i = 0; i < n; i++) {
 		struct lfact *x = &l->facts.v[i];
+		if (x->dormant)
+			continue;   /* no name made it a log: not one */
 		if (x->kind == DSB_LOGS_LOG)
 			one_log(&j, x);
 		else if (x->kind == DSB_LOGS_CHECKPOINT)
@@ -683,9 +685,12 @@ void dsb_logs_judge(struct dsb_logs *l, struct dsb_findings *f, struct dsb_repor
 		.held = malloc(n * sizeof(*w.held)), .gens = malloc(n * sizeof(*w.gens)),
 	};
 	if (w.order && w.ix && w.keys && w.mkeys && w.held && w.gens) {
+		size_t awake = 0;
 		for (size_t i = 0; i < n; i++) {
 			const struct lfact *x = &l->facts.v[i];
-			struct okey *k = &w.order[i];
+			if (x->dormant)
+				continue;
+			struct okey *k = &w.order[awake++];
 			k->dir = x->dir;
 			for (size_t c = 0; c <= DSB_LOG_BASE_LEN; c++)
 				k->base[c] = (char)tolower((unsigned char)x->pname.base[c]);
@@ -693,6 +698,7 @@ void dsb_logs_judge(struct dsb_logs *l, struct dsb_findings *f, struct dsb_repor
 			k->ext = k->reserve ? "" : group_ext(x);
 			k->ix = i;
 		}
+		n = awake;
 		qsort(w.order, n, sizeof(*w.order), by_place);
 		for (size_t a = 0; a < n;) {
 			/* One folder and base name: its groups, then its reserve logs. */
