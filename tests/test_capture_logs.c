@@ -32,6 +32,7 @@
 #include "format/journal.h"
 #include "verify/capture/capture.h"
 #include "verify/ese/ese_collection.h"
+#include "verify/logs/logs.h"
 #include "verify/set/set.h"
 
 #include "tests/cunit_main.h"
@@ -385,6 +386,86 @@ static void regression_other_names_stay_unjudged(void)
 	}
 }
 
+/* ---- plain members: no fact kept ---------------------------------------------- */
+
+/* The messages of fact i woken as `k` and judged alone. */
+static void judged_as(struct dsb_logs *l, size_t i, enum dsb_logs_kind k, char *out, size_t n)
+{
+	struct dsb_report *r = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_TRUE(dsb_logs_judge_as(l, i, k));
+	dsb_logs_judge(l, r->findings, r, dsb_logs_where_input, NULL);
+	size_t nf;
+	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &nf);
+	out[0] = 0;
+	for (size_t j = 0; j < nf; j++)
+		snprintf(out + strlen(out), n - strlen(out), "%s %s;", dsb_rule_info(f[j].rule)->id,
+			 f[j].message);
+	dsb_report_free(r);
+}
+
+/* A dormant fact of bytes that are nothing (garbage, cut or whole) is
+ * forgotten and made again from its size with the same judgement as a
+ * log, a checkpoint and a reserve log; zeros and a checkpoint copy are
+ * kept (their views say more than their size). */
+static void test_plain_forgotten(void)
+{
+	static uint8_t b[70000];
+	for (size_t i = 0; i < sizeof b; i++)
+		b[i] = (uint8_t)((i * 2654435761u) >> 13);
+	const size_t sizes[] = { 100, 4096, 8192, sizeof b };
+	const enum dsb_logs_kind kinds[] = { DSB_LOGS_LOG, DSB_LOGS_CHECKPOINT, DSB_LOGS_RESERVE };
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+		for (size_t k = 0; k < 3; k++) {
+			for (int cut = 0; cut <= 1; cut++) {
+				char kept[1024], again[1024];
+				struct dsb_logs *l = dsb_logs_new(0, false);
+				CU_ASSERT_FATAL(dsb_logs_start_dormant(l, "edb00007.log", 0));
+				dsb_logs_data(l, b, sizes[s]);
+				long ix = dsb_logs_end(l, !cut);
+				CU_ASSERT_EQUAL_FATAL(ix, 0);
+				judged_as(l, 0, kinds[k], kept, sizeof kept);
+				dsb_logs_free(l);
+
+				l = dsb_logs_new(0, false);
+				CU_ASSERT_FATAL(dsb_logs_start_dormant(l, "edb00007.log", 0));
+				dsb_logs_data(l, b, sizes[s]);
+				CU_ASSERT_EQUAL(dsb_logs_end(l, !cut), 0);
+				CU_ASSERT_TRUE(dsb_logs_forget_plain(l, 0));
+				ix = dsb_logs_plain(l, "edb00007.log", 0, sizes[s], !cut);
+				CU_ASSERT_EQUAL_FATAL(ix, 0);
+				judged_as(l, 0, kinds[k], again, sizeof again);
+				dsb_logs_free(l);
+				CU_ASSERT_STRING_EQUAL(kept, again);
+				CU_ASSERT(kept[0] != 0 || kinds[k] == DSB_LOGS_RESERVE);
+			}
+		}
+	}
+	/* a log whose header checksum is stale is plain too (L001 says its
+	 * size only); kept: a checkpoint with one good copy, zeros */
+	char err[256];
+	struct dfx_logset *set = dfx_logset_new(&(struct dfx_logset_opts){
+		.db = DFX_LSDB_NONE, .log_size = LOG64K, .checkpoint = true }, err, sizeof err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(set);
+	const char *names[] = { "edb00005.log", "edb.chk" };
+	for (size_t i = 0; i < 3; i++) {
+		memset(b, 0, sizeof b);
+		if (i < 2) {
+			const struct dfx_logset_file *f = dfx_logset_find(set, names[i]);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+			dfx_logset_file_fill((void *)f, 0, b, 8192);
+			b[100] ^= 1;   /* not by its bytes a log or checkpoint: one copy stale */
+		}
+		struct dsb_logs *l = dsb_logs_new(0, false);
+		CU_ASSERT_FATAL(dsb_logs_start_dormant(l, "x", 0));
+		dsb_logs_data(l, b, 8192);
+		CU_ASSERT_EQUAL(dsb_logs_end(l, true), 0);
+		CU_ASSERT_EQUAL(dsb_logs_forget_plain(l, 0), i == 0);
+		dsb_logs_free(l);
+	}
+	dfx_logset_free(set);
+}
+
 /* ---- the DC backup with v7 logs ----------------------------------------------- */
 
 static void test_v7_restorable(void)
@@ -468,6 +549,7 @@ static const struct dsb_test tests[] = {
 	{ "ese judges a loose file by the same rule", test_ese_same_rule },
 	{ "regression: members bound to other names stay unjudged",
 	  regression_other_names_stay_unjudged },
+	{ "plain members: the fact forgotten, made again alike", test_plain_forgotten },
 	{ "dc-full-backup with v7 logs: restorable in tar, zip, folder, cpio", test_v7_restorable },
 	{ "v7 damage through the capture: not-restorable, the right rule", test_v7_damage },
 	{ "v7: shapes with no v7 meaning refused", test_v7_refused },

@@ -93,6 +93,9 @@ struct member {
 	bool named;         /* a data record names it */
 	uint8_t kind;       /* enum member_kind */
 	bool e001;          /* "not an ESE database" was raised on it */
+	bool plain;         /* MK_OTHER whose fact was forgotten (judged on its size
+			     * alone, dsb_logs_forget_plain): made again if a name
+			     * wakes it */
 	uint32_t ix;        /* MK_ESE_DATABASE: its index in verify.dbs; another
 			     * kind the sniffer recognised: its index in
 			     * verify.sniffs (to say what it is); else NO_IX */
@@ -652,8 +655,21 @@ static bool other_start(struct verify *v)
 	return true;
 }
 
+/* A dormant fact that says nothing but the member's size is forgotten
+ * (the member row has the size): memory stays with the members that
+ * may matter. */
+static void other_end(struct verify *v, bool complete)
+{
+	log_end(v, complete);
+	struct member *e = v->entry;
+	if (e->fact != NO_IX && dsb_logs_forget_plain(v->logs, e->fact)) {
+		e->fact = NO_IX;
+		e->plain = true;
+	}
+}
+
 static const struct verifier other_verifier = {
-	.start = other_start, .data = log_data, .end = log_end,
+	.start = other_start, .data = log_data, .end = other_end,
 };
 
 /* {kind -> verifier}. */
@@ -1082,7 +1098,7 @@ static void ese_binding(void *ctx, const char *member_path, const struct dsb_mem
 	} else if (m->kind != MK_UNDECIDED && b->bound && b->bft == BFT_DATABASE && !m->e001) {
 		e001_not_database(v, m, b);
 	}
-	if (m->fact != NO_IX && b->file)
+	if ((m->fact != NO_IX || m->plain) && b->file)
 		bind_log_file(v, (uint32_t)(m - v->mt.v), b->file, b->line);
 }
 
@@ -1131,9 +1147,18 @@ static void logs_report(struct verify *v)
 {
 	for (size_t i = 0; v->logs && i < v->mt.n; i++) {
 		struct member *m = &v->mt.v[i];
+		const char *file = v->log_files ? v->log_files[i] : NULL;
+		enum dsb_logs_kind named;
+		if (m->plain && file && dsb_logs_kind_judged(NULL, file, &named)) {
+			long ix = dsb_logs_plain(v->logs, m->name, i, m->size, m->complete);
+			if (ix < 0) {
+				out_of_memory(v);
+				continue;
+			}
+			m->fact = (uint32_t)ix;
+		}
 		if (m->fact == NO_IX)
 			continue;
-		const char *file = v->log_files ? v->log_files[i] : NULL;
 		enum dsb_logs_kind bk, k;
 		const enum dsb_logs_kind *bytes = bytes_kind(v, m, &bk);
 		if (!file || !dsb_logs_kind_judged(bytes, file, &k)) {

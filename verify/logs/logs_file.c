@@ -428,6 +428,32 @@ bool dsb_logs_start_dormant(struct dsb_logs *l, const char *name, uint64_t tag)
 	return true;
 }
 
+/* Flags of a plain file (dsb_logs_forget_plain): no header, and bytes
+ * that are neither the log-extend pattern nor zeros. */
+#define LF_PLAIN (LF_NO_HEADER | LF_RESERVE_BYTES | LF_RESERVE_NONZERO)
+
+bool dsb_logs_forget_plain(struct dsb_logs *l, size_t i)
+{
+	struct lfact *f = &l->facts.v[i];
+	if (i + 1 != l->facts.n || !f->dormant || (f->flags & ~LF_CUT) != LF_PLAIN ||
+	    f->other_flags || f->chk_used >= 0 || f->chk_good[0] || f->chk_good[1] || f->chk_equal)
+		return false;
+	fact_free(f);
+	l->facts.n--;
+	return true;
+}
+
+long dsb_logs_plain(struct dsb_logs *l, const char *name, uint64_t tag, uint64_t size,
+		    bool complete)
+{
+	if (!dsb_logs_start_dormant(l, name, tag))
+		return -1;
+	/* no first bytes: no header, no checkpoint copy (dsb_logs_end) */
+	l->cur.size = size;
+	l->cur.flags = LF_RESERVE_BYTES | LF_RESERVE_NONZERO;
+	return dsb_logs_end(l, complete);
+}
+
 bool dsb_logs_judge_as(struct dsb_logs *l, size_t i, enum dsb_logs_kind kind)
 {
 	struct lfact *f = &l->facts.v[i];
