@@ -874,6 +874,23 @@ static const struct set_row *set_row_for(enum dsb_rule r)
 	return NULL;
 }
 
+/* Findings of `rule` in the report; every finding printed when the
+ * count is not `want`. */
+static size_t count_or_dump(const struct dsb_report *rep, enum dsb_rule rule, size_t want,
+			    const char *what)
+{
+	size_t n = (size_t)dsb_findings_count_rule(rep->findings, -1, rule);
+	if (n != want) {
+		printf("\n    %s: %zu finding(s) of %s, %zu expected", what, n,
+		       dsb_rule_info(rule)->id, want);
+		size_t nf;
+		const struct dsb_finding *f = dsb_findings_sorted(rep->findings, &nf);
+		for (size_t i = 0; i < nf; i++)
+			printf("\n      %s %s", dsb_rule_info(f[i].rule)->id, f[i].message);
+	}
+	return n;
+}
+
 /* Write the set into a fresh folder, check the folder as `ese FOLDER`
  * does and count `rule` over the whole report; the findings are printed
  * when the count is not `want`. */
@@ -898,15 +915,7 @@ static size_t set_count(const struct dfx_logset_opts *o, enum dsb_rule rule, siz
 	CU_ASSERT_EQUAL(dsb_ese_collection_add(c, dir), 0);
 	dsb_ese_collection_end(c);
 	dsb_ese_collection_free(c);
-	size_t n = (size_t)dsb_findings_count_rule(rep->findings, -1, rule);
-	if (n != want) {
-		printf("\n    %s: %zu finding(s) of %s, %zu expected", what, n,
-		       dsb_rule_info(rule)->id, want);
-		size_t nf;
-		const struct dsb_finding *f = dsb_findings_sorted(rep->findings, &nf);
-		for (size_t i = 0; i < nf; i++)
-			printf("\n      %s %s", dsb_rule_info(f[i].rule)->id, f[i].message);
-	}
+	size_t n = count_or_dump(rep, rule, want, what);
 	dsb_report_free(rep);
 	char cmd[64];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
@@ -975,15 +984,7 @@ static size_t cap_count(const struct dfx_dcb_opts *o, enum dsb_rule rule, size_t
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
 	CU_ASSERT_EQUAL(dsb_verify_input(rep, path, NULL), 0);
 	unlink(path);
-	size_t n = (size_t)dsb_findings_count_rule(rep->findings, -1, rule);
-	if (n != want) {
-		printf("\n    %s: %zu finding(s) of %s, %zu expected", what, n,
-		       dsb_rule_info(rule)->id, want);
-		size_t nf;
-		const struct dsb_finding *f = dsb_findings_sorted(rep->findings, &nf);
-		for (size_t i = 0; i < nf; i++)
-			printf("\n      %s %s", dsb_rule_info(f[i].rule)->id, f[i].message);
-	}
+	size_t n = count_or_dump(rep, rule, want, what);
 	dsb_report_free(rep);
 	return n;
 }
