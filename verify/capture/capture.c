@@ -95,7 +95,8 @@ struct member {
 	bool e001;          /* "not an ESE database" was raised on it */
 	bool plain;         /* MK_OTHER whose fact was forgotten (judged on its size
 			     * alone, dsb_logs_forget_plain): made again if a name
-			     * wakes it */
+			     * wakes it, from the size and plain_kept */
+	uint16_t plain_kept;
 	uint32_t ix;        /* MK_ESE_DATABASE: its index in verify.dbs; another
 			     * kind the sniffer recognised: its index in
 			     * verify.sniffs (to say what it is); else NO_IX */
@@ -662,7 +663,7 @@ static void other_end(struct verify *v, bool complete)
 {
 	log_end(v, complete);
 	struct member *e = v->entry;
-	if (e->fact != NO_IX && dsb_logs_forget_plain(v->logs, e->fact)) {
+	if (e->fact != NO_IX && dsb_logs_forget_plain(v->logs, e->fact, &e->plain_kept)) {
 		e->fact = NO_IX;
 		e->plain = true;
 	}
@@ -1150,7 +1151,8 @@ static void logs_report(struct verify *v)
 		const char *file = v->log_files ? v->log_files[i] : NULL;
 		enum dsb_logs_kind named;
 		if (m->plain && file && dsb_logs_kind_judged(NULL, file, &named)) {
-			long ix = dsb_logs_plain(v->logs, m->name, i, m->size, m->complete);
+			long ix = dsb_logs_plain(v->logs, m->name, i, m->size, m->complete,
+						 m->plain_kept);
 			if (ix < 0) {
 				out_of_memory(v);
 				continue;

@@ -78,16 +78,18 @@ bool dsb_logs_start(struct dsb_logs *l, enum dsb_logs_kind kind, const char *nam
  * dsb_logs_judge_as wakes it.  Same return as dsb_logs_start. */
 bool dsb_logs_start_dormant(struct dsb_logs *l, const char *name, uint64_t tag);
 /* A dormant fact that whatever it is woken as is judged on its size
- * alone (no log header, no checkpoint copy, not the reserve pattern,
- * nor zeros: the common case of a capture's other members) is
- * forgotten when it is fact i, the last one (true): a capture of a
- * million such members keeps no fact for them, and dsb_logs_plain
- * makes one again for the few a name wakes. */
-bool dsb_logs_forget_plain(struct dsb_logs *l, size_t i);
-/* The fact of such a file, dormant, from its size and whether it was
- * read to its end; its index, or -1 (dsb_logs_end's). */
+ * and two bits alone (no log header, no checkpoint copy: the common
+ * case of a capture's other members, empty and zero-filled ones too) is
+ * forgotten when it is fact i, the last one (true; *kept: the bits, for
+ * dsb_logs_plain): a capture of a million such members keeps no fact
+ * for them, and dsb_logs_plain makes one again for the few a name
+ * wakes. */
+bool dsb_logs_forget_plain(struct dsb_logs *l, size_t i, uint16_t *kept);
+/* The fact of such a file, dormant, from its size, whether it was read
+ * to its end and what dsb_logs_forget_plain kept; its index, or -1
+ * (dsb_logs_end's). */
 long dsb_logs_plain(struct dsb_logs *l, const char *name, uint64_t tag, uint64_t size,
-		    bool complete);
+		    bool complete, uint16_t kept);
 /* The file's bytes, in order, in blocks of any size. */
 void dsb_logs_data(struct dsb_logs *l, const void *buf, size_t len);
 /* The end of the file; `complete`: read to its end (a read error leaves

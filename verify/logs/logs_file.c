@@ -428,30 +428,39 @@ bool dsb_logs_start_dormant(struct dsb_logs *l, const char *name, uint64_t tag)
 	return true;
 }
 
-/* Flags of a plain file (dsb_logs_forget_plain): no header, and bytes
- * that are neither the log-extend pattern nor zeros. */
-#define LF_PLAIN (LF_NO_HEADER | LF_RESERVE_BYTES | LF_RESERVE_NONZERO)
+/* What a plain fact keeps besides its size (dsb_logs_forget_plain):
+ * the reserve view's bits, and whether its two would-be checkpoint
+ * copies are equal (zeros: the checkpoints[] entry says so). */
+#define LF_PLAIN_KEPT (LF_RESERVE_BYTES | LF_RESERVE_NONZERO)
+#define KEPT_CHK_EQUAL (1u << 15)
+_Static_assert((LF_PLAIN_KEPT | KEPT_CHK_EQUAL) <= UINT16_MAX && !(LF_PLAIN_KEPT & KEPT_CHK_EQUAL),
+	       "the kept bits fit a uint16_t, apart");
 
-bool dsb_logs_forget_plain(struct dsb_logs *l, size_t i)
+bool dsb_logs_forget_plain(struct dsb_logs *l, size_t i, uint16_t *kept)
 {
 	struct lfact *f = &l->facts.v[i];
-	if (i + 1 != l->facts.n || !f->dormant || (f->flags & ~LF_CUT) != LF_PLAIN ||
-	    f->other_flags || f->chk_used >= 0 || f->chk_good[0] || f->chk_good[1] || f->chk_equal)
+	if (i + 1 != l->facts.n || !f->dormant ||
+	    (f->flags & ~(LF_CUT | LF_PLAIN_KEPT)) != LF_NO_HEADER || f->other_flags ||
+	    f->chk_used >= 0 || f->chk_good[0] || f->chk_good[1])
 		return false;
+	*kept = (uint16_t)((f->flags & LF_PLAIN_KEPT) | (f->chk_equal ? KEPT_CHK_EQUAL : 0));
 	fact_free(f);
 	l->facts.n--;
 	return true;
 }
 
 long dsb_logs_plain(struct dsb_logs *l, const char *name, uint64_t tag, uint64_t size,
-		    bool complete)
+		    bool complete, uint16_t kept)
 {
 	if (!dsb_logs_start_dormant(l, name, tag))
 		return -1;
 	/* no first bytes: no header, no checkpoint copy (dsb_logs_end) */
 	l->cur.size = size;
-	l->cur.flags = LF_RESERVE_BYTES | LF_RESERVE_NONZERO;
-	return dsb_logs_end(l, complete);
+	l->cur.flags = kept & LF_PLAIN_KEPT;
+	long ix = dsb_logs_end(l, complete);
+	if (ix >= 0)
+		l->facts.v[ix].chk_equal = (kept & KEPT_CHK_EQUAL) != 0;
+	return ix;
 }
 
 bool dsb_logs_judge_as(struct dsb_logs *l, size_t i, enum dsb_logs_kind kind)
