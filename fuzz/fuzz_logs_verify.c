@@ -6,7 +6,10 @@
  * most FILES_MAX files).  File i is named names[i] (a log set: archived
  * logs, edb.log, the checkpoint, a reserve log; a kind from the name, as
  * `ese` takes them) and fed in blocks of blocks[ctl & 7] bytes; bit 3 of
- * the control byte says the last file's read failed (complete = false).
+ * the control byte says the last file's read failed (complete = false);
+ * bit 4 groups files by folder; with bit 5 every file starts dormant and
+ * is woken by its name after its end (dsb_logs_judge_as), as `verify`
+ * does with a capture member whose bytes are no log.
  *
  * Aborts when an entry contradicts its facts: segments counted for a file
  * that has none, a checkpoint copy said good that the decoder refuses.
@@ -61,13 +64,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 			}
 		enum dsb_logs_kind k;
-		if (!dsb_logs_kind_by_name(names[i], &k) || !dsb_logs_start(l, k, names[i], i))
+		bool dormant = (ctl & 0x20) != 0;
+		if (!dsb_logs_kind_by_name(names[i], &k) ||
+		    !(dormant ? dsb_logs_start_dormant(l, names[i], i)
+			      : dsb_logs_start(l, k, names[i], i)))
 			abort();
 		for (const uint8_t *b = p; b < stop; b += block)
 			dsb_logs_data(l, b, (size_t)(stop - b) < block ? (size_t)(stop - b) : block);
 		bool last = stop == end;
 		long ix = dsb_logs_end(l, !(last && (ctl & 8)));
 		if (ix < 0)
+			abort();
+		/* a dormant file wakes as any kind; an awake one keeps a
+		 * reserve log a reserve log */
+		if (dormant && !dsb_logs_judge_as(l, (size_t)ix, k))
 			abort();
 		if (dsb_logs_is_checkpoint(l, (size_t)ix)) {
 			struct dsb_checkpoint_entry e;

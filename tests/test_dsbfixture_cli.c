@@ -14,16 +14,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "verify/capture/capture.h"
+#include "verify/set/set.h"
+
 #include "tests/cunit_main.h"
 
 /* Run dsbfixture with args in folder `cwd`, output to /dev/null; its
  * exit status, or -1. */
 static int fixture_run(const char *cwd, const char *const *args)
 {
-	const char *argv[8];
+	const char *argv[12];
 	size_t n = 0;
 	argv[n++] = DSB_FIXTURE_BINARY;
-	for (size_t i = 0; args[i] && n < 7; i++)
+	for (size_t i = 0; args[i] && n < 11; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
 	pid_t pid = fork();
@@ -104,9 +107,58 @@ static void an_ordinary_folder_is_still_written(void)
 	CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
+/* `example --log-format v7` (and `write dc-full-backup`): the DC backup
+ * with v7 logs, restorable; a format other than v8 or v7, and the
+ * option on a command or scenario it does not apply to, are usage
+ * errors that write nothing. */
+static void log_format_v7(void)
+{
+	char *dir = scratch();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	static const char *const bad[][8] = {
+		{ "example", "x.tar", "--log-format", "v9", NULL },
+		{ "example", "x.tar", "--log-format", NULL },
+		{ "write", "good-full-backup", "x.tar", "--log-format", "v7", NULL },
+		{ "big", "x.tar", "--size", "1M", "--log-format", "v7", NULL },
+		{ "journal", "x", "--records", "10", "--log-format", "v7", NULL },
+		{ "ese", "x", "--size", "1M", "--log-format", "v7", NULL },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT_EQUAL(fixture_run(dir, bad[i]), 2);
+		CU_ASSERT_EQUAL(entries(dir), 0);
+	}
+	static const char *const ok[][8] = {
+		{ "example", "v7.tar", "--log-format", "v7", NULL },
+		{ "write", "dc-full-backup", "v7.zip", "--log-format", "v7", "--log-size", "64K", NULL },
+		{ "example", "v8.tar", "--log-format", "v8", NULL },
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		CU_ASSERT_EQUAL_FATAL(fixture_run(dir, ok[i]), 0);
+		char path[128];
+		const char *out = strcmp(ok[i][0], "write") == 0 ? ok[i][2] : ok[i][1];
+		snprintf(path, sizeof(path), "%s/%s", dir, out);
+		struct dsb_report *r = dsb_report_new(DSB_FAIL_ON_ERROR);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+		CU_ASSERT_EQUAL(dsb_verify_input(r, path, NULL), 0);
+		CU_ASSERT_EQUAL(r->nlogs, 5);
+		for (size_t k = 0; k < r->nlogs; k++) {
+			CU_ASSERT_EQUAL(r->logs[k].version[0], i == 2 ? 8u : 7u);
+			CU_ASSERT_EQUAL(r->logs[k].sector_size, i == 2 ? 4096u : 512u);
+			CU_ASSERT_EQUAL(r->logs[k].size, i == 1 ? 65536u : 1048576u);
+		}
+		CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+		CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_RESTORABLE);
+		CU_ASSERT_EQUAL(dsb_report_verdict(r, -1), DSB_PASS);
+		dsb_report_free(r);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 static const struct dsb_test cli_tests[] = {
 	{ "regression: an option is never an output folder", regression_option_is_never_an_output_folder },
 	{ "an ordinary folder is still written", an_ordinary_folder_is_still_written },
+	{ "--log-format v7: the DC backup with v7 logs; misuse refused", log_format_v7 },
 	{ NULL, NULL },
 };
 

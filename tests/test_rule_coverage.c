@@ -24,6 +24,9 @@
  *   generator documents each damage shape and what a verifier must say
  *   (dfx_logset_damages()); a twin is the same set with another shape or
  *   none.  Rules only a capture can raise use the scenario catalogue.
+ * - log rules that a capture raises too, on a member judged by the name
+ *   its data record binds it to: cap_rows[], the dc-full-backup capture
+ *   (fixtures/lib/dcbackup.h) damaged and intact, in a tar.
  *
  * Adding an ESE rule: write its two builders, e034_damage and e034_twin,
  * and add one line to ese_rows[]: ESE_ROW(E034, 1, e034, "what / twin").
@@ -35,6 +38,7 @@
 #include <CUnit/CUnit.h>
 #include <sys/stat.h>
 
+#include "fixtures/lib/dcbackup.h"
 #include "fixtures/lib/loggen.h"
 #include "fixtures/lib/scenarios.h"
 #include "verify/ese/ese_collection.h"
@@ -886,6 +890,23 @@ static const struct set_row *set_row_for(enum dsb_rule r)
 	return NULL;
 }
 
+/* Findings of `rule` in the report; every finding printed when the
+ * count is not `want`. */
+static size_t count_or_dump(const struct dsb_report *rep, enum dsb_rule rule, size_t want,
+			    const char *what)
+{
+	size_t n = (size_t)dsb_findings_count_rule(rep->findings, -1, rule);
+	if (n != want) {
+		printf("\n    %s: %zu finding(s) of %s, %zu expected", what, n,
+		       dsb_rule_info(rule)->id, want);
+		size_t nf;
+		const struct dsb_finding *f = dsb_findings_sorted(rep->findings, &nf);
+		for (size_t i = 0; i < nf; i++)
+			printf("\n      %s %s", dsb_rule_info(f[i].rule)->id, f[i].message);
+	}
+	return n;
+}
+
 /* Write the set into a fresh folder, check the folder as `ese FOLDER`
  * does and count `rule` over the whole report; the findings are printed
  * when the count is not `want`. */
@@ -910,15 +931,7 @@ static size_t set_count(const struct dfx_logset_opts *o, enum dsb_rule rule, siz
 	CU_ASSERT_EQUAL(dsb_ese_collection_add(c, dir), 0);
 	dsb_ese_collection_end(c);
 	dsb_ese_collection_free(c);
-	size_t n = (size_t)dsb_findings_count_rule(rep->findings, -1, rule);
-	if (n != want) {
-		printf("\n    %s: %zu finding(s) of %s, %zu expected", what, n,
-		       dsb_rule_info(rule)->id, want);
-		size_t nf;
-		const struct dsb_finding *f = dsb_findings_sorted(rep->findings, &nf);
-		for (size_t i = 0; i < nf; i++)
-			printf("\n      %s %s", dsb_rule_info(f[i].rule)->id, f[i].message);
-	}
+	size_t n = count_or_dump(rep, rule, want, what);
 	dsb_report_free(rep);
 	char cmd[64];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
@@ -938,6 +951,71 @@ static void test_set_rows(void)
 					  row->damage_now ? row->damage_now : NOW_TWIN), row->count);
 		snprintf(what, sizeof(what), "%s twin (%s)", dsb_rule_info(row->rule)->id, row->what);
 		CU_ASSERT_EQUAL(set_count(&row->twin, row->rule, 0, what, NOW_TWIN), 0);
+	}
+}
+
+/* ---- log rules through a capture: the DC backup ---------------------------- */
+
+/* A log rule with a capture-level case: the dc-full-backup capture with
+ * the damaged set (loggen's shape, read and recorded by the agent as it
+ * is) and its twin, the same capture intact or damaged otherwise. */
+struct cap_row {
+	enum dsb_rule rule;
+	unsigned count;
+	struct dfx_dcb_opts damage, twin;
+	const char *what;
+};
+
+#define DCB(...) { .log_size = 64 * 1024, __VA_ARGS__ }
+
+static const struct cap_row cap_rows[] = {
+	{ DSB_L001, 1, DCB(.damage = DFX_LSD_HEADER_CHECKSUM), DCB(.damage = DFX_LSD_PREVGEN_CHAIN),
+	  "edb00007.log's header checksum stale: no log by its bytes, one by its backed-up name / "
+	  "a header field changed, checksum redone" },
+	{ DSB_L004, 1, DCB(.damage = DFX_LSD_LOG_FILETYPE), DCB(0),
+	  "edb00007.log's header says file type 5 (another ESE file by its bytes) / intact" },
+	{ DSB_L001, 1, DCB(.log_format = DFX_LOG_V7, .damage = DFX_LSD_HEADER_CHECKSUM),
+	  DCB(.log_format = DFX_LOG_V7), "a v7 log's header checksum stale / intact v7 logs" },
+	{ DSB_L011, 1, DCB(.log_format = DFX_LOG_V7, .damage = DFX_LSD_BITFLIP),
+	  DCB(.log_format = DFX_LOG_V7), "a bit of a v7 data sector (no ECC) / intact v7 logs" },
+	{ DSB_L010, 1, DCB(.log_format = DFX_LOG_V7, .damage = DFX_LSD_TORN_ARCHIVED),
+	  DCB(.log_format = DFX_LOG_V7), "the last v7 log torn / intact v7 logs" },
+};
+
+static size_t cap_count(const struct dfx_dcb_opts *o, enum dsb_rule rule, size_t want,
+			const char *what)
+{
+	char path[] = "/tmp/dsb-caprow-XXXXXX", err[256] = "";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	struct dfx_cap *c = dfx_dc_backup(o, err, sizeof err);
+	if (!c)
+		printf("\n    %s: %s", what, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	struct dfx_write_opts wo = { .container = DFX_TAR, .journal_last = -1 };
+	CU_ASSERT_EQUAL_FATAL(dfx_cap_write(c, path, &wo, err, sizeof err), 0);
+	dfx_cap_free(c);
+	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
+	CU_ASSERT_EQUAL(dsb_verify_input(rep, path, NULL), 0);
+	unlink(path);
+	size_t n = count_or_dump(rep, rule, want, what);
+	dsb_report_free(rep);
+	return n;
+}
+
+static void test_cap_rows(void)
+{
+	for (size_t i = 0; i < sizeof(cap_rows) / sizeof(cap_rows[0]); i++) {
+		const struct cap_row *row = &cap_rows[i];
+		char what[300];
+		snprintf(what, sizeof(what), "%s capture damage (%s)", dsb_rule_info(row->rule)->id,
+			 row->what);
+		CU_ASSERT_EQUAL(cap_count(&row->damage, row->rule, row->count, what), row->count);
+		snprintf(what, sizeof(what), "%s capture twin (%s)", dsb_rule_info(row->rule)->id,
+			 row->what);
+		CU_ASSERT_EQUAL(cap_count(&row->twin, row->rule, 0, what), 0);
 	}
 }
 
@@ -1065,6 +1143,8 @@ static const struct dsb_test tests[] = {
 	{ "ESE rules: each row raises its rule, its twin does not", test_ese_rows },
 	{ "log and set rules: each row's set raises its rule, its twin does not", test_set_rows },
 	{ "capture, protocol, restore: each scenario pair, verified", test_scenario_pairs },
+	{ "log rules in a capture: each row's capture raises its rule, its twin does not",
+	  test_cap_rows },
 	{ NULL, NULL },
 };
 

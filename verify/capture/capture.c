@@ -73,7 +73,9 @@ enum member_kind {
 	MK_ESE_DATABASE,
 	MK_ESE_LOG,         /* a transaction log or a reserve log */
 	MK_ESE_CHECKPOINT,
-	MK_OTHER,           /* anything else: an archive, a patch file, unknown bytes */
+	MK_OTHER,           /* anything else: an archive, a patch file, unknown bytes
+			     * (a damaged log or checkpoint, if its backed-up
+			     * name says so: other_verifier) */
 	MK_COUNT
 };
 
@@ -91,11 +93,18 @@ struct member {
 	bool named;         /* a data record names it */
 	uint8_t kind;       /* enum member_kind */
 	bool e001;          /* "not an ESE database" was raised on it */
+	bool plain;         /* MK_OTHER whose fact was forgotten (judged on its size
+			     * alone, dsb_logs_forget_plain): made again if a name
+			     * wakes it, from the size and plain_kept */
+	uint16_t plain_kept;
 	uint32_t ix;        /* MK_ESE_DATABASE: its index in verify.dbs; another
 			     * kind the sniffer recognised: its index in
 			     * verify.sniffs (to say what it is); else NO_IX */
 	uint32_t fact;      /* MK_ESE_LOG, MK_ESE_CHECKPOINT: its fact in the log
-			     * verifier (verify/logs/logs.h); else NO_IX */
+			     * verifier (verify/logs/logs.h); MK_OTHER: its
+			     * dormant fact there, judged only if a data record
+			     * binds it to a log's or checkpoint's name; else
+			     * NO_IX */
 };
 
 _Static_assert(MK_COUNT <= UINT8_MAX, "a kind fits member.kind");
@@ -247,9 +256,9 @@ struct verify {
 	bool more;                  /* hand_over: more of the member's data is coming */
 	bool sunk;                  /* the member's bytes also go to opts->sink */
 
-	/* ESE logs and checkpoints: sniffs[i]'s backed-up name and data
-	 * record line when a record binds that member (logs_report), NULL
-	 * and 0 until one does. */
+	/* Logs, checkpoints and other members with a fact: row i's
+	 * backed-up name and data record line when a record binds that
+	 * member (logs_report), NULL and 0 until one does. */
 	char **log_files;
 	uint64_t *log_lines;
 	struct dsb_logs *logs;      /* the log verifier, made at the first log */
@@ -556,17 +565,39 @@ static bool log_feed(void *ctx, const void *buf, size_t len)
 /* Logs, reserve logs and checkpoints: through the log verifier, one
  * member at a time (verify/logs/logs.h); judged at the end of the input,
  * once the journal says which data record each is (logs_report). */
-static bool log_start(struct verify *v)
+/* What a member's bytes say it is, for the log verifier: NULL when
+ * they are no log, reserve log or checkpoint (MK_OTHER). */
+static const enum dsb_logs_kind *bytes_kind(const struct verify *v, const struct member *e,
+					    enum dsb_logs_kind *k)
 {
-	struct member *e = v->entry;
+	switch (e->kind) {
+	case MK_ESE_LOG:
+		*k = e->ix != NO_IX && v->sniffs.v[e->ix].kind == DSB_KIND_ESE_RESERVE_LOG
+			? DSB_LOGS_RESERVE : DSB_LOGS_LOG;
+		return k;
+	case MK_ESE_CHECKPOINT:
+		*k = DSB_LOGS_CHECKPOINT;
+		return k;
+	default:
+		return NULL;
+	}
+}
+
+static bool logs_ready(struct verify *v)
+{
 	if (!v->logs && !(v->logs = dsb_logs_new(v->max_members, false))) {
 		out_of_memory(v);
 		return false;
 	}
-	enum dsb_logs_kind k = DSB_LOGS_CHECKPOINT;
-	if (e->kind == MK_ESE_LOG)
-		k = e->ix != NO_IX && v->sniffs.v[e->ix].kind == DSB_KIND_ESE_RESERVE_LOG
-			? DSB_LOGS_RESERVE : DSB_LOGS_LOG;
+	return true;
+}
+
+static bool log_start(struct verify *v)
+{
+	struct member *e = v->entry;
+	enum dsb_logs_kind k;
+	if (!logs_ready(v) || !bytes_kind(v, e, &k))
+		return false;
 	/* The member table bounds the facts: no limit of its own is hit. */
 	if (!dsb_logs_start(v->logs, k, e->name, (uint64_t)(e - v->mt.v))) {
 		out_of_memory(v);
@@ -605,6 +636,44 @@ static const struct verifier log_verifier = {
 	.start = log_start, .data = log_data, .end = log_end,
 };
 
+/* Any other member may be backed up as a log or checkpoint that is
+ * damaged (garbage, a bad header checksum, another file type, cut,
+ * empty): which one is known only from the journal, which may come
+ * last.  Its first bytes and size go to the log verifier as a dormant
+ * fact (a few hundred bytes, never its bytes), woken at the end when a
+ * data record binds it to a log's or checkpoint's name (logs_report),
+ * so that it is judged as `ese` judges such a file by its name.  Inline:
+ * nothing is walked, a block costs a size and a flag. */
+static bool other_start(struct verify *v)
+{
+	struct member *e = v->entry;
+	if (!logs_ready(v))
+		return false;
+	if (!dsb_logs_start_dormant(v->logs, e->name, (uint64_t)(e - v->mt.v))) {
+		out_of_memory(v);
+		return false;
+	}
+	v->feeder = NULL;
+	return true;
+}
+
+/* A dormant fact that says nothing but the member's size is forgotten
+ * (the member row has the size): memory stays with the members that
+ * may matter. */
+static void other_end(struct verify *v, bool complete)
+{
+	log_end(v, complete);
+	struct member *e = v->entry;
+	if (e->fact != NO_IX && dsb_logs_forget_plain(v->logs, e->fact, &e->plain_kept)) {
+		e->fact = NO_IX;
+		e->plain = true;
+	}
+}
+
+static const struct verifier other_verifier = {
+	.start = other_start, .data = log_data, .end = other_end,
+};
+
 /* {kind -> verifier}. */
 static const struct kind_row {
 	const char *name;
@@ -615,7 +684,7 @@ static const struct kind_row {
 	[MK_ESE_DATABASE]   = { .name = "ESE database", .verifier = &ese_verifier },
 	[MK_ESE_LOG]        = { .name = "ESE log", .verifier = &log_verifier },
 	[MK_ESE_CHECKPOINT] = { .name = "ESE checkpoint", .verifier = &log_verifier },
-	[MK_OTHER]          = { .name = "other" },
+	[MK_OTHER]          = { .name = "other", .verifier = &other_verifier },
 };
 
 /* ---- classification: once per member -------------------------------------------- */
@@ -679,11 +748,9 @@ static enum member_kind classify_bytes(struct verify *v)
 		mk = MK_ESE_CHECKPOINT;
 		break;
 	case DSB_KIND_UNKNOWN:
-		/* Said as "no ESE magic".  A member is a log or checkpoint by
-		 * its bytes only: the capture scenarios' log members are seeded
-		 * bytes (fixtures/lib/fxproto.c), and a member's name is not
-		 * the backed-up file's (`ese` judges a loose file by its name
-		 * too, verify/ese/ese_file.c). */
+		/* Said as "no ESE magic".  Unknown bytes are judged as a log
+		 * or checkpoint only if a data record binds the member to
+		 * such a name (other_verifier, logs_report). */
 		return MK_OTHER;
 	case DSB_KIND_EMPTY:
 	case DSB_KIND_ZEROS:
@@ -1049,19 +1116,20 @@ static void ese_binding(void *ctx, const char *member_path, const struct dsb_mem
 	} else if (m->kind != MK_UNDECIDED && b->bound && b->bft == BFT_DATABASE && !m->e001) {
 		e001_not_database(v, m, b);
 	}
-	if ((m->kind == MK_ESE_LOG || m->kind == MK_ESE_CHECKPOINT) && m->ix != NO_IX && b->file)
-		bind_log_file(v, m->ix, b->file, b->line);
+	if ((m->fact != NO_IX || m->plain) && b->file)
+		bind_log_file(v, (uint32_t)(m - v->mt.v), b->file, b->line);
 }
 
-/* A log's or checkpoint's backed-up name, for its entry's `file`. */
+/* A log's or checkpoint's backed-up name, for its entry's `file` (and
+ * for what a member that is neither by its bytes is judged as). */
 static void bind_log_file(struct verify *v, uint32_t ix, const char *file, uint64_t line)
 {
-	/* Sniffs are all made by now: one slot each, allocated once. */
-	if (!v->log_files && !(v->log_files = calloc(v->sniffs.n, sizeof(*v->log_files)))) {
+	/* The rows are all made by now: one slot each, allocated once. */
+	if (!v->log_files && !(v->log_files = calloc(v->mt.n, sizeof(*v->log_files)))) {
 		out_of_memory(v);
 		return;
 	}
-	if (!v->log_lines && !(v->log_lines = calloc(v->sniffs.n, sizeof(*v->log_lines)))) {
+	if (!v->log_lines && !(v->log_lines = calloc(v->mt.n, sizeof(*v->log_lines)))) {
 		out_of_memory(v);
 		return;
 	}
@@ -1080,22 +1148,44 @@ static void log_where(void *ctx, uint64_t tag, int *input, struct dsb_loc *loc)
 	const struct member *m = &v->mt.v[tag];
 	*input = v->input;
 	loc->member = m->name;
-	if (m->ix != NO_IX && v->log_files && v->log_files[m->ix]) {
-		loc->file = v->log_files[m->ix];
-		loc->line = v->log_lines ? v->log_lines[m->ix] : 0;
+	if (v->log_files && v->log_files[tag]) {
+		loc->file = v->log_files[tag];
+		loc->line = v->log_lines ? v->log_lines[tag] : 0;
 	}
 }
 
 /* At the end: a logs[] or checkpoints[] entry for every member the log
- * verifier read (RC §3.8), in member order, then the DSB-L judgement of
- * them all (the set judgement follows it here). */
+ * verifier read as one (RC §3.8), in member order, then the DSB-L
+ * judgement of them all (the set judgement follows it here).  A member
+ * is judged as what its backed-up name says when the name says log or
+ * checkpoint (dsb_logs_kind_judged, the rule of `ese`): one whose bytes
+ * are none of them is then that log or checkpoint, damaged, at its
+ * place; any other member stays unjudged. */
 static void logs_report(struct verify *v)
 {
 	for (size_t i = 0; v->logs && i < v->mt.n; i++) {
 		struct member *m = &v->mt.v[i];
-		if ((m->kind != MK_ESE_LOG && m->kind != MK_ESE_CHECKPOINT) || m->fact == NO_IX)
+		const char *file = v->log_files ? v->log_files[i] : NULL;
+		enum dsb_logs_kind named;
+		if (m->plain && file && dsb_logs_kind_judged(NULL, file, &named)) {
+			long ix = dsb_logs_plain(v->logs, m->name, i, m->size, m->complete,
+						 m->plain_kept);
+			if (ix < 0) {
+				out_of_memory(v);
+				continue;
+			}
+			m->fact = (uint32_t)ix;
+		}
+		if (m->fact == NO_IX)
 			continue;
-		const char *file = m->ix != NO_IX && v->log_files ? v->log_files[m->ix] : NULL;
+		enum dsb_logs_kind bk, k;
+		const enum dsb_logs_kind *bytes = bytes_kind(v, m, &bk);
+		if (!file || !dsb_logs_kind_judged(bytes, file, &k)) {
+			if (!bytes)
+				continue;   /* no name made it a log: hashed only */
+		} else {
+			dsb_logs_judge_as(v->logs, m->fact, k);
+		}
 		/* Its own name is the backed-up one's when a record binds it
 		 * (edb0002A.log, whatever the member is called): the name the
 		 * generation is judged against. */
@@ -1265,7 +1355,7 @@ static int verify(struct dsb_report *rep, const char *path, const void *mem, siz
 		if (!v.dbs[i].dead)
 			ese_drop(&v.dbs[i]);
 	free(v.sniff);
-	for (size_t i = 0; v.log_files && i < v.sniffs.n; i++)
+	for (size_t i = 0; v.log_files && i < v.mt.n; i++)
 		free(v.log_files[i]);
 	free(v.log_files);
 	free(v.log_lines);

@@ -303,22 +303,21 @@ static void records_pass(struct esefile *e, const struct dsb_ese_summary *sum)
  * a file is judged as one, DSB-L001 or DSB-L030, never an E001). */
 static bool logs_kind(const struct dsb_file_sniff *k, const char *name, enum dsb_logs_kind *out)
 {
+	enum dsb_logs_kind bytes;
 	switch (k->kind) {
 	case DSB_KIND_ESE_LOG:
-		*out = DSB_LOGS_LOG;
-		return true;
-	case DSB_KIND_ESE_RESERVE_LOG:
-		*out = DSB_LOGS_RESERVE;
-		return true;
-	case DSB_KIND_ESE_CHECKPOINT:
-		*out = DSB_LOGS_CHECKPOINT;
-		return true;
-	default:
+		bytes = DSB_LOGS_LOG;
 		break;
+	case DSB_KIND_ESE_RESERVE_LOG:
+		bytes = DSB_LOGS_RESERVE;
+		break;
+	case DSB_KIND_ESE_CHECKPOINT:
+		bytes = DSB_LOGS_CHECKPOINT;
+		break;
+	default:
+		return k->kind != DSB_KIND_ESE_PATCH && dsb_logs_kind_judged(NULL, name, out);
 	}
-	if (!name || k->kind == DSB_KIND_ESE_PATCH)
-		return false;
-	return dsb_logs_kind_by_name(name, out);
+	return dsb_logs_kind_judged(&bytes, name, out);
 }
 
 /* A streaming-backup patch file, by its header or its name (*.pat). */

@@ -49,6 +49,15 @@ struct dsb_logs;
  * DSB-L030 when it is not one). */
 bool dsb_logs_kind_by_name(const char *name, enum dsb_logs_kind *out);
 
+/* What a file is judged as (RC §3.8), `bytes` being what its header
+ * says (NULL: none of the three) and `name` its name or backed-up name
+ * (NULL: none): by the name when it says log or checkpoint (a header of
+ * the other kind is then DSB-L004) or when the bytes say nothing; a
+ * reserve log by its pattern stays one; else by the bytes.  False when
+ * neither says.  The one rule of `ese` and of `verify`. */
+bool dsb_logs_kind_judged(const enum dsb_logs_kind *bytes, const char *name,
+			  enum dsb_logs_kind *out);
+
 /* files_max: 0 for DSB_LOGS_FILES_MAX.  by_folder: files of different
  * folders are different log sets (`ese` given several backup sets at
  * once; ESE keeps a set's logs in one folder); else every file of the
@@ -61,6 +70,26 @@ void dsb_logs_free(struct dsb_logs *l);
  * back to dsb_logs_where_fn.  False: the file limit is reached (the
  * file is not kept; dsb_logs_limit_hit says so) or out of memory. */
 bool dsb_logs_start(struct dsb_logs *l, enum dsb_logs_kind kind, const char *name, uint64_t tag);
+/* A file that may stand for a log, reserve log or checkpoint once its
+ * name is known (a capture member whose bytes are none of them, bound
+ * to a backed-up file only when the journal is read, possibly last):
+ * its first bytes and size are kept as all three would judge them, no
+ * body is walked, and nothing is judged or reported of it until
+ * dsb_logs_judge_as wakes it.  Same return as dsb_logs_start. */
+bool dsb_logs_start_dormant(struct dsb_logs *l, const char *name, uint64_t tag);
+/* A dormant fact that whatever it is woken as is judged on its size
+ * and two bits alone (no log header, no checkpoint copy: the common
+ * case of a capture's other members, empty and zero-filled ones too) is
+ * forgotten when it is fact i, the last one (true; *kept: the bits, for
+ * dsb_logs_plain): a capture of a million such members keeps no fact
+ * for them, and dsb_logs_plain makes one again for the few a name
+ * wakes. */
+bool dsb_logs_forget_plain(struct dsb_logs *l, size_t i, uint16_t *kept);
+/* The fact of such a file, dormant, from its size, whether it was read
+ * to its end and what dsb_logs_forget_plain kept; its index, or -1
+ * (dsb_logs_end's). */
+long dsb_logs_plain(struct dsb_logs *l, const char *name, uint64_t tag, uint64_t size,
+		    bool complete, uint16_t kept);
 /* The file's bytes, in order, in blocks of any size. */
 void dsb_logs_data(struct dsb_logs *l, const void *buf, size_t len);
 /* The end of the file; `complete`: read to its end (a read error leaves
@@ -84,6 +113,14 @@ bool dsb_logs_report_entry(struct dsb_logs *l, size_t i, struct dsb_report *rep,
  * backed-up file: edb0002A.log, whatever the member is called); the
  * name is judged from then on.  False on out of memory (name kept). */
 bool dsb_logs_rename(struct dsb_logs *l, size_t i, const char *name);
+/* Fact i is judged as `kind` from now on (its backed-up name says so,
+ * RC §3.8): a dormant fact wakes; a log and a checkpoint change views
+ * (a checkpoint's bytes under a log's name are a log header of the
+ * wrong file type, DSB-L004, and the other way round).  A file whose
+ * bytes are a reserve log stays one, and bytes that are a log or
+ * checkpoint never become a reserve log: false, the fact unchanged
+ * (awake). */
+bool dsb_logs_judge_as(struct dsb_logs *l, size_t i, enum dsb_logs_kind kind);
 /* The caller's report entry of fact i, whose `errors` and
  * `torn_repairable` dsb_logs_judge sets. */
 void dsb_logs_set_entry(struct dsb_logs *l, size_t i, long entry);

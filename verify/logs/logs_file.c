@@ -87,6 +87,21 @@ bool dsb_logs_kind_by_name(const char *name, enum dsb_logs_kind *out)
 	return true;
 }
 
+bool dsb_logs_kind_judged(const enum dsb_logs_kind *bytes, const char *name,
+			  enum dsb_logs_kind *out)
+{
+	enum dsb_logs_kind by_name;
+	bool named = name && dsb_logs_kind_by_name(name, &by_name);
+	if (!bytes) {
+		if (named)
+			*out = by_name;
+		return named;
+	}
+	*out = named && *bytes != DSB_LOGS_RESERVE && by_name != DSB_LOGS_RESERVE ? by_name
+										: *bytes;
+	return true;
+}
+
 /* The last part of a path ('/' or '\\' separated). */
 static const char *last_part(const char *path)
 {
@@ -123,17 +138,15 @@ bool dsb_logs_start(struct dsb_logs *l, enum dsb_logs_kind kind, const char *nam
 	return true;
 }
 
-/* The header is in: decode it, decide whether the body is walked.  The
- * one place where the body format is chosen: by the header's major
- * version. */
-static void log_header(struct dsb_logs *l)
+/* A log's view of its first 4096 bytes: the header's facts into f->h,
+ * and the flags of what is wrong with it (LF_NO_HEADER, LF_FILETYPE,
+ * LF_VERSION, LF_CB_SEC).  *hp: the decoded header. */
+static unsigned log_view(struct lfact *f, const uint8_t *head, size_t len,
+			 struct dsb_log_header *hp)
 {
-	struct lfact *f = &l->cur;
 	struct dsb_log_header h;
-	if (!dsb_log_header_decode(l->head, l->head_len, &h) || h.checksum != h.checksum_computed) {
-		f->flags |= LF_NO_HEADER;
-		return;
-	}
+	if (!dsb_log_header_decode(head, len, &h) || h.checksum != h.checksum_computed)
+		return LF_NO_HEADER;
 	struct dsb_log_header_facts *o = &f->h;
 	o->generation = h.generation;
 	o->cb_sec = h.cb_sec;
@@ -145,13 +158,35 @@ static void log_header(struct dsb_logs *l)
 	o->version = h.version;
 	o->sign_log = h.sign_log;
 	o->checksum_prev = h.checksum_prev;
+	unsigned flags = 0;
 	if (h.filetype != 0 && h.filetype != DSB_ESE_FILETYPE_LOG)
-		f->flags |= LF_FILETYPE;
+		flags |= LF_FILETYPE;
 	if (!dsb_logs_version_ok(&h.version, h.cb_page))
-		f->flags |= LF_VERSION;
+		flags |= LF_VERSION;
 	if (h.version.major == LOG_V8_MAJOR && h.cb_sec != DSB_LOG_SEG_SIZE)
-		f->flags |= LF_CB_SEC;
-	if (f->flags & (LF_FILETYPE | LF_VERSION | LF_CB_SEC))
+		flags |= LF_CB_SEC;
+	if (hp)
+		*hp = h;
+	return flags;
+}
+
+/* The size a verified header names, against the file's (LF_SIZE). */
+static unsigned log_size_view(const struct lfact *f, unsigned flags, bool complete)
+{
+	return complete && !(flags & LF_NO_HEADER) &&
+	       f->size != (uint64_t)f->h.csec_lgfile * f->h.cb_sec ? LF_SIZE : 0;
+}
+
+/* The header is in: decode it, decide whether the body is walked.  The
+ * one place where the body format is chosen: by the header's major
+ * version. */
+static void log_header(struct dsb_logs *l)
+{
+	struct lfact *f = &l->cur;
+	struct dsb_log_header h;
+	f->flags |= log_view(f, l->head, l->head_len < DSB_LOG_HDR_SIZE ? l->head_len
+					 : DSB_LOG_HDR_SIZE, &h);
+	if (f->flags & (LF_NO_HEADER | LF_FILETYPE | LF_VERSION | LF_CB_SEC))
 		return;
 	dsb_logs_attach_start(l);
 	switch (h.version.major) {
@@ -253,24 +288,35 @@ void dsb_logs_data(struct dsb_logs *l, const void *buf, size_t len)
 	const uint8_t *p = buf;
 	uint64_t off = f->size;
 	f->size += len;
-	if (f->kind == DSB_LOGS_RESERVE) {
+	if (f->kind == DSB_LOGS_RESERVE || f->dormant) {
 		if (!(f->flags & LF_RESERVE_BYTES) && !dsb_log_extend_match(p, len, off))
 			f->flags |= LF_RESERVE_BYTES;
 		for (size_t i = 0; i < len && !(f->flags & LF_RESERVE_NONZERO); i++)
 			if (p[i])
 				f->flags |= LF_RESERVE_NONZERO;
-		return;
+		if (f->kind == DSB_LOGS_RESERVE)
+			return;
 	}
-	size_t want = f->kind == DSB_LOGS_CHECKPOINT ? DSB_CHK_FILE_SIZE : DSB_LOG_HDR_SIZE;
-	if (l->head_len < want) {
-		size_t take = want - l->head_len < len ? want - l->head_len : len;
-		memcpy(l->head + l->head_len, p, take);
+	/* Both checkpoint copies' worth of first bytes, whatever the kind:
+	 * a log's header, and the other view (dsb_logs_judge_as). */
+	if (l->head_len < DSB_CHK_FILE_SIZE) {
+		size_t before = l->head_len;
+		size_t take = DSB_CHK_FILE_SIZE - before < len ? DSB_CHK_FILE_SIZE - before : len;
+		memcpy(l->head + before, p, take);
 		l->head_len += take;
-		p += take;
-		len -= take;
-		if (l->head_len == want && f->kind == DSB_LOGS_LOG)
+		/* a log's body starts after its header: the rest of the
+		 * copied bytes are walked too */
+		size_t used = f->kind == DSB_LOGS_CHECKPOINT || f->dormant ? take
+			: before >= DSB_LOG_HDR_SIZE ? 0
+			: DSB_LOG_HDR_SIZE - before < take ? DSB_LOG_HDR_SIZE - before : take;
+		p += used;
+		len -= used;
+		if (f->kind == DSB_LOGS_LOG && !f->dormant && before < DSB_LOG_HDR_SIZE &&
+		    l->head_len >= DSB_LOG_HDR_SIZE)
 			log_header(l);
 	}
+	if (f->dormant)
+		return;
 	if (l->walking && len)
 		body(l, p, len);
 	if (l->walking7 && len) {
@@ -310,23 +356,24 @@ static void v7_end(struct dsb_logs *l, bool complete)
 	}
 }
 
-static void checkpoint_end(struct dsb_logs *l)
+/* A checkpoint's view of the first bytes: its copies into chk_*, and
+ * LF_FILETYPE when the copy ESE reads is another file type. */
+static unsigned checkpoint_view(struct lfact *f, const uint8_t *head, size_t len)
 {
-	struct lfact *f = &l->cur;
 	struct dsb_chk_file c;
-	dsb_chk_file_decode(l->head, l->head_len, &c);
+	dsb_chk_file_decode(head, len, &c);
 	f->chk_good[0] = c.good[0];
 	f->chk_good[1] = c.good[1];
 	f->chk_equal = c.copies_equal;
 	f->chk_used = c.used;
 	f->chk_pos[0] = c.copy[0].lgpos_checkpoint;
 	f->chk_pos[1] = c.copy[1].lgpos_checkpoint;
-	if (c.used >= 0) {
-		f->chk_sign = c.copy[c.used].sign_log;
-		f->chk_filetype = c.copy[c.used].filetype;
-		if (f->chk_filetype != 0 && f->chk_filetype != DSB_ESE_FILETYPE_CHECKPOINT)
-			f->flags |= LF_FILETYPE;
-	}
+	if (c.used < 0)
+		return 0;
+	f->chk_sign = c.copy[c.used].sign_log;
+	f->chk_filetype = c.copy[c.used].filetype;
+	return f->chk_filetype != 0 && f->chk_filetype != DSB_ESE_FILETYPE_CHECKPOINT ? LF_FILETYPE
+										   : 0;
 }
 
 long dsb_logs_end(struct dsb_logs *l, bool complete)
@@ -337,11 +384,22 @@ long dsb_logs_end(struct dsb_logs *l, bool complete)
 	struct lfact *f = &l->cur;
 	if (!complete)
 		f->flags |= LF_CUT;
+	size_t hlen = l->head_len < DSB_LOG_HDR_SIZE ? l->head_len : DSB_LOG_HDR_SIZE;
 	switch (f->kind) {
-	case DSB_LOGS_CHECKPOINT:
-		checkpoint_end(l);
+	case DSB_LOGS_CHECKPOINT: {
+		f->flags |= checkpoint_view(f, l->head, l->head_len);
+		unsigned lv = log_view(f, l->head, hlen, NULL);
+		f->other_flags = lv | log_size_view(f, lv, complete);
 		break;
+	}
 	case DSB_LOGS_LOG:
+		if (f->dormant) {
+			/* never walked: the header's facts only */
+			unsigned lv = log_view(f, l->head, hlen, NULL);
+			f->flags |= lv | log_size_view(f, lv, complete);
+			f->other_flags = checkpoint_view(f, l->head, l->head_len);
+			break;
+		}
 		if (l->head_len < DSB_LOG_HDR_SIZE)
 			log_header(l);   /* too short for a header: LF_NO_HEADER */
 		if (l->walking) {
@@ -358,9 +416,8 @@ long dsb_logs_end(struct dsb_logs *l, bool complete)
 		}
 		if (l->walking7)
 			v7_end(l, complete);
-		if (complete && !(f->flags & LF_NO_HEADER) &&
-		    f->size != (uint64_t)f->h.csec_lgfile * f->h.cb_sec)
-			f->flags |= LF_SIZE;
+		f->flags |= log_size_view(f, f->flags, complete);
+		f->other_flags = checkpoint_view(f, l->head, l->head_len);
 		break;
 	case DSB_LOGS_RESERVE:
 		break;
@@ -371,6 +428,74 @@ long dsb_logs_end(struct dsb_logs *l, bool complete)
 	f->dir = NULL;
 	f->attach = NULL;
 	return (long)(l->facts.n - 1);
+}
+
+bool dsb_logs_start_dormant(struct dsb_logs *l, const char *name, uint64_t tag)
+{
+	if (!dsb_logs_start(l, DSB_LOGS_LOG, name, tag))
+		return false;
+	l->cur.dormant = true;
+	return true;
+}
+
+/* What a plain fact keeps besides its size (dsb_logs_forget_plain):
+ * the reserve view's bits, and whether its two would-be checkpoint
+ * copies are equal (zeros: the checkpoints[] entry says so). */
+#define LF_PLAIN_KEPT (LF_RESERVE_BYTES | LF_RESERVE_NONZERO)
+#define KEPT_CHK_EQUAL (1u << 15)
+_Static_assert((LF_PLAIN_KEPT | KEPT_CHK_EQUAL) <= UINT16_MAX && !(LF_PLAIN_KEPT & KEPT_CHK_EQUAL),
+	       "the kept bits fit a uint16_t, apart");
+
+bool dsb_logs_forget_plain(struct dsb_logs *l, size_t i, uint16_t *kept)
+{
+	struct lfact *f = &l->facts.v[i];
+	if (i + 1 != l->facts.n || !f->dormant ||
+	    (f->flags & ~(LF_CUT | LF_PLAIN_KEPT)) != LF_NO_HEADER || f->other_flags ||
+	    f->chk_used >= 0 || f->chk_good[0] || f->chk_good[1])
+		return false;
+	*kept = (uint16_t)((f->flags & LF_PLAIN_KEPT) | (f->chk_equal ? KEPT_CHK_EQUAL : 0));
+	fact_free(f);
+	l->facts.n--;
+	return true;
+}
+
+long dsb_logs_plain(struct dsb_logs *l, const char *name, uint64_t tag, uint64_t size,
+		    bool complete, uint16_t kept)
+{
+	if (!dsb_logs_start_dormant(l, name, tag))
+		return -1;
+	/* no first bytes: no header, no checkpoint copy (dsb_logs_end) */
+	l->cur.size = size;
+	l->cur.flags = kept & LF_PLAIN_KEPT;
+	long ix = dsb_logs_end(l, complete);
+	if (ix >= 0)
+		l->facts.v[ix].chk_equal = (kept & KEPT_CHK_EQUAL) != 0;
+	return ix;
+}
+
+bool dsb_logs_judge_as(struct dsb_logs *l, size_t i, enum dsb_logs_kind kind)
+{
+	struct lfact *f = &l->facts.v[i];
+	bool dormant = f->dormant;
+	f->dormant = false;
+	if (kind == f->kind)
+		return true;
+	if (kind == DSB_LOGS_RESERVE) {
+		if (!dormant) {
+			f->dormant = dormant;
+			return false;   /* its bytes are a log or checkpoint: judged as one */
+		}
+		f->flags &= LF_SHARED;
+		f->kind = DSB_LOGS_RESERVE;
+		return true;
+	}
+	if (f->kind == DSB_LOGS_RESERVE)
+		return false;   /* the pattern, or a reserve name: stays a reserve log */
+	unsigned mine = f->flags & ~LF_SHARED;
+	f->flags = (f->flags & LF_SHARED) | f->other_flags;
+	f->other_flags = mine;
+	f->kind = kind;
+	return true;
 }
 
 /* The entry's name: none for standard input, which has no name of its own. */

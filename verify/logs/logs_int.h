@@ -30,6 +30,9 @@ enum {
 	LF_WALKED         = 1u << 6,   /* the v8 body was walked: segments are known */
 	LF_CUT            = 1u << 7,   /* a read error stopped the file early */
 };
+/* Flags of the bytes whatever the file is judged as; the others are one
+ * view's (a log's, or a checkpoint's: dsb_logs_judge_as swaps them). */
+#define LF_SHARED (LF_CUT | LF_RESERVE_BYTES | LF_RESERVE_NONZERO)
 
 /* Segments of one class, and the first of them (for the message). */
 struct seg_tally {
@@ -47,6 +50,13 @@ struct lfact {
 	long entry;                 /* its report entry, -1: none */
 	uint64_t size;
 	unsigned flags;             /* LF_* */
+	/* LF_* of the other view, from the same first bytes: a log's as a
+	 * checkpoint (chk_* filled too), a checkpoint's as a log (h filled
+	 * too), for a file whose backed-up name says the other kind */
+	unsigned other_flags;
+	/* started by dsb_logs_start_dormant: no judgement, no walk, until a
+	 * name wakes it (dsb_logs_judge_as) */
+	bool dormant;
 	/* a log's header, when it verified */
 	struct dsb_log_header_facts {
 		int32_t generation;
@@ -91,7 +101,9 @@ struct dsb_logs {
 	/* the file streaming by */
 	bool active;
 	struct lfact cur;
-	uint8_t head[DSB_CHK_FILE_SIZE];   /* the header, or both checkpoint copies */
+	uint8_t head[DSB_CHK_FILE_SIZE];   /* both checkpoint copies, or a log's header
+					    * and the 4096 bytes after it (the
+					    * checkpoint view) */
 	size_t head_len;
 	uint8_t seg[DSB_LOG_SEG_SIZE];     /* a segment split across blocks */
 	size_t seg_len;

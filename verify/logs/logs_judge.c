@@ -790,8 +790,8 @@ static uint64_t judge_group(struct judge *j, struct scratch *w, size_t from, siz
 static size_t group_refs(struct judge *j, struct scratch *w, size_t n, struct gref *refs)
 {
 	bool any = false;
-	for (size_t i = 0; i < n && !any; i++)
-		any = j->l->facts.v[i].kind == DSB_LOGS_CHECKPOINT;
+	for (size_t i = 0; i < n && !any; i++)   /* the awake facts, by place */
+		any = j->l->facts.v[w->order[i].ix].kind == DSB_LOGS_CHECKPOINT;
 	if (!any)
 		return 0;
 	size_t nrefs = 0;
@@ -852,6 +852,8 @@ void dsb_logs_judge(struct dsb_logs *l, struct dsb_findings *f, struct dsb_repor
 	size_t n = l->facts.n;
 	for (size_t i = 0; i < n; i++) {
 		struct lfact *x = &l->facts.v[i];
+		if (x->dormant)
+			continue;   /* no name made it a log: not one */
 		if (x->kind == DSB_LOGS_LOG)
 			one_log(&j, x);
 		else if (x->kind == DSB_LOGS_CHECKPOINT)
@@ -866,9 +868,12 @@ void dsb_logs_judge(struct dsb_logs *l, struct dsb_findings *f, struct dsb_repor
 		.refs = malloc(n * sizeof(*w.refs)), .later = malloc(n * sizeof(*w.later)),
 	};
 	if (w.order && w.ix && w.keys && w.mkeys && w.held && w.gens && w.refs && w.later) {
+		size_t awake = 0;
 		for (size_t i = 0; i < n; i++) {
 			const struct lfact *x = &l->facts.v[i];
-			struct okey *k = &w.order[i];
+			if (x->dormant)
+				continue;
+			struct okey *k = &w.order[awake++];
 			k->dir = x->dir;
 			for (size_t c = 0; c <= DSB_LOG_BASE_LEN; c++)
 				k->base[c] = (char)tolower((unsigned char)x->pname.base[c]);
@@ -876,6 +881,7 @@ void dsb_logs_judge(struct dsb_logs *l, struct dsb_findings *f, struct dsb_repor
 			k->ext = k->reserve ? "" : group_ext(x);
 			k->ix = i;
 		}
+		n = awake;
 		qsort(w.order, n, sizeof(*w.order), by_place);
 		size_t nrefs = group_refs(&j, &w, n, w.refs), nlater = 0;
 		for (size_t a = 0; a < n;) {
