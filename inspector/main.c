@@ -24,6 +24,7 @@
 #include "inspector/output.h"
 #include "inspector/progress.h"
 #include "inspector/render.h"
+#include "inspector/runinfo.h"
 #include "inspector/term.h"
 #include "inspector/timeline.h"
 
@@ -102,6 +103,7 @@ static bool render(FILE *fp, const struct dsb_cli *cli, const struct dsb_report 
 	switch (cli->format) {
 	case DSB_FORMAT_JSON: return dsb_render_json(fp, rep, ro);
 	case DSB_FORMAT_SARIF: return dsb_render_sarif(fp, rep, ro);
+	case DSB_FORMAT_JSONL: return dsb_render_jsonl(fp, rep, ro);
 	case DSB_FORMAT_TEXT: return dsb_render_text(fp, rep, ro);
 	case DSB_FORMAT_MAN:
 	case DSB_FORMAT_MARKDOWN:
@@ -162,7 +164,7 @@ static bool output_spares_inputs(const struct dsb_cli *cli, char *err, size_t er
 }
 
 /* verify PATH..., replay PATH and ese PATH... */
-static int run_verify(const struct dsb_cli *cli)
+static int run_verify(const struct dsb_cli *cli, struct dsb_run_info *run)
 {
 	struct dsb_output out;
 	char err[ERR_MAX];
@@ -254,10 +256,12 @@ static int run_verify(const struct dsb_cli *cli)
 	}
 
 	int status = run_failed ? DSB_EXIT_INCOMPLETE : status_of(dsb_report_verdict(rep, -1));
+	dsb_run_info_end(run);
 	struct dsb_render_opts ro = {
 		.colour = cli->format == DSB_FORMAT_TEXT && dsb_term_colour(out.fp),
 		.exit_status = status,
 		.run_failed = run_failed,
+		.run = run,
 	};
 	if (!render(out.fp, cli, rep, &ro)) {
 		op_error_of(DSB_OP_IO, "cannot write the report (out of memory or a write error)");
@@ -276,6 +280,7 @@ static int run_verify(const struct dsb_cli *cli)
 int main(int argc, char **argv)
 {
 	struct dsb_cli cli;
+	struct dsb_run_info run;
 	char err[ERR_MAX];
 	int status = DSB_EXIT_USAGE;
 
@@ -298,7 +303,8 @@ int main(int argc, char **argv)
 	case DSB_CMD_VERIFY:
 	case DSB_CMD_REPLAY:
 	case DSB_CMD_ESE:
-		status = run_verify(&cli);
+		dsb_run_info_begin(&run, argc, argv, cli.fail_on);
+		status = run_verify(&cli, &run);
 		break;
 	case DSB_CMD_NONE:
 		break;

@@ -19,20 +19,35 @@
 
 #include "dsbinspect.h"
 #include "inspector/args.h"
+#include "inspector/runinfo.h"
 
 #define DSB_REPORT_SCHEMA "dsbinspect-report/1"
 #define DSB_RULES_SCHEMA  "dsbinspect-rules/1"
+#define DSB_JSONL_SCHEMA  "dsbinspect-jsonl/1"
 
 struct dsb_render_opts {
 	bool colour;            /* text only: SGR colour codes */
 	int exit_status;        /* SARIF invocations[0].exitCode */
 	bool run_failed;        /* an operational error cut the run short */
+	const struct dsb_run_info *run;   /* the `run` object; NULL: none written
+					   * (renderers called by tests) */
 };
 
 /* Each returns false on out-of-memory or a write error on fp. */
 bool dsb_render_text(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);
 bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);
 bool dsb_render_sarif(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);
+bool dsb_render_jsonl(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);
+
+/* JSON Lines in three steps, so that a caller that knows one input's part
+ * is final (reports written as each input ends) can write it then: the
+ * `run` line; every line of input i (its input, sessions, databases,
+ * logs, checkpoints, sets and findings); the closing lines (the `ese`
+ * collection, the summary).  dsb_render_jsonl is the three over every
+ * input.  Each returns false on out-of-memory or a write error. */
+bool dsb_jsonl_begin(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);
+bool dsb_jsonl_input(FILE *fp, const struct dsb_report *r, size_t input);
+bool dsb_jsonl_end(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);
 
 /* The rule catalogue, for `dsbinspect rules --format F` (text, json, man,
  * markdown). */
@@ -55,6 +70,19 @@ json_t *dsb_json_u64(uint64_t v);
 /* The `summary` object (RC §3.1): totals over every finding, listed or
  * not, the suppressed counts, and the verdict. */
 json_t *dsb_json_summary(const struct dsb_report *r);
+
+/* The `run` object: tool version, command line, fail_on, times, host. */
+json_t *dsb_json_run(const struct dsb_run_info *run);
+
+/* One element of `inputs`, of `sessions` (without its `files`), of a
+ * session's `files`, and of `findings` (with its rule's title and
+ * remedy): the JSON report's and the JSON Lines' one wording. */
+json_t *dsb_json_input(const struct dsb_report *r, size_t i);
+json_t *dsb_json_session(const struct dsb_session *s);
+json_t *dsb_json_file(const struct dsb_file_entry *fe);
+json_t *dsb_json_finding(const struct dsb_finding *f);
+/* `collection` of `ese` (the folders searched, the entries skipped). */
+json_t *dsb_json_collection(const struct dsb_report *r);
 
 /* The `location` object of a finding: only the keys that apply (RC §3.5). */
 json_t *dsb_json_location(const struct dsb_finding *f);

@@ -70,6 +70,11 @@ json_t *dsb_json_u64(uint64_t v)
 	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
 }
 
+static json_t *str_or_null(const char *s)
+{
+	return s && s[0] ? dsb_json_str(s) : json_null();
+}
+
 /* Set obj[key] = v, stealing v; a NULL obj or v (out of memory) fails. */
 static bool jset(json_t *obj, const char *key, json_t *v)
 {
@@ -109,6 +114,29 @@ json_t *dsb_json_location(const struct dsb_finding *f)
 		return NULL;
 	}
 	return loc;
+}
+
+json_t *dsb_json_run(const struct dsb_run_info *run)
+{
+	json_t *o = json_object(), *argv = json_array();
+	bool ok = o && argv;
+	for (size_t i = 0; ok && i < run->argc; i++)
+		ok = json_array_append_new(argv, dsb_json_str(run->argv[i])) == 0;
+	ok = ok && jset(o, "tool_version", json_string(DSB_VERSION));
+	if (ok) {
+		ok = jset(o, "command_line", argv);
+		argv = NULL;
+	}
+	ok = ok && jset(o, "fail_on", json_string(dsb_fail_on_name(run->fail_on))) &&
+	     jset(o, "started", str_or_null(run->started)) &&
+	     jset(o, "ended", str_or_null(run->ended)) &&
+	     jset(o, "host", str_or_null(run->host));
+	json_decref(argv);
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 /* ---- the document ------------------------------------------------------ */
@@ -157,7 +185,7 @@ static void array_end(struct jw *w, size_t n, const char *indent)
 	fputc(']', w->fp);
 }
 
-static json_t *input_json(const struct dsb_report *r, size_t i)
+json_t *dsb_json_input(const struct dsb_report *r, size_t i)
 {
 	const struct dsb_input *in = &r->inputs[i];
 	json_t *o = json_object(), *filters = json_array();
@@ -183,7 +211,7 @@ static json_t *input_json(const struct dsb_report *r, size_t i)
 }
 
 /* A session without its files (they are streamed after it). */
-static json_t *session_json(const struct dsb_session *s)
+json_t *dsb_json_session(const struct dsb_session *s)
 {
 	char bt[12];
 	json_t *o = json_object();
@@ -207,7 +235,7 @@ static json_t *session_json(const struct dsb_session *s)
 	return o;
 }
 
-static json_t *file_json(const struct dsb_file_entry *fe)
+json_t *dsb_json_file(const struct dsb_file_entry *fe)
 {
 	char bft[16];
 	if (fe->bft >= 0)
@@ -227,7 +255,7 @@ static json_t *file_json(const struct dsb_file_entry *fe)
 	return o;
 }
 
-static json_t *finding_json(const struct dsb_finding *f)
+json_t *dsb_json_finding(const struct dsb_finding *f)
 {
 	const struct dsb_rule_info *ri = dsb_rule_info(f->rule);
 	json_t *o = json_object();
@@ -236,7 +264,9 @@ static json_t *finding_json(const struct dsb_finding *f)
 		  jset(o, "category", json_string(dsb_category_name(ri->category))) &&
 		  jset(o, "message", dsb_json_str(f->message)) &&
 		  jset(o, "input", json_integer(f->input)) &&
-		  jset(o, "location", dsb_json_location(f));
+		  jset(o, "location", dsb_json_location(f)) &&
+		  jset(o, "title", json_string(ri->title)) &&
+		  jset(o, "remedy", json_string(ri->remedy));
 	if (!ok) {
 		json_decref(o);
 		return NULL;
@@ -245,11 +275,6 @@ static json_t *finding_json(const struct dsb_finding *f)
 }
 
 /* ---- databases ---------------------------------------------------------- */
-
-static json_t *str_or_null(const char *s)
-{
-	return s && s[0] ? dsb_json_str(s) : json_null();
-}
 
 static json_t *signature_json(const struct dsb_db_signature *sg)
 {
@@ -535,7 +560,7 @@ json_t *dsb_json_set(const struct dsb_backup_set *st)
 
 /* `ese`: the folders searched and the entries skipped (not in RC: the
  * project's own field, so that nothing is skipped silently). */
-static json_t *collection_json(const struct dsb_report *r)
+json_t *dsb_json_collection(const struct dsb_report *r)
 {
 	json_t *o = json_object(), *folders = json_array(), *skipped = json_array();
 	bool ok = o && folders && skipped;
@@ -597,7 +622,6 @@ json_t *dsb_json_summary(const struct dsb_report *r)
 bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *opts)
 {
 	struct jw w = { .fp = fp, .ok = true };
-	(void)opts;
 
 	fprintf(fp, "{\n  \"schema\": \"%s\",\n  \"tool\": ", DSB_REPORT_SCHEMA);
 	json_t *tool = json_object();
@@ -605,11 +629,17 @@ bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_rend
 	    !jset(tool, "version", json_string(DSB_VERSION)))
 		w.ok = false;
 	put(&w, tool);
+	/* After `tool` and before `inputs`: the contract's keys keep their
+	 * order (RC §3.1), the project adds its own. */
+	if (opts->run) {
+		fputs(",\n  \"run\": ", fp);
+		put(&w, dsb_json_run(opts->run));
+	}
 
 	fputs(",\n  \"inputs\": [", fp);
 	for (size_t i = 0; i < r->ninputs; i++) {
 		item_start(&w, i, "    ");
-		put(&w, input_json(r, i));
+		put(&w, dsb_json_input(r, i));
 	}
 	array_end(&w, r->ninputs, "  ");
 
@@ -617,11 +647,11 @@ bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_rend
 	for (size_t i = 0; i < r->nsessions; i++) {
 		const struct dsb_session *s = &r->sessions[i];
 		item_start(&w, i, "    ");
-		put_open(&w, session_json(s));
+		put_open(&w, dsb_json_session(s));
 		fputs(", \"files\": [", fp);
 		for (size_t k = 0; k < s->nfiles; k++) {
 			item_start(&w, k, "      ");
-			put(&w, file_json(&s->files[k]));
+			put(&w, dsb_json_file(&s->files[k]));
 		}
 		array_end(&w, s->nfiles, "    ");
 		fputc('}', fp);
@@ -658,7 +688,7 @@ bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_rend
 
 	if (r->ese_collection) {
 		fputs(",\n  \"collection\": ", fp);
-		put(&w, collection_json(r));
+		put(&w, dsb_json_collection(r));
 	}
 
 	size_t n;
@@ -668,7 +698,7 @@ bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_rend
 	fputs(",\n  \"findings\": [", fp);
 	for (size_t i = 0; i < n; i++) {
 		item_start(&w, i, "    ");
-		put(&w, finding_json(&f[i]));
+		put(&w, dsb_json_finding(&f[i]));
 	}
 	array_end(&w, n, "  ");
 
