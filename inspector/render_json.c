@@ -629,12 +629,6 @@ bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_rend
 	    !jset(tool, "version", json_string(DSB_VERSION)))
 		w.ok = false;
 	put(&w, tool);
-	/* After `tool` and before `inputs`: the contract's keys keep their
-	 * order (RC §3.1), the project adds its own. */
-	if (opts->run) {
-		fputs(",\n  \"run\": ", fp);
-		put(&w, dsb_json_run(opts->run));
-	}
 
 	fputs(",\n  \"inputs\": [", fp);
 	for (size_t i = 0; i < r->ninputs; i++) {
@@ -702,6 +696,13 @@ bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_rend
 	}
 	array_end(&w, n, "  ");
 
+	/* The run last but one, beside the summary: its end time is known
+	 * only after the last input, and a report written as each input
+	 * finishes has written everything before it by then. */
+	if (opts->run) {
+		fputs(",\n  \"run\": ", fp);
+		put(&w, dsb_json_run(opts->run));
+	}
 	fputs(",\n  \"summary\": ", fp);
 	put(&w, dsb_json_summary(r));
 	fputs("\n}\n", fp);
