@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Renderers: the report model (verify/report.h) to text, JSON and SARIF
- * (report-contract §3), and the rule catalogue to text, JSON, the man
- * page's RULES section and docs/rules.md.  They only format: every verdict
- * and count comes from the model, so the formats cannot disagree.
+ * Renderers: the report model (verify/report.h) to text, JSON, JSON Lines
+ * and SARIF (report-contract §3), and the rule catalogue to text, JSON,
+ * the man page's RULES section and docs/rules.md.  They only format: every
+ * verdict and count comes from the model, so the formats cannot disagree.
  *
- * JSON and SARIF are written element by element (one finding, one file per
+ * JSON, JSON Lines and SARIF are written element by element (one finding, one file per
  * line), never built whole in memory: a capture with a million opens costs
  * the memory of one.
  */

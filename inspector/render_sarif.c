@@ -247,23 +247,28 @@ static json_t *artifact_location(const struct dsb_report *r, const struct dsb_fi
 	return al;
 }
 
-/* "member journal.jsonl, line 42": what the region cannot say when the
- * artifact is the archive that holds the member.  NULL: nothing to say. */
-static json_t *place_message(const struct dsb_finding *f, bool own_file)
+/* "member journal.jsonl, line 42" as loc's message: what the region
+ * cannot say when the artifact is the archive that holds the member.
+ * Nothing when the artifact is the member's own file or there is no
+ * member; false only on out-of-memory. */
+static bool place_message(json_t *loc, const struct dsb_finding *f, bool own_file)
 {
 	if (own_file || !f->member)
-		return NULL;
-	char line[32] = "";
+		return true;
+	char line[sizeof ", line " + 20];
+	_Static_assert(sizeof line >= sizeof ", line 18446744073709551615",
+		       "a 64-bit line number fits");
+	line[0] = '\0';
 	if (f->line > 0)
 		snprintf(line, sizeof line, ", line %llu", (unsigned long long)f->line);
 	size_t n = strlen(f->member) + sizeof "member " + strlen(line);
 	char *m = malloc(n);
 	if (!m)
-		return NULL;
+		return false;
 	snprintf(m, n, "member %s%s", f->member, line);
-	json_t *o = text_json(m);
+	bool ok = jset(loc, "message", text_json(m));
 	free(m);
-	return o;
+	return ok;
 }
 
 static json_t *physical_location(const struct dsb_report *r, const struct dsb_finding *f,
@@ -341,6 +346,7 @@ static bool fp_str(EVP_MD_CTX *c, char tag, const char *v)
 static bool fp_int(EVP_MD_CTX *c, char tag, int64_t v)
 {
 	char buf[24];
+	_Static_assert(sizeof buf >= sizeof "-9223372036854775808", "any int64_t fits");
 	snprintf(buf, sizeof buf, "%lld", (long long)v);
 	return fp_str(c, tag, v >= 0 ? buf : NULL);
 }
@@ -407,6 +413,8 @@ static struct fingerprint *fingerprints(const struct dsb_report *r, const struct
 static json_t *fingerprints_json(const struct fingerprint *fp)
 {
 	char hex[DSB_SHA256_HEX], v[DSB_SHA256_HEX + 12];
+	_Static_assert(sizeof v >= DSB_SHA256_HEX + sizeof ":4294967295" - 1,
+		       "the digest, a colon and a 32-bit occurrence fit");
 	dsb_sha256_hex(hex, fp->digest);
 	json_t *o = json_object();
 	snprintf(v, sizeof v, "%s:%u", hex, (unsigned)fp->occurrence);
@@ -429,10 +437,8 @@ static json_t *result_json(const struct dsb_report *r, const struct dsb_finding 
 	bool own_file = false;
 	json_t *o = json_object(), *loc = json_object(), *locs = json_array();
 	json_t *props = dsb_json_location(f), *ll = logical_locations(f);
-	bool ok = jset(loc, "physicalLocation", physical_location(r, f, &own_file));
-	json_t *msg = ok ? place_message(f, own_file) : NULL;
-	if (msg)
-		ok = jset(loc, "message", msg);
+	bool ok = jset(loc, "physicalLocation", physical_location(r, f, &own_file)) &&
+		  place_message(loc, f, own_file);
 	if (ok && json_array_size(ll) > 0)
 		ok = jset(loc, "logicalLocations", json_incref(ll));
 	ok = ok && json_array_append(locs, loc) == 0 &&

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "inspector/runinfo.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,9 @@
 
 /* 9999-12-31T23:59:59Z: RFC 3339 has four-digit years. */
 #define EPOCH_MAX INT64_C(253402300799)
+_Static_assert(sizeof "9999-12-31T23:59:59Z" == DSB_RFC3339_SIZE,
+	       "started and ended hold the longest RFC 3339 time we write");
+_Static_assert(DSB_HOST_SIZE > HOST_NAME_MAX, "any host name gethostname gives fits");
 
 /* SOURCE_DATE_EPOCH as the reproducible-builds specification reads it:
  * decimal digits only; anything else is ignored (the clock is used). */
