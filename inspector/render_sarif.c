@@ -13,9 +13,10 @@
  * - Every region has a startLine (GitHub requires one): the journal line
  *   for a finding on a journal that is a file of its own, else line 1,
  *   with the byte offset beside it when the offset is in that artifact.
- * - A member name that is absolute or holds a `..` (evidence chooses
- *   member names) never becomes part of a URI: such a result points at
- *   its input, and the name is in the message and properties only.
+ * - A member name that is absolute or holds a `..` (or a `.`, an empty
+ *   segment, a backslash, a control byte: evidence chooses member names)
+ *   never becomes part of a URI: such a result points at its input, and
+ *   the name is in the message and properties only.
  * - partialFingerprints are derived from the rule, the input's path and
  *   the finding's logical place (member, backed-up file, handle, function,
  *   table, page, offset, generation), never from the journal line or seq,
@@ -56,10 +57,6 @@ static bool jset(json_t *obj, const char *key, json_t *v)
 	return v && json_object_set_new(obj, key, v) == 0;
 }
 
-/* RFC 3986: keep the unreserved characters and '/', percent-encode every
- * other byte (':' too, so that "c:x" cannot read as a scheme).  An
- * absolute path a is a file: URI (GitHub makes it relative to the
- * checkout); a relative one stays a relative reference. */
 /* "./x.tar" and "x.tar" are one file: one URI, one fingerprint. */
 static const char *skip_dot_slash(const char *p)
 {
@@ -68,6 +65,11 @@ static const char *skip_dot_slash(const char *p)
 	return p;
 }
 
+/* The URI of path a, or of member b inside folder a.  RFC 3986: keep the
+ * unreserved characters and '/', percent-encode every other byte (':'
+ * too, so that "c:x" cannot read as a scheme).  An absolute path a is a
+ * file: URI (GitHub makes it relative to the checkout); a relative one
+ * stays a relative reference. */
 static json_t *uri_json(const char *a, const char *b)
 {
 	static const char file_scheme[] = "file://";
