@@ -38,8 +38,10 @@ static const struct command commands[] = {
 			"temporary file in $TMPDIR (else /tmp; it needs the database's size on\n"
 			"disk, and is removed at once) and, if our checks found no error in it,\n"
 			"read record by record through libesedb as `ese --records` does.",
-		.formats = FMT(DSB_FORMAT_TEXT) | FMT(DSB_FORMAT_JSON) | FMT(DSB_FORMAT_SARIF),
-		.formats_shown = FMT(DSB_FORMAT_TEXT) | FMT(DSB_FORMAT_JSON) | FMT(DSB_FORMAT_SARIF),
+		.formats = FMT(DSB_FORMAT_TEXT) | FMT(DSB_FORMAT_JSON) | FMT(DSB_FORMAT_SARIF) |
+			   FMT(DSB_FORMAT_JSONL),
+		.formats_shown = FMT(DSB_FORMAT_TEXT) | FMT(DSB_FORMAT_JSON) | FMT(DSB_FORMAT_SARIF) |
+				 FMT(DSB_FORMAT_JSONL),
 		.min_paths = 1, .max_paths = SIZE_MAX,
 	},
 	{
@@ -73,8 +75,10 @@ static const struct command commands[] = {
 			"past a limit).  With --records, a database our checks found no error in\n"
 			"is then read record by record, every value, through libesedb in a child\n"
 			"process under time and memory limits.",
-		.formats = FMT(DSB_FORMAT_TEXT) | FMT(DSB_FORMAT_JSON) | FMT(DSB_FORMAT_SARIF),
-		.formats_shown = FMT(DSB_FORMAT_TEXT) | FMT(DSB_FORMAT_JSON) | FMT(DSB_FORMAT_SARIF),
+		.formats = FMT(DSB_FORMAT_TEXT) | FMT(DSB_FORMAT_JSON) | FMT(DSB_FORMAT_SARIF) |
+			   FMT(DSB_FORMAT_JSONL),
+		.formats_shown = FMT(DSB_FORMAT_TEXT) | FMT(DSB_FORMAT_JSON) | FMT(DSB_FORMAT_SARIF) |
+				 FMT(DSB_FORMAT_JSONL),
 		.min_paths = 1, .max_paths = SIZE_MAX,
 	},
 	{
@@ -136,7 +140,7 @@ struct option {
 
 static const struct option options[] = {
 	{ OPT_FORMAT, "format", 0, "FMT",
-	  "report format: text (default), json or sarif" },
+	  "report format: text (default), json, jsonl or sarif" },
 	{ OPT_OUTPUT, "output", 'o', "FILE",
 	  "write the report to FILE, atomically (- is standard output)" },
 	{ OPT_FAIL_ON, "fail-on", 0, "LEVEL",
@@ -170,6 +174,7 @@ static const char *const format_names[] = {
 	[DSB_FORMAT_TEXT] = "text",
 	[DSB_FORMAT_JSON] = "json",
 	[DSB_FORMAT_SARIF] = "sarif",
+	[DSB_FORMAT_JSONL] = "jsonl",
 	[DSB_FORMAT_MAN] = "man",
 	[DSB_FORMAT_MARKDOWN] = "markdown",
 };
@@ -254,7 +259,7 @@ static bool apply_option(struct parse_state *ps, const struct option *o, const c
 				return true;
 			}
 		}
-		snprintf(ps->err, ps->errlen, "unknown format '%s': use text, json or sarif",
+		snprintf(ps->err, ps->errlen, "unknown format '%s': use text, json, jsonl or sarif",
 			 shown(w, sizeof w, value));
 		return false;
 	case OPT_OUTPUT:

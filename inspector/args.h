@@ -41,6 +41,7 @@ enum dsb_format {
 	DSB_FORMAT_TEXT,
 	DSB_FORMAT_JSON,
 	DSB_FORMAT_SARIF,
+	DSB_FORMAT_JSONL,       /* JSON Lines: one object per line (docs/cli.md) */
 	DSB_FORMAT_MAN,         /* hidden: `rules` only, the man page's RULES section */
 	DSB_FORMAT_MARKDOWN,    /* hidden: `rules` only, docs/rules.md */
 };

@@ -25,6 +25,7 @@
 #include "inspector/output.h"
 #include "inspector/progress.h"
 #include "inspector/render.h"
+#include "inspector/runinfo.h"
 #include "inspector/term.h"
 #include "inspector/timeline.h"
 
@@ -224,7 +225,7 @@ static bool dir_spares_inputs(const struct dsb_cli *cli, char *err, size_t errle
 }
 
 /* verify PATH..., replay PATH, ese PATH... and extract PATH -C DIR */
-static int run_verify(const struct dsb_cli *cli)
+static int run_verify(const struct dsb_cli *cli, struct dsb_run_info *run)
 {
 	struct dsb_output out;
 	char err[ERR_MAX];
@@ -290,7 +291,7 @@ static int run_verify(const struct dsb_cli *cli)
 	bool run_failed = false;
 	bool colour = cli->format == DSB_FORMAT_TEXT && dsb_term_colour(out.fp);
 	struct dsb_render_stream rs;
-	dsb_render_begin(&rs, out.fp, cli->format, rep, colour);
+	dsb_render_begin(&rs, out.fp, cli->format, rep, colour, run);
 	if (cli->cmd == DSB_CMD_VERIFY) {
 		/* Each input into a report of its own, absorbed and written in
 		 * command-line order as soon as it and those before it are done. */
@@ -350,10 +351,12 @@ static int run_verify(const struct dsb_cli *cli)
 	}
 
 	int status = run_failed ? DSB_EXIT_INCOMPLETE : status_of(dsb_report_verdict(rep, -1));
+	dsb_run_info_end(run);
 	struct dsb_render_opts ro = {
 		.colour = colour,
 		.exit_status = status,
 		.run_failed = run_failed,
+		.run = run,
 	};
 	if (!dsb_render_end(&rs, &ro)) {
 		op_error_of(DSB_OP_IO, "cannot write the report (out of memory or a write error)");
@@ -374,6 +377,7 @@ static int run_verify(const struct dsb_cli *cli)
 int main(int argc, char **argv)
 {
 	struct dsb_cli cli;
+	struct dsb_run_info run;
 	char err[ERR_MAX];
 	int status = DSB_EXIT_USAGE;
 
@@ -397,7 +401,8 @@ int main(int argc, char **argv)
 	case DSB_CMD_REPLAY:
 	case DSB_CMD_ESE:
 	case DSB_CMD_EXTRACT:
-		status = run_verify(&cli);
+		dsb_run_info_begin(&run, argc, argv, cli.fail_on);
+		status = run_verify(&cli, &run);
 		break;
 	case DSB_CMD_NONE:
 		break;

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Renderers: the report model (verify/report.h) to text, JSON and SARIF
- * (report-contract §3), and the rule catalogue to text, JSON, the man
- * page's RULES section and docs/rules.md.  They only format: every verdict
- * and count comes from the model, so the formats cannot disagree.
+ * Renderers: the report model (verify/report.h) to text, JSON, JSON Lines
+ * and SARIF (report-contract §3), and the rule catalogue to text, JSON,
+ * the man page's RULES section and docs/rules.md.  They only format: every
+ * verdict and count comes from the model, so the formats cannot disagree.
  *
- * JSON and SARIF are written element by element (one finding, one file per
+ * JSON, JSON Lines and SARIF are written element by element (one finding, one file per
  * line), never built whole in memory: a capture with a million opens costs
  * the memory of one.
  */
@@ -19,14 +19,18 @@
 
 #include "dsbinspect.h"
 #include "inspector/args.h"
+#include "inspector/runinfo.h"
 
 #define DSB_REPORT_SCHEMA "dsbinspect-report/1"
 #define DSB_RULES_SCHEMA  "dsbinspect-rules/1"
+#define DSB_JSONL_SCHEMA  "dsbinspect-jsonl/1"
 
 struct dsb_render_opts {
 	bool colour;            /* text only: SGR colour codes */
 	int exit_status;        /* SARIF invocations[0].exitCode */
 	bool run_failed;        /* an operational error cut the run short */
+	const struct dsb_run_info *run;   /* the `run` object; NULL: none written
+					   * (renderers called by tests) */
 };
 
 /* A report written as its inputs are done (`verify`): begin, then
@@ -41,12 +45,13 @@ struct dsb_render_stream {
 	enum dsb_format format;
 	const struct dsb_report *r;
 	bool colour;
+	const struct dsb_run_info *run;   /* JSON Lines' first line; NULL: none */
 	size_t next_input;          /* inputs written so far */
 	size_t next_log, next_ck;   /* text: the first log and checkpoint not shown */
 	bool ok;                    /* no write error, no out-of-memory so far */
 };
 void dsb_render_begin(struct dsb_render_stream *s, FILE *fp, enum dsb_format f,
-		      const struct dsb_report *r, bool colour);
+		      const struct dsb_report *r, bool colour, const struct dsb_run_info *run);
 void dsb_render_inputs(struct dsb_render_stream *s);
 /* Every input not yet written, the rest, the summary; flushes.  False on
  * out-of-memory or a write error at any step. */
@@ -56,9 +61,9 @@ bool dsb_render_end(struct dsb_render_stream *s, const struct dsb_render_opts *o
  * render_sarif.c). */
 void dsb_text_input(struct dsb_render_stream *s, size_t i);
 void dsb_text_end(struct dsb_render_stream *s);
-void dsb_json_begin(struct dsb_render_stream *s);
-void dsb_json_input(struct dsb_render_stream *s, size_t i);
-void dsb_json_end(struct dsb_render_stream *s, const struct dsb_render_opts *o);
+void dsb_json_write_begin(struct dsb_render_stream *s);
+void dsb_json_write_input(struct dsb_render_stream *s, size_t i);
+void dsb_json_write_end(struct dsb_render_stream *s, const struct dsb_render_opts *o);
 void dsb_sarif_begin(struct dsb_render_stream *s);
 void dsb_sarif_input(struct dsb_render_stream *s, size_t i);
 void dsb_sarif_end(struct dsb_render_stream *s, const struct dsb_render_opts *o);
@@ -68,6 +73,17 @@ void dsb_sarif_end(struct dsb_render_stream *s, const struct dsb_render_opts *o)
 bool dsb_render_text(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);
 bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);
 bool dsb_render_sarif(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);
+bool dsb_render_jsonl(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);
+
+/* JSON Lines in three steps, so that a caller that knows one input's part
+ * is final (reports written as each input ends) can write it then: the
+ * `run` line; every line of input i (its input, sessions, databases,
+ * logs, checkpoints, sets and findings); the closing lines (the `ese`
+ * collection, the summary).  dsb_render_jsonl is the three over every
+ * input.  Each returns false on out-of-memory or a write error. */
+bool dsb_jsonl_begin(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);
+bool dsb_jsonl_input(FILE *fp, const struct dsb_report *r, size_t input);
+bool dsb_jsonl_end(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);
 
 /* The rule catalogue, for `dsbinspect rules --format F` (text, json, man,
  * markdown). */
@@ -90,6 +106,19 @@ json_t *dsb_json_u64(uint64_t v);
 /* The `summary` object (RC §3.1): totals over every finding, listed or
  * not, the suppressed counts, and the verdict. */
 json_t *dsb_json_summary(const struct dsb_report *r);
+
+/* The `run` object: tool version, command line, fail_on, times, host. */
+json_t *dsb_json_run(const struct dsb_run_info *run);
+
+/* One element of `inputs`, of `sessions` (without its `files`), of a
+ * session's `files`, and of `findings` (with its rule's title and
+ * remedy): the JSON report's and the JSON Lines' one wording. */
+json_t *dsb_json_input(const struct dsb_report *r, size_t i);
+json_t *dsb_json_session(const struct dsb_session *s);
+json_t *dsb_json_file(const struct dsb_file_entry *fe);
+json_t *dsb_json_finding(const struct dsb_finding *f);
+/* `collection` of `ese` (the folders searched, the entries skipped). */
+json_t *dsb_json_collection(const struct dsb_report *r);
 
 /* The `location` object of a finding: only the keys that apply (RC §3.5). */
 json_t *dsb_json_location(const struct dsb_finding *f);

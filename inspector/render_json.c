@@ -41,6 +41,11 @@ json_t *dsb_json_u64(uint64_t v)
 	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
 }
 
+static json_t *str_or_null(const char *s)
+{
+	return s && s[0] ? dsb_json_str(s) : json_null();
+}
+
 /* Set obj[key] = v, stealing v; a NULL obj or v (out of memory) fails. */
 static bool jset(json_t *obj, const char *key, json_t *v)
 {
@@ -80,6 +85,29 @@ json_t *dsb_json_location(const struct dsb_finding *f)
 		return NULL;
 	}
 	return loc;
+}
+
+json_t *dsb_json_run(const struct dsb_run_info *run)
+{
+	json_t *o = json_object(), *argv = json_array();
+	bool ok = o && argv;
+	for (size_t i = 0; ok && i < run->argc; i++)
+		ok = json_array_append_new(argv, dsb_json_str(run->argv[i])) == 0;
+	ok = ok && jset(o, "tool_version", json_string(DSB_VERSION));
+	if (ok) {
+		ok = jset(o, "command_line", argv);
+		argv = NULL;
+	}
+	ok = ok && jset(o, "fail_on", json_string(dsb_fail_on_name(run->fail_on))) &&
+	     jset(o, "started", str_or_null(run->started)) &&
+	     jset(o, "ended", str_or_null(run->ended)) &&
+	     jset(o, "host", str_or_null(run->host));
+	json_decref(argv);
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 /* ---- the document ------------------------------------------------------ */
@@ -128,7 +156,7 @@ static void array_end(struct jw *w, size_t n, const char *indent)
 	fputc(']', w->fp);
 }
 
-static json_t *input_json(const struct dsb_report *r, size_t i)
+json_t *dsb_json_input(const struct dsb_report *r, size_t i)
 {
 	const struct dsb_input *in = &r->inputs[i];
 	json_t *o = json_object(), *filters = json_array();
@@ -154,7 +182,7 @@ static json_t *input_json(const struct dsb_report *r, size_t i)
 }
 
 /* A session without its files (they are streamed after it). */
-static json_t *session_json(const struct dsb_session *s)
+json_t *dsb_json_session(const struct dsb_session *s)
 {
 	char bt[12];
 	json_t *o = json_object();
@@ -178,7 +206,7 @@ static json_t *session_json(const struct dsb_session *s)
 	return o;
 }
 
-static json_t *file_json(const struct dsb_file_entry *fe)
+json_t *dsb_json_file(const struct dsb_file_entry *fe)
 {
 	char bft[16];
 	if (fe->bft >= 0)
@@ -198,7 +226,7 @@ static json_t *file_json(const struct dsb_file_entry *fe)
 	return o;
 }
 
-static json_t *finding_json(const struct dsb_finding *f)
+json_t *dsb_json_finding(const struct dsb_finding *f)
 {
 	const struct dsb_rule_info *ri = dsb_rule_info(f->rule);
 	json_t *o = json_object();
@@ -207,7 +235,9 @@ static json_t *finding_json(const struct dsb_finding *f)
 		  jset(o, "category", json_string(dsb_category_name(ri->category))) &&
 		  jset(o, "message", dsb_json_str(f->message)) &&
 		  jset(o, "input", json_integer(f->input)) &&
-		  jset(o, "location", dsb_json_location(f));
+		  jset(o, "location", dsb_json_location(f)) &&
+		  jset(o, "title", json_string(ri->title)) &&
+		  jset(o, "remedy", json_string(ri->remedy));
 	if (!ok) {
 		json_decref(o);
 		return NULL;
@@ -216,11 +246,6 @@ static json_t *finding_json(const struct dsb_finding *f)
 }
 
 /* ---- databases ---------------------------------------------------------- */
-
-static json_t *str_or_null(const char *s)
-{
-	return s && s[0] ? dsb_json_str(s) : json_null();
-}
 
 static json_t *signature_json(const struct dsb_db_signature *sg)
 {
@@ -586,7 +611,7 @@ json_t *dsb_json_extraction(const struct dsb_extraction *x)
 
 /* `ese`: the folders searched and the entries skipped (not in RC: the
  * project's own field, so that nothing is skipped silently). */
-static json_t *collection_json(const struct dsb_report *r)
+json_t *dsb_json_collection(const struct dsb_report *r)
 {
 	json_t *o = json_object(), *folders = json_array(), *skipped = json_array();
 	bool ok = o && folders && skipped;
@@ -645,7 +670,7 @@ json_t *dsb_json_summary(const struct dsb_report *r)
 	return o;
 }
 
-void dsb_json_begin(struct dsb_render_stream *s)
+void dsb_json_write_begin(struct dsb_render_stream *s)
 {
 	struct jw w = { .fp = s->fp, .ok = true };
 	fprintf(w.fp, "{\n  \"schema\": \"%s\",\n  \"tool\": ", DSB_REPORT_SCHEMA);
@@ -661,15 +686,15 @@ void dsb_json_begin(struct dsb_render_stream *s)
 	s->ok &= w.ok;
 }
 
-void dsb_json_input(struct dsb_render_stream *s, size_t i)
+void dsb_json_write_input(struct dsb_render_stream *s, size_t i)
 {
 	struct jw w = { .fp = s->fp, .ok = true };
 	item_start(&w, i, "    ");
-	put(&w, input_json(s->r, i));
+	put(&w, dsb_json_input(s->r, i));
 	s->ok &= w.ok;
 }
 
-void dsb_json_end(struct dsb_render_stream *s, const struct dsb_render_opts *opts)
+void dsb_json_write_end(struct dsb_render_stream *s, const struct dsb_render_opts *opts)
 {
 	const struct dsb_report *r = s->r;
 	FILE *fp = s->fp;
@@ -680,11 +705,11 @@ void dsb_json_end(struct dsb_render_stream *s, const struct dsb_render_opts *opt
 	for (size_t i = 0; i < r->nsessions; i++) {
 		const struct dsb_session *ss = &r->sessions[i];
 		item_start(&w, i, "    ");
-		put_open(&w, session_json(ss));
+		put_open(&w, dsb_json_session(ss));
 		fputs(", \"files\": [", fp);
 		for (size_t k = 0; k < ss->nfiles; k++) {
 			item_start(&w, k, "      ");
-			put(&w, file_json(&ss->files[k]));
+			put(&w, dsb_json_file(&ss->files[k]));
 		}
 		array_end(&w, ss->nfiles, "    ");
 		fputc('}', fp);
@@ -728,7 +753,7 @@ void dsb_json_end(struct dsb_render_stream *s, const struct dsb_render_opts *opt
 
 	if (r->ese_collection) {
 		fputs(",\n  \"collection\": ", fp);
-		put(&w, collection_json(r));
+		put(&w, dsb_json_collection(r));
 	}
 	if (r->extraction) {
 		fputs(",\n  \"extraction\": ", fp);
@@ -742,10 +767,17 @@ void dsb_json_end(struct dsb_render_stream *s, const struct dsb_render_opts *opt
 	fputs(",\n  \"findings\": [", fp);
 	for (size_t i = 0; i < n; i++) {
 		item_start(&w, i, "    ");
-		put(&w, finding_json(&f[i]));
+		put(&w, dsb_json_finding(&f[i]));
 	}
 	array_end(&w, n, "  ");
 
+	/* The run last but one, beside the summary: its end time is known
+	 * only after the last input, and a report written as each input
+	 * finishes has written everything before it by then. */
+	if (opts->run) {
+		fputs(",\n  \"run\": ", fp);
+		put(&w, dsb_json_run(opts->run));
+	}
 	fputs(",\n  \"summary\": ", fp);
 	put(&w, dsb_json_summary(r));
 	fputs("\n}\n", fp);
@@ -755,7 +787,7 @@ void dsb_json_end(struct dsb_render_stream *s, const struct dsb_render_opts *opt
 bool dsb_render_json(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *opts)
 {
 	struct dsb_render_stream s;
-	dsb_render_begin(&s, fp, DSB_FORMAT_JSON, r, false);
+	dsb_render_begin(&s, fp, DSB_FORMAT_JSON, r, false, opts->run);
 	dsb_render_inputs(&s);
 	return dsb_render_end(&s, opts);
 }

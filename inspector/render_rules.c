@@ -246,6 +246,7 @@ bool dsb_render_rules(FILE *fp, enum dsb_format f, bool colour)
 		rules_markdown(fp);
 		break;
 	case DSB_FORMAT_SARIF:
+	case DSB_FORMAT_JSONL:
 		ok = false;     /* refused by the argument parser */
 		break;
 	}

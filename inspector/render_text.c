@@ -875,7 +875,7 @@ void dsb_text_end(struct dsb_render_stream *s)
 bool dsb_render_text(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o)
 {
 	struct dsb_render_stream s;
-	dsb_render_begin(&s, fp, DSB_FORMAT_TEXT, r, o->colour);
+	dsb_render_begin(&s, fp, DSB_FORMAT_TEXT, r, o->colour, o->run);
 	dsb_render_inputs(&s);
 	return dsb_render_end(&s, o);
 }

@@ -12,6 +12,7 @@ packages=(
 	libesedb-dev libesedb-utils                 # ESE deep checks; esedbinfo/esedbexport for the bench
 	libbfio-dev                                 # libesedb.h includes libbfio.h, but libesedb-dev does not depend on it
 	libcunit1-dev                               # unit tests
+	python3 python3-jsonschema                  # tests: reports against docs/schema and the SARIF schema
 	clang libclang-rt-14-dev                    # libFuzzer targets
 	libarchive-tools zstd xz-utils bzip2 lz4    # bsdtar and filters for tests and the bench
 	time                                        # peak RSS in the bench

@@ -79,6 +79,14 @@ static void test_parse_verify(void)
 	CU_ASSERT_STRING_EQUAL(cli.output, "out");
 	dsb_cli_free(&cli);
 
+	/* JSON Lines: verify and ese. */
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err, W("verify", "--format=jsonl", "x")));
+	CU_ASSERT_EQUAL(cli.format, DSB_FORMAT_JSONL);
+	dsb_cli_free(&cli);
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err, W("ese", "--format", "jsonl", "x")));
+	CU_ASSERT_EQUAL(cli.format, DSB_FORMAT_JSONL);
+	dsb_cli_free(&cli);
+
 	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err,
 				   W("verify", "--fail-on", "info", "--output", "o", "--quiet", "x")));
 	CU_ASSERT_EQUAL(cli.fail_on, DSB_FAIL_ON_INFO);
@@ -169,6 +177,8 @@ static void test_parse_usage_errors(void)
 	check_usage_error(W("replay", "--format", "json", "a"), "replay cannot write --format json");
 	check_usage_error(W("rules", "x"), "rules takes no PATH");
 	check_usage_error(W("rules", "--format", "sarif"), "rules cannot write --format sarif");
+	check_usage_error(W("rules", "--format", "jsonl"), "rules cannot write --format jsonl");
+	check_usage_error(W("replay", "--format", "jsonl", "a"), "replay cannot write --format jsonl");
 	check_usage_error(W("verify", "--format", "man", "a"), "verify cannot write --format man");
 	check_usage_error(W("help", "nope"), "unknown command 'nope'");
 	check_usage_error(W("help", "verify", "rules"), "help takes one COMMAND");

@@ -228,15 +228,23 @@ static char *mix_report(const char *format, const char *jobs, int *status)
 	return run_all(args, status);
 }
 
-/* Timings have no place in the comparison: a `run` object (start and end
- * times), when the report has one, is dropped line by line. */
+/* The command line differs from run to run (-j N) and so would the
+ * times: the lines that carry them are dropped (the JSON report's `run`,
+ * SARIF's `invocations`, JSON Lines' `run` line); the times are pinned
+ * by SOURCE_DATE_EPOCH for the rest (the JSON Lines' summary line). */
+static bool run_line(const char *p)
+{
+	return strncmp(p, "  \"run\": ", 9) == 0 || strncmp(p, "      \"invocations\": ", 21) == 0 ||
+	       strncmp(p, "{\"type\":\"run\"", 13) == 0;
+}
+
 static void drop_timings(char *s)
 {
 	char *o = s;
 	for (char *p = s; *p;) {
 		char *eol = strchr(p, '\n');
 		size_t n = eol ? (size_t)(eol - p) + 1 : strlen(p);
-		if (strncmp(p, "  \"run\": ", 9) != 0) {
+		if (!run_line(p)) {
 			memmove(o, p, n);
 			o += n;
 		}
@@ -248,6 +256,7 @@ static void drop_timings(char *s)
 static void same_at_every_jobs(const char *format)
 {
 	write_mix();
+	setenv("SOURCE_DATE_EPOCH", "1764669600", 1);   /* the children's clock */
 	int st1, st;
 	char *one = mix_report(format, "1", &st1);
 	CU_ASSERT_EQUAL(st1, 2);        /* incomplete inputs in the mix */
@@ -269,6 +278,7 @@ static void same_at_every_jobs(const char *format)
 static void jobs_same_json_report(void) { same_at_every_jobs("json"); }
 static void jobs_same_text_report(void) { same_at_every_jobs("text"); }
 static void jobs_same_sarif_report(void) { same_at_every_jobs("sarif"); }
+static void jobs_same_jsonl_report(void) { same_at_every_jobs("jsonl"); }
 
 /* The JSON at -j4 holds what was checked: each input's verdict in order,
  * the sets pointing at databases and logs of their own input. */
@@ -359,10 +369,20 @@ static void first_input_out_before_second_ends(const char *format, const char *j
 	CU_ASSERT_EQUAL(wait_status(c.pid), 0);
 	/* The second input followed, and the document is whole. */
 	CU_ASSERT(strstr(out, fifo) != NULL);
-	if (strcmp(format, "text") != 0) {
+	if (strcmp(format, "jsonl") == 0) {
+		/* every line an object of its own */
+		size_t lines = 0;
+		for (char *p = out, *eol; (eol = strchr(p, '\n')); p = eol + 1, lines++) {
+			json_error_t e;
+			json_t *doc = json_loadb(p, (size_t)(eol - p), 0, &e);
+			CU_ASSERT_PTR_NOT_NULL(doc);
+			json_decref(doc);
+		}
+		CU_ASSERT(lines >= 4);   /* run, two inputs, summary */
+	} else if (strcmp(format, "text") != 0) {
 		json_error_t e;
 		json_t *doc = json_loads(out, 0, &e);
-		CU_ASSERT(tmpdir != NULL);
+		CU_ASSERT_PTR_NOT_NULL(doc);
 		json_decref(doc);
 	}
 	free(out);
@@ -385,6 +405,12 @@ static void jobs_json_first_input_written_before_second_read(void)
 static void jobs_sarif_first_input_written_before_second_read(void)
 {
 	first_input_out_before_second_ends("sarif", "2", "\"sha-256\": \"", NULL);
+}
+
+static void jobs_jsonl_first_input_written_before_second_read(void)
+{
+	first_input_out_before_second_ends("jsonl", "2", "\"input_path\":\"", "\"");
+	first_input_out_before_second_ends("jsonl", "1", "\"input_path\":\"", "\"");
 }
 
 /* ---- the summary names the inputs ---------------------------------------- */
@@ -537,6 +563,7 @@ static const struct dsb_test cli_tests[] = {
 	{ "jobs_same_json_report", jobs_same_json_report },
 	{ "jobs_same_text_report", jobs_same_text_report },
 	{ "jobs_same_sarif_report", jobs_same_sarif_report },
+	{ "jobs_same_jsonl_report", jobs_same_jsonl_report },
 	{ "jobs_json_indices_point_at_own_input", jobs_json_indices_point_at_own_input },
 	{ "jobs_text_first_input_written_before_second_read",
 	  jobs_text_first_input_written_before_second_read },
@@ -544,6 +571,8 @@ static const struct dsb_test cli_tests[] = {
 	  jobs_json_first_input_written_before_second_read },
 	{ "jobs_sarif_first_input_written_before_second_read",
 	  jobs_sarif_first_input_written_before_second_read },
+	{ "jobs_jsonl_first_input_written_before_second_read",
+	  jobs_jsonl_first_input_written_before_second_read },
 	{ "jobs_text_summary_names_failed_and_incomplete",
 	  jobs_text_summary_names_failed_and_incomplete },
 	{ "jobs_text_summary_no_names_when_all_pass", jobs_text_summary_no_names_when_all_pass },

@@ -64,12 +64,16 @@ static void add_session(struct dsb_report *r, int input, const char *hbc,
 	CU_ASSERT_FATAL(dsb_report_add_session(r, &s));
 }
 
+/* Added to every journal line and seq of sample_report: the same capture
+ * with records inserted before them (SARIF fingerprints must not move). */
+static uint64_t loc_shift;
+
 static struct dsb_loc loc_call(uint64_t line, uint64_t seq, const char *hbc, const char *fn)
 {
 	struct dsb_loc l = DSB_LOC_INIT;
 	l.member = "journal.jsonl";
-	l.line = line;
-	l.seq = seq;
+	l.line = line + loc_shift;
+	l.seq = seq + loc_shift;
 	l.has_seq = true;
 	l.hbc = hbc;
 	l.fn = fn;
@@ -536,29 +540,49 @@ static void test_sarif_results(void)
 					     "physicalLocation");
 		json_t *al = json_object_get(pl, "artifactLocation");
 		CU_ASSERT_TRUE(strlen(jstr(al, "uri")) > 0);
-		json_int_t ai = jint(al, "index");
-		CU_ASSERT_TRUE(ai >= 0 && (size_t)ai < json_array_size(artifacts));
+		/* An index names an input, and the uri is that input's. */
+		if (json_object_get(al, "index")) {
+			json_int_t ai = jint(al, "index");
+			CU_ASSERT_TRUE_FATAL(ai >= 0 && (size_t)ai < json_array_size(artifacts));
+			CU_ASSERT_STRING_EQUAL(jstr(json_object_get(json_array_get(artifacts, (size_t)ai),
+								    "location"), "uri"), jstr(al, "uri"));
+		}
+		/* GitHub: a startLine on every result, and fingerprints. */
+		CU_ASSERT_TRUE(jint(json_object_get(pl, "region"), "startLine") >= 1);
+		json_t *pf = json_object_get(res, "partialFingerprints");
+		CU_ASSERT_TRUE(strlen(jstr(pf, "primaryLocationLineHash")) > 0);
+		CU_ASSERT_TRUE(strlen(jstr(pf, "dsbinspect/v1")) > 0);
 	}
 
-	/* P010 (third): a journal line region, seq and hbc as properties. */
+	/* P010 (third), a member of the archive input 0: the result points
+	 * at the archive (GitHub reads only the uri), line 1, and names the
+	 * member and its journal line in the location's message; seq and hbc
+	 * are properties. */
 	res = json_array_get(results, 2);
 	json_t *loc = json_array_get(json_object_get(res, "locations"), 0);
 	json_t *pl = json_object_get(loc, "physicalLocation");
-	CU_ASSERT_EQUAL(jint(json_object_get(pl, "region"), "startLine"), 42);
-	CU_ASSERT_STRING_EQUAL(jstr(json_object_get(pl, "artifactLocation"), "uri"), "journal.jsonl");
-	json_int_t ai = jint(json_object_get(pl, "artifactLocation"), "index");
-	CU_ASSERT_EQUAL(jint(json_array_get(artifacts, (size_t)ai), "parentIndex"), 0);
+	CU_ASSERT_EQUAL(jint(json_object_get(pl, "region"), "startLine"), 1);
+	CU_ASSERT_PTR_NULL(json_object_get(json_object_get(pl, "region"), "byteOffset"));
+	CU_ASSERT_STRING_EQUAL(jstr(json_object_get(pl, "artifactLocation"), "uri"),
+			       "backup-dc01.tar.zst");
+	CU_ASSERT_EQUAL(jint(json_object_get(pl, "artifactLocation"), "index"), 0);
+	CU_ASSERT_STRING_EQUAL(jstr(json_object_get(loc, "message"), "text"),
+			       "member journal.jsonl, line 42");
 	json_t *props = json_object_get(res, "properties");
 	CU_ASSERT_EQUAL(jint(props, "seq"), 41);
 	CU_ASSERT_STRING_EQUAL(jstr(props, "hbc"), "0x1f3a0");
-	json_t *ll = json_array_get(json_object_get(loc, "logicalLocations"), 0);
-	CU_ASSERT_STRING_EQUAL(jstr(ll, "name"), "DsBackupClose");
-	CU_ASSERT_STRING_EQUAL(jstr(ll, "kind"), "function");
+	json_t *lls = json_object_get(loc, "logicalLocations");
+	CU_ASSERT_STRING_EQUAL(jstr(json_array_get(lls, 0), "name"), "journal.jsonl");
+	CU_ASSERT_STRING_EQUAL(jstr(json_array_get(lls, 0), "kind"), "member");
+	CU_ASSERT_STRING_EQUAL(jstr(json_array_get(lls, 1), "name"), "DsBackupClose");
+	CU_ASSERT_STRING_EQUAL(jstr(json_array_get(lls, 1), "kind"), "function");
 
 	/* C015 in the folder input: the member file itself, with its offset. */
 	res = json_array_get(results, json_array_size(results) - 1);
 	pl = json_object_get(json_array_get(json_object_get(res, "locations"), 0), "physicalLocation");
 	CU_ASSERT_STRING_EQUAL(jstr(json_object_get(pl, "artifactLocation"), "uri"), "capture%20dir/data/x");
+	CU_ASSERT_PTR_NULL(json_object_get(json_object_get(pl, "artifactLocation"), "index"));
+	CU_ASSERT_EQUAL(jint(json_object_get(pl, "region"), "startLine"), 1);
 	CU_ASSERT_EQUAL(jint(json_object_get(pl, "region"), "byteOffset"), 1234);
 	CU_ASSERT_EQUAL(jint(json_object_get(res, "properties"), "offset"), 1234);
 
@@ -570,6 +594,372 @@ static void test_sarif_results(void)
 	json_decref(doc);
 	json_decref(jdoc);
 	dsb_report_free(r);
+}
+
+/* ---- run object, JSON Lines, SARIF for code scanning ----------------------- */
+
+static const char *const run_argv[] = { "dsbinspect", "verify", "--fail-on", "warning",
+					"backup-dc01.tar.zst", "capture dir" };
+
+static void sample_run(struct dsb_run_info *ri)
+{
+	memset(ri, 0, sizeof *ri);
+	ri->argv = run_argv;
+	ri->argc = sizeof run_argv / sizeof run_argv[0];
+	ri->fail_on = DSB_FAIL_ON_WARNING;
+	snprintf(ri->started, sizeof ri->started, "2026-12-02T03:00:00Z");
+	snprintf(ri->ended, sizeof ri->ended, "2026-12-02T03:00:07Z");
+	snprintf(ri->host, sizeof ri->host, "auditor-01");
+}
+
+static void test_json_run_object(void)
+{
+	struct dsb_report *r = sample_report(DSB_FAIL_ON_ERROR, false);
+	struct dsb_run_info ri;
+	sample_run(&ri);
+	struct dsb_render_opts o = { .exit_status = 1, .run = &ri };
+	char *s = render(dsb_render_json, r, &o);
+	json_t *doc = json_loads(s, JSON_REJECT_DUPLICATES, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	/* Last but one, after the findings, before the summary: known only
+	 * after the last input. */
+	CU_ASSERT_TRUE(strstr(s, "\n  \"findings\"") < strstr(s, "\n  \"run\"") &&
+		       strstr(s, "\n  \"run\"") < strstr(s, "\n  \"summary\""));
+	json_t *run = json_object_get(doc, "run");
+	CU_ASSERT_STRING_EQUAL(jstr(run, "tool_version"), DSB_VERSION);
+	CU_ASSERT_STRING_EQUAL(jstr(run, "fail_on"), "warning");
+	CU_ASSERT_STRING_EQUAL(jstr(run, "started"), "2026-12-02T03:00:00Z");
+	CU_ASSERT_STRING_EQUAL(jstr(run, "ended"), "2026-12-02T03:00:07Z");
+	CU_ASSERT_STRING_EQUAL(jstr(run, "host"), "auditor-01");
+	json_t *cl = json_object_get(run, "command_line");
+	CU_ASSERT_EQUAL_FATAL(json_array_size(cl), ri.argc);
+	for (size_t i = 0; i < ri.argc; i++)
+		CU_ASSERT_STRING_EQUAL(json_string_value(json_array_get(cl, i)), run_argv[i]);
+
+	/* Each finding carries its rule's title and remedy. */
+	json_t *findings = json_object_get(doc, "findings"), *f;
+	size_t i;
+	CU_ASSERT_TRUE(json_array_size(findings) > 0);
+	json_array_foreach(findings, i, f) {
+		const struct dsb_rule_info *info = dsb_rule_info(dsb_rule_by_id(jstr(f, "rule")));
+		CU_ASSERT_STRING_EQUAL(jstr(f, "title"), info->title);
+		CU_ASSERT_STRING_EQUAL(jstr(f, "remedy"), info->remedy);
+	}
+	json_decref(doc);
+	free(s);
+
+	/* Twin: a renderer given no run info writes no run object, and an
+	 * unknown host is null, not "". */
+	ri.host[0] = '\0';
+	s = render(dsb_render_json, r, &o);
+	doc = json_loads(s, 0, NULL);
+	CU_ASSERT_TRUE(json_is_null(json_object_get(json_object_get(doc, "run"), "host")));
+	json_decref(doc);
+	free(s);
+	o.run = NULL;
+	s = render(dsb_render_json, r, &o);
+	doc = json_loads(s, 0, NULL);
+	CU_ASSERT_PTR_NULL(json_object_get(doc, "run"));
+	json_decref(doc);
+	free(s);
+	dsb_report_free(r);
+}
+
+/* SOURCE_DATE_EPOCH pins the times, DSBINSPECT_HOST the host; a value
+ * that is not a plain number of seconds is the clock's. */
+static void test_run_info_pinned(void)
+{
+	char t[DSB_RFC3339_SIZE];
+	setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+	CU_ASSERT_TRUE(dsb_run_time(t));
+	CU_ASSERT_STRING_EQUAL(t, "2023-11-14T22:13:20Z");
+	setenv("SOURCE_DATE_EPOCH", "0", 1);
+	CU_ASSERT_TRUE(dsb_run_time(t));
+	CU_ASSERT_STRING_EQUAL(t, "1970-01-01T00:00:00Z");
+	setenv("DSBINSPECT_HOST", "pinned-host", 1);
+	char *argv[] = { (char *)"dsbinspect", (char *)"verify", (char *)"x.tar", NULL };
+	struct dsb_run_info ri;
+	dsb_run_info_begin(&ri, 3, argv, DSB_FAIL_ON_ERROR);
+	dsb_run_info_end(&ri);
+	CU_ASSERT_STRING_EQUAL(ri.started, "1970-01-01T00:00:00Z");
+	CU_ASSERT_STRING_EQUAL(ri.ended, "1970-01-01T00:00:00Z");
+	CU_ASSERT_STRING_EQUAL(ri.host, "pinned-host");
+	CU_ASSERT_EQUAL(ri.argc, 3);
+	CU_ASSERT_STRING_EQUAL(ri.argv[2], "x.tar");
+
+	/* Twins: not a number, past year 9999, empty: the clock. */
+	const char *bad[] = { "17e8", "-1", "253402300800", "", " 1" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		setenv("SOURCE_DATE_EPOCH", bad[i], 1);
+		CU_ASSERT_TRUE(dsb_run_time(t));
+		CU_ASSERT_TRUE(strncmp(t, "1970", 4) != 0 && strncmp(t, "2023", 4) != 0);
+		CU_ASSERT_EQUAL(strlen(t), DSB_RFC3339_SIZE - 1);
+		CU_ASSERT_EQUAL(t[DSB_RFC3339_SIZE - 2], 'Z');
+	}
+	unsetenv("SOURCE_DATE_EPOCH");
+	unsetenv("DSBINSPECT_HOST");
+	dsb_run_info_begin(&ri, 3, argv, DSB_FAIL_ON_ERROR);
+	CU_ASSERT_TRUE(strlen(ri.host) > 0);       /* gethostname's */
+}
+
+/* JSON Lines: the run line first, the summary last, each input's lines
+ * together in command-line order, every element of the JSON report once,
+ * each line naming its input. */
+static void test_jsonl_lines(void)
+{
+	struct dsb_report *r = sample_report(DSB_FAIL_ON_ERROR, false);
+	struct dsb_run_info ri;
+	sample_run(&ri);
+	struct dsb_render_opts o = { .exit_status = 1, .run = &ri };
+	json_t *jdoc = render_json_doc(r);
+	char *s = render(dsb_render_jsonl, r, &o);
+	CU_ASSERT_PTR_NULL(strchr(s, '\033'));
+	size_t n = strlen(s);
+	CU_ASSERT_TRUE_FATAL(n > 0 && s[n - 1] == '\n');
+
+	json_t *findings = json_object_get(jdoc, "findings");
+	size_t nlines = 0, nfind = 0, nsess = 0, ninput = 0;
+	int last_input = -1;
+	char last_type[16] = "";
+	for (char *line = s, *end; *line; line = end + 1) {
+		end = strchr(line, '\n');
+		CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+		json_error_t e;
+		json_t *l = json_loadb(line, (size_t)(end - line), JSON_REJECT_DUPLICATES, &e);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+		/* `type` is the first key. */
+		CU_ASSERT_EQUAL(strncmp(line, "{\"type\":", 8), 0);
+		const char *type = jstr(l, "type");
+		snprintf(last_type, sizeof last_type, "%s", type);
+		if (nlines == 0) {
+			CU_ASSERT_STRING_EQUAL(type, "run");
+			CU_ASSERT_STRING_EQUAL(jstr(l, "schema"), "dsbinspect-jsonl/1");
+			CU_ASSERT_STRING_EQUAL(jstr(l, "host"), "auditor-01");
+			CU_ASSERT_STRING_EQUAL(jstr(l, "started"), "2026-12-02T03:00:00Z");
+			CU_ASSERT_PTR_NULL(json_object_get(l, "ended"));
+		} else if (strcmp(type, "summary") != 0) {
+			json_int_t in = jint(l, "input");
+			CU_ASSERT_TRUE_FATAL(in >= 0 && (size_t)in < r->ninputs);
+			CU_ASSERT_TRUE(in >= last_input);       /* grouped, in order */
+			if (strcmp(type, "input") == 0) {
+				CU_ASSERT_EQUAL(in, (json_int_t)ninput);
+				ninput++;
+			}
+			last_input = (int)in;
+			CU_ASSERT_STRING_EQUAL(jstr(l, "input_path"), r->inputs[in].path);
+			if (r->inputs[in].has_sha256) {
+				CU_ASSERT_STRING_EQUAL(jstr(l, "input_sha256"), r->inputs[in].sha256);
+			} else {
+				CU_ASSERT_TRUE(json_is_null(json_object_get(l, "input_sha256")));
+			}
+			if (strcmp(type, "finding") == 0) {
+				/* The JSON report's finding, in the same order. */
+				json_t *f = json_array_get(findings, nfind++);
+				CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+				const char *k;
+				json_t *v;
+				json_object_foreach(f, k, v) {
+					CU_ASSERT_TRUE(json_equal(v, json_object_get(l, k)));
+				}
+			} else if (strcmp(type, "session") == 0) {
+				json_t *js = json_array_get(json_object_get(jdoc, "sessions"), nsess++);
+				CU_ASSERT_TRUE(json_equal(json_object_get(js, "files"),
+							  json_object_get(l, "files")));
+				CU_ASSERT_STRING_EQUAL(jstr(l, "hbc"), jstr(js, "hbc"));
+			}
+		}
+		nlines++;
+		json_decref(l);
+		if (strcmp(last_type, "summary") == 0) {
+			CU_ASSERT_EQUAL(end + 1 - s, (ptrdiff_t)n);     /* the last line */
+		}
+	}
+	CU_ASSERT_STRING_EQUAL(last_type, "summary");
+	CU_ASSERT_EQUAL(ninput, r->ninputs);
+	CU_ASSERT_EQUAL(nsess, r->nsessions);
+	CU_ASSERT_EQUAL(nfind, json_array_size(findings));
+	CU_ASSERT_EQUAL(nlines, 1 + r->ninputs + r->nsessions + nfind + 1);
+	/* The summary line: the JSON report's summary, the status, the end. */
+	char *last = s + n - 1;
+	while (last > s && last[-1] != '\n')
+		last--;
+	json_t *sum = json_loads(last, 0, NULL);
+	CU_ASSERT_EQUAL(jint(sum, "exit_status"), 1);
+	CU_ASSERT_STRING_EQUAL(jstr(sum, "ended"), "2026-12-02T03:00:07Z");
+	CU_ASSERT_EQUAL(jint(sum, "errors"), jint(json_object_get(jdoc, "summary"), "errors"));
+	json_decref(sum);
+	json_decref(jdoc);
+	free(s);
+	dsb_report_free(r);
+}
+
+/* The results' fingerprints, in order, each with its result's ruleId as
+ * "rule" (caller frees). */
+static json_t *sarif_fingerprints(const struct dsb_report *r)
+{
+	json_t *doc = render_sarif_doc(r, 1);
+	json_t *results = json_object_get(json_array_get(json_object_get(doc, "runs"), 0), "results");
+	json_t *out = json_array(), *res;
+	size_t i;
+	json_array_foreach(results, i, res) {
+		json_t *fp = json_deep_copy(json_object_get(res, "partialFingerprints"));
+		json_object_set(fp, "rule", json_object_get(res, "ruleId"));
+		json_array_append_new(out, fp);
+	}
+	json_decref(doc);
+	return out;
+}
+
+/* Fingerprints do not move when records are added before a finding (its
+ * line and seq change), and differ when its logical place does. */
+static void test_sarif_fingerprints(void)
+{
+	struct dsb_report *r = sample_report(DSB_FAIL_ON_ERROR, false);
+	json_t *a = sarif_fingerprints(r);
+	json_t *again = sarif_fingerprints(r);
+	CU_ASSERT_TRUE(json_equal(a, again));
+	json_decref(again);
+
+	loc_shift = 7;
+	struct dsb_report *shifted = sample_report(DSB_FAIL_ON_ERROR, false);
+	loc_shift = 0;
+	json_t *b = sarif_fingerprints(shifted);
+	CU_ASSERT_TRUE(json_equal(a, b));
+	json_decref(b);
+	dsb_report_free(shifted);
+
+	/* Every value distinct: equal places (the P006 reads of one handle)
+	 * are told apart by their occurrence, 1, 2, ... in report order. */
+	size_t n = json_array_size(a);
+	CU_ASSERT_TRUE_FATAL(n > DSB_LIST_CAP);
+	json_t *seen = json_object();
+	size_t i;
+	json_t *fp;
+	unsigned p006 = 0;
+	const char *p010 = NULL;
+	json_array_foreach(a, i, fp) {
+		const char *full = jstr(fp, "dsbinspect/v1");
+		const char *line_hash = jstr(fp, "primaryLocationLineHash");
+		CU_ASSERT_EQUAL(strlen(full), 64 + strlen(strchr(full, ':')));
+		CU_ASSERT_EQUAL(strncmp(full, line_hash, 16), 0);
+		CU_ASSERT_PTR_NULL(json_object_get(seen, full));
+		json_object_set_new(seen, full, json_true());
+		char occ[16];
+		snprintf(occ, sizeof occ, ":%u", p006 + 1);
+		if (strcmp(jstr(fp, "rule"), "DSB-P006") == 0) {      /* one handle's reads */
+			CU_ASSERT_STRING_EQUAL(strchr(full, ':'), occ);
+			p006++;
+		} else if (strcmp(jstr(fp, "rule"), "DSB-P010") == 0) {
+			p010 = full;
+		}
+	}
+	CU_ASSERT_EQUAL(p006, DSB_LIST_CAP);
+	json_decref(seen);
+
+	/* Twin: the same P010 on another handle is another alert. */
+	struct dsb_report *other = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_EQUAL_FATAL(dsb_report_add_input(other, "backup-dc01.tar.zst"), 0);
+	struct dsb_loc l = loc_call(42, 41, "0x1f3a0", "DsBackupClose");
+	dsb_findings_add(other->findings, 0, DSB_P010, &l, "x");
+	l = loc_call(42, 41, "0x1f3a1", "DsBackupClose");
+	dsb_findings_add(other->findings, 0, DSB_P010, &l, "x");
+	json_t *c = sarif_fingerprints(other);
+	CU_ASSERT_EQUAL_FATAL(json_array_size(c), 2);
+	CU_ASSERT_STRING_NOT_EQUAL(jstr(json_array_get(c, 0), "dsbinspect/v1"),
+				   jstr(json_array_get(c, 1), "dsbinspect/v1"));
+	/* ...and the first is the sample's P010 (same input, same place). */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p010);
+	CU_ASSERT_STRING_EQUAL(jstr(json_array_get(c, 0), "dsbinspect/v1"), p010);
+	json_decref(c);
+	dsb_report_free(other);
+	json_decref(a);
+	dsb_report_free(r);
+}
+
+/* Member names chosen by the evidence never become part of a URI: an
+ * absolute name, a ".." or "." segment, an empty segment, a backslash.
+ * Such a result points at its input folder; the name is only quoted. */
+static void test_sarif_unsafe_member_names(void)
+{
+	static const char *const unsafe[] = {
+		"../../etc/passwd", "/etc/shadow", "data/../../etc/group", "data/./x", "data//x",
+		"..\\..\\etc\\hosts", "data/\x1b[31mx", "..",
+	};
+	struct dsb_report *r = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_EQUAL_FATAL(dsb_report_add_input(r, "cap"), 0);
+	r->inputs[0].container = strdup("dir");
+	struct dsb_loc m = DSB_LOC_INIT;
+	for (size_t i = 0; i < sizeof unsafe / sizeof unsafe[0]; i++) {
+		m.member = unsafe[i];
+		dsb_findings_add(r->findings, 0, DSB_C009, &m, "unsafe member path");
+	}
+	/* Twin: a plain name is the folder's own file. */
+	m.member = "data/ntds.dit";
+	dsb_findings_add(r->findings, 0, DSB_C009, &m, "unsafe member path");
+	json_t *doc = render_sarif_doc(r, 1);
+	json_t *results = json_object_get(json_array_get(json_object_get(doc, "runs"), 0), "results");
+	CU_ASSERT_EQUAL_FATAL(json_array_size(results), sizeof unsafe / sizeof unsafe[0] + 1);
+	size_t i, safe = 0;
+	json_t *res;
+	json_array_foreach(results, i, res) {
+		json_t *loc = json_array_get(json_object_get(res, "locations"), 0);
+		json_t *al = json_object_get(json_object_get(loc, "physicalLocation"), "artifactLocation");
+		const char *uri = jstr(al, "uri");
+		const char *member = jstr(json_object_get(res, "properties"), "member");
+		if (strcmp(member, "data/ntds.dit") == 0) {
+			CU_ASSERT_STRING_EQUAL(uri, "cap/data/ntds.dit");
+			safe++;
+			continue;
+		}
+		CU_ASSERT_STRING_EQUAL(uri, "cap");
+		CU_ASSERT_EQUAL(jint(al, "index"), 0);
+		/* Quoted in the location's message instead. */
+		CU_ASSERT_TRUE(strstr(jstr(json_object_get(loc, "message"), "text"), member) != NULL);
+	}
+	CU_ASSERT_EQUAL(safe, 1);
+	json_decref(doc);
+	dsb_report_free(r);
+}
+
+/* A report of `inputs` captures, each with a full listing of P006 (one
+ * handle's reads): inputs * DSB_LIST_CAP listed findings. */
+static struct dsb_report *p006_report(int inputs)
+{
+	struct dsb_report *r = dsb_report_new(DSB_FAIL_ON_ERROR);
+	for (int i = 0; i < inputs; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "c%02d.tar", i);
+		CU_ASSERT_EQUAL_FATAL(dsb_report_add_input(r, name), i);
+		for (int k = 0; k < DSB_LIST_CAP; k++) {
+			struct dsb_loc l = loc_call(10 + (uint64_t)k, 9 + (uint64_t)k, "0x1", "DsBackupRead");
+			dsb_findings_add(r->findings, i, DSB_P006, &l, "read buffer 1000");
+		}
+	}
+	return r;
+}
+
+/* GitHub rejects a run of more than 25,000 results: the first 25,000 in
+ * report order are written, the rest counted in the run's properties.
+ * Twin: at the limit, nothing is left out. */
+static void test_sarif_results_cap(void)
+{
+	static const struct { int inputs; json_int_t left_out; } cases[] = {
+		{ 26, 26 * DSB_LIST_CAP - 25000 },
+		{ 25, 0 },
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		struct dsb_report *r = p006_report(cases[c].inputs);
+		json_t *doc = render_sarif_doc(r, 1);
+		json_t *run = json_array_get(json_object_get(doc, "runs"), 0);
+		CU_ASSERT_EQUAL(json_array_size(json_object_get(run, "results")), 25000);
+		CU_ASSERT_EQUAL(jint(json_object_get(run, "properties"), "results_left_out"),
+				cases[c].left_out);
+		/* The last result written is the 25,000th in report order. */
+		json_t *last = json_array_get(json_object_get(run, "results"), 24999);
+		CU_ASSERT_EQUAL(jint(json_object_get(last, "properties"), "input"), 24);
+		json_decref(doc);
+		dsb_report_free(r);
+	}
 }
 
 /* ---- text ----------------------------------------------------------------- */
@@ -850,12 +1240,22 @@ static const struct dsb_test json_tests[] = {
 	{ "summary: totals and suppressed", test_json_summary },
 	{ "verdict under each --fail-on", test_json_verdicts },
 	{ "invalid UTF-8 path", test_json_invalid_utf8_path },
+	{ "run object; findings carry title and remedy", test_json_run_object },
+	{ "run times and host pinned", test_run_info_pinned },
 	{ NULL, NULL },
 };
 
 static const struct dsb_test sarif_tests[] = {
 	{ "shape and rule catalogue", test_sarif_shape },
 	{ "results in report order", test_sarif_results },
+	{ "fingerprints: stable, distinct, of the logical place", test_sarif_fingerprints },
+	{ "unsafe member names never in a URI", test_sarif_unsafe_member_names },
+	{ "at most 25,000 results per run", test_sarif_results_cap },
+	{ NULL, NULL },
+};
+
+static const struct dsb_test jsonl_tests[] = {
+	{ "lines: run, inputs grouped, findings as in JSON, summary", test_jsonl_lines },
 	{ NULL, NULL },
 };
 
@@ -881,6 +1281,7 @@ static const struct dsb_test helper_tests[] = {
 static const struct dsb_suite suites[] = {
 	{ "render_json", json_tests },
 	{ "render_sarif", sarif_tests },
+	{ "render_jsonl", jsonl_tests },
 	{ "render_text", text_tests },
 	{ "render_helpers", helper_tests },
 };
