@@ -193,6 +193,7 @@ struct dsb_ar {
 	bool gz_reported;
 	uint8_t gzhead[DSB_ZCHECK_MAGIC_LEN];
 	size_t gzhead_n;
+	enum dsb_zcheck_kind gz_kind;   /* what the first bytes said */
 	size_t gz_prefix;
 
 	dsb_ar_progress_fn progress;
@@ -321,6 +322,7 @@ static bool gz_route(struct dsb_ar *ar, const uint8_t *p, size_t n)
 		return false;   /* the bytes wait in gzhead */
 	ar->gz_decided = true;
 	enum dsb_zcheck_kind kind = dsb_zcheck_magic(ar->gzhead, ar->gzhead_n);
+	ar->gz_kind = kind;
 	if (kind == DSB_ZCHECK_NONE)
 		return false;
 	if (!(ar->gz = dsb_zcheck_new(kind))) {
@@ -1051,15 +1053,44 @@ static bool drain_raw(struct dsb_ar *ar)
 	return n == 0;
 }
 
-/* After the last member of a gzip or xz input: the rest of the input
+/* The filter libarchive applied to the raw bytes (ARCHIVE_FILTER_NONE
+ * for none): the one the magic must agree with before its check speaks.
+ * "BZh" is ASCII, so a plain tar whose first member's name begins so
+ * must not be judged as bzip2 by its first bytes alone. */
+static int outer_filter(struct dsb_ar *ar)
+{
+	int n = archive_filter_count(ar->a);
+	/* Filter n - 1 is the raw reader itself, n - 2 the outermost one. */
+	return n >= 2 ? archive_filter_code(ar->a, n - 2) : ARCHIVE_FILTER_NONE;
+}
+
+static bool filter_is(enum dsb_zcheck_kind kind, int code)
+{
+	switch (kind) {
+	case DSB_ZCHECK_GZIP: return code == ARCHIVE_FILTER_GZIP;
+	case DSB_ZCHECK_XZ: return code == ARCHIVE_FILTER_XZ;
+	case DSB_ZCHECK_ZSTD: return code == ARCHIVE_FILTER_ZSTD;
+	case DSB_ZCHECK_BZIP2: return code == ARCHIVE_FILTER_BZIP2;
+	case DSB_ZCHECK_LZ4: return code == ARCHIVE_FILTER_LZ4;
+	case DSB_ZCHECK_NONE:
+	case DSB_ZCHECK_KIND_COUNT:
+		break;
+	}
+	return false;
+}
+
+/* After the last member of a compressed input: the rest of the input
  * through the check (libarchive stopped pulling at the format's end
  * marker), then its verdict: every gzip member's CRC-32 and length, every
- * xz block check, index and footer.  Once. */
+ * xz block check, index and footer, zstd's and lz4's frame checksums,
+ * bzip2's CRCs.  Once. */
 static enum dsb_ar_status gz_end(struct dsb_ar *ar)
 {
 	if ((!ar->gz && !ar->gz_nomem) || ar->gz_reported)
 		return DSB_AR_END;
 	ar->gz_reported = true;
+	if (ar->gz_kind != DSB_ZCHECK_NONE && !filter_is(ar->gz_kind, outer_filter(ar)))
+		return DSB_AR_END;   /* the first bytes only looked like it */
 	if (ar->gz_nomem)
 		return ar_fail(ar, DSB_AR_MEMBER_ERROR, NULL, -1,
 			       "out of memory: the compressed stream's own checks were not run");

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * A compressed input's own checks, by zlib or liblzma (format/zcheck.h).
+ * A compressed input's own checks, by zlib, liblzma, libzstd, libbz2 or
+ * liblz4 (format/zcheck.h).
  *
- * Streams follow each other (gzip members, RFC 1952 §2.2; xz streams).
+ * Streams follow each other (gzip members, RFC 1952 §2.2; xz streams; zstd,
+ * bzip2 and lz4 frames or streams).
  * After one ends, bytes that do not start another of the same kind are
  * what libarchive ignores too (padding) and are not judged here.  Each
  * kind is one row of the backend table: start (or restart) a decoder,
@@ -10,12 +12,16 @@
  */
 #include "format/zcheck.h"
 
+#include <bzlib.h>
+#include <lz4frame.h>
 #include <lzma.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include <zstd.h>
+#include <zstd_errors.h>
 
 #define SCRATCH        (64u * 1024)  /* decoded bytes, thrown away */
 #define GZ_WINDOW_BITS (15 + 16)     /* the largest window, gzip wrapper only */
@@ -23,8 +29,17 @@
 
 static const uint8_t gzip_magic[] = { 0x1f, 0x8b, 0x08 };
 static const uint8_t xz_magic[] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
+/* RFC 8878 §3.1.1: 0xFD2FB528, little-endian */
+static const uint8_t zstd_magic[] = { 0x28, 0xb5, 0x2f, 0xfd };
+/* "BZh" then the block size digit, which the magic leaves to libbz2 */
+static const uint8_t bzip2_magic[] = { 'B', 'Z', 'h' };
+/* the LZ4 frame format's 0x184D2204, little-endian (the legacy format,
+ * 0x184C2102, has no checksum to check and is left to libarchive) */
+static const uint8_t lz4_magic[] = { 0x04, 0x22, 0x4d, 0x18 };
 _Static_assert(sizeof xz_magic == DSB_ZCHECK_MAGIC_LEN, "the longest magic decides");
-_Static_assert(sizeof gzip_magic <= DSB_ZCHECK_MAGIC_LEN, "every magic fits the head");
+_Static_assert(sizeof gzip_magic <= DSB_ZCHECK_MAGIC_LEN && sizeof zstd_magic <= DSB_ZCHECK_MAGIC_LEN &&
+	       sizeof bzip2_magic <= DSB_ZCHECK_MAGIC_LEN && sizeof lz4_magic <= DSB_ZCHECK_MAGIC_LEN,
+	       "every magic fits the head");
 
 /* What one decode step did. */
 enum step { STEP_MORE, STEP_END, STEP_FAIL };
@@ -38,12 +53,16 @@ struct backend {
 	/* Decode from p; *used bytes consumed. */
 	enum step (*step)(struct dsb_zcheck *z, const uint8_t *p, size_t n, size_t *used);
 	void (*end)(struct dsb_zcheck *z);
+	const char *cut;    /* the input ended inside a stream */
 };
 
 struct dsb_zcheck {
 	const struct backend *b;
 	z_stream gz;
 	lzma_stream xz;
+	ZSTD_DStream *zs;
+	bz_stream bz;
+	LZ4F_dctx *lz;
 	bool started;         /* the decoder holds state to free */
 	bool live;            /* inside a stream */
 	bool after;           /* a stream ended: is another one starting? */
@@ -53,6 +72,7 @@ struct dsb_zcheck {
 	bool failed;
 	char msg[200];
 	uint64_t in;          /* raw bytes consumed */
+	uint64_t frame_at;    /* where the current stream or frame began */
 	int64_t fail_at;
 	uint8_t scratch[SCRATCH];
 };
@@ -185,12 +205,176 @@ static void xz_end(struct dsb_zcheck *z)
 	lzma_end(&z->xz);
 }
 
+/* ---- zstd: libzstd checks each frame's content checksum (RFC 8878 §3.1.1) -- */
+
+static bool zs_start(struct dsb_zcheck *z, bool restart)
+{
+	if (restart)
+		return !ZSTD_isError(ZSTD_DCtx_reset(z->zs, ZSTD_reset_session_only));
+	if (!(z->zs = ZSTD_createDStream()))
+		return false;
+	/* The window a frame may ask for: libzstd's default limit (what
+	 * libarchive's own decoder accepts), so that a hostile frame header
+	 * never makes us allocate more. */
+	return !ZSTD_isError(ZSTD_DCtx_setParameter(z->zs, ZSTD_d_windowLogMax,
+						    DSB_ZCHECK_ZSTD_WINDOW_LOG_MAX));
+}
+
+static enum step zs_step(struct dsb_zcheck *z, const uint8_t *p, size_t n, size_t *used)
+{
+	ZSTD_inBuffer in = { .src = p, .size = n, .pos = 0 };
+	enum step st = STEP_MORE;
+	for (;;) {
+		ZSTD_outBuffer out = { .dst = z->scratch, .size = sizeof z->scratch, .pos = 0 };
+		size_t before = in.pos;
+		size_t r = ZSTD_decompressStream(z->zs, &out, &in);
+		z->in += in.pos - before;
+		if (ZSTD_isError(r)) {
+			/* libzstd keeps input of its own and does not say how far
+			 * it got on an error: the place given is the frame's
+			 * first byte, which is known. */
+			ZSTD_ErrorCode e = ZSTD_getErrorCode(r);
+			if (e == ZSTD_error_checksum_wrong)
+				fail(z, 0, "zstd: a frame's content checksum does not match the data (%s; the frame starts at byte %llu)",
+				     ZSTD_getErrorName(r), (unsigned long long)z->frame_at);
+			else if (e == ZSTD_error_frameParameter_windowTooLarge)
+				fail(z, 0, "zstd: a frame needs a window larger than 2^%d bytes to be checked (DSB_ZCHECK_ZSTD_WINDOW_LOG_MAX)",
+				     DSB_ZCHECK_ZSTD_WINDOW_LOG_MAX);
+			else
+				fail(z, 0, "zstd: %s (in the frame that starts at byte %llu)",
+				     ZSTD_getErrorName(r), (unsigned long long)z->frame_at);
+			z->fail_at = (int64_t)z->frame_at;
+			st = STEP_FAIL;
+			break;
+		}
+		if (r == 0) {       /* a frame decoded, checked and flushed */
+			st = STEP_END;
+			break;
+		}
+		/* Input left, or output may still be pending: go on while
+		 * something moves. */
+		if (in.pos == in.size && out.pos < out.size)
+			break;
+	}
+	*used = in.pos;
+	return st;
+}
+
+static void zs_end(struct dsb_zcheck *z)
+{
+	ZSTD_freeDStream(z->zs);
+}
+
+/* ---- bzip2: libbz2 checks every block's CRC and the stream's combined CRC -- */
+
+static bool bz_start(struct dsb_zcheck *z, bool restart)
+{
+	if (restart)
+		BZ2_bzDecompressEnd(&z->bz);
+	memset(&z->bz, 0, sizeof z->bz);
+	return BZ2_bzDecompressInit(&z->bz, 0, 0) == BZ_OK;
+}
+
+static enum step bz_step(struct dsb_zcheck *z, const uint8_t *p, size_t n, size_t *used)
+{
+	/* libbz2 counts in unsigned int: at most that much at a time. */
+	unsigned take = n > (size_t)UINT32_MAX ? UINT32_MAX : (unsigned)n;
+	z->bz.next_in = (char *)(uintptr_t)p;
+	z->bz.avail_in = take;
+	enum step st = STEP_MORE;
+	for (;;) {
+		z->bz.next_out = (char *)z->scratch;
+		z->bz.avail_out = sizeof z->scratch;
+		unsigned before = z->bz.avail_in;
+		int r = BZ2_bzDecompress(&z->bz);
+		z->in += before - z->bz.avail_in;
+		if (r == BZ_STREAM_END) {
+			st = STEP_END;
+			break;
+		}
+		if (r != BZ_OK) {
+			fail(z, 0, "bzip2: %s",
+			     r == BZ_DATA_ERROR ? "the data is damaged or a block or stream CRC does not match" :
+			     r == BZ_DATA_ERROR_MAGIC ? "not a bzip2 stream" :
+			     r == BZ_MEM_ERROR ? "out of memory" : "cannot be decoded");
+			st = STEP_FAIL;
+			break;
+		}
+		if (z->bz.avail_in == 0 && z->bz.avail_out != 0)
+			break;
+	}
+	*used = take - z->bz.avail_in;
+	return st;
+}
+
+static void bz_end(struct dsb_zcheck *z)
+{
+	BZ2_bzDecompressEnd(&z->bz);
+}
+
+/* ---- lz4: liblz4 checks the block and content checksums a frame carries ---- */
+
+static bool lz_start(struct dsb_zcheck *z, bool restart)
+{
+	if (restart) {
+		LZ4F_resetDecompressionContext(z->lz);
+		return true;
+	}
+	return !LZ4F_isError(LZ4F_createDecompressionContext(&z->lz, LZ4F_VERSION));
+}
+
+static enum step lz_step(struct dsb_zcheck *z, const uint8_t *p, size_t n, size_t *used)
+{
+	size_t done = 0;
+	enum step st = STEP_MORE;
+	while (done < n) {
+		size_t out = sizeof z->scratch, in = n - done;
+		size_t r = LZ4F_decompress(z->lz, z->scratch, &out, p + done, &in, NULL);
+		done += in;
+		z->in += in;
+		if (LZ4F_isError(r)) {
+			/* As for zstd: the frame's first byte is the place known. */
+			fail(z, 0, "lz4: %s (in the frame that starts at byte %llu)", LZ4F_getErrorName(r),
+			     (unsigned long long)z->frame_at);
+			z->fail_at = (int64_t)z->frame_at;
+			st = STEP_FAIL;
+			break;
+		}
+		if (r == 0) {       /* the frame ended, its checksums verified */
+			st = STEP_END;
+			break;
+		}
+		if (in == 0 && out == 0)
+			break;          /* no progress: more input needed */
+	}
+	*used = done;
+	return st;
+}
+
+static void lz_end(struct dsb_zcheck *z)
+{
+	LZ4F_freeDecompressionContext(z->lz);
+}
+
 static const struct backend backends[] = {
 	[DSB_ZCHECK_GZIP] = { .magic = gzip_magic, .magic_len = sizeof gzip_magic,
-			      .start = gz_start, .step = gz_step, .end = gz_end },
+			      .start = gz_start, .step = gz_step, .end = gz_end,
+			      .cut = "gzip: the stream ends inside a member (its trailer is missing or cut)" },
 	[DSB_ZCHECK_XZ]   = { .magic = xz_magic, .magic_len = sizeof xz_magic,
-			      .start = xz_start, .step = xz_step, .end = xz_end },
+			      .start = xz_start, .step = xz_step, .end = xz_end,
+			      .cut = "xz: the stream ends inside a stream (its index or footer is missing or cut)" },
+	[DSB_ZCHECK_ZSTD] = { .magic = zstd_magic, .magic_len = sizeof zstd_magic,
+			      .start = zs_start, .step = zs_step, .end = zs_end,
+			      .cut = "zstd: the input ends inside a frame (its last block or checksum is missing or cut)" },
+	[DSB_ZCHECK_BZIP2] = { .magic = bzip2_magic, .magic_len = sizeof bzip2_magic,
+			       .start = bz_start, .step = bz_step, .end = bz_end,
+			       .cut = "bzip2: the input ends inside a stream (its end-of-stream marker and CRC are missing or cut)" },
+	[DSB_ZCHECK_LZ4]  = { .magic = lz4_magic, .magic_len = sizeof lz4_magic,
+			      .start = lz_start, .step = lz_step, .end = lz_end,
+			      .cut = "lz4: the input ends inside a frame (its end mark or content checksum is missing or cut)" },
 };
+_Static_assert(sizeof backends / sizeof backends[0] == DSB_ZCHECK_KIND_COUNT,
+	       "one backend per kind");
 
 /* ---- the stream of streams ---------------------------------------------------- */
 
@@ -258,6 +442,7 @@ void dsb_zcheck_feed(struct dsb_zcheck *z, const uint8_t *p, size_t n)
 			}
 			z->after = false;
 			z->live = true;
+			z->frame_at = z->in;
 			if (!z->b->start(z, true)) {
 				fail(z, 0, "%s", "cannot restart the compressed stream check");
 				return;
@@ -276,9 +461,7 @@ void dsb_zcheck_feed(struct dsb_zcheck *z, const uint8_t *p, size_t n)
 bool dsb_zcheck_finish(struct dsb_zcheck *z, char *msg, size_t cap, int64_t *offset)
 {
 	if (!z->failed && z->live)
-		fail(z, 0, "%s", z->b == &backends[DSB_ZCHECK_GZIP] ?
-		     "gzip: the stream ends inside a member (its trailer is missing or cut)" :
-		     "xz: the stream ends inside a stream (its index or footer is missing or cut)");
+		fail(z, 0, "%s", z->b->cut);
 	if (!z->failed)
 		return true;
 	snprintf(msg, cap, "%s", z->msg);

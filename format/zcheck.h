@@ -14,9 +14,14 @@
  * thread), output thrown away, and lets zlib or liblzma check it all, to
  * the input's last byte.
  *
+ * zstd's frames (RFC 8878: the optional content checksum), bzip2's block
+ * and stream CRCs, and lz4 frames' block and content checksums are
+ * checked the same way, since libarchive stops pulling those filters at
+ * the archive's end marker as well.
+ *
  * Only the outermost filter is checked this way (the raw bytes must be
- * gzip or xz); a filter inside another one, and zstd, bzip2 and lz4, are
- * read by libarchive alone.
+ * one of these); a filter inside another one, lz4's legacy format (no
+ * checksum) and the other filters are read by libarchive alone.
  */
 #ifndef DSB_FORMAT_ZCHECK_H
 #define DSB_FORMAT_ZCHECK_H
@@ -29,6 +34,10 @@ enum dsb_zcheck_kind {
 	DSB_ZCHECK_NONE,
 	DSB_ZCHECK_GZIP,     /* RFC 1952: 1F 8B 08 */
 	DSB_ZCHECK_XZ,       /* xz file format: FD 37 7A 58 5A 00 */
+	DSB_ZCHECK_ZSTD,     /* RFC 8878 frame: 28 B5 2F FD */
+	DSB_ZCHECK_BZIP2,    /* "BZh" */
+	DSB_ZCHECK_LZ4,      /* LZ4 frame: 04 22 4D 18 */
+	DSB_ZCHECK_KIND_COUNT
 };
 
 /* Bytes the kind is decided on: the longest magic. */
@@ -36,6 +45,9 @@ enum dsb_zcheck_kind {
 /* The most memory liblzma may take for one xz stream (its dictionary);
  * past it the check is not made, and that is C015 naming the limit. */
 #define DSB_ZCHECK_XZ_MEMLIMIT (256u << 20)
+/* The largest zstd window checked (2^27 = 128 MiB, libzstd's default
+ * limit for a frame that does not ask for long mode). */
+#define DSB_ZCHECK_ZSTD_WINDOW_LOG_MAX 27
 
 /* What the first DSB_ZCHECK_MAGIC_LEN bytes of an input say. */
 enum dsb_zcheck_kind dsb_zcheck_magic(const uint8_t *p, size_t n);

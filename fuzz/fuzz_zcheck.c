@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The gzip and xz checks (format/zcheck.c) on arbitrary bytes, fed in
- * chunks whose size the first byte picks: they must never crash, hang or
+/* The gzip, xz, zstd, bzip2 and lz4 checks (format/zcheck.c) on
+ * arbitrary bytes, fed in chunks whose size the first byte picks (the
+ * second picks the kind when the bytes have no magic of their own): they must never crash, hang or
  * spin, whatever the stream; the verdict is free. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,7 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	size_t chunk = (size_t)data[0] + 1;
-	enum dsb_zcheck_kind kind = data[1] & 1 ? DSB_ZCHECK_XZ : DSB_ZCHECK_GZIP;
+	enum dsb_zcheck_kind kind =
+		(enum dsb_zcheck_kind)(1 + data[1] % (DSB_ZCHECK_KIND_COUNT - 1));
 	data += 2;
 	size -= 2;
 	if (dsb_zcheck_magic(data, size) != DSB_ZCHECK_NONE)
