@@ -137,6 +137,58 @@ static void test_parse_other_commands(void)
 	dsb_cli_free(&cli);
 }
 
+/* getopt_long: a long option may be cut where no other option of the
+ * command starts the same way; -V is --version; `rules ID...`. */
+static void test_parse_abbreviations(void)
+{
+	struct dsb_cli cli;
+	char err[256];
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err,
+				   W("verify", "--form", "json", "--fail=warning", "--out", "r", "--qu",
+				     "--tomb", "60", "--ro", "abs/cap", "--rec", "a")));
+	CU_ASSERT_EQUAL(cli.cmd, DSB_CMD_VERIFY);
+	CU_ASSERT_EQUAL(cli.format, DSB_FORMAT_JSON);
+	CU_ASSERT_EQUAL(cli.fail_on, DSB_FAIL_ON_WARNING);
+	CU_ASSERT_STRING_EQUAL(cli.output, "r");
+	CU_ASSERT_TRUE(cli.quiet);
+	CU_ASSERT_EQUAL(cli.tombstone_days, 60);
+	CU_ASSERT_STRING_EQUAL(cli.root, "abs/cap");
+	CU_ASSERT_TRUE(cli.records);
+	CU_ASSERT_EQUAL_FATAL(cli.npaths, 1);
+	CU_ASSERT_STRING_EQUAL(cli.paths[0], "a");
+	dsb_cli_free(&cli);
+
+	/* Before the command, the abbreviation is judged over every option. */
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err, W("--form=sarif", "-qo", "x", "ese", "f")));
+	CU_ASSERT_EQUAL(cli.cmd, DSB_CMD_ESE);
+	CU_ASSERT_EQUAL(cli.format, DSB_FORMAT_SARIF);
+	CU_ASSERT_STRING_EQUAL(cli.output, "x");
+	dsb_cli_free(&cli);
+
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err, W("-V")));
+	CU_ASSERT_EQUAL(cli.cmd, DSB_CMD_VERSION);
+	dsb_cli_free(&cli);
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err, W("verify", "a", "-V")));
+	CU_ASSERT_EQUAL(cli.cmd, DSB_CMD_VERSION);
+	dsb_cli_free(&cli);
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err, W("--vers")));
+	CU_ASSERT_EQUAL(cli.cmd, DSB_CMD_VERSION);
+	dsb_cli_free(&cli);
+
+	/* Ids in any case, once each, in the order given. */
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err,
+				   W("rules", "dsb-p013", "DSB-C001", "DSB-P013", "--format", "json")));
+	CU_ASSERT_EQUAL(cli.cmd, DSB_CMD_RULES);
+	CU_ASSERT_EQUAL(cli.format, DSB_FORMAT_JSON);
+	CU_ASSERT_EQUAL_FATAL(cli.nrules, 2);
+	CU_ASSERT_EQUAL(cli.rules[0], DSB_P013);
+	CU_ASSERT_EQUAL(cli.rules[1], DSB_C001);
+	dsb_cli_free(&cli);
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err, W("rules")));
+	CU_ASSERT_EQUAL(cli.nrules, 0);
+	dsb_cli_free(&cli);
+}
+
 static void check_usage_error(const char *const *words, const char *want)
 {
 	struct dsb_cli cli;
@@ -162,12 +214,26 @@ static void test_parse_usage_errors(void)
 	check_usage_error(W("verify", "--fail-on", "sometimes", "a"), "unknown --fail-on level");
 	check_usage_error(W("verify", "-x", "a"), "unknown option '-x'");
 	check_usage_error(W("verify", "--nope", "a"), "unknown option '--nope'");
-	check_usage_error(W("verify", "--form", "json", "a"), "unknown option '--form'");
+	/* An abbreviation that fits two options names both. */
+	check_usage_error(W("verify", "--f", "json", "a"), "option '--f' is ambiguous: --format, --fail-on");
+	check_usage_error(W("--f", "json", "verify", "a"), "option '--f' is ambiguous: --format, --fail-on");
+	check_usage_error(W("verify", "--xyz=3", "a"), "unknown option '--xyz'");
 	check_usage_error(W("verify", "--quiet=yes", "a"), "takes no value");
 	check_usage_error(W("replay"), "replay: missing PATH");
 	check_usage_error(W("replay", "a", "b"), "replay takes exactly one PATH");
 	check_usage_error(W("replay", "--format", "json", "a"), "replay cannot write --format json");
-	check_usage_error(W("rules", "x"), "rules takes no PATH");
+	check_usage_error(W("rules", "x"), "unknown rule 'x'");
+	check_usage_error(W("rules", "DSB-P013", "DSB-P999"), "unknown rule 'DSB-P999'");
+	check_usage_error(W("rules", "DSB-P013\x1b[2J"), "unknown rule 'DSB-P013\\x1b[2J'");
+	/* Each command takes its own options only, and says whose one is. */
+	check_usage_error(W("rules", "--records"), "rules does not accept --records (an option of verify, ese)");
+	check_usage_error(W("rules", "--rec"), "rules does not accept --records");
+	check_usage_error(W("rules", "--fail-on", "never"), "rules does not accept --fail-on");
+	check_usage_error(W("rules", "-q"), "rules does not accept -q (an option of verify, replay, ese)");
+	check_usage_error(W("replay", "--records", "a"), "replay does not accept --records");
+	check_usage_error(W("ese", "--root", "x", "a"), "ese does not accept --root (an option of verify, replay)");
+	check_usage_error(W("help", "--format", "json"), "help does not accept --format");
+	check_usage_error(W("verify", "--root", "", "a"), "--root needs a folder");
 	check_usage_error(W("rules", "--format", "sarif"), "rules cannot write --format sarif");
 	check_usage_error(W("verify", "--format", "man", "a"), "verify cannot write --format man");
 	check_usage_error(W("help", "nope"), "unknown command 'nope'");
@@ -404,6 +470,9 @@ static void test_bin_usage_errors(void)
 	check_usage_run(W("replay", cap, cap));
 	check_usage_run(W("replay", "--format", "sarif", cap));
 	check_usage_run(W("rules", "extra"));
+	check_usage_run(W("rules", "--records"));
+	check_usage_run(W("ese", "--root", "x", cap));
+	check_usage_run(W("verify", "--f", "json", cap));
 	check_usage_run(W("help", "nope"));
 	/* An -o that cannot be written is a usage error, found before any
 	 * input is read. */
@@ -457,7 +526,38 @@ static void test_bin_version_help(void)
 	r = run_bin(W("verify", "--help"), NULL, false);
 	CU_ASSERT_EQUAL(r.status, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Usage: dsbinspect verify [OPTIONS] PATH..."));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "--root DIR"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "--records"));
 	run_free(&r);
+
+	/* Each command's help lists the options it takes, and only those. */
+	r = run_bin(W("help", "ese"), NULL, false);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "--records"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "--fail-on LEVEL"));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "--root"));
+	run_free(&r);
+	r = run_bin(W("rules", "--help"), NULL, false);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Usage: dsbinspect rules [OPTIONS] [ID...]"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "-o, --output FILE"));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "--fail-on"));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "--records"));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "--quiet"));
+	run_free(&r);
+	r = run_bin(W("replay", "--help"), NULL, false);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "--root DIR"));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "--records"));
+	run_free(&r);
+
+	/* -V is --version. */
+	struct run v = run_bin(W("--version"), NULL, false);
+	r = run_bin(W("-V"), NULL, false);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_EQUAL(strncmp(r.out, "dsbinspect ", 11), 0);
+	CU_ASSERT_STRING_EQUAL(r.out, v.out);
+	run_free(&r);
+	run_free(&v);
 }
 
 static void test_bin_rules(void)
@@ -494,6 +594,34 @@ static void test_bin_rules(void)
 		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(o, "remedy")), ri->remedy);
 	}
 	json_decref(doc);
+	run_free(&r);
+
+	/* The rules named, in the order given, in any case. */
+	r = run_bin(W("rules", "DSB-P013"), NULL, false);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_EQUAL(strncmp(r.out, "DSB-P013  error    protocol  ", 29), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, dsb_rule_info(DSB_P013)->title));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "What to do:"));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "DSB-P012"));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "DSB-P014"));
+	run_free(&r);
+	r = run_bin(W("rules", "--format", "json", "dsb-e014", "DSB-C001"), NULL, false);
+	CU_ASSERT_EQUAL(r.status, 0);
+	doc = parse_json(r.out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	rules = json_object_get(doc, "rules");
+	CU_ASSERT_EQUAL_FATAL(json_array_size(rules), 2);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(rules, 0), "id")), "DSB-E014");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(rules, 1), "id")), "DSB-C001");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(rules, 0), "remedy")),
+			       dsb_rule_info(DSB_E014)->remedy);
+	json_decref(doc);
+	run_free(&r);
+	/* An unknown id: a usage error naming it, no catalogue. */
+	r = run_bin(W("rules", "DSB-P013", "DSB-Q001"), NULL, false);
+	CU_ASSERT_EQUAL(r.status, DSB_EXIT_USAGE);
+	CU_ASSERT_EQUAL(r.outlen, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "unknown rule 'DSB-Q001'"));
 	run_free(&r);
 }
 
@@ -791,6 +919,7 @@ static const struct dsb_test parse_tests[] = {
 	{ "verify and options", test_parse_verify },
 	{ "replay, rules, help, version", test_parse_other_commands },
 	{ "usage errors", test_parse_usage_errors },
+	{ "abbreviations, -V, rules ID", test_parse_abbreviations },
 	{ NULL, NULL },
 };
 
