@@ -748,6 +748,35 @@ static void test_bin_colour(void)
 	run_free(&r);
 }
 
+/* `tar czf x.tgz /abs/path/cap` stores abs/path/cap/journal.jsonl: C001
+ * says where it is and how to ask for it, and --root with the path as
+ * given to tar checks the capture. */
+static void test_bin_root(void)
+{
+	const char *cap = good_capture();
+	char tgz[160], cmd[512], root[160];
+	snprintf(tgz, sizeof tgz, "%s/abs.tgz", scratch);
+	snprintf(cmd, sizeof cmd, "tar czf '%s' '%s' 2>/dev/null", tgz, cap);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	snprintf(root, sizeof root, "--root %s", cap + 1);   /* tar drops the "/" */
+
+	struct run r = run_bin(W("verify", "-q", tgz), NULL, false);
+	CU_ASSERT_EQUAL(r.status, DSB_EXIT_INCOMPLETE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "DSB-C001"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "/journal.jsonl: to check it, give its folder as the capture root: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, root));
+	run_free(&r);
+
+	r = run_bin(W("verify", "-q", "--root", cap, tgz), NULL, false);
+	CU_ASSERT_EQUAL(r.status, DSB_EXIT_PASS);
+	CU_ASSERT_PTR_NULL(strstr(r.out, "DSB-C001"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "pass \xe2\x80\x94 0 errors, 0 warnings, 0 info\n"));
+	run_free(&r);
+	r = run_bin(W("replay", "-q", "--root", cap, tgz), NULL, false);
+	CU_ASSERT_EQUAL(r.status, DSB_EXIT_PASS);
+	run_free(&r);
+}
+
 static void test_bin_replay(void)
 {
 	const char *cap = good_capture();
@@ -931,6 +960,7 @@ static const struct dsb_test binary_tests[] = {
 	{ "report written whatever the status", test_bin_report_always_written },
 	{ "colour: terminal, NO_COLOR, JSON", test_bin_colour },
 	{ "replay timeline", test_bin_replay },
+	{ "--root: a capture packed with its absolute path", test_bin_root },
 	{ "cleanup", remove_scratch },
 	{ NULL, NULL },
 };
