@@ -1192,6 +1192,30 @@ static void test_c015_truncated_member(void)
 	cap_free(&c);
 }
 
+/* A cut 7z said "cannot read a member header: unknown error" (libarchive
+ * has no words for it): the C015 now says that the file ends early. */
+static void regression_c015_cut_7z_ends_early(void)
+{
+	struct capture c;
+	good_capture(&c, 100000, false, NULL);
+	const char *path = pack(&c, ARCHIVE_FORMAT_7ZIP, NULL, 0);
+	size_t len;
+	uint8_t *raw = tw_read_file(path, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(raw);
+	CU_ASSERT_FATAL(tw_write_file(path, raw, len / 2));
+	free(raw);
+	struct run r;
+	run(&r, path);
+	CU_ASSERT_EQUAL(count(&r, DSB_C015), 1);
+	const struct dsb_finding *f = nth(&r, DSB_C015, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_STRING_EQUAL(f->message, "at byte 32 of the input: cannot read a member header: the file ends early; "
+					   "the rest of the input was not read");
+	CU_ASSERT(r.rep->inputs[0].incomplete);
+	run_free(&r);
+	cap_free(&c);
+}
+
 /* Cut before the journal is reached: C015 only, no C001. */
 static void test_c015_before_journal(void)
 {
@@ -1404,6 +1428,7 @@ static const struct dsb_test rule_tests[] = {
 	{ "C007 twin: upper-case hex", test_c007_twin_upper_case },
 	{ "C015 not an archive", test_c015_garbage },
 	{ "C015 missing path", test_c015_missing_path },
+	{ "regression: a cut 7z's C015 says the file ends early", regression_c015_cut_7z_ends_early },
 	{ "C015 truncated member", test_c015_truncated_member },
 	{ "C015 before the journal", test_c015_before_journal },
 	{ "C015 in the journal", test_c015_in_journal },

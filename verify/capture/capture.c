@@ -293,14 +293,12 @@ static bool out_of_mem(const struct verify *v)
 	return v->st.first == DSB_OP_NOMEM;
 }
 
-/* C015 from what the reader said; `fatal`: the rest of the input is lost.
- * (The reader does not say why in a code of its own yet: every one of its
- * errors is "unreadable".) */
+/* C015 from what the reader said; `fatal`: the rest of the input is lost. */
 static void c015_reader(struct verify *v, bool fatal)
 {
 	const struct dsb_ar_error *e = dsb_ar_error(v->ar);
 	struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
-	c.error = DSB_OP_UNREADABLE;
+	c.error = dsb_op_error_of_reader(e->cause);
 	c.member = e->member;
 	c.offset = e->offset;
 	c.detail = e->message;
