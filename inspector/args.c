@@ -215,6 +215,12 @@ static const struct command *command_of(enum dsb_cmd cmd)
 	return NULL;
 }
 
+bool dsb_cli_option_accepted(size_t i, const char *command)
+{
+	const struct command *c = find_command(command);
+	return i < NOPTIONS && c && (options[i].cmds & CMD(c->cmd));
+}
+
 /* "text, json or sarif" */
 static void list_formats(char *buf, size_t len, unsigned mask)
 {

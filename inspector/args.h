@@ -76,6 +76,8 @@ void dsb_cli_version(FILE *fp);
  * and whether it takes a value; NULL past the last. */
 const char *dsb_cli_command_name(size_t i);
 const char *dsb_cli_option_name(size_t i, char *short_name, bool *takes_value);
+/* Whether the command named accepts the i-th option. */
+bool dsb_cli_option_accepted(size_t i, const char *command);
 
 const char *dsb_format_name(enum dsb_format f);
 const char *dsb_fail_on_name(enum dsb_fail_on f);

@@ -29,6 +29,8 @@
 #define MAN_PAGE   DSB_SOURCE_DIR "/inspector/dsbinspect.1"
 #define RULES_MD   DSB_SOURCE_DIR "/docs/rules.md"
 #define CLI_MD     DSB_SOURCE_DIR "/docs/cli.md"
+#define BASH_COMPLETION DSB_SOURCE_DIR "/inspector/completion/dsbinspect.bash"
+#define ZSH_COMPLETION  DSB_SOURCE_DIR "/inspector/completion/_dsbinspect"
 #define MAX_ARGS   16
 
 /* ---- the parser ------------------------------------------------------------- */
@@ -934,6 +936,233 @@ static void test_man_page_formats(void)
 	free(err);
 }
 
+/* ---- shell completion: every command and option the parser knows ------------ */
+
+/* The line of `text` that starts (after blanks) with `head`, as a copy
+ * with one space before and after each word so that " --root " is a
+ * whole-word test; NULL if none. */
+static char *line_of(const char *text, const char *head)
+{
+	for (const char *p = text; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		const char *b = p;
+		while (b < p + n && (*b == ' ' || *b == '\t'))
+			b++;
+		if (strncmp(b, head, strlen(head)) == 0) {
+			char *l = malloc(n + 3);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+			l[0] = ' ';
+			for (size_t i = 0; i < n; i++)
+				l[i + 1] = strchr("'\"|);", p[i]) ? ' ' : p[i];
+			l[n + 1] = ' ';
+			l[n + 2] = '\0';
+			return l;
+		}
+		p = e ? e + 1 : NULL;
+	}
+	return NULL;
+}
+
+static bool has_word(const char *line, const char *word)
+{
+	char w[80];
+	snprintf(w, sizeof w, " %s ", word);
+	return strstr(line, w) != NULL;
+}
+
+/* bash: each command has a "CMD) opts='...'" line naming exactly the
+ * options args.c gives it, long and short; the options that take a value
+ * are skipped with their value when the command is looked for. */
+static void test_bash_completion(void)
+{
+	size_t len;
+	char *text = slurp_file(BASH_COMPLETION, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	char *cmds = line_of(text, "local commands=");
+	char *valued = line_of(text, "-o|--output|");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cmds);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(valued);
+	const char *c;
+	for (size_t ci = 0; (c = dsb_cli_command_name(ci)); ci++) {
+		CU_ASSERT_TRUE(has_word(cmds, c));
+		char head[64];
+		snprintf(head, sizeof head, "%s) opts=", c);
+		char *line = line_of(text, head);
+		if (!line)
+			fprintf(stderr, "\n  no '%s' line in the bash completion\n", head);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+		const char *o;
+		char sh;
+		bool val;
+		for (size_t k = 0; (o = dsb_cli_option_name(k, &sh, &val)); k++) {
+			char lw[64], sw[4] = { '-', sh, '\0' };
+			snprintf(lw, sizeof lw, "--%s", o);
+			bool want = dsb_cli_option_accepted(k, c);
+			if (has_word(line, lw) != want)
+				fprintf(stderr, "\n  bash completion: %s %s %s\n", c, lw,
+					want ? "missing" : "not accepted by the parser");
+			CU_ASSERT_EQUAL(has_word(line, lw), want);
+			if (sh)
+				CU_ASSERT_EQUAL(has_word(line, sw), want);
+			if (val) {
+				CU_ASSERT_TRUE(has_word(valued, lw));
+				if (sh)
+					CU_ASSERT_TRUE(has_word(valued, sw));
+			}
+		}
+		free(line);
+	}
+	free(cmds);
+	free(valued);
+	free(text);
+	/* It is valid bash. */
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "bash -n '%s'", BASH_COMPLETION);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+
+	/* And it completes, in plain bash (no bash-completion package), with
+	 * the rule ids from the built binary. */
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{ "dsbinspect ver", "verify" },
+		{ "dsbinspect verify --r", "--records --root" },
+		{ "dsbinspect ese --r", "--records" },
+		{ "dsbinspect -q verify --fail-on n", "never" },
+		{ "dsbinspect rules --format ", "text json" },
+		{ "dsbinspect rules DSB-P01", "DSB-P010 DSB-P011 DSB-P012 DSB-P013 DSB-P014 DSB-P015 DSB-P016 DSB-P017 DSB-P018 DSB-P019" },
+		{ "dsbinspect help r", "replay rules" },
+	};
+	char bindir[512];
+	snprintf(bindir, sizeof bindir, "%s", DSB_BINARY);
+	*strrchr(bindir, '/') = '\0';
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(cmd, sizeof cmd,
+			 "PATH='%s':\"$PATH\" bash -c 'source \"%s\"; COMP_WORDS=(%s); "
+			 "COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); %s _dsbinspect; echo \"${COMPREPLY[*]}\"'",
+			 bindir, BASH_COMPLETION, cases[i].line,
+			 cases[i].line[strlen(cases[i].line) - 1] == ' '
+			 ? "COMP_WORDS+=(\"\"); COMP_CWORD=$((COMP_CWORD + 1));" : "");
+		FILE *p = popen(cmd, "r");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+		char got[1024] = "";
+		if (!fgets(got, sizeof got, p))
+			got[0] = '\0';
+		pclose(p);
+		got[strcspn(got, "\n")] = '\0';
+		if (strcmp(got, cases[i].want) != 0)
+			fprintf(stderr, "\n  [%s] completes to '%s', not '%s'\n", cases[i].line, got,
+				cases[i].want);
+		CU_ASSERT_STRING_EQUAL(got, cases[i].want);
+	}
+}
+
+/* zsh: each command has a "CMD) _arguments" line with one $opt_NAME per
+ * option args.c gives it (NAME the long name, '-' as '_'), and each
+ * opt_NAME=( definition names --NAME and its short letter. */
+static void test_zsh_completion(void)
+{
+	size_t len;
+	char *text = slurp_file(ZSH_COMPLETION, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL(strncmp(text, "#compdef dsbinspect\n", 20), 0);
+	const char *c;
+	for (size_t ci = 0; (c = dsb_cli_command_name(ci)); ci++) {
+		char head[64];
+		snprintf(head, sizeof head, "'%s:", c);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, head));      /* in commands=( ) */
+		snprintf(head, sizeof head, "%s) _arguments", c);
+		char *line = line_of(text, head);
+		if (!line)
+			fprintf(stderr, "\n  no '%s' line in the zsh completion\n", head);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+		const char *o;
+		char sh;
+		bool val;
+		for (size_t k = 0; (o = dsb_cli_option_name(k, &sh, &val)); k++) {
+			char var[64];
+			int n = snprintf(var, sizeof var, "$opt_%s", o);
+			for (int i = 0; i < n; i++)
+				var[i] = var[i] == '-' ? '_' : var[i];
+			bool want = dsb_cli_option_accepted(k, c);
+			if (has_word(line, var) != want)
+				fprintf(stderr, "\n  zsh completion: %s %s %s\n", c, var,
+					want ? "missing" : "not accepted by the parser");
+			CU_ASSERT_EQUAL(has_word(line, var), want);
+		}
+		free(line);
+	}
+	const char *o;
+	char sh;
+	bool val;
+	for (size_t k = 0; (o = dsb_cli_option_name(k, &sh, &val)); k++) {
+		char head[64], lw[64], sw[8];
+		int n = snprintf(head, sizeof head, "opt_%s=(", o);
+		for (int i = 0; i < n; i++)
+			head[i] = head[i] == '-' ? '_' : head[i];
+		char *def = line_of(text, head);
+		if (!def)
+			fprintf(stderr, "\n  no '%s' in the zsh completion\n", head);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(def);
+		snprintf(lw, sizeof lw, "--%s", o);
+		CU_ASSERT_PTR_NOT_NULL(strstr(def, lw));
+		if (sh) {
+			snprintf(sw, sizeof sw, "-%c", sh);
+			CU_ASSERT_PTR_NOT_NULL(strstr(def, sw));
+		}
+		free(def);
+	}
+	free(text);
+}
+
+/* `cmake --install` (scripts/quickstart.sh) lays out the program, its man
+ * page and both completions where man, bash-completion and zsh look under
+ * the prefix. */
+static void test_install_layout(void)
+{
+	make_scratch();
+	char prefix[128], cmd[1024], path[256];
+	snprintf(prefix, sizeof prefix, "%s/prefix", scratch);
+	snprintf(cmd, sizeof cmd, "'%s' --install '%s' --prefix '%s' >/dev/null", DSB_CMAKE_COMMAND,
+		 DSB_BUILD_DIR, prefix);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+
+	snprintf(path, sizeof path, "%s/bin/dsbinspect", prefix);
+	CU_ASSERT_EQUAL(access(path, X_OK), 0);
+	struct run r = run_bin(W("-V"), NULL, false), i = { .status = -1 };
+	snprintf(cmd, sizeof cmd, "'%s' -V", path);
+	FILE *p = popen(cmd, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	i.out = slurp_fd(fileno(p), &i.outlen);
+	i.status = pclose(p);
+	CU_ASSERT_EQUAL(i.status, 0);
+	CU_ASSERT_STRING_EQUAL(i.out, r.out);
+	run_free(&r);
+	free(i.out);
+
+	static const struct {
+		const char *installed, *source;
+	} files[] = {
+		{ "share/man/man1/dsbinspect.1", MAN_PAGE },
+		{ "share/bash-completion/completions/dsbinspect", BASH_COMPLETION },
+		{ "share/zsh/site-functions/_dsbinspect", ZSH_COMPLETION },
+	};
+	for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+		size_t a, b;
+		snprintf(path, sizeof path, "%s/%s", prefix, files[k].installed);
+		char *got = slurp_file(path, &a);
+		char *want = slurp_file(files[k].source, &b);
+		if (!got)
+			fprintf(stderr, "\n  not installed: %s\n", files[k].installed);
+		CU_ASSERT_PTR_NOT_NULL(got);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+		CU_ASSERT_TRUE(got && a == b && memcmp(got, want, a) == 0);
+		free(got);
+		free(want);
+	}
+}
+
 static void remove_scratch(void)
 {
 	if (!scratch[0])
@@ -970,6 +1199,9 @@ static const struct dsb_test doc_tests[] = {
 	{ "docs/rules.md is generated", test_rules_md },
 	{ "man page sections, EXIT STATUS, options", test_man_exit_status_and_options },
 	{ "man page formats cleanly", test_man_page_formats },
+	{ "bash completion knows every command and option", test_bash_completion },
+	{ "zsh completion knows every command and option", test_zsh_completion },
+	{ "cmake --install: program, man page, completions", test_install_layout },
 	{ "cleanup", remove_scratch },
 	{ NULL, NULL },
 };
