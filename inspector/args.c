@@ -742,6 +742,10 @@ void dsb_cli_help(FILE *fp)
 	put_options(fp, EVERY, true);
 	fprintf(fp,
 		"\n"
+		"An option in [brackets] is taken by those commands only; `dsbinspect help\n"
+		"COMMAND` lists a command's options.  A long option may be shortened where\n"
+		"no other option of the command starts the same way (--form json).\n"
+		"\n"
 		"PATH is an archive (tar, zip, 7z, ... with or without compression), - for\n"
 		"standard input, or an unpacked capture folder; for ese, an ESE file\n"
 		"(ntds.dit, a log, a checkpoint), a folder searched for them, or -.\n"

@@ -899,14 +899,36 @@ static void test_man_exit_status_and_options(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cli_md);
 	sect = man_section(page, "OPTIONS", &a, &b);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sect);
-	static const char *const longs[] = { "format", "output", "fail-on", "quiet", "records", "help", "version" };
-	for (size_t i = 0; i < sizeof longs / sizeof longs[0]; i++) {
-		char man[32], md[32];
-		snprintf(man, sizeof man, "Fl -%s", longs[i]);
-		snprintf(md, sizeof md, "--%s", longs[i]);
+	/* Every option of the parser's table (inspector/args.c), long and
+	 * short, and every command. */
+	const char *o;
+	char sh;
+	bool val;
+	for (size_t k = 0; (o = dsb_cli_option_name(k, &sh, &val)); k++) {
+		char man[48], md[48];
+		snprintf(man, sizeof man, "Fl -%s", o);
+		snprintf(md, sizeof md, "`--%s", o);
+		if (!strstr(sect, man) || !strstr(cli_md, md))
+			fprintf(stderr, "\n  --%s is not described in the man page or docs/cli.md\n", o);
 		CU_ASSERT_PTR_NOT_NULL(strstr(sect, man));
 		CU_ASSERT_PTR_NOT_NULL(strstr(cli_md, md));
+		if (sh) {
+			snprintf(man, sizeof man, ".It Fl %c ", sh);
+			snprintf(md, sizeof md, "`-%c`", sh);
+			CU_ASSERT_PTR_NOT_NULL(strstr(sect, man));
+			CU_ASSERT_PTR_NOT_NULL(strstr(cli_md, md));
+		}
 	}
+	char *cmds = man_section(page, "COMMANDS", &a, &b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cmds);
+	for (size_t k = 0; (o = dsb_cli_command_name(k)); k++) {
+		char man[48], md[48];
+		snprintf(man, sizeof man, ".It Cm %s", o);
+		snprintf(md, sizeof md, "| `%s", o);
+		CU_ASSERT_PTR_NOT_NULL(strstr(cmds, man));
+		CU_ASSERT_PTR_NOT_NULL(strstr(cli_md, md));
+	}
+	free(cmds);
 	CU_ASSERT_PTR_NOT_NULL(strstr(page, "NO_COLOR"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(cli_md, "NO_COLOR"));
 	free(sect);
