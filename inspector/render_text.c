@@ -97,9 +97,37 @@ static const char *after_place(const char *m, const char *fmt, ...)
  * 5: cannot read"); the text report puts the location in front, so the
  * same opening would say the place twice.  Only an opening that repeats
  * the location's own values exactly is dropped. */
-static const char *message_text(const struct dsb_finding *f)
+/* The last component of a path, '/' or '\\' separated (a member, a
+ * backed-up Windows name, an input path); NULL stays NULL. */
+static const char *base_name(const char *p)
+{
+	if (!p)
+		return NULL;
+	const char *b = p;
+	for (const char *c = p; *c; c++)
+		if (*c == '/' || *c == '\\')
+			b = c + 1;
+	return b;
+}
+
+static const char *message_text(const struct dsb_report *r, const struct dsb_finding *f)
 {
 	const char *m = f->message;
+	if (f->generation >= 0) {
+		/* A log's findings open with its name and generation
+		 * ("edb00007.log (generation 7): "): the file is the input's,
+		 * the member's or the backed-up one, the generation the
+		 * location's. */
+		const char *names[] = {
+			base_name(f->member), base_name(f->file),
+			f->input >= 0 && (size_t)f->input < r->ninputs
+			? base_name(r->inputs[f->input].path) : NULL,
+		};
+		for (size_t i = 0; i < sizeof names / sizeof names[0] && m == f->message; i++)
+			if (names[i] && *names[i])
+				m = after_place(m, "%s (generation %" PRId64 "): ", names[i],
+						f->generation);
+	}
 	if (f->member) {
 		if (f->offset >= 0)
 			m = after_place(m, "%s, at byte %" PRId64 ": ", f->member, f->offset);
@@ -175,7 +203,7 @@ static void put_finding(struct text *t, const struct dsb_finding *f, bool show_h
 	if (n)
 		fputc(')', fp);
 	fputs(where || n ? ": " : "", fp);
-	dsb_term_puts(fp, message_text(f));
+	dsb_term_puts(fp, message_text(t->r, f));
 	fputc('\n', fp);
 	/* An error says what to do, in one line under it (verify/rules.c),
 	 * aligned with the rule id. */

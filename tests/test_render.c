@@ -716,6 +716,13 @@ static void regression_text_place_said_once(void)
 	dsb_findings_add(r->findings, 0, DSB_C002, &j, "line 5: not a JSON object");
 	j.line = 6;
 	dsb_findings_add(r->findings, 0, DSB_C002, &j, "line 5: said of another line");
+	/* A log's name and generation, when the location has them. */
+	struct dsb_loc g = DSB_LOC_INIT;
+	g.member = "data/edb00007.log";
+	g.generation = 7;
+	dsb_findings_add(r->findings, 0, DSB_L011, &g, "edb00007.log (generation 7): 1 corrupt segment");
+	g.member = "data/edb00009.log";
+	dsb_findings_add(r->findings, 0, DSB_L020, &g, "edb00008.log (generation 8): 1 log missing before it");
 	/* Only its place: kept whole rather than left empty. */
 	struct dsb_loc p = DSB_LOC_INIT;
 	p.page = 7;
@@ -732,6 +739,8 @@ static void regression_text_place_said_once(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-C002  cap/journal.jsonl:5: not a JSON object\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-C002  cap/journal.jsonl:6: line 5: said of another line\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-E013  (page 7): page 7: \n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-L011  data/edb00007.log (generation 7): 1 corrupt segment\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-L020  data/edb00009.log (generation 7): edb00008.log (generation 8): 1 log missing before it\n"));
 	CU_ASSERT_PTR_NULL(strstr(s, "page 300 (offset"));
 	CU_ASSERT_PTR_NULL(strstr(s, "at byte 5"));
 	free(s);
