@@ -263,21 +263,8 @@ static enum dsb_ar_status ar_fail_as(struct dsb_ar *ar, enum dsb_ar_cause cause,
 	return r;
 }
 
-/* A failure not told apart further (DSB_AR_CAUSE_UNREADABLE). */
-static enum dsb_ar_status ar_fail(struct dsb_ar *ar, enum dsb_ar_status st,
-				  const char *member, int64_t offset,
-				  const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static enum dsb_ar_status ar_fail(struct dsb_ar *ar, enum dsb_ar_status st,
-				  const char *member, int64_t offset,
-				  const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	enum dsb_ar_status r = ar_vfail(ar, DSB_AR_CAUSE_UNREADABLE, st, member, offset, fmt, ap);
-	va_end(ap);
-	return r;
-}
+/* A failure not told apart further. */
+#define ar_fail(ar, ...) ar_fail_as((ar), DSB_AR_CAUSE_UNREADABLE, __VA_ARGS__)
 
 /* libarchive's words for a failure, read for what they mean.  Its readers
  * word the same cause differently (a cut xz "No progress is possible", a

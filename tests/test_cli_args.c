@@ -499,6 +499,21 @@ static void test_bin_usage_errors(void)
 	CU_ASSERT_EQUAL(unlink(input), 0);
 }
 
+/* `words` prints a help that starts with `usage` and holds each of `with`
+ * and none of `without`. */
+static void check_help(const char *const *words, const char *usage, const char *const *with,
+		       const char *const *without)
+{
+	struct run r = run_bin(words, NULL, false);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_EQUAL(strncmp(r.out, usage, strlen(usage)), 0);
+	for (size_t i = 0; with[i]; i++)
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, with[i]));
+	for (size_t i = 0; without[i]; i++)
+		CU_ASSERT_PTR_NULL(strstr(r.out, without[i]));
+	run_free(&r);
+}
+
 static void test_bin_version_help(void)
 {
 	struct run r = run_bin(W("--version"), NULL, false);
@@ -525,32 +540,15 @@ static void test_bin_version_help(void)
 	CU_ASSERT_EQUAL(r.status, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Usage: dsbinspect replay [OPTIONS] PATH"));
 	run_free(&r);
-	r = run_bin(W("verify", "--help"), NULL, false);
-	CU_ASSERT_EQUAL(r.status, 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Usage: dsbinspect verify [OPTIONS] PATH..."));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "--root DIR"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "--records"));
-	run_free(&r);
-
 	/* Each command's help lists the options it takes, and only those. */
-	r = run_bin(W("help", "ese"), NULL, false);
-	CU_ASSERT_EQUAL(r.status, 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "--records"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "--fail-on LEVEL"));
-	CU_ASSERT_PTR_NULL(strstr(r.out, "--root"));
-	run_free(&r);
-	r = run_bin(W("rules", "--help"), NULL, false);
-	CU_ASSERT_EQUAL(r.status, 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Usage: dsbinspect rules [OPTIONS] [ID...]"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "-o, --output FILE"));
-	CU_ASSERT_PTR_NULL(strstr(r.out, "--fail-on"));
-	CU_ASSERT_PTR_NULL(strstr(r.out, "--records"));
-	CU_ASSERT_PTR_NULL(strstr(r.out, "--quiet"));
-	run_free(&r);
-	r = run_bin(W("replay", "--help"), NULL, false);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "--root DIR"));
-	CU_ASSERT_PTR_NULL(strstr(r.out, "--records"));
-	run_free(&r);
+	check_help(W("verify", "--help"), "Usage: dsbinspect verify [OPTIONS] PATH...",
+		   W("--root DIR", "--records", "--fail-on LEVEL"), W("--nothing"));
+	check_help(W("help", "ese"), "Usage: dsbinspect ese [OPTIONS] PATH...",
+		   W("--records", "--fail-on LEVEL"), W("--root"));
+	check_help(W("rules", "--help"), "Usage: dsbinspect rules [OPTIONS] [ID...]",
+		   W("-o, --output FILE", "--format FMT"), W("--fail-on", "--records", "--quiet", "--root"));
+	check_help(W("replay", "--help"), "Usage: dsbinspect replay [OPTIONS] PATH",
+		   W("--root DIR", "--fail-on LEVEL"), W("--records"));
 
 	/* -V is --version. */
 	struct run v = run_bin(W("--version"), NULL, false);
