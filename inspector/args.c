@@ -637,8 +637,18 @@ static bool check_command(struct parse_state *ps)
 		snprintf(ps->err, ps->errlen, "%s: missing %s", c->name, c->operands);
 		return false;
 	}
-	if (cli->cmd == DSB_CMD_RULES)
-		return rule_ids(ps) && check_format(ps, c);
+	if (cli->cmd == DSB_CMD_RULES) {
+		if (!rule_ids(ps) || !check_format(ps, c))
+			return false;
+		/* The generator forms are the whole catalogue, always: they
+		 * make the documents. */
+		if (cli->nrules && (cli->format == DSB_FORMAT_MAN || cli->format == DSB_FORMAT_MARKDOWN)) {
+			snprintf(ps->err, ps->errlen, "rules --format %s writes the whole catalogue: give no ID",
+				 format_names[cli->format]);
+			return false;
+		}
+		return true;
+	}
 	if (cli->npaths > c->max_paths) {
 		if (c->max_paths == 0)
 			snprintf(ps->err, ps->errlen, "%s takes no PATH", c->name);

@@ -226,6 +226,7 @@ static void test_parse_usage_errors(void)
 	check_usage_error(W("replay", "--format", "json", "a"), "replay cannot write --format json");
 	check_usage_error(W("rules", "x"), "unknown rule 'x'");
 	check_usage_error(W("rules", "DSB-P013", "DSB-P999"), "unknown rule 'DSB-P999'");
+	check_usage_error(W("rules", "--format", "man", "DSB-P013"), "rules --format man writes the whole catalogue: give no ID");
 	check_usage_error(W("rules", "DSB-P013\x1b[2J"), "unknown rule 'DSB-P013\\x1b[2J'");
 	/* Each command takes its own options only, and says whose one is. */
 	check_usage_error(W("rules", "--records"), "rules does not accept --records (an option of verify, ese)");
