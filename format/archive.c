@@ -651,9 +651,15 @@ static la_ssize_t cb_read(struct archive *a, void *ctx, const void **out)
 		break;
 	}
 	if (n < 0) {
+		/* Worded here: libarchive's own printf knows no "ll" and took
+		 * the offset for the string's pointer ("%llu ... (null)", or
+		 * a crash past byte 0). */
+		int e = errno;
+		char msg[200];
+		snprintf(msg, sizeof msg, "read error at byte %llu of the input: %s",
+			 (unsigned long long)ar->pos, strerror(e));
 		ar->raw_failed = true;
-		archive_set_error(a, errno, "read error at byte %llu of the input: %s",
-				  (unsigned long long)ar->pos, strerror(errno));
+		archive_set_error(a, e, "%s", msg);
 		return ARCHIVE_FATAL;
 	}
 	*out = p;

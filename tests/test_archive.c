@@ -815,6 +815,26 @@ static void test_unsupported_zip_method(void)
 		fprintf(stderr, "\n  method 97: cause %d, '%s'\n", (int)s.cause, s.err);
 }
 
+/* A read of the input that fails (standard input that is a folder:
+ * EISDIR) is an I/O error, and its message was "read error at byte %llu
+ * of the input: (null)": libarchive's printf knows no "ll" and took the
+ * offset for the string (a crash had the offset not been 0). */
+static void regression_read_error_worded(void)
+{
+	int saved = dup(STDIN_FILENO);
+	int fd = open(tw_tmpdir(), O_RDONLY | O_DIRECTORY);
+	CU_ASSERT_FATAL(saved >= 0 && fd >= 0);
+	CU_ASSERT_FATAL(dup2(fd, STDIN_FILENO) == STDIN_FILENO);
+	close(fd);
+	struct seen s;
+	read_path("-", &s);
+	CU_ASSERT_FATAL(dup2(saved, STDIN_FILENO) == STDIN_FILENO);
+	close(saved);
+	CU_ASSERT_EQUAL(s.last, DSB_AR_FATAL);
+	CU_ASSERT_EQUAL(s.cause, DSB_AR_CAUSE_IO);
+	CU_ASSERT_STRING_EQUAL(s.err, "cannot read the input: read error at byte 0 of the input: Is a directory");
+}
+
 /* ---- the input hash whatever libarchive does ------------------------------- */
 
 /* Bytes after the end-of-archive blocks are part of the input. */
@@ -955,6 +975,7 @@ static const struct dsb_test error_tests[] = {
 	{ "corrupt tar.xz: damaged", test_corrupt_tar_xz },
 	{ "corrupt 7z: damaged", test_corrupt_7z },
 	{ "zip method 97: not supported", test_unsupported_zip_method },
+	{ "regression: a read error is worded, and an I/O error", regression_read_error_worded },
 	{ "trailing bytes hashed", test_trailing_bytes_hashed },
 	{ "skipped members hashed", test_skipped_members_hashed },
 	{ "memory zip", test_memory_zip },
