@@ -157,6 +157,7 @@ static const struct opt_row options[] = {
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 #define NOPTIONS (sizeof options / sizeof options[0])
+_Static_assert(NOPTIONS == OPT_COUNT, "a row of options[] per enum opt_id");
 
 static const char *const format_names[] = {
 	[DSB_FORMAT_TEXT] = "text",
@@ -355,12 +356,11 @@ static const struct opt_row *row_of_val(int val)
 /* The getopt_long tables of the rows in `cmds`: "-:" first (operands in
  * order, whatever POSIXLY_CORRECT says, and ':' for a missing value), then
  * each short letter. */
+#define SHORTS_MAX (2 + 2 * NOPTIONS + 1)   /* "-:", a letter and ':' per row, NUL */
 struct getopt_tables {
-	struct option longs[NOPTIONS + 1];
-	char shorts[3 + 2 * NOPTIONS + 1];
+	struct option longs[NOPTIONS + 1];  /* a row each, then the zero row */
+	char shorts[SHORTS_MAX];
 };
-_Static_assert(sizeof(((struct getopt_tables *)0)->shorts) >= 3 + 2 * NOPTIONS + 1,
-	       "\"-:\", then a letter and ':' per row, then NUL");
 
 static void tables_for(struct getopt_tables *t, unsigned cmds)
 {
