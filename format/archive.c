@@ -1177,8 +1177,11 @@ static enum dsb_ar_status gz_end(struct dsb_ar *ar)
 	int64_t at = -1;
 	if (dsb_zcheck_finish(ar->gz, msg, sizeof msg, &at))
 		return DSB_AR_END;
-	return ar_fail_as(ar, DSB_AR_CAUSE_CORRUPT, DSB_AR_MEMBER_ERROR, NULL, at,
-			  "the compressed stream is damaged (%s); found on reading it to its end, after the archive's last member",
+	bool cut = dsb_zcheck_cut(ar->gz);
+	return ar_fail_as(ar, cut ? DSB_AR_CAUSE_TRUNCATED : DSB_AR_CAUSE_CORRUPT,
+			  DSB_AR_MEMBER_ERROR, NULL, at,
+			  "%s (%s); found on reading it to its end, after the archive's last member",
+			  cut ? cause_text(ar, DSB_AR_CAUSE_TRUNCATED) : "the compressed stream is damaged",
 			  msg);
 }
 

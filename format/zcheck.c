@@ -51,6 +51,7 @@ struct dsb_zcheck {
 	size_t head_n;        /* bytes of the next stream's magic seen */
 	bool done;            /* a failure or trailing bytes: nothing more to check */
 	bool failed;
+	bool cut;             /* the failure: the input ended inside a stream */
 	char msg[200];
 	uint64_t in;          /* raw bytes consumed */
 	int64_t fail_at;
@@ -275,15 +276,22 @@ void dsb_zcheck_feed(struct dsb_zcheck *z, const uint8_t *p, size_t n)
 
 bool dsb_zcheck_finish(struct dsb_zcheck *z, char *msg, size_t cap, int64_t *offset)
 {
-	if (!z->failed && z->live)
+	if (!z->failed && z->live) {
+		z->cut = true;
 		fail(z, 0, "%s", z->b == &backends[DSB_ZCHECK_GZIP] ?
 		     "gzip: the stream ends inside a member (its trailer is missing or cut)" :
 		     "xz: the stream ends inside a stream (its index or footer is missing or cut)");
+	}
 	if (!z->failed)
 		return true;
 	snprintf(msg, cap, "%s", z->msg);
 	*offset = z->fail_at;
 	return false;
+}
+
+bool dsb_zcheck_cut(const struct dsb_zcheck *z)
+{
+	return z->failed && z->cut;
 }
 
 void dsb_zcheck_free(struct dsb_zcheck *z)
