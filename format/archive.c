@@ -171,6 +171,7 @@ struct dsb_ar {
 	uint64_t dir_read;        /* bytes read from them */
 
 	struct dsb_ar_error err;
+	enum dsb_ar_cause warn_cause;
 
 	/* A zip's central directory (see ZIP_WINDOW). */
 	struct dsb_zipcd zip;
@@ -228,23 +229,16 @@ static int (*const formats[])(struct archive *) = {
 
 /* ---- errors ------------------------------------------------------------ */
 
-static enum dsb_ar_status ar_fail(struct dsb_ar *ar, enum dsb_ar_status st,
-				  const char *member, int64_t offset,
-				  const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
 /* Record why a call failed.  The message is made one printable line:
  * libarchive's strings may quote member names with control bytes. */
-static enum dsb_ar_status ar_fail(struct dsb_ar *ar, enum dsb_ar_status st,
-				  const char *member, int64_t offset,
-				  const char *fmt, ...)
+static enum dsb_ar_status ar_vfail(struct dsb_ar *ar, enum dsb_ar_cause cause,
+				   enum dsb_ar_status st, const char *member, int64_t offset,
+				   const char *fmt, va_list ap)
 {
 	struct dsb_strbuf sb;
-	va_list ap;
 	dsb_sb_init(&sb, ar->err.message, sizeof ar->err.message);
-	va_start(ap, fmt);
 	dsb_sb_vprintf(&sb, fmt, ap);
-	va_end(ap);
+	ar->err.cause = cause;
 	for (char *c = ar->err.message; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';
@@ -255,10 +249,112 @@ static enum dsb_ar_status ar_fail(struct dsb_ar *ar, enum dsb_ar_status st,
 	return st;
 }
 
-static const char *la_error(struct archive *a)
+static enum dsb_ar_status ar_fail_as(struct dsb_ar *ar, enum dsb_ar_cause cause,
+				     enum dsb_ar_status st, const char *member, int64_t offset,
+				     const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+static enum dsb_ar_status ar_fail_as(struct dsb_ar *ar, enum dsb_ar_cause cause,
+				     enum dsb_ar_status st, const char *member, int64_t offset,
+				     const char *fmt, ...)
 {
-	const char *s = archive_error_string(a);
-	return s ? s : "unknown error";
+	va_list ap;
+	va_start(ap, fmt);
+	enum dsb_ar_status r = ar_vfail(ar, cause, st, member, offset, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* A failure not told apart further. */
+#define ar_fail(ar, ...) ar_fail_as((ar), DSB_AR_CAUSE_UNREADABLE, __VA_ARGS__)
+
+/* libarchive's words for a failure, read for what they mean.  Its readers
+ * word the same cause differently (a cut xz "No progress is possible", a
+ * cut zip "ZIP decompression failed (-5)", Z_BUF_ERROR), and some not at
+ * all (a cut 7z or cpio: no message, errno 0).  First match wins. */
+static const struct {
+	const char *words;          /* found anywhere in the message, any case */
+	enum dsb_ar_cause cause;
+} la_words[] = {
+	{ "truncated", DSB_AR_CAUSE_TRUNCATED },
+	{ "premature end", DSB_AR_CAUSE_TRUNCATED },
+	{ "unexpected end", DSB_AR_CAUSE_TRUNCATED },
+	{ "no progress is possible", DSB_AR_CAUSE_TRUNCATED },   /* liblzma's LZMA_BUF_ERROR */
+	{ "decompression failed (-5)", DSB_AR_CAUSE_TRUNCATED }, /* zlib's Z_BUF_ERROR in a zip */
+	{ "unsupported", DSB_AR_CAUSE_UNSUPPORTED },
+	{ "not supported", DSB_AR_CAUSE_UNSUPPORTED },
+	{ "encrypt", DSB_AR_CAUSE_UNSUPPORTED },
+	{ "passphrase", DSB_AR_CAUSE_UNSUPPORTED },
+	{ "crc", DSB_AR_CAUSE_CORRUPT },
+	{ "checksum", DSB_AR_CAUSE_CORRUPT },
+	{ "corrupt", DSB_AR_CAUSE_CORRUPT },
+	{ "damaged", DSB_AR_CAUSE_CORRUPT },
+	{ "invalid", DSB_AR_CAUSE_CORRUPT },
+	{ "malformed", DSB_AR_CAUSE_CORRUPT },
+	{ "mismatch", DSB_AR_CAUSE_CORRUPT },
+	{ "bad ", DSB_AR_CAUSE_CORRUPT },
+};
+
+/* What the cause is called in a message. */
+static const char *cause_text(const struct dsb_ar *ar, enum dsb_ar_cause c)
+{
+	switch (c) {
+	case DSB_AR_CAUSE_TRUNCATED:
+		return ar->src == SRC_FILE ? "the file ends early" : "the input ends early";
+	case DSB_AR_CAUSE_CORRUPT: return "the data is damaged";
+	case DSB_AR_CAUSE_UNSUPPORTED: return "not supported by the archive reader";
+	case DSB_AR_CAUSE_NOMEM: return "out of memory";
+	case DSB_AR_CAUSE_IO:
+	case DSB_AR_CAUSE_LIMIT:
+	case DSB_AR_CAUSE_UNREADABLE:
+		break;
+	}
+	return NULL;
+}
+
+/* Why libarchive failed: the cause, and in `why` the cause's words with
+ * libarchive's own message in parentheses ("the file ends early
+ * (truncated gzip input)"), or that message alone when it says nothing
+ * the cause does not (an I/O error from our own callback). */
+static enum dsb_ar_cause la_why(struct dsb_ar *ar, char *why, size_t len)
+{
+	const char *msg = archive_error_string(ar->a);
+	int e = archive_errno(ar->a);
+	enum dsb_ar_cause c;
+	bool found = false;
+	if (ar->raw_failed) {
+		c = DSB_AR_CAUSE_IO;
+		found = true;
+	} else if (e == ENOMEM) {
+		c = DSB_AR_CAUSE_NOMEM;
+		found = true;
+	}
+	char lower[256] = "";
+	for (size_t i = 0; msg && msg[i] && i + 1 < sizeof lower; i++)
+		lower[i] = (char)(msg[i] >= 'A' && msg[i] <= 'Z' ? msg[i] - 'A' + 'a' : msg[i]);
+	for (size_t i = 0; !found && i < ARRAY_LEN(la_words); i++) {
+		if (strstr(lower, la_words[i].words)) {
+			c = la_words[i].cause;
+			found = true;
+		}
+	}
+	if (!found) {
+		/* No words to go by.  libarchive fails without any message
+		 * only where it asked for bytes the input does not have (a
+		 * read-ahead past the end; a cut 7z's index, past the end, is
+		 * sought to): cut.  Other words: the bytes were there and did
+		 * not decode ("gzip decompression failed"). */
+		bool silent = (!msg || !*msg) && e == 0;
+		c = silent ? DSB_AR_CAUSE_TRUNCATED : DSB_AR_CAUSE_CORRUPT;
+	}
+	const char *t = cause_text(ar, c);
+	bool has_msg = msg && *msg && strcmp(msg, "unknown error") != 0;
+	if (!t)
+		snprintf(why, len, "%s", has_msg ? msg : "unknown error");
+	else if (has_msg)
+		snprintf(why, len, "%s (%s)", t, msg);
+	else
+		snprintf(why, len, "%s", t);
+	return c;
 }
 
 /* A zip on a stream is read without its central directory (libarchive's
@@ -557,9 +653,15 @@ static la_ssize_t cb_read(struct archive *a, void *ctx, const void **out)
 		break;
 	}
 	if (n < 0) {
+		/* Worded here: libarchive's own printf knows no "ll" and took
+		 * the offset for the string's pointer ("%llu ... (null)", or
+		 * a crash past byte 0). */
+		int e = errno;
+		char msg[200];
+		snprintf(msg, sizeof msg, "read error at byte %llu of the input: %s",
+			 (unsigned long long)ar->pos, strerror(e));
 		ar->raw_failed = true;
-		archive_set_error(a, errno, "read error at byte %llu of the input: %s",
-				  (unsigned long long)ar->pos, strerror(errno));
+		archive_set_error(a, e, "%s", msg);
 		return ARCHIVE_FATAL;
 	}
 	*out = p;
@@ -666,10 +768,13 @@ static bool ar_start_archive(struct dsb_ar *ar)
 	 * recognizes fails here, with libarchive's "file format" errno. */
 	if (archive_read_open1(ar->a) != ARCHIVE_OK) {
 		if (!ar->raw_failed && archive_errno(ar->a) == ARCHIVE_ERRNO_FILE_FORMAT)
-			ar_fail(ar, DSB_AR_FATAL, NULL, -1, "not an archive: %s", la_error(ar->a));
-		else
-			ar_fail(ar, DSB_AR_FATAL, NULL, -1, "cannot read the input: %s",
-				la_error(ar->a));
+			ar_fail(ar, DSB_AR_FATAL, NULL, -1, "not an archive: %s",
+				archive_error_string(ar->a) ? archive_error_string(ar->a) : "unknown error");
+		else {
+			char why[400];
+			enum dsb_ar_cause c = la_why(ar, why, sizeof why);
+			ar_fail_as(ar, c, DSB_AR_FATAL, NULL, -1, "cannot read the input: %s", why);
+		}
 	}
 	return true;
 }
@@ -719,7 +824,7 @@ static enum dsb_ar_status dir_push(struct dsb_ar *ar, int fd, size_t prefix_len)
 			size_t ncap = cap ? cap * 2 : 16;
 			char **nv = realloc(l->names, ncap * sizeof(*nv));
 			if (!nv) {
-				st = ar_fail(ar, DSB_AR_FATAL, NULL, -1, "out of memory");
+				st = ar_fail_as(ar, DSB_AR_CAUSE_NOMEM, DSB_AR_FATAL, NULL, -1, "out of memory");
 				break;
 			}
 			l->names = nv;
@@ -727,7 +832,7 @@ static enum dsb_ar_status dir_push(struct dsb_ar *ar, int fd, size_t prefix_len)
 		}
 		l->names[l->n] = strdup(de->d_name);
 		if (!l->names[l->n]) {
-			st = ar_fail(ar, DSB_AR_FATAL, NULL, -1, "out of memory");
+			st = ar_fail_as(ar, DSB_AR_CAUSE_NOMEM, DSB_AR_FATAL, NULL, -1, "out of memory");
 			break;
 		}
 		l->n++;
@@ -809,7 +914,8 @@ static struct dsb_ar *open_fd(struct dsb_ar *ar, const char *path)
 	if (fstat(ar->fd, &st) != 0) {
 		ar->raw_failed = true;
 		ar->src = SRC_STREAM;
-		ar_fail(ar, DSB_AR_FATAL, NULL, -1, "cannot read the input: %s", strerror(errno));
+		ar_fail_as(ar, DSB_AR_CAUSE_IO, DSB_AR_FATAL, NULL, -1, "cannot read the input: %s",
+			   strerror(errno));
 		return ar;
 	}
 	/* Again on what was opened: the path may have changed since the stat. */
@@ -1095,16 +1201,19 @@ static enum dsb_ar_status gz_end(struct dsb_ar *ar)
 		return ar_fail(ar, DSB_AR_MEMBER_ERROR, NULL, -1,
 			       "out of memory: the compressed stream's own checks were not run");
 	if (!drain_raw(ar))
-		return ar_fail(ar, DSB_AR_FATAL, NULL, (int64_t)ar->hashed, "read error: %s",
-			       strerror(errno));
+		return ar_fail_as(ar, DSB_AR_CAUSE_IO, DSB_AR_FATAL, NULL, (int64_t)ar->hashed,
+				  "read error: %s", strerror(errno));
 	hasher_sync(ar);
 	char msg[200];
 	int64_t at = -1;
 	if (dsb_zcheck_finish(ar->gz, msg, sizeof msg, &at))
 		return DSB_AR_END;
-	return ar_fail(ar, DSB_AR_MEMBER_ERROR, NULL, at,
-		       "the compressed stream is damaged (%s); found on reading it to its end, after the archive's last member",
-		       msg);
+	bool cut = dsb_zcheck_cut(ar->gz);
+	return ar_fail_as(ar, cut ? DSB_AR_CAUSE_TRUNCATED : DSB_AR_CAUSE_CORRUPT,
+			  DSB_AR_MEMBER_ERROR, NULL, at,
+			  "%s (%s); found on reading it to its end, after the archive's last member",
+			  cut ? cause_text(ar, DSB_AR_CAUSE_TRUNCATED) : "the compressed stream is damaged",
+			  msg);
 }
 
 /* After the last member of a zip: what the central directory check
@@ -1115,8 +1224,8 @@ static enum dsb_ar_status zip_end(struct dsb_ar *ar)
 		/* The directory and the end record come after the last member:
 		 * read the stream to its end (through the hash) first. */
 		if (!drain_raw(ar))
-			return ar_fail(ar, DSB_AR_FATAL, NULL, (int64_t)ar->hashed,
-				       "read error: %s", strerror(errno));
+			return ar_fail_as(ar, DSB_AR_CAUSE_IO, DSB_AR_FATAL, NULL, (int64_t)ar->hashed,
+					  "read error: %s", strerror(errno));
 		zip_check(ar);
 		if (ar->zip.status == DSB_ZIPCD_OK && ar->zip.ncut > 0) {
 			char shown[64];
@@ -1180,21 +1289,23 @@ static enum dsb_ar_status archive_next(struct dsb_ar *ar, struct dsb_ar_member *
 	if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
 		/* RETRY and FAILED on a header mean a damaged header; going on
 		 * would mean guessing where the next one is.  We stop. */
+		char why[400];
+		enum dsb_ar_cause c = la_why(ar, why, sizeof why);
 		if (ar->raw_failed)
-			return ar_fail(ar, DSB_AR_FATAL, NULL, (int64_t)ar->pos, "%s",
-				       la_error(ar->a));
+			return ar_fail_as(ar, c, DSB_AR_FATAL, NULL, (int64_t)ar->pos, "%s", why);
 		if (!ar->container)
 			return ar_fail(ar, DSB_AR_FATAL, NULL, -1, "not an archive: %s",
-				       la_error(ar->a));
+				       archive_error_string(ar->a) ? archive_error_string(ar->a)
+							   : "unknown error");
 		/* An offset "in the input" only when the format reads the input
 		 * itself; behind a filter it is a decompressed position. */
 		int64_t at = archive_filter_bytes(ar->a, 0);
 		if (archive_filter_count(ar->a) > 1)
-			return ar_fail(ar, DSB_AR_FATAL, NULL, -1,
-				       "cannot read a member header at byte %lld of the decompressed stream: %s%s",
-				       (long long)at, la_error(ar->a), stream_hint(ar));
-		return ar_fail(ar, DSB_AR_FATAL, NULL, at, "cannot read a member header: %s%s",
-			       la_error(ar->a), stream_hint(ar));
+			return ar_fail_as(ar, c, DSB_AR_FATAL, NULL, -1,
+					  "cannot read a member header at byte %lld of the decompressed stream: %s%s",
+					  (long long)at, why, stream_hint(ar));
+		return ar_fail_as(ar, c, DSB_AR_FATAL, NULL, at, "cannot read a member header: %s%s",
+				  why, stream_hint(ar));
 	}
 	const char *p = archive_entry_pathname(e);
 	if (!p)
@@ -1340,8 +1451,8 @@ static enum dsb_ar_status archive_data(struct dsb_ar *ar, const void **buf, size
 	}
 	if (ar->warn_pending) {
 		ar->in_data = false;
-		return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, (int64_t)ar->moff,
-			       "cannot read the member: %s", ar->warn);
+		return ar_fail_as(ar, ar->warn_cause, DSB_AR_MEMBER_ERROR, ar->name,
+				  (int64_t)ar->moff, "cannot read the member: %s", ar->warn);
 	}
 	for (int empty = 0; empty < EMPTY_BLOCKS_MAX; empty++) {
 		const void *p = NULL;
@@ -1355,21 +1466,19 @@ static enum dsb_ar_status archive_data(struct dsb_ar *ar, const void **buf, size
 			ar->data_end = true;
 			return DSB_AR_END;
 		}
-		if (r == ARCHIVE_FATAL) {
-			ar->in_data = false;
-			return ar_fail(ar, DSB_AR_FATAL, ar->name, (int64_t)ar->moff,
-				       "cannot read the member: %s%s", la_error(ar->a), stream_hint(ar));
-		}
 		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			char why[400];
+			enum dsb_ar_cause c = la_why(ar, why, sizeof why);
 			ar->in_data = false;
-			return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, (int64_t)ar->moff,
-				       "cannot read the member: %s%s", la_error(ar->a), stream_hint(ar));
+			return ar_fail_as(ar, c, r == ARCHIVE_FATAL ? DSB_AR_FATAL : DSB_AR_MEMBER_ERROR,
+					  ar->name, (int64_t)ar->moff, "cannot read the member: %s%s",
+					  why, stream_hint(ar));
 		}
 		if (r == ARCHIVE_WARN) {
 			/* A bad CRC and the like: the block is what the archive
 			 * holds, but the member is damaged.  Deliver it, then say. */
 			ar->warn_pending = true;
-			snprintf(ar->warn, sizeof ar->warn, "%s", la_error(ar->a));
+			ar->warn_cause = la_why(ar, ar->warn, sizeof ar->warn);
 		}
 		if (off < 0 || (uint64_t)off < ar->moff) {
 			ar->in_data = false;
@@ -1395,7 +1504,7 @@ static enum dsb_ar_status dir_data(struct dsb_ar *ar, const void **buf, size_t *
 {
 	if (ar->cur_fd < 0) {
 		if (!ar->bufs[0] && !(ar->bufs[0] = malloc(DSB_AR_BUFSIZE)))
-			return ar_fail(ar, DSB_AR_FATAL, NULL, -1, "out of memory");
+			return ar_fail_as(ar, DSB_AR_CAUSE_NOMEM, DSB_AR_FATAL, NULL, -1, "out of memory");
 		struct dir_level *l = &ar->lv[ar->depth - 1];
 		const char *base = l->names[l->next - 1];
 		/* No symlink is followed, and a FIFO swapped in since the
@@ -1420,8 +1529,8 @@ static enum dsb_ar_status dir_data(struct dsb_ar *ar, const void **buf, size_t *
 	ssize_t n = read_retry(ar->cur_fd, ar->bufs[0], DSB_AR_BUFSIZE);
 	if (n < 0) {
 		ar->in_data = false;
-		return ar_fail(ar, DSB_AR_MEMBER_ERROR, ar->name, (int64_t)ar->moff,
-			       "read error: %s", strerror(errno));
+		return ar_fail_as(ar, DSB_AR_CAUSE_IO, DSB_AR_MEMBER_ERROR, ar->name,
+				  (int64_t)ar->moff, "read error: %s", strerror(errno));
 	}
 	if (n == 0) {
 		ar->data_end = true;

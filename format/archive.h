@@ -68,8 +68,24 @@ struct dsb_ar_member {
 	                        * check it is the same file; 0 in an archive */
 };
 
+/* What kind of failure it was, as far as the reader can tell: libarchive
+ * says so in a message (or not at all: a cut 7z or cpio says "unknown
+ * error"), our own callbacks in errno.  verify/status.c maps it onto the
+ * closed enum of operational errors. */
+enum dsb_ar_cause {
+	DSB_AR_CAUSE_UNREADABLE,   /* not an archive; not told apart further */
+	DSB_AR_CAUSE_TRUNCATED,    /* the input ends before the archive does */
+	DSB_AR_CAUSE_CORRUPT,      /* a checksum, a header or compressed data is wrong */
+	DSB_AR_CAUSE_UNSUPPORTED,  /* a feature the reader lacks: a compression method,
+	                            * encryption */
+	DSB_AR_CAUSE_IO,           /* reading the input itself failed */
+	DSB_AR_CAUSE_NOMEM,
+	DSB_AR_CAUSE_LIMIT,        /* a DSB_AR_* limit */
+};
+
 /* Why the last call returned DSB_AR_MEMBER_ERROR or DSB_AR_FATAL. */
 struct dsb_ar_error {
+	enum dsb_ar_cause cause;
 	char message[512];     /* one line, no member name in it */
 	const char *member;    /* the member concerned (borrowed), or NULL */
 	int64_t offset;        /* in that member, else in the input; -1 when unknown */

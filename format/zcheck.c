@@ -70,6 +70,7 @@ struct dsb_zcheck {
 	size_t head_n;        /* bytes of the next stream's magic seen */
 	bool done;            /* a failure or trailing bytes: nothing more to check */
 	bool failed;
+	bool cut;             /* the failure: the input ended inside a stream */
 	char msg[200];
 	uint64_t in;          /* raw bytes consumed */
 	uint64_t frame_at;    /* where the current stream or frame began */
@@ -460,13 +461,20 @@ void dsb_zcheck_feed(struct dsb_zcheck *z, const uint8_t *p, size_t n)
 
 bool dsb_zcheck_finish(struct dsb_zcheck *z, char *msg, size_t cap, int64_t *offset)
 {
-	if (!z->failed && z->live)
+	if (!z->failed && z->live) {
+		z->cut = true;
 		fail(z, 0, "%s", z->b->cut);
+	}
 	if (!z->failed)
 		return true;
 	snprintf(msg, cap, "%s", z->msg);
 	*offset = z->fail_at;
 	return false;
+}
+
+bool dsb_zcheck_cut(const struct dsb_zcheck *z)
+{
+	return z->failed && z->cut;
 }
 
 void dsb_zcheck_free(struct dsb_zcheck *z)

@@ -62,6 +62,9 @@ void dsb_zcheck_feed(struct dsb_zcheck *z, const uint8_t *p, size_t n);
  * what (one line) and *offset is the input byte where it was found (-1
  * unknown). */
 bool dsb_zcheck_finish(struct dsb_zcheck *z, char *msg, size_t cap, int64_t *offset);
+/* After a failed dsb_zcheck_finish: true when the failure is that the
+ * input ended inside a stream (cut), false when its bytes were wrong. */
+bool dsb_zcheck_cut(const struct dsb_zcheck *z);
 void dsb_zcheck_free(struct dsb_zcheck *z);
 
 #endif

@@ -2,7 +2,9 @@
 /*
  * The command line (report-contract §1): commands, options, and the help
  * text, all from two tables in args.c so that parsing, `--help` and
- * `help COMMAND` cannot drift apart.  Parsing does no I/O; whether `-o FILE`
+ * `help COMMAND` cannot drift apart.  Options are read by getopt_long
+ * (abbreviations of long options where unambiguous), each command with its
+ * own rows of the option table.  Parsing does no I/O; whether `-o FILE`
  * can be written is found when main opens it.
  */
 #ifndef DSB_INSPECTOR_ARGS_H
@@ -32,9 +34,9 @@ enum dsb_cmd {
 	DSB_CMD_REPLAY,     /* replay PATH */
 	DSB_CMD_ESE,        /* ese PATH... */
 	DSB_CMD_EXTRACT,    /* extract PATH -C DIR */
-	DSB_CMD_RULES,      /* rules */
+	DSB_CMD_RULES,      /* rules [ID...] */
 	DSB_CMD_HELP,       /* help [COMMAND], --help */
-	DSB_CMD_VERSION,    /* --version */
+	DSB_CMD_VERSION,    /* --version, -V */
 };
 
 enum dsb_format {
@@ -63,6 +65,9 @@ struct dsb_cli {
 	const char **paths;         /* the PATH operands (pointers into argv) */
 	size_t npaths;
 	const char *topic;          /* DSB_CMD_HELP: the command asked about, or NULL */
+	const char *root;           /* --root DIR: the capture root in the archive, or NULL */
+	enum dsb_rule *rules;       /* `rules ID...`: the rules asked for, once each, in order */
+	size_t nrules;              /* 0: the whole catalogue */
 };
 
 /* Parse argv.  On a usage error returns false with a one-line message in
@@ -75,8 +80,16 @@ void dsb_cli_free(struct dsb_cli *cli);
 void dsb_cli_help(FILE *fp);
 /* `help COMMAND` or `COMMAND --help`; false if there is no such command. */
 bool dsb_cli_command_help(FILE *fp, const char *command);
-/* `--version`. */
+/* `--version`, `-V`. */
 void dsb_cli_version(FILE *fp);
+
+/* The parser's words, for the shell completion files' test: the i-th
+ * command's name, the i-th option's long name and short letter (0: none)
+ * and whether it takes a value; NULL past the last. */
+const char *dsb_cli_command_name(size_t i);
+const char *dsb_cli_option_name(size_t i, char *short_name, bool *takes_value);
+/* Whether the command named accepts the i-th option. */
+bool dsb_cli_option_accepted(size_t i, const char *command);
 
 const char *dsb_format_name(enum dsb_format f);
 const char *dsb_fail_on_name(enum dsb_fail_on f);

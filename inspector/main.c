@@ -86,7 +86,8 @@ static int run_rules(const struct dsb_cli *cli)
 		return DSB_EXIT_USAGE;
 	}
 	bool colour = cli->format == DSB_FORMAT_TEXT && dsb_term_colour(out.fp);
-	if (!dsb_render_rules(out.fp, cli->format, colour)) {
+	if (!dsb_render_rules(out.fp, cli->format, colour, cli->nrules ? cli->rules : NULL,
+			      cli->nrules)) {
 		op_error_of(DSB_OP_IO, "cannot write the rule catalogue");
 		dsb_output_abort(&out);
 		return DSB_EXIT_INCOMPLETE;
@@ -279,6 +280,7 @@ static int run_verify(const struct dsb_cli *cli, struct dsb_run_info *run)
 		.sets = { .has_now = cli->has_now, .now = cli->now,
 			  .tombstone_days = cli->tombstone_days },
 		.sink = x ? dsb_extract_sink(x) : NULL,
+		.root = cli->root,
 	};
 	/* `verify --records` writes each database to a temporary file: under
 	 * `ulimit -f` a write past the limit must fail with EFBIG (a C015 on

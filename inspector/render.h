@@ -86,8 +86,11 @@ bool dsb_jsonl_input(FILE *fp, const struct dsb_report *r, size_t input);
 bool dsb_jsonl_end(FILE *fp, const struct dsb_report *r, const struct dsb_render_opts *o);
 
 /* The rule catalogue, for `dsbinspect rules --format F` (text, json, man,
- * markdown). */
-bool dsb_render_rules(FILE *fp, enum dsb_format f, bool colour);
+ * markdown); `only` (text and json): just those rules, in that order
+ * (NULL: all).  The man and markdown forms are always the whole catalogue:
+ * they generate the documents. */
+bool dsb_render_rules(FILE *fp, enum dsb_format f, bool colour, const enum dsb_rule *only,
+		      size_t nonly);
 
 /* ---- shared by the renderers ------------------------------------------ */
 

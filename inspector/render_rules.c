@@ -64,10 +64,17 @@ static void wrap(FILE *fp, const char *s, size_t col, size_t indent)
 	fputc('\n', fp);
 }
 
-static void rules_text(FILE *fp, bool colour)
+/* The k-th rule shown: of `only` when rules were named, else of the
+ * whole catalogue. */
+static const struct dsb_rule_info *nth(const enum dsb_rule *only, size_t k)
 {
-	for (int k = 0; k < DSB_RULE_COUNT; k++) {
-		const struct dsb_rule_info *ri = dsb_rule_info((enum dsb_rule)k);
+	return dsb_rule_info(only ? only[k] : (enum dsb_rule)k);
+}
+
+static void rules_text(FILE *fp, bool colour, const enum dsb_rule *only, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		const struct dsb_rule_info *ri = nth(only, k);
 		enum dsb_style st = ri->severity == DSB_SEV_ERROR ? DSB_STYLE_ERROR :
 				    ri->severity == DSB_SEV_WARNING ? DSB_STYLE_WARNING :
 				    DSB_STYLE_INFO;
@@ -101,13 +108,13 @@ static json_t *rule_json(const struct dsb_rule_info *ri)
 	return o;
 }
 
-static bool rules_json(FILE *fp)
+static bool rules_json(FILE *fp, const enum dsb_rule *only, size_t n)
 {
 	bool ok = true;
 	fprintf(fp, "{\n  \"schema\": \"%s\",\n  \"tool\": {\"name\": \"dsbinspect\", "
 		"\"version\": \"%s\"},\n  \"rules\": [", DSB_RULES_SCHEMA, DSB_VERSION);
-	for (int k = 0; k < DSB_RULE_COUNT; k++) {
-		json_t *o = rule_json(dsb_rule_info((enum dsb_rule)k));
+	for (size_t k = 0; k < n; k++) {
+		json_t *o = rule_json(nth(only, k));
 		fprintf(fp, "%s\n    ", k ? "," : "");
 		ok &= o && json_dumpf(o, fp, 0) == 0;
 		json_decref(o);
@@ -229,15 +236,17 @@ static void rules_markdown(FILE *fp)
 	}
 }
 
-bool dsb_render_rules(FILE *fp, enum dsb_format f, bool colour)
+bool dsb_render_rules(FILE *fp, enum dsb_format f, bool colour, const enum dsb_rule *only,
+		      size_t nonly)
 {
 	bool ok = true;
+	size_t n = only ? nonly : DSB_RULE_COUNT;
 	switch (f) {
 	case DSB_FORMAT_TEXT:
-		rules_text(fp, colour);
+		rules_text(fp, colour, only, n);
 		break;
 	case DSB_FORMAT_JSON:
-		ok = rules_json(fp);
+		ok = rules_json(fp, only, n);
 		break;
 	case DSB_FORMAT_MAN:
 		rules_man(fp);

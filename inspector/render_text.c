@@ -15,6 +15,7 @@
 #include "inspector/render.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,16 +55,21 @@ static enum dsb_style verdict_style(enum dsb_verdict v)
 	return DSB_STYLE_WARNING;
 }
 
-/* "fail — 1 error, 2 warnings, 0 info" over one input (>= 0) or all (< 0). */
+/* "fail — 1 error, 2 warnings, 0 info" over one input (>= 0) or all (< 0).
+ * The counts are always given (RC §3.12); a pass with findings that the
+ * default would fail on says why it is a pass, so that "pass — 1 error"
+ * never reads as a contradiction. */
 static void put_verdict(struct text *t, int input)
 {
 	enum dsb_verdict v = dsb_report_verdict(t->r, input);
 	uint64_t e = dsb_findings_total(t->r->findings, input, DSB_SEV_ERROR);
 	uint64_t w = dsb_findings_total(t->r->findings, input, DSB_SEV_WARNING);
 	uint64_t i = dsb_findings_total(t->r->findings, input, DSB_SEV_INFO);
-	fprintf(t->fp, "%s%s%s \xe2\x80\x94 %" PRIu64 " error%s, %" PRIu64 " warning%s, %" PRIu64 " info\n",
+	bool waived = v == DSB_PASS && t->r->fail_on == DSB_FAIL_ON_NEVER && e + w + i > 0;
+	fprintf(t->fp, "%s%s%s%s \xe2\x80\x94 %" PRIu64 " error%s, %" PRIu64 " warning%s, %" PRIu64 " info\n",
 		dsb_term_on(t->colour, verdict_style(v)), dsb_verdict_name(v),
-		dsb_term_off(t->colour), e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", i);
+		dsb_term_off(t->colour), waived ? " (--fail-on never)" : "",
+		e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", i);
 }
 
 /* ", " between the parts of a parenthesized list; the list opens with a
@@ -72,6 +78,78 @@ static void put_verdict(struct text *t, int input)
 static void sep(FILE *fp, int *n, bool after)
 {
 	fputs((*n)++ ? ", " : after ? " (" : "(", fp);
+}
+
+/* If m opens with the place `fmt` words (a printf of the location's own
+ * values), what follows it; else m. */
+static const char *after_place(const char *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static const char *after_place(const char *m, const char *fmt, ...)
+{
+	char place[DSB_STATUS_NAME_MAX + 64];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(place, sizeof place, fmt, ap);
+	va_end(ap);
+	if (n <= 0 || (size_t)n >= sizeof place || strncmp(m, place, (size_t)n) != 0)
+		return m;
+	return m + n;
+}
+
+/* The message without the place the location list has already shown.
+ * Verifiers word messages to stand alone (JSON, SARIF, a C015 on standard
+ * error: "page 300 (offset 2457600): checksum mismatch", "data/x, at byte
+ * 5: cannot read"); the text report puts the location in front, so the
+ * same opening would say the place twice.  Only an opening that repeats
+ * the location's own values exactly is dropped. */
+/* The last component of a path, '/' or '\\' separated (a member, a
+ * backed-up Windows name, an input path); NULL stays NULL. */
+static const char *base_name(const char *p)
+{
+	if (!p)
+		return NULL;
+	const char *b = p;
+	for (const char *c = p; *c; c++)
+		if (*c == '/' || *c == '\\')
+			b = c + 1;
+	return b;
+}
+
+static const char *message_text(const struct dsb_report *r, const struct dsb_finding *f)
+{
+	const char *m = f->message;
+	if (f->generation >= 0) {
+		/* A log's findings open with its name and generation
+		 * ("edb00007.log (generation 7): "): the file is the input's,
+		 * the member's or the backed-up one, the generation the
+		 * location's. */
+		const char *names[] = {
+			base_name(f->member), base_name(f->file),
+			f->input >= 0 && (size_t)f->input < r->ninputs
+			? base_name(r->inputs[f->input].path) : NULL,
+		};
+		for (size_t i = 0; i < sizeof names / sizeof names[0] && m == f->message; i++)
+			if (names[i] && *names[i])
+				m = after_place(m, "%s (generation %" PRId64 "): ", names[i],
+						f->generation);
+	}
+	if (f->member) {
+		if (f->offset >= 0)
+			m = after_place(m, "%s, at byte %" PRId64 ": ", f->member, f->offset);
+		m = after_place(m, "%s: ", f->member);
+	} else if (f->offset >= 0) {
+		m = after_place(m, "at byte %" PRId64 " of the input: ", f->offset);
+		m = after_place(m, "at byte %" PRId64 " of the file: ", f->offset);
+	}
+	if (f->page >= 0) {
+		if (f->offset >= 0)
+			m = after_place(m, "page %" PRId64 " (offset %" PRId64 "): ", f->page, f->offset);
+		m = after_place(m, "page %" PRId64 ": ", f->page);
+	}
+	if (f->line)
+		m = after_place(m, "line %" PRIu64 ": ", f->line);
+	/* Nothing left (a message that was only its place): keep it whole. */
+	return *m ? m : f->message;
 }
 
 static void put_finding(struct text *t, const struct dsb_finding *f, bool show_hbc)
@@ -130,8 +208,12 @@ static void put_finding(struct text *t, const struct dsb_finding *f, bool show_h
 	if (n)
 		fputc(')', fp);
 	fputs(where || n ? ": " : "", fp);
-	dsb_term_puts(fp, f->message);
+	dsb_term_puts(fp, message_text(t->r, f));
 	fputc('\n', fp);
+	/* An error says what to do, in one line under it (verify/rules.c),
+	 * aligned with the rule id. */
+	if (f->severity == DSB_SEV_ERROR)
+		fprintf(fp, "%13swhat to do: %s\n", "", dsb_rule_info(f->rule)->remedy);
 }
 
 static void put_file(struct text *t, const struct dsb_file_entry *fe)

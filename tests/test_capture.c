@@ -634,6 +634,142 @@ static void test_c001_top_level_ok(void)
 	cap_free(&c);
 }
 
+/* ---- --root: the capture root chosen (CF §1.3, dsb_verify_opts.root) --------- */
+
+static void run_root(struct run *r, const char *path, const char *root)
+{
+	memset(r, 0, sizeof(*r));
+	r->rep = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r->rep);
+	struct dsb_verify_opts o = { .root = root };
+	r->input = dsb_verify_input(r->rep, path, &o);
+	CU_ASSERT_EQUAL_FATAL(r->input, 0);
+}
+
+/* The good capture as `tar czf x.tgz /abs/path/capture` packs it: every
+ * member under abs/path/cap/. */
+static void deep_capture(struct capture *c)
+{
+	good_capture(c, 5000, false, NULL);
+	c->m[0].name = "abs/path/cap/journal.jsonl";
+	c->m[1].name = "abs/path/cap/data/ntds.dit";
+	c->m[2].name = "abs/path/cap/data/edb.log";
+}
+
+enum packing { AS_TGZ, AS_ZIP, AS_FOLDER };
+
+static const char *pack_as(const struct capture *c, enum packing how)
+{
+	static const int gz[] = { ARCHIVE_FILTER_GZIP };
+	switch (how) {
+	case AS_TGZ: return pack(c, ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, gz, 1);
+	case AS_ZIP: return pack(c, ARCHIVE_FORMAT_ZIP, NULL, 0);
+	case AS_FOLDER: return lay_out(c);
+	}
+	return NULL;
+}
+
+/* No --root: C001 as before, now saying where the journal is and how to
+ * take its folder as the root. */
+static void root_hint(enum packing how)
+{
+	struct capture c;
+	deep_capture(&c);
+	const char *path = pack_as(&c, how);
+	struct run r;
+	run_root(&r, path, NULL);
+	CU_ASSERT_EQUAL(count(&r, DSB_C001), 1);
+	const struct dsb_finding *f = nth(&r, DSB_C001, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_STRING_EQUAL(f->message,
+			       "no journal: the input has no regular file journal.jsonl at the top level or one folder deep; "
+			       "there is a journal.jsonl at abs/path/cap/journal.jsonl: to check it, give its folder as the capture root: --root abs/path/cap");
+	CU_ASSERT_EQUAL(dsb_report_verdict(r.rep, 0), DSB_INCOMPLETE);
+	run_free(&r);
+	cap_free(&c);
+}
+
+/* --root: that folder is the root, whatever its depth; a leading "/" (the
+ * path given to tar) and a trailing "/" mean the same folder. */
+static void root_given(enum packing how)
+{
+	static const char *const roots[] = { "abs/path/cap", "/abs/path/cap", "abs/path/cap/",
+					     "./abs/path/cap" };
+	struct capture c;
+	deep_capture(&c);
+	const char *path = pack_as(&c, how);
+	for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+		struct run r;
+		run_root(&r, path, roots[i]);
+		assert_no_capture_findings(&r);
+		assert_good_sessions(&r, &c);
+		run_free(&r);
+	}
+	/* Twin: a --root that is not the journal's folder finds no journal,
+	 * and says where it is. */
+	struct run r;
+	run_root(&r, path, "abs/path");
+	CU_ASSERT_EQUAL(count(&r, DSB_C001), 1);
+	const struct dsb_finding *f = nth(&r, DSB_C001, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_STRING_EQUAL(f->message,
+			       "no journal: the input has no regular file journal.jsonl in the capture root abs/path given by --root; "
+			       "there is a journal.jsonl at abs/path/cap/journal.jsonl: to check it, give its folder as the capture root: --root abs/path/cap");
+	CU_ASSERT_EQUAL(r.rep->nsessions, 0);
+	run_free(&r);
+	cap_free(&c);
+}
+
+static void test_root_hint_tgz(void) { root_hint(AS_TGZ); }
+static void test_root_hint_zip(void) { root_hint(AS_ZIP); }
+static void test_root_hint_folder(void) { root_hint(AS_FOLDER); }
+static void test_root_given_tgz(void) { root_given(AS_TGZ); }
+static void test_root_given_zip(void) { root_given(AS_ZIP); }
+static void test_root_given_folder(void) { root_given(AS_FOLDER); }
+
+/* --root picks one of two journals: the other is a member outside the
+ * root (C008), not a second journal (C001); "." is the top level. */
+static void test_root_picks_journal(void)
+{
+	struct capture c;
+	good_capture(&c, 1000, false, NULL);
+	char *j2 = strdup(c.m[0].data);
+	keep(&c, j2);
+	cap_add(&c, "other/journal.jsonl", j2, strlen(j2));
+	const char *path = pack_tar(&c);
+	struct run r;
+	run_root(&r, path, NULL);
+	CU_ASSERT_EQUAL(count(&r, DSB_C001), 1);      /* two journals */
+	run_free(&r);
+	run_root(&r, path, "cap");
+	CU_ASSERT_EQUAL(count(&r, DSB_C001), 0);
+	CU_ASSERT_EQUAL(count(&r, DSB_C008), 1);
+	const struct dsb_finding *f = find_member(&r, DSB_C008, "other/journal.jsonl");
+	CU_ASSERT_PTR_NOT_NULL(f);
+	assert_good_sessions(&r, &c);
+	run_free(&r);
+	cap_free(&c);
+
+	good_capture(&c, 1000, false, NULL);
+	c.m[0].name = "journal.jsonl";
+	c.m[1].name = "data/ntds.dit";
+	c.m[2].name = "data/edb.log";
+	path = pack_tar(&c);
+	run_root(&r, path, ".");
+	assert_no_capture_findings(&r);
+	assert_good_sessions(&r, &c);
+	run_free(&r);
+	/* A top-level journal is not the journal of --root cap: C001 with
+	 * the way back. */
+	run_root(&r, path, "cap");
+	CU_ASSERT_EQUAL(count(&r, DSB_C001), 1);
+	f = nth(&r, DSB_C001, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->message, "in the capture root cap given by --root; there is a journal.jsonl at journal.jsonl: to check it, give its folder as the capture root: --root ."));
+	run_free(&r);
+	cap_free(&c);
+}
+
 /* Two journals: C001 naming both, and neither is judged: no sessions, no
  * finding from either journal (the second one's data record names a
  * missing member, which would be C005). */
@@ -1056,6 +1192,30 @@ static void test_c015_truncated_member(void)
 	cap_free(&c);
 }
 
+/* A cut 7z said "cannot read a member header: unknown error" (libarchive
+ * has no words for it): the C015 now says that the file ends early. */
+static void regression_c015_cut_7z_ends_early(void)
+{
+	struct capture c;
+	good_capture(&c, 100000, false, NULL);
+	const char *path = pack(&c, ARCHIVE_FORMAT_7ZIP, NULL, 0);
+	size_t len;
+	uint8_t *raw = tw_read_file(path, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(raw);
+	CU_ASSERT_FATAL(tw_write_file(path, raw, len / 2));
+	free(raw);
+	struct run r;
+	run(&r, path);
+	CU_ASSERT_EQUAL(count(&r, DSB_C015), 1);
+	const struct dsb_finding *f = nth(&r, DSB_C015, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_STRING_EQUAL(f->message, "at byte 32 of the input: cannot read a member header: the file ends early; "
+					   "the rest of the input was not read");
+	CU_ASSERT(r.rep->inputs[0].incomplete);
+	run_free(&r);
+	cap_free(&c);
+}
+
 /* Cut before the journal is reached: C015 only, no C001. */
 static void test_c015_before_journal(void)
 {
@@ -1233,6 +1393,13 @@ static const struct dsb_test rule_tests[] = {
 	{ "C001 journal two folders deep", test_c001_two_deep },
 	{ "C001 twin: top-level journal", test_c001_top_level_ok },
 	{ "C001 two journals", test_c001_two },
+	{ "C001 hint: journal deeper, tar.gz", test_root_hint_tgz },
+	{ "C001 hint: journal deeper, zip", test_root_hint_zip },
+	{ "C001 hint: journal deeper, folder", test_root_hint_folder },
+	{ "--root: deep capture root, tar.gz", test_root_given_tgz },
+	{ "--root: deep capture root, zip", test_root_given_zip },
+	{ "--root: deep capture root, folder", test_root_given_folder },
+	{ "--root picks one of two journals; . is the top level", test_root_picks_journal },
 	{ "C009 symlink", test_c009_symlink },
 	{ "C009 hard link", test_c009_hardlink },
 	{ "C009 FIFO in a tar", test_c009_fifo_tar },
@@ -1261,6 +1428,7 @@ static const struct dsb_test rule_tests[] = {
 	{ "C007 twin: upper-case hex", test_c007_twin_upper_case },
 	{ "C015 not an archive", test_c015_garbage },
 	{ "C015 missing path", test_c015_missing_path },
+	{ "regression: a cut 7z's C015 says the file ends early", regression_c015_cut_7z_ends_early },
 	{ "C015 truncated member", test_c015_truncated_member },
 	{ "C015 before the journal", test_c015_before_journal },
 	{ "C015 in the journal", test_c015_in_journal },

@@ -29,6 +29,8 @@
 #define MAN_PAGE   DSB_SOURCE_DIR "/inspector/dsbinspect.1"
 #define RULES_MD   DSB_SOURCE_DIR "/docs/rules.md"
 #define CLI_MD     DSB_SOURCE_DIR "/docs/cli.md"
+#define BASH_COMPLETION DSB_SOURCE_DIR "/inspector/completion/dsbinspect.bash"
+#define ZSH_COMPLETION  DSB_SOURCE_DIR "/inspector/completion/_dsbinspect"
 #define MAX_ARGS   16
 
 /* ---- the parser ------------------------------------------------------------- */
@@ -145,6 +147,58 @@ static void test_parse_other_commands(void)
 	dsb_cli_free(&cli);
 }
 
+/* getopt_long: a long option may be cut where no other option of the
+ * command starts the same way; -V is --version; `rules ID...`. */
+static void test_parse_abbreviations(void)
+{
+	struct dsb_cli cli;
+	char err[256];
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err,
+				   W("verify", "--form", "json", "--fail=warning", "--out", "r", "--qu",
+				     "--tomb", "60", "--ro", "abs/cap", "--rec", "a")));
+	CU_ASSERT_EQUAL(cli.cmd, DSB_CMD_VERIFY);
+	CU_ASSERT_EQUAL(cli.format, DSB_FORMAT_JSON);
+	CU_ASSERT_EQUAL(cli.fail_on, DSB_FAIL_ON_WARNING);
+	CU_ASSERT_STRING_EQUAL(cli.output, "r");
+	CU_ASSERT_TRUE(cli.quiet);
+	CU_ASSERT_EQUAL(cli.tombstone_days, 60);
+	CU_ASSERT_STRING_EQUAL(cli.root, "abs/cap");
+	CU_ASSERT_TRUE(cli.records);
+	CU_ASSERT_EQUAL_FATAL(cli.npaths, 1);
+	CU_ASSERT_STRING_EQUAL(cli.paths[0], "a");
+	dsb_cli_free(&cli);
+
+	/* Before the command, the abbreviation is judged over every option. */
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err, W("--form=sarif", "-qo", "x", "ese", "f")));
+	CU_ASSERT_EQUAL(cli.cmd, DSB_CMD_ESE);
+	CU_ASSERT_EQUAL(cli.format, DSB_FORMAT_SARIF);
+	CU_ASSERT_STRING_EQUAL(cli.output, "x");
+	dsb_cli_free(&cli);
+
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err, W("-V")));
+	CU_ASSERT_EQUAL(cli.cmd, DSB_CMD_VERSION);
+	dsb_cli_free(&cli);
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err, W("verify", "a", "-V")));
+	CU_ASSERT_EQUAL(cli.cmd, DSB_CMD_VERSION);
+	dsb_cli_free(&cli);
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err, W("--vers")));
+	CU_ASSERT_EQUAL(cli.cmd, DSB_CMD_VERSION);
+	dsb_cli_free(&cli);
+
+	/* Ids in any case, once each, in the order given. */
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err,
+				   W("rules", "dsb-p013", "DSB-C001", "DSB-P013", "--format", "json")));
+	CU_ASSERT_EQUAL(cli.cmd, DSB_CMD_RULES);
+	CU_ASSERT_EQUAL(cli.format, DSB_FORMAT_JSON);
+	CU_ASSERT_EQUAL_FATAL(cli.nrules, 2);
+	CU_ASSERT_EQUAL(cli.rules[0], DSB_P013);
+	CU_ASSERT_EQUAL(cli.rules[1], DSB_C001);
+	dsb_cli_free(&cli);
+	CU_ASSERT_TRUE_FATAL(parse(&cli, err, sizeof err, W("rules")));
+	CU_ASSERT_EQUAL(cli.nrules, 0);
+	dsb_cli_free(&cli);
+}
+
 static void check_usage_error(const char *const *words, const char *want)
 {
 	struct dsb_cli cli;
@@ -170,12 +224,27 @@ static void test_parse_usage_errors(void)
 	check_usage_error(W("verify", "--fail-on", "sometimes", "a"), "unknown --fail-on level");
 	check_usage_error(W("verify", "-x", "a"), "unknown option '-x'");
 	check_usage_error(W("verify", "--nope", "a"), "unknown option '--nope'");
-	check_usage_error(W("verify", "--form", "json", "a"), "unknown option '--form'");
+	/* An abbreviation that fits two options names both. */
+	check_usage_error(W("verify", "--f", "json", "a"), "option '--f' is ambiguous: --format, --fail-on");
+	check_usage_error(W("--f", "json", "verify", "a"), "option '--f' is ambiguous: --format, --fail-on");
+	check_usage_error(W("verify", "--xyz=3", "a"), "unknown option '--xyz'");
 	check_usage_error(W("verify", "--quiet=yes", "a"), "takes no value");
 	check_usage_error(W("replay"), "replay: missing PATH");
 	check_usage_error(W("replay", "a", "b"), "replay takes exactly one PATH");
 	check_usage_error(W("replay", "--format", "json", "a"), "replay cannot write --format json");
-	check_usage_error(W("rules", "x"), "rules takes no PATH");
+	check_usage_error(W("rules", "x"), "unknown rule 'x'");
+	check_usage_error(W("rules", "DSB-P013", "DSB-P999"), "unknown rule 'DSB-P999'");
+	check_usage_error(W("rules", "--format", "man", "DSB-P013"), "rules --format man writes the whole catalogue: give no ID");
+	check_usage_error(W("rules", "DSB-P013\x1b[2J"), "unknown rule 'DSB-P013\\x1b[2J'");
+	/* Each command takes its own options only, and says whose one is. */
+	check_usage_error(W("rules", "--records"), "rules does not accept --records (an option of verify, ese)");
+	check_usage_error(W("rules", "--rec"), "rules does not accept --records");
+	check_usage_error(W("rules", "--fail-on", "never"), "rules does not accept --fail-on");
+	check_usage_error(W("rules", "-q"), "rules does not accept -q (an option of verify, replay, ese, extract)");
+	check_usage_error(W("replay", "--records", "a"), "replay does not accept --records");
+	check_usage_error(W("ese", "--root", "x", "a"), "ese does not accept --root (an option of verify, replay, extract)");
+	check_usage_error(W("help", "--format", "json"), "help does not accept --format");
+	check_usage_error(W("verify", "--root", "", "a"), "--root needs a folder");
 	check_usage_error(W("rules", "--format", "sarif"), "rules cannot write --format sarif");
 	check_usage_error(W("rules", "--format", "jsonl"), "rules cannot write --format jsonl");
 	check_usage_error(W("replay", "--format", "jsonl", "a"), "replay cannot write --format jsonl");
@@ -414,6 +483,9 @@ static void test_bin_usage_errors(void)
 	check_usage_run(W("replay", cap, cap));
 	check_usage_run(W("replay", "--format", "sarif", cap));
 	check_usage_run(W("rules", "extra"));
+	check_usage_run(W("rules", "--records"));
+	check_usage_run(W("ese", "--root", "x", cap));
+	check_usage_run(W("verify", "--f", "json", cap));
 	check_usage_run(W("help", "nope"));
 	/* An -o that cannot be written is a usage error, found before any
 	 * input is read. */
@@ -436,6 +508,21 @@ static void test_bin_usage_errors(void)
 	check_usage_run(W("verify", "-o", inside, cap));
 	CU_ASSERT_NOT_EQUAL(stat(inside, &st), 0);
 	CU_ASSERT_EQUAL(unlink(input), 0);
+}
+
+/* `words` prints a help that starts with `usage` and holds each of `with`
+ * and none of `without`. */
+static void check_help(const char *const *words, const char *usage, const char *const *with,
+		       const char *const *without)
+{
+	struct run r = run_bin(words, NULL, false);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_EQUAL(strncmp(r.out, usage, strlen(usage)), 0);
+	for (size_t i = 0; with[i]; i++)
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.out, with[i]));
+	for (size_t i = 0; without[i]; i++)
+		CU_ASSERT_PTR_NULL(strstr(r.out, without[i]));
+	run_free(&r);
 }
 
 static void test_bin_version_help(void)
@@ -464,10 +551,24 @@ static void test_bin_version_help(void)
 	CU_ASSERT_EQUAL(r.status, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Usage: dsbinspect replay [OPTIONS] PATH"));
 	run_free(&r);
-	r = run_bin(W("verify", "--help"), NULL, false);
+	/* Each command's help lists the options it takes, and only those. */
+	check_help(W("verify", "--help"), "Usage: dsbinspect verify [OPTIONS] PATH...",
+		   W("--root DIR", "--records", "--fail-on LEVEL"), W("--nothing"));
+	check_help(W("help", "ese"), "Usage: dsbinspect ese [OPTIONS] PATH...",
+		   W("--records", "--fail-on LEVEL"), W("--root"));
+	check_help(W("rules", "--help"), "Usage: dsbinspect rules [OPTIONS] [ID...]",
+		   W("-o, --output FILE", "--format FMT"), W("--fail-on", "--records", "--quiet", "--root"));
+	check_help(W("replay", "--help"), "Usage: dsbinspect replay [OPTIONS] PATH",
+		   W("--root DIR", "--fail-on LEVEL"), W("--records"));
+
+	/* -V is --version. */
+	struct run v = run_bin(W("--version"), NULL, false);
+	r = run_bin(W("-V"), NULL, false);
 	CU_ASSERT_EQUAL(r.status, 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "Usage: dsbinspect verify [OPTIONS] PATH..."));
+	CU_ASSERT_EQUAL(strncmp(r.out, "dsbinspect ", 11), 0);
+	CU_ASSERT_STRING_EQUAL(r.out, v.out);
 	run_free(&r);
+	run_free(&v);
 }
 
 static void test_bin_rules(void)
@@ -504,6 +605,34 @@ static void test_bin_rules(void)
 		CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(o, "remedy")), ri->remedy);
 	}
 	json_decref(doc);
+	run_free(&r);
+
+	/* The rules named, in the order given, in any case. */
+	r = run_bin(W("rules", "DSB-P013"), NULL, false);
+	CU_ASSERT_EQUAL(r.status, 0);
+	CU_ASSERT_EQUAL(strncmp(r.out, "DSB-P013  error    protocol  ", 29), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, dsb_rule_info(DSB_P013)->title));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "What to do:"));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "DSB-P012"));
+	CU_ASSERT_PTR_NULL(strstr(r.out, "DSB-P014"));
+	run_free(&r);
+	r = run_bin(W("rules", "--format", "json", "dsb-e014", "DSB-C001"), NULL, false);
+	CU_ASSERT_EQUAL(r.status, 0);
+	doc = parse_json(r.out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	rules = json_object_get(doc, "rules");
+	CU_ASSERT_EQUAL_FATAL(json_array_size(rules), 2);
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(rules, 0), "id")), "DSB-E014");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(rules, 1), "id")), "DSB-C001");
+	CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(json_array_get(rules, 0), "remedy")),
+			       dsb_rule_info(DSB_E014)->remedy);
+	json_decref(doc);
+	run_free(&r);
+	/* An unknown id: a usage error naming it, no catalogue. */
+	r = run_bin(W("rules", "DSB-P013", "DSB-Q001"), NULL, false);
+	CU_ASSERT_EQUAL(r.status, DSB_EXIT_USAGE);
+	CU_ASSERT_EQUAL(r.outlen, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.err, "unknown rule 'DSB-Q001'"));
 	run_free(&r);
 }
 
@@ -630,6 +759,35 @@ static void test_bin_colour(void)
 	run_free(&r);
 }
 
+/* `tar czf x.tgz /abs/path/cap` stores abs/path/cap/journal.jsonl: C001
+ * says where it is and how to ask for it, and --root with the path as
+ * given to tar checks the capture. */
+static void test_bin_root(void)
+{
+	const char *cap = good_capture();
+	char tgz[160], cmd[512], root[160];
+	snprintf(tgz, sizeof tgz, "%s/abs.tgz", scratch);
+	snprintf(cmd, sizeof cmd, "tar czf '%s' '%s' 2>/dev/null", tgz, cap);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	snprintf(root, sizeof root, "--root %s", cap + 1);   /* tar drops the "/" */
+
+	struct run r = run_bin(W("verify", "-q", tgz), NULL, false);
+	CU_ASSERT_EQUAL(r.status, DSB_EXIT_INCOMPLETE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "DSB-C001"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "/journal.jsonl: to check it, give its folder as the capture root: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, root));
+	run_free(&r);
+
+	r = run_bin(W("verify", "-q", "--root", cap, tgz), NULL, false);
+	CU_ASSERT_EQUAL(r.status, DSB_EXIT_PASS);
+	CU_ASSERT_PTR_NULL(strstr(r.out, "DSB-C001"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "pass \xe2\x80\x94 0 errors, 0 warnings, 0 info\n"));
+	run_free(&r);
+	r = run_bin(W("replay", "-q", "--root", cap, tgz), NULL, false);
+	CU_ASSERT_EQUAL(r.status, DSB_EXIT_PASS);
+	run_free(&r);
+}
+
 static void test_bin_replay(void)
 {
 	const char *cap = good_capture();
@@ -750,14 +908,36 @@ static void test_man_exit_status_and_options(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cli_md);
 	sect = man_section(page, "OPTIONS", &a, &b);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sect);
-	static const char *const longs[] = { "format", "output", "fail-on", "quiet", "records", "help", "version" };
-	for (size_t i = 0; i < sizeof longs / sizeof longs[0]; i++) {
-		char man[32], md[32];
-		snprintf(man, sizeof man, "Fl -%s", longs[i]);
-		snprintf(md, sizeof md, "--%s", longs[i]);
+	/* Every option of the parser's table (inspector/args.c), long and
+	 * short, and every command. */
+	const char *o;
+	char sh;
+	bool val;
+	for (size_t k = 0; (o = dsb_cli_option_name(k, &sh, &val)); k++) {
+		char man[48], md[48];
+		snprintf(man, sizeof man, "Fl -%s", o);
+		snprintf(md, sizeof md, "`--%s", o);
+		if (!strstr(sect, man) || !strstr(cli_md, md))
+			fprintf(stderr, "\n  --%s is not described in the man page or docs/cli.md\n", o);
 		CU_ASSERT_PTR_NOT_NULL(strstr(sect, man));
 		CU_ASSERT_PTR_NOT_NULL(strstr(cli_md, md));
+		if (sh) {
+			snprintf(man, sizeof man, ".It Fl %c ", sh);
+			snprintf(md, sizeof md, "`-%c`", sh);
+			CU_ASSERT_PTR_NOT_NULL(strstr(sect, man));
+			CU_ASSERT_PTR_NOT_NULL(strstr(cli_md, md));
+		}
 	}
+	char *cmds = man_section(page, "COMMANDS", &a, &b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cmds);
+	for (size_t k = 0; (o = dsb_cli_command_name(k)); k++) {
+		char man[48], md[48];
+		snprintf(man, sizeof man, ".It Cm %s", o);
+		snprintf(md, sizeof md, "| `%s", o);
+		CU_ASSERT_PTR_NOT_NULL(strstr(cmds, man));
+		CU_ASSERT_PTR_NOT_NULL(strstr(cli_md, md));
+	}
+	free(cmds);
 	CU_ASSERT_PTR_NOT_NULL(strstr(page, "NO_COLOR"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(cli_md, "NO_COLOR"));
 	free(sect);
@@ -787,6 +967,233 @@ static void test_man_page_formats(void)
 	free(err);
 }
 
+/* ---- shell completion: every command and option the parser knows ------------ */
+
+/* The line of `text` that starts (after blanks) with `head`, as a copy
+ * with one space before and after each word so that " --root " is a
+ * whole-word test; NULL if none. */
+static char *line_of(const char *text, const char *head)
+{
+	for (const char *p = text; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		const char *b = p;
+		while (b < p + n && (*b == ' ' || *b == '\t'))
+			b++;
+		if (strncmp(b, head, strlen(head)) == 0) {
+			char *l = malloc(n + 3);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+			l[0] = ' ';
+			for (size_t i = 0; i < n; i++)
+				l[i + 1] = strchr("'\"|);", p[i]) ? ' ' : p[i];
+			l[n + 1] = ' ';
+			l[n + 2] = '\0';
+			return l;
+		}
+		p = e ? e + 1 : NULL;
+	}
+	return NULL;
+}
+
+static bool has_word(const char *line, const char *word)
+{
+	char w[80];
+	snprintf(w, sizeof w, " %s ", word);
+	return strstr(line, w) != NULL;
+}
+
+/* bash: each command has a "CMD) opts='...'" line naming exactly the
+ * options args.c gives it, long and short; the options that take a value
+ * are skipped with their value when the command is looked for. */
+static void test_bash_completion(void)
+{
+	size_t len;
+	char *text = slurp_file(BASH_COMPLETION, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	char *cmds = line_of(text, "local commands=");
+	char *valued = line_of(text, "-o|--output|");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cmds);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(valued);
+	const char *c;
+	for (size_t ci = 0; (c = dsb_cli_command_name(ci)); ci++) {
+		CU_ASSERT_TRUE(has_word(cmds, c));
+		char head[64];
+		snprintf(head, sizeof head, "%s) opts=", c);
+		char *line = line_of(text, head);
+		if (!line)
+			fprintf(stderr, "\n  no '%s' line in the bash completion\n", head);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+		const char *o;
+		char sh;
+		bool val;
+		for (size_t k = 0; (o = dsb_cli_option_name(k, &sh, &val)); k++) {
+			char lw[64], sw[4] = { '-', sh, '\0' };
+			snprintf(lw, sizeof lw, "--%s", o);
+			bool want = dsb_cli_option_accepted(k, c);
+			if (has_word(line, lw) != want)
+				fprintf(stderr, "\n  bash completion: %s %s %s\n", c, lw,
+					want ? "missing" : "not accepted by the parser");
+			CU_ASSERT_EQUAL(has_word(line, lw), want);
+			if (sh)
+				CU_ASSERT_EQUAL(has_word(line, sw), want);
+			if (val) {
+				CU_ASSERT_TRUE(has_word(valued, lw));
+				if (sh)
+					CU_ASSERT_TRUE(has_word(valued, sw));
+			}
+		}
+		free(line);
+	}
+	free(cmds);
+	free(valued);
+	free(text);
+	/* It is valid bash. */
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "bash -n '%s'", BASH_COMPLETION);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+
+	/* And it completes, in plain bash (no bash-completion package), with
+	 * the rule ids from the built binary. */
+	static const struct {
+		const char *line, *want;
+	} cases[] = {
+		{ "dsbinspect ver", "verify" },
+		{ "dsbinspect verify --r", "--records --root" },
+		{ "dsbinspect ese --r", "--records" },
+		{ "dsbinspect -q verify --fail-on n", "never" },
+		{ "dsbinspect rules --format ", "text json" },
+		{ "dsbinspect rules DSB-P01", "DSB-P010 DSB-P011 DSB-P012 DSB-P013 DSB-P014 DSB-P015 DSB-P016 DSB-P017 DSB-P018 DSB-P019" },
+		{ "dsbinspect help r", "replay rules" },
+	};
+	char bindir[512];
+	snprintf(bindir, sizeof bindir, "%s", DSB_BINARY);
+	*strrchr(bindir, '/') = '\0';
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(cmd, sizeof cmd,
+			 "PATH='%s':\"$PATH\" bash -c 'source \"%s\"; COMP_WORDS=(%s); "
+			 "COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); %s _dsbinspect; echo \"${COMPREPLY[*]}\"'",
+			 bindir, BASH_COMPLETION, cases[i].line,
+			 cases[i].line[strlen(cases[i].line) - 1] == ' '
+			 ? "COMP_WORDS+=(\"\"); COMP_CWORD=$((COMP_CWORD + 1));" : "");
+		FILE *p = popen(cmd, "r");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+		char got[1024] = "";
+		if (!fgets(got, sizeof got, p))
+			got[0] = '\0';
+		pclose(p);
+		got[strcspn(got, "\n")] = '\0';
+		if (strcmp(got, cases[i].want) != 0)
+			fprintf(stderr, "\n  [%s] completes to '%s', not '%s'\n", cases[i].line, got,
+				cases[i].want);
+		CU_ASSERT_STRING_EQUAL(got, cases[i].want);
+	}
+}
+
+/* zsh: each command has a "CMD) _arguments" line with one $opt_NAME per
+ * option args.c gives it (NAME the long name, '-' as '_'), and each
+ * opt_NAME=( definition names --NAME and its short letter. */
+static void test_zsh_completion(void)
+{
+	size_t len;
+	char *text = slurp_file(ZSH_COMPLETION, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL(strncmp(text, "#compdef dsbinspect\n", 20), 0);
+	const char *c;
+	for (size_t ci = 0; (c = dsb_cli_command_name(ci)); ci++) {
+		char head[64];
+		snprintf(head, sizeof head, "'%s:", c);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, head));      /* in commands=( ) */
+		snprintf(head, sizeof head, "%s) _arguments", c);
+		char *line = line_of(text, head);
+		if (!line)
+			fprintf(stderr, "\n  no '%s' line in the zsh completion\n", head);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+		const char *o;
+		char sh;
+		bool val;
+		for (size_t k = 0; (o = dsb_cli_option_name(k, &sh, &val)); k++) {
+			char var[64];
+			int n = snprintf(var, sizeof var, "$opt_%s", o);
+			for (int i = 0; i < n; i++)
+				var[i] = var[i] == '-' ? '_' : var[i];
+			bool want = dsb_cli_option_accepted(k, c);
+			if (has_word(line, var) != want)
+				fprintf(stderr, "\n  zsh completion: %s %s %s\n", c, var,
+					want ? "missing" : "not accepted by the parser");
+			CU_ASSERT_EQUAL(has_word(line, var), want);
+		}
+		free(line);
+	}
+	const char *o;
+	char sh;
+	bool val;
+	for (size_t k = 0; (o = dsb_cli_option_name(k, &sh, &val)); k++) {
+		char head[64], lw[64], sw[8];
+		int n = snprintf(head, sizeof head, "opt_%s=(", o);
+		for (int i = 0; i < n; i++)
+			head[i] = head[i] == '-' ? '_' : head[i];
+		char *def = line_of(text, head);
+		if (!def)
+			fprintf(stderr, "\n  no '%s' in the zsh completion\n", head);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(def);
+		snprintf(lw, sizeof lw, "--%s", o);
+		CU_ASSERT_PTR_NOT_NULL(strstr(def, lw));
+		if (sh) {
+			snprintf(sw, sizeof sw, "-%c", sh);
+			CU_ASSERT_PTR_NOT_NULL(strstr(def, sw));
+		}
+		free(def);
+	}
+	free(text);
+}
+
+/* `cmake --install` (scripts/quickstart.sh) lays out the program, its man
+ * page and both completions where man, bash-completion and zsh look under
+ * the prefix. */
+static void test_install_layout(void)
+{
+	make_scratch();
+	char prefix[128], cmd[1024], path[256];
+	snprintf(prefix, sizeof prefix, "%s/prefix", scratch);
+	snprintf(cmd, sizeof cmd, "'%s' --install '%s' --prefix '%s' >/dev/null", DSB_CMAKE_COMMAND,
+		 DSB_BUILD_DIR, prefix);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+
+	snprintf(path, sizeof path, "%s/bin/dsbinspect", prefix);
+	CU_ASSERT_EQUAL(access(path, X_OK), 0);
+	struct run r = run_bin(W("-V"), NULL, false), i = { .status = -1 };
+	snprintf(cmd, sizeof cmd, "'%s' -V", path);
+	FILE *p = popen(cmd, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	i.out = slurp_fd(fileno(p), &i.outlen);
+	i.status = pclose(p);
+	CU_ASSERT_EQUAL(i.status, 0);
+	CU_ASSERT_STRING_EQUAL(i.out, r.out);
+	run_free(&r);
+	free(i.out);
+
+	static const struct {
+		const char *installed, *source;
+	} files[] = {
+		{ "share/man/man1/dsbinspect.1", MAN_PAGE },
+		{ "share/bash-completion/completions/dsbinspect", BASH_COMPLETION },
+		{ "share/zsh/site-functions/_dsbinspect", ZSH_COMPLETION },
+	};
+	for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+		size_t a, b;
+		snprintf(path, sizeof path, "%s/%s", prefix, files[k].installed);
+		char *got = slurp_file(path, &a);
+		char *want = slurp_file(files[k].source, &b);
+		if (!got)
+			fprintf(stderr, "\n  not installed: %s\n", files[k].installed);
+		CU_ASSERT_PTR_NOT_NULL(got);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+		CU_ASSERT_TRUE(got && a == b && memcmp(got, want, a) == 0);
+		free(got);
+		free(want);
+	}
+}
+
 static void remove_scratch(void)
 {
 	if (!scratch[0])
@@ -801,6 +1208,7 @@ static const struct dsb_test parse_tests[] = {
 	{ "verify and options", test_parse_verify },
 	{ "replay, rules, help, version", test_parse_other_commands },
 	{ "usage errors", test_parse_usage_errors },
+	{ "abbreviations, -V, rules ID", test_parse_abbreviations },
 	{ NULL, NULL },
 };
 
@@ -812,6 +1220,7 @@ static const struct dsb_test binary_tests[] = {
 	{ "report written whatever the status", test_bin_report_always_written },
 	{ "colour: terminal, NO_COLOR, JSON", test_bin_colour },
 	{ "replay timeline", test_bin_replay },
+	{ "--root: a capture packed with its absolute path", test_bin_root },
 	{ "cleanup", remove_scratch },
 	{ NULL, NULL },
 };
@@ -821,6 +1230,9 @@ static const struct dsb_test doc_tests[] = {
 	{ "docs/rules.md is generated", test_rules_md },
 	{ "man page sections, EXIT STATUS, options", test_man_exit_status_and_options },
 	{ "man page formats cleanly", test_man_page_formats },
+	{ "bash completion knows every command and option", test_bash_completion },
+	{ "zsh completion knows every command and option", test_zsh_completion },
+	{ "cmake --install: program, man page, completions", test_install_layout },
 	{ "cleanup", remove_scratch },
 	{ NULL, NULL },
 };

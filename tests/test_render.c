@@ -1069,6 +1069,122 @@ static void regression_text_location_without_member_one_gap(void)
 	dsb_report_free(r);
 }
 
+/* The text report said the place twice: "(page 300, offset 2457600): page
+ * 300 (offset 2457600): checksum ...", "data/x (offset 5): data/x, at byte
+ * 5: cannot read ...".  The message's opening that repeats the location's
+ * values is dropped; one that says something else is kept. */
+static void regression_text_place_said_once(void)
+{
+	struct dsb_report *r = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_EQUAL_FATAL(dsb_report_add_input(r, "a.tar"), 0);
+	struct dsb_loc l = DSB_LOC_INIT;
+	l.page = 300;
+	l.offset = 2457600;
+	dsb_findings_add(r->findings, 0, DSB_E013, &l, "page 300 (offset 2457600): checksum mismatch");
+	l.page = 12;
+	l.offset = 98404;
+	dsb_findings_add(r->findings, 0, DSB_E014, &l, "page 12: one flipped bit");
+	/* The twin: another page in the message is information, kept. */
+	l.page = 40;
+	l.offset = 327680;
+	dsb_findings_add(r->findings, 0, DSB_E015, &l, "page 41 (offset 327680): misplaced");
+	struct dsb_loc m = DSB_LOC_INIT;
+	m.member = "data/x";
+	m.offset = 5;
+	dsb_findings_add(r->findings, 0, DSB_C015, &m, "data/x, at byte 5: cannot read the member: truncated");
+	m.member = "data/y";
+	m.offset = -1;
+	dsb_findings_add(r->findings, 0, DSB_C015, &m, "data/y: cannot open the member");
+	m.member = "data/z";
+	dsb_findings_add(r->findings, 0, DSB_C015, &m, "data/zz: a member of another name");
+	struct dsb_loc in = DSB_LOC_INIT;
+	in.offset = 32;
+	dsb_findings_add(r->findings, 0, DSB_C015, &in, "at byte 32 of the input: cannot read a member header");
+	struct dsb_loc j = DSB_LOC_INIT;
+	j.member = "cap/journal.jsonl";
+	j.line = 5;
+	dsb_findings_add(r->findings, 0, DSB_C002, &j, "line 5: not a JSON object");
+	j.line = 6;
+	dsb_findings_add(r->findings, 0, DSB_C002, &j, "line 5: said of another line");
+	/* A log's name and generation, when the location has them. */
+	struct dsb_loc g = DSB_LOC_INIT;
+	g.member = "data/edb00007.log";
+	g.generation = 7;
+	dsb_findings_add(r->findings, 0, DSB_L011, &g, "edb00007.log (generation 7): 1 corrupt segment");
+	g.member = "data/edb00009.log";
+	dsb_findings_add(r->findings, 0, DSB_L020, &g, "edb00008.log (generation 8): 1 log missing before it");
+	/* Only its place: kept whole rather than left empty. */
+	struct dsb_loc p = DSB_LOC_INIT;
+	p.page = 7;
+	dsb_findings_add(r->findings, 0, DSB_E013, &p, "page 7: ");
+
+	char *s = render_text_str(r, false);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-E013  (page 300, offset 2457600): checksum mismatch\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-E014  (page 12, offset 98404): one flipped bit\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-E015  (page 40, offset 327680): page 41 (offset 327680): misplaced\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-C015  data/x (offset 5): cannot read the member: truncated\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-C015  data/y: cannot open the member\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-C015  data/z: data/zz: a member of another name\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-C015  (offset 32): cannot read a member header\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-C002  cap/journal.jsonl:5: not a JSON object\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-C002  cap/journal.jsonl:6: line 5: said of another line\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-E013  (page 7): page 7: \n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-L011  data/edb00007.log (generation 7): 1 corrupt segment\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "DSB-L020  data/edb00009.log (generation 7): edb00008.log (generation 8): 1 log missing before it\n"));
+	CU_ASSERT_PTR_NULL(strstr(s, "page 300 (offset"));
+	CU_ASSERT_PTR_NULL(strstr(s, "at byte 5"));
+	free(s);
+	dsb_report_free(r);
+}
+
+/* An error shows its rule's remedy in one line under it; a warning or an
+ * info does not. */
+static void test_text_remedy_under_errors(void)
+{
+	struct dsb_report *r = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_EQUAL_FATAL(dsb_report_add_input(r, "a.tar"), 0);
+	struct dsb_loc l = loc_call(42, 41, "0x1f3a0", "DsBackupClose");
+	dsb_findings_add(r->findings, 0, DSB_P010, &l, "DsBackupClose with no file open");
+	l = loc_call(5, 4, "0x1", "DsBackupPrepare");
+	dsb_findings_add(r->findings, 0, DSB_P002, &l, "no online answer");
+	char *s = render_text_str(r, false);
+	char want[1024];
+	snprintf(want, sizeof want, "DsBackupClose with no file open\n             what to do: %s\n",
+		 dsb_rule_info(DSB_P010)->remedy);
+	CU_ASSERT_EQUAL_FATAL(dsb_rule_info(DSB_P010)->severity, DSB_SEV_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, want));
+	CU_ASSERT_EQUAL_FATAL(dsb_rule_info(DSB_P002)->severity, DSB_SEV_WARNING);
+	CU_ASSERT_PTR_NULL(strstr(s, dsb_rule_info(DSB_P002)->remedy));
+	const char *w = strstr(s, "no online answer\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+	CU_ASSERT_NOT_EQUAL(strncmp(w + strlen("no online answer\n"), "             what to do:", 24), 0);
+	free(s);
+	dsb_report_free(r);
+}
+
+/* `--fail-on never` with an error: a pass that says why, the counts kept
+ * (RC §3.12); with nothing found, the plain line. */
+static void test_text_verdict_fail_on_never(void)
+{
+	struct dsb_report *r = dsb_report_new(DSB_FAIL_ON_NEVER);
+	CU_ASSERT_EQUAL_FATAL(dsb_report_add_input(r, "a.tar"), 0);
+	struct dsb_loc l = loc_call(42, 41, "0x1f3a0", "DsBackupClose");
+	dsb_findings_add(r->findings, 0, DSB_P010, &l, "DsBackupClose with no file open");
+	char *s = render_text_str(r, false);
+	CU_ASSERT_STRING_EQUAL(last_line(s), "pass (--fail-on never) \xe2\x80\x94 1 error, 0 warnings, 0 info\n");
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "verdict: pass (--fail-on never) \xe2\x80\x94 1 error"));
+	CU_ASSERT_PTR_NULL(strstr(s, "pass \xe2\x80\x94 1 error"));
+	free(s);
+	dsb_report_free(r);
+
+	r = dsb_report_new(DSB_FAIL_ON_NEVER);
+	CU_ASSERT_EQUAL_FATAL(dsb_report_add_input(r, "a.tar"), 0);
+	s = render_text_str(r, false);
+	CU_ASSERT_STRING_EQUAL(last_line(s), "pass \xe2\x80\x94 0 errors, 0 warnings, 0 info\n");
+	free(s);
+	dsb_report_free(r);
+}
+
 static void test_text_escapes_control_characters(void)
 {
 	struct dsb_report *r = sample_report(DSB_FAIL_ON_ERROR, false);
@@ -1263,6 +1379,9 @@ static const struct dsb_test text_tests[] = {
 	{ "verdict line", test_text_verdict_line },
 	{ "grouping by session", test_text_grouping },
 	{ "regression_text_location_without_member_one_gap", regression_text_location_without_member_one_gap },
+	{ "regression_text_place_said_once", regression_text_place_said_once },
+	{ "remedy under each error", test_text_remedy_under_errors },
+	{ "verdict line under --fail-on never", test_text_verdict_fail_on_never },
 	{ "control characters escaped", test_text_escapes_control_characters },
 	{ "colour when asked", test_text_colour },
 	{ "colour decision: terminal, NO_COLOR, TERM=dumb", test_colour_decision },

@@ -123,12 +123,29 @@ static void test_status_names_closed(void)
 	CU_ASSERT_STRING_EQUAL(dsb_op_error_name(DSB_OP_COUNT), "?");
 }
 
+/* The reader's causes land on the closed enum, each on its own where the
+ * enum tells them apart. */
+static void test_status_of_reader(void)
+{
+	CU_ASSERT_EQUAL(dsb_op_error_of_reader(DSB_AR_CAUSE_TRUNCATED), DSB_OP_TRUNCATED);
+	CU_ASSERT_EQUAL(dsb_op_error_of_reader(DSB_AR_CAUSE_CORRUPT), DSB_OP_CORRUPT);
+	CU_ASSERT_EQUAL(dsb_op_error_of_reader(DSB_AR_CAUSE_UNSUPPORTED), DSB_OP_UNSUPPORTED);
+	CU_ASSERT_EQUAL(dsb_op_error_of_reader(DSB_AR_CAUSE_IO), DSB_OP_IO);
+	CU_ASSERT_EQUAL(dsb_op_error_of_reader(DSB_AR_CAUSE_NOMEM), DSB_OP_NOMEM);
+	CU_ASSERT_EQUAL(dsb_op_error_of_reader(DSB_AR_CAUSE_LIMIT), DSB_OP_LIMIT);
+	CU_ASSERT_EQUAL(dsb_op_error_of_reader(DSB_AR_CAUSE_UNREADABLE), DSB_OP_UNREADABLE);
+	CU_ASSERT_STRING_EQUAL(dsb_op_error_name(DSB_OP_TRUNCATED), "truncated");
+	CU_ASSERT_STRING_EQUAL(dsb_op_error_name(DSB_OP_CORRUPT), "corrupt");
+	CU_ASSERT_STRING_EQUAL(dsb_op_error_name(DSB_OP_UNSUPPORTED), "unsupported");
+}
+
 static const struct dsb_test tests[] = {
 	{ "message: the four places", test_status_message_places },
 	{ "message: member escaped and cut", test_status_message_escapes_member },
 	{ "first cause wins, later ones counted", test_status_first_cause_wins },
 	{ "twin: a one-member C015 is not a stop", test_status_c015_not_a_stop },
 	{ "every error has a name", test_status_names_closed },
+	{ "the archive reader's causes", test_status_of_reader },
 	{ NULL, NULL },
 };
 

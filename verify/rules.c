@@ -12,8 +12,8 @@
 static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 	[DSB_C001] = { "DSB-C001", E, DSB_CAT_CAPTURE,
 		"No journal, or more than one",
-		"The capture must hold exactly one regular file named journal.jsonl, at the top level or one folder deep. Without exactly one, the sessions cannot be replayed and the input is not checked in full (exit status 2).",
-		"Repack the capture with its single journal.jsonl; if several captures were merged into one archive, split them." },
+		"The capture must hold exactly one regular file named journal.jsonl, at the top level or one folder deep, or in the folder --root names. Without exactly one, the sessions cannot be replayed and the input is not checked in full (exit status 2).",
+		"If the journal lies deeper (a capture packed with its absolute path), check it again with --root and the folder the message names; otherwise repack the capture with its single journal.jsonl; if several captures were merged into one archive, split them, or pick one with --root." },
 	[DSB_C002] = { "DSB-C002", E, DSB_CAT_CAPTURE,
 		"Journal line or record is malformed",
 		"A journal line is not a valid UTF-8 JSON object (or is too long, too deeply nested, or has duplicate keys), or a record lacks a required field or has a field of the wrong type or form. The record is not replayed.",

@@ -15,8 +15,25 @@ static const char *const op_names[DSB_OP_COUNT] = {
 	[DSB_OP_DEVICE] = "device",
 	[DSB_OP_WRITE] = "write",
 	[DSB_OP_REFUSED] = "refused",
+	[DSB_OP_TRUNCATED] = "truncated",
+	[DSB_OP_CORRUPT] = "corrupt",
+	[DSB_OP_UNSUPPORTED] = "unsupported",
 };
 _Static_assert(sizeof op_names / sizeof op_names[0] == DSB_OP_COUNT, "a name per error");
+
+enum dsb_op_error dsb_op_error_of_reader(enum dsb_ar_cause c)
+{
+	switch (c) {
+	case DSB_AR_CAUSE_TRUNCATED: return DSB_OP_TRUNCATED;
+	case DSB_AR_CAUSE_CORRUPT: return DSB_OP_CORRUPT;
+	case DSB_AR_CAUSE_UNSUPPORTED: return DSB_OP_UNSUPPORTED;
+	case DSB_AR_CAUSE_IO: return DSB_OP_IO;
+	case DSB_AR_CAUSE_NOMEM: return DSB_OP_NOMEM;
+	case DSB_AR_CAUSE_LIMIT: return DSB_OP_LIMIT;
+	case DSB_AR_CAUSE_UNREADABLE: break;
+	}
+	return DSB_OP_UNREADABLE;
+}
 
 const char *dsb_op_error_name(enum dsb_op_error e)
 {

@@ -26,18 +26,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "format/archive.h"
 #include "verify/findings.h"
 
 enum dsb_op_error {
 	DSB_OP_OK = 0,
 	DSB_OP_NOMEM,        /* memory could not be had */
-	DSB_OP_IO,           /* reading failed: a read error, an input cut short */
+	DSB_OP_IO,           /* reading failed: a read error (a loose ESE file: also cut short) */
 	DSB_OP_LIMIT,        /* a hard limit on what one input may hold was reached */
 	DSB_OP_UNREADABLE,   /* not readable as what it must be: not an archive, a damaged member */
 	DSB_OP_DEVICE,       /* a device or a FIFO where a file was asked for: refused */
 	DSB_OP_WRITE,        /* `extract`: writing under DIR failed (no room, EFBIG, an I/O error) */
 	DSB_OP_REFUSED,      /* `extract`: a safety rule refused to write (a name, a link,
 			      * an existing file, a set that is not restorable) */
+	DSB_OP_TRUNCATED,    /* an archive that ends before its end: the file was cut */
+	DSB_OP_CORRUPT,      /* an archive whose bytes are there and wrong: a CRC, a header */
+	DSB_OP_UNSUPPORTED,  /* an archive feature the reader lacks: a method, encryption */
 	DSB_OP_COUNT
 };
 
@@ -66,6 +70,9 @@ struct dsb_status {
 	const char *limit;          /* the first cause's limit name, if a limit */
 	unsigned later;             /* stopping causes after the first, not reported */
 };
+
+/* The operational error of an archive reader's failure (its cause). */
+enum dsb_op_error dsb_op_error_of_reader(enum dsb_ar_cause c);
 
 /* The enum's name, for tests and logs ("nomem", "io", ...). */
 const char *dsb_op_error_name(enum dsb_op_error e);

@@ -226,6 +226,10 @@ struct verify {
 	struct sniff_vec sniffs;    /* member.ix of recognised non-databases */
 
 	/* Journals (CF §1.3): the first one is read, all are counted. */
+	const char *root;           /* --root, normalized (not NUL-terminated), or NULL */
+	size_t root_arg_len;
+	char *deeper;               /* the first journal.jsonl that is not the journal
+				     * (deeper, or beside the --root), for C001's hint */
 	size_t njournals;
 	char *jnames[JOURNALS_NAMED_MAX];
 	char *journal;              /* the first one's name */
@@ -299,14 +303,12 @@ static bool out_of_mem(const struct verify *v)
 	return v->st.first == DSB_OP_NOMEM;
 }
 
-/* C015 from what the reader said; `fatal`: the rest of the input is lost.
- * (The reader does not say why in a code of its own yet: every one of its
- * errors is "unreadable".) */
+/* C015 from what the reader said; `fatal`: the rest of the input is lost. */
 static void c015_reader(struct verify *v, bool fatal)
 {
 	const struct dsb_ar_error *e = dsb_ar_error(v->ar);
 	struct dsb_op_cause c = DSB_OP_CAUSE_INIT;
-	c.error = DSB_OP_UNREADABLE;
+	c.error = dsb_op_error_of_reader(e->cause);
 	c.member = e->member;
 	c.offset = e->offset;
 	c.detail = e->message;
@@ -371,8 +373,25 @@ struct verifier {
 static bool journal_note(struct verify *v, const struct dsb_ar_member *m, size_t *root_len,
 			 bool *first)
 {
-	if (!dsb_member_is_journal(m->name, m->name_len, root_len))
+	static const char j[] = "journal.jsonl";
+	const size_t jl = sizeof j - 1;
+	bool named = m->name_len >= jl && memcmp(m->name + m->name_len - jl, j, jl) == 0 &&
+		     (m->name_len == jl || m->name[m->name_len - jl - 1] == '/');
+	bool journal;
+	if (v->root) {
+		/* The --root: its journal.jsonl, and no other. */
+		size_t rl = v->root_arg_len;
+		journal = named && m->name_len == rl + (rl ? 1 : 0) + jl &&
+			  memcmp(m->name, v->root, rl) == 0;
+		*root_len = m->name_len - jl;
+	} else {
+		journal = dsb_member_is_journal(m->name, m->name_len, root_len);
+	}
+	if (!journal) {
+		if (named && !v->deeper && !(v->deeper = strdup(m->name)))
+			out_of_memory(v);
 		return false;
+	}
 	if (v->njournals < JOURNALS_NAMED_MAX) {
 		v->jnames[v->njournals] = strdup(m->name);
 		if (!v->jnames[v->njournals])
@@ -1224,8 +1243,28 @@ static void c001(struct verify *v)
 	struct dsb_loc loc = DSB_LOC_INIT;
 	set_incomplete(v);
 	if (v->njournals == 0) {
-		dsb_findings_add(v->rep->findings, v->input, DSB_C001, &loc,
-				 "no journal: the input has no regular file journal.jsonl at the top level or one folder deep");
+		char root[NAME_SHOWN_SIZE], where[DSB_MESSAGE_MAX] = "";
+		if (v->deeper) {
+			/* A capture packed with its absolute path: say where its
+			 * journal is and how to take that folder as the root. */
+			char name[NAME_SHOWN_SIZE], dir[NAME_SHOWN_SIZE];
+			size_t dl = strlen(v->deeper) - strlen("journal.jsonl");
+			shown(name, v->deeper, strlen(v->deeper));
+			shown(dir, v->deeper, dl ? dl - 1 : 0);
+			struct dsb_strbuf sb;
+			dsb_sb_init(&sb, where, sizeof where);
+			dsb_sb_printf(&sb, "; there is a journal.jsonl at %s: to check it, give its folder as the capture root: --root %s",
+				      name, dl ? dir : ".");
+		}
+		if (v->root)
+			dsb_findings_add(v->rep->findings, v->input, DSB_C001, &loc,
+					 "no journal: the input has no regular file journal.jsonl in the capture root %s given by --root%s",
+					 v->root_arg_len ? shown(root, v->root, v->root_arg_len) : ".",
+					 where);
+		else
+			dsb_findings_add(v->rep->findings, v->input, DSB_C001, &loc,
+					 "no journal: the input has no regular file journal.jsonl at the top level or one folder deep%s",
+					 where);
 		return;
 	}
 	char list[DSB_MESSAGE_MAX] = "";
@@ -1329,6 +1368,23 @@ static int verify(struct dsb_report *rep, const char *path, const void *mem, siz
 		.max_members = opts && opts->max_members ? opts->max_members : DSB_MAX_MEMBERS,
 		.copy = { .fd = -1 },
 	};
+	if (opts && opts->root) {
+		const char *r = opts->root;
+		while (*r == '/')
+			r++;
+		while (r[0] == '.' && r[1] == '/') {
+			r += 2;
+			while (*r == '/')
+				r++;
+		}
+		size_t rl = strlen(r);
+		while (rl && r[rl - 1] == '/')
+			rl--;
+		if (rl == 1 && r[0] == '.')
+			rl = 0;
+		v.root = r;
+		v.root_arg_len = rl;
+	}
 	struct dsb_ar_opts aropts = {
 		.progress = opts ? opts->progress : NULL,
 		.progress_ctx = opts ? opts->progress_ctx : NULL,
@@ -1364,6 +1420,7 @@ static int verify(struct dsb_report *rep, const char *path, const void *mem, siz
 	for (size_t i = 0; i < JOURNALS_NAMED_MAX; i++)
 		free(v.jnames[i]);
 	free(v.journal);
+	free(v.deeper);
 	free(v.path);
 	table_free(&v.mt);
 	EVP_MD_CTX_free(v.md);

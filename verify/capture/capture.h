@@ -69,6 +69,14 @@ struct dsb_verify_opts {
 	struct dsb_set_opts sets;
 	/* `extract`: the set members' bytes as they stream; NULL: none. */
 	const struct dsb_member_sink *sink;
+	/* --root DIR: the capture root is the folder DIR of the archive and
+	 * its journal the member DIR/journal.jsonl, whatever depth (a capture
+	 * packed as `tar czf x.tgz /abs/path/capture` has its journal at
+	 * abs/path/capture/journal.jsonl); "" or "." is the top level, and a
+	 * leading "/" or "./" and trailing "/" are ignored (tar drops the
+	 * leading "/" when it packs).  NULL: CF §1.3's rule, the top level or
+	 * one folder deep. */
+	const char *root;
 	/* Tests: every member checked on the reader's thread, no worker
 	 * (the worker's results must be the same, tests/test_ar_lend.c). */
 	bool no_workers;

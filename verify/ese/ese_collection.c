@@ -219,7 +219,7 @@ static void entry_lost(struct walk *w, const struct dsb_ar_error *err)
 	if (input < 0)
 		return;
 	struct dsb_op_cause cause = DSB_OP_CAUSE_INIT;
-	cause.error = DSB_OP_UNREADABLE;
+	cause.error = dsb_op_error_of_reader(err->cause);
 	cause.member = err->member;
 	cause.offset = err->offset;
 	cause.detail = err->message;
@@ -385,7 +385,8 @@ static void walk_folder(struct dsb_ese_collection *c, const char *path)
 			done = true;
 			break;
 		case DSB_AR_FATAL:
-			walk_stops(&w, DSB_OP_UNREADABLE, NULL, dsb_ar_error(ar)->message);
+			walk_stops(&w, dsb_op_error_of_reader(dsb_ar_error(ar)->cause), NULL,
+				   dsb_ar_error(ar)->message);
 			done = true;
 			break;
 		case DSB_AR_MEMBER_ERROR:
