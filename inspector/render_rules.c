@@ -82,7 +82,7 @@ static void rules_text(FILE *fp, bool colour)
 		size_t head = strlen(ri->id) + 2 + 7 + 2 + 8 + 2;
 		wrap(fp, dsb_tr(ri->title), head, head);
 		fprintf(fp, "%*s", TEXT_INDENT, "");
-		wrap(fp, ri->explanation, TEXT_INDENT, TEXT_INDENT);
+		wrap(fp, dsb_tr(ri->explanation), TEXT_INDENT, TEXT_INDENT);
 		const char *todo = dsb_tr("What to do:");
 		fprintf(fp, "%*s%s", TEXT_INDENT, "", todo);
 		wrap(fp, dsb_tr(ri->remedy), TEXT_INDENT + strlen(todo), TEXT_INDENT);

@@ -199,7 +199,8 @@ static void test_not_restorable_set(void)
 	}
 }
 
-/* `rules`: titles and remedies in the user's language, ids as they are. */
+/* `rules`: titles, explanations and remedies in the user's language,
+ * ids and ESE error names as they are. */
 static void test_rules_listing(void)
 {
 	fixtures();
@@ -208,6 +209,8 @@ static void test_rules_listing(void)
 	CU_ASSERT(has(t, "DSB-S010  warning  set       Sauvegarde plus ancienne que la"));
 	CU_ASSERT(has(t, "Que faire : Ne la restaurez pas"));
 	CU_ASSERT(has(t, "--tombstone-days"));
+	CU_ASSERT(has(t, "La sauvegarde Active Directory date de plus longtemps"));
+	CU_ASSERT(has(t, "JET_errRequiredLogFilesMissing (-543)"));
 	free(t);
 }
 
@@ -376,7 +379,7 @@ static void cleanup(void)
 static const struct dsb_test text_tests[] = {
 	{ "a failing capture in en, fr, de, es", test_failing_capture },
 	{ "a not-restorable set in en, fr, de, es", test_not_restorable_set },
-	{ "rules: titles and remedies translated", test_rules_listing },
+	{ "rules: titles, explanations and remedies translated", test_rules_listing },
 	{ "a locale that is not installed", test_missing_locale },
 	{ NULL, NULL },
 };
