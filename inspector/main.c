@@ -397,7 +397,10 @@ static int run_verify(const struct dsb_cli *cli, struct dsb_run_info *run)
  * write "1,5" or sort names differently in another country, and the
  * JSON forms are English whatever the locale (lib/i18n.h translates only
  * where text is written).  The build's own binary reads the build's
- * catalogues, so that tests and a developer see them before any install. */
+ * catalogues, so that tests and a developer see them before any install;
+ * an installed one those beside its bin/ (`cmake --install --prefix P`
+ * may choose another prefix than the configured one), else the
+ * configured prefix's. */
 static void locale_init(void)
 {
 	setlocale(LC_ALL, "");
@@ -406,12 +409,20 @@ static void locale_init(void)
 	setlocale(LC_COLLATE, "C");
 #if defined(DSB_NLS) && DSB_NLS
 	const char *dir = DSB_LOCALEDIR;
-	char self[PATH_MAX];
+	char self[PATH_MAX], beside[PATH_MAX + sizeof "/../" DSB_LOCALEDIR_REL];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	char *slash;
+	struct stat st;
 	if (n > 0) {
 		self[n] = '\0';
-		if (strcmp(self, DSB_BUILD_BINARY) == 0)
+		if (strcmp(self, DSB_BUILD_BINARY) == 0) {
 			dir = DSB_LOCALEDIR_BUILD;
+		} else if ((slash = strrchr(self, '/'))) {
+			*slash = '\0';   /* <prefix>/bin */
+			snprintf(beside, sizeof beside, "%s/../%s", self, DSB_LOCALEDIR_REL);
+			if (stat(beside, &st) == 0 && S_ISDIR(st.st_mode))
+				dir = beside;
+		}
 	}
 	bindtextdomain(DSB_TEXTDOMAIN, dir);
 	bind_textdomain_codeset(DSB_TEXTDOMAIN, "UTF-8");

@@ -325,6 +325,27 @@ static void test_catalogues_built(void)
 	}
 }
 
+/* `cmake --install --prefix P` with another prefix than the configured
+ * one: the installed binary reads P/share/locale, beside its bin/. */
+static void test_installed_elsewhere(void)
+{
+	fixtures();
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "cmake --install '%s/..' --prefix '%s/prefix' >/dev/null 2>&1",
+		 DSB_LOCALE_BUILD_DIR, dir);
+	CU_ASSERT_EQUAL_FATAL(sh(cmd), 0);
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s' && " ENV_CLEAR "LC_ALL=C.UTF-8 LANGUAGE=es " RUN_LIMIT
+		 "prefix/bin/dsbinspect ese set >out.txt 2>/dev/null", dir);
+	CU_ASSERT_EQUAL(sh(cmd), 1);
+	char out[128];
+	snprintf(out, sizeof out, "%s/out.txt", dir);
+	char *t = slurp(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT(has(t, "  veredicto: no restaurable\n"));
+	free(t);
+}
+
 /* po/dsbinspect.pot is what scripts/pot.sh writes now: a string marked
  * (or changed) without regenerating the template fails here. */
 static void test_pot_up_to_date(void)
@@ -390,6 +411,7 @@ static const struct dsb_test machine_tests[] = {
 static const struct dsb_test catalogue_tests[] = {
 	{ "every message translated, formats checked", test_catalogues_complete },
 	{ "compiled into the build's locale folder", test_catalogues_built },
+	{ "installed under another prefix", test_installed_elsewhere },
 	{ "po/dsbinspect.pot up to date", test_pot_up_to_date },
 	{ "po/POTFILES names every marking source", test_potfiles_complete },
 	{ NULL, NULL },
