@@ -142,10 +142,10 @@ static const struct lang langs[] = {
 	  .repair = "la r\xc3\xa9paration (esentutl /p)",
 	  .summary = "1 entr\xc3\xa9" "e sur 5 en \xc3\xa9" "chec : set/edb00008.log\n" },
 	{ .env = "LC_ALL=C.UTF-8 LANGUAGE=de",
-	  .verdict = "  Urteil: fehlgeschlagen \xe2\x80\x94 1 Fehler, 0 Warnungen, 0 Infos\n",
+	  .verdict = "  Ergebnis: fehlgeschlagen \xe2\x80\x94 1 Fehler, 0 Warnungen, 0 Infos\n",
 	  .outside = "Au\xc3\x9f" "erhalb jeder Sitzung",
 	  .error_col = "    Fehler   DSB-C002  journal.jsonl:3",
-	  .set_verdict = "  Urteil: nicht wiederherstellbar\n",
+	  .set_verdict = "  Ergebnis: nicht wiederherstellbar\n",
 	  .todo = "  Was zu tun ist:\n",
 	  .missing = "die erforderlichen Protokollgenerationen 5-9 sind nicht alle vorhanden; "
 		     "es fehlen: edb00007.log",
