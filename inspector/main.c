@@ -12,6 +12,8 @@
  * written) are messages on standard error and make the status 2; they are
  * never findings.
  */
+#include <limits.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,7 @@
 #include "inspector/runinfo.h"
 #include "inspector/term.h"
 #include "inspector/timeline.h"
+#include "lib/i18n.h"
 
 #define ERR_MAX 1024
 
@@ -225,6 +228,20 @@ static bool dir_spares_inputs(const struct dsb_cli *cli, char *err, size_t errle
 	return ok;
 }
 
+/* A set's reasons and next steps in the user's language, for the text
+ * report only (verify/set/set.h). */
+static const char *words_tr(const char *msgid)
+{
+	return dsb_tr(msgid);
+}
+
+static const char *words_trn(const char *one, const char *many, unsigned long long n)
+{
+	return dsb_trn(one, many, n);
+}
+
+static const struct dsb_set_words_tr words_local = { .tr = words_tr, .trn = words_trn };
+
 /* verify PATH..., replay PATH, ese PATH... and extract PATH -C DIR */
 static int run_verify(const struct dsb_cli *cli, struct dsb_run_info *run)
 {
@@ -278,7 +295,8 @@ static int run_verify(const struct dsb_cli *cli, struct dsb_run_info *run)
 		.trace_ctx = &tl,
 		.records = cli->records ? &records : NULL,
 		.sets = { .has_now = cli->has_now, .now = cli->now,
-			  .tombstone_days = cli->tombstone_days },
+			  .tombstone_days = cli->tombstone_days,
+			  .local = cli->format == DSB_FORMAT_TEXT ? &words_local : NULL },
 		.sink = x ? dsb_extract_sink(x) : NULL,
 		.root = cli->root,
 	};
@@ -376,8 +394,46 @@ static int run_verify(const struct dsb_cli *cli, struct dsb_run_info *run)
 	return status;
 }
 
+/* The user's language for the text report (docs/cli.md, "Language").
+ * Numbers, times and sorting stay the C locale's: a report must not
+ * write "1,5" or sort names differently in another country, and the
+ * JSON forms are English whatever the locale (lib/i18n.h translates only
+ * where text is written).  The build's own binary reads the build's
+ * catalogues, so that tests and a developer see them before any install;
+ * an installed one those beside its bin/ (`cmake --install --prefix P`
+ * may choose another prefix than the configured one), else the
+ * configured prefix's. */
+static void locale_init(void)
+{
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
+	setlocale(LC_TIME, "C");
+	setlocale(LC_COLLATE, "C");
+#if defined(DSB_NLS) && DSB_NLS
+	const char *dir = DSB_LOCALEDIR;
+	char self[PATH_MAX], beside[PATH_MAX + sizeof "/../" DSB_LOCALEDIR_REL];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	char *slash;
+	struct stat st;
+	if (n > 0) {
+		self[n] = '\0';
+		if (strcmp(self, DSB_BUILD_BINARY) == 0) {
+			dir = DSB_LOCALEDIR_BUILD;
+		} else if ((slash = strrchr(self, '/'))) {
+			*slash = '\0';   /* <prefix>/bin */
+			snprintf(beside, sizeof beside, "%s/../%s", self, DSB_LOCALEDIR_REL);
+			if (stat(beside, &st) == 0 && S_ISDIR(st.st_mode))
+				dir = beside;
+		}
+	}
+	bindtextdomain(DSB_TEXTDOMAIN, dir);
+	bind_textdomain_codeset(DSB_TEXTDOMAIN, "UTF-8");
+#endif
+}
+
 int main(int argc, char **argv)
 {
+	locale_init();
 	struct dsb_cli cli;
 	struct dsb_run_info run;
 	char err[ERR_MAX];

@@ -7,6 +7,7 @@
 
 #include "inspector/args.h"
 #include "inspector/term.h"
+#include "lib/i18n.h"
 
 #define PATH_SHOWN_MAX 512
 
@@ -54,10 +55,10 @@ void dsb_progress_format(char *buf, size_t len, size_t width, const char *prefix
 		human_bytes(t, sizeof t, (double)total);
 		if (bps > 0) {
 			human_duration(left, sizeof left, (double)(total - done) / bps);
-			snprintf(tail, sizeof tail, ": %s of %s (%u%%), %s/s, %s left", d, t,
+			snprintf(tail, sizeof tail, dsb_tr(": %s of %s (%u%%), %s/s, %s left"), d, t,
 				 (unsigned)(done * 100 / total), rate, left);
 		} else {
-			snprintf(tail, sizeof tail, ": %s of %s (%u%%)", d, t,
+			snprintf(tail, sizeof tail, dsb_tr(": %s of %s (%u%%)"), d, t,
 				 (unsigned)(done * 100 / total));
 		}
 	} else {
@@ -199,7 +200,7 @@ void dsb_progress_lane_update(void *ctx, uint64_t done, uint64_t total)
 				first = l;
 		}
 		char prefix[64];
-		snprintf(prefix, sizeof prefix, "[%zu/%zu done, %zu running] ", p->finished,
+		snprintf(prefix, sizeof prefix, dsb_tr("[%zu/%zu done, %zu running] "), p->finished,
 			 p->count, running);
 		if (first)
 			draw(p, prefix, first->path, first->done, first->total, &first->start, &now);

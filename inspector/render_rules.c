@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "inspector/term.h"
+#include "lib/i18n.h"
 
 #define TEXT_WIDTH  78
 #define TEXT_INDENT 10
@@ -86,11 +87,12 @@ static void rules_text(FILE *fp, bool colour, const enum dsb_rule *only, size_t 
 			dsb_category_name(ri->category));
 		/* The title continues the head line, wrapped under itself. */
 		size_t head = strlen(ri->id) + 2 + 7 + 2 + 8 + 2;
-		wrap(fp, ri->title, head, head);
+		wrap(fp, dsb_tr(ri->title), head, head);
 		fprintf(fp, "%*s", TEXT_INDENT, "");
-		wrap(fp, ri->explanation, TEXT_INDENT, TEXT_INDENT);
-		fprintf(fp, "%*sWhat to do:", TEXT_INDENT, "");
-		wrap(fp, ri->remedy, TEXT_INDENT + strlen("What to do:"), TEXT_INDENT);
+		wrap(fp, dsb_tr(ri->explanation), TEXT_INDENT, TEXT_INDENT);
+		const char *todo = dsb_tr("What to do:");
+		fprintf(fp, "%*s%s", TEXT_INDENT, "", todo);
+		wrap(fp, dsb_tr(ri->remedy), TEXT_INDENT + strlen(todo), TEXT_INDENT);
 	}
 }
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "inspector/term.h"
+#include "lib/i18n.h"
 
 /* The summary names at most this many inputs of each verdict ("and 12
  * more"): a batch of thousands must not end in a page of names. */
@@ -66,10 +67,14 @@ static void put_verdict(struct text *t, int input)
 	uint64_t w = dsb_findings_total(t->r->findings, input, DSB_SEV_WARNING);
 	uint64_t i = dsb_findings_total(t->r->findings, input, DSB_SEV_INFO);
 	bool waived = v == DSB_PASS && t->r->fail_on == DSB_FAIL_ON_NEVER && e + w + i > 0;
-	fprintf(t->fp, "%s%s%s%s \xe2\x80\x94 %" PRIu64 " error%s, %" PRIu64 " warning%s, %" PRIu64 " info\n",
-		dsb_term_on(t->colour, verdict_style(v)), dsb_verdict_name(v),
-		dsb_term_off(t->colour), waived ? " (--fail-on never)" : "",
-		e, e == 1 ? "" : "s", w, w == 1 ? "" : "s", i);
+	fprintf(t->fp, "%s%s%s%s \xe2\x80\x94 ", dsb_term_on(t->colour, verdict_style(v)),
+		dsb_tr(dsb_verdict_name(v)), dsb_term_off(t->colour), waived ? " (--fail-on never)" : "");
+	fprintf(t->fp, dsb_trn("%llu error", "%llu errors", e), (unsigned long long)e);
+	fputs(", ", t->fp);
+	fprintf(t->fp, dsb_trn("%llu warning", "%llu warnings", w), (unsigned long long)w);
+	fputs(", ", t->fp);
+	fprintf(t->fp, dsb_trn("%llu info", "%llu info", i), (unsigned long long)i);
+	fputc('\n', t->fp);
 }
 
 /* ", " between the parts of a parenthesized list; the list opens with a
@@ -152,12 +157,36 @@ static const char *message_text(const struct dsb_report *r, const struct dsb_fin
 	return *m ? m : f->message;
 }
 
+/* Characters (not bytes) in a UTF-8 string: a translated severity name
+ * is padded to the widest of the three, so that rule ids line up. */
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static void put_severity(FILE *fp, enum dsb_severity sev)
+{
+	static const enum dsb_severity all[] = { DSB_SEV_ERROR, DSB_SEV_WARNING, DSB_SEV_INFO };
+	size_t width = 0;
+	for (size_t k = 0; k < sizeof all / sizeof all[0]; k++) {
+		size_t w = text_width(dsb_tr(dsb_severity_name(all[k])));
+		width = w > width ? w : width;
+	}
+	const char *name = dsb_tr(dsb_severity_name(sev));
+	fputs(name, fp);
+	for (size_t w = text_width(name); w < width; w++)
+		fputc(' ', fp);
+}
+
 static void put_finding(struct text *t, const struct dsb_finding *f, bool show_hbc)
 {
 	FILE *fp = t->fp;
-	fprintf(fp, "    %s%-7s%s  %s  ", dsb_term_on(t->colour, sev_style(f->severity)),
-		dsb_severity_name(f->severity), dsb_term_off(t->colour),
-		dsb_rule_info(f->rule)->id);
+	fprintf(fp, "    %s", dsb_term_on(t->colour, sev_style(f->severity)));
+	put_severity(fp, f->severity);
+	fprintf(fp, "%s  %s  ", dsb_term_off(t->colour), dsb_rule_info(f->rule)->id);
 
 	bool where = false;
 	if (f->member) {
@@ -213,7 +242,7 @@ static void put_finding(struct text *t, const struct dsb_finding *f, bool show_h
 	/* An error says what to do, in one line under it (verify/rules.c),
 	 * aligned with the rule id. */
 	if (f->severity == DSB_SEV_ERROR)
-		fprintf(fp, "%13swhat to do: %s\n", "", dsb_rule_info(f->rule)->remedy);
+		fprintf(fp, "%13s%s%s\n", "", dsb_tr("what to do: "), dsb_tr(dsb_rule_info(f->rule)->remedy));
 }
 
 static void put_file(struct text *t, const struct dsb_file_entry *fe)
@@ -243,7 +272,7 @@ static void put_session_head(struct text *t, const struct dsb_session *s)
 {
 	FILE *fp = t->fp;
 	char bt[12];
-	fprintf(fp, "\n  %sSession ", dsb_term_on(t->colour, DSB_STYLE_HEADING));
+	fprintf(fp, "\n  %s%s ", dsb_term_on(t->colour, DSB_STYLE_HEADING), dsb_tr("Session"));
 	dsb_term_puts(fp, s->hbc ? s->hbc : "");
 	fprintf(fp, "%s: ", dsb_term_off(t->colour));
 	if (s->kind == DSB_SESSION_BACKUP)
@@ -336,7 +365,7 @@ static void put_input_head(struct text *t, size_t i)
 		fputs(", sha256 ", fp);
 		dsb_term_puts(fp, in->sha256);
 	}
-	fputs("\n  verdict: ", fp);
+	fprintf(fp, "\n  %s ", dsb_tr("verdict:"));
 	put_verdict(t, (int)i);
 }
 
@@ -423,7 +452,7 @@ static void put_database(struct text *t, const struct dsb_database *db)
 	FILE *fp = t->fp;
 	struct dsb_db_view vw;
 	dsb_database_view(db, &vw);
-	fprintf(fp, "\n  %sDatabase%s ", dsb_term_on(t->colour, DSB_STYLE_HEADING),
+	fprintf(fp, "\n  %s%s%s ", dsb_term_on(t->colour, DSB_STYLE_HEADING), dsb_tr("Database"),
 		dsb_term_off(t->colour));
 	if (db->file)
 		dsb_term_puts(fp, db->file);
@@ -512,7 +541,7 @@ static void put_entry_head(struct text *t, const char *what, int input, const ch
 static void put_log(struct text *t, const struct dsb_log_entry *lg)
 {
 	FILE *fp = t->fp;
-	put_entry_head(t, lg->kind == DSB_LOG_RESERVE ? "Reserve log" : "Log", lg->input, lg->name,
+	put_entry_head(t, lg->kind == DSB_LOG_RESERVE ? dsb_tr("Reserve log") : dsb_tr("Log"), lg->input, lg->name,
 		       lg->member, lg->file);
 	if (!lg->header_ok) {
 		fprintf(fp, lg->kind == DSB_LOG_RESERVE
@@ -545,7 +574,7 @@ static void put_log(struct text *t, const struct dsb_log_entry *lg)
 static void put_checkpoint(struct text *t, const struct dsb_checkpoint_entry *ck)
 {
 	FILE *fp = t->fp;
-	put_entry_head(t, "Checkpoint", ck->input, ck->name, ck->member, ck->file);
+	put_entry_head(t, dsb_tr("Checkpoint"), ck->input, ck->name, ck->member, ck->file);
 	const char *copies = ck->copy_ok[0] && ck->copy_ok[1] ? "both valid"
 			     : ck->copy_ok[0] ? "primary valid, shadow damaged"
 			     : ck->copy_ok[1] ? "primary damaged, shadow valid"
@@ -570,7 +599,7 @@ static void put_patch(struct text *t, const struct dsb_patch_entry *p)
 {
 	FILE *fp = t->fp;
 	const struct dsb_report *r = t->r;
-	put_entry_head(t, "Patch file", p->input, p->name, p->member, NULL);
+	put_entry_head(t, dsb_tr("Patch file"), p->input, p->name, p->member, NULL);
 	if (p->kind == DSB_PATCH_EMPTY) {
 		fputs("    empty, as current engines leave it: the database's trailer page holds its content\n",
 		      fp);
@@ -706,42 +735,54 @@ static void put_set(struct text *t, const struct dsb_backup_set *st)
 	FILE *fp = t->fp;
 	const struct dsb_database *db = st->database >= 0 ? &r->databases[st->database] : NULL;
 	fprintf(fp, "%s%s%s ", dsb_term_on(t->colour, DSB_STYLE_HEADING),
-		db ? "Backup set" : "Log set", dsb_term_off(t->colour));
+		db ? dsb_tr("Backup set") : dsb_tr("Log set"), dsb_term_off(t->colour));
 	if (db)
 		dsb_term_puts(fp, db->file ? db->file : db->member ? db->member
 						   : r->inputs[db->input].path);
 	else
-		fputs("(no database)", fp);
+		fputs(dsb_tr("(no database)"), fp);
 	fputc('\n', fp);
-	fprintf(fp, "  logs: %zu file%s", st->nlogs, st->nlogs == 1 ? "" : "s");
-	for (size_t i = 0; i < st->npresent; i++)
-		fprintf(fp, "%s%" PRIu32 "-%" PRIu32, i ? ", " : ", generations ",
-			st->present[i].low, st->present[i].high);
-	fputs("; checkpoint: ", fp);
+	fputs("  ", fp);
+	fprintf(fp, dsb_trn("logs: %zu file", "logs: %zu files", st->nlogs), st->nlogs);
+	for (size_t i = 0; i < st->npresent; i++) {
+		if (i)
+			fputs(", ", fp);
+		else
+			fprintf(fp, ", %s ", dsb_tr("generations"));
+		fprintf(fp, "%" PRIu32 "-%" PRIu32, st->present[i].low, st->present[i].high);
+	}
+	fprintf(fp, "; %s ", dsb_tr("checkpoint:"));
 	if (st->checkpoint >= 0)
 		put_set_checkpoint(fp, r, st, db);
 	else
-		fputs("none", fp);
+		fputs(dsb_tr("none"), fp);
 	fputc('\n', fp);
 	if (db) {
+		fputs("  ", fp);
 		if (st->has_required)
-			fprintf(fp, "  needs generations %" PRIu32 "-%" PRIu32 " (committed up to %" PRIu32
-				")\n", st->required_low, st->required_high, st->committed);
+			fprintf(fp, dsb_tr("needs generations %lu-%lu (committed up to %lu)"),
+				(unsigned long)st->required_low, (unsigned long)st->required_high,
+				(unsigned long)st->committed);
 		else
-			fputs("  needs no log (consistent)\n", fp);
-		fprintf(fp, "  verdict: %s%s%s\n", dsb_term_on(t->colour, set_style(st->verdict)),
-			dsb_set_verdict_name(st->verdict), dsb_term_off(t->colour));
+			fputs(dsb_tr("needs no log (consistent)"), fp);
+		fprintf(fp, "\n  %s %s%s%s\n", dsb_tr("verdict:"),
+			dsb_term_on(t->colour, set_style(st->verdict)),
+			dsb_tr(dsb_set_verdict_name(st->verdict)), dsb_term_off(t->colour));
 	}
+	/* The lines in the user's language when the run worded them so
+	 * (verify/set/set.h; counts differ only when that ran out of memory). */
+	bool local = st->reasons_local && st->nreasons_local == st->nreasons;
 	for (size_t i = 0; i < st->nreasons; i++) {
 		fputs("  - ", fp);
-		dsb_term_puts(fp, st->reasons[i]);
+		dsb_term_puts(fp, local ? st->reasons_local[i] : st->reasons[i]);
 		fputc('\n', fp);
 	}
+	local = st->steps_local && st->nsteps_local == st->nsteps;
 	if (st->nsteps)
-		fputs("  What to do:\n", fp);
+		fprintf(fp, "  %s\n", dsb_tr("What to do:"));
 	for (size_t i = 0; i < st->nsteps; i++) {
 		fprintf(fp, "    %zu. ", i + 1);
-		dsb_term_puts(fp, st->next_steps[i]);
+		dsb_term_puts(fp, local ? st->steps_local[i] : st->next_steps[i]);
 		fputc('\n', fp);
 	}
 	fputc('\n', fp);
@@ -766,7 +807,7 @@ static void put_extraction(struct text *t)
 	for (size_t i = 0; i < x->nsets; i++) {
 		const struct dsb_extracted_set *es = &x->sets[i];
 		fprintf(fp, "  %s/ (%s)\n", es->dir,
-			dsb_set_verdict_name(t->r->sets[es->set].verdict));
+			dsb_tr(dsb_set_verdict_name(t->r->sets[es->set].verdict)));
 		for (size_t k = 0; k < es->nfiles; k++) {
 			fputs("    ", fp);
 			dsb_term_puts(fp, es->files[k].name);
@@ -791,9 +832,12 @@ static void put_left_out(struct text *t, int input, const struct dsb_finding *f,
 		if (first)
 			fputc('\n', t->fp);
 		first = false;
-		fprintf(t->fp, "  Not listed: %" PRIu64 " more %s finding%s (%zu listed)\n",
-			total - listed[rule], dsb_rule_info((enum dsb_rule)rule)->id,
-			total - listed[rule] == 1 ? "" : "s", listed[rule]);
+		unsigned long long more = total - listed[rule];
+		fputs("  ", t->fp);
+		fprintf(t->fp, dsb_trn("Not listed: %llu more %s finding (%zu listed)",
+				       "Not listed: %llu more %s findings (%zu listed)", more),
+			more, dsb_rule_info((enum dsb_rule)rule)->id, listed[rule]);
+		fputc('\n', t->fp);
 	}
 }
 
@@ -843,7 +887,7 @@ static bool put_input(struct text *t, size_t i, const struct dsb_finding *f, siz
 	if (outside) {
 		/* A database file has no sessions to be outside of. */
 		fprintf(t->fp, "\n  %s%s%s\n", dsb_term_on(t->colour, DSB_STYLE_HEADING),
-			r->inputs[i].ese_file ? "Findings" : "Outside any session",
+			r->inputs[i].ese_file ? dsb_tr("Findings") : dsb_tr("Outside any session"),
 			dsb_term_off(t->colour));
 		for (size_t k = 0; k < n; k++)
 			if (owner[k] == SIZE_MAX)
@@ -878,7 +922,7 @@ static bool put_input(struct text *t, size_t i, const struct dsb_finding *f, siz
 			put_finding(t, &f[grouped[g]], false);
 	}
 	if (n == 0 && ns == 0)
-		fputs("\n  No findings.\n", t->fp);
+		fprintf(t->fp, "\n  %s\n", dsb_tr("No findings."));
 	put_left_out(t, (int)i, f, n);
 	fputc('\n', t->fp);
 
@@ -892,7 +936,7 @@ static bool put_input(struct text *t, size_t i, const struct dsb_finding *f, siz
 /* The inputs of one verdict, named: "2 of 5 inputs failed: a.tar, b.zip",
  * the first DSB_TEXT_NAMES_LISTED of them, then "and 3 more".  A run of
  * one input says it in its own section already. */
-static void put_named(struct text *t, enum dsb_verdict which, const char *word)
+static void put_named(struct text *t, enum dsb_verdict which)
 {
 	const struct dsb_report *r = t->r;
 	size_t total = 0;
@@ -900,7 +944,12 @@ static void put_named(struct text *t, enum dsb_verdict which, const char *word)
 		total += dsb_report_verdict(r, (int)i) == which;
 	if (r->ninputs < 2 || total == 0)
 		return;
-	fprintf(t->fp, "%zu of %zu inputs %s: ", total, r->ninputs, word);
+	if (which == DSB_FAIL)
+		fprintf(t->fp, dsb_trn("%zu of %zu inputs failed: ", "%zu of %zu inputs failed: ",
+				       total), total, r->ninputs);
+	else
+		fprintf(t->fp, dsb_trn("%zu of %zu inputs incomplete: ",
+				       "%zu of %zu inputs incomplete: ", total), total, r->ninputs);
 	size_t shown = 0;
 	for (size_t i = 0; i < r->ninputs && shown < DSB_TEXT_NAMES_LISTED; i++) {
 		if (dsb_report_verdict(r, (int)i) != which)
@@ -910,7 +959,8 @@ static void put_named(struct text *t, enum dsb_verdict which, const char *word)
 		dsb_term_puts(t->fp, r->inputs[i].path);
 	}
 	if (total > shown)
-		fprintf(t->fp, " and %zu more", total - shown);
+		fprintf(t->fp, dsb_trn(" and %zu more", " and %zu more", total - shown),
+			total - shown);
 	fputc('\n', t->fp);
 }
 
@@ -949,8 +999,8 @@ void dsb_text_end(struct dsb_render_stream *s)
 		for (size_t i = 0; i < s->r->nsets; i++)
 			put_set(&t, &s->r->sets[i]);
 	put_extraction(&t);
-	put_named(&t, DSB_FAIL, "failed");
-	put_named(&t, DSB_INCOMPLETE, "incomplete");
+	put_named(&t, DSB_FAIL);
+	put_named(&t, DSB_INCOMPLETE);
 	put_verdict(&t, -1);
 }
 

@@ -17,6 +17,7 @@ packages=(
 	clang libclang-rt-14-dev                    # libFuzzer targets
 	libarchive-tools zstd xz-utils bzip2 lz4    # bsdtar and filters for tests and the bench
 	time                                        # peak RSS in the bench
+	gettext                                     # msgfmt, xgettext, msgcmp: the text report's catalogues (po/)
 )
 
 missing=()

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/hex.h"
+#include "lib/i18n.h"
 #include "lib/vec.h"
 
 struct dsb_report *dsb_report_new(enum dsb_fail_on fail_on)
@@ -224,6 +225,8 @@ void dsb_backup_set_clear(struct dsb_backup_set *s)
 	free_lines(s->missing, s->nmissing);
 	free_lines(s->reasons, s->nreasons);
 	free_lines(s->next_steps, s->nsteps);
+	free_lines(s->reasons_local, s->nreasons_local);
+	free_lines(s->steps_local, s->nsteps_local);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -238,14 +241,16 @@ bool dsb_report_add_set(struct dsb_report *r, struct dsb_backup_set *s)
 	return true;
 }
 
+/* The names are the report's (RC §3.10), in English; marked N_ so the
+ * text report can say them in the user's language (lib/i18n.h). */
 const char *dsb_set_verdict_name(enum dsb_set_verdict v)
 {
 	switch (v) {
 	case DSB_SETV_NONE: return NULL;
-	case DSB_SETV_RESTORABLE: return "restorable";
-	case DSB_SETV_WARNINGS: return "restorable-with-warnings";
-	case DSB_SETV_NOT_RESTORABLE: return "not-restorable";
-	case DSB_SETV_UNKNOWN: return "unknown";
+	case DSB_SETV_RESTORABLE: return N_("restorable");
+	case DSB_SETV_WARNINGS: return N_("restorable-with-warnings");
+	case DSB_SETV_NOT_RESTORABLE: return N_("not-restorable");
+	case DSB_SETV_UNKNOWN: return N_("unknown");
 	}
 	return NULL;
 }
@@ -314,9 +319,9 @@ enum dsb_verdict dsb_report_verdict(const struct dsb_report *r, int input)
 const char *dsb_verdict_name(enum dsb_verdict v)
 {
 	switch (v) {
-	case DSB_PASS: return "pass";
-	case DSB_FAIL: return "fail";
-	case DSB_INCOMPLETE: return "incomplete";
+	case DSB_PASS: return N_("pass");
+	case DSB_FAIL: return N_("fail");
+	case DSB_INCOMPLETE: return N_("incomplete");
 	}
 	return "?";
 }

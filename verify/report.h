@@ -289,6 +289,13 @@ struct dsb_backup_set {
 	size_t nreasons;
 	char **next_steps;          /* one line each, in the order to follow */
 	size_t nsteps;
+	/* The same lines in the user's language, for the text report only
+	 * (dsb_set_opts.local; lib/i18n.h): NULL and 0 when not asked for.
+	 * The JSON forms never read them. */
+	char **reasons_local;
+	size_t nreasons_local;
+	char **steps_local;
+	size_t nsteps_local;
 };
 /* Free what a set owns and clear it. */
 void dsb_backup_set_clear(struct dsb_backup_set *s);

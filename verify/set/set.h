@@ -38,11 +38,21 @@
  * the indices of its stream's logs: this bounds their copies. */
 #define DSB_SET_DATABASES_MAX 64u
 
+/* Words in the user's language (the CLI's dsb_tr and dsb_trn, lib/i18n.h):
+ * given, each reason and next step is worded a second time, from the
+ * translated format, for the text report (dsb_backup_set.reasons_local). */
+struct dsb_set_words_tr {
+	const char *(*tr)(const char *msgid) __attribute__((format_arg(1)));
+	const char *(*trn)(const char *one, const char *many, unsigned long long n)
+		__attribute__((format_arg(1), format_arg(2)));
+};
+
 struct dsb_set_opts {
 	bool has_now;              /* --now given */
 	int64_t now;               /* ticks (100 ns) since 0001-01-01 UTC, as
 				    * format/journal.h's dsb_time_parse reads it */
 	uint32_t tombstone_days;   /* 0: DSB_TOMBSTONE_DAYS_DEFAULT */
+	const struct dsb_set_words_tr *local;   /* NULL: English lines only */
 };
 
 /* The sets of an `ese` collection: every database of the report with
