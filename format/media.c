@@ -143,13 +143,22 @@ struct ext_img {
 	TSK_IMG_INFO img;
 	libvhdi_file_t *vhdi;
 	libqcow_file_t *qcow;
+	const uint8_t *mem;       /* dsb_media_open_memory: the caller's bytes */
+	size_t mem_len;
 };
 
 static ssize_t ext_read(TSK_IMG_INFO *img, TSK_OFF_T off, char *buf, size_t len)
 {
 	struct ext_img *x = (struct ext_img *)img;
 	ssize_t n = -1;
-	if (x->vhdi) {
+	if (x->mem) {
+		if (off < 0 || (uint64_t)off > x->mem_len)
+			n = -1;
+		else {
+			n = (ssize_t)(len < x->mem_len - (size_t)off ? len : x->mem_len - (size_t)off);
+			memcpy(buf, x->mem + off, (size_t)n);
+		}
+	} else if (x->vhdi) {
 		libvhdi_error_t *e = NULL;
 		n = libvhdi_file_read_buffer_at_offset(x->vhdi, buf, len, off, &e);
 		libvhdi_error_free(&e);
@@ -162,7 +171,8 @@ static ssize_t ext_read(TSK_IMG_INFO *img, TSK_OFF_T off, char *buf, size_t len)
 		tsk_error_reset();
 		tsk_error_set_errno(TSK_ERR_IMG_READ);
 		tsk_error_set_errstr("%s: cannot read %zu bytes at offset %lld",
-				     x->vhdi ? "libvhdi" : "libqcow", len, (long long)off);
+				     x->mem ? "memory" : x->vhdi ? "libvhdi" : "libqcow", len,
+				     (long long)off);
 	}
 	return n;
 }
@@ -358,6 +368,32 @@ struct dsb_media *dsb_media_open(const char *path, enum dsb_media_format f, char
 	return m;
 }
 
+struct dsb_media *dsb_media_open_memory(const void *buf, size_t len, char *err, size_t errlen)
+{
+	if (len < DSB_MEDIA_SNIFF_TAIL) {
+		snprintf(err, errlen, "%zu bytes: less than one sector", len);
+		return NULL;
+	}
+	struct dsb_media *m = calloc(1, sizeof *m);
+	struct ext_img *x = m ? tsk_img_malloc(sizeof *x) : NULL;
+	if (!x) {
+		free(m);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	x->mem = buf;
+	x->mem_len = len;
+	tsk_error_reset();
+	m->img = tsk_img_open_external(x, (TSK_OFF_T)len, 512, ext_read, ext_close, ext_stat);
+	if (!m->img) {
+		tsk_err(err, errlen, "TSK refused the image");
+		free(m);
+		return NULL;
+	}
+	volumes(m);
+	return m;
+}
+
 void dsb_media_close(struct dsb_media *m)
 {
 	if (!m)
@@ -423,6 +459,14 @@ struct dsb_media_file *dsb_media_file_open(struct dsb_media *m, size_t vol, cons
 	if (!tf->meta || tf->meta->type != TSK_FS_META_TYPE_REG) {
 		snprintf(err, errlen, "not a regular file");
 		*absent = tf->meta == NULL;
+		tsk_fs_file_close(tf);
+		return NULL;
+	}
+	/* A size past the volume's end is a damaged record: its bytes would
+	 * be zeros of sparse runs read for ever. */
+	if (tf->meta->size < 0 || (uint64_t)tf->meta->size > m->vol[vol].length) {
+		snprintf(err, errlen, "NTFS: the file's size (%lld bytes) is larger than its volume (%llu bytes)",
+			 (long long)tf->meta->size, (unsigned long long)m->vol[vol].length);
 		tsk_fs_file_close(tf);
 		return NULL;
 	}

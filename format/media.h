@@ -15,8 +15,9 @@
  *
  * For the other readers of media (VSS shadow copies, Windows Server
  * Backup's VHDX volumes): open an image, walk its volumes, open a file by
- * its path in a volume, read it as a stream; dsb_media_open_volume_file
- * takes a volume image that has no partition table.
+ * its path in a volume, read it as a stream.  An image with no partition
+ * table (a volume image, as Windows Server Backup's VHDX hold) is one
+ * volume, index 0, at offset 0.
  */
 #ifndef DSB_FORMAT_MEDIA_H
 #define DSB_FORMAT_MEDIA_H
@@ -74,6 +75,9 @@ struct dsb_media_volume {
 /* Open an image read-only.  NULL with err set (the library's words). */
 struct dsb_media *dsb_media_open(const char *path, enum dsb_media_format f, char *err,
 				 size_t errlen);
+/* The same over a raw image held in memory (the fuzzer, tests): buf
+ * must outlive the media. */
+struct dsb_media *dsb_media_open_memory(const void *buf, size_t len, char *err, size_t errlen);
 void dsb_media_close(struct dsb_media *m);
 uint64_t dsb_media_size(const struct dsb_media *m);
 /* The partition table's volumes, each tried as NTFS.  A table that

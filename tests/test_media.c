@@ -487,12 +487,6 @@ int main(void)
 	snprintf(work, sizeof work, "/tmp/dsb-media-XXXXXX");
 	if (!mkdtemp(work))
 		return 1;
-	/* /usr/sbin for mkntfs and ntfscp when PATH lacks it */
-	const char *path = getenv("PATH");
-	char *np = malloc(strlen(path ? path : "") + 32);
-	sprintf(np, "%s:/usr/sbin:/sbin", path ? path : "/usr/bin:/bin");
-	setenv("PATH", np, 1);
-	free(np);
 	int rc = dsb_run_suites(suites, sizeof suites / sizeof suites[0]);
 	char cmd[SET_FX_DIR_SIZE + 16];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
