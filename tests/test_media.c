@@ -20,6 +20,7 @@
 #include "fixtures/lib/loggen.h"
 #include "fixtures/lib/media.h"
 #include "format/media.h"
+#include "format/media_hive.h"
 #include "lib/le.h"
 #include "verify/media/media.h"
 #include "verify/report.h"
@@ -298,6 +299,88 @@ static void test_no_ntfs_no_ntds(void)
 	dsb_report_free(r);
 }
 
+/* ---- the SYSTEM hive ------------------------------------------------------------------------ */
+
+/* work/<out>: the set in /<dir> of a GPT disk whose volume holds a
+ * SYSTEM hive (kind 0: naming dir; 1: without the NTDS values; 2: junk
+ * bytes, not a hive). */
+static void make_hive_image(const char *out, const char *dir, int kind)
+{
+	char src[256], vol[256], dst[256], hive[256], err[256] = "", db[128], logs[128];
+	path_in(src, sizeof src, "good");
+	snprintf(vol, sizeof vol, "%s/%s.vol", work, out);
+	snprintf(hive, sizeof hive, "%s/%s.SYSTEM", work, out);
+	path_in(dst, sizeof dst, out);
+	must(dfx_media_ntfs(vol, VOL_SIZE, src, dir, err, sizeof err), err);
+	snprintf(db, sizeof db, "C:\\%s\\ntds.dit", dir);
+	snprintf(logs, sizeof logs, "C:\\%s", dir);
+	if (kind == 2) {
+		FILE *f = fopen(hive, "wb");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		fputs("regf but not a hive at all", f);
+		fclose(f);
+	} else {
+		CU_ASSERT_FATAL(dfx_media_hive(hive, 2, kind ? NULL : db, kind ? NULL : logs, err,
+					       sizeof err));
+	}
+	must(dfx_media_ntfs_put(vol, hive, "Windows/System32/config", "SYSTEM", err, sizeof err), err);
+	must(dfx_media_disk(dst, vol, DFX_MEDIA_GPT, err, sizeof err), err);
+	unlink(vol);
+	unlink(hive);
+}
+
+/* The database and logs where the hive's NTDS parameters say (ControlSet002
+ * through Select\Current), not in Windows\NTDS; the twins: a hive
+ * without the values and a damaged hive fall back to Windows\NTDS (not
+ * there: E001, and the damaged hive's C015). */
+static void test_hive(void)
+{
+	make_hive_image("hive.raw", "NTDS-data", 0);
+	struct dsb_report *r = check("hive.raw");
+	int db = input_named(r, "/NTDS-data/ntds.dit");
+	CU_ASSERT_TRUE(db > 0);
+	CU_ASSERT_EQUAL(r->nlogs, 6);
+	CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+	CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_RESTORABLE);
+	CU_ASSERT_EQUAL(errors(r), 0);
+	if (errors(r))
+		print_findings(r);
+	dsb_report_free(r);
+
+	make_hive_image("nohive.raw", "NTDS-data", 1);
+	r = check("nohive.raw");
+	CU_ASSERT_EQUAL(r->ninputs, 1);
+	CU_ASSERT_EQUAL(count_rule(r, 0, DSB_E001), 1);
+	CU_ASSERT_EQUAL(count_rule(r, 0, DSB_C015), 0);
+	dsb_report_free(r);
+
+	make_hive_image("badhive.raw", "NTDS-data", 2);
+	r = check("badhive.raw");
+	CU_ASSERT_EQUAL(r->ninputs, 1);
+	CU_ASSERT_EQUAL(count_rule(r, 0, DSB_E001), 1);
+	CU_ASSERT_EQUAL(count_rule(r, 0, DSB_C015), 1);
+	size_t n;
+	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);
+	for (size_t i = 0; i < n; i++)
+		if (f[i].rule == DSB_C015)
+			CU_ASSERT_PTR_NOT_NULL(strstr(f[i].message, "/Windows/System32/config/SYSTEM"));
+	dsb_report_free(r);
+}
+
+static void test_hive_paths(void)
+{
+	char d[64];
+	CU_ASSERT_TRUE(dsb_hive_volume_path("C:\\Windows\\NTDS\\ntds.dit", true, d, sizeof d));
+	CU_ASSERT_STRING_EQUAL(d, "/Windows/NTDS");
+	CU_ASSERT_TRUE(dsb_hive_volume_path("D:\\NTDS\\", false, d, sizeof d));
+	CU_ASSERT_STRING_EQUAL(d, "/NTDS");
+	CU_ASSERT_FALSE(dsb_hive_volume_path("ntds.dit", true, d, sizeof d));
+	CU_ASSERT_FALSE(dsb_hive_volume_path("\\\\server\\share", false, d, sizeof d) &&
+			strcmp(d, "//server/share") != 0);
+	CU_ASSERT_FALSE(dsb_hive_volume_path("C:\\Windows\\..\\x", false, d, sizeof d));
+	CU_ASSERT_FALSE(dsb_hive_volume_path("C:\\Windows\\NTDS", false, d, 4));
+}
+
 /* ---- hostile NTFS metadata ---------------------------------------------------------------- */
 
 /* NTFS boot sector fields (the BPB) */
@@ -452,6 +535,8 @@ static const struct dsb_test tests[] = {
 	{ "truncated images: C015, never a crash", test_truncated },
 	{ "no NTFS volume; an NTFS volume without Windows/NTDS", test_no_ntfs_no_ntds },
 	{ "hostile NTFS metadata of many shapes: never a crash", test_hostile_ntfs },
+	{ "the SYSTEM hive names the NTDS folders; no values, a damaged hive", test_hive },
+	{ "the hive's Windows paths as paths in a volume", test_hive_paths },
 	{ NULL, NULL },
 };
 

@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "format/filekind.h"
+#include "format/media_hive.h"
 #include "lib/vec.h"
 #include "verify/ese/ese.h"
 #include "verify/ese/ese_collection.h"
@@ -259,6 +261,69 @@ long dsb_media_check_folder(struct dsb_report *rep, const struct dsb_verify_opts
 	return checked;
 }
 
+/* ---- where NTDS is: the SYSTEM hive, else the default folder ------------------------------------ */
+
+#define SYSTEM_HIVE "/Windows/System32/config/SYSTEM"
+
+/* The folders to check: those the SYSTEM hive of the first NTFS volume
+ * that has one names, else DSB_MEDIA_NTDS_DIR.  A hive that cannot be
+ * read is a C015 (the place named), and the default folder is used. */
+static size_t ntds_folders(struct dsb_report *rep, int input, struct dsb_media *m,
+			   char dirs[2][DSB_HIVE_PATH_MAX])
+{
+	char err[DSB_MEDIA_ERR_MAX];
+	for (size_t v = 0; v < dsb_media_nvolumes(m); v++) {
+		if (!dsb_media_volume(m, v)->ntfs)
+			continue;
+		bool absent;
+		struct dsb_media_file *f = dsb_media_file_open(m, v, SYSTEM_HIVE, &absent, err,
+							       sizeof err);
+		if (!f)
+			continue;
+		uint64_t size = dsb_media_file_size(f);
+		uint8_t *hive = size <= DSB_HIVE_SIZE_MAX ? malloc(size ? size : 1) : NULL;
+		uint64_t got = 0;
+		while (hive && got < size) {
+			ssize_t n = dsb_media_file_read(f, got, hive + got, size - got, err, sizeof err);
+			if (n <= 0)
+				break;
+			got += (uint64_t)n;
+		}
+		dsb_media_file_close(f);
+		struct dsb_ntds_paths np;
+		int rc = -1;
+		char why[DSB_MEDIA_ERR_MAX + 64];
+		if (!hive)
+			snprintf(why, sizeof why, "%llu bytes, more than DSB_HIVE_SIZE_MAX or no memory",
+				 (unsigned long long)size);
+		else if (got < size)
+			snprintf(why, sizeof why, "%s", err);
+		else
+			rc = dsb_hive_ntds_paths(hive, (size_t)size, &np, why, sizeof why);
+		free(hive);
+		size_t n = 0;
+		if (rc == 0) {
+			if (np.has_db && dsb_hive_volume_path(np.db, true, dirs[n], DSB_HIVE_PATH_MAX))
+				n++;
+			if (np.has_logs && dsb_hive_volume_path(np.logs, false, dirs[n], DSB_HIVE_PATH_MAX) &&
+			    (n == 0 || strcasecmp(dirs[0], dirs[n]) != 0))
+				n++;
+			if (n)
+				return n;
+			snprintf(why, sizeof why, "the NTDS service's paths are not paths on a volume");
+		}
+		if (rc != 1) {
+			char detail[DSB_MEDIA_ERR_MAX * 3];
+			snprintf(detail, sizeof detail, "volume %u, %s: %s; %s searched instead",
+				 dsb_media_volume(m, v)->index, SYSTEM_HIVE, why, DSB_MEDIA_NTDS_DIR);
+			image_c015(rep, input, DSB_OP_UNREADABLE, NULL, detail);
+		}
+		break;
+	}
+	snprintf(dirs[0], DSB_HIVE_PATH_MAX, "%s", DSB_MEDIA_NTDS_DIR);
+	return 1;
+}
+
 /* ---- the image ----------------------------------------------------------------------- */
 
 #define NO_NTFS_FMT "the image holds no NTFS volume (%zu volume%s: %s): no Windows\\NTDS to check"
@@ -306,15 +371,17 @@ int dsb_verify_media(struct dsb_report *rep, const char *path, enum dsb_media_fo
 		dsb_media_close(m);
 		return input;
 	}
+	char dirs[2][DSB_HIVE_PATH_MAX];
+	_Static_assert(sizeof dirs / sizeof dirs[0] == 2, "the database's folder and the logs'");
+	size_t ndirs = ntds_folders(rep, input, m, dirs);
 	size_t nntfs = 0, found = 0;
 	for (size_t i = 0; i < dsb_media_nvolumes(m); i++) {
 		if (!dsb_media_volume(m, i)->ntfs)
 			continue;
 		nntfs++;
-		long k = dsb_media_check_folder(rep, opts, m, f, path, input, i, DSB_MEDIA_NTDS_DIR,
-						logs);
-		if (k >= 0)
-			found++;
+		for (size_t d = 0; d < ndirs; d++)
+			if (dsb_media_check_folder(rep, opts, m, f, path, input, i, dirs[d], logs) >= 0)
+				found++;
 	}
 	struct dsb_loc loc = DSB_LOC_INIT;
 	if (nntfs == 0) {
@@ -326,7 +393,7 @@ int dsb_verify_media(struct dsb_report *rep, const char *path, enum dsb_media_fo
 		rep->inputs[input].incomplete = true;
 	} else if (found == 0) {
 		dsb_findings_add(rep->findings, input, DSB_E001, &loc, NO_NTDS_FMT,
-				 DSB_MEDIA_NTDS_DIR, nntfs, nntfs == 1 ? "" : "s");
+				 dirs[0], nntfs, nntfs == 1 ? "" : "s");
 		rep->inputs[input].incomplete = true;
 	}
 	/* As at an `ese` collection's end: the logs first, then the sets. */
