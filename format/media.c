@@ -206,9 +206,10 @@ static void lib_err(char *err, size_t errlen, const char *what, char *msg)
 	snprintf(err, errlen, "%s: %s", what, esc);
 }
 
-static TSK_IMG_INFO *open_vhdx(const char *path, char *err, size_t errlen)
+/* A VHDX (libvhdi) or QCOW (libqcow) image opened and handed to TSK;
+ * the two libraries' calls differ only in their types. */
+static TSK_IMG_INFO *open_ext(const char *path, bool vhdx, char *err, size_t errlen)
 {
-	libvhdi_error_t *e = NULL;
 	char msg[DSB_MEDIA_ERR_MAX] = "";
 	struct ext_img *x = tsk_img_malloc(sizeof *x);
 	if (!x) {
@@ -216,51 +217,38 @@ static TSK_IMG_INFO *open_vhdx(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	size64_t size = 0;
-	if (libvhdi_file_initialize(&x->vhdi, &e) != 1 ||
-	    libvhdi_file_open(x->vhdi, path, LIBVHDI_OPEN_READ, &e) != 1 ||
-	    libvhdi_file_get_media_size(x->vhdi, &size, &e) != 1) {
+	bool ok;
+	if (vhdx) {
+		libvhdi_error_t *e = NULL;
+		ok = libvhdi_file_initialize(&x->vhdi, &e) == 1 &&
+		     libvhdi_file_open(x->vhdi, path, LIBVHDI_OPEN_READ, &e) == 1 &&
+		     libvhdi_file_get_media_size(x->vhdi, &size, &e) == 1;
 		if (e)
 			libvhdi_error_sprint(e, msg, sizeof msg);
 		libvhdi_error_free(&e);
-		lib_err(err, errlen, "libvhdi cannot open the VHDX", msg);
-		if (x->vhdi)
+		if (!ok && x->vhdi)
 			libvhdi_file_free(&x->vhdi, NULL);
-		tsk_img_free(x);
-		return NULL;
-	}
-	TSK_IMG_INFO *img = tsk_img_open_external(x, (TSK_OFF_T)size, 512, ext_read, ext_close,
-						  ext_stat);
-	if (!img)
-		tsk_err(err, errlen, "TSK refused the VHDX's image");
-	return img;
-}
-
-static TSK_IMG_INFO *open_qcow(const char *path, char *err, size_t errlen)
-{
-	libqcow_error_t *e = NULL;
-	char msg[DSB_MEDIA_ERR_MAX] = "";
-	struct ext_img *x = tsk_img_malloc(sizeof *x);
-	if (!x) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	size64_t size = 0;
-	if (libqcow_file_initialize(&x->qcow, &e) != 1 ||
-	    libqcow_file_open(x->qcow, path, LIBQCOW_OPEN_READ, &e) != 1 ||
-	    libqcow_file_get_media_size(x->qcow, &size, &e) != 1) {
+	} else {
+		libqcow_error_t *e = NULL;
+		ok = libqcow_file_initialize(&x->qcow, &e) == 1 &&
+		     libqcow_file_open(x->qcow, path, LIBQCOW_OPEN_READ, &e) == 1 &&
+		     libqcow_file_get_media_size(x->qcow, &size, &e) == 1;
 		if (e)
 			libqcow_error_sprint(e, msg, sizeof msg);
 		libqcow_error_free(&e);
-		lib_err(err, errlen, "libqcow cannot open the QCOW image", msg);
-		if (x->qcow)
+		if (!ok && x->qcow)
 			libqcow_file_free(&x->qcow, NULL);
+	}
+	if (!ok) {
+		lib_err(err, errlen, vhdx ? "libvhdi cannot open the VHDX" :
+			"libqcow cannot open the QCOW image", msg);
 		tsk_img_free(x);
 		return NULL;
 	}
 	TSK_IMG_INFO *img = tsk_img_open_external(x, (TSK_OFF_T)size, 512, ext_read, ext_close,
 						  ext_stat);
 	if (!img)
-		tsk_err(err, errlen, "TSK refused the QCOW image");
+		tsk_err(err, errlen, vhdx ? "TSK refused the VHDX's image" : "TSK refused the QCOW image");
 	return img;
 }
 
@@ -338,10 +326,10 @@ struct dsb_media *dsb_media_open(const char *path, enum dsb_media_format f, char
 	tsk_error_reset();
 	switch (f) {
 	case DSB_MEDIA_VHDX:
-		m->img = open_vhdx(path, err, errlen);
+		m->img = open_ext(path, true, err, errlen);
 		break;
 	case DSB_MEDIA_QCOW:
-		m->img = open_qcow(path, err, errlen);
+		m->img = open_ext(path, false, err, errlen);
 		break;
 	case DSB_MEDIA_RAW:
 	case DSB_MEDIA_EWF:

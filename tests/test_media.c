@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fixtures/lib/loggen.h"
@@ -299,6 +300,46 @@ static void test_no_ntfs_no_ntds(void)
 	dsb_report_free(r);
 }
 
+/* ---- the command line ------------------------------------------------------------------------- */
+
+/* `dsbinspect verify IMAGE` end to end: exit 0 on the restorable set and
+ * 1 on the damaged one, the JSON report valid against docs/schema with
+ * the files' medium objects, the text naming the place. */
+static void test_cli(void)
+{
+	make_image("cli.vmdk", "good", DFX_MEDIA_GPT, "vmdk", NULL);
+	char img[256], json[256], cmd[1200];
+	path_in(img, sizeof img, "cli.vmdk");
+	path_in(json, sizeof json, "cli.json");
+	snprintf(cmd, sizeof cmd, "%s verify -q --now %s --format json -o '%s' '%s'", DSB_BINARY, NOW,
+		 json, img);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	snprintf(cmd, sizeof cmd, "python3 %s/tests/schema_check.py %s/docs/schema/report.schema.json '%s' >/dev/null",
+		 DSB_SOURCE_DIR, DSB_SOURCE_DIR, json);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	FILE *f = fopen(json, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	char *buf = calloc(1, 1 << 20);
+	size_t n = fread(buf, 1, (1 << 20) - 1, f);
+	fclose(f);
+	CU_ASSERT_TRUE(n > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"container\": \"vmdk\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"path\": \"/Windows/NTDS/ntds.dit\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"volume_offset\": 1048576"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"verdict\": \"restorable\""));
+	free(buf);
+	snprintf(cmd, sizeof cmd, "%s verify -q --now %s '%s' | grep -q '/Windows/NTDS/ntds.dit in volume 1 (ntfs, gpt, at 1048576) of the vmdk image'",
+		 DSB_BINARY, NOW, img);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	/* the twin: the damaged database's image fails (test_damaged_database's) */
+	write_set("cli-bad", &GOOD, 4 * 8192 + 5);
+	make_image("cli-bad.raw", "cli-bad", DFX_MEDIA_MBR, NULL, NULL);
+	path_in(img, sizeof img, "cli-bad.raw");
+	snprintf(cmd, sizeof cmd, "%s verify -q --now %s '%s' >/dev/null", DSB_BINARY, NOW, img);
+	int st = system(cmd);
+	CU_ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+}
+
 /* ---- the SYSTEM hive ------------------------------------------------------------------------ */
 
 /* work/<out>: the set in /<dir> of a GPT disk whose volume holds a
@@ -535,6 +576,7 @@ static const struct dsb_test tests[] = {
 	{ "truncated images: C015, never a crash", test_truncated },
 	{ "no NTFS volume; an NTFS volume without Windows/NTDS", test_no_ntfs_no_ntds },
 	{ "hostile NTFS metadata of many shapes: never a crash", test_hostile_ntfs },
+	{ "dsbinspect verify IMAGE: exit status, JSON valid against the schema, text", test_cli },
 	{ "the SYSTEM hive names the NTDS folders; no values, a damaged hive", test_hive },
 	{ "the hive's Windows paths as paths in a volume", test_hive_paths },
 	{ NULL, NULL },
