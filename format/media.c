@@ -277,7 +277,13 @@ static void try_ntfs(struct dsb_media *m, size_t i)
 
 static void volumes(struct dsb_media *m)
 {
-	m->vs = tsk_vs_open(m->img, 0, TSK_VS_TYPE_DETECT);
+	/* GPT, then MBR, each asked for by name: TSK's detection opens
+	 * the MBR of a GPT disk (its protective MBR) too, and leaks it. */
+	static const TSK_VS_TYPE_ENUM ORDER[] = { TSK_VS_TYPE_GPT, TSK_VS_TYPE_DOS, TSK_VS_TYPE_DETECT };
+	for (size_t i = 0; !m->vs && i < sizeof ORDER / sizeof ORDER[0]; i++) {
+		tsk_error_reset();
+		m->vs = tsk_vs_open(m->img, 0, ORDER[i]);
+	}
 	if (!m->vs) {
 		/* No partition table: a volume image (an NTFS boot sector
 		 * at 0), or a disk with none. */
