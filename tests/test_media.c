@@ -562,6 +562,24 @@ static void test_sniff(void)
 	memcpy(h, "ntds.dit", 8);
 	memcpy(h + 257, "ustar", 5);
 	CU_ASSERT_EQUAL(dsb_media_sniff(h, sizeof h, NULL, 0), DSB_MEDIA_NONE);
+	/* an MBR's shape behind an archive's own magic (a gzip member header):
+	 * the archive, not a disk; the twin without the magic is a disk */
+	memset(h, 0, sizeof h);
+	h[446] = 0x80, h[446 + 4] = 0x07, h[446 + 9] = 0x08, h[446 + 12] = 1;
+	h[510] = 0x55, h[511] = 0xAA;
+	char p[256];
+	path_in(p, sizeof p, "mbr-shape.bin");
+	for (int gz = 0; gz < 2; gz++) {
+		h[0] = gz ? 0x1f : 0, h[1] = gz ? 0x8b : 0, h[2] = gz ? 0x08 : 0;
+		FILE *f = fopen(p, "wb");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		CU_ASSERT_EQUAL(fwrite(h, 1, sizeof h, f), sizeof h);
+		fclose(f);
+		CU_ASSERT_EQUAL(dsb_media_classify(p), gz ? DSB_MEDIA_NONE : DSB_MEDIA_RAW);
+	}
+	unlink(p);
+	CU_ASSERT_EQUAL(dsb_media_classify("-"), DSB_MEDIA_NONE);
+	CU_ASSERT_EQUAL(dsb_media_classify(work), DSB_MEDIA_NONE);   /* a folder */
 	CU_ASSERT_STRING_EQUAL(dsb_media_format_name(DSB_MEDIA_QCOW), "qcow2");
 	CU_ASSERT_STRING_EQUAL(dsb_media_format_name(DSB_MEDIA_EWF), "ewf");
 }

@@ -62,6 +62,13 @@ enum dsb_media_format dsb_media_classify(const char *path)
 		bool tail_ok = st.st_size >= (off_t)sizeof tail &&
 			       read_at(fd, tail, sizeof tail, st.st_size - (off_t)sizeof tail, &tlen);
 		f = dsb_media_sniff(head, hlen, tail_ok ? tail : NULL, tail_ok ? tlen : 0);
+		/* A raw disk is decided by weak signs (an MBR's shape): an
+		 * archive, a compressed file or an ESE file by its own magic
+		 * stays what it is. */
+		struct dsb_file_sniff k;
+		dsb_file_sniff(head, hlen, NULL, dsb_ese_sniff, &k);
+		if (f == DSB_MEDIA_RAW && k.kind != DSB_KIND_UNKNOWN && k.kind != DSB_KIND_ZEROS)
+			f = DSB_MEDIA_NONE;
 	}
 	close(fd);
 	return f;
