@@ -173,6 +173,22 @@ json_t *dsb_json_input(const struct dsb_report *r, size_t i)
 	}
 	ok = ok && jset(o, "verdict",
 			json_string(dsb_verdict_name(dsb_report_verdict(r, (int)i))));
+	if (ok && in->medium) {
+		const struct dsb_input_medium *md = in->medium;
+		json_t *mo = json_object();
+		ok = mo && jset(mo, "image", dsb_json_str(md->image)) &&
+		     jset(mo, "format", json_string(md->format)) &&
+		     jset(mo, "volume", json_integer(md->volume)) &&
+		     jset(mo, "scheme", json_string(md->scheme)) &&
+		     jset(mo, "volume_offset", dsb_json_u64(md->volume_offset)) &&
+		     jset(mo, "file_system", json_string(md->file_system)) &&
+		     jset(mo, "path", dsb_json_str(md->path)) &&
+		     jset(mo, "file_volume_offset", md->file_volume_offset >= 0
+			  ? json_integer(md->file_volume_offset) : json_null());
+		if (!ok)
+			json_decref(mo);   /* jset took the members set so far */
+		ok = ok && jset(o, "medium", mo);   /* takes mo */
+	}
 	json_decref(filters);
 	if (!ok) {
 		json_decref(o);

@@ -365,6 +365,15 @@ static void put_input_head(struct text *t, size_t i)
 		fputs(", sha256 ", fp);
 		dsb_term_puts(fp, in->sha256);
 	}
+	if (in->medium) {
+		/* where the file lies: docs/media.md */
+		const struct dsb_input_medium *md = in->medium;
+		fputs("\n  ", fp);
+		dsb_term_puts(fp, md->path);
+		fprintf(fp, " in volume %u (%s, %s, at %" PRIu64 ") of the %s image ", md->volume,
+			md->file_system, md->scheme, md->volume_offset, md->format);
+		dsb_term_puts(fp, md->image);
+	}
 	fprintf(fp, "\n  %s ", dsb_tr("verdict:"));
 	put_verdict(t, (int)i);
 }

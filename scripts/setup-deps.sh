@@ -12,6 +12,9 @@ packages=(
 	libzstd-dev libbz2-dev liblz4-dev           # zstd, bzip2 and lz4 checksums checked to the end
 	libesedb-dev libesedb-utils                 # ESE deep checks; esedbinfo/esedbexport for the bench
 	libbfio-dev                                 # libesedb.h includes libbfio.h, but libesedb-dev does not depend on it
+	libtsk-dev libvhdi-dev libqcow-dev          # disk images: TSK (raw, E01, VHD, VMDK, NTFS), VHDX, QCOW2
+	libregf-dev                                 # the SYSTEM hive (NTDS's folders)
+	ntfs-3g qemu-utils ewf-tools                # tests: mkntfs/ntfscp, qemu-img, ewfacquire make the test images
 	libcunit1-dev                               # unit tests
 	python3 python3-jsonschema                  # tests: reports against docs/schema and the SARIF schema
 	clang libclang-rt-14-dev                    # libFuzzer targets

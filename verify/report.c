@@ -66,6 +66,11 @@ void dsb_report_free(struct dsb_report *r)
 		free(r->inputs[i].path);
 		free(r->inputs[i].container);
 		free(r->inputs[i].file_kind);
+		if (r->inputs[i].medium) {
+			free(r->inputs[i].medium->image);
+			free(r->inputs[i].medium->path);
+			free(r->inputs[i].medium);
+		}
 	}
 	free(r->inputs);
 	for (size_t i = 0; i < r->nsessions; i++)

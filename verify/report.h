@@ -37,6 +37,23 @@ struct dsb_input {
 	bool ese_recognised;        /* `ese`: file_kind is a log, checkpoint,
 				     * reserve log or patch file: checked as one,
 				     * not "not a database" */
+	struct dsb_input_medium *medium;   /* a file inside a disk image's volume
+					    * (verify/media/), owned; NULL otherwise */
+};
+
+/* Where a file checked inside a disk image lies (RC §3.5, docs/media.md):
+ * the report's `medium` object of the file's input.  A finding on such
+ * an input gives its offset in the file; the file's place in the volume
+ * and the volume's in the image are here. */
+struct dsb_input_medium {
+	char *image;                /* the image's path, as given */
+	const char *format;         /* "raw", "ewf", "vhd", "vhdx", "vmdk", "qcow2" */
+	unsigned volume;            /* 1.. in the partition table; 0: the whole image */
+	const char *scheme;         /* "gpt", "mbr", "none" */
+	uint64_t volume_offset;     /* bytes, in the image */
+	const char *file_system;    /* "ntfs" */
+	char *path;                 /* inside the volume: "/Windows/NTDS/ntds.dit" */
+	int64_t file_volume_offset; /* the file's first byte in the volume, -1: not one run */
 };
 
 struct dsb_file_entry {

@@ -49,6 +49,7 @@
 #include "verify/ese/esedb_copy.h"
 #include "verify/capture/jcheck.h"
 #include "verify/logs/logs.h"
+#include "verify/media/media.h"
 #include "verify/status.h"
 
 /* The member table's names, together; with DSB_MAX_MEMBERS this bounds
@@ -1431,6 +1432,12 @@ static int verify(struct dsb_report *rep, const char *path, const void *mem, siz
 int dsb_verify_input(struct dsb_report *rep, const char *path,
 		     const struct dsb_verify_opts *opts)
 {
+	/* A disk image by its magic (or a raw disk by its partition table
+	 * or NTFS boot sector) goes to the media verifier (docs/media.md);
+	 * anything else is an archive or a capture folder. */
+	enum dsb_media_format mf = dsb_media_classify(path);
+	if (mf != DSB_MEDIA_NONE)
+		return dsb_verify_media(rep, path, mf, opts);
 	return verify(rep, path, NULL, 0, opts);
 }
 

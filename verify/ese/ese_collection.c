@@ -188,6 +188,11 @@ static bool ese_input_kind(enum dsb_file_kind k)
 	return false;
 }
 
+bool dsb_ese_collection_takes(const struct dsb_file_sniff *k, const char *name)
+{
+	return ese_input_kind(k->kind) || ese_name(name);
+}
+
 /* The folder's own input, made the first time something about the
  * folder itself must be a finding. */
 static int folder_input(struct walk *w)
@@ -312,7 +317,7 @@ static bool folder_file(struct walk *w, struct dsb_ar *ar, const struct dsb_ar_m
 	}
 	struct dsb_file_sniff k;
 	dsb_file_sniff(c->head, hlen, m->name, dsb_ese_sniff, &k);
-	if (!ese_input_kind(k.kind) && !ese_name(m->name)) {
+	if (!dsb_ese_collection_takes(&k, m->name)) {
 		f->other_skipped++;
 		if (k.kind == DSB_KIND_ESE_OTHER) {
 			/* An ESE file all the same: named, so that a reader

@@ -19,6 +19,7 @@
 #ifndef DSB_VERIFY_ESE_COLLECTION_H
 #define DSB_VERIFY_ESE_COLLECTION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "verify/capture/capture.h"
@@ -31,6 +32,12 @@
 #define DSB_ESE_COLLECTION_FILES_MAX 100000u
 
 struct dsb_ese_collection;
+
+/* Whether a folder's file is an input of the collection: its first
+ * bytes sniffed as k (format/filekind.h), its own name (no folder).
+ * Also used by the media verifier (verify/media/) on a volume's folder. */
+struct dsb_file_sniff;
+bool dsb_ese_collection_takes(const struct dsb_file_sniff *k, const char *name);
 
 /* files_max: 0 for DSB_ESE_COLLECTION_FILES_MAX (tests set a lower one).
  * NULL on out of memory. */

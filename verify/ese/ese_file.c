@@ -52,6 +52,7 @@ struct esefile {
 	struct dsb_status st;       /* what stopped the check, first cause first */
 	const struct dsb_ese_file_id *found;   /* a folder's file: what the walk saw */
 	struct dsb_logs *logs;      /* the collection's log verifier (logs.h) */
+	const struct dsb_ese_source *src;   /* a file read through a callback, or NULL */
 };
 
 static void e001(struct esefile *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -107,9 +108,15 @@ static bool account(struct esefile *e, const uint8_t *p, size_t n)
 	return true;
 }
 
-/* read(2) until EOF or an error; 0 at EOF. */
-static ssize_t read_some(int fd, uint8_t *to, size_t room)
+/* read(2), or the source's read, until EOF or an error; 0 at EOF. */
+static ssize_t read_some(const struct esefile *e, int fd, uint8_t *to, size_t room)
 {
+	if (e->src) {
+		ssize_t n = e->src->read(e->src->ctx, to, room);
+		if (n < 0)
+			errno = EIO;   /* the source's error() says why */
+		return n;
+	}
 	for (;;) {
 		ssize_t n = read(fd, to, room);
 		if (n >= 0 || errno != EINTR)
@@ -123,7 +130,7 @@ static int read_head(struct esefile *e, int fd, uint8_t *head, size_t cap, size_
 {
 	*got = 0;
 	while (*got < cap) {
-		ssize_t n = read_some(fd, head + *got, cap - *got);
+		ssize_t n = read_some(e, fd, head + *got, cap - *got);
 		if (n < 0)
 			return errno ? errno : EIO;
 		if (n == 0)
@@ -163,7 +170,7 @@ static int read_rest(struct esefile *e, int fd, struct dsb_ese_stream *s,
 	while (err == 0) {
 		size_t room = ESE_FILE_READ_BLOCK;
 		uint8_t *to = w ? dsb_ese_feeder_room(w, &room) : buf;
-		ssize_t n = read_some(fd, to, room);
+		ssize_t n = read_some(e, fd, to, room);
 		if (n < 0) {
 			err = errno ? errno : EIO;
 			break;
@@ -541,7 +548,8 @@ static void check_fd(struct esefile *e, int fd, const char *name)
 	struct dsb_input *in = &e->rep->inputs[e->input];
 	in->size = e->bytes;
 	if (err > 0)
-		stop(e, DSB_OP_IO, (int64_t)e->bytes, strerror(err));
+		stop(e, DSB_OP_IO, (int64_t)e->bytes,
+		     e->src && e->src->error ? e->src->error(e->src->ctx) : strerror(err));
 	else if (err < 0)
 		out_of_memory(e);
 	unsigned char sha[DSB_SHA256_LEN];
@@ -631,6 +639,24 @@ int dsb_ese_file_check(struct dsb_report *rep, const char *path,
 		       const struct dsb_verify_opts *opts, const struct dsb_ese_file_id *found)
 {
 	return dsb_ese_file_check_in(rep, path, opts, found, NULL);
+}
+
+int dsb_ese_file_check_source(struct dsb_report *rep, const char *path,
+			      const struct dsb_verify_opts *opts,
+			      const struct dsb_ese_source *src, struct dsb_logs *logs)
+{
+	int input = dsb_report_add_input(rep, path);
+	if (input < 0)
+		return -1;
+	struct esefile e = { .rep = rep, .input = input, .opts = opts, .path = path, .fd = -1,
+			     .logs = logs, .src = src,
+			     /* The libesedb pass reads a descriptor: a file
+			      * inside a medium has none, so it is not run. */
+			     .records_done = true };
+	rep->inputs[input].ese_file = true;
+	e.total = src->size;
+	check_fd(&e, -1, src->name);
+	return input;
 }
 
 int dsb_ese_file_check_in(struct dsb_report *rep, const char *path,

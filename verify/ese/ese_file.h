@@ -6,6 +6,10 @@
 #ifndef DSB_VERIFY_ESE_FILE_H
 #define DSB_VERIFY_ESE_FILE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
 #include "verify/capture/capture.h"
 #include "verify/report.h"
 
@@ -58,5 +62,27 @@ struct dsb_logs;
 int dsb_ese_file_check_in(struct dsb_report *rep, const char *path,
 			  const struct dsb_verify_opts *opts, const struct dsb_ese_file_id *found,
 			  struct dsb_logs *logs);
+
+/* A file that is not on the local file system (a file inside a disk
+ * image's volume: verify/media/): its bytes through `read`, in order,
+ * from the first.  read returns the bytes read (0 at the end), or -1
+ * when the file cannot be read further; error() then says why, with the
+ * place inside the medium, in the file's C015 (offset: the bytes read).
+ * `name` is the file's own name (ntds.dit, edb00001.log), for the kinds
+ * that a name decides. */
+struct dsb_ese_source {
+	ssize_t (*read)(void *ctx, void *buf, size_t len);
+	const char *(*error)(void *ctx);
+	void *ctx;
+	uint64_t size;
+	const char *name;
+};
+
+/* dsb_ese_file_check_in over a source: the input is `path` (the name the
+ * report gives the file), checked exactly as a local file is, except the
+ * --records pass, which needs a descriptor and is not run. */
+int dsb_ese_file_check_source(struct dsb_report *rep, const char *path,
+			      const struct dsb_verify_opts *opts,
+			      const struct dsb_ese_source *src, struct dsb_logs *logs);
 
 #endif
