@@ -10,7 +10,9 @@ packages=(
 	libarchive-dev libjansson-dev libssl-dev    # archives, JSON, SHA-256
 	zlib1g-dev liblzma-dev                      # gzip and xz trailers checked to the end
 	libesedb-dev libesedb-utils                 # ESE deep checks; esedbinfo/esedbexport for the bench
-	libbfio-dev                                 # libesedb.h includes libbfio.h, but libesedb-dev does not depend on it
+	libbfio-dev                                 # libesedb.h includes libbfio.h (libesedb-dev does not depend on it); format/vss.c's handle
+	libvshadow-dev                              # VSS shadow copies (verify --shadows, format/vss.c)
+	libtsk-dev ntfs-3g                          # tests: NTFS inside a snapshot (libtsk), NTFS volumes made with mkntfs/ntfscp
 	libcunit1-dev                               # unit tests
 	python3 python3-jsonschema                  # tests: reports against docs/schema and the SARIF schema
 	clang libclang-rt-14-dev                    # libFuzzer targets
