@@ -41,6 +41,8 @@ struct dsb_vss {
 _Static_assert(sizeof(((struct dsb_vss *)0)->stores) / sizeof(libvshadow_store_t *) ==
 		       DSB_VSS_MAX_STORES,
 	       "one store handle per store the catalog may list");
+_Static_assert(sizeof(((struct dsb_vss *)0)->ctx) / sizeof(struct store_ctx) == DSB_VSS_MAX_STORES,
+	       "one read callback context per store handle");
 
 static int io_free(intptr_t **io, libbfio_error_t **error)
 {

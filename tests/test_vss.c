@@ -33,6 +33,18 @@
 
 #include "cunit_main.h"
 
+/* libvshadow 20190323 (Debian 12) leaks the 16 KiB block it read when a
+ * store header's record type is wrong (libvshadow_store_descriptor_
+ * read_store_header returns before freeing it): the damaged-store-header
+ * test meets it.  It is the library's, bounded (one block per damaged
+ * store header per open), and LeakSanitizer is told so here, for this
+ * program only. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libvshadow_store_block_initialize\n";
+}
+
 /* The format's fields, as the description gives them (not the
  * generator's table). */
 static const uint8_t ref_identifier[16] = {
