@@ -18,6 +18,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* libvshadow 20190323 leaks the block it read when a store header's
+ * record type is wrong (docs/media.md): the library's, not a finding. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libvshadow_store_block_initialize\n";
+}
+
 struct mem {
 	const uint8_t *p;
 	size_t n;
