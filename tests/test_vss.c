@@ -725,6 +725,61 @@ static void test_tsk_in_snapshot(void)
 }
 #endif
 
+/* A volume whose own reads fail in a range: the media layer's
+ * read error (a bad sector, a truncated E01 chunk) is DSB_OP_IO, "could
+ * not be read", never libvshadow's generic message. */
+struct failing_vol {
+	struct file_vol f;
+	uint64_t fail_from, fail_to;   /* reads touching [from, to) fail */
+};
+
+static int failing_read(void *ctx, uint64_t off, void *buf, size_t n)
+{
+	struct failing_vol *fv = ctx;
+	if (off + n > fv->fail_from && off < fv->fail_to)
+		return -1;
+	return pread(fv->f.fd, buf, n, (off_t)off) == (ssize_t)n ? 0 : -1;
+}
+
+static void test_volume_read_errors(void)
+{
+	CU_ASSERT_FATAL(setup());
+	struct failing_vol fv;
+	CU_ASSERT_FATAL(file_vol_open(&fv.f, p_out));
+	struct dsb_vol vol = { .read = failing_read, .ctx = &fv, .size = fv.f.vol.size };
+	struct dsb_vss_error e;
+	/* The catalog unreadable. */
+	fv.fail_from = lay.catalog;
+	fv.fail_to = lay.catalog + REF_BLOCK;
+	CU_ASSERT_PTR_NULL(dsb_vss_open(&vol, &e));
+	CU_ASSERT_EQUAL(e.error, DSB_OP_IO);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.detail, "could not be read"));
+	/* The twin: everything readable opens. */
+	fv.fail_from = UINT64_MAX;
+	struct dsb_vss *v = dsb_vss_open(&vol, &e);
+	CU_ASSERT_FATAL(v != NULL);
+	dsb_vss_close(v);
+	/* The catalog and store headers readable, the newest store's copies
+	 * not (libvshadow also reads the NTFS backup boot sector at the
+	 * volume's end when it opens): opening works, reading snapshot 2
+	 * fails with the cause. */
+	fv.fail_from = lay.stores[1].data;
+	fv.fail_to = fv.fail_from + (uint64_t)lay.stores[1].data_blocks * REF_BLOCK;
+	v = dsb_vss_open(&vol, &e);
+	CU_ASSERT_FATAL(v != NULL);
+	struct dsb_vol sv;
+	CU_ASSERT_FATAL(dsb_vss_store_vol(v, 1, &sv, &e));
+	uint8_t *buf = malloc(VOL_SIZE);
+	CU_ASSERT_FATAL(buf != NULL);
+	CU_ASSERT_EQUAL(sv.read(sv.ctx, 0, buf, VOL_SIZE), -1);
+	CU_ASSERT_EQUAL(dsb_vss_last_error(v)->error, DSB_OP_IO);
+	CU_ASSERT_PTR_NOT_NULL(strstr(dsb_vss_last_error(v)->detail, "VSS store 2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(dsb_vss_last_error(v)->detail, "could not be read"));
+	free(buf);
+	dsb_vss_close(v);
+	close(fv.f.fd);
+}
+
 static const struct dsb_test generator_tests[] = {
 	{ "layout held against the format description", test_layout_fields },
 	{ "deterministic; snapshots must be in time order", test_generator_deterministic },
@@ -746,6 +801,7 @@ static const struct dsb_test damage_tests[] = {
 	{ "damaged store header", test_damaged_store_header },
 	{ "damaged block list", test_damaged_block_list },
 	{ "truncation, zeroed blocks, flipped bits", test_damage_shapes },
+	{ "the volume's own read errors", test_volume_read_errors },
 	{ NULL, NULL },
 };
 
