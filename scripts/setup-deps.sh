@@ -11,7 +11,8 @@ packages=(
 	zlib1g-dev liblzma-dev                      # gzip and xz trailers checked to the end
 	libzstd-dev libbz2-dev liblz4-dev           # zstd, bzip2 and lz4 checksums checked to the end
 	libesedb-dev libesedb-utils                 # ESE deep checks; esedbinfo/esedbexport for the bench
-	libbfio-dev                                 # libesedb.h includes libbfio.h, but libesedb-dev does not depend on it
+	libbfio-dev                                 # libesedb.h includes libbfio.h (libesedb-dev does not depend on it); format/vss.c's handle
+	libvshadow-dev                              # VSS shadow copies (format/vss.c)
 	libtsk-dev libvhdi-dev libqcow-dev          # disk images: TSK (raw, E01, VHD, VMDK, NTFS), VHDX, QCOW2
 	libregf-dev                                 # the SYSTEM hive (NTDS's folders)
 	ntfs-3g qemu-utils ewf-tools                # tests: mkntfs/ntfscp, qemu-img, ewfacquire make the test images
