@@ -27,6 +27,7 @@
 # time`).  Not part of ctest: it takes minutes and about --size + --logs
 # of disk.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=build size=1G logs=1G log_size=1M runs=5 baseline="" keep=0
 while [ $# -gt 0 ]; do
@@ -58,11 +59,7 @@ echo "capture: $cap, database $size + logs $logs of $log_size each, $bytes bytes
 "$inspect" verify -q "$cap" >/dev/null || { echo "capbench: verify is not clean" >&2; exit 1; }
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# One timed run: wall, CPU seconds and peak RSS (KiB) of the command.
-timed() {
-	/usr/bin/time -f '%e %U %S %M' -o "$dir/t.out" "$@" >/dev/null 2>&1
-	awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$dir/t.out"
-}
+timed() { dsb_timed "$dir/t.out" "$@"; }
 
 ver_w=() ver_c=() ver_r=() ssl_w=() ssl_c=() base_w=() base_c=()
 for r in $(seq 1 "$runs"); do
@@ -78,7 +75,6 @@ for r in $(seq 1 "$runs"); do
 	fi
 	echo "$line"
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 vw=$(median "${ver_w[@]}") vc=$(median "${ver_c[@]}") vr=$(median "${ver_r[@]}")
 sw=$(median "${ssl_w[@]}") sc=$(median "${ssl_c[@]}")
 echo "median: verify $vw s wall $vc s cpu, peak RSS $vr KiB; openssl $sw s wall $sc s cpu"

@@ -26,6 +26,7 @@
 # time`).  Not part of ctest: it takes minutes and about 1.3 GB of disk
 # with the defaults.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=build big=8 sizes="64M 128M 192M 256M" small=40 slow=4 jobs="1 2" runs=3 keep=0
 while [ $# -gt 0 ]; do
@@ -66,13 +67,7 @@ echo "big: ${#big_files[@]} captures, $(du -cb "${big_files[@]}" | tail -1 | cut
 echo "small: ${#small_files[@]} scenario captures"
 echo "cores online: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-timed() {
-	/usr/bin/time -f '%e %U %S %M' -o "$dir/t.out" "$@" >/dev/null 2>&1 || true
-	# The last line: GNU time puts "Command exited with non-zero status N"
-	# first when the run fails or incomplete inputs make it exit 1 or 2.
-	tail -n 1 "$dir/t.out" | awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }'
-}
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+timed() { dsb_timed "$dir/t.out" "$@"; }
 
 # One big input alone: the memory of one job.
 read -r w c m < <(timed "$inspect" verify -q -j 1 "${big_files[-1]}")

@@ -21,6 +21,7 @@
 #           5 rounds take about 5 minutes.  With --dir the set is kept and
 #           reused by the next run (generation skipped when it is there).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=build small=512 big=52 runs=5 dir=""
 while [ $# -gt 0 ]; do
@@ -58,17 +59,7 @@ bytes=$(du -sb "$dir" | cut -f1)
 echo "folder: $dir, $small x 1 MiB + $big x 10 MiB logs, $bytes bytes"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# One timed run: wall and CPU seconds and peak RSS (KiB, GNU time; 0
-# without it) of the command, on stdout.
-timed() {
-	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -f '%e %U %S %M' -o "$tfile" "$@" >/dev/null 2>&1 || true
-		awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$tfile"
-		return
-	fi
-	local TIMEFORMAT='%R %U %S'
-	{ time "$@" >/dev/null 2>&1; } 2>&1 | awk '{ printf "%s %.2f 0\n", $1, $2 + $3 }'
-}
+timed() { dsb_timed "$tfile" "$@"; }
 
 ese_w=() ese_c=() ese_r=() ssl_w=() ssl_c=()
 for r in $(seq 1 "$runs"); do
@@ -79,7 +70,6 @@ for r in $(seq 1 "$runs"); do
 	ssl_w+=("$w"); ssl_c+=("$c")
 	echo "run $r: ese ${ese_w[-1]} s wall ${ese_c[-1]} s cpu ${ese_r[-1]} KiB, openssl ${ssl_w[-1]} s wall ${ssl_c[-1]} s cpu"
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 ew=$(median "${ese_w[@]}") ec=$(median "${ese_c[@]}") sw=$(median "${ssl_w[@]}") sc=$(median "${ssl_c[@]}")
 er=$(median "${ese_r[@]}")
 echo "median: ese $ew s wall $ec s cpu, peak RSS $er KiB; openssl $sw s wall $sc s cpu"

@@ -17,6 +17,7 @@
 #                            [--runs 3] [--dir DIR]
 #   With --dir the image is kept and reused by the next run.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 build=build db=1G vol=4G runs=3 dir=""
 while [ $# -gt 0 ]; do
@@ -54,15 +55,7 @@ vhdx=$(stat -c %s "$img")
 echo "image: $img, $vhdx bytes; files inside: $files bytes"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-timed() {
-	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -f '%e %U %S %M' -o "$tfile" "$@" >/dev/null 2>&1 || true
-		awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$tfile"
-		return
-	fi
-	local TIMEFORMAT='%R %U %S'
-	{ time "$@" >/dev/null 2>&1; } 2>&1 | awk '{ printf "%s %.2f 0\n", $1, $2 + $3 }'
-}
+timed() { dsb_timed "$tfile" "$@"; }
 
 v_w=() v_c=() v_r=() s_w=() s_c=()
 for r in $(seq 1 "$runs"); do
@@ -72,7 +65,6 @@ for r in $(seq 1 "$runs"); do
 	s_w+=("$w"); s_c+=("$c")
 	echo "run $r: verify ${v_w[-1]} s wall ${v_c[-1]} s cpu ${v_r[-1]} KiB, openssl ${s_w[-1]} s wall ${s_c[-1]} s cpu"
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 vw=$(median "${v_w[@]}") vc=$(median "${v_c[@]}") sw=$(median "${s_w[@]}") sc=$(median "${s_c[@]}")
 vr=$(median "${v_r[@]}")
 echo "median: verify $vw s wall $vc s cpu, peak RSS $vr KiB; openssl $sw s wall $sc s cpu"
