@@ -18,5 +18,5 @@ dsb_timed() {
 	{ time "$@" >/dev/null 2>&1; } 2>&1 | awk '{ printf "%s %.2f 0\n", $1, $2 + $3 }'
 }
 
-# median N...: the middle value (the upper one of an even count).
+# median N...: the middle value (the lower one of an even count).
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
