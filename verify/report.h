@@ -21,6 +21,40 @@ enum dsb_verdict { DSB_PASS = 0, DSB_FAIL = 1, DSB_INCOMPLETE = 2 };
 /* --fail-on: the lowest severity that fails; NEVER matches nothing. */
 enum dsb_fail_on { DSB_FAIL_ON_INFO, DSB_FAIL_ON_WARNING, DSB_FAIL_ON_ERROR, DSB_FAIL_ON_NEVER };
 
+/* What a folder or file given to `verify` is when it is not a capture
+ * (docs/media.md): IFM media or a Windows Server Backup.  Owned by its
+ * input; NULL for a capture. */
+struct dsb_medium_hive {
+	char *name;                 /* "SYSTEM", "SECURITY", as found under registry/ */
+	uint64_t size;
+	bool regf;                  /* starts with the "regf" signature of a hive */
+};
+struct dsb_medium_volume {
+	char *file;                 /* the .vhdx, relative to the input */
+	uint64_t size;
+	bool opened;                /* handed to the volume reader and read by it */
+};
+struct dsb_medium_backup {
+	char *folder;               /* "Backup 2026-11-30 221503", relative to the input */
+	char *host;                 /* the <host> folder's name, NULL when not known */
+	char when[20];              /* "2026-11-30T22:15:03", "" when the name has none */
+	struct dsb_medium_volume *volumes;
+	size_t nvolumes;
+	bool ntds;                  /* the catalogue names the NTDS writer */
+	char *ntds_database;        /* DATABASE_FILES path\filespec, or NULL */
+	char *ntds_logs;            /* DATABASE_LOGFILES path\filespec, or NULL */
+};
+struct dsb_medium {
+	const char *kind;           /* "ifm" or "wsb" (static) */
+	char *database;             /* ifm: the database, relative to the input, or NULL */
+	bool sysvol;                /* ifm: a SYSVOL folder ("create sysvol full") */
+	struct dsb_medium_hive *hives;
+	size_t nhives;
+	struct dsb_medium_backup *backups;
+	size_t nbackups;
+};
+void dsb_medium_free(struct dsb_medium *m);
+
 struct dsb_input {
 	char *path;                 /* as given; "-" for stdin */
 	uint64_t size;              /* bytes read (folder: sum of regular files) */
@@ -37,6 +71,7 @@ struct dsb_input {
 	bool ese_recognised;        /* `ese`: file_kind is a log, checkpoint,
 				     * reserve log or patch file: checked as one,
 				     * not "not a database" */
+	struct dsb_medium *medium;  /* `verify` of IFM media or a WSB, else NULL */
 };
 
 struct dsb_file_entry {

@@ -25,6 +25,7 @@
  * (verify/ese/esedb_copy.h): still one read of the member.
  */
 #include "verify/capture/capture.h"
+#include "verify/wsb/medium.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1374,6 +1375,11 @@ static int verify(struct dsb_report *rep, const char *path, const void *mem, siz
 int dsb_verify_input(struct dsb_report *rep, const char *path,
 		     const struct dsb_verify_opts *opts)
 {
+	/* IFM media and Windows Server Backups are told apart from captures
+	 * first (verify/wsb/medium.h says how). */
+	enum dsb_medium_kind kind = dsb_medium_kind(path);
+	if (kind != DSB_MEDIUM_NONE)
+		return dsb_medium_verify(rep, path, kind, opts);
 	return verify(rep, path, NULL, 0, opts);
 }
 
