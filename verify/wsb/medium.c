@@ -317,7 +317,7 @@ static void ifm_consistent(struct medium_run *r, size_t db_from)
 		struct dsb_loc loc = { .member = NULL, .page = -1, .offset = -1,
 				       .generation = -1 };
 		dsb_findings_add(r->rep->findings, db->input, DSB_S017, &loc,
-				 "the IFM database is in the %s state, not clean shutdown",
+				 "the IFM database is in the %s state, not clean-shutdown",
 				 db->sum.state_name ? db->sum.state_name : "unknown");
 	}
 }
