@@ -9,6 +9,7 @@ packages=(
 	build-essential cmake pkg-config            # toolchain
 	libarchive-dev libjansson-dev libssl-dev    # archives, JSON, SHA-256
 	zlib1g-dev liblzma-dev                      # gzip and xz trailers checked to the end
+	libxml2-dev                                 # Windows Server Backup catalogues (XML)
 	libesedb-dev libesedb-utils                 # ESE deep checks; esedbinfo/esedbexport for the bench
 	libbfio-dev                                 # libesedb.h includes libbfio.h, but libesedb-dev does not depend on it
 	libcunit1-dev                               # unit tests
