@@ -230,6 +230,43 @@ static void test_cli(void)
 	free(text);
 }
 
+/* `ese FOLDER` on IFM media: the files as in any folder, plus the
+ * folder's input with its medium, and S017 for a dirty database (its
+ * clean twin: none). */
+static void test_ese_folder(void)
+{
+	for (int dirty = 0; dirty < 2; dirty++) {
+		struct dfx_ifm_opts o = { .seed = 7, .dirty = dirty };
+		const char *d = write_ifm("esefolder", &o);
+		char out[800];
+		snprintf(out, sizeof out, "%s/report.json", tw_tmpdir());
+		const char *args[] = { "ese", "-q", "--format", "json", d, NULL };
+		int st = run(args, NULL, out);
+		CU_ASSERT_EQUAL(st, dirty ? 1 : 0);
+		json_t *doc = load_json(out);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+		const json_t *inputs = json_object_get(doc, "inputs");
+		const json_t *m = NULL;
+		for (size_t i = 0; i < json_array_size(inputs); i++) {
+			const json_t *in = json_array_get(inputs, i);
+			if (json_object_get(in, "medium")) {
+				CU_ASSERT_STRING_EQUAL(jstr(in, "path"), d);
+				m = json_object_get(in, "medium");
+			}
+		}
+		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+		CU_ASSERT_STRING_EQUAL(jstr(m, "kind"), "ifm");
+		CU_ASSERT_EQUAL(json_array_size(json_object_get(m, "hives")), 2);
+		CU_ASSERT_EQUAL(json_array_size(json_object_get(doc, "databases")), 1);
+		size_t s017 = 0;
+		const json_t *fs = json_object_get(doc, "findings");
+		for (size_t i = 0; i < json_array_size(fs); i++)
+			s017 += strcmp(jstr(json_array_get(fs, i), "rule"), "DSB-S017") == 0;
+		CU_ASSERT_EQUAL(s017, (size_t)dirty);
+		json_decref(doc);
+	}
+}
+
 static const struct dsb_test tests[] = {
 	{ "the layout told apart; capture, plain-folder and link twins", test_kind },
 	{ "the report: hives, SYSVOL, the database checked as ese does, a pass", test_report },
@@ -237,6 +274,7 @@ static const struct dsb_test tests[] = {
 	{ "hives: missing SECURITY, no regf signature, no registry folder", test_hives },
 	{ "damage of several shapes to the database", test_damage },
 	{ "the CLI: JSON medium and the text line, exit 0", test_cli },
+	{ "ese FOLDER: the medium's input, S017 and its twin", test_ese_folder },
 	{ NULL, NULL },
 };
 

@@ -322,19 +322,27 @@ static void ifm_consistent(struct medium_run *r, size_t db_from)
 	}
 }
 
-static int verify_ifm(struct medium_run *r, const char *path)
+/* The medium of an IFM folder: its kind, database, SYSVOL, hives. */
+static void ifm_describe(struct medium_run *r, const char *path)
 {
 	if (!medium_new(r, "ifm"))
-		return r->input;
+		return;
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		c015(r, DSB_OP_IO, NULL, NULL, strerror(errno));
-		return r->input;
+		return;
 	}
 	r->m->database = strdup("Active Directory/ntds.dit");
+	if (!r->m->database)
+		r->oom = true;
 	r->m->sysvol = is_dir_at(fd, "SYSVOL");
 	ifm_hives(r, fd);
 	close(fd);
+}
+
+static int verify_ifm(struct medium_run *r, const char *path)
+{
+	ifm_describe(r, path);
 	/* The database and any logs beside it, checked as `ese` checks a
 	 * folder: one input per file, the logs judged, the set's verdict. */
 	char *ad = join(path, "Active Directory");
@@ -348,6 +356,19 @@ static int verify_ifm(struct medium_run *r, const char *path)
 	free(ad);
 	ifm_consistent(r, db_from);
 	return r->input;
+}
+
+int dsb_medium_ifm_note(struct dsb_report *rep, const char *path, size_t db_from)
+{
+	int input = dsb_report_add_input(rep, path);
+	if (input < 0)
+		return -1;
+	struct medium_run r = { .rep = rep, .input = input };
+	ifm_describe(&r, path);
+	ifm_consistent(&r, db_from);
+	if (r.oom)
+		c015(&r, DSB_OP_NOMEM, NULL, NULL, "out of memory: the medium was not checked in full");
+	return input;
 }
 
 /* ---- Windows Server Backup ------------------------------------------------ */

@@ -36,6 +36,12 @@ enum dsb_medium_kind dsb_medium_kind(const char *path);
 int dsb_medium_verify(struct dsb_report *rep, const char *path, enum dsb_medium_kind kind,
 		      const struct dsb_verify_opts *opts);
 
+/* `ese FOLDER` on IFM media: after the collection walked FOLDER, an input
+ * for FOLDER with its `medium` (hives, SYSVOL), and DSB-S017 on the
+ * databases the walk added (from index db_from).  The input, or -1 on
+ * out of memory. */
+int dsb_medium_ifm_note(struct dsb_report *rep, const char *path, size_t db_from);
+
 /* Folders and files a WSB walk looks at: hosts under WindowsImageBackup,
  * backups under a host, entries of one Backup folder.  Past one, a C015
  * naming it and the rest of that folder is not looked at.  WSB keeps at
