@@ -60,6 +60,21 @@ static void test_kind(void)
 	/* A link named ntds.dit is not followed to make a medium. */
 	CU_ASSERT_EQUAL_FATAL(symlink(q, p), 0);
 	CU_ASSERT_EQUAL(dsb_medium_kind(d), DSB_MEDIUM_NONE);
+	/* Nor an "Active Directory" that is a link to a folder holding one. */
+	char other[700], ad[700];
+	snprintf(other, sizeof other, "%s-elsewhere", d);
+	tw_rm_rf(other);
+	CU_ASSERT_EQUAL_FATAL(mkdir(other, 0777), 0);
+	snprintf(p, sizeof p, "%s/ntds.dit", other);
+	CU_ASSERT_EQUAL_FATAL(rename(q, p), 0);
+	snprintf(ad, sizeof ad, "%s/Active Directory", d);
+	tw_rm_rf(ad);
+	CU_ASSERT_EQUAL_FATAL(symlink(other, ad), 0);
+	CU_ASSERT_EQUAL(dsb_medium_kind(d), DSB_MEDIUM_NONE);
+	/* its twin: the same folder, really there */
+	CU_ASSERT_EQUAL_FATAL(unlink(ad), 0);
+	CU_ASSERT_EQUAL_FATAL(rename(other, ad), 0);
+	CU_ASSERT_EQUAL(dsb_medium_kind(d), DSB_MEDIUM_IFM);
 }
 
 static void test_report(void)

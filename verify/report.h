@@ -34,10 +34,13 @@ struct dsb_medium_volume {
 	uint64_t size;
 	bool opened;                /* handed to the volume reader and read by it */
 };
+/* "2026-11-30T22:15:03" and its NUL */
+#define DSB_MEDIUM_TIME_SIZE 20
+_Static_assert(sizeof "2026-11-30T22:15:03" == DSB_MEDIUM_TIME_SIZE, "a backup's time fits");
 struct dsb_medium_backup {
 	char *folder;               /* "Backup 2026-11-30 221503", relative to the input */
 	char *host;                 /* the <host> folder's name, NULL when not known */
-	char when[20];              /* "2026-11-30T22:15:03", "" when the name has none */
+	char when[DSB_MEDIUM_TIME_SIZE];   /* "2026-11-30T22:15:03", "" when the name has none */
 	struct dsb_medium_volume *volumes;
 	size_t nvolumes;
 	bool ntds;                  /* the catalogue names the NTDS writer */

@@ -49,7 +49,7 @@ static int reopen(int fd)
 
 /* "Backup 2026-11-30 221503": WSB names each version's folder after its
  * time (UTC).  `when`, when not NULL, gets "2026-11-30T22:15:03". */
-static bool backup_name(const char *name, char when[20])
+static bool backup_name(const char *name, char when[DSB_MEDIUM_TIME_SIZE])
 {
 	static const char pat[] = "Backup dddd-dd-dd dddddd";
 	if (strlen(name) != sizeof pat - 1)
@@ -59,8 +59,8 @@ static bool backup_name(const char *name, char when[20])
 			return false;
 	}
 	if (when)
-		snprintf(when, 20, "%.10sT%.2s:%.2s:%.2s", name + 7, name + 18, name + 20,
-			 name + 22);
+		snprintf(when, DSB_MEDIUM_TIME_SIZE, "%.10sT%.2s:%.2s:%.2s", name + 7, name + 18,
+			 name + 20, name + 22);
 	return true;
 }
 
@@ -110,6 +110,8 @@ static bool has_journal(int fd)
 	unsigned seen = 0;
 	struct dirent *e;
 	char sub[NAME_MAX + 32];
+	_Static_assert(sizeof sub > NAME_MAX + sizeof "/journal.jsonl",
+		       "a folder's name and the journal's fit");
 	while (!found && seen++ < DSB_WSB_ENTRIES_MAX && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || !is_dir_at(fd, e->d_name))
 			continue;
@@ -152,7 +154,9 @@ enum dsb_medium_kind dsb_medium_kind(const char *path)
 	enum dsb_medium_kind k = DSB_MEDIUM_NONE;
 	if (has_journal(fd))
 		k = DSB_MEDIUM_NONE;
-	else if (is_reg_at(fd, "Active Directory/ntds.dit"))
+	/* "Active Directory" itself is looked at without following a link:
+	 * a link there would make the walk leave the medium. */
+	else if (is_dir_at(fd, "Active Directory") && is_reg_at(fd, "Active Directory/ntds.dit"))
 		k = DSB_MEDIUM_IFM;
 	else if (strcmp(base_of(path, name, sizeof name), "WindowsImageBackup") == 0 ||
 		 is_dir_at(fd, "WindowsImageBackup") || backup_name(name, NULL) ||
@@ -192,6 +196,11 @@ static char *join(const char *a, const char *b)
 	return asprintf(&s, "%s/%s", a, b) < 0 ? NULL : s;
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Sorted names of the entries of folder fd (byte order: two runs list a
  * folder alike), at most max; *more when there were others. */
 static char **list_dir(int fd, size_t max, size_t *n, bool *more, bool *oom)
@@ -225,12 +234,8 @@ static char **list_dir(int fd, size_t max, size_t *n, bool *more, bool *oom)
 		v[(*n)++] = s;
 	}
 	closedir(d);
-	for (size_t i = 1; i < *n; i++)
-		for (size_t k = i; k > 0 && strcmp(v[k - 1], v[k]) > 0; k--) {
-			char *t = v[k];
-			v[k] = v[k - 1];
-			v[k - 1] = t;
-		}
+	if (*n > 1)
+		qsort(v, *n, sizeof *v, name_cmp);
 	return v;
 }
 
@@ -599,6 +604,10 @@ static int verify_wsb(struct medium_run *r, const char *path, enum dsb_medium_ki
 		dir[--n] = '\0';
 	if (kind == DSB_MEDIUM_WSB_VOLUME) {
 		char *slash = strrchr(dir, '/');
+		if (!slash) {   /* dsb_medium_kind names no volume without its folder */
+			free(dir);
+			return r->input;
+		}
 		const char *file = slash + 1;
 		*slash = '\0';
 		char *host_dir = strdup(dir);
