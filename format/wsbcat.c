@@ -2,6 +2,7 @@
 #include "format/wsbcat.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,65 @@ static bool element(struct parse *p, const char *name, int depth)
 	return true;
 }
 
+/* The encodings a catalogue file may be in: Windows writes UTF-8 or
+ * UTF-16.  Told from the first bytes (a byte-order mark, or the first
+ * character '<' or white space in one byte or two); anything else (UCS-4,
+ * EBCDIC...) is refused before libxml2 sees it, so that the DOCTYPE scan
+ * below knows how the markup is spelled. */
+enum xml_form { FORM_NONE, FORM_8, FORM_16LE, FORM_16BE };
+
+static enum xml_form form_of(const uint8_t *p, size_t n)
+{
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		return FORM_8;
+	if (n >= 2 && p[0] == 0xff && p[1] == 0xfe)
+		return FORM_16LE;
+	if (n >= 2 && p[0] == 0xfe && p[1] == 0xff)
+		return FORM_16BE;
+	if (n >= 2 && p[1] == 0 && p[0] != 0)
+		return FORM_16LE;
+	if (n >= 2 && p[0] == 0 && p[1] != 0)
+		return FORM_16BE;
+	if (n >= 1 && (p[0] == '<' || p[0] == ' ' || p[0] == '\t' || p[0] == '\r' || p[0] == '\n'))
+		return FORM_8;
+	return FORM_NONE;
+}
+
+/* Where "<!DOCTYPE" first appears, spelled in this form, at any offset;
+ * SIZE_MAX when nowhere.  A DTD
+ * is refused before libxml2 parses it: its entity declarations, even
+ * unreferenced, cost memory, and a billion-laughs file made libxml2 2.9
+ * hold hundreds of MiB before its own amplification check stopped it. */
+static size_t doctype_at(const uint8_t *p, size_t n, enum xml_form f)
+{
+	static const char pat[] = "<!DOCTYPE";
+	size_t w = f == FORM_8 ? 1 : 2, plen = (sizeof pat - 1) * w;
+	for (size_t i = 0; i + plen <= n; i++) {
+		size_t k = 0;
+		for (; k < sizeof pat - 1; k++) {
+			const uint8_t *c = p + i + k * w;
+			bool same = f == FORM_8 ? c[0] == (uint8_t)pat[k]
+				    : f == FORM_16LE ? c[0] == (uint8_t)pat[k] && c[1] == 0
+				    : c[0] == 0 && c[1] == (uint8_t)pat[k];
+			if (!same)
+				break;
+		}
+		if (k == sizeof pat - 1)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/* The line of byte offset `at`: 1 + the line feeds before it. */
+static int line_at(const uint8_t *p, size_t at, enum xml_form f)
+{
+	int line = 1;
+	for (size_t i = 0; i < at && line < INT32_MAX; i++)
+		line += p[i] == '\n' && (f == FORM_8 || (f == FORM_16LE ? i + 1 < at && p[i + 1] == 0
+									: i > 0 && p[i - 1] == 0));
+	return line;
+}
+
 bool dsb_wsb_xml_parse(const void *buf, size_t len, struct dsb_wsb_xml *out,
 		       char *errbuf, size_t errlen)
 {
@@ -159,6 +219,17 @@ bool dsb_wsb_xml_parse(const void *buf, size_t len, struct dsb_wsb_xml *out,
 	}
 	if (len == 0) {
 		fail(&err, 0, "an empty file");
+		return false;
+	}
+	enum xml_form form = form_of(buf, len);
+	if (form == FORM_NONE) {
+		fail(&err, 1, "not UTF-8 or UTF-16 XML (the first bytes are no '<', white space or byte-order mark)");
+		return false;
+	}
+	size_t dt = doctype_at(buf, len, form);
+	if (dt != SIZE_MAX) {
+		fail(&err, line_at(buf, dt, form),
+		     "a DOCTYPE: catalogue files have none, and its entities are never read");
 		return false;
 	}
 	pthread_once(&xml_once, xml_init);
