@@ -179,6 +179,7 @@ static void test_reader_bound(void)
 	CU_ASSERT_EQUAL(c015s(rep, msgs, sizeof msgs), 0);
 	CU_ASSERT_EQUAL(dsb_report_verdict(rep, 0), DSB_PASS);
 	dsb_report_free(rep);
+	free(bdir);
 }
 
 /* One .vhdx of a Backup folder: that volume only. */
