@@ -10,6 +10,7 @@
  * missing files) each a C015 naming the file and the line.
  */
 #include <jansson.h>
+#include <sys/resource.h>
 
 #include "tests/archive_fixture.h"
 #include "tests/cli_run.h"
@@ -323,6 +324,49 @@ static void test_parser(void)
 	dsb_wsb_xml_clear(&x);
 }
 
+/* Memory: the worst documents the fixture makes (past the size limit,
+ * a 1 MiB attribute, 10,000 levels, billion laughs) parsed in a child
+ * whose peak RSS must stay under 64 MiB: the parser holds one node at a
+ * time, never a tree, never an expansion. */
+#define WSB_PARSE_RSS_MAX_KB (64 * 1024)
+static void test_memory(void)
+{
+	if (!DSB_RSS_JUDGED)
+		return;   /* ASan's shadow memory says nothing about ours */
+	pid_t pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		static const struct { enum dfx_wsb_damage d; enum dfx_wsb_doc doc; } worst[] = {
+			{ DFX_WSB_TOO_BIG, DFX_WSB_DOC_COMPONENTS },
+			{ DFX_WSB_HUGE_ATTR, DFX_WSB_DOC_WRITER_NTDS },
+			{ DFX_WSB_DEEP, DFX_WSB_DOC_COMPONENTS },
+			{ DFX_WSB_BILLION_LAUGHS, DFX_WSB_DOC_COMPONENTS },
+		};
+		int bad = 0;
+		for (size_t i = 0; i < sizeof worst / sizeof worst[0]; i++) {
+			struct dfx_wsb_opts o = { .seed = 1, .damage = worst[i].d };
+			struct dfx_buf b;
+			dfx_buf_init(&b);
+			dfx_wsb_doc(worst[i].doc, &o, &b);
+			struct dsb_wsb_xml x;
+			char err[256];
+			/* past the limit: parse its first DSB_WSB_XML_MAX bytes,
+			 * as if the limit were not checked by the caller */
+			size_t n = b.len > DSB_WSB_XML_MAX ? DSB_WSB_XML_MAX : b.len;
+			bad += dsb_wsb_xml_parse(b.p, n, &x, err, sizeof err);   /* each must fail */
+			dsb_wsb_xml_clear(&x);
+			dfx_buf_free(&b);
+		}
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		_exit(bad ? 2 : ru.ru_maxrss > WSB_PARSE_RSS_MAX_KB ? 1 : 0);
+	}
+	int st;
+	CU_ASSERT_EQUAL_FATAL(waitpid(pid, &st, 0), pid);
+	CU_ASSERT(WIFEXITED(st));
+	CU_ASSERT_EQUAL(WEXITSTATUS(st), 0);
+}
+
 /* The CLI: JSON carries the medium; exit 2 for volumes not opened. */
 static void test_cli(void)
 {
@@ -365,6 +409,7 @@ static const struct dsb_test tests[] = {
 	{ "hostile and missing catalogue files: C015 with the place; clean twin", test_hostile },
 	{ "the parser: NTDS facts in UTF-8 and UTF-16, other writers, errors with lines", test_parser },
 	{ "the CLI: JSON medium, text lines, exit 2", test_cli },
+	{ "the worst documents parse within 64 MiB", test_memory },
 	{ NULL, NULL },
 };
 
