@@ -40,11 +40,16 @@ static bool is_reg_at(int dirfd, const char *name)
 	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
 }
 
-/* A descriptor of its own on the same folder: dup() would share the
- * read position, and a second listing of the folder would see nothing. */
-static int reopen(int fd)
+/* A listing of folder fd on a descriptor of its own: dup() would share
+ * the read position, and a second listing of the folder would see
+ * nothing.  NULL when it cannot be read. */
+static DIR *open_listing(int fd)
 {
-	return openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int own = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = own >= 0 ? fdopendir(own) : NULL;
+	if (!d && own >= 0)
+		close(own);
+	return d;
 }
 
 /* "Backup 2026-11-30 221503": WSB names each version's folder after its
@@ -79,13 +84,9 @@ static const char *base_of(const char *path, char *tmp, size_t tmplen)
 /* Does the folder hold a folder with a Backup name?  (A host's folder.) */
 static bool holds_backups(int fd)
 {
-	int dup_fd = reopen(fd);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-	if (!d) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	DIR *d = open_listing(fd);
+	if (!d)
 		return false;
-	}
 	bool found = false;
 	unsigned seen = 0;
 	struct dirent *e;
@@ -99,13 +100,9 @@ static bool has_journal(int fd)
 {
 	if (is_reg_at(fd, "journal.jsonl"))
 		return true;
-	int dup_fd = reopen(fd);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-	if (!d) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	DIR *d = open_listing(fd);
+	if (!d)
 		return false;
-	}
 	bool found = false;
 	unsigned seen = 0;
 	struct dirent *e;
@@ -207,13 +204,9 @@ static char **list_dir(int fd, size_t max, size_t *n, bool *more, bool *oom)
 {
 	*n = 0;
 	*more = false;
-	int dup_fd = reopen(fd);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-	if (!d) {
-		if (dup_fd >= 0)
-			close(dup_fd);
+	DIR *d = open_listing(fd);
+	if (!d)
 		return NULL;
-	}
 	char **v = NULL;
 	struct dirent *e;
 	while ((e = readdir(d))) {
@@ -519,73 +512,86 @@ static void wsb_backup(struct medium_run *r, int bfd, const char *rel, const cha
 	}
 }
 
+/* Each subfolder of folder fd that `want` takes (NULL: all), in byte
+ * order, at most `max` entries looked at (past it, a C015 naming
+ * `limit`): visit(r, its fd, its path in the input, its name, its path on
+ * disk, ctx).  Subfolders are entered without following links.  Returns
+ * how many were visited. */
+typedef void (*visit_fn)(struct medium_run *r, int fd, const char *rel, const char *name,
+			 const char *full, const char *ctx);
+
+static size_t each_folder(struct medium_run *r, int fd, const char *rel, const char *full,
+			  size_t max, const char *limit, bool (*want)(const char *name),
+			  visit_fn visit, const char *ctx)
+{
+	size_t n;
+	bool more;
+	char **names = list_dir(fd, max, &n, &more, &r->oom);
+	if (more)
+		c015(r, DSB_OP_LIMIT, *rel ? rel : NULL, limit,
+		     "more entries in the folder than are looked at");
+	size_t visited = 0;
+	for (size_t i = 0; i < n && !r->oom; i++) {
+		if ((want && !want(names[i])) || !is_dir_at(fd, names[i]))
+			continue;
+		int sfd = openat(fd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int err = errno;
+		char *srel = join(rel, names[i]);
+		char *sfull = join(full, names[i]);
+		if (!srel || !sfull) {
+			r->oom = true;
+		} else if (sfd < 0) {
+			c015(r, DSB_OP_UNREADABLE, srel, NULL, strerror(err));
+		} else {
+			visit(r, sfd, srel, names[i], sfull, ctx);
+			visited++;
+		}
+		if (sfd >= 0)
+			close(sfd);
+		free(srel);
+		free(sfull);
+	}
+	free_list(names, n);
+	return visited;
+}
+
+static bool is_backup_folder(const char *name)
+{
+	return backup_name(name, NULL);
+}
+
+static void visit_backup(struct medium_run *r, int fd, const char *rel, const char *name,
+			 const char *full, const char *host)
+{
+	wsb_backup(r, fd, rel, name, host, NULL, full);
+}
+
 /* A host's folder: every Backup folder in it. */
 static void wsb_host(struct medium_run *r, int hfd, const char *rel, const char *host,
 		     const char *full)
 {
-	size_t n;
-	bool more;
-	char **names = list_dir(hfd, DSB_WSB_BACKUPS_MAX, &n, &more, &r->oom);
-	if (more)
-		c015(r, DSB_OP_LIMIT, rel, "DSB_WSB_BACKUPS_MAX",
-		     "more entries in the host's folder than are looked at");
-	size_t found = 0;
-	for (size_t i = 0; i < n && !r->oom; i++) {
-		if (!backup_name(names[i], NULL) || !is_dir_at(hfd, names[i]))
-			continue;
-		int bfd = openat(hfd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		char *brel = join(rel, names[i]);
-		char *bfull = join(full, names[i]);
-		if (bfd >= 0 && brel && bfull) {
-			wsb_backup(r, bfd, brel, names[i], host, NULL, bfull);
-			found++;
-		} else if (!brel || !bfull) {
-			r->oom = true;
-		} else {
-			c015(r, DSB_OP_UNREADABLE, brel, NULL, strerror(errno));
-		}
-		if (bfd >= 0)
-			close(bfd);
-		free(brel);
-		free(bfull);
-	}
+	size_t found = each_folder(r, hfd, rel, full, DSB_WSB_BACKUPS_MAX, "DSB_WSB_BACKUPS_MAX",
+				   is_backup_folder, visit_backup, host);
 	if (!found && !r->oom)
 		c015(r, DSB_OP_UNREADABLE, *rel ? rel : NULL, NULL,
 		     "no \"Backup YYYY-MM-DD HHMMSS\" folder: no backup to check");
-	free_list(names, n);
+}
+
+static void visit_host(struct medium_run *r, int fd, const char *rel, const char *name,
+		       const char *full, const char *ctx)
+{
+	(void)ctx;
+	wsb_host(r, fd, rel, name, full);
 }
 
 /* WindowsImageBackup: every host's folder in it. */
 static void wsb_root(struct medium_run *r, int wfd, const char *rel, const char *full)
 {
-	size_t n;
-	bool more;
-	char **names = list_dir(wfd, DSB_WSB_HOSTS_MAX, &n, &more, &r->oom);
-	if (more)
-		c015(r, DSB_OP_LIMIT, rel, "DSB_WSB_HOSTS_MAX",
-		     "more host folders than are looked at");
-	size_t hosts = 0;
-	for (size_t i = 0; i < n && !r->oom; i++) {
-		if (!is_dir_at(wfd, names[i]))
-			continue;
-		int hfd = openat(wfd, names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		char *hrel = join(rel, names[i]);
-		char *hfull = join(full, names[i]);
-		if (hfd >= 0 && hrel && hfull) {
-			wsb_host(r, hfd, hrel, names[i], hfull);
-			hosts++;
-		} else if (!hrel || !hfull) {
-			r->oom = true;
-		}
-		if (hfd >= 0)
-			close(hfd);
-		free(hrel);
-		free(hfull);
-	}
+	size_t hosts = each_folder(r, wfd, rel, full, DSB_WSB_HOSTS_MAX, "DSB_WSB_HOSTS_MAX",
+				   NULL, visit_host, NULL);
 	if (!hosts && !r->oom)
 		c015(r, DSB_OP_UNREADABLE, *rel ? rel : NULL, NULL,
 		     "no host folder: no backup to check");
-	free_list(names, n);
 }
 
 static int verify_wsb(struct medium_run *r, const char *path, enum dsb_medium_kind kind)
