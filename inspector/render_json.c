@@ -176,6 +176,8 @@ static json_t *json_medium(const struct dsb_medium *m)
 		ok = bo && vols && jset(bo, "folder", dsb_json_str(b->folder)) &&
 		     jset(bo, "host", dsb_json_str(b->host)) &&
 		     jset(bo, "time", b->when[0] ? json_string(b->when) : json_null()) &&
+		     jset(bo, "media_id", json_boolean(b->media_id)) &&
+		     jset(bo, "catalog", json_boolean(b->catalog)) &&
 		     jset(bo, "ntds_writer", json_boolean(b->ntds)) &&
 		     jset(bo, "ntds_database", dsb_json_str(b->ntds_database)) &&
 		     jset(bo, "ntds_logs", dsb_json_str(b->ntds_logs));

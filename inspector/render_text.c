@@ -253,6 +253,8 @@ static void put_medium(FILE *fp, const struct dsb_medium *m)
 			dsb_term_puts(fp, b->host);
 		}
 		fprintf(fp, ": %zu volume%s", b->nvolumes, b->nvolumes == 1 ? "" : "s");
+		if (!b->catalog)
+			fputs(", no Catalog (wbadmin cannot list this version)", fp);
 		if (b->ntds_database) {
 			fputs(", NTDS database ", fp);
 			dsb_term_puts(fp, b->ntds_database);

@@ -120,6 +120,8 @@ static void test_catalogue_report(void)
 	CU_ASSERT_STRING_EQUAL(b->host, "DC07");
 	CU_ASSERT_STRING_EQUAL(in->medium->backups[1].when, "2026-11-02T22:15:03");
 	CU_ASSERT(b->ntds);
+	CU_ASSERT(b->media_id);
+	CU_ASSERT(b->catalog);
 	CU_ASSERT_STRING_EQUAL(b->ntds_database, "C:\\Windows\\NTDS\\ntds.dit");
 	CU_ASSERT_STRING_EQUAL(b->ntds_logs, "C:\\Windows\\NTDS\\edb*.log");
 	CU_ASSERT_EQUAL_FATAL(b->nvolumes, 2);
@@ -175,6 +177,8 @@ static void test_reader_bound(void)
 	const struct dsb_medium *m = rep->inputs[0].medium;
 	CU_ASSERT_EQUAL_FATAL(m->nbackups, 1);
 	CU_ASSERT_STRING_EQUAL(m->backups[0].host, "DC01");   /* the Backup folder's parent */
+	CU_ASSERT(m->backups[0].catalog);
+	CU_ASSERT(m->backups[0].media_id);
 	CU_ASSERT(m->backups[0].volumes[2].opened);
 	char msgs[2048];
 	CU_ASSERT_EQUAL(c015s(rep, msgs, sizeof msgs), 0);
@@ -389,6 +393,19 @@ static void test_cli(void)
 	CU_ASSERT_EQUAL(json_array_size(json_object_get(b, "volumes")), 2);
 	CU_ASSERT(json_is_false(json_object_get(json_array_get(json_object_get(b, "volumes"), 0),
 						"opened")));
+	CU_ASSERT(json_is_true(json_object_get(b, "catalog")));
+	json_decref(doc);
+	/* the twin without the host's Catalog: reported, and said in text */
+	char cat[900];
+	snprintf(cat, sizeof cat, "%s/DC01/Catalog", p);
+	tw_rm_rf(cat);
+	CU_ASSERT_EQUAL(run(args, NULL, out), 2);
+	doc = load_json(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	b = json_array_get(json_object_get(json_object_get(json_array_get(
+		json_object_get(doc, "inputs"), 0), "medium"), "backups"), 0);
+	CU_ASSERT(json_is_false(json_object_get(b, "catalog")));
+	CU_ASSERT(json_is_true(json_object_get(b, "media_id")));
 	json_decref(doc);
 	const char *targs[] = { "verify", "-q", p, NULL };
 	CU_ASSERT_EQUAL(run(targs, NULL, out), 2);
@@ -396,7 +413,7 @@ static void test_cli(void)
 	char *text = (char *)tw_read_file(out, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "Windows Server Backup, 1 backup"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "backup 2026-11-01T22:15:03 of DC01: 2 volumes"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "backup 2026-11-01T22:15:03 of DC01: 2 volumes, no Catalog (wbadmin cannot list this version), NTDS database"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "not opened"));
 	free(text);
 }

@@ -43,6 +43,9 @@ struct dsb_medium_backup {
 	char when[DSB_MEDIUM_TIME_SIZE];   /* "2026-11-30T22:15:03", "" when the name has none */
 	struct dsb_medium_volume *volumes;
 	size_t nvolumes;
+	bool media_id;              /* the host's folder holds MediaId */
+	bool catalog;               /* ... and Catalog/GlobalCatalog and BackupGlobalCatalog
+				     * (what `wbadmin get versions` lists versions from) */
 	bool ntds;                  /* the catalogue names the NTDS writer */
 	char *ntds_database;        /* DATABASE_FILES path\filespec, or NULL */
 	char *ntds_logs;            /* DATABASE_LOGFILES path\filespec, or NULL */

@@ -423,9 +423,10 @@ static bool ends_with(const char *s, const char *suffix)
 	return n > k && strcasecmp(s + n - k, suffix) == 0;
 }
 
-/* One "Backup <date>" folder; only: a single .vhdx of it (NULL: all). */
+/* One "Backup <date>" folder; only: a single .vhdx of it (NULL: all);
+ * hfd: its host's folder, -1 when not looked at. */
 static void wsb_backup(struct medium_run *r, int bfd, const char *rel, const char *folder,
-		       const char *host, const char *only, const char *full)
+		       const char *host, const char *only, const char *full, int hfd)
 {
 	struct dsb_medium_backup *nb = realloc(r->m->backups,
 					       (r->m->nbackups + 1) * sizeof *nb);
@@ -441,6 +442,11 @@ static void wsb_backup(struct medium_run *r, int bfd, const char *rel, const cha
 	if (!b->folder || (host && !b->host))
 		r->oom = true;
 	backup_name(folder, b->when);
+	if (hfd >= 0) {
+		b->media_id = is_reg_at(hfd, "MediaId");
+		b->catalog = is_dir_at(hfd, "Catalog") && is_reg_at(hfd, "Catalog/GlobalCatalog") &&
+			     is_reg_at(hfd, "Catalog/BackupGlobalCatalog");
+	}
 	/* where the backup's own C015 point: its folder in the input, or its
 	 * name when the input is the Backup folder */
 	const char *here = *rel ? rel : folder;
@@ -517,8 +523,8 @@ static void wsb_backup(struct medium_run *r, int bfd, const char *rel, const cha
  * `limit`): visit(r, its fd, its path in the input, its name, its path on
  * disk, ctx).  Subfolders are entered without following links.  Returns
  * how many were visited. */
-typedef void (*visit_fn)(struct medium_run *r, int fd, const char *rel, const char *name,
-			 const char *full, const char *ctx);
+typedef void (*visit_fn)(struct medium_run *r, int parent, int fd, const char *rel,
+			 const char *name, const char *full, const char *ctx);
 
 static size_t each_folder(struct medium_run *r, int fd, const char *rel, const char *full,
 			  size_t max, const char *limit, bool (*want)(const char *name),
@@ -543,7 +549,7 @@ static size_t each_folder(struct medium_run *r, int fd, const char *rel, const c
 		} else if (sfd < 0) {
 			c015(r, DSB_OP_UNREADABLE, srel, NULL, strerror(err));
 		} else {
-			visit(r, sfd, srel, names[i], sfull, ctx);
+			visit(r, fd, sfd, srel, names[i], sfull, ctx);
 			visited++;
 		}
 		if (sfd >= 0)
@@ -560,10 +566,10 @@ static bool is_backup_folder(const char *name)
 	return backup_name(name, NULL);
 }
 
-static void visit_backup(struct medium_run *r, int fd, const char *rel, const char *name,
-			 const char *full, const char *host)
+static void visit_backup(struct medium_run *r, int parent, int fd, const char *rel,
+			 const char *name, const char *full, const char *host)
 {
-	wsb_backup(r, fd, rel, name, host, NULL, full);
+	wsb_backup(r, fd, rel, name, host, NULL, full, parent);
 }
 
 /* A host's folder: every Backup folder in it. */
@@ -577,9 +583,10 @@ static void wsb_host(struct medium_run *r, int hfd, const char *rel, const char 
 		     "no \"Backup YYYY-MM-DD HHMMSS\" folder: no backup to check");
 }
 
-static void visit_host(struct medium_run *r, int fd, const char *rel, const char *name,
-		       const char *full, const char *ctx)
+static void visit_host(struct medium_run *r, int parent, int fd, const char *rel,
+		       const char *name, const char *full, const char *ctx)
 {
+	(void)parent;
 	(void)ctx;
 	wsb_host(r, fd, rel, name, full);
 }
@@ -592,6 +599,13 @@ static void wsb_root(struct medium_run *r, int wfd, const char *rel, const char 
 	if (!hosts && !r->oom)
 		c015(r, DSB_OP_UNREADABLE, *rel ? rel : NULL, NULL,
 		     "no host folder: no backup to check");
+}
+
+/* The host's folder of a Backup folder given alone (its parent): only
+ * looked at for MediaId and Catalog/, never listed. */
+static int host_of(int bfd)
+{
+	return openat(bfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 static int verify_wsb(struct medium_run *r, const char *path, enum dsb_medium_kind kind)
@@ -622,9 +636,14 @@ static int verify_wsb(struct medium_run *r, const char *path, enum dsb_medium_ki
 			*hs = '\0';
 		int bfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (bfd >= 0) {
+			int hfd = host_of(bfd);
 			wsb_backup(r, bfd, "", base_of(dir, name, sizeof name),
-				   hs ? base_of(host_dir, parent, sizeof parent) : NULL, file, dir);
+				   hs ? base_of(host_dir, parent, sizeof parent) : NULL, file, dir, hfd);
+			if (hfd >= 0)
+				close(hfd);
 			close(bfd);
+		} else {
+			c015(r, DSB_OP_IO, NULL, NULL, strerror(errno));
 		}
 		free(host_dir);
 		free(dir);
@@ -645,7 +664,10 @@ static int verify_wsb(struct medium_run *r, const char *path, enum dsb_medium_ki
 			host = base_of(dir, parent, sizeof parent);
 			*slash = '/';
 		}
-		wsb_backup(r, fd, "", name, host, NULL, dir);
+		int hfd = host_of(fd);
+		wsb_backup(r, fd, "", name, host, NULL, dir, hfd);
+		if (hfd >= 0)
+			close(hfd);
 	} else if (strcmp(name, "WindowsImageBackup") == 0) {
 		wsb_root(r, fd, "", dir);
 	} else if (is_dir_at(fd, "WindowsImageBackup")) {
