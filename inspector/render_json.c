@@ -156,6 +156,67 @@ static void array_end(struct jw *w, size_t n, const char *indent)
 	fputc(']', w->fp);
 }
 
+/* IFM media or a Windows Server Backup (docs/media.md, docs/cli.md). */
+static json_t *json_medium(const struct dsb_medium *m)
+{
+	json_t *o = json_object(), *hives = json_array(), *backups = json_array();
+	bool ok = o && hives && backups && jset(o, "kind", json_string(m->kind));
+	for (size_t i = 0; ok && i < m->nhives; i++) {
+		json_t *h = json_object();
+		ok = h && jset(h, "name", dsb_json_str(m->hives[i].name)) &&
+		     jset(h, "size", dsb_json_u64(m->hives[i].size)) &&
+		     jset(h, "regf", json_boolean(m->hives[i].regf));
+		if (!ok)
+			json_decref(h);
+		ok = ok && json_array_append_new(hives, h) == 0;   /* h taken either way */
+	}
+	for (size_t i = 0; ok && i < m->nbackups; i++) {
+		const struct dsb_medium_backup *b = &m->backups[i];
+		json_t *bo = json_object(), *vols = json_array();
+		ok = bo && vols && jset(bo, "folder", dsb_json_str(b->folder)) &&
+		     jset(bo, "host", dsb_json_str(b->host)) &&
+		     jset(bo, "time", b->when[0] ? json_string(b->when) : json_null()) &&
+		     jset(bo, "media_id", json_boolean(b->media_id)) &&
+		     jset(bo, "catalog", json_boolean(b->catalog)) &&
+		     jset(bo, "ntds_writer", json_boolean(b->ntds)) &&
+		     jset(bo, "ntds_database", dsb_json_str(b->ntds_database)) &&
+		     jset(bo, "ntds_logs", dsb_json_str(b->ntds_logs));
+		for (size_t k = 0; ok && k < b->nvolumes; k++) {
+			json_t *v = json_object();
+			ok = v && jset(v, "file", dsb_json_str(b->volumes[k].file)) &&
+			     jset(v, "size", dsb_json_u64(b->volumes[k].size)) &&
+			     jset(v, "opened", json_boolean(b->volumes[k].opened));
+			if (!ok)
+				json_decref(v);
+			ok = ok && json_array_append_new(vols, v) == 0;
+		}
+		if (ok) {
+			ok = jset(bo, "volumes", vols);
+			if (!ok)
+				json_decref(bo);
+			ok = ok && json_array_append_new(backups, bo) == 0;
+		} else {
+			json_decref(vols);
+			json_decref(bo);
+		}
+	}
+	if (ok && strcmp(m->kind, "ifm") == 0) {
+		ok = jset(o, "database", dsb_json_str(m->database)) &&
+		     jset(o, "sysvol", json_boolean(m->sysvol)) && jset(o, "hives", hives);
+		hives = NULL;
+	} else if (ok) {
+		ok = jset(o, "backups", backups);
+		backups = NULL;
+	}
+	json_decref(hives);
+	json_decref(backups);
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 json_t *dsb_json_input(const struct dsb_report *r, size_t i)
 {
 	const struct dsb_input *in = &r->inputs[i];
@@ -189,6 +250,8 @@ json_t *dsb_json_input(const struct dsb_report *r, size_t i)
 			json_decref(mo);   /* jset took the members set so far */
 		ok = ok && jset(o, "medium", mo);   /* takes mo */
 	}
+	if (ok && in->backup_medium)
+		ok = jset(o, "backup_medium", json_medium(in->backup_medium));
 	json_decref(filters);
 	if (!ok) {
 		json_decref(o);

@@ -335,6 +335,55 @@ static size_t session_of(const struct dsb_report *r, const size_t *byhbc, size_t
 
 /* ---- one input ------------------------------------------------------------ */
 
+/* IFM media or a Windows Server Backup: what was found (docs/media.md).
+ * Names come from the input's folders: escaped. */
+static void put_medium(FILE *fp, const struct dsb_medium *m)
+{
+	if (strcmp(m->kind, "ifm") == 0) {
+		fprintf(fp, "  IFM media (ntdsutil ifm)%s; registry hives:",
+			m->sysvol ? ", with SYSVOL" : "");
+		if (!m->nhives)
+			fputs(" none", fp);
+		for (size_t i = 0; i < m->nhives; i++) {
+			fputs(i ? ", " : " ", fp);
+			dsb_term_puts(fp, m->hives[i].name);
+			fprintf(fp, " (%" PRIu64 " bytes%s)", m->hives[i].size,
+				m->hives[i].regf ? "" : ", not a registry hive");
+		}
+		fputc('\n', fp);
+		return;
+	}
+	fprintf(fp, "  Windows Server Backup, %zu backup%s\n", m->nbackups,
+		m->nbackups == 1 ? "" : "s");
+	for (size_t i = 0; i < m->nbackups; i++) {
+		const struct dsb_medium_backup *b = &m->backups[i];
+		fputs("  backup ", fp);
+		dsb_term_puts(fp, b->when[0] ? b->when : b->folder);
+		if (b->host) {
+			fputs(" of ", fp);
+			dsb_term_puts(fp, b->host);
+		}
+		fprintf(fp, ": %zu volume%s", b->nvolumes, b->nvolumes == 1 ? "" : "s");
+		if (!b->catalog)
+			fputs(", no Catalog (wbadmin cannot list this version)", fp);
+		if (b->ntds_database) {
+			fputs(", NTDS database ", fp);
+			dsb_term_puts(fp, b->ntds_database);
+		}
+		if (b->ntds_logs) {
+			fputs(", logs ", fp);
+			dsb_term_puts(fp, b->ntds_logs);
+		}
+		fputc('\n', fp);
+		for (size_t k = 0; k < b->nvolumes; k++) {
+			fputs("    ", fp);
+			dsb_term_puts(fp, b->volumes[k].file);
+			fprintf(fp, ", %" PRIu64 " bytes, %s\n", b->volumes[k].size,
+				b->volumes[k].opened ? "checked" : "not opened");
+		}
+	}
+}
+
 static void put_input_head(struct text *t, size_t i)
 {
 	const struct dsb_input *in = &t->r->inputs[i];
@@ -376,6 +425,8 @@ static void put_input_head(struct text *t, size_t i)
 	}
 	fprintf(fp, "\n  %s ", dsb_tr("verdict:"));
 	put_verdict(t, (int)i);
+	if (in->backup_medium)
+		put_medium(fp, in->backup_medium);
 }
 
 /* ---- databases ------------------------------------------------------------ */

@@ -17,4 +17,12 @@
  * written, also those before a failure. */
 bool dsb_write_all(int fd, const void *buf, size_t len, uint64_t *done);
 
+/* Read a whole regular file named `name` in folder `dirfd` (AT_FDCWD: the
+ * working folder), never through a symbolic link (O_NOFOLLOW) nor from
+ * a FIFO or device (O_NONBLOCK, then fstat must say regular), at most max
+ * bytes.  0 with *buf (malloc'd, NUL-terminated past *len) on success;
+ * else an errno value: ELOOP for a link, EINVAL for a file that is not
+ * regular, EFBIG past max, ENOMEM, or what open or read said. */
+int dsb_read_file_max(int dirfd, const char *name, size_t max, char **buf, size_t *len);
+
 #endif

@@ -10,6 +10,7 @@ packages=(
 	libarchive-dev libjansson-dev libssl-dev    # archives, JSON, SHA-256
 	zlib1g-dev liblzma-dev                      # gzip and xz trailers checked to the end
 	libzstd-dev libbz2-dev liblz4-dev           # zstd, bzip2 and lz4 checksums checked to the end
+	libxml2-dev                                 # Windows Server Backup catalogues (XML)
 	libesedb-dev libesedb-utils                 # ESE deep checks; esedbinfo/esedbexport for the bench
 	libbfio-dev                                 # libesedb.h includes libbfio.h (libesedb-dev does not depend on it); format/vss.c's handle
 	libvshadow-dev                              # VSS shadow copies (format/vss.c)

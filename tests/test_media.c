@@ -20,6 +20,7 @@
 
 #include "fixtures/lib/loggen.h"
 #include "fixtures/lib/media.h"
+#include "fixtures/lib/wsbgen.h"
 #include "format/media.h"
 #include "format/media_hive.h"
 #include "lib/le.h"
@@ -586,6 +587,54 @@ static void test_sniff(void)
 
 #include "tests/cunit_main.h"
 
+/* ---- a Windows Server Backup whose volume is a real VHDX ---------------------------- */
+
+/* dfx_wsb_opts.vhdx: every volume of the backup is the image made from
+ * the good set (ctx: its path). */
+static bool copy_vhdx(void *ctx, const char *path, unsigned volume)
+{
+	(void)volume;
+	char err[256];
+	const char *cp[] = { "cp", ctx, path, NULL };
+	return dfx_media_run(cp, err, sizeof err) == DFX_MEDIA_OK;
+}
+
+/* WindowsImageBackup/<host>/Backup <date>/<guid>.vhdx with the catalogue:
+ * the backup input reports the backup, its volume opened, and the volume's
+ * NTDS files are checked as an image's (one restorable set); the twin is
+ * test_wsb's placeholder volume, found and not opened (exit 2). */
+static void test_wsb_real_volume(void)
+{
+	write_set("good", &GOOD, 0);
+	make_image("wsb-c.vhdx", "good", DFX_MEDIA_GPT, "vhdx", NULL);
+	char img[256], dir[256], p[300], err[256] = "";
+	path_in(img, sizeof img, "wsb-c.vhdx");
+	path_in(dir, sizeof dir, "wsb");
+	struct dfx_wsb_opts o = { .seed = 3, .volumes = 1, .vhdx = copy_vhdx, .vhdx_ctx = img };
+	CU_ASSERT_FATAL(dfx_wsb_write(dir, &o, NULL, err, sizeof err));
+	snprintf(p, sizeof p, "%s/WindowsImageBackup", dir);
+	struct dsb_report *r = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	struct dsb_verify_opts vo = { .sets = { .has_now = true } };
+	CU_ASSERT_FATAL(dsb_time_parse(NOW, strlen(NOW), &vo.sets.now));
+	CU_ASSERT_EQUAL_FATAL(dsb_verify_input(r, p, &vo), 0);
+	const struct dsb_medium *m = r->inputs[0].backup_medium;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_STRING_EQUAL(m->kind, "wsb");
+	CU_ASSERT_EQUAL_FATAL(m->nbackups, 1);
+	CU_ASSERT_EQUAL_FATAL(m->backups[0].nvolumes, 1);
+	CU_ASSERT_TRUE(m->backups[0].volumes[0].opened);
+	CU_ASSERT_FALSE(r->inputs[0].incomplete);
+	CU_ASSERT(input_named(r, NTDS_DB) > 0);
+	CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+	CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_RESTORABLE);
+	CU_ASSERT_EQUAL(errors(r), 0);
+	if (errors(r))
+		print_findings(r);
+	CU_ASSERT_EQUAL(dsb_report_verdict(r, -1), DSB_PASS);
+	dsb_report_free(r);
+}
+
 static const struct dsb_test tests[] = {
 	{ "the sniff: magics, partition tables, NTFS boot sectors", test_sniff },
 	{ "raw (GPT, MBR, bare volume), VHDX, VHD, VMDK, QCOW2, E01: restorable", test_formats },
@@ -597,6 +646,7 @@ static const struct dsb_test tests[] = {
 	{ "dsbinspect verify IMAGE: exit status, JSON valid against the schema, text", test_cli },
 	{ "the SYSTEM hive names the NTDS folders; no values, a damaged hive", test_hive },
 	{ "the hive's Windows paths as paths in a volume", test_hive_paths },
+	{ "a Windows Server Backup whose volume is a real VHDX: restorable", test_wsb_real_volume },
 	{ NULL, NULL },
 };
 

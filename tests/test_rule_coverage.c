@@ -28,6 +28,10 @@
  *   its data record binds it to: cap_rows[], the dc-full-backup capture
  *   (fixtures/lib/dcbackup.h) damaged and intact, in a tar.
  *
+ * - rules of IFM media and Windows Server Backups (verify/wsb/medium.c):
+ *   medium_rows[], the IFM folder of fixtures/lib/wsbgen.h damaged and its
+ *   twin, each checked as `dsbinspect verify FOLDER` checks it.
+ *
  * Adding an ESE rule: write its two builders, e034_damage and e034_twin,
  * and add one line to ese_rows[]: ESE_ROW(E034, 1, e034, "what / twin").
  * Adding a log or set rule: one line to set_rows[] with the two sets'
@@ -41,6 +45,7 @@
 #include "fixtures/lib/dcbackup.h"
 #include "fixtures/lib/loggen.h"
 #include "fixtures/lib/scenarios.h"
+#include "fixtures/lib/wsbgen.h"
 #include "verify/ese/ese_collection.h"
 #include "verify/capture/capture.h"
 #include "verify/ese/esedb_records.h"
@@ -1108,6 +1113,59 @@ static void test_cap_rows(void)
 	}
 }
 
+/* ---- IFM media and Windows Server Backups ---------------------------------- */
+
+struct medium_row {
+	enum dsb_rule rule;
+	unsigned count;
+	struct dfx_ifm_opts damage, twin;
+	const char *what;
+};
+
+static const struct medium_row medium_rows[] = {
+	{ DSB_S017, 1, { .seed = 17, .dirty = true }, { .seed = 17 },
+	  "the IFM database in the dirty-shutdown state / clean-shutdown" },
+};
+
+static const struct medium_row *medium_row_for(enum dsb_rule r)
+{
+	for (size_t i = 0; i < sizeof(medium_rows) / sizeof(medium_rows[0]); i++)
+		if (medium_rows[i].rule == r)
+			return &medium_rows[i];
+	return NULL;
+}
+
+static size_t medium_count(const struct dfx_ifm_opts *o, enum dsb_rule rule, size_t want,
+			   const char *what)
+{
+	char dir[] = "/tmp/dsb-ifmrow-XXXXXX", err[256];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	char ifm[64];
+	snprintf(ifm, sizeof ifm, "%s/ifm", dir);
+	CU_ASSERT_FATAL(dfx_ifm_write(ifm, o, err, sizeof err));
+	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
+	CU_ASSERT_EQUAL(dsb_verify_input(rep, ifm, NULL), 0);
+	size_t n = count_or_dump(rep, rule, want, what);
+	dsb_report_free(rep);
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	return n;
+}
+
+static void test_medium_rows(void)
+{
+	for (size_t i = 0; i < sizeof(medium_rows) / sizeof(medium_rows[0]); i++) {
+		const struct medium_row *row = &medium_rows[i];
+		char what[200];
+		snprintf(what, sizeof(what), "%s damage (%s)", dsb_rule_info(row->rule)->id, row->what);
+		CU_ASSERT_EQUAL(medium_count(&row->damage, row->rule, row->count, what), row->count);
+		snprintf(what, sizeof(what), "%s twin (%s)", dsb_rule_info(row->rule)->id, row->what);
+		CU_ASSERT_EQUAL(medium_count(&row->twin, row->rule, 0, what), 0);
+	}
+}
+
 /* ---- capture, protocol and restore cases: the scenario catalogue ------------ */
 
 static const struct dfx_expect *expected(const struct dfx_scenario *sc, const char *id)
@@ -1209,7 +1267,8 @@ static void test_every_rule(void)
 		const struct dfx_scenario *twin;
 		bool scenario = scenario_for(id, &twin) != NULL;
 		bool row = ese_row_for((enum dsb_rule)k) != NULL ||
-			   set_row_for((enum dsb_rule)k) != NULL;
+			   set_row_for((enum dsb_rule)k) != NULL ||
+			   medium_row_for((enum dsb_rule)k) != NULL;
 		if (!scenario && !row) {
 			printf("\n    %s: no scenario raises it with a twin that does not, and no "
 			       "ese_rows[] or set_rows[] line", id);
@@ -1233,6 +1292,7 @@ static const struct dsb_test tests[] = {
 	{ "log and set rules: each row's set raises its rule, its twin does not", test_set_rows },
 	{ "log and set rules at every page size and in both log formats",
 	  test_set_rows_every_page_size_and_format },
+	{ "IFM and WSB rules: each row's medium raises its rule, its twin does not", test_medium_rows },
 	{ "capture, protocol, restore: each scenario pair, verified", test_scenario_pairs },
 	{ "log rules in a capture: each row's capture raises its rule, its twin does not",
 	  test_cap_rows },

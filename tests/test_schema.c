@@ -33,6 +33,7 @@
 #include "tests/archive_fixture.h"
 #include "tests/cli_run.h"
 #include "tests/cunit_main.h"
+#include "fixtures/lib/wsbgen.h"
 
 #define SCHEMA_DIR DSB_SOURCE_DIR "/docs/schema"
 #define SARIF_SCHEMA DSB_SOURCE_DIR "/tests/schemas/sarif-schema-2.1.0.json"
@@ -660,8 +661,27 @@ static void test_ese_byte_region(void)
 	json_decref(sdoc);
 }
 
+/* IFM media and a Windows Server Backup: inputs[].backup_medium in each format
+ * (docs/media.md); the backup's unopened volumes make it exit 2. */
+static void test_media(void)
+{
+	char dir[512], ifm[600], err[256];
+	snprintf(dir, sizeof dir, "%s/media", tw_tmpdir());
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0700), 0);
+	snprintf(ifm, sizeof ifm, "%s/ifm", dir);
+	struct dfx_ifm_opts io = { .seed = 1, .sysvol = true };
+	CU_ASSERT_FATAL(dfx_ifm_write(ifm, &io, err, sizeof err));
+	check_all_formats(dir, "verify", (const char *const[]){ ifm, NULL }, 0);
+	struct dfx_wsb_opts wo = { .seed = 2, .backups = 2 };
+	CU_ASSERT_FATAL(dfx_wsb_write(dir, &wo, NULL, err, sizeof err));
+	char wib[600];
+	snprintf(wib, sizeof wib, "%s/WindowsImageBackup", dir);
+	check_all_formats(dir, "verify", (const char *const[]){ wib, NULL }, 2);
+}
+
 static const struct dsb_test tests[] = {
 	{ "captures: JSON, JSON Lines and SARIF against their schemas", test_captures },
+	{ "IFM media and a Windows Server Backup against the schemas", test_media },
 	{ "ese collections: backup set, log set, not restorable", test_ese_collections },
 	{ "rules against the rules schema", test_rules },
 	{ "mutated reports are refused", test_mutations_refused },

@@ -71,6 +71,7 @@ void dsb_report_free(struct dsb_report *r)
 			free(r->inputs[i].medium->path);
 			free(r->inputs[i].medium);
 		}
+		dsb_medium_free(r->inputs[i].backup_medium);
 	}
 	free(r->inputs);
 	for (size_t i = 0; i < r->nsessions; i++)
@@ -529,4 +530,26 @@ void dsb_patch_view(const struct dsb_patch_entry *p, struct dsb_db_signature *si
 	show_signature(sign_db, &p->sign_db);
 	show_signature(sign_log, &p->sign_log);
 	show_backup(bk, &p->bkinfo);
+}
+
+void dsb_medium_free(struct dsb_medium *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->nhives; i++)
+		free(m->hives[i].name);
+	free(m->hives);
+	for (size_t i = 0; i < m->nbackups; i++) {
+		struct dsb_medium_backup *b = &m->backups[i];
+		for (size_t k = 0; k < b->nvolumes; k++)
+			free(b->volumes[k].file);
+		free(b->volumes);
+		free(b->folder);
+		free(b->host);
+		free(b->ntds_database);
+		free(b->ntds_logs);
+	}
+	free(m->backups);
+	free(m->database);
+	free(m);
 }

@@ -21,6 +21,46 @@ enum dsb_verdict { DSB_PASS = 0, DSB_FAIL = 1, DSB_INCOMPLETE = 2 };
 /* --fail-on: the lowest severity that fails; NEVER matches nothing. */
 enum dsb_fail_on { DSB_FAIL_ON_INFO, DSB_FAIL_ON_WARNING, DSB_FAIL_ON_ERROR, DSB_FAIL_ON_NEVER };
 
+/* What a folder or file given to `verify` is when it is not a capture
+ * (docs/media.md): IFM media or a Windows Server Backup.  Owned by its
+ * input; NULL for a capture. */
+struct dsb_medium_hive {
+	char *name;                 /* "SYSTEM", "SECURITY", as found under registry/ */
+	uint64_t size;
+	bool regf;                  /* starts with the "regf" signature of a hive */
+};
+struct dsb_medium_volume {
+	char *file;                 /* the .vhdx, relative to the input */
+	uint64_t size;
+	bool opened;                /* handed to the volume reader and read by it */
+};
+/* "2026-11-30T22:15:03" and its NUL */
+#define DSB_MEDIUM_TIME_SIZE 20
+_Static_assert(sizeof "2026-11-30T22:15:03" == DSB_MEDIUM_TIME_SIZE, "a backup's time fits");
+struct dsb_medium_backup {
+	char *folder;               /* "Backup 2026-11-30 221503", relative to the input */
+	char *host;                 /* the <host> folder's name, NULL when not known */
+	char when[DSB_MEDIUM_TIME_SIZE];   /* "2026-11-30T22:15:03", "" when the name has none */
+	struct dsb_medium_volume *volumes;
+	size_t nvolumes;
+	bool media_id;              /* the host's folder holds MediaId */
+	bool catalog;               /* ... and Catalog/GlobalCatalog and BackupGlobalCatalog
+				     * (what `wbadmin get versions` lists versions from) */
+	bool ntds;                  /* the catalogue names the NTDS writer */
+	char *ntds_database;        /* DATABASE_FILES path\filespec, or NULL */
+	char *ntds_logs;            /* DATABASE_LOGFILES path\filespec, or NULL */
+};
+struct dsb_medium {
+	const char *kind;           /* "ifm" or "wsb" (static) */
+	char *database;             /* ifm: the database, relative to the input, or NULL */
+	bool sysvol;                /* ifm: a SYSVOL folder ("create sysvol full") */
+	struct dsb_medium_hive *hives;
+	size_t nhives;
+	struct dsb_medium_backup *backups;
+	size_t nbackups;
+};
+void dsb_medium_free(struct dsb_medium *m);
+
 struct dsb_input {
 	char *path;                 /* as given; "-" for stdin */
 	uint64_t size;              /* bytes read (folder: sum of regular files) */
@@ -39,6 +79,7 @@ struct dsb_input {
 				     * not "not a database" */
 	struct dsb_input_medium *medium;   /* a file inside a disk image's volume
 					    * (verify/media/), owned; NULL otherwise */
+	struct dsb_medium *backup_medium;  /* `verify` of IFM media or a WSB, else NULL */
 };
 
 /* Where a file checked inside a disk image lies (RC §3.5, docs/media.md):

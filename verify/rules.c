@@ -532,6 +532,10 @@ static const struct dsb_rule_info catalogue[DSB_RULE_COUNT] = {
 		N_("Two patch files for one database"),
 		N_("More than one patch file (.pat) carries the signDb of one database. A restore makes one entry of its database map per .pat name, so the extra one names a database that is not there, or the wrong file is read as this database's patch file; which one a restore reads depends on names only."),
 		N_("Keep the .pat written with this database (the one named like it, from the same backup session) and remove the other.") },
+	[DSB_S017] = { "DSB-S017", E, DSB_CAT_SET,
+		N_("IFM database not consistent"),
+		N_("The database of install-from-media (IFM) media (Active Directory/ntds.dit, written by ntdsutil ifm) is not in the clean-shutdown state. ntdsutil makes IFM media from a snapshot: it copies the database out of it and runs recovery on the copy, so every database it writes is consistent and the media carries no logs to replay. A database in another state was copied by other means (a live file, an interrupted ntdsutil) or changed afterwards; promoting a domain controller from these media (dcpromo /ReplicationSourcePath, Install-ADDSDomainController -InstallationMediaPath) would have to replay logs the media need not hold, and fails when they are not there. The message gives the state found."),
+		N_("Make the media again with ntdsutil \"activate instance ntds\" \"ifm\" \"create full PATH\" on a healthy domain controller; do not promote from these media.") },
 };
 
 #undef E

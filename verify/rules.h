@@ -57,6 +57,8 @@ enum dsb_rule {
 	DSB_S008, DSB_S009, DSB_S010, DSB_S011, DSB_S012, DSB_S013,
 	/* patch files bound to their database (verify/set/set_patch.c) */
 	DSB_S014, DSB_S015, DSB_S016,
+	/* IFM media (docs/media.md) */
+	DSB_S017,
 	DSB_RULE_COUNT
 };
 

@@ -25,6 +25,7 @@
  * (verify/ese/esedb_copy.h): still one read of the member.
  */
 #include "verify/capture/capture.h"
+#include "verify/wsb/medium.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1432,9 +1433,21 @@ static int verify(struct dsb_report *rep, const char *path, const void *mem, siz
 int dsb_verify_input(struct dsb_report *rep, const char *path,
 		     const struct dsb_verify_opts *opts)
 {
-	/* A disk image by its magic (or a raw disk by its partition table
-	 * or NTFS boot sector) goes to the media verifier (docs/media.md);
-	 * anything else is an archive or a capture folder. */
+	/* IFM media and Windows Server Backups are told apart from captures
+	 * first (verify/wsb/medium.h says how); then a disk image by its
+	 * magic (or a raw disk by its partition table or NTFS boot sector) goes
+	 * to the media verifier (docs/media.md); anything else is an archive
+	 * or a capture folder. */
+	enum dsb_medium_kind kind = dsb_medium_kind(path);
+	if (kind != DSB_MEDIUM_NONE) {
+		/* Its volumes are disk images: read by the media verifier
+		 * unless the caller binds another reader (a test's). */
+		struct dsb_verify_opts o = opts ? *opts : (struct dsb_verify_opts){ 0 };
+		struct dsb_volume_reader media = { .check = dsb_media_wsb_volume, .ctx = &o };
+		if (!o.volumes)
+			o.volumes = &media;
+		return dsb_medium_verify(rep, path, kind, &o);
+	}
 	enum dsb_media_format mf = dsb_media_classify(path);
 	if (mf != DSB_MEDIA_NONE)
 		return dsb_verify_media(rep, path, mf, opts);

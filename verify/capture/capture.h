@@ -47,6 +47,26 @@ struct dsb_member_sink {
 	void *ctx;
 };
 
+/* What the WSB code needs from the image and NTFS code (docs/media.md
+ * "The volume reader"): a Windows Server Backup's volume is a .vhdx file
+ * holding one NTFS volume; the catalogue's NTDS component says where in
+ * it the database and logs lie.  The reader opens the image, finds the
+ * files at those paths and checks them as `ese` checks loose files, into
+ * rep, findings anchored at `input` (the backup's input) naming the
+ * volume and the path inside it.  Returns 1 when the volume was read, 0
+ * when it could not be (it has raised its C015 naming why), -1 on out of
+ * memory.  NULL in dsb_verify_opts: no reader bound, and each volume is a
+ * C015 "found, not opened" (never a silent pass). */
+struct dsb_wsb_ntds {
+	const char *database;   /* "C:\\Windows\\NTDS\\ntds.dit" as the catalogue gives it, or NULL */
+	const char *logs;       /* "C:\\Windows\\NTDS\\edb*.log", or NULL */
+};
+struct dsb_volume_reader {
+	int (*check)(void *ctx, struct dsb_report *rep, int input, const char *image,
+		     const struct dsb_wsb_ntds *ntds);
+	void *ctx;
+};
+
 struct dsb_verify_opts {
 	dsb_progress_fn progress;
 	void *progress_ctx;
@@ -80,6 +100,8 @@ struct dsb_verify_opts {
 	/* Tests: every member checked on the reader's thread, no worker
 	 * (the worker's results must be the same, tests/test_ar_lend.c). */
 	bool no_workers;
+	/* WSB volumes: the image and NTFS reader; NULL: none bound. */
+	const struct dsb_volume_reader *volumes;
 };
 
 /* Returns the input's index, or -1 on an operational error that left no

@@ -21,6 +21,7 @@
 #include "format/archive.h"
 #include "format/filekind.h"
 #include "lib/hashmap.h"
+#include "verify/wsb/medium.h"
 #include "lib/vec.h"
 #include "verify/ese/ese.h"
 #include "verify/ese/ese_file.h"
@@ -435,7 +436,13 @@ int dsb_ese_collection_add(struct dsb_ese_collection *c, const char *path)
 	 * found inside a folder never is. */
 	if (strcmp(path, "-") != 0 && stat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
+			/* IFM media: walked as any folder, then described and
+			 * their database judged as IFM's (docs/media.md). */
+			bool ifm = dsb_medium_kind(path) == DSB_MEDIUM_IFM;
+			size_t db_from = c->rep->ndatabases;
 			walk_folder(c, path);
+			if (ifm && !c->oom && dsb_medium_ifm_note(c->rep, path, db_from) < 0)
+				c->oom = true;
 			return c->oom ? -1 : 0;
 		}
 		if (S_ISREG(st.st_mode)) {

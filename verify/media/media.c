@@ -410,3 +410,35 @@ int dsb_verify_media(struct dsb_report *rep, const char *path, enum dsb_media_fo
 	dsb_media_close(m);
 	return input;
 }
+
+/* Windows Server Backup's volume reader (verify/wsb/medium.c): each
+ * volume's .vhdx is checked as a disk image given to `verify`, an input
+ * of its own after the backup's.  The NTDS folders are found in the
+ * volume as for any image (the SYSTEM hive, else \Windows\NTDS): the
+ * catalogue's paths name the same folders on the server, with the drive
+ * letter of the day, and are reported with the backup.  A file that is
+ * not an image is a C015 on the backup's input. */
+int dsb_media_wsb_volume(void *ctx, struct dsb_report *rep, int input, const char *image,
+			 const struct dsb_wsb_ntds *ntds)
+{
+	const struct dsb_verify_opts *opts = ctx;
+	(void)ntds;
+	enum dsb_media_format f = dsb_media_classify(image);
+	if (f == DSB_MEDIA_NONE) {
+		image_c015(rep, input, DSB_OP_UNREADABLE, NULL,
+			   "a backup volume that is not a VHDX (or other disk image) this build reads");
+		return 0;
+	}
+	int in = dsb_verify_media(rep, image, f, opts);
+	if (in < 0)
+		return -1;
+	if (!rep->inputs[in].incomplete)
+		return 1;
+	/* The image's own C015 says what stopped; the backup says which of
+	 * its volumes was found and not read in full. */
+	char msg[512];
+	snprintf(msg, sizeof msg,
+		 "a backup volume, found and not opened in full: %s (its own input says why)", image);
+	image_c015(rep, input, DSB_OP_UNREADABLE, NULL, msg);
+	return 0;
+}

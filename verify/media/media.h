@@ -51,4 +51,12 @@ long dsb_media_check_folder(struct dsb_report *rep, const struct dsb_verify_opts
 			    struct dsb_media *m, enum dsb_media_format f, const char *image,
 			    int image_input, size_t vol, const char *dir, struct dsb_logs *logs);
 
+/* The volume reader Windows Server Backups are checked with when the
+ * caller binds none (struct dsb_volume_reader, verify/capture/capture.h;
+ * ctx: the struct dsb_verify_opts).  1: the volume was read; 0: a C015
+ * said why not; -1: out of memory. */
+struct dsb_wsb_ntds;
+int dsb_media_wsb_volume(void *ctx, struct dsb_report *rep, int input, const char *image,
+			 const struct dsb_wsb_ntds *ntds);
+
 #endif
