@@ -234,6 +234,10 @@ static int (*const formats[])(struct archive *) = {
 static enum dsb_ar_status ar_vfail(struct dsb_ar *ar, enum dsb_ar_cause cause,
 				   enum dsb_ar_status st, const char *member, int64_t offset,
 				   const char *fmt, va_list ap)
+	__attribute__((format(printf, 6, 0)));
+static enum dsb_ar_status ar_vfail(struct dsb_ar *ar, enum dsb_ar_cause cause,
+				   enum dsb_ar_status st, const char *member, int64_t offset,
+				   const char *fmt, va_list ap)
 {
 	struct dsb_strbuf sb;
 	dsb_sb_init(&sb, ar->err.message, sizeof ar->err.message);
