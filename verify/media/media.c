@@ -415,12 +415,14 @@ static void vss_c015(struct dsb_report *rep, int input, const struct dsb_vss_err
 }
 
 /* One snapshot: its store read as a volume, opened by the same NTFS path
- * as the live one, its NTDS folders checked as the live ones into the
- * same logs (their names keep the snapshots' sets apart).  False on out
- * of memory. */
+ * as the live one, its NTDS folders checked as the live ones.  Its logs
+ * are judged on their own: a generation missing from a snapshot is
+ * missing from that backup, whatever another snapshot or the live
+ * volume holds (one dsb_logs for all would fill the gap from another
+ * folder of the same stream).  False on out of memory. */
 static bool check_snapshot(struct dsb_report *rep, const struct dsb_verify_opts *opts,
 			   struct dsb_vss *vss, size_t s, const struct place *live,
-			   char dirs[][DSB_HIVE_PATH_MAX], size_t ndirs, struct dsb_logs *logs)
+			   char dirs[][DSB_HIVE_PATH_MAX], size_t ndirs)
 {
 	struct dsb_input_medium snap = { .snapshot = (unsigned)s + 1 };
 	struct dsb_vss_store_info info;
@@ -459,10 +461,17 @@ static bool check_snapshot(struct dsb_report *rep, const struct dsb_verify_opts 
 		dsb_media_close(sm);
 		return true;
 	}
+	struct dsb_logs *logs = dsb_logs_new(0, true);
+	if (!logs) {
+		dsb_media_close(sm);
+		return false;
+	}
 	long found = 0;
 	for (size_t d = 0; d < ndirs; d++)
 		if (check_folder(rep, opts, sm, &pl, in, 0, dirs[d], logs) >= 0)
 			found++;
+	dsb_logs_judge(logs, rep->findings, rep, dsb_logs_where_input, NULL);
+	dsb_logs_free(logs);
 	if (found == 0) {
 		struct dsb_loc loc = DSB_LOC_INIT;
 		dsb_findings_add(rep->findings, in, DSB_E001, &loc,
@@ -479,7 +488,7 @@ static bool check_snapshot(struct dsb_report *rep, const struct dsb_verify_opts 
  * read, no store is opened) for the report's note. */
 static void shadow_copies(struct dsb_report *rep, const struct dsb_verify_opts *opts, int input,
 			  struct dsb_media *m, const struct place *live, size_t vol,
-			  char dirs[][DSB_HIVE_PATH_MAX], size_t ndirs, struct dsb_logs *logs)
+			  char dirs[][DSB_HIVE_PATH_MAX], size_t ndirs)
 {
 	struct dsb_vol dv;
 	if (!dsb_media_volume_vol(m, vol, &dv) || !dsb_vss_present(&dv))
@@ -501,7 +510,7 @@ static void shadow_copies(struct dsb_report *rep, const struct dsb_verify_opts *
 		oom = in < 0;
 	} else {
 		for (size_t s = 0; !oom && s < dsb_vss_count(vss); s++)
-			oom = !check_snapshot(rep, opts, vss, s, live, dirs, ndirs, logs);
+			oom = !check_snapshot(rep, opts, vss, s, live, dirs, ndirs);
 	}
 	if (oom && dsb_status_nomem(&(struct dsb_status){ .first = DSB_OP_OK }, rep->findings, input))
 		rep->inputs[input].incomplete = true;
@@ -570,7 +579,7 @@ int dsb_verify_media(struct dsb_report *rep, const char *path, enum dsb_media_fo
 				here++;
 		found += here;
 		if (here)
-			shadow_copies(rep, opts, input, m, &live, i, dirs, ndirs, logs);
+			shadow_copies(rep, opts, input, m, &live, i, dirs, ndirs);
 	}
 	struct dsb_loc loc = DSB_LOC_INIT;
 	if (nntfs == 0) {
