@@ -25,6 +25,7 @@
 #include "format/journal.h"
 #include "verify/media/media.h"
 #include "verify/report.h"
+#include "tests/media_fixture.h"
 #include "tests/set_fixture.h"
 
 /* libvshadow 20190323 leaks the block it read of a damaged store header
@@ -55,13 +56,6 @@ static const struct dfx_logset_opts GOOD = {
 	.db = DFX_LSDB_DIRTY, .checkpoint = true, .current = true, .log_size = 64 * 1024,
 };
 
-static void must(enum dfx_media_rc rc, const char *err)
-{
-	if (rc != DFX_MEDIA_OK)
-		printf("\n    %s", err);
-	CU_ASSERT_EQUAL_FATAL(rc, DFX_MEDIA_OK);
-}
-
 /* work/<name>.vol: an NTFS volume holding a set written with o. */
 static void state(const char *name, const struct dfx_logset_opts *o)
 {
@@ -69,7 +63,7 @@ static void state(const char *name, const struct dfx_logset_opts *o)
 	snprintf(set, sizeof set, "%s/%s.set", work, name);
 	snprintf(vol, sizeof vol, "%s/%s.vol", work, name);
 	set_fx_write_into(set, o);
-	must(dfx_media_ntfs(vol, VOL_SIZE, set, NULL, err, sizeof err), err);
+	media_fx_must(dfx_media_ntfs(vol, VOL_SIZE, set, NULL, err, sizeof err), err);
 }
 
 /* Damage to the VSS area before the disk is made. */
@@ -105,9 +99,9 @@ static void make_image(const char *out, const char *s1, const char *s2, const ch
 		CU_ASSERT_FATAL(pwrite(fd, &b, 1, (off_t)at) == 1);
 		close(fd);
 	}
-	must(dfx_media_disk(fmt ? disk : dst, pv, DFX_MEDIA_GPT, err, sizeof err), err);
+	media_fx_must(dfx_media_disk(fmt ? disk : dst, pv, DFX_MEDIA_GPT, err, sizeof err), err);
 	if (fmt) {
-		must(dfx_media_convert(disk, dst, fmt, err, sizeof err), err);
+		media_fx_must(dfx_media_convert(disk, dst, fmt, err, sizeof err), err);
 		unlink(disk);
 	}
 	unlink(pv);
@@ -148,16 +142,6 @@ static int verdict_of(const struct dsb_report *r, const char *tail)
 	return -1;
 }
 
-static size_t count_rule(struct dsb_report *r, int input, enum dsb_rule rule)
-{
-	size_t n, k = 0;
-	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);
-	for (size_t i = 0; i < n; i++)
-		if (f[i].rule == rule && (input < 0 || f[i].input == input))
-			k++;
-	return k;
-}
-
 /* Findings of any rule on inputs whose names hold `part`. */
 static size_t findings_on(struct dsb_report *r, const char *part, enum dsb_severity min)
 {
@@ -168,16 +152,6 @@ static size_t findings_on(struct dsb_report *r, const char *part, enum dsb_sever
 		    strstr(r->inputs[f[i].input].path, part) && f[i].severity >= min)
 			k++;
 	return k;
-}
-
-static void print_findings(struct dsb_report *r)
-{
-	size_t n;
-	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);
-	for (size_t i = 0; i < n; i++)
-		printf("\n      %s %s @%lld: %s", dsb_rule_info(f[i].rule)->id,
-		       f[i].input >= 0 ? r->inputs[f[i].input].path : "-", (long long)f[i].offset,
-		       f[i].message);
 }
 
 #define LIVE_DB "#1/Windows/NTDS/ntds.dit"
@@ -246,7 +220,7 @@ static void test_snapshots(void)
 	CU_ASSERT_EQUAL(r->inputs[s1].size, VOL_SIZE);
 	CU_ASSERT_FALSE(r->inputs[s1].incomplete);
 	if (findings_on(r, "@vss-2", DSB_SEV_ERROR))
-		print_findings(r);
+		media_fx_print_findings(r);
 	dsb_report_free(r);
 
 	/* The twin: every state restorable. */
@@ -256,7 +230,7 @@ static void test_snapshots(void)
 	for (size_t s = 0; s < r->nsets; s++)
 		CU_ASSERT_EQUAL(r->sets[s].verdict, DSB_SETV_RESTORABLE);
 	CU_ASSERT_EQUAL(dsb_findings_total(r->findings, -1, DSB_SEV_ERROR), 0);
-	CU_ASSERT_EQUAL(count_rule(r, -1, DSB_C015), 0);
+	CU_ASSERT_EQUAL(media_fx_count_rule(r, -1, DSB_C015), 0);
 	dsb_report_free(r);
 }
 
@@ -270,9 +244,9 @@ static void test_damaged_store(void)
 	struct dsb_report *r = check("store.raw", true);
 	int s1 = input_ending(r, "#1@vss-1"), s2 = input_ending(r, "#1@vss-2");
 	CU_ASSERT_FATAL(s1 > 0 && s2 > 0);
-	CU_ASSERT_EQUAL(count_rule(r, s1, DSB_C015), 1);
+	CU_ASSERT_EQUAL(media_fx_count_rule(r, s1, DSB_C015), 1);
 	CU_ASSERT_TRUE(r->inputs[s1].incomplete);
-	CU_ASSERT_EQUAL(count_rule(r, -1, DSB_C015), 1);
+	CU_ASSERT_EQUAL(media_fx_count_rule(r, -1, DSB_C015), 1);
 	CU_ASSERT_EQUAL(input_ending(r, VSS1_DB), -1);
 	CU_ASSERT_EQUAL(verdict_of(r, VSS2_DB), DSB_SETV_RESTORABLE);
 	CU_ASSERT_EQUAL(verdict_of(r, LIVE_DB), DSB_SETV_RESTORABLE);
@@ -283,11 +257,11 @@ static void test_damaged_store(void)
 	for (size_t i = 0; i < n; i++)
 		if (f[i].rule == DSB_C015)
 			CU_ASSERT_PTR_NOT_NULL(strstr(f[i].message, "block list"));
-	if (count_rule(r, -1, DSB_C015) != 1)
-		print_findings(r);
+	if (media_fx_count_rule(r, -1, DSB_C015) != 1)
+		media_fx_print_findings(r);
 	dsb_report_free(r);
 	r = check("store.raw", false);
-	CU_ASSERT_EQUAL(count_rule(r, -1, DSB_C015), 0);
+	CU_ASSERT_EQUAL(media_fx_count_rule(r, -1, DSB_C015), 0);
 	CU_ASSERT_EQUAL(r->inputs[0].shadows_unchecked, 2);
 	dsb_report_free(r);
 
@@ -295,8 +269,8 @@ static void test_damaged_store(void)
 	r = check("catalog.raw", true);
 	int c = input_ending(r, "#1@vss");
 	CU_ASSERT_FATAL(c > 0);
-	CU_ASSERT_EQUAL(count_rule(r, c, DSB_C015), 1);
-	CU_ASSERT_EQUAL(count_rule(r, -1, DSB_C015), 1);
+	CU_ASSERT_EQUAL(media_fx_count_rule(r, c, DSB_C015), 1);
+	CU_ASSERT_EQUAL(media_fx_count_rule(r, -1, DSB_C015), 1);
 	CU_ASSERT_EQUAL(r->ninputs, 1 + 8 + 1);
 	CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
 	CU_ASSERT_EQUAL(verdict_of(r, LIVE_DB), DSB_SETV_RESTORABLE);
@@ -307,7 +281,7 @@ static void test_damaged_store(void)
 	dsb_report_free(r);
 	/* without --shadows: a catalog that cannot be counted is still said */
 	r = check("catalog.raw", false);
-	CU_ASSERT_EQUAL(count_rule(r, -1, DSB_C015), 0);
+	CU_ASSERT_EQUAL(media_fx_count_rule(r, -1, DSB_C015), 0);
 	CU_ASSERT_EQUAL(r->inputs[0].shadows_unchecked, 0);
 	CU_ASSERT_TRUE(r->inputs[0].shadows_present);
 	dsb_report_free(r);
@@ -364,7 +338,6 @@ static void test_cli(void)
 	CU_ASSERT_EQUAL(run_status(cmd), 2);   /* a usage error */
 }
 
-#include "tests/cunit_main.h"
 
 static const struct dsb_test tests[] = {
 	{ "snapshots: one set per snapshot with its verdict; without --shadows only the live set", test_snapshots },
@@ -377,37 +350,9 @@ static const struct dsb_suite suites[] = {
 	{ "VSS shadow copies inside disk images", tests },
 };
 
-static bool have_tool(const char *name)
-{
-	const char *path = getenv("PATH");
-	char dir[1024];
-	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
-		size_t n = strcspn(p, ":");
-		snprintf(dir, sizeof dir, "%.*s/%s", (int)n, p, name);
-		if (access(dir, X_OK) == 0)
-			return true;
-		p += n + (p[n] == ':');
-	}
-	/* mkntfs and ntfscp live in /usr/sbin, off a user's PATH */
-	snprintf(dir, sizeof dir, "/usr/sbin/%s", name);
-	return access(dir, X_OK) == 0;
-}
-
 int main(void)
 {
-	static const char *const TOOLS[] = { "mkntfs", "ntfscp", "qemu-img" };
-	for (size_t i = 0; i < sizeof TOOLS / sizeof TOOLS[0]; i++)
-		if (!have_tool(TOOLS[i])) {
-			printf("SKIPPED: %s is not installed (ntfs-3g, qemu-utils)\n", TOOLS[i]);
-			return DSB_SKIP_STATUS;
-		}
-	snprintf(work, sizeof work, "/tmp/dsb-shadows-XXXXXX");
-	if (!mkdtemp(work))
-		return 1;
-	int rc = dsb_run_suites(suites, sizeof suites / sizeof suites[0]);
-	char cmd[SET_FX_DIR_SIZE + 16];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
-	if (system(cmd) != 0)
-		rc = 1;
-	return rc;
+	static const char *const TOOLS[] = { "mkntfs", "ntfscp", "qemu-img", NULL };
+	return media_fx_main(TOOLS, "ntfs-3g, qemu-utils", work, sizeof work, "/tmp/dsb-shadows-XXXXXX", suites,
+			     sizeof suites / sizeof suites[0]);
 }
