@@ -296,6 +296,17 @@ static void try_ntfs(struct dsb_media *m, size_t i)
 		tsk_err(v->why, sizeof v->why, "no NTFS file system");
 }
 
+/* The image is one volume, number 0: no table, or a volume given as
+ * such (dsb_media_open_vol). */
+static void whole_volume(struct dsb_media *m)
+{
+	tsk_error_reset();
+	m->vol[0] = (struct dsb_media_volume){ .index = 0, .scheme = "none",
+					       .length = (uint64_t)m->img->size };
+	m->nvol = 1;
+	try_ntfs(m, 0);
+}
+
 static void volumes(struct dsb_media *m)
 {
 	/* GPT, then MBR, each asked for by name: TSK's detection opens
@@ -308,11 +319,7 @@ static void volumes(struct dsb_media *m)
 	if (!m->vs) {
 		/* No partition table: a volume image (an NTFS boot sector
 		 * at 0), or a disk with none. */
-		tsk_error_reset();
-		m->vol[0] = (struct dsb_media_volume){ .index = 0, .scheme = "none",
-						       .length = (uint64_t)m->img->size };
-		m->nvol = 1;
-		try_ntfs(m, 0);
+		whole_volume(m);
 		return;
 	}
 	const char *scheme = m->vs->vstype == TSK_VS_TYPE_GPT ? "gpt" :
@@ -384,9 +391,11 @@ struct dsb_media *dsb_media_open(const char *path, enum dsb_media_format f, char
 }
 
 /* A media over an external image whose reads x serves (memory, a volume
- * callback): the partitions and NTFS found as for a file.  x is freed
- * on failure. */
-static struct dsb_media *open_external(struct ext_img *x, uint64_t len, char *err, size_t errlen)
+ * callback): the partitions and NTFS found as for a file, or (volume) the
+ * whole image one volume, never a table (a snapshot's boot sector is not
+ * to be read as an MBR).  x is freed on failure. */
+static struct dsb_media *open_external(struct ext_img *x, uint64_t len, bool volume, char *err,
+				       size_t errlen)
 {
 	struct dsb_media *m = calloc(1, sizeof *m);
 	if (!m) {
@@ -401,7 +410,10 @@ static struct dsb_media *open_external(struct ext_img *x, uint64_t len, char *er
 		free(m);
 		return NULL;
 	}
-	volumes(m);
+	if (volume)
+		whole_volume(m);
+	else
+		volumes(m);
 	return m;
 }
 
@@ -418,7 +430,7 @@ struct dsb_media *dsb_media_open_memory(const void *buf, size_t len, char *err, 
 	}
 	x->mem = buf;
 	x->mem_len = len;
-	return open_external(x, len, err, errlen);
+	return open_external(x, len, false, err, errlen);
 }
 
 struct dsb_media *dsb_media_open_vol(const struct dsb_vol *vol, char *err, size_t errlen)
@@ -434,7 +446,7 @@ struct dsb_media *dsb_media_open_vol(const struct dsb_vol *vol, char *err, size_
 	}
 	x->vol = *vol;
 	x->has_vol = true;
-	return open_external(x, vol->size, err, errlen);
+	return open_external(x, vol->size, true, err, errlen);
 }
 
 void dsb_media_close(struct dsb_media *m)
