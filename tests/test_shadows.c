@@ -66,14 +66,25 @@ static void state(const char *name, const struct dfx_logset_opts *o)
 	media_fx_must(dfx_media_ntfs(vol, VOL_SIZE, set, NULL, err, sizeof err), err);
 }
 
-/* Damage to the VSS area before the disk is made. */
-enum vss_damage { VD_NONE, VD_STORE1_LIST, VD_CATALOG };
+/* Damage to the VSS area before the disk is made: the oldest store's
+ * block list identifier (only snapshot 1 reads through it), the
+ * catalog's identifier (every snapshot), bits flipped all over the area
+ * (seeded), one area block zeroed (the seed picks it). */
+enum vss_damage { VD_NONE, VD_STORE1_LIST, VD_CATALOG, VD_AREA_BITS, VD_AREA_BLOCK };
+
+static void flip(int fd, uint64_t at, uint8_t mask)
+{
+	uint8_t b;
+	CU_ASSERT_FATAL(pread(fd, &b, 1, (off_t)at) == 1);
+	b ^= mask;
+	CU_ASSERT_FATAL(pwrite(fd, &b, 1, (off_t)at) == 1);
+}
 
 /* work/<out>: the volume <cur>.vol with snapshots of <s1>.vol and
  * <s2>.vol, damaged as asked, behind a GPT, converted to fmt (NULL:
  * raw). */
 static void make_image(const char *out, const char *s1, const char *s2, const char *cur,
-		       enum vss_damage dmg, const char *fmt)
+		       enum vss_damage dmg, uint32_t seed, const char *fmt)
 {
 	char p1[256], p2[256], pc[256], pv[256], disk[256], dst[256], err[256] = "";
 	snprintf(p1, sizeof p1, "%s/%s.vol", work, s1);
@@ -87,18 +98,27 @@ static void make_image(const char *out, const char *s1, const char *s2, const ch
 	if (dfx_vss_write(snaps, 2, pc, pv, &lay, err, sizeof err) != 0)
 		printf("\n    vssgen: %s", err);
 	CU_ASSERT_EQUAL_FATAL(lay.nstores, 2);
-	if (dmg != VD_NONE) {
-		/* The oldest store's block list identifier (only snapshot 1
-		 * reads through it), or the catalog's (every snapshot). */
-		uint64_t at = dmg == VD_STORE1_LIST ? lay.stores[0].block_list + 5 : lay.catalog + 3;
-		int fd = open(pv, O_RDWR);
-		CU_ASSERT_FATAL(fd >= 0);
-		uint8_t b;
-		CU_ASSERT_FATAL(pread(fd, &b, 1, (off_t)at) == 1);
-		b ^= 0x5a;
-		CU_ASSERT_FATAL(pwrite(fd, &b, 1, (off_t)at) == 1);
-		close(fd);
+	int fd = dmg != VD_NONE ? open(pv, O_RDWR) : -1;
+	CU_ASSERT_FATAL(dmg == VD_NONE || fd >= 0);
+	if (dmg == VD_STORE1_LIST)
+		flip(fd, lay.stores[0].block_list + 5, 0x5a);
+	else if (dmg == VD_CATALOG)
+		flip(fd, lay.catalog + 3, 0x5a);
+	else if (dmg == VD_AREA_BITS) {
+		uint32_t x = seed;
+		for (int k = 0; k < 16; k++) {
+			x = x * 1664525u + 1013904223u;
+			flip(fd, lay.area + (x >> 8) % (lay.area_blocks * DFX_VSS_BLOCK),
+			     (uint8_t)(1u << (x & 7)));
+		}
+	} else if (dmg == VD_AREA_BLOCK) {
+		static const uint8_t zero[DFX_VSS_BLOCK];
+		uint64_t b = 1 + seed % (lay.area_blocks - 1);
+		CU_ASSERT_FATAL(pwrite(fd, zero, sizeof zero, (off_t)(lay.area + b * DFX_VSS_BLOCK)) ==
+				(ssize_t)sizeof zero);
 	}
+	if (fd >= 0)
+		close(fd);
 	media_fx_must(dfx_media_disk(fmt ? disk : dst, pv, DFX_MEDIA_GPT, err, sizeof err), err);
 	if (fmt) {
 		media_fx_must(dfx_media_convert(disk, dst, fmt, err, sizeof err), err);
@@ -167,7 +187,7 @@ static void test_snapshots(void)
 	miss.damage = DFX_LSD_MISSING_LOG;
 	state("good", &GOOD);
 	state("miss", &miss);
-	make_image("mixed.vhdx", "miss", "good", "good", VD_NONE, "vhdx");
+	make_image("mixed.vhdx", "miss", "good", "good", VD_NONE, 0, "vhdx");
 
 	/* Without --shadows: only the live set, the copies counted. */
 	struct dsb_report *r = check("mixed.vhdx", false);
@@ -224,7 +244,7 @@ static void test_snapshots(void)
 	dsb_report_free(r);
 
 	/* The twin: every state restorable. */
-	make_image("good.raw", "good", "good", "good", VD_NONE, NULL);
+	make_image("good.raw", "good", "good", "good", VD_NONE, 0, NULL);
 	r = check("good.raw", true);
 	CU_ASSERT_EQUAL_FATAL(r->nsets, 3);
 	for (size_t s = 0; s < r->nsets; s++)
@@ -240,7 +260,7 @@ static void test_snapshots(void)
  * Without --shadows neither is read past the catalog. */
 static void test_damaged_store(void)
 {
-	make_image("store.raw", "good", "good", "good", VD_STORE1_LIST, NULL);
+	make_image("store.raw", "good", "good", "good", VD_STORE1_LIST, 0, NULL);
 	struct dsb_report *r = check("store.raw", true);
 	int s1 = input_ending(r, "#1@vss-1"), s2 = input_ending(r, "#1@vss-2");
 	CU_ASSERT_FATAL(s1 > 0 && s2 > 0);
@@ -265,7 +285,7 @@ static void test_damaged_store(void)
 	CU_ASSERT_EQUAL(r->inputs[0].shadows_unchecked, 2);
 	dsb_report_free(r);
 
-	make_image("catalog.raw", "good", "good", "good", VD_CATALOG, NULL);
+	make_image("catalog.raw", "good", "good", "good", VD_CATALOG, 0, NULL);
 	r = check("catalog.raw", true);
 	int c = input_ending(r, "#1@vss");
 	CU_ASSERT_FATAL(c > 0);
@@ -284,6 +304,44 @@ static void test_damaged_store(void)
 	CU_ASSERT_EQUAL(media_fx_count_rule(r, -1, DSB_C015), 0);
 	CU_ASSERT_EQUAL(r->inputs[0].shadows_unchecked, 0);
 	CU_ASSERT_TRUE(r->inputs[0].shadows_present);
+	dsb_report_free(r);
+}
+
+/* Damage of other shapes in the VSS area: bits flipped all over it,
+ * whole blocks zeroed, and the image cut inside the area.  Whatever
+ * libvshadow, TSK and the checks make of a snapshot, the run returns,
+ * every C015 is on a snapshot's (or the catalog's) input, and the live
+ * set stays restorable (the area is free space to the live NTFS). */
+static void test_damage_shapes(void)
+{
+	char name[64];
+	for (uint32_t round = 0; round < 8; round++) {
+		snprintf(name, sizeof name, "shape%u.raw", round);
+		make_image(name, "good", "good", "good", round % 2 ? VD_AREA_BLOCK : VD_AREA_BITS,
+			   0x9e3779b9u * (round + 1), NULL);
+		struct dsb_report *r = check(name, true);
+		CU_ASSERT_EQUAL(verdict_of(r, LIVE_DB), DSB_SETV_RESTORABLE);
+		size_t n;
+		const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);
+		for (size_t i = 0; i < n; i++)
+			if (f[i].rule == DSB_C015)
+				CU_ASSERT_PTR_NOT_NULL(strstr(r->inputs[f[i].input].path, "@vss"));
+		CU_ASSERT_FALSE(r->inputs[0].incomplete);
+		dsb_report_free(r);
+		char p[256];
+		path_in(p, sizeof p, name);
+		unlink(p);
+	}
+	/* cut inside the VSS area (past the live files): the snapshots that
+	 * read there fail, the live set does not */
+	make_image("cut.raw", "good", "good", "good", VD_NONE, 0, NULL);
+	char p[256];
+	path_in(p, sizeof p, "cut.raw");
+	struct stat st;
+	CU_ASSERT_FATAL(stat(p, &st) == 0);
+	CU_ASSERT_FATAL(truncate(p, st.st_size - (off_t)(VOL_SIZE / 4)) == 0);
+	struct dsb_report *r = check("cut.raw", true);
+	CU_ASSERT_TRUE(media_fx_count_rule(r, -1, DSB_C015) + media_fx_count_rule(r, -1, DSB_E001) >= 1);
 	dsb_report_free(r);
 }
 
@@ -342,6 +400,7 @@ static void test_cli(void)
 static const struct dsb_test tests[] = {
 	{ "snapshots: one set per snapshot with its verdict; without --shadows only the live set", test_snapshots },
 	{ "a damaged store or catalog: C015 on that snapshot, the live set unaffected", test_damaged_store },
+	{ "damage of many shapes in the VSS area, a cut image: never a crash", test_damage_shapes },
 	{ "dsbinspect verify --shadows: exit statuses, text, JSON against the schema", test_cli },
 	{ NULL, NULL },
 };
