@@ -5,6 +5,7 @@
  * libvhdi and libqcow are given LIBVHDI_OPEN_READ / LIBQCOW_OPEN_READ.
  */
 #include "format/media.h"
+#include "format/vss.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,13 +146,22 @@ struct ext_img {
 	libqcow_file_t *qcow;
 	const uint8_t *mem;       /* dsb_media_open_memory: the caller's bytes */
 	size_t mem_len;
+	struct dsb_vol vol;       /* dsb_media_open_vol: a volume's read callback */
+	bool has_vol;
 };
 
 static ssize_t ext_read(TSK_IMG_INFO *img, TSK_OFF_T off, char *buf, size_t len)
 {
 	struct ext_img *x = (struct ext_img *)img;
 	ssize_t n = -1;
-	if (x->mem) {
+	if (x->has_vol) {
+		/* The callback reads all or nothing: a read crossing the
+		 * volume's end is cut to it, as a file's would be. */
+		uint64_t o = off < 0 ? UINT64_MAX : (uint64_t)off;
+		size_t want = o >= x->vol.size ? 0 : len < x->vol.size - o ? len : (size_t)(x->vol.size - o);
+		if (o <= x->vol.size)
+			n = want == 0 || x->vol.read(x->vol.ctx, o, buf, want) == 0 ? (ssize_t)want : -1;
+	} else if (x->mem) {
 		if (off < 0 || (uint64_t)off > x->mem_len)
 			n = -1;
 		else {
@@ -171,7 +181,8 @@ static ssize_t ext_read(TSK_IMG_INFO *img, TSK_OFF_T off, char *buf, size_t len)
 		tsk_error_reset();
 		tsk_error_set_errno(TSK_ERR_IMG_READ);
 		tsk_error_set_errstr("%s: cannot read %zu bytes at offset %lld",
-				     x->mem ? "memory" : x->vhdi ? "libvhdi" : "libqcow", len,
+				     x->has_vol ? "volume" : x->mem ? "memory" :
+				     x->vhdi ? "libvhdi" : "libqcow", len,
 				     (long long)off);
 	}
 	return n;
@@ -254,17 +265,27 @@ static TSK_IMG_INFO *open_ext(const char *path, bool vhdx, char *err, size_t err
 
 /* ---- an image, its volumes ---------------------------------------------------- */
 
+struct dsb_media;
+struct vol_ctx {
+	struct dsb_media *m;
+	size_t i;
+};
+
 struct dsb_media {
 	TSK_IMG_INFO *img;
 	TSK_VS_INFO *vs;
 	struct dsb_media_volume vol[DSB_MEDIA_VOLUMES_MAX];
 	TSK_FS_INFO *fs[DSB_MEDIA_VOLUMES_MAX];
+	struct vol_ctx vctx[DSB_MEDIA_VOLUMES_MAX];   /* dsb_media_volume_vol's callbacks */
 	size_t nvol;
 	char note[DSB_MEDIA_ERR_MAX];
 };
 _Static_assert(sizeof(((struct dsb_media *)0)->fs) / sizeof(TSK_FS_INFO *) ==
 		       sizeof(((struct dsb_media *)0)->vol) / sizeof(struct dsb_media_volume),
 	       "one file system slot per volume");
+_Static_assert(sizeof(((struct dsb_media *)0)->vctx) / sizeof(struct vol_ctx) ==
+		       sizeof(((struct dsb_media *)0)->vol) / sizeof(struct dsb_media_volume),
+	       "one read callback per volume");
 
 static void try_ntfs(struct dsb_media *m, size_t i)
 {
@@ -273,6 +294,17 @@ static void try_ntfs(struct dsb_media *m, size_t i)
 	v->ntfs = m->fs[i] != NULL;
 	if (!v->ntfs)
 		tsk_err(v->why, sizeof v->why, "no NTFS file system");
+}
+
+/* The image is one volume, number 0: no table, or a volume given as
+ * such (dsb_media_open_vol). */
+static void whole_volume(struct dsb_media *m)
+{
+	tsk_error_reset();
+	m->vol[0] = (struct dsb_media_volume){ .index = 0, .scheme = "none",
+					       .length = (uint64_t)m->img->size };
+	m->nvol = 1;
+	try_ntfs(m, 0);
 }
 
 static void volumes(struct dsb_media *m)
@@ -287,11 +319,7 @@ static void volumes(struct dsb_media *m)
 	if (!m->vs) {
 		/* No partition table: a volume image (an NTFS boot sector
 		 * at 0), or a disk with none. */
-		tsk_error_reset();
-		m->vol[0] = (struct dsb_media_volume){ .index = 0, .scheme = "none",
-						       .length = (uint64_t)m->img->size };
-		m->nvol = 1;
-		try_ntfs(m, 0);
+		whole_volume(m);
 		return;
 	}
 	const char *scheme = m->vs->vstype == TSK_VS_TYPE_GPT ? "gpt" :
@@ -362,21 +390,19 @@ struct dsb_media *dsb_media_open(const char *path, enum dsb_media_format f, char
 	return m;
 }
 
-struct dsb_media *dsb_media_open_memory(const void *buf, size_t len, char *err, size_t errlen)
+/* A media over an external image whose reads x serves (memory, a volume
+ * callback): the partitions and NTFS found as for a file, or (volume) the
+ * whole image one volume, never a table (a snapshot's boot sector is not
+ * to be read as an MBR).  x is freed on failure. */
+static struct dsb_media *open_external(struct ext_img *x, uint64_t len, bool volume, char *err,
+				       size_t errlen)
 {
-	if (len < DSB_MEDIA_SNIFF_TAIL) {
-		snprintf(err, errlen, "%zu bytes: less than one sector", len);
-		return NULL;
-	}
 	struct dsb_media *m = calloc(1, sizeof *m);
-	struct ext_img *x = m ? tsk_img_malloc(sizeof *x) : NULL;
-	if (!x) {
-		free(m);
+	if (!m) {
+		tsk_img_free(x);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	x->mem = buf;
-	x->mem_len = len;
 	tsk_error_reset();
 	m->img = tsk_img_open_external(x, (TSK_OFF_T)len, 512, ext_read, ext_close, ext_stat);
 	if (!m->img) {
@@ -384,8 +410,43 @@ struct dsb_media *dsb_media_open_memory(const void *buf, size_t len, char *err, 
 		free(m);
 		return NULL;
 	}
-	volumes(m);
+	if (volume)
+		whole_volume(m);
+	else
+		volumes(m);
 	return m;
+}
+
+struct dsb_media *dsb_media_open_memory(const void *buf, size_t len, char *err, size_t errlen)
+{
+	if (len < DSB_MEDIA_SNIFF_TAIL) {
+		snprintf(err, errlen, "%zu bytes: less than one sector", len);
+		return NULL;
+	}
+	struct ext_img *x = tsk_img_malloc(sizeof *x);
+	if (!x) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	x->mem = buf;
+	x->mem_len = len;
+	return open_external(x, len, false, err, errlen);
+}
+
+struct dsb_media *dsb_media_open_vol(const struct dsb_vol *vol, char *err, size_t errlen)
+{
+	if (vol->size < DSB_MEDIA_SNIFF_TAIL || vol->size > INT64_MAX) {
+		snprintf(err, errlen, "%llu bytes: not a volume's size", (unsigned long long)vol->size);
+		return NULL;
+	}
+	struct ext_img *x = tsk_img_malloc(sizeof *x);
+	if (!x) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	x->vol = *vol;
+	x->has_vol = true;
+	return open_external(x, vol->size, true, err, errlen);
 }
 
 void dsb_media_close(struct dsb_media *m)
@@ -419,6 +480,37 @@ const struct dsb_media_volume *dsb_media_volume(const struct dsb_media *m, size_
 const char *dsb_media_volumes_note(const struct dsb_media *m)
 {
 	return m->note;
+}
+
+/* A volume's bytes through TSK's image read (its cache included), at the
+ * volume's offset: all n or -1, nothing past the volume's end. */
+static int vol_read(void *ctx, uint64_t off, void *buf, size_t n)
+{
+	const struct vol_ctx *c = ctx;
+	const struct dsb_media_volume *v = &c->m->vol[c->i];
+	if (off > v->length || n > v->length - off)
+		return -1;
+	size_t got = 0;
+	tsk_error_reset();
+	while (got < n) {
+		ssize_t r = tsk_img_read(c->m->img, (TSK_OFF_T)(v->offset + off + got), (char *)buf + got,
+					 n - got);
+		if (r <= 0) {
+			tsk_error_reset();
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+bool dsb_media_volume_vol(struct dsb_media *m, size_t i, struct dsb_vol *out)
+{
+	if (i >= m->nvol)
+		return false;
+	m->vctx[i] = (struct vol_ctx){ .m = m, .i = i };
+	*out = (struct dsb_vol){ .read = vol_read, .ctx = &m->vctx[i], .size = m->vol[i].length };
+	return true;
 }
 
 /* ---- files ----------------------------------------------------------------------- */

@@ -78,6 +78,12 @@ struct dsb_media *dsb_media_open(const char *path, enum dsb_media_format f, char
 /* The same over a raw image held in memory (the fuzzer, tests): buf
  * must outlive the media. */
 struct dsb_media *dsb_media_open_memory(const void *buf, size_t len, char *err, size_t errlen);
+/* A volume given as a read callback (format/vss.h: a shadow copy's
+ * store): opened as an image of its own through the same external-image
+ * path (no partition table: one volume, index 0).  `vol` is copied; its
+ * ctx must outlive the media. */
+struct dsb_vol;
+struct dsb_media *dsb_media_open_vol(const struct dsb_vol *vol, char *err, size_t errlen);
 void dsb_media_close(struct dsb_media *m);
 uint64_t dsb_media_size(const struct dsb_media *m);
 /* The partition table's volumes, each tried as NTFS.  A table that
@@ -86,6 +92,10 @@ uint64_t dsb_media_size(const struct dsb_media *m);
 size_t dsb_media_nvolumes(const struct dsb_media *m);
 const struct dsb_media_volume *dsb_media_volume(const struct dsb_media *m, size_t i);
 const char *dsb_media_volumes_note(const struct dsb_media *m);
+/* Volume i's bytes as a read callback (format/vss.h), through the
+ * image's reader at the volume's offset, bounded by its length.  Valid
+ * until dsb_media_close.  False when there is no volume i. */
+bool dsb_media_volume_vol(struct dsb_media *m, size_t i, struct dsb_vol *out);
 
 /* A regular file of volume i by its path ("/Windows/NTDS/ntds.dit"; case
  * as NTFS compares names).  NULL with err set (absent: *absent true). */

@@ -138,7 +138,7 @@ _Static_assert(DSB_CMD_VERSION < 32, "a bit per command in an unsigned");
 
 enum opt_id {
 	OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON, OPT_QUIET, OPT_RECORDS, OPT_NOW, OPT_TOMBSTONE,
-	OPT_JOBS, OPT_DIR, OPT_OVERWRITE, OPT_FORCE, OPT_ROOT, OPT_HELP, OPT_VERSION,
+	OPT_JOBS, OPT_DIR, OPT_OVERWRITE, OPT_FORCE, OPT_ROOT, OPT_SHADOWS, OPT_HELP, OPT_VERSION,
 	OPT_COUNT
 };
 
@@ -176,6 +176,8 @@ static const struct opt_row options[] = {
 	{ .id = OPT_ROOT, .long_name = "root", .arg = "DIR",
 	  .cmds = CMD(DSB_CMD_VERIFY) | CMD(DSB_CMD_REPLAY) | CMD(DSB_CMD_EXTRACT),
 	  .help = "the capture root inside the archive: its journal is DIR/journal.jsonl (default: found at the top level or one folder deep)" },
+	{ .id = OPT_SHADOWS, .long_name = "shadows", .cmds = CMD(DSB_CMD_VERIFY),
+	  .help = "a disk image: also check every VSS shadow copy of the volume holding the AD database, one set per snapshot" },
 	{ .id = OPT_JOBS, .long_name = "jobs", .short_name = 'j', .arg = "N",
 	  .cmds = CMD(DSB_CMD_VERIFY),
 	  .help = "check N inputs at once (default: the online cores; 1: one after another)" },
@@ -331,6 +333,9 @@ static bool apply_option(struct parse_state *ps, const struct opt_row *o, const 
 		return true;
 	case OPT_RECORDS:
 		cli->records = true;
+		return true;
+	case OPT_SHADOWS:
+		cli->shadows = true;
 		return true;
 	case OPT_NOW:
 		if (!dsb_time_parse(value, strlen(value), &cli->now)) {

@@ -54,6 +54,7 @@ struct dsb_cli {
 	const char *output;         /* -o FILE, or NULL: standard output */
 	enum dsb_fail_on fail_on;
 	bool quiet;                 /* -q: no progress line */
+	bool shadows;               /* --shadows (verify): a disk image's VSS shadow copies too */
 	bool records;               /* --records (ese, verify): every record through libesedb */
 	bool has_now;               /* --now TIME given */
 	int64_t now;                /* --now: ticks since 0001-01-01 UTC (dsb_time_parse) */

@@ -294,6 +294,7 @@ static int run_verify(const struct dsb_cli *cli, struct dsb_run_info *run)
 		.trace = replay ? dsb_timeline_trace : NULL,
 		.trace_ctx = &tl,
 		.records = cli->records ? &records : NULL,
+		.shadows = cli->shadows,
 		.sets = { .has_now = cli->has_now, .now = cli->now,
 			  .tombstone_days = cli->tombstone_days,
 			  .local = cli->format == DSB_FORMAT_TEXT ? &words_local : NULL },

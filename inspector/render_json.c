@@ -246,6 +246,16 @@ json_t *dsb_json_input(const struct dsb_report *r, size_t i)
 		     jset(mo, "path", dsb_json_str(md->path)) &&
 		     jset(mo, "file_volume_offset", md->file_volume_offset >= 0
 			  ? json_integer(md->file_volume_offset) : json_null());
+		if (ok && md->snapshot) {
+			json_t *so = json_object();
+			ok = so && jset(so, "number", json_integer(md->snapshot)) &&
+			     jset(so, "id", md->snapshot_id[0] ? json_string(md->snapshot_id) : json_null()) &&
+			     jset(so, "created", md->snapshot_created[0]
+				  ? json_string(md->snapshot_created) : json_null());
+			if (!ok)
+				json_decref(so);
+			ok = ok && jset(mo, "snapshot", so);
+		}
 		if (!ok)
 			json_decref(mo);   /* jset took the members set so far */
 		ok = ok && jset(o, "medium", mo);   /* takes mo */

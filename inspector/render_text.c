@@ -393,6 +393,8 @@ static void put_input_head(struct text *t, size_t i)
 	fprintf(fp, "%s\n  ", dsb_term_off(t->colour));
 	if (in->container && strcmp(in->container, "dir") == 0) {
 		fputs("folder", fp);
+	} else if (in->container && strcmp(in->container, "vss") == 0) {
+		fputs("VSS shadow copy", fp);
 	} else if (in->container) {
 		dsb_term_puts(fp, in->container);
 		for (int k = 0; k < in->nfilters && k < DSB_MAX_FILTERS; k++) {
@@ -422,7 +424,18 @@ static void put_input_head(struct text *t, size_t i)
 		fprintf(fp, " in volume %u (%s, %s, at %" PRIu64 ") of the %s image ", md->volume,
 			md->file_system, md->scheme, md->volume_offset, md->format);
 		dsb_term_puts(fp, md->image);
+		if (md->snapshot) {
+			/* built from numbers only, never input bytes */
+			fprintf(fp, "\n  shadow copy %u %s, created %s", md->snapshot,
+				md->snapshot_id[0] ? md->snapshot_id : "(identifier unread)",
+				md->snapshot_created[0] ? md->snapshot_created : "(time unread)");
+		}
 	}
+	if (in->shadows_unchecked)
+		fprintf(fp, "\n  %u shadow cop%s not checked (use --shadows)", in->shadows_unchecked,
+			in->shadows_unchecked == 1 ? "y" : "ies");
+	else if (in->shadows_present)
+		fputs("\n  shadow copies not checked (use --shadows)", fp);
 	fprintf(fp, "\n  %s ", dsb_tr("verdict:"));
 	put_verdict(t, (int)i);
 	if (in->backup_medium)

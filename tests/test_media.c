@@ -26,6 +26,7 @@
 #include "lib/le.h"
 #include "verify/media/media.h"
 #include "verify/report.h"
+#include "tests/media_fixture.h"
 #include "tests/set_fixture.h"
 
 #define NOW "2026-11-22T10:00:00Z"   /* the fixtures' backups are 2026-11-21T10:00Z */
@@ -66,13 +67,6 @@ static void write_set(const char *name, const struct dfx_logset_opts *o, uint64_
 	}
 }
 
-static void must(enum dfx_media_rc rc, const char *err)
-{
-	if (rc != DFX_MEDIA_OK)
-		printf("\n    %s", err);
-	CU_ASSERT_EQUAL_FATAL(rc, DFX_MEDIA_OK);
-}
-
 /* work/<out>: the set folder `set` in an NTFS volume, behind a table
  * (table < 0: the bare volume), converted to fmt (NULL: raw). */
 static void make_image(const char *out, const char *set, int table, const char *fmt,
@@ -83,15 +77,15 @@ static void make_image(const char *out, const char *set, int table, const char *
 	snprintf(vol, sizeof vol, "%s/%s.vol", work, out);
 	snprintf(disk, sizeof disk, "%s/%s.raw", work, out);
 	path_in(dst, sizeof dst, out);
-	must(dfx_media_ntfs(vol, VOL_SIZE, src, ntds_dir, err, sizeof err), err);
+	media_fx_must(dfx_media_ntfs(vol, VOL_SIZE, src, ntds_dir, err, sizeof err), err);
 	if (table < 0) {
 		CU_ASSERT_EQUAL_FATAL(rename(vol, fmt ? disk : dst), 0);
 	} else {
-		must(dfx_media_disk(fmt ? disk : dst, vol, (enum dfx_media_table)table, err, sizeof err),
+		media_fx_must(dfx_media_disk(fmt ? disk : dst, vol, (enum dfx_media_table)table, err, sizeof err),
 		     err);
 	}
 	if (fmt) {
-		must(dfx_media_convert(disk, dst, fmt, err, sizeof err), err);
+		media_fx_must(dfx_media_convert(disk, dst, fmt, err, sizeof err), err);
 		unlink(disk);
 	}
 	unlink(vol);
@@ -115,25 +109,6 @@ static int input_named(const struct dsb_report *r, const char *inner)
 		if (r->inputs[i].medium && strcmp(r->inputs[i].medium->path, inner) == 0)
 			return (int)i;
 	return -1;
-}
-
-static size_t count_rule(struct dsb_report *r, int input, enum dsb_rule rule)
-{
-	size_t n, k = 0;
-	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);
-	for (size_t i = 0; i < n; i++)
-		if (f[i].rule == rule && (input < 0 || f[i].input == input))
-			k++;
-	return k;
-}
-
-static void print_findings(struct dsb_report *r)
-{
-	size_t n;
-	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);
-	for (size_t i = 0; i < n; i++)
-		printf("\n      %s input %d @%lld: %s", dsb_rule_info(f[i].rule)->id, f[i].input,
-		       (long long)f[i].offset, f[i].message);
 }
 
 static uint64_t errors(struct dsb_report *r)
@@ -193,7 +168,7 @@ static void test_formats(void)
 		CU_ASSERT_EQUAL(r->sets[0].nlogs, 6);
 		CU_ASSERT_EQUAL(errors(r), 0);
 		if (errors(r))
-			print_findings(r);
+			media_fx_print_findings(r);
 		dsb_report_free(r);
 		char p[256];
 		path_in(p, sizeof p, c->file);
@@ -264,9 +239,9 @@ static void test_truncated(void)
 		CU_ASSERT_FATAL(truncate(p, st.st_size / 2) == 0);
 		struct dsb_report *r = check(CUTS[i].file);
 		printf("\n    %s:", CUTS[i].file);
-		CU_ASSERT_TRUE(count_rule(r, -1, DSB_C015) + count_rule(r, 0, DSB_E001) >= 1);
+		CU_ASSERT_TRUE(media_fx_count_rule(r, -1, DSB_C015) + media_fx_count_rule(r, 0, DSB_E001) >= 1);
 		CU_ASSERT_TRUE(r->inputs[0].incomplete || errors(r) >= 1);
-		print_findings(r);
+		media_fx_print_findings(r);
 		dsb_report_free(r);
 		unlink(p);
 	}
@@ -282,10 +257,10 @@ static void test_no_ntfs_no_ntds(void)
 	int fd = open(vol, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	CU_ASSERT_FATAL(fd >= 0 && ftruncate(fd, VOL_SIZE) == 0);
 	close(fd);
-	must(dfx_media_disk(disk, vol, DFX_MEDIA_MBR, err, sizeof err), err);
+	media_fx_must(dfx_media_disk(disk, vol, DFX_MEDIA_MBR, err, sizeof err), err);
 	struct dsb_report *r = check("zeros.raw");
 	CU_ASSERT_EQUAL(r->ninputs, 1);
-	CU_ASSERT_EQUAL(count_rule(r, 0, DSB_E001), 1);
+	CU_ASSERT_EQUAL(media_fx_count_rule(r, 0, DSB_E001), 1);
 	CU_ASSERT_TRUE(r->inputs[0].incomplete);
 	size_t n;
 	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);
@@ -295,7 +270,7 @@ static void test_no_ntfs_no_ntds(void)
 	make_image("other.raw", "good", DFX_MEDIA_GPT, NULL, "Windows/NTDS-old");
 	r = check("other.raw");
 	CU_ASSERT_EQUAL(r->ninputs, 1);
-	CU_ASSERT_EQUAL(count_rule(r, 0, DSB_E001), 1);
+	CU_ASSERT_EQUAL(media_fx_count_rule(r, 0, DSB_E001), 1);
 	f = dsb_findings_sorted(r->findings, &n);
 	CU_ASSERT_PTR_NOT_NULL(strstr(f[0].message, "no NTFS volume of the image holds /Windows/NTDS (1 NTFS volume)"));
 	dsb_report_free(r);
@@ -353,7 +328,7 @@ static void make_hive_image(const char *out, const char *dir, int kind)
 	snprintf(vol, sizeof vol, "%s/%s.vol", work, out);
 	snprintf(hive, sizeof hive, "%s/%s.SYSTEM", work, out);
 	path_in(dst, sizeof dst, out);
-	must(dfx_media_ntfs(vol, VOL_SIZE, src, dir, err, sizeof err), err);
+	media_fx_must(dfx_media_ntfs(vol, VOL_SIZE, src, dir, err, sizeof err), err);
 	snprintf(db, sizeof db, "C:\\%s\\ntds.dit", dir);
 	snprintf(logs, sizeof logs, "C:\\%s", dir);
 	if (kind == 2) {
@@ -365,8 +340,8 @@ static void make_hive_image(const char *out, const char *dir, int kind)
 		CU_ASSERT_FATAL(dfx_media_hive(hive, 2, kind ? NULL : db, kind ? NULL : logs, err,
 					       sizeof err));
 	}
-	must(dfx_media_ntfs_put(vol, hive, "Windows/System32/config", "SYSTEM", err, sizeof err), err);
-	must(dfx_media_disk(dst, vol, DFX_MEDIA_GPT, err, sizeof err), err);
+	media_fx_must(dfx_media_ntfs_put(vol, hive, "Windows/System32/config", "SYSTEM", err, sizeof err), err);
+	media_fx_must(dfx_media_disk(dst, vol, DFX_MEDIA_GPT, err, sizeof err), err);
 	unlink(vol);
 	unlink(hive);
 }
@@ -386,21 +361,21 @@ static void test_hive(void)
 	CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_RESTORABLE);
 	CU_ASSERT_EQUAL(errors(r), 0);
 	if (errors(r))
-		print_findings(r);
+		media_fx_print_findings(r);
 	dsb_report_free(r);
 
 	make_hive_image("nohive.raw", "NTDS-data", 1);
 	r = check("nohive.raw");
 	CU_ASSERT_EQUAL(r->ninputs, 1);
-	CU_ASSERT_EQUAL(count_rule(r, 0, DSB_E001), 1);
-	CU_ASSERT_EQUAL(count_rule(r, 0, DSB_C015), 0);
+	CU_ASSERT_EQUAL(media_fx_count_rule(r, 0, DSB_E001), 1);
+	CU_ASSERT_EQUAL(media_fx_count_rule(r, 0, DSB_C015), 0);
 	dsb_report_free(r);
 
 	make_hive_image("badhive.raw", "NTDS-data", 2);
 	r = check("badhive.raw");
 	CU_ASSERT_EQUAL(r->ninputs, 1);
-	CU_ASSERT_EQUAL(count_rule(r, 0, DSB_E001), 1);
-	CU_ASSERT_EQUAL(count_rule(r, 0, DSB_C015), 1);
+	CU_ASSERT_EQUAL(media_fx_count_rule(r, 0, DSB_E001), 1);
+	CU_ASSERT_EQUAL(media_fx_count_rule(r, 0, DSB_C015), 1);
 	size_t n;
 	const struct dsb_finding *f = dsb_findings_sorted(r->findings, &n);
 	for (size_t i = 0; i < n; i++)
@@ -585,7 +560,6 @@ static void test_sniff(void)
 	CU_ASSERT_STRING_EQUAL(dsb_media_format_name(DSB_MEDIA_EWF), "ewf");
 }
 
-#include "tests/cunit_main.h"
 
 /* ---- a Windows Server Backup whose volume is a real VHDX ---------------------------- */
 
@@ -630,7 +604,7 @@ static void test_wsb_real_volume(void)
 	CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_RESTORABLE);
 	CU_ASSERT_EQUAL(errors(r), 0);
 	if (errors(r))
-		print_findings(r);
+		media_fx_print_findings(r);
 	CU_ASSERT_EQUAL(dsb_report_verdict(r, -1), DSB_PASS);
 	dsb_report_free(r);
 }
@@ -654,38 +628,9 @@ static const struct dsb_suite suites[] = {
 	{ "disk images of domain controllers", tests },
 };
 
-/* The tools the fixtures run, looked for on PATH. */
-static bool have_tool(const char *name)
-{
-	const char *path = getenv("PATH");
-	char dir[1024];
-	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
-		size_t n = strcspn(p, ":");
-		snprintf(dir, sizeof dir, "%.*s/%s", (int)n, p, name);
-		if (access(dir, X_OK) == 0)
-			return true;
-		p += n + (p[n] == ':');
-	}
-	/* mkntfs and ntfscp live in /usr/sbin, off a user's PATH */
-	snprintf(dir, sizeof dir, "/usr/sbin/%s", name);
-	return access(dir, X_OK) == 0;
-}
-
 int main(void)
 {
-	static const char *const TOOLS[] = { "mkntfs", "ntfscp", "qemu-img", "ewfacquire" };
-	for (size_t i = 0; i < sizeof TOOLS / sizeof TOOLS[0]; i++)
-		if (!have_tool(TOOLS[i])) {
-			printf("SKIPPED: %s is not installed (ntfs-3g, qemu-utils, ewf-tools)\n", TOOLS[i]);
-			return DSB_SKIP_STATUS;
-		}
-	snprintf(work, sizeof work, "/tmp/dsb-media-XXXXXX");
-	if (!mkdtemp(work))
-		return 1;
-	int rc = dsb_run_suites(suites, sizeof suites / sizeof suites[0]);
-	char cmd[SET_FX_DIR_SIZE + 16];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", work);
-	if (system(cmd) != 0)
-		rc = 1;
-	return rc;
+	static const char *const TOOLS[] = { "mkntfs", "ntfscp", "qemu-img", "ewfacquire", NULL };
+	return media_fx_main(TOOLS, "ntfs-3g, qemu-utils, ewf-tools", work, sizeof work,
+			     "/tmp/dsb-media-XXXXXX", suites, sizeof suites / sizeof suites[0]);
 }

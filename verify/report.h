@@ -80,6 +80,10 @@ struct dsb_input {
 	struct dsb_input_medium *medium;   /* a file inside a disk image's volume
 					    * (verify/media/), owned; NULL otherwise */
 	struct dsb_medium *backup_medium;  /* `verify` of IFM media or a WSB, else NULL */
+	unsigned shadows_unchecked; /* a disk image: VSS shadow copies of its
+				     * NTDS volume not opened (no --shadows) */
+	bool shadows_present;       /* ...or a VSS area whose catalog was not
+				     * counted (shadows_unchecked is then 0) */
 };
 
 /* Where a file checked inside a disk image lies (RC §3.5, docs/media.md):
@@ -95,7 +99,14 @@ struct dsb_input_medium {
 	const char *file_system;    /* "ntfs" */
 	char *path;                 /* inside the volume: "/Windows/NTDS/ntds.dit" */
 	int64_t file_volume_offset; /* the file's first byte in the volume, -1: not one run */
+	/* `verify --shadows`: the file was read from a VSS shadow copy of the
+	 * volume (format/vss.h), not from its live state. */
+	unsigned snapshot;          /* 1.. oldest first; 0: the live volume */
+	char snapshot_id[40];       /* the shadow copy's identifier, "{8-4-4-4-12}" */
+	char snapshot_created[32];  /* its creation time, "2026-11-21T10:00:00Z" */
 };
+_Static_assert(sizeof(((struct dsb_input_medium *)0)->snapshot_id) >= sizeof "{01234567-0123-0123-0123-012345678901}",
+	       "a braced GUID and its NUL fit");
 
 struct dsb_file_entry {
 	char *name;                 /* as passed to DsBackupOpenFile */

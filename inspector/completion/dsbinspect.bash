@@ -75,7 +75,7 @@ _dsbinspect()
 
     local opts
     case $cmd in
-        verify) opts='--format --output -o --fail-on --quiet -q --records --now --tombstone-days --jobs -j --root --help -h --version -V' ;;
+        verify) opts='--format --output -o --fail-on --quiet -q --records --shadows --now --tombstone-days --jobs -j --root --help -h --version -V' ;;
         replay) opts='--format --output -o --fail-on --quiet -q --now --tombstone-days --root --help -h --version -V' ;;
         ese) opts='--format --output -o --fail-on --quiet -q --records --now --tombstone-days --help -h --version -V' ;;
         extract) opts='--format --output -o --fail-on --quiet -q --now --tombstone-days --directory -C --overwrite --force --root --help -h --version -V' ;;

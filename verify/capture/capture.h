@@ -97,6 +97,10 @@ struct dsb_verify_opts {
 	 * leading "/" when it packs).  NULL: CF §1.3's rule, the top level or
 	 * one folder deep. */
 	const char *root;
+	/* `verify --shadows`: a disk image's VSS shadow copies of the volume
+	 * holding the NTDS folders are checked too, one set per snapshot
+	 * (verify/media/, docs/media.md); false: only counted. */
+	bool shadows;
 	/* Tests: every member checked on the reader's thread, no worker
 	 * (the worker's results must be the same, tests/test_ar_lend.c). */
 	bool no_workers;

@@ -18,7 +18,9 @@
 #include <unistd.h>
 
 #include "format/filekind.h"
+#include "format/journal.h"
 #include "format/media_hive.h"
+#include "format/vss.h"
 #include "lib/vec.h"
 #include "verify/ese/ese.h"
 #include "verify/ese/ese_collection.h"
@@ -152,29 +154,43 @@ static void image_c015(struct dsb_report *rep, int input, enum dsb_op_error erro
 	rep->inputs[input].incomplete = true;
 }
 
-/* The report's name of a file in a volume: IMAGE#VOLUME/path. */
-static char *file_name(const char *image, unsigned volume, const char *path)
+/* Where a folder's files are reported: the image, the live volume's
+ * place in it, and the shadow copy read instead of the live state (NULL:
+ * the live state). */
+struct place {
+	const char *image;
+	enum dsb_media_format f;
+	const struct dsb_media_volume *v;
+	const struct dsb_input_medium *snap;   /* snapshot, snapshot_id, snapshot_created */
+};
+
+/* The report's name of a file in a volume: IMAGE#VOLUME/path, or
+ * IMAGE#VOLUME@vss-N/path for snapshot N. */
+static char *file_name(const struct place *pl, const char *path)
 {
-	size_t n = strlen(image) + strlen(path) + 16;
+	size_t n = strlen(pl->image) + strlen(path) + 32;
 	char *s = malloc(n);
-	if (s)
-		snprintf(s, n, "%s#%u%s", image, volume, path);
+	if (s && pl->snap)
+		snprintf(s, n, "%s#%u@vss-%u%s", pl->image, pl->v->index, pl->snap->snapshot, path);
+	else if (s)
+		snprintf(s, n, "%s#%u%s", pl->image, pl->v->index, path);
 	return s;
 }
 
-static bool set_medium(struct dsb_report *rep, int input, const char *image,
-		       enum dsb_media_format f, const struct dsb_media_volume *v, const char *path,
-		       int64_t file_volume_offset)
+static bool set_medium(struct dsb_report *rep, int input, const struct place *pl,
+		       const char *path, int64_t file_volume_offset)
 {
 	struct dsb_input_medium *md = calloc(1, sizeof *md);
 	if (!md)
 		return false;
-	md->image = strdup(image);
+	if (pl->snap)
+		*md = *pl->snap;   /* the snapshot's fields; the rest set below */
+	md->image = strdup(pl->image);
 	md->path = strdup(path);
-	md->format = dsb_media_format_name(f);
-	md->volume = v->index;
-	md->scheme = v->scheme;
-	md->volume_offset = v->offset;
+	md->format = dsb_media_format_name(pl->f);
+	md->volume = pl->v->index;
+	md->scheme = pl->v->scheme;
+	md->volume_offset = pl->v->offset;
 	md->file_system = "ntfs";
 	md->file_volume_offset = file_volume_offset;
 	rep->inputs[input].medium = md;
@@ -185,15 +201,14 @@ static bool set_medium(struct dsb_report *rep, int input, const char *image,
  * bytes or its name (the `ese` collection's rule).  False on out of
  * memory. */
 static bool check_file(struct dsb_report *rep, const struct dsb_verify_opts *opts,
-		       struct dsb_media *m, enum dsb_media_format f, const char *image,
-		       int image_input, size_t vol, const char *path, const char *name,
-		       uint8_t *head, struct dsb_logs *logs, long *checked)
+		       struct dsb_media *m, const struct place *pl, int image_input, size_t vol,
+		       const char *path, const char *name, uint8_t *head, struct dsb_logs *logs,
+		       long *checked)
 {
-	const struct dsb_media_volume *v = dsb_media_volume(m, vol);
 	char err[DSB_MEDIA_ERR_MAX];
 	bool absent;
 	struct dsb_media_file *mf = dsb_media_file_open(m, vol, path, &absent, err, sizeof err);
-	char *shown = file_name(image, v->index, path);
+	char *shown = file_name(pl, path);
 	if (!shown) {
 		dsb_media_file_close(mf);
 		return false;
@@ -220,20 +235,21 @@ static bool check_file(struct dsb_report *rep, const struct dsb_verify_opts *opt
 		goto done;
 	}
 	(*checked)++;
-	ok = set_medium(rep, input, image, f, v, path, dsb_media_file_volume_offset(mf, 0));
+	ok = set_medium(rep, input, pl, path, dsb_media_file_volume_offset(mf, 0));
 done:
 	dsb_media_file_close(mf);
 	free(shown);
 	return ok;
 }
 
-long dsb_media_check_folder(struct dsb_report *rep, const struct dsb_verify_opts *opts,
-			    struct dsb_media *m, enum dsb_media_format f, const char *image,
-			    int image_input, size_t vol, const char *dir, struct dsb_logs *logs)
+/* The files of folder `dir` of volume vol of m, reported at pl. */
+static long check_folder(struct dsb_report *rep, const struct dsb_verify_opts *opts,
+			 struct dsb_media *m, const struct place *pl, int image_input, size_t vol,
+			 const char *dir, struct dsb_logs *logs)
 {
 	struct folder d = { 0 };
 	char err[DSB_MEDIA_ERR_MAX];
-	const struct dsb_media_volume *v = dsb_media_volume(m, vol);
+	const struct dsb_media_volume *v = pl->v;
 	int rc = dsb_media_dir_files(m, vol, dir, collect, &d, err, sizeof err);
 	long checked = 0;
 	if (rc == 1) {
@@ -242,8 +258,12 @@ long dsb_media_check_folder(struct dsb_report *rep, const struct dsb_verify_opts
 	}
 	if (rc < 0) {
 		char detail[DSB_MEDIA_ERR_MAX * 2];
-		snprintf(detail, sizeof detail, "volume %u (offset %llu), %s: %s", v->index,
-			 (unsigned long long)v->offset, dir, err);
+		if (pl->snap)
+			snprintf(detail, sizeof detail, "volume %u (offset %llu), shadow copy %u, %s: %s",
+				 v->index, (unsigned long long)v->offset, pl->snap->snapshot, dir, err);
+		else
+			snprintf(detail, sizeof detail, "volume %u (offset %llu), %s: %s", v->index,
+				 (unsigned long long)v->offset, dir, err);
 		image_c015(rep, image_input, DSB_OP_UNREADABLE, NULL, detail);
 	}
 	uint8_t *head = malloc(DSB_ESE_FILE_SNIFF_MAX);
@@ -256,8 +276,8 @@ long dsb_media_check_folder(struct dsb_report *rep, const struct dsb_verify_opts
 			break;
 		}
 		snprintf(path, n, "%s/%s", dir, d.names[i]);
-		oom = !check_file(rep, opts, m, f, image, image_input, vol, path, d.names[i], head,
-				  logs, &checked);
+		oom = !check_file(rep, opts, m, pl, image_input, vol, path, d.names[i], head, logs,
+				  &checked);
 		free(path);
 	}
 	if (oom && dsb_status_nomem(&(struct dsb_status){ .first = DSB_OP_OK }, rep->findings,
@@ -266,6 +286,14 @@ long dsb_media_check_folder(struct dsb_report *rep, const struct dsb_verify_opts
 	free(head);
 	folder_free(&d);
 	return checked;
+}
+
+long dsb_media_check_folder(struct dsb_report *rep, const struct dsb_verify_opts *opts,
+			    struct dsb_media *m, enum dsb_media_format f, const char *image,
+			    int image_input, size_t vol, const char *dir, struct dsb_logs *logs)
+{
+	const struct place pl = { .image = image, .f = f, .v = dsb_media_volume(m, vol) };
+	return check_folder(rep, opts, m, &pl, image_input, vol, dir, logs);
 }
 
 /* ---- where NTDS is: the SYSTEM hive, else the default folder ------------------------------------ */
@@ -331,6 +359,164 @@ static size_t ntds_folders(struct dsb_report *rep, int input, struct dsb_media *
 	return 1;
 }
 
+/* ---- shadow copies (--shadows) ---------------------------------------------------- */
+
+/* FILETIME (100 ns since 1601-01-01) to format/journal.h's ticks (since
+ * 0001-01-01): 584,388 days apart. */
+#define FILETIME_TO_TICKS INT64_C(504911232000000000)
+
+/* The store identifier as Windows prints a GUID: the first three
+ * fields are little-endian on disk. */
+static void guid_text(const uint8_t g[16], char *out, size_t cap)
+{
+	snprintf(out, cap,
+		 "{%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x}", g[3],
+		 g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13],
+		 g[14], g[15]);
+}
+
+/* The limit a DSB_OP_LIMIT from format/vss.c reached (its detail names
+ * the store count's; the rest are the metadata budget's). */
+static const char *vss_limit(const struct dsb_vss_error *e)
+{
+	if (e->error != DSB_OP_LIMIT)
+		return NULL;
+	return strstr(e->detail, "DSB_VSS_MAX_STORES") ? "DSB_VSS_MAX_STORES" : "DSB_VSS_OPEN_BUDGET";
+}
+
+/* The input a snapshot's own errors go on, IMAGE#VOLUME@vss-N (N = 0:
+ * the VSS catalog, before any snapshot is known), with its medium.
+ * -1 on out of memory. */
+static int snapshot_input(struct dsb_report *rep, const struct place *pl, const char *dir,
+			  uint64_t size)
+{
+	size_t n = strlen(pl->image) + 32;
+	char *name = malloc(n);
+	if (!name)
+		return -1;
+	if (pl->snap->snapshot)
+		snprintf(name, n, "%s#%u@vss-%u", pl->image, pl->v->index, pl->snap->snapshot);
+	else
+		snprintf(name, n, "%s#%u@vss", pl->image, pl->v->index);
+	int in = dsb_report_add_input(rep, name);
+	free(name);
+	if (in < 0)
+		return -1;
+	rep->inputs[in].size = size;
+	rep->inputs[in].container = strdup("vss");
+	if (!rep->inputs[in].container || !set_medium(rep, in, pl, dir, -1))
+		return -1;
+	return in;
+}
+
+static void vss_c015(struct dsb_report *rep, int input, const struct dsb_vss_error *e)
+{
+	image_c015(rep, input, e->error, vss_limit(e), e->detail);
+}
+
+/* One snapshot: its store read as a volume, opened by the same NTFS path
+ * as the live one, its NTDS folders checked as the live ones.  Its logs
+ * are judged on their own: a generation missing from a snapshot is
+ * missing from that backup, whatever another snapshot or the live
+ * volume holds (one dsb_logs for all would fill the gap from another
+ * folder of the same stream).  False on out of memory. */
+static bool check_snapshot(struct dsb_report *rep, const struct dsb_verify_opts *opts,
+			   struct dsb_vss *vss, size_t s, const struct place *live,
+			   char dirs[][DSB_HIVE_PATH_MAX], size_t ndirs)
+{
+	struct dsb_input_medium snap = { .snapshot = (unsigned)s + 1 };
+	struct dsb_vss_store_info info;
+	struct dsb_vss_error e = { .error = DSB_OP_OK };
+	bool have = dsb_vss_info(vss, s, &info, &e);
+	if (have) {
+		guid_text(info.copy_id, snap.snapshot_id, sizeof snap.snapshot_id);
+		if (info.creation_time <= (uint64_t)(INT64_MAX - FILETIME_TO_TICKS))
+			dsb_time_format((int64_t)info.creation_time + FILETIME_TO_TICKS,
+					snap.snapshot_created, sizeof snap.snapshot_created);
+	}
+	struct place pl = *live;
+	pl.snap = &snap;
+	int in = snapshot_input(rep, &pl, dirs[0], have ? info.size : 0);
+	if (in < 0)
+		return false;
+	struct dsb_vol sv;
+	if (!have || !dsb_vss_store_vol(vss, s, &sv, &e)) {
+		vss_c015(rep, in, &e);
+		return true;
+	}
+	char err[DSB_MEDIA_ERR_MAX];
+	struct dsb_media *sm = dsb_media_open_vol(&sv, err, sizeof err);
+	const struct dsb_media_volume *v = sm ? dsb_media_volume(sm, 0) : NULL;
+	if (!v || !v->ntfs) {
+		/* A read libvshadow failed says why; else TSK's words. */
+		const struct dsb_vss_error *le = dsb_vss_last_error(vss);
+		if (le && le->error != DSB_OP_OK) {
+			vss_c015(rep, in, le);
+		} else {
+			char detail[DSB_MEDIA_ERR_MAX * 2];
+			snprintf(detail, sizeof detail, "shadow copy %u: %s", snap.snapshot,
+				 v ? v->why : err);
+			image_c015(rep, in, DSB_OP_UNREADABLE, NULL, detail);
+		}
+		dsb_media_close(sm);
+		return true;
+	}
+	struct dsb_logs *logs = dsb_logs_new(0, true);
+	if (!logs) {
+		dsb_media_close(sm);
+		return false;
+	}
+	long found = 0;
+	for (size_t d = 0; d < ndirs; d++)
+		if (check_folder(rep, opts, sm, &pl, in, 0, dirs[d], logs) >= 0)
+			found++;
+	dsb_logs_judge(logs, rep->findings, rep, dsb_logs_where_input, NULL);
+	dsb_logs_free(logs);
+	if (found == 0) {
+		struct dsb_loc loc = DSB_LOC_INIT;
+		dsb_findings_add(rep->findings, in, DSB_E001, &loc,
+				 "shadow copy %u of volume %u holds no %s: it was taken before the volume held the AD database",
+				 snap.snapshot, live->v->index, dirs[0]);
+		rep->inputs[in].incomplete = true;
+	}
+	dsb_media_close(sm);
+	return true;
+}
+
+/* The VSS shadow copies of volume vol, which holds the NTDS folders:
+ * with --shadows each is checked; without, only counted (the catalog is
+ * read, no store is opened) for the report's note. */
+static void shadow_copies(struct dsb_report *rep, const struct dsb_verify_opts *opts, int input,
+			  struct dsb_media *m, const struct place *live, size_t vol,
+			  char dirs[][DSB_HIVE_PATH_MAX], size_t ndirs)
+{
+	struct dsb_vol dv;
+	if (!dsb_media_volume_vol(m, vol, &dv) || !dsb_vss_present(&dv))
+		return;
+	struct dsb_vss_error e = { .error = DSB_OP_OK };
+	struct dsb_vss *vss = dsb_vss_open(&dv, &e);
+	bool oom = false;
+	if (!opts || !opts->shadows) {
+		rep->inputs[input].shadows_present = true;
+		rep->inputs[input].shadows_unchecked += vss ? (unsigned)dsb_vss_count(vss) : 0;
+	} else if (!vss) {
+		/* No snapshot is known: the catalog's own input takes it. */
+		struct dsb_input_medium none = { .snapshot = 0 };
+		struct place pl = *live;
+		pl.snap = &none;
+		int in = snapshot_input(rep, &pl, dirs[0], 0);
+		if (in >= 0)
+			vss_c015(rep, in, &e);
+		oom = in < 0;
+	} else {
+		for (size_t s = 0; !oom && s < dsb_vss_count(vss); s++)
+			oom = !check_snapshot(rep, opts, vss, s, live, dirs, ndirs);
+	}
+	if (oom && dsb_status_nomem(&(struct dsb_status){ .first = DSB_OP_OK }, rep->findings, input))
+		rep->inputs[input].incomplete = true;
+	dsb_vss_close(vss);
+}
+
 /* ---- the image ----------------------------------------------------------------------- */
 
 #define NO_NTFS_FMT "the image holds no NTFS volume (%zu volume%s: %s): no Windows\\NTDS to check"
@@ -386,9 +572,14 @@ int dsb_verify_media(struct dsb_report *rep, const char *path, enum dsb_media_fo
 		if (!dsb_media_volume(m, i)->ntfs)
 			continue;
 		nntfs++;
+		const struct place live = { .image = path, .f = f, .v = dsb_media_volume(m, i) };
+		size_t here = 0;
 		for (size_t d = 0; d < ndirs; d++)
-			if (dsb_media_check_folder(rep, opts, m, f, path, input, i, dirs[d], logs) >= 0)
-				found++;
+			if (check_folder(rep, opts, m, &live, input, i, dirs[d], logs) >= 0)
+				here++;
+		found += here;
+		if (here)
+			shadow_copies(rep, opts, input, m, &live, i, dirs, ndirs);
 	}
 	struct dsb_loc loc = DSB_LOC_INIT;
 	if (nntfs == 0) {
