@@ -609,6 +609,41 @@ static void test_wsb_real_volume(void)
 	dsb_report_free(r);
 }
 
+/* The NTDS folder where the catalogue says, D:\NTDS (/NTDS in the volume,
+ * no SYSTEM hive to name it): found through the catalogue, restorable;
+ * the twin, the same image given alone, has no \Windows\NTDS and no hive,
+ * so nothing is found there (E001, not a pass). */
+static void test_wsb_catalogue_folder(void)
+{
+	write_set("good", &GOOD, 0);
+	make_image("wsb-d.vhdx", "good", DFX_MEDIA_GPT, "vhdx", "NTDS");
+	char img[256], dir[256], p[300], err[256] = "";
+	path_in(img, sizeof img, "wsb-d.vhdx");
+	path_in(dir, sizeof dir, "wsb-d");
+	struct dfx_wsb_opts o = { .seed = 4, .volumes = 1, .ntds_dir = "D:\\NTDS",
+				  .vhdx = copy_vhdx, .vhdx_ctx = img };
+	CU_ASSERT_FATAL(dfx_wsb_write(dir, &o, NULL, err, sizeof err));
+	snprintf(p, sizeof p, "%s/WindowsImageBackup", dir);
+	struct dsb_verify_opts vo = { .sets = { .has_now = true } };
+	CU_ASSERT_FATAL(dsb_time_parse(NOW, strlen(NOW), &vo.sets.now));
+	struct dsb_report *r = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL_FATAL(dsb_verify_input(r, p, &vo), 0);
+	CU_ASSERT_STRING_EQUAL(r->inputs[0].backup_medium->backups[0].ntds_database, "D:\\NTDS\\ntds.dit");
+	CU_ASSERT(input_named(r, "/NTDS/ntds.dit") > 0);
+	CU_ASSERT_EQUAL_FATAL(r->nsets, 1);
+	CU_ASSERT_EQUAL(r->sets[0].verdict, DSB_SETV_RESTORABLE);
+	CU_ASSERT_EQUAL(dsb_report_verdict(r, -1), DSB_PASS);
+	dsb_report_free(r);
+	/* the twin: the image alone */
+	r = dsb_report_new(DSB_FAIL_ON_ERROR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL_FATAL(dsb_verify_input(r, img, &vo), 0);
+	CU_ASSERT_EQUAL(r->nsets, 0);
+	CU_ASSERT_NOT_EQUAL(dsb_report_verdict(r, -1), DSB_PASS);
+	dsb_report_free(r);
+}
+
 static const struct dsb_test tests[] = {
 	{ "the sniff: magics, partition tables, NTFS boot sectors", test_sniff },
 	{ "raw (GPT, MBR, bare volume), VHDX, VHD, VMDK, QCOW2, E01: restorable", test_formats },
@@ -621,6 +656,8 @@ static const struct dsb_test tests[] = {
 	{ "the SYSTEM hive names the NTDS folders; no values, a damaged hive", test_hive },
 	{ "the hive's Windows paths as paths in a volume", test_hive_paths },
 	{ "a Windows Server Backup whose volume is a real VHDX: restorable", test_wsb_real_volume },
+	{ "a Windows Server Backup's NTDS folder where its catalogue says (D:\\NTDS)",
+	  test_wsb_catalogue_folder },
 	{ NULL, NULL },
 };
 

@@ -304,8 +304,21 @@ long dsb_media_check_folder(struct dsb_report *rep, const struct dsb_verify_opts
  * that has one names, else DSB_MEDIA_NTDS_DIR.  A hive that cannot be
  * read is a C015 (the place named), and the default folder is used. */
 static size_t ntds_folders(struct dsb_report *rep, int input, struct dsb_media *m,
-			   char dirs[2][DSB_HIVE_PATH_MAX])
+			   const struct dsb_wsb_ntds *hint, char dirs[2][DSB_HIVE_PATH_MAX])
 {
+	/* A Windows Server Backup's catalogue says where the NTDS writer's
+	 * files were when the backup was taken: those folders first (the
+	 * database's, and the logs' when another), else the hive's. */
+	if (hint) {
+		size_t n = 0;
+		if (hint->database && dsb_hive_volume_path(hint->database, true, dirs[n], DSB_HIVE_PATH_MAX))
+			n++;
+		if (hint->logs && dsb_hive_volume_path(hint->logs, true, dirs[n], DSB_HIVE_PATH_MAX) &&
+		    (n == 0 || strcasecmp(dirs[0], dirs[n]) != 0))
+			n++;
+		if (n)
+			return n;
+	}
 	char err[DSB_MEDIA_ERR_MAX];
 	for (size_t v = 0; v < dsb_media_nvolumes(m); v++) {
 		if (!dsb_media_volume(m, v)->ntfs)
@@ -537,8 +550,10 @@ static void volume_list(const struct dsb_media *m, char *out, size_t cap)
 	}
 }
 
-int dsb_verify_media(struct dsb_report *rep, const char *path, enum dsb_media_format f,
-		     const struct dsb_verify_opts *opts)
+/* dsb_verify_media, with the NTDS folders a backup's catalogue names
+ * (NULL: the hive's, else \Windows\NTDS). */
+static int verify_media(struct dsb_report *rep, const char *path, enum dsb_media_format f,
+			const struct dsb_verify_opts *opts, const struct dsb_wsb_ntds *hint)
 {
 	int input = dsb_report_add_input(rep, path);
 	if (input < 0)
@@ -566,7 +581,7 @@ int dsb_verify_media(struct dsb_report *rep, const char *path, enum dsb_media_fo
 	}
 	char dirs[2][DSB_HIVE_PATH_MAX];
 	_Static_assert(sizeof dirs / sizeof dirs[0] == 2, "the database's folder and the logs'");
-	size_t ndirs = ntds_folders(rep, input, m, dirs);
+	size_t ndirs = ntds_folders(rep, input, m, hint, dirs);
 	size_t nntfs = 0, found = 0;
 	for (size_t i = 0; i < dsb_media_nvolumes(m); i++) {
 		if (!dsb_media_volume(m, i)->ntfs)
@@ -602,25 +617,31 @@ int dsb_verify_media(struct dsb_report *rep, const char *path, enum dsb_media_fo
 	return input;
 }
 
+int dsb_verify_media(struct dsb_report *rep, const char *path, enum dsb_media_format f,
+		     const struct dsb_verify_opts *opts)
+{
+	return verify_media(rep, path, f, opts, NULL);
+}
+
 /* Windows Server Backup's volume reader (verify/wsb/medium.c): each
  * volume's .vhdx is checked as a disk image given to `verify`, an input
- * of its own after the backup's.  The NTDS folders are found in the
- * volume as for any image (the SYSTEM hive, else \Windows\NTDS): the
- * catalogue's paths name the same folders on the server, with the drive
- * letter of the day, and are reported with the backup.  A file that is
- * not an image is a C015 on the backup's input. */
+ * of its own after the backup's.  The NTDS folders are looked for in the
+ * volume at the catalogue's paths (the NTDS writer's database and log
+ * folders when the backup was taken, drive letter dropped: it names the
+ * server's volume, not a partition of the image), else as for any image
+ * (the SYSTEM hive, else \\Windows\\NTDS).  A file that is not an image is
+ * a C015 on the backup's input. */
 int dsb_media_wsb_volume(void *ctx, struct dsb_report *rep, int input, const char *image,
 			 const struct dsb_wsb_ntds *ntds)
 {
 	const struct dsb_verify_opts *opts = ctx;
-	(void)ntds;
 	enum dsb_media_format f = dsb_media_classify(image);
 	if (f == DSB_MEDIA_NONE) {
 		image_c015(rep, input, DSB_OP_UNREADABLE, NULL,
 			   "a backup volume that is not a VHDX (or other disk image) this build reads");
 		return 0;
 	}
-	int in = dsb_verify_media(rep, image, f, opts);
+	int in = verify_media(rep, image, f, opts, ntds);
 	if (in < 0)
 		return -1;
 	if (!rep->inputs[in].incomplete)
