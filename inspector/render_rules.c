@@ -90,9 +90,9 @@ static void rules_text(FILE *fp, bool colour, const enum dsb_rule *only, size_t 
 		wrap(fp, dsb_tr(ri->title), head, head);
 		fprintf(fp, "%*s", TEXT_INDENT, "");
 		wrap(fp, dsb_tr(ri->explanation), TEXT_INDENT, TEXT_INDENT);
-		const char *todo = dsb_tr("What to do:");
-		fprintf(fp, "%*s%s", TEXT_INDENT, "", todo);
-		wrap(fp, dsb_tr(ri->remedy), TEXT_INDENT + strlen(todo), TEXT_INDENT);
+		const char *remedy_head = dsb_tr("What to do:");
+		fprintf(fp, "%*s%s", TEXT_INDENT, "", remedy_head);
+		wrap(fp, dsb_tr(ri->remedy), TEXT_INDENT + strlen(remedy_head), TEXT_INDENT);
 	}
 }
 

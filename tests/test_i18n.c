@@ -115,7 +115,7 @@ struct lang {
 	/* the failing capture */
 	const char *verdict, *outside, *error_col;
 	/* the not-restorable set */
-	const char *set_verdict, *todo, *missing, *mount, *repair, *summary;
+	const char *set_verdict, *steps_head, *missing, *mount, *repair, *summary;
 };
 
 static const struct lang langs[] = {
@@ -124,7 +124,7 @@ static const struct lang langs[] = {
 	  .outside = "Outside any session",
 	  .error_col = "    error    DSB-C002  journal.jsonl:3",
 	  .set_verdict = "  verdict: not-restorable\n",
-	  .todo = "  What to do:\n",
+	  .steps_head = "  What to do:\n",
 	  .missing = "required log generations 5-9 are not all here; missing: edb00007.log",
 	  .mount = "Do not mount the database alone",
 	  .repair = "repair (esentutl /p)",
@@ -135,7 +135,7 @@ static const struct lang langs[] = {
 	  /* padded to "avertissement", the widest severity */
 	  .error_col = "    erreur         DSB-C002  journal.jsonl:3",
 	  .set_verdict = "  verdict : non restaurable\n",
-	  .todo = "  Que faire :\n",
+	  .steps_head = "  Que faire :\n",
 	  .missing = "les g\xc3\xa9n\xc3\xa9rations de journaux requises 5-9 ne sont pas toutes "
 		     "pr\xc3\xa9sentes ; manquantes : edb00007.log",
 	  .mount = "Ne montez pas la base de donn\xc3\xa9" "es seule",
@@ -146,7 +146,7 @@ static const struct lang langs[] = {
 	  .outside = "Au\xc3\x9f" "erhalb jeder Sitzung",
 	  .error_col = "    Fehler   DSB-C002  journal.jsonl:3",
 	  .set_verdict = "  Ergebnis: nicht wiederherstellbar\n",
-	  .todo = "  Was zu tun ist:\n",
+	  .steps_head = "  Was zu tun ist:\n",
 	  .missing = "die erforderlichen Protokollgenerationen 5-9 sind nicht alle vorhanden; "
 		     "es fehlen: edb00007.log",
 	  .mount = "Stellen Sie die Datenbank nicht allein bereit",
@@ -157,7 +157,7 @@ static const struct lang langs[] = {
 	  .outside = "Fuera de toda sesi\xc3\xb3n",
 	  .error_col = "    error        DSB-C002  journal.jsonl:3",
 	  .set_verdict = "  veredicto: no restaurable\n",
-	  .todo = "  Qu\xc3\xa9 hacer:\n",
+	  .steps_head = "  Qu\xc3\xa9 hacer:\n",
 	  .missing = "no est\xc3\xa1n todas las generaciones de registro necesarias 5-9; "
 		     "faltan: edb00007.log",
 	  .mount = "No monte la base de datos sola",
@@ -189,7 +189,7 @@ static void test_not_restorable_set(void)
 		char *t = report_text(l->env, "ese set", 1);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 		CU_ASSERT(has(t, l->set_verdict));
-		CU_ASSERT(has(t, l->todo));
+		CU_ASSERT(has(t, l->steps_head));
 		CU_ASSERT(has(t, l->missing));
 		CU_ASSERT(has(t, l->mount));
 		CU_ASSERT(has(t, l->repair));

@@ -912,6 +912,19 @@ static size_t count_or_dump(const struct dsb_report *rep, enum dsb_rule rule, si
 	return n;
 }
 
+/* count_or_dump, then the report freed and the scratch folder `dir`
+ * removed: the end of every row that writes a folder. */
+static size_t count_and_remove(struct dsb_report *rep, enum dsb_rule rule, size_t want,
+			       const char *what, const char *dir)
+{
+	size_t n = count_or_dump(rep, rule, want, what);
+	dsb_report_free(rep);
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	return n;
+}
+
 /* Write the set into a fresh folder, check the folder as `ese FOLDER`
  * does and count `rule` over the whole report; the findings are printed
  * when the count is not `want`. */
@@ -952,12 +965,7 @@ static size_t set_count(const struct dfx_logset_opts *o, enum dsb_rule rule, siz
 	CU_ASSERT_EQUAL(dsb_ese_collection_add(c, dir), 0);
 	dsb_ese_collection_end(c);
 	dsb_ese_collection_free(c);
-	size_t n = count_or_dump(rep, rule, want, what);
-	dsb_report_free(rep);
-	char cmd[64];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	CU_ASSERT_EQUAL(system(cmd), 0);
-	return n;
+	return count_and_remove(rep, rule, want, what, dir);
 }
 
 static void test_set_rows(void)
@@ -1146,12 +1154,7 @@ static size_t medium_count(const struct dfx_ifm_opts *o, enum dsb_rule rule, siz
 	struct dsb_report *rep = dsb_report_new(DSB_FAIL_ON_ERROR);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
 	CU_ASSERT_EQUAL(dsb_verify_input(rep, ifm, NULL), 0);
-	size_t n = count_or_dump(rep, rule, want, what);
-	dsb_report_free(rep);
-	char cmd[64];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	CU_ASSERT_EQUAL(system(cmd), 0);
-	return n;
+	return count_and_remove(rep, rule, want, what, dir);
 }
 
 static void test_medium_rows(void)
