@@ -30,6 +30,7 @@
 
 #include "lib/fdio.h"
 #include "lib/hex.h"
+#include "lib/strbuf.h"
 #include "lib/utf8.h"
 #include "lib/vec.h"
 #include "verify/status.h"
@@ -275,17 +276,6 @@ static void sink_end(void *ctx, bool complete)
 
 /* ---- the plan: which files, under which names ---------------------------------- */
 
-/* The last component of a backed-up name (C:\Windows\NTDS\ntds.dit,
- * \\DC01\C$\...\edb00005.log, or a name with forward slashes). */
-static const char *base_name(const char *file)
-{
-	const char *b = file;
-	for (const char *p = file; *p; p++)
-		if (*p == '\\' || *p == '/')
-			b = p + 1;
-	return b;
-}
-
 /* Why a base name cannot be written, or NULL.  What a restore on Windows
  * could not name either is refused too, so that the set folder can be
  * copied there as it is. */
@@ -397,7 +387,7 @@ static void plan_file(struct dsb_extract *x, const struct dsb_report *rep, int i
 		      kind);
 		return;
 	}
-	const char *base = base_name(file);
+	const char *base = dsb_base_name(file);
 	const char *why = name_refused(base);
 	if (why) {
 		failf(x, DSB_OP_REFUSED, member, "its backed-up name %s cannot be written: %s",

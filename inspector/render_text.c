@@ -21,6 +21,7 @@
 
 #include "inspector/term.h"
 #include "lib/i18n.h"
+#include "lib/strbuf.h"
 
 /* The summary names at most this many inputs of each verdict ("and 12
  * more"): a batch of thousands must not end in a page of names. */
@@ -111,13 +112,7 @@ static const char *after_place(const char *m, const char *fmt, ...)
  * backed-up Windows name, an input path); NULL stays NULL. */
 static const char *base_name(const char *p)
 {
-	if (!p)
-		return NULL;
-	const char *b = p;
-	for (const char *c = p; *c; c++)
-		if (*c == '/' || *c == '\\')
-			b = c + 1;
-	return b;
+	return p ? dsb_base_name(p) : NULL;
 }
 
 static const char *message_text(const struct dsb_report *r, const struct dsb_finding *f)

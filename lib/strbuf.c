@@ -66,3 +66,12 @@ void dsb_sb_printf(struct dsb_strbuf *sb, const char *fmt, ...)
 	dsb_sb_vprintf(sb, fmt, ap);
 	va_end(ap);
 }
+
+const char *dsb_base_name(const char *path)
+{
+	const char *b = path;
+	for (const char *c = path; *c; c++)
+		if (*c == '/' || *c == '\\')
+			b = c + 1;
+	return b;
+}

@@ -42,4 +42,9 @@ void dsb_sb_printf(struct dsb_strbuf *sb, const char *fmt, ...)
 void dsb_sb_vprintf(struct dsb_strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
+/* The last component of a path, '/' or '\\' separated: a member, a
+ * backed-up Windows name (C:\\Windows\\NTDS\\ntds.dit), a file given on
+ * the command line.  A pointer into path; "" when it ends with one. */
+const char *dsb_base_name(const char *path);
+
 #endif

@@ -583,10 +583,25 @@ static void test_findings_vadd(void)
 	dsb_findings_free(b);
 }
 
+/* One last-component rule for members, backed-up Windows names and
+ * command-line paths (it had four copies: render_text, extract, the log
+ * verifier, set.c's keeps '/' only for loose files). */
+static void test_base_name(void)
+{
+	CU_ASSERT_STRING_EQUAL(dsb_base_name("C:\\Windows\\NTDS\\ntds.dit"), "ntds.dit");
+	CU_ASSERT_STRING_EQUAL(dsb_base_name("\\\\DC01\\C$\\NTDS\\edb00005.log"), "edb00005.log");
+	CU_ASSERT_STRING_EQUAL(dsb_base_name("data/edb00007.log"), "edb00007.log");
+	CU_ASSERT_STRING_EQUAL(dsb_base_name("a\\b/c"), "c");
+	CU_ASSERT_STRING_EQUAL(dsb_base_name("ntds.dit"), "ntds.dit");
+	CU_ASSERT_STRING_EQUAL(dsb_base_name("dir/"), "");
+	CU_ASSERT_STRING_EQUAL(dsb_base_name(""), "");
+}
+
 static const struct dsb_test strbuf_tests[] = {
 	{ "appends", test_strbuf_appends },
 	{ "bounded: cut and said so", test_strbuf_bounded },
 	{ "exactly full is not cut", test_strbuf_exact_fit },
+	{ "base name", test_base_name },
 	{ NULL, NULL },
 };
 static const struct dsb_test hex_tests[] = {

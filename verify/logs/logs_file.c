@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/strbuf.h"
+
 /* ESE's segment-format logs: 8.4000.x (REF §3.2). */
 #define LOG_V8_MAJOR 8u
 #define LOG_V8_MINOR 4000u
@@ -102,14 +104,6 @@ bool dsb_logs_kind_judged(const enum dsb_logs_kind *bytes, const char *name,
 	return true;
 }
 
-/* The last part of a path ('/' or '\\' separated). */
-static const char *last_part(const char *path)
-{
-	const char *slash = strrchr(path, '/'), *back = strrchr(path, '\\');
-	const char *last = !slash ? back : !back ? slash : slash > back ? slash : back;
-	return last ? last + 1 : path;
-}
-
 bool dsb_logs_start(struct dsb_logs *l, enum dsb_logs_kind kind, const char *name, uint64_t tag)
 {
 	fact_free(&l->cur);
@@ -119,7 +113,7 @@ bool dsb_logs_start(struct dsb_logs *l, enum dsb_logs_kind kind, const char *nam
 		l->over++;
 		return false;
 	}
-	const char *own = name ? last_part(name) : "";
+	const char *own = name ? dsb_base_name(name) : "";
 	size_t dlen = l->by_folder && name ? (size_t)(own - name) : 0;
 	l->cur.name = strdup(own);
 	l->cur.dir = strndup(name ? name : "", dlen);
@@ -513,7 +507,7 @@ bool dsb_logs_is_checkpoint(const struct dsb_logs *l, size_t i)
 bool dsb_logs_rename(struct dsb_logs *l, size_t i, const char *name)
 {
 	struct lfact *f = &l->facts.v[i];
-	const char *own = last_part(name);
+	const char *own = dsb_base_name(name);
 	char *n = strdup(own);
 	if (!n)
 		return false;
